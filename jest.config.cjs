@@ -1,0 +1,10 @@
+/** Jest configuration: TypeScript through ts-jest, tests under __tests__/. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  testResultsProcessor: '<rootDir>/scripts/jest-results.cjs',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+  },
+};

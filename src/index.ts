@@ -1,0 +1,115 @@
+/**
+ * lifecycle-broadcast: an immutable model of a process broker fanning lifecycle operations out
+ * to the backends it supervises.
+ *
+ * @packageDocumentation
+ */
+
+// values
+export {
+  BackendKey,
+  BrokerInstance,
+  EqBackendKey,
+  EqBrokerInstance,
+  backendKey,
+  copyKey,
+  explicitInstance,
+  keyId,
+  matchInstance,
+  privateInstance,
+  sharedInstance,
+} from './BackendKey';
+export {
+  BroadcastOperation,
+  QuiesceReason,
+  copyOperation,
+  matchOperation,
+  quiesceOperation,
+  quiesceReasons,
+  releaseHandlesOperation,
+} from './BroadcastOperation';
+export {
+  BroadcastBackendResponse,
+  BroadcastFailureReason,
+  ack,
+  canonicalResponse,
+  failure,
+  failureReasons,
+  matchResponse,
+  timeout,
+} from './BroadcastBackendResponse';
+export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './BroadcastPolicy';
+export { Backend, backend, deadBackend, liveBackend, withLive, withResponse } from './Backend';
+export {
+  BroadcastAck,
+  BroadcastEntry,
+  BroadcastFailure,
+  BroadcastResult,
+  BroadcastTimeout,
+  SkippedDead,
+  allLiveBackendsAcked,
+  broadcastResult,
+  entries,
+  matchBroadcastResult,
+  matchEntry,
+  sentCount,
+  statusOf,
+} from './BroadcastResult';
+export {
+  RegistryAction,
+  broadcastAction,
+  matchAction,
+  registerAction,
+  setLiveAction,
+  setResponseAction,
+  unregisterAction,
+} from './RegistryAction';
+export {
+  backends,
+  broadcast,
+  createRegistry,
+  emptyRegistry,
+  has,
+  liveCount,
+  lookup,
+  matchRemoval,
+  matchUpdate,
+  quiesce,
+  receivedOperations,
+  register,
+  releaseHandlesUnderPath,
+  setLive,
+  setResponse,
+  size,
+  snapshot,
+  unregister,
+} from './Registry';
+export { matchEvent, step } from './RegistryEvent';
+export { Hex, Millis, Name, PathPrefix, Text, closed, decode, formatErrors, show, tagged } from './codec';
+
+// types
+export type { Handlers } from './internal/match';
+export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
+export type { BroadcastOutcomes } from './BroadcastResult';
+export type { RegistryActionTag } from './RegistryAction';
+export type {
+  BackendSnapshot,
+  Registry,
+  RegistrySnapshot,
+  RemoveOutcome,
+  Removed,
+  Slot,
+  Transition,
+  UnknownKey,
+  UpdateOutcome,
+  Updated,
+} from './Registry';
+export type {
+  BackendRegistered,
+  BackendUnregistered,
+  KeyNotFound,
+  LivenessSet,
+  OperationBroadcast,
+  RegistryEvent,
+  ResponseSet,
+} from './RegistryEvent';
