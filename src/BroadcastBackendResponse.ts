@@ -19,8 +19,7 @@ import { matchTag } from './internal/match';
  * @since 0.1.0
  */
 export const BroadcastFailureReason = t.keyof(
-  { UnsupportedOperation: null, Rejected: null, BackendError: null },
-  'BroadcastFailureReason',
+  { UnsupportedOperation: null, Rejected: null, BackendError: null }
 );
 
 /**

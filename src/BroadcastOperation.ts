@@ -19,8 +19,7 @@ import { matchTag } from './internal/match';
  * @since 0.1.0
  */
 export const QuiesceReason = t.keyof(
-  { IdleTimeout: null, BrokerShutdown: null, Maintenance: null },
-  'QuiesceReason',
+  { IdleTimeout: null, BrokerShutdown: null, Maintenance: null }
 );
 
 /**

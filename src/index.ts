@@ -85,6 +85,7 @@ export {
   unregister,
 } from './Registry';
 export { matchEvent, step } from './RegistryEvent';
+export { replay } from './replay';
 export { Hex, Millis, Name, PathPrefix, Text, closed, decode, formatErrors, show, tagged } from './codec';
 
 // types
@@ -92,6 +93,7 @@ export type { Handlers } from './internal/match';
 export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
 export type { BroadcastOutcomes } from './BroadcastResult';
 export type { RegistryActionTag } from './RegistryAction';
+export type { Replayed } from './replay';
 export type {
   BackendSnapshot,
   Registry,
