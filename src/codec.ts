@@ -75,32 +75,45 @@ export const Millis = new t.Type<number, number, unknown>(
 
 /**
  * A record codec that accepts exactly the listed fields: a missing, mistyped or extra field is an
- * error. The decoded value is a fresh object with the fields in the listed order.
+ * error. Fields in `optional` may be absent (but not `undefined`). The decoded value is a fresh
+ * object with the fields in the listed order.
  *
  * @since 0.1.0
  */
-export const closed = <P extends t.Props>(
+export const closedWith = <P extends t.Props, Q extends t.Props>(
   name: string,
   props: P,
-): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> => {
-  const keys = Object.keys(props);
-  const known = new Set(keys);
+  optional: Q,
+): t.Type<
+  Readonly<t.TypeOfProps<P> & Partial<t.TypeOfProps<Q>>>,
+  Readonly<t.OutputOfProps<P> & Partial<t.OutputOfProps<Q>>>
+> => {
+  type A = Readonly<t.TypeOfProps<P> & Partial<t.TypeOfProps<Q>>>;
+  type O = Readonly<t.OutputOfProps<P> & Partial<t.OutputOfProps<Q>>>;
+  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
+    ...Object.entries(props).map(([k, codec]) => [k, codec, true] as const),
+    ...Object.entries(optional).map(([k, codec]) => [k, codec, false] as const),
+  ];
+  const known = new Set(fields.map(([k]) => k));
   const isObject = (u: unknown): u is Record<string, unknown> =>
     typeof u === 'object' && u !== null && !Array.isArray(u);
-  return new t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>, unknown>(
+  const present = (u: Record<string, unknown>, k: string): boolean => Object.hasOwn(u, k);
+  return new t.Type<A, O>(
     name,
-    (u): u is t.TypeOfProps<P> =>
+    (u): u is A =>
       isObject(u) &&
       Object.keys(u).every((k) => known.has(k)) &&
-      keys.every((k) => props[k]?.is(u[k]) === true),
+      fields.every(([k, codec, required]) => (required || present(u, k) ? codec.is(u[k]) : true)),
     (u, c) => {
       if (!isObject(u)) {
         return t.failure(u, c);
       }
       const errors: t.ValidationError[] = [];
       const out: Record<string, unknown> = {};
-      for (const k of keys) {
-        const codec = props[k] as t.Mixed;
+      for (const [k, codec, required] of fields) {
+        if (!required && !present(u, k)) {
+          continue;
+        }
         const result = codec.validate(u[k], t.appendContext(c, k, codec, u[k]));
         if (E.isLeft(result)) {
           errors.push(...result.left);
@@ -117,17 +130,32 @@ export const closed = <P extends t.Props>(
           });
         }
       }
-      return errors.length > 0 ? t.failures(errors) : t.success(out as t.TypeOfProps<P>);
+      return errors.length > 0 ? t.failures(errors) : t.success(out as A);
     },
     (a) => {
+      const record = a as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const k of keys) {
-        out[k] = (props[k] as t.Mixed).encode((a as Record<string, unknown>)[k]);
+      for (const [k, codec, required] of fields) {
+        if (required || present(record, k)) {
+          out[k] = codec.encode(record[k]);
+        }
       }
-      return out as t.OutputOfProps<P>;
+      return out as O;
     },
   );
 };
+
+/**
+ * A record codec that accepts exactly the listed fields, all required: a missing, mistyped or
+ * extra field is an error.
+ *
+ * @since 0.1.0
+ */
+export const closed = <P extends t.Props>(
+  name: string,
+  props: P,
+): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> =>
+  closedWith(name, props, {});
 
 /**
  * A union discriminated by `_tag`: the tag picks the member, so a bad value gets the member's

@@ -86,7 +86,8 @@ export {
 } from './Registry';
 export { matchEvent, step } from './RegistryEvent';
 export { replay } from './replay';
-export { Hex, Millis, Name, PathPrefix, Text, closed, decode, formatErrors, show, tagged } from './codec';
+export { LogEntry, entryAction, logEntry, recordedResult } from './LogEntry';
+export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './codec';
 
 // types
 export type { Handlers } from './internal/match';
