@@ -89,6 +89,22 @@ export { replay } from './replay';
 export { LogEntry, entryAction, logEntry, recordedResult } from './LogEntry';
 export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './codec';
 
+// values: operation logs (header, reader, writer, replay, verify, statistics, generator)
+export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './LogHeader';
+export {
+  DEFAULT_MAX_LINE_LENGTH,
+  decodeEntryLine,
+  decodeHeaderLine,
+  describeInvalidLine,
+  matchLogLine,
+  readLog,
+} from './logReader';
+export { createLogWriter, encodeEntryLine, encodeHeaderLine, writeLog } from './logWriter';
+export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './replayLog';
+export { compareResults, describeDivergence } from './verify';
+export { addEvent, backendRows, emptyLogStats, summarizeStats } from './LogStats';
+export { generateLog } from './generateLog';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
@@ -107,6 +123,20 @@ export type {
   UpdateOutcome,
   Updated,
 } from './Registry';
+export type {
+  EntryLine,
+  HeaderLine,
+  InvalidLine,
+  LogLine,
+  LogSource,
+  ReadFailed,
+  ReadLogOptions,
+} from './logReader';
+export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
+export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './replayLog';
+export type { Divergence } from './verify';
+export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
+export type { GenerateOptions, GeneratedLog } from './generateLog';
 export type {
   BackendRegistered,
   BackendUnregistered,
