@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import * as O from 'fp-ts/Option';
+import type * as O from 'fp-ts/Option';
 
 import { backend as makeBackend, withLive, withResponse } from './Backend';
 import type { Backend } from './Backend';
