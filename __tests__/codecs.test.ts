@@ -31,7 +31,7 @@ import {
 } from '../src';
 import { expectLeft, expectRight, key } from './helpers';
 
-const roundTrips = <A, O>(codec: t.Type<A, O>, values: ReadonlyArray<A>): void => {
+const roundTrips = <A, O>(codec: t.Type<A, O>, values: ReadonlyArray<NoInfer<A>>): void => {
   it.each(values.map((v) => [JSON.stringify(v), v] as const))('should round-trip %s', (_, value) => {
     const wire = JSON.parse(JSON.stringify(codec.encode(value))) as unknown;
 
