@@ -1,13 +1,7 @@
 import * as E from 'fp-ts/Either';
 
 import { LOG_FORMAT, LOG_VERSION, LogHeader, broadcastPolicy, decodeLogHeader, logHeader } from '../src';
-
-const expectLeft = <A>(r: E.Either<ReadonlyArray<string>, A>): ReadonlyArray<string> => {
-  if (E.isRight(r)) {
-    throw new Error(`expected a failure, got ${JSON.stringify(r.right)}`);
-  }
-  return r.left;
-};
+import { expectLeft } from './helpers';
 
 describe('logHeader', () => {
   it('should name the format, the current version and the policy', () => {
@@ -29,7 +23,9 @@ describe('decodeLogHeader', () => {
   });
 
   it('should refuse a newer version with a message saying to upgrade', () => {
-    const problems = expectLeft(decodeLogHeader({ format: LOG_FORMAT, version: LOG_VERSION + 1, policy: { ackTimeoutMs: 5 } }));
+    const problems = expectLeft(
+      decodeLogHeader({ format: LOG_FORMAT, version: LOG_VERSION + 1, policy: { ackTimeoutMs: 5 } }),
+    );
     expect(problems).toEqual([
       `log format version ${String(LOG_VERSION + 1)} is newer than this reader supports (${String(LOG_VERSION)}): upgrade lifecycle-broadcast to read it`,
     ]);
@@ -55,6 +51,9 @@ describe('decodeLogHeader', () => {
   it('should refuse a bad policy and unknown fields', () => {
     expect(
       expectLeft(decodeLogHeader({ format: LOG_FORMAT, version: 1, policy: { ackTimeoutMs: -1 }, extra: true })),
-    ).toEqual(['policy.ackTimeoutMs: expected non-negative integer milliseconds, got -1', 'extra: unexpected field, got true']);
+    ).toEqual([
+      'policy.ackTimeoutMs: expected non-negative integer milliseconds, got -1',
+      'extra: unexpected field, got true',
+    ]);
   });
 });

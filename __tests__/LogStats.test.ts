@@ -78,7 +78,9 @@ describe('addEvent', () => {
         expect(stats.actions.Register).toBe(actions.filter((a) => a._tag === 'Register').length);
         expect(stats.actions.Unregister).toBe(actions.filter((a) => a._tag === 'Unregister').length);
         expect(stats.keyNotFound).toBe(count((e) => e._tag === 'KeyNotFound'));
-        expect(stats.outcomes.Degraded).toBe(count((e) => e._tag === 'OperationBroadcast' && e.result._tag === 'Degraded'));
+        expect(stats.outcomes.Degraded).toBe(
+          count((e) => e._tag === 'OperationBroadcast' && e.result._tag === 'Degraded'),
+        );
         expect(stats.operations.Quiesce).toBe(
           count((e) => e._tag === 'OperationBroadcast' && e.result.operation._tag === 'Quiesce'),
         );
@@ -101,9 +103,12 @@ describe('backendRows', () => {
       fc.property(actionsArb, (actions) => {
         const { state, events } = replay(createRegistry(), actions);
         const rows = backendRows(events.reduce(addEvent, emptyLogStats)).filter((r) => r.status !== 'unregistered');
-        const byId = (a: readonly [string, ...unknown[]], b: readonly [string, ...unknown[]]): number => a[0].localeCompare(b[0]);
+        const byId = (a: readonly [string, ...unknown[]], b: readonly [string, ...unknown[]]): number =>
+          a[0].localeCompare(b[0]);
         expect(rows.map((r) => [keyId(r.key), r.status === 'live', r.response] as const).sort(byId)).toEqual(
-          backends(state).map((b) => [keyId(b.key), b.live, b.response] as const).sort(byId),
+          backends(state)
+            .map((b) => [keyId(b.key), b.live, b.response] as const)
+            .sort(byId),
         );
       }),
     );

@@ -30,7 +30,9 @@ const run = (args: ReadonlyArray<string>, stdin?: string): Promise<Run> =>
       stderr += s;
     });
     child.on('error', reject);
-    child.on('close', (code) => { resolve({ code, stdout, stderr }); });
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
     child.stdin.end(stdin ?? '');
   });
 
@@ -70,7 +72,10 @@ describe('lifecycle-broadcast replay', () => {
   });
 
   it('should accept a BOM, CRLF line ends and blank lines on standard input', async () => {
-    const r = await run(['replay', '-', '--verify', '--json'], fs.readFileSync(path.join(ROOT, fixture('bom-crlf.ndjson')), 'utf8'));
+    const r = await run(
+      ['replay', '-', '--verify', '--json'],
+      fs.readFileSync(path.join(ROOT, fixture('bom-crlf.ndjson')), 'utf8'),
+    );
     expect(r.code).toBe(0);
     // The same log as good.ndjson, in other clothes.
     const expected = summarizeStats((await replayLog(path.join(ROOT, fixture('good.ndjson')))).stats);
@@ -89,7 +94,9 @@ describe('lifecycle-broadcast replay', () => {
       'line 15: live: expected boolean, got "yes"',
       'line 20: line is 5075 characters long, more than the maximum of 4096',
     ]);
-    expect(r.stdout).toMatch(/^read +registry after line 46, the end of the log: 40 actions applied, 5 invalid lines \(skipped\)$/m);
+    expect(r.stdout).toMatch(
+      /^read +registry after line 46, the end of the log: 40 actions applied, 5 invalid lines \(skipped\)$/m,
+    );
     expectNoStack(r);
   });
 
@@ -107,7 +114,9 @@ describe('lifecycle-broadcast replay', () => {
     const r = await run(['replay', fixture('divergent.ndjson'), '--verify']);
     expect(r.code).toBe(1);
     const [first, recorded, replayed] = lines(r.stderr);
-    expect(first).toBe('line 17: the recorded result differs from the replayed one at _tag: recorded "Degraded", replayed "AllAcked"');
+    expect(first).toBe(
+      'line 17: the recorded result differs from the replayed one at _tag: recorded "Degraded", replayed "AllAcked"',
+    );
     expect(recorded).toMatch(/^ {2}recorded: \{"_tag":"Degraded",/);
     expect(replayed).toMatch(/^ {2}replayed: \{"_tag":"AllAcked",/);
     expect(r.stdout).toMatch(/^verify +\d+ recorded results checked, 1 not reproduced; the first: line 17: /m);
@@ -116,7 +125,9 @@ describe('lifecycle-broadcast replay', () => {
   it('should refuse a log of a newer version in one line', async () => {
     const r = await run(['replay', fixture('newer-version.ndjson'), '--lenient']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('line 1: log format version 2 is newer than this reader supports (1): upgrade lifecycle-broadcast to read it\n');
+    expect(r.stderr).toBe(
+      'line 1: log format version 2 is newer than this reader supports (1): upgrade lifecycle-broadcast to read it\n',
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -150,7 +161,13 @@ describe('lifecycle-broadcast validate', () => {
     const before = fs.readFileSync(path.join(ROOT, fixture('corrupt.ndjson')));
     const r = await run(['validate', fixture('corrupt.ndjson'), '--max-line-length', '4096']);
     expect(r.code).toBe(1);
-    expect(lines(r.stderr).map((l) => l.replace(/:.*/, ''))).toEqual(['line 5', 'line 7', 'line 12', 'line 15', 'line 20']);
+    expect(lines(r.stderr).map((l) => l.replace(/:.*/, ''))).toEqual([
+      'line 5',
+      'line 7',
+      'line 12',
+      'line 15',
+      'line 20',
+    ]);
     expect(r.stdout).toBe(`${fixture('corrupt.ndjson')}: invalid: 40 entries, 5 invalid lines (read to line 46)\n`);
     expect(fs.readFileSync(path.join(ROOT, fixture('corrupt.ndjson')))).toEqual(before);
   });

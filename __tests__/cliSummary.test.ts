@@ -2,14 +2,24 @@ import * as O from 'fp-ts/Option';
 
 import { keyLabel, renderSummary, renderTable, responseLabel, summaryJson } from '../src/cli/summary';
 import { PROGRESS_THRESHOLD, renderProgress, wantsProgress } from '../src/cli/progress';
-import { backendKey, explicitInstance, failure, privateInstance, replayLog, sharedInstance, summarizeStats } from '../src';
+import {
+  backendKey,
+  explicitInstance,
+  failure,
+  privateInstance,
+  replayLog,
+  sharedInstance,
+  summarizeStats,
+} from '../src';
 import * as path from 'node:path';
 
 const good = path.join(__dirname, 'fixtures', 'good.ndjson');
 
 describe('keyLabel', () => {
   it('should name service, version, instance and the start of the hash', () => {
-    expect(keyLabel(backendKey(sharedInstance, 'zccache', '1.11.20', '0123456789abcdef'))).toBe('zccache 1.11.20 shared #01234567');
+    expect(keyLabel(backendKey(sharedInstance, 'zccache', '1.11.20', '0123456789abcdef'))).toBe(
+      'zccache 1.11.20 shared #01234567',
+    );
     expect(keyLabel(backendKey(privateInstance('soldr'), 'soldr', '0.4.1', ''))).toBe('soldr 0.4.1 private:soldr');
     expect(keyLabel(backendKey(explicitInstance('ci'), 'fbuild', '2.0.0', 'ab'))).toBe('fbuild 2.0.0 explicit:ci #ab');
   });
@@ -37,7 +47,12 @@ describe('renderSummary', () => {
     const replay = await replayLog(good, { at: 12 });
     const text = renderSummary({ file: 'good.ndjson', replay, mode: 'strict', verify: false, at: O.some(12) });
     expect(text).toContain('registry after line 12');
-    expect(text.trimEnd().split('\n').slice(-summarizeStats(replay.stats).table.length - 1)[0]).toMatch(/^BACKEND +STATUS/);
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .slice(-summarizeStats(replay.stats).table.length - 1)[0],
+    ).toMatch(/^BACKEND +STATUS/);
   });
 });
 

@@ -9,7 +9,9 @@ const text = async (options: Parameters<typeof generateLog>[0]): Promise<string>
   return sink.text();
 };
 
-const entries = (options: Parameters<typeof generateLog>[0]): ReadonlyArray<LogEntry> => [...generateLog(options).entries];
+const entries = (options: Parameters<typeof generateLog>[0]): ReadonlyArray<LogEntry> => [
+  ...generateLog(options).entries,
+];
 
 describe('generateLog', () => {
   it('should give the same bytes for the same options', async () => {
@@ -18,7 +20,9 @@ describe('generateLog', () => {
   });
 
   it('should give another log for another seed', async () => {
-    expect(await text({ backends: 6, actions: 200, seed: 1 })).not.toBe(await text({ backends: 6, actions: 200, seed: 2 }));
+    expect(await text({ backends: 6, actions: 200, seed: 1 })).not.toBe(
+      await text({ backends: 6, actions: 200, seed: 2 }),
+    );
   });
 
   it('should write exactly the number of action lines asked for, after the header', async () => {
@@ -31,7 +35,9 @@ describe('generateLog', () => {
     const es = entries({ backends: 5, actions: 1000, seed: 3 });
     const registered = es.slice(0, 5).map((e) => (e._tag === 'Register' ? keyId(e.backend.key) : 'not a registration'));
     expect(new Set(registered).size).toBe(5);
-    const used = es.flatMap((e) => (e._tag === 'Register' ? [keyId(e.backend.key)] : e._tag === 'Broadcast' ? [] : [keyId(e.key)]));
+    const used = es.flatMap((e) =>
+      e._tag === 'Register' ? [keyId(e.backend.key)] : e._tag === 'Broadcast' ? [] : [keyId(e.key)],
+    );
     expect(used.every((id) => registered.includes(id))).toBe(true);
   });
 
@@ -45,7 +51,9 @@ describe('generateLog', () => {
     }
     const operations = new Set(es.flatMap((e) => (e._tag === 'Broadcast' ? [e.operation._tag] : [])));
     expect(operations).toEqual(new Set(['ReleaseHandles', 'Quiesce']));
-    const outcomes = new Set(es.flatMap((e) => (e._tag === 'Broadcast' && e.result !== undefined ? [e.result._tag] : [])));
+    const outcomes = new Set(
+      es.flatMap((e) => (e._tag === 'Broadcast' && e.result !== undefined ? [e.result._tag] : [])),
+    );
     expect(outcomes.has('AllAcked') && outcomes.has('Degraded')).toBe(true);
   });
 

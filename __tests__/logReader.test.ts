@@ -21,8 +21,10 @@ const HEADER = encodeHeaderLine(logHeader());
 const QUIESCE = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"IdleTimeout"}}';
 const fixture = (name: string): string => path.join(__dirname, 'fixtures', name);
 
-const read = (text: string | Uint8Array, options: { readonly maxLineLength?: number } = {}): Promise<ReadonlyArray<LogLine>> =>
-  collect(readLog(readableOf(text), options));
+const read = (
+  text: string | Uint8Array,
+  options: { readonly maxLineLength?: number } = {},
+): Promise<ReadonlyArray<LogLine>> => collect(readLog(readableOf(text), options));
 
 /** Each line as `tag@number`, to compare the shape of what was read. */
 const shape = (lines: ReadonlyArray<LogLine>): ReadonlyArray<string> => lines.map((l) => `${l._tag}@${String(l.line)}`);
@@ -51,19 +53,20 @@ describe('readLog', () => {
   });
 
   it('should read the same lines however the bytes are cut into chunks', async () => {
-    const entries = recordEntries(createRegistry(), [
-      ...fc.sample(actionsArb, { numRuns: 1, seed: 7 })[0] ?? [],
-    ]);
+    const entries = recordEntries(createRegistry(), [...(fc.sample(actionsArb, { numRuns: 1, seed: 7 })[0] ?? [])]);
     // Multi-byte characters make cuts inside a character possible.
     const text = `${HEADER}\r\n${entries.map(encodeEntryLine).join('\n')}\n{"path":"ünïcödé/路径"}\n`;
     const bytes = Buffer.from(text);
     const whole = await read(bytes);
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 20 }), async (cuts) => {
-        const at = [0, ...[...cuts].sort((a, b) => a - b), bytes.length];
-        const chunks = at.slice(1).map((end, i) => bytes.subarray(at[i], end));
-        expect(await collect(readLog(readableOf(...chunks)))).toEqual(whole);
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 20 }),
+        async (cuts) => {
+          const at = [0, ...[...cuts].sort((a, b) => a - b), bytes.length];
+          const chunks = at.slice(1).map((end, i) => bytes.subarray(at[i], end));
+          expect(await collect(readLog(readableOf(...chunks)))).toEqual(whole);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -101,7 +104,9 @@ describe('readLog', () => {
   });
 
   it('should accept a line exactly as long as the maximum, CRLF or not', async () => {
-    const lines = await read(`${HEADER}\r\n${QUIESCE}\r\n${QUIESCE}`, { maxLineLength: QUIESCE.length > HEADER.length ? QUIESCE.length : HEADER.length });
+    const lines = await read(`${HEADER}\r\n${QUIESCE}\r\n${QUIESCE}`, {
+      maxLineLength: QUIESCE.length > HEADER.length ? QUIESCE.length : HEADER.length,
+    });
     expect(problemsOf(lines)).toEqual([]);
     expect(lines).toHaveLength(3);
   });
@@ -112,13 +117,17 @@ describe('readLog', () => {
   });
 
   it('should refuse a log of a newer version and read nothing after its header', async () => {
-    const lines = await read(`{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000}}\n${QUIESCE}\n`);
+    const lines = await read(
+      `{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000}}\n${QUIESCE}\n`,
+    );
     expect(lines).toEqual([
       {
         _tag: 'InvalidLine',
         line: 1,
         fatal: true,
-        problems: ['log format version 2 is newer than this reader supports (1): upgrade lifecycle-broadcast to read it'],
+        problems: [
+          'log format version 2 is newer than this reader supports (1): upgrade lifecycle-broadcast to read it',
+        ],
       },
     ]);
   });
@@ -158,7 +167,10 @@ describe('decodeEntryLine', () => {
       fc.property(actionsArb, (actions) =>
         recordEntries(createRegistry(), actions).every((entry, i) => {
           const decoded = decodeEntryLine(encodeEntryLine(entry), i + 2);
-          return decoded._tag === 'EntryLine' && JSON.stringify(LogEntry.encode(decoded.entry)) === JSON.stringify(LogEntry.encode(entry));
+          return (
+            decoded._tag === 'EntryLine' &&
+            JSON.stringify(LogEntry.encode(decoded.entry)) === JSON.stringify(LogEntry.encode(entry))
+          );
         }),
       ),
     );
@@ -172,6 +184,8 @@ describe('decodeEntryLine', () => {
 
 describe('describeInvalidLine', () => {
   it('should put every problem of a line on one line', () => {
-    expect(describeInvalidLine({ _tag: 'InvalidLine', line: 9, fatal: false, problems: ['a: x', 'b: y'] })).toBe('line 9: a: x; b: y');
+    expect(describeInvalidLine({ _tag: 'InvalidLine', line: 9, fatal: false, problems: ['a: x', 'b: y'] })).toBe(
+      'line 9: a: x; b: y',
+    );
   });
 });

@@ -22,21 +22,26 @@ import { collect, collector, readableOf } from './helpers/streams';
 
 const POLICY = broadcastPolicy(300);
 
-const encoded = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<unknown> => entries.map((e) => LogEntryCodec.encode(e));
+const encoded = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<unknown> =>
+  entries.map((e) => LogEntryCodec.encode(e));
 
 const readBack = async (text: string): Promise<ReadonlyArray<LogEntry>> =>
   (await collect(readLog(readableOf(text)))).flatMap((l) => (l._tag === 'EntryLine' ? [l.entry] : []));
 
 describe('encodeHeaderLine', () => {
   it('should write the header as one line of JSON', () => {
-    expect(encodeHeaderLine(logHeader(POLICY))).toBe('{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":300}}');
+    expect(encodeHeaderLine(logHeader(POLICY))).toBe(
+      '{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":300}}',
+    );
   });
 });
 
 describe('encodeEntryLine', () => {
   it('should never put a line end inside a line', () => {
     fc.assert(
-      fc.property(actionsArb, (actions) => recordEntries(createRegistry(), actions).every((e) => !/[\r\n]/.test(encodeEntryLine(e)))),
+      fc.property(actionsArb, (actions) =>
+        recordEntries(createRegistry(), actions).every((e) => !/[\r\n]/.test(encodeEntryLine(e))),
+      ),
     );
   });
 });
@@ -110,7 +115,9 @@ describe('createLogWriter', () => {
       await log.write(e);
     }
     await log.end();
-    expect(sink.text()).toBe([encodeHeaderLine(logHeader(POLICY)), ...entries.map(encodeEntryLine)].map((l) => `${l}\n`).join(''));
+    expect(sink.text()).toBe(
+      [encodeHeaderLine(logHeader(POLICY)), ...entries.map(encodeEntryLine)].map((l) => `${l}\n`).join(''),
+    );
     expect(sink.writableFinished).toBe(true);
   });
 
@@ -142,6 +149,8 @@ describe('createLogWriter', () => {
     });
     const log = createLogWriter(sink, logHeader());
     await new Promise((resolve) => setImmediate(resolve));
-    await expect(log.write({ _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Maintenance' } })).rejects.toThrow('broken pipe');
+    await expect(
+      log.write({ _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Maintenance' } }),
+    ).rejects.toThrow('broken pipe');
   });
 });

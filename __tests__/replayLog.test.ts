@@ -27,7 +27,9 @@ const HEADER = encodeHeaderLine(logHeader(POLICY));
 const logText = (entries: ReadonlyArray<LogEntry>, extra: Readonly<Record<number, string>> = {}): string => {
   const lines = [HEADER, ...entries.map(encodeEntryLine)];
   // Insert extra lines at the given (1-based) line numbers.
-  for (const at of Object.keys(extra).map(Number).sort((a, b) => a - b)) {
+  for (const at of Object.keys(extra)
+    .map(Number)
+    .sort((a, b) => a - b)) {
     lines.splice(at - 1, 0, extra[at] ?? '');
   }
   return `${lines.join('\n')}\n`;
@@ -61,7 +63,9 @@ describe('replayLog', () => {
     const r = await replayLog(fixture('corrupt.ndjson'), { maxLineLength: 4096 });
     // corrupt.ndjson is good.ndjson with bad lines inserted; the first is line 5.
     expect(r.lastLine).toBe(4);
-    expect(snapshot(r.state)).toEqual(snapshot(replay(createRegistry(POLICY), entries.slice(0, 3).map(entryAction)).state));
+    expect(snapshot(r.state)).toEqual(
+      snapshot(replay(createRegistry(POLICY), entries.slice(0, 3).map(entryAction)).state),
+    );
     expect(O.map((s: { readonly _tag: string }) => s._tag)(r.stopped)).toEqual(O.some('StoppedAtInvalidLine'));
     expect(r.invalidLines).toBe(1);
   });
@@ -87,7 +91,7 @@ describe('replayLog', () => {
     expect(r.problems.map((p) => p.line)).toEqual([2, 3]);
   });
 
-  it('should stop at any mode on a header it refuses', async () => {
+  it('should stop in any mode at a header it refuses', async () => {
     const r = await replayLog(fixture('newer-version.ndjson'), { mode: 'lenient' });
     expect(r.header).toEqual(O.none);
     expect(r.stats.steps).toBe(0);
@@ -99,7 +103,9 @@ describe('replayLog', () => {
     const r = await replayLog(fixture('good.ndjson'), { at: 10 });
     expect(r.lastLine).toBe(10);
     expect(r.stats.steps).toBe(9);
-    expect(snapshot(r.state)).toEqual(snapshot(replay(createRegistry(POLICY), entries.slice(0, 9).map(entryAction)).state));
+    expect(snapshot(r.state)).toEqual(
+      snapshot(replay(createRegistry(POLICY), entries.slice(0, 9).map(entryAction)).state),
+    );
   });
 
   it('should count lines in `at` the way the reader does, empty ones included', async () => {
@@ -140,6 +146,11 @@ describe('replayLog', () => {
     const r = await replayLog(failing());
     expect(r.lastLine).toBe(2);
     expect(r.stats.steps).toBe(1);
-    expect(r.stopped).toEqual(O.some({ _tag: 'StoppedAtReadFailure', failure: { _tag: 'ReadFailed', line: 2, message: 'cannot read input: disk on fire' } }));
+    expect(r.stopped).toEqual(
+      O.some({
+        _tag: 'StoppedAtReadFailure',
+        failure: { _tag: 'ReadFailed', line: 2, message: 'cannot read input: disk on fire' },
+      }),
+    );
   });
 });

@@ -4,10 +4,10 @@
  * every recorded result) through the streaming reader in a fresh process, and print that
  * process's peak RSS and its speed. Fails (exit 1) when the peak RSS reaches the budget.
  *
- *   npm run bench                        # 1,000,000 lines, 10 backends
- *   npm run bench -- --lines 200000 --backends 50
+ *   npm run bench:replay                   # 1,000,000 lines, 10 backends
+ *   npm run bench:replay -- --lines 200000 --backends 50
  *
- * Runs the built library (`npm run bench` builds it first). Not a test: timings vary by machine.
+ * Runs the built library (`npm run bench:replay` builds it first). Not a test: timings vary by machine.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -45,7 +45,7 @@ if (process.argv[2] === '--child') {
 }
 
 if (!fs.existsSync(CLI)) {
-  console.error(`${CLI} is missing: run \`npm run build\` first (npm run bench does)`);
+  console.error(`${CLI} is missing: run \`npm run build\` first (npm run bench:replay does)`);
   process.exit(2);
 }
 
@@ -58,7 +58,18 @@ try {
   let t = process.hrtime.bigint();
   const gen = spawnSync(
     process.execPath,
-    [CLI, 'generate', '--backends', String(backends), '--actions', String(lines - 1), '--seed', String(seed), '-o', file],
+    [
+      CLI,
+      'generate',
+      '--backends',
+      String(backends),
+      '--actions',
+      String(lines - 1),
+      '--seed',
+      String(seed),
+      '-o',
+      file,
+    ],
     { stdio: 'inherit' },
   );
   if (gen.status !== 0) {

@@ -215,13 +215,9 @@ export const addEvent = (stats: LogStats, event: RegistryEvent): LogStats => {
           : { ...configured(t, event.backend, now), registrations: t.registrations + 1 },
       );
     case 'LivenessSet':
-      return withTally(stats, 'SetLive', event.backend, (t, now) =>
-        configured(t, event.backend, now),
-      );
+      return withTally(stats, 'SetLive', event.backend, (t, now) => configured(t, event.backend, now));
     case 'ResponseSet':
-      return withTally(stats, 'SetResponse', event.backend, (t, now) =>
-        configured(t, event.backend, now),
-      );
+      return withTally(stats, 'SetResponse', event.backend, (t, now) => configured(t, event.backend, now));
     case 'BackendUnregistered':
       return withTally(stats, 'Unregister', event.backend, (t, now) => ({
         ...configured(t, event.backend, now),

@@ -143,9 +143,7 @@ const parse = (text: string): E.Either<ReadonlyArray<string>, unknown> => {
  */
 export const decodeHeaderLine = (text: string, line: number): HeaderLine | InvalidLine => {
   const decoded = E.chain(decodeLogHeader)(parse(text));
-  return E.isLeft(decoded)
-    ? invalid(line, decoded.left, true)
-    : { _tag: 'HeaderLine', line, header: decoded.right };
+  return E.isLeft(decoded) ? invalid(line, decoded.left, true) : { _tag: 'HeaderLine', line, header: decoded.right };
 };
 
 /**
@@ -162,9 +160,7 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
  */
 export const decodeEntryLine = (text: string, line: number): EntryLine | InvalidLine => {
   const decoded = E.chain((u: unknown) => decode(LogEntry, u))(parse(text));
-  return E.isLeft(decoded)
-    ? invalid(line, decoded.left)
-    : { _tag: 'EntryLine', line, entry: decoded.right };
+  return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'EntryLine', line, entry: decoded.right };
 };
 
 /**
@@ -172,8 +168,7 @@ export const decodeEntryLine = (text: string, line: number): EntryLine | Invalid
  *
  * @since 0.1.0
  */
-export const describeInvalidLine = (l: InvalidLine): string =>
-  `line ${String(l.line)}: ${l.problems.join('; ')}`;
+export const describeInvalidLine = (l: InvalidLine): string => `line ${String(l.line)}: ${l.problems.join('; ')}`;
 
 // -------------------------------------------------------------------------------------
 // streaming

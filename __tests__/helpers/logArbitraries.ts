@@ -4,7 +4,14 @@
  */
 import * as fc from 'fast-check';
 
-import type { BackendKey, BroadcastBackendResponse, BroadcastOperation, LogEntry, Registry, RegistryAction } from '../../src';
+import type {
+  BackendKey,
+  BroadcastBackendResponse,
+  BroadcastOperation,
+  LogEntry,
+  Registry,
+  RegistryAction,
+} from '../../src';
 import {
   ack,
   backend,

@@ -2,10 +2,13 @@
 import { Readable, Writable } from 'node:stream';
 
 /** A readable that yields `chunks` as they are, strings or bytes. */
-export const readableOf = (...chunks: ReadonlyArray<string | Uint8Array>): Readable => Readable.from(chunks, { objectMode: true });
+export const readableOf = (...chunks: ReadonlyArray<string | Uint8Array>): Readable =>
+  Readable.from(chunks, { objectMode: true });
 
 /** A writable that keeps what it is given, with the text so far in `text()`. */
-export const collector = (options: { readonly highWaterMark?: number; readonly delayMs?: number } = {}): Writable & { readonly text: () => string } => {
+export const collector = (
+  options: { readonly highWaterMark?: number; readonly delayMs?: number } = {},
+): Writable & { readonly text: () => string } => {
   const parts: Buffer[] = [];
   const sink = new Writable({
     highWaterMark: options.highWaterMark ?? 16384,
