@@ -41,13 +41,8 @@ export interface SummaryInput {
 // -------------------------------------------------------------------------------------
 
 /**
- * A backend key in a few words: service, version, broker instance and the start of its hash.
- *
- * @example
- * import { backendKey, privateInstance } from 'lifecycle-broadcast'
- *
- * keyLabel(backendKey(privateInstance('soldr'), 'soldr', '0.4.1', '00a1b2c3d4e5f6'))
- * // 'soldr 0.4.1 private:soldr #00a1b2c3'
+ * A backend key in a few words: service, version, broker instance and the start of its hash,
+ * such as `soldr 0.4.1 private:soldr #00a1b2c3`.
  *
  * @since 0.1.0
  */
