@@ -13,7 +13,7 @@ import {
   size,
   summarizeStats,
 } from '../src';
-import { actionsArb } from './helpers/logArbitraries';
+import { actionsArb } from './logArbitraries';
 
 interface Counted {
   acks: number;

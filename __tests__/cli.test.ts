@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { generateLog, replayLog, summarizeStats, writeLog } from '../src';
-import { collector } from './helpers/streams';
+import { collector } from './streams';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');

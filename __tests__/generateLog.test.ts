@@ -1,6 +1,6 @@
 import type { LogEntry } from '../src';
 import { broadcastPolicy, encodeEntryLine, generateLog, keyId, replayLog, writeLog } from '../src';
-import { collector, readableOf } from './helpers/streams';
+import { collector, readableOf } from './streams';
 
 const text = async (options: Parameters<typeof generateLog>[0]): Promise<string> => {
   const log = generateLog(options);

@@ -13,8 +13,8 @@ import {
   logHeader,
   readLog,
 } from '../src';
-import { actionsArb, recordEntries } from './helpers/logArbitraries';
-import { collect, readableOf } from './helpers/streams';
+import { actionsArb, recordEntries } from './logArbitraries';
+import { collect, readableOf } from './streams';
 import { createRegistry } from '../src';
 
 const HEADER = encodeHeaderLine(logHeader());

@@ -17,8 +17,8 @@ import {
   snapshot,
   writeLog,
 } from '../src';
-import { actionsArb, recordEntries } from './helpers/logArbitraries';
-import { collect, collector, readableOf } from './helpers/streams';
+import { actionsArb, recordEntries } from './logArbitraries';
+import { collect, collector, readableOf } from './streams';
 
 const POLICY = broadcastPolicy(300);
 

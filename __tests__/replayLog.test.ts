@@ -17,8 +17,8 @@ import {
   replayLog,
   snapshot,
 } from '../src';
-import { actionsArb, recordEntries } from './helpers/logArbitraries';
-import { collect, readableOf } from './helpers/streams';
+import { actionsArb, recordEntries } from './logArbitraries';
+import { collect, readableOf } from './streams';
 
 const fixture = (name: string): string => path.join(__dirname, 'fixtures', name);
 const POLICY = broadcastPolicy(250);

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type { Backend } from './Backend';
 import type { BackendKey } from './BackendKey';
 import { keyId } from './BackendKey';
 import type { BroadcastBackendResponse } from './BroadcastBackendResponse';
@@ -11,7 +12,6 @@ import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
 import type { BroadcastResult } from './BroadcastResult';
 import * as HT from './internal/HashTrie';
 import * as V from './internal/Vector';
-import type { Backend } from './Backend';
 import type { RegistryActionTag } from './RegistryAction';
 import type { RegistryEvent } from './RegistryEvent';
 

@@ -124,6 +124,17 @@ export type {
   Updated,
 } from './Registry';
 export type {
+  BackendRegistered,
+  BackendUnregistered,
+  KeyNotFound,
+  LivenessSet,
+  OperationBroadcast,
+  RegistryEvent,
+  ResponseSet,
+} from './RegistryEvent';
+
+// types: operation logs
+export type {
   EntryLine,
   HeaderLine,
   InvalidLine,
@@ -137,12 +148,3 @@ export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './repl
 export type { Divergence } from './verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
 export type { GenerateOptions, GeneratedLog } from './generateLog';
-export type {
-  BackendRegistered,
-  BackendUnregistered,
-  KeyNotFound,
-  LivenessSet,
-  OperationBroadcast,
-  RegistryEvent,
-  ResponseSet,
-} from './RegistryEvent';

@@ -11,7 +11,7 @@ import type {
   LogEntry,
   Registry,
   RegistryAction,
-} from '../../src';
+} from '../src';
 import {
   ack,
   backend,
@@ -32,7 +32,7 @@ import {
   step,
   timeout,
   unregisterAction,
-} from '../../src';
+} from '../src';
 
 export const keyPool: ReadonlyArray<BackendKey> = [
   backendKey(sharedInstance, 'zccache', '1.11.20', ''),
