@@ -89,6 +89,32 @@ export { replay } from './replay';
 export { LogEntry, entryAction, logEntry, recordedResult } from './LogEntry';
 export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './codec';
 
+// values: Redux composition
+export {
+  BackendLivenessChangedPayload,
+  BackendRegisteredPayload,
+  BackendResponseChangedPayload,
+  BackendUnregisteredPayload,
+  BroadcastRequestedPayload,
+  DEFAULT_RECENT_LIMIT,
+  LIFECYCLE_BROADCAST,
+  backendLivenessChanged,
+  backendRegistered,
+  backendResponseChanged,
+  backendUnregistered,
+  broadcastRequested,
+  createLifecycleBroadcastSlice,
+  decodeSliceAction,
+  isLifecycleBroadcastAction,
+  lifecycleBroadcastActions,
+  lifecycleBroadcastReducer,
+  lifecycleBroadcastSlice,
+  toRegistryAction,
+  toSliceAction,
+} from './redux/slice';
+export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from './redux/selectors';
+export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
@@ -116,3 +142,28 @@ export type {
   RegistryEvent,
   ResponseSet,
 } from './RegistryEvent';
+
+// types: Redux composition
+export type {
+  ActionRejected,
+  LifecycleBroadcastAction,
+  LifecycleBroadcastActionType,
+  LifecycleBroadcastEvent,
+  LifecycleBroadcastReducer,
+  LifecycleBroadcastSlice,
+  LifecycleBroadcastSliceOptions,
+  LifecycleBroadcastState,
+  SliceAction,
+  SliceActionCreator,
+} from './redux/slice';
+export type { BackendCounts, LifecycleBroadcastSelectors } from './redux/selectors';
+export type {
+  ArraySink,
+  EncodedLogEntry,
+  RecorderMiddleware,
+  RecorderOptions,
+  RecorderSink,
+  StoreView,
+  StreamSinkOptions,
+  TextWritable,
+} from './redux/recorder';
