@@ -30,15 +30,15 @@ import {
   toSliceAction,
   withResponse,
 } from '../../src';
-import type { LifecycleBroadcastState } from '../../src';
+import type { LifecycleBroadcastReducer, LifecycleBroadcastState } from '../../src';
 import { expectLeft, expectRight, fbuild, ghost, scenario, scenarioActions, soldr, unfrozenPaths, zccache } from './fixtures';
 
 const init = { type: '@@test/init' };
 
 /** Fold the reducer over actions, from `undefined` as a store does. */
 const run = (
-  reducer: (s: LifecycleBroadcastState | undefined, a: { readonly type: string }) => LifecycleBroadcastState,
-  actions: ReadonlyArray<{ readonly type: string }>,
+  reducer: LifecycleBroadcastReducer,
+  actions: ReadonlyArray<Parameters<LifecycleBroadcastReducer>[1]>,
 ): LifecycleBroadcastState => actions.reduce(reducer, reducer(undefined, init));
 
 describe('action creators', () => {

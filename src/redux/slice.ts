@@ -45,10 +45,13 @@ export const LIFECYCLE_BROADCAST = 'lifecycleBroadcast';
  *
  * @since 0.1.0
  */
-export interface SliceAction<T extends string, P> {
+// A type alias, not an interface: Redux's `UnknownAction` has an index signature, which only
+// an alias satisfies implicitly.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+export type SliceAction<T extends string, P> = {
   readonly type: T;
   readonly payload: P;
-}
+};
 
 /**
  * An action creator, shaped like Redux Toolkit's: call it to build the action, read `.type` for
@@ -477,7 +480,7 @@ export const DEFAULT_RECENT_LIMIT = 16;
  */
 export type LifecycleBroadcastReducer = (
   state: LifecycleBroadcastState | undefined,
-  action: { readonly type: string },
+  action: { readonly type: string; readonly [field: string]: unknown },
 ) => LifecycleBroadcastState;
 
 /**
