@@ -53,7 +53,7 @@ export interface RecorderSink {
 export interface ArraySink extends RecorderSink {
   /** The registry the store had when recording started; `null` before. */
   readonly initial: Registry | null;
-  /** The entries recorded so far, oldest first, each deeply frozen. */
+  /** The entries recorded so far, oldest first: a deeply frozen copy, new after each write. */
   readonly entries: ReadonlyArray<EncodedLogEntry>;
 }
 
@@ -142,11 +142,17 @@ const alreadyStarted = (sink: string): Error =>
 export const arraySink = (): ArraySink => {
   let initial: Registry | null = null;
   const entries: EncodedLogEntry[] = [];
+  // A frozen copy handed out until the next write, so readers can neither change the record
+  // nor see it change under them.
+  let view: ReadonlyArray<EncodedLogEntry> | null = null;
   return Object.freeze({
     get initial() {
       return initial;
     },
-    entries,
+    get entries() {
+      view ??= Object.freeze(entries.slice());
+      return view;
+    },
     start: (registry: Registry) => {
       if (initial !== null) {
         throw alreadyStarted('arraySink');
@@ -155,6 +161,7 @@ export const arraySink = (): ArraySink => {
     },
     write: (entry: EncodedLogEntry) => {
       entries.push(deepFreeze(entry));
+      view = null;
     },
   });
 };
