@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  moduleNameMapper: { '^lifecycle-broadcast$': '<rootDir>/src/index.ts' },
   testResultsProcessor: '<rootDir>/scripts/jest-results.cjs',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],

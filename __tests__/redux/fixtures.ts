@@ -93,3 +93,13 @@ export const unfrozenPaths = (value: unknown, root = '(root)'): ReadonlyArray<st
     ...Object.entries(value).flatMap(([k, v]) => unfrozenPaths(v, `${root}.${k}`)),
   ];
 };
+
+/**
+ * Options for Redux Toolkit's `getDefaultMiddleware`: both development checks stay on, but their
+ * own "took N ms" warning is raised from 32 ms, since it measures how busy the machine is, not
+ * the state, and would make the specifications depend on timing.
+ */
+export const checksWithoutTimingWarnings = {
+  immutableCheck: { warnAfter: 10_000 },
+  serializableCheck: { warnAfter: 10_000 },
+} as const;

@@ -29,7 +29,7 @@ import {
 } from '../../src';
 import type { LifecycleBroadcastSlice, LifecycleBroadcastState, RecorderSink, Registry } from '../../src';
 import { logHeader } from '../../src/redux/recorder';
-import { actionsOf, decodeEntries, expectRight, fbuild, scenario, scenarioActions, soldr, unfrozenPaths, zccache } from './fixtures';
+import { actionsOf, checksWithoutTimingWarnings, decodeEntries, expectRight, fbuild, scenario, scenarioActions, soldr, unfrozenPaths, zccache } from './fixtures';
 
 const policy = broadcastPolicy(250);
 
@@ -111,7 +111,7 @@ describe('createRecorderMiddleware', () => {
     const store = configureStore({
       reducer: { broker: broker.reducer, clicks },
       middleware: (getDefault) =>
-        getDefault().concat(createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker })),
+        getDefault(checksWithoutTimingWarnings).concat(createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker })),
     });
     scenario.forEach((action) => store.dispatch(action));
     expectReplayMatches(createRegistry(policy), sink.entries, store.getState());
