@@ -10,6 +10,7 @@ import type { UnknownAction } from 'redux';
 
 import {
   BroadcastPolicy,
+  LogEntry,
   arraySink,
   backendLivenessChanged,
   backendRegistered,
@@ -96,6 +97,17 @@ describe('createRecorderMiddleware', () => {
     scenario.forEach((action) => store.dispatch(action));
     expect(actionsOf(decodeEntries(sink.entries))).toEqual(scenarioActions);
     expect(JSON.parse(JSON.stringify(sink.entries))).toEqual(sink.entries);
+  });
+
+  it('should hand out entries equal to their encoding with the LogEntry codec, field order included', () => {
+    const sink = arraySink();
+    const store = storeWith(sink);
+    scenario.forEach((action) => store.dispatch(action));
+    for (const entry of sink.entries) {
+      const encoded = LogEntry.encode(expectRight(decode(LogEntry, entry)));
+      expect(entry).toEqual(encoded);
+      expect(JSON.stringify(entry)).toBe(JSON.stringify(encoded));
+    }
   });
 
   it('should record each broadcast with the result the store computed', () => {
