@@ -92,24 +92,29 @@ export const backendKey = (
   serviceVersion: string,
   exeHash = '',
 ): BackendKey =>
-  Object.freeze({
-    instance: matchInstance<BrokerInstance>({
-      Shared: () => sharedInstance,
-      Private: (i) => privateInstance(i.serviceName),
-      Explicit: (i) => explicitInstance(i.name),
-    })(instance),
-    serviceName,
-    serviceVersion,
-    exeHash,
-  });
+  Object.freeze({ instance: copyInstance(instance), serviceName, serviceVersion, exeHash });
+
+const copyInstance = (i: BrokerInstance): BrokerInstance => {
+  switch (i._tag) {
+    case 'Shared':
+      return sharedInstance;
+    case 'Private':
+      return privateInstance(i.serviceName);
+    case 'Explicit':
+      return explicitInstance(i.name);
+  }
+};
 
 /**
- * A frozen copy of `key` with its fields in canonical order.
+ * A frozen copy of `key`, or `key` itself when it is already frozen all the way down.
  *
  * @since 0.1.0
  */
 export const copyKey = (key: BackendKey): BackendKey =>
-  backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+  isFrozenKey(key) ? key : backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+
+/** A key frozen all the way down can never change, so it can be shared instead of copied. */
+const isFrozenKey = (key: BackendKey): boolean => Object.isFrozen(key) && Object.isFrozen(key.instance);
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -181,9 +186,35 @@ export const EqBackendKey: Eq.Eq<BackendKey> = Eq.fromEquals(
  * @since 0.1.0
  */
 export const keyId = (key: BackendKey): string => {
-  const i = key.instance;
-  const scope = i._tag === 'Shared' ? '"Shared"' : i._tag === 'Private'
-    ? `"Private",${JSON.stringify(i.serviceName)}`
-    : `"Explicit",${JSON.stringify(i.name)}`;
-  return `[${scope},${JSON.stringify(key.serviceName)},${JSON.stringify(key.serviceVersion)},${JSON.stringify(key.exeHash)}]`;
+  if (!isFrozenKey(key)) {
+    return computeKeyId(key);
+  }
+  const cached = ids.get(key);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const id = computeKeyId(key);
+  ids.set(key, id);
+  return id;
 };
+
+/** Ids of frozen keys (the registry's own, and those built by `backendKey`), computed once. */
+const ids = new WeakMap<BackendKey, string>();
+
+const computeKeyId = (key: BackendKey): string => {
+  const i = key.instance;
+  const scope =
+    i._tag === 'Shared'
+      ? '"Shared"'
+      : i._tag === 'Private'
+        ? `"Private",${quote(i.serviceName)}`
+        : `"Explicit",${quote(i.name)}`;
+  return `[${scope},${quote(key.serviceName)},${quote(key.serviceVersion)},${quote(key.exeHash)}]`;
+};
+
+/** Characters that JSON escapes (or that `JSON.stringify` may rewrite): take the slow path. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+/** `JSON.stringify` for a string, without its cost for the plain strings keys nearly always are. */
+const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);

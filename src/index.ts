@@ -39,7 +39,7 @@ export {
   timeout,
 } from './BroadcastBackendResponse';
 export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './BroadcastPolicy';
-export { Backend, backend, deadBackend, liveBackend, withLive, withResponse } from './Backend';
+export { Backend, backend, deadBackend, frozenBackend, liveBackend, withLive, withResponse } from './Backend';
 export {
   BroadcastAck,
   BroadcastEntry,

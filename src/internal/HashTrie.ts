@@ -73,10 +73,34 @@ const leaf = <V>(key: string, value: V): Leaf<V> => Object.freeze([key, value] a
 const branch = <V>(bitmap: number, children: ReadonlyArray<Child<V>>): Branch<V> =>
   Object.freeze({ bitmap, children: Object.freeze(children) });
 
+// Plain loops and spreads only: V8 runs array methods (`slice`, `filter`, `find`, ...) on
+// frozen arrays on a slow path, tens of times slower than on ordinary ones.
+
 const replaceAt = <T>(as: ReadonlyArray<T>, i: number, a: T): T[] => {
-  const copy = as.slice();
+  const copy = [...as];
   copy[i] = a;
   return copy;
+};
+
+const insertAt = <T>(as: ReadonlyArray<T>, i: number, a: T): T[] => {
+  const copy = [...as];
+  copy.splice(i, 0, a);
+  return copy;
+};
+
+const removeAt = <T>(as: ReadonlyArray<T>, i: number): T[] => {
+  const copy = [...as];
+  copy.splice(i, 1);
+  return copy;
+};
+
+const indexOfKey = <V>(leaves: ReadonlyArray<Leaf<V>>, key: string): number => {
+  for (let i = 0; i < leaves.length; i++) {
+    if ((leaves[i] as Leaf<V>)[0] === key) {
+      return i;
+    }
+  }
+  return -1;
 };
 
 // -------------------------------------------------------------------------------------
@@ -96,7 +120,7 @@ export const get = <V>(m: HashTrie<V>, key: string): V | undefined => {
       return node[0] === key ? node[1] : undefined;
     }
     if (isBucket(node)) {
-      return node.bucket.find((l) => l[0] === key)?.[1];
+      return node.bucket[indexOfKey(node.bucket, key)]?.[1];
     }
     const bit = 1 << ((h >>> shift) & MASK);
     if ((node.bitmap & bit) === 0) {
@@ -116,11 +140,13 @@ export const forEach = <V>(m: HashTrie<V>, f: (key: string, value: V) => void): 
     if (isLeaf(c)) {
       f(c[0], c[1]);
     } else if (isBucket(c)) {
-      c.bucket.forEach((l) => {
+      for (const l of c.bucket) {
         f(l[0], l[1]);
-      });
+      }
     } else {
-      c.children.forEach(visit);
+      for (const child of c.children) {
+        visit(child);
+      }
     }
   };
   visit(m.root);
@@ -143,36 +169,34 @@ const join = <V>(shift: number, a: Leaf<V>, ha: number, b: Leaf<V>, hb: number):
   return branch((1 << ia) | (1 << ib), ia < ib ? [a, b] : [b, a]);
 };
 
-interface Inserted<V> {
-  readonly node: Child<V>;
-  readonly added: boolean;
-}
+/** Set by `insert` when it added a key (rather than replacing one): saves a result object. */
+let added = false;
+const wasAdded = (): boolean => added;
 
-const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value: V): Inserted<V> => {
+const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value: V): Child<V> => {
   if (isLeaf(node)) {
     if (node[0] === key) {
-      return { node: node[1] === value ? node : leaf(key, value), added: false };
+      return node[1] === value ? node : leaf(key, value);
     }
-    return { node: join(shift, node, hash(node[0]), leaf(key, value), h), added: true };
+    added = true;
+    return join(shift, node, hash(node[0]), leaf(key, value), h);
   }
   if (isBucket(node)) {
-    const i = node.bucket.findIndex((l) => l[0] === key);
+    const i = indexOfKey(node.bucket, key);
+    added = i < 0;
     const bucket =
       i < 0 ? [...node.bucket, leaf(key, value)] : replaceAt(node.bucket, i, leaf(key, value));
-    return { node: Object.freeze({ bucket: Object.freeze(bucket) }), added: i < 0 };
+    return Object.freeze({ bucket: Object.freeze(bucket) });
   }
   const bit = 1 << ((h >>> shift) & MASK);
   const at = popcount(node.bitmap & (bit - 1));
   if ((node.bitmap & bit) === 0) {
-    const children = [...node.children.slice(0, at), leaf(key, value), ...node.children.slice(at)];
-    return { node: branch(node.bitmap | bit, children), added: true };
+    added = true;
+    return branch(node.bitmap | bit, insertAt(node.children, at, leaf(key, value)));
   }
   const child = node.children[at] as Child<V>;
   const next = insert(child, shift + BITS, h, key, value);
-  if (next.node === child) {
-    return { node, added: false };
-  }
-  return { node: branch(node.bitmap, replaceAt(node.children, at, next.node)), added: next.added };
+  return next === child ? node : branch(node.bitmap, replaceAt(node.children, at, next));
 };
 
 /**
@@ -181,11 +205,12 @@ const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value:
  * @internal
  */
 export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> => {
-  const { node, added } = insert(m.root, 0, hash(key), key, value);
+  added = false;
+  const node = insert(m.root, 0, hash(key), key, value);
   if (node === m.root) {
     return m;
   }
-  return Object.freeze({ size: added ? m.size + 1 : m.size, root: node as Branch<V> });
+  return Object.freeze({ size: m.size + (wasAdded() ? 1 : 0), root: node as Branch<V> });
 };
 
 /** What removal leaves in place of a node: `null` for nothing, the same node when absent. */
@@ -194,10 +219,11 @@ const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): C
     return node[0] === key ? null : node;
   }
   if (isBucket(node)) {
-    const rest = node.bucket.filter((l) => l[0] !== key);
-    if (rest.length === node.bucket.length) {
+    const i = indexOfKey(node.bucket, key);
+    if (i < 0) {
       return node;
     }
+    const rest = removeAt(node.bucket, i);
     return rest.length === 1 ? (rest[0] as Leaf<V>) : Object.freeze({ bucket: Object.freeze(rest) });
   }
   const bit = 1 << ((h >>> shift) & MASK);
@@ -211,7 +237,7 @@ const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): C
     return node;
   }
   if (next === null) {
-    const children = node.children.filter((_, i) => i !== at);
+    const children = removeAt(node.children, at);
     const only = children[0];
     // A branch left with one leaf is replaced by that leaf (unless it is the root).
     if (shift > 0 && children.length === 1 && only !== undefined && !isBranch(only)) {
