@@ -106,12 +106,15 @@ const copyInstance = (i: BrokerInstance): BrokerInstance => {
 };
 
 /**
- * A frozen copy of `key` with its fields in canonical order.
+ * A frozen copy of `key`, or `key` itself when it is already frozen all the way down.
  *
  * @since 0.1.0
  */
 export const copyKey = (key: BackendKey): BackendKey =>
-  backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+  isFrozenKey(key) ? key : backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+
+/** A key frozen all the way down can never change, so it can be shared instead of copied. */
+const isFrozenKey = (key: BackendKey): boolean => Object.isFrozen(key) && Object.isFrozen(key.instance);
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -183,6 +186,22 @@ export const EqBackendKey: Eq.Eq<BackendKey> = Eq.fromEquals(
  * @since 0.1.0
  */
 export const keyId = (key: BackendKey): string => {
+  if (!isFrozenKey(key)) {
+    return computeKeyId(key);
+  }
+  const cached = ids.get(key);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const id = computeKeyId(key);
+  ids.set(key, id);
+  return id;
+};
+
+/** Ids of frozen keys (the registry's own, and those built by `backendKey`), computed once. */
+const ids = new WeakMap<BackendKey, string>();
+
+const computeKeyId = (key: BackendKey): string => {
   const i = key.instance;
   const scope =
     i._tag === 'Shared'

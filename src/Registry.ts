@@ -13,7 +13,7 @@
  */
 import type * as O from 'fp-ts/Option';
 
-import { backend as makeBackend, withLive, withResponse } from './Backend';
+import { frozenBackend, withLive, withResponse } from './Backend';
 import type { Backend } from './Backend';
 import type { BackendKey } from './BackendKey';
 import { keyId } from './BackendKey';
@@ -51,11 +51,13 @@ export interface Slot {
   readonly backend: Backend;
   /** The entry this backend contributes to a broadcast result, computed once per change. */
   readonly entry: BroadcastEntry;
+  /** Index into `Registry.operations` from which it has been live; -1 while it is dead. */
+  readonly liveSince: number;
   /**
-   * Indexes into `Registry.operations` where the backend went live and dead, alternately, since
-   * it was registered: `[start, end, start, ...]`. An odd count means it is live now.
+   * Earlier live spans since it was registered, as `[start, end, start, end, ...]` indexes into
+   * `Registry.operations`; `null` until it first goes dead.
    */
-  readonly spans: V.Vector<number>;
+  readonly history: V.Vector<number> | null;
 }
 
 /**
@@ -194,8 +196,13 @@ const entryOf = (b: Backend, policy: BroadcastPolicy): BroadcastEntry => {
   }
 };
 
-const slot = (id: string, b: Backend, policy: BroadcastPolicy, spans: V.Vector<number>): Slot =>
-  Object.freeze({ id, backend: b, entry: entryOf(b, policy), spans });
+const slot = (
+  id: string,
+  b: Backend,
+  policy: BroadcastPolicy,
+  liveSince: number,
+  history: V.Vector<number> | null,
+): Slot => Object.freeze({ id, backend: b, entry: entryOf(b, policy), liveSince, history });
 
 const withState = (
   state: Registry,
@@ -249,8 +256,12 @@ const update = (
     return transition(state, updated(previous, previous));
   }
   const flipped = next.live !== previous.live;
-  const spans = flipped ? V.push(found.slot.spans, state.operations.size) : found.slot.spans;
-  const slots = V.set(state.slots, found.at, slot(found.slot.id, next, state.policy, spans));
+  const now = state.operations.size;
+  const { liveSince, history } = found.slot;
+  // Going dead closes the open span into the history; going live opens a new one.
+  const closed = flipped && !next.live ? V.push(V.push(history ?? V.empty, liveSince), now) : history;
+  const since = next.live ? (flipped ? now : liveSince) : -1;
+  const slots = V.set(state.slots, found.at, slot(found.slot.id, next, state.policy, since, closed));
   const liveCount = state.liveCount + (flipped ? (next.live ? 1 : -1) : 0);
   return transition(withState(state, slots, state.index, liveCount), updated(previous, next));
 };
@@ -274,10 +285,9 @@ const update = (
  * @since 0.1.0
  */
 export const register = (state: Registry, backend: Backend): Transition<O.Option<Backend>> => {
-  const b = makeBackend(backend.key, backend.live, backend.response);
+  const b = frozenBackend(backend);
   const id = keyId(b.key);
-  const spans: V.Vector<number> = b.live ? V.push(V.empty, state.operations.size) : V.empty;
-  const fresh = slot(id, b, state.policy, spans);
+  const fresh = slot(id, b, state.policy, b.live ? state.operations.size : -1, null);
   const found = findSlot(state, id);
   const liveDelta = b.live ? 1 : 0;
   if (found === undefined) {
@@ -461,12 +471,16 @@ export const size = (state: Registry): number => state.index.size;
 export const liveCount = (state: Registry): number => state.liveCount;
 
 const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation> => {
-  const spans = V.toArray(s.spans);
   const out: BroadcastOperation[] = [];
-  for (let i = 0; i < spans.length; i += 2) {
-    V.forEachRange(state.operations, spans[i] ?? 0, spans[i + 1] ?? state.operations.size, (op) =>
-      out.push(op),
-    );
+  const collect = (op: BroadcastOperation): void => {
+    out.push(op);
+  };
+  const spans = s.history === null ? [] : V.toArray(s.history);
+  for (let i = 0; i + 1 < spans.length; i += 2) {
+    V.forEachRange(state.operations, spans[i] ?? 0, spans[i + 1] ?? 0, collect);
+  }
+  if (s.liveSince >= 0) {
+    V.forEachRange(state.operations, s.liveSince, state.operations.size, collect);
   }
   return Object.freeze(out);
 };
