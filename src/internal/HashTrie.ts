@@ -184,6 +184,12 @@ const join = <V>(shift: number, a: Leaf<V>, ha: number, b: Leaf<V>, hb: number):
 let added = false;
 const wasAdded = (): boolean => added;
 
+/** Set by `insert`: the value found under the key (`undefined` if none). */
+let found: unknown = undefined;
+
+/** When true, `insert` keeps an existing binding instead of replacing it. */
+let keepExisting = false;
+
 const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value: V): Child<V> => {
   if (isBranch(node)) {
     const bitmap = node[0] as number;
@@ -199,15 +205,48 @@ const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value:
   }
   if (isLeaf(node)) {
     if (node[0] === key) {
-      return node[1] === value ? node : leaf(key, value);
+      found = node[1];
+      return keepExisting || node[1] === value ? node : leaf(key, value);
     }
     added = true;
     return join(shift, node, hash(node[0]), leaf(key, value), h);
   }
-  const leaves = (node).bucket;
+  const leaves = node.bucket;
   const i = indexOfKey(leaves, key);
   added = i < 0;
+  found = leaves[i]?.[1];
+  if (i >= 0 && keepExisting) {
+    return node;
+  }
   return bucketOf(i < 0 ? [...leaves, leaf(key, value)] : replaceAt(leaves, i, leaf(key, value)));
+};
+
+const upsert = <V>(m: HashTrie<V>, key: string, value: V, keep: boolean): HashTrie<V> => {
+  added = false;
+  found = undefined;
+  keepExisting = keep;
+  const node = insert(m.root, 0, hash(key), key, value);
+  if (node === m.root) {
+    return m;
+  }
+  return Object.freeze({ size: m.size + (wasAdded() ? 1 : 0), root: node as Branch });
+};
+
+/** What a map held for a key, and the map after adding it if it was absent. */
+export interface Lookup<V> {
+  readonly existing: V | undefined;
+  readonly map: HashTrie<V>;
+}
+
+/**
+ * In one walk: the value held for `key` if there is one (and the same map), otherwise the map
+ * with `key` bound to `value`.
+ *
+ * @internal
+ */
+export const getOrAdd = <V>(m: HashTrie<V>, key: string, value: V): Lookup<V> => {
+  const map = upsert(m, key, value, true);
+  return { existing: found as V | undefined, map };
 };
 
 /**
@@ -215,14 +254,8 @@ const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value:
  *
  * @internal
  */
-export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> => {
-  added = false;
-  const node = insert(m.root, 0, hash(key), key, value);
-  if (node === m.root) {
-    return m;
-  }
-  return Object.freeze({ size: m.size + (wasAdded() ? 1 : 0), root: node as Branch });
-};
+export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> =>
+  upsert(m, key, value, false);
 
 /** What removal leaves in place of a node: `null` for nothing, the same node when absent. */
 const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): Child<V> | null => {
