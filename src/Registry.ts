@@ -288,16 +288,16 @@ export const register = (state: Registry, backend: Backend): Transition<O.Option
   const b = frozenBackend(backend);
   const id = keyId(b.key);
   const fresh = slot(id, b, state.policy, b.live ? state.operations.size : -1, null);
-  const found = findSlot(state, id);
   const liveDelta = b.live ? 1 : 0;
-  if (found === undefined) {
-    const index = HT.set(state.index, id, state.slots.size);
+  const { existing: at, map: index } = HT.getOrAdd(state.index, id, state.slots.size);
+  const previous = at === undefined ? null : V.get(state.slots, at);
+  if (at === undefined || previous === undefined || previous === null) {
     const slots = V.push(state.slots, fresh);
     return transition(withState(state, slots, index, state.liveCount + liveDelta), none);
   }
-  const slots = V.set(state.slots, found.at, fresh);
-  const liveCount = state.liveCount + liveDelta - (found.slot.backend.live ? 1 : 0);
-  return transition(withState(state, slots, state.index, liveCount), some(found.slot.backend));
+  const slots = V.set(state.slots, at, fresh);
+  const liveCount = state.liveCount + liveDelta - (previous.backend.live ? 1 : 0);
+  return transition(withState(state, slots, state.index, liveCount), some(previous.backend));
 };
 
 /**

@@ -86,4 +86,17 @@ describe('HashTrie', () => {
     expect(HT.set(m, 'a', 1)).toBe(m);
     expect(HT.remove(m, 'b')).toBe(m);
   });
+
+  it('should add an absent key with getOrAdd, and return an existing value untouched', () => {
+    const m = HT.set(HT.empty, 'a', 1);
+
+    const added = HT.getOrAdd(m, 'b', 2);
+    const kept = HT.getOrAdd(added.map, 'a', 99);
+
+    expect(added.existing).toBeUndefined();
+    expect(HT.get(added.map, 'b')).toBe(2);
+    expect(added.map.size).toBe(2);
+    expect(kept.existing).toBe(1);
+    expect(kept.map).toBe(added.map);
+  });
 });
