@@ -182,4 +182,14 @@ describe('lifecycle-broadcast generate', () => {
     await writeLog(sink, log.header, log.entries);
     expect(r.stdout).toBe(sink.text());
   });
+
+  it('should leave recorded results out with --no-results', async () => {
+    const r = await run(['generate', '--backends', '3', '--actions', '200', '--seed', '4', '--no-results']);
+    expect(r.code).toBe(0);
+    const log = generateLog({ backends: 3, actions: 200, seed: 4, results: false });
+    const sink = collector();
+    await writeLog(sink, log.header, log.entries);
+    expect(r.stdout).toBe(sink.text());
+    expect(r.stdout).not.toContain('"result"');
+  });
 });

@@ -67,6 +67,16 @@ describe('generateLog', () => {
     expect(r.divergences).toBe(0);
   });
 
+  it('should leave results out when asked, and otherwise write the same actions', () => {
+    const options = { backends: 5, actions: 400, seed: 11 };
+    const bare = entries({ ...options, results: false });
+    const full = entries(options);
+
+    expect(bare.some((e) => e._tag === 'Broadcast')).toBe(true);
+    expect(bare.every((e) => e._tag !== 'Broadcast' || e.result === undefined)).toBe(true);
+    expect(bare).toEqual(full.map((e) => (e._tag === 'Broadcast' ? { _tag: e._tag, operation: e.operation } : e)));
+  });
+
   it('should make entries lazily, one at a time', () => {
     const it = generateLog({ backends: 2, actions: Number.MAX_SAFE_INTEGER, seed: 0 }).entries[Symbol.iterator]();
     const first = it.next();

@@ -12,6 +12,7 @@ import { mutable } from './baselines/mutable';
 import { naiveImmer } from './baselines/naiveImmer';
 import { library } from './library';
 import { fanOut, fullSizes, history, quickSizes, registryScale } from './workloads';
+import { replayWorkload } from './replay';
 
 interface Row {
   readonly workload: string;
@@ -93,6 +94,12 @@ const main = async (): Promise<void> => {
   target('W3 last window / first window (ours)', h.lastUs / h.firstUs, 1.3);
   target('W3 heap held by the final state, MB (ours)', h.heapBytes / 2 ** 20, 64);
 
+  log('W4 replay: generating and replaying a log');
+  const w4 = await replayWorkload(quick);
+  rows.push({ workload: 'W4 replay', metric: 'lines per second', ours: w4.replayLinesPerSecond, mutable: null, naiveImmer: null, note: `bare JSON.parse loop: ${fmt(w4.parseLinesPerSecond)} lines/s; ${w4.lines.toLocaleString('en-US')} lines, ${(w4.bytes / 2 ** 20).toFixed(0)} MiB` });
+  rows.push({ workload: 'W4 replay', metric: 'peak RSS, MB', ours: w4.peakRssMb, mutable: null, naiveImmer: null, note: `child process running the streaming replay (the parse-only loop: ${fmt(w4.parsePeakRssMb)} MB)` });
+  target('W4 validate-and-replay time / bare parse time', w4.parseLinesPerSecond / w4.replayLinesPerSecond, 3);
+  target('W4 peak RSS, MB', w4.peakRssMb, 200);
 
   const header = ['workload', 'metric', 'lifecycle-broadcast', 'mutable JS', 'naive immer', 'ours/mutable', 'immer/ours', 'note'];
   const table = rows.map((r) => [
@@ -129,7 +136,7 @@ const main = async (): Promise<void> => {
     platform: `${os.platform()} ${os.release()}`,
   };
   if (out !== undefined) {
-    fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), quick, sizes, machine, rows, targets }, null, 2)}\n`);
+    fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), quick, sizes, machine, rows, targets, w4 }, null, 2)}\n`);
     log(`results written to ${out}`);
   }
 };

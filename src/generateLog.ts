@@ -45,6 +45,11 @@ export interface GenerateOptions {
   readonly seed: number;
   /** The policy of the header (the default policy when omitted). */
   readonly policy?: BroadcastPolicy;
+  /**
+   * Whether broadcast lines carry their recorded result (true when omitted). Without results a
+   * log is much smaller, but a replay cannot be verified against it.
+   */
+  readonly results?: boolean;
 }
 
 /**
@@ -152,12 +157,15 @@ function* entriesOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
     return unregisterAction(b?.key ?? pick(keys, random()));
   };
 
+  const withResults = options.results ?? true;
   let state = createRegistry(policy);
   for (let i = 0; i < options.actions; i++) {
     const action = nextAction(state, i);
     const next = step(state, action);
     state = next.state;
-    yield next.result._tag === 'OperationBroadcast' ? logEntry(action, next.result.result) : logEntry(action);
+    yield next.result._tag === 'OperationBroadcast' && withResults
+      ? logEntry(action, next.result.result)
+      : logEntry(action);
   }
 }
 
@@ -165,7 +173,7 @@ function* entriesOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
  * A synthetic log for a broker with `backends` backend keys: `actions` lines, first registering
  * each backend, then a mix of liveness flips (about 35%), response changes (27%), broadcasts of
  * both kinds (20%), re-registrations (13%) and unregistrations (5%). Every broadcast line carries
- * the result it had, so a replay can be verified against it. Entries are made lazily, so a log of
+ * the result it had, so a replay can be verified against it (unless `results` is false). Entries are made lazily, so a log of
  * any length takes constant memory beyond its registry.
  *
  * @example

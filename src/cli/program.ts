@@ -220,6 +220,7 @@ interface GenerateFlags {
   readonly seed: number;
   readonly ackTimeoutMs?: number;
   readonly output?: string;
+  readonly results: boolean;
 }
 
 const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCode> => {
@@ -227,6 +228,7 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
     backends: flags.backends,
     actions: flags.actions,
     seed: flags.seed,
+    results: flags.results,
     ...(flags.ackTimeoutMs === undefined ? {} : { policy: broadcastPolicy(flags.ackTimeoutMs) }),
   });
   try {
@@ -318,6 +320,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
         integer('a timeout in milliseconds', 0),
       ),
     )
+    .option('--no-results', 'leave recorded results out of broadcast lines (smaller; cannot be verified)')
     .option('-o, --output <file>', 'write to this file instead of standard output')
     .action(async (flags: GenerateFlags) => {
       code = await generateCommand(flags, io);
