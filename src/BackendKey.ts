@@ -212,9 +212,19 @@ const computeKeyId = (key: BackendKey): string => {
   return `[${scope},${quote(key.serviceName)},${quote(key.serviceVersion)},${quote(key.exeHash)}]`;
 };
 
-/** Characters that JSON escapes (or that `JSON.stringify` may rewrite): take the slow path. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+/**
+ * True when `JSON.stringify` would escape or rewrite a character of `s`: quotes, backslashes,
+ * control characters, the two line separators JavaScript treats specially, and surrogates.
+ */
+const needsEscape = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff) || c === 0x2028 || c === 0x2029) {
+      return true;
+    }
+  }
+  return false;
+};
 
 /** `JSON.stringify` for a string, without its cost for the plain strings keys nearly always are. */
-const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+const quote = (s: string): string => (needsEscape(s) ? JSON.stringify(s) : `"${s}"`);

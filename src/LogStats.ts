@@ -132,63 +132,137 @@ export const emptyLogStats: LogStats = Object.freeze({
 // internals
 // -------------------------------------------------------------------------------------
 
-const bump = <K extends string>(counts: Readonly<Record<K, number>>, k: NoInfer<K>): Readonly<Record<K, number>> =>
-  Object.freeze({ ...counts, [k]: counts[k] + 1 });
+// Every record below is built by one constructor with all its fields, never by spreading: a
+// replay folds every line through here, and objects of one shape keep V8 on its fast paths.
+
+type Actions = LogStats['actions'];
+type Operations = LogStats['operations'];
+type QuiesceReasons = LogStats['quiesceReasons'];
+type Outcomes = LogStats['outcomes'];
+
+const actionsWith = (a: Actions, tag: RegistryActionTag): Actions =>
+  Object.freeze({
+    Register: a.Register + (tag === 'Register' ? 1 : 0),
+    SetLive: a.SetLive + (tag === 'SetLive' ? 1 : 0),
+    SetResponse: a.SetResponse + (tag === 'SetResponse' ? 1 : 0),
+    Unregister: a.Unregister + (tag === 'Unregister' ? 1 : 0),
+    Broadcast: a.Broadcast + (tag === 'Broadcast' ? 1 : 0),
+  });
+
+const operationsWith = (o: Operations, tag: BroadcastOperation['_tag']): Operations =>
+  Object.freeze({
+    ReleaseHandles: o.ReleaseHandles + (tag === 'ReleaseHandles' ? 1 : 0),
+    Quiesce: o.Quiesce + (tag === 'Quiesce' ? 1 : 0),
+  });
+
+const reasonsWith = (r: QuiesceReasons, reason: QuiesceReason): QuiesceReasons =>
+  Object.freeze({
+    IdleTimeout: r.IdleTimeout + (reason === 'IdleTimeout' ? 1 : 0),
+    BrokerShutdown: r.BrokerShutdown + (reason === 'BrokerShutdown' ? 1 : 0),
+    Maintenance: r.Maintenance + (reason === 'Maintenance' ? 1 : 0),
+  });
+
+const outcomesWith = (o: Outcomes, tag: BroadcastResult['_tag']): Outcomes =>
+  Object.freeze({
+    AllAcked: o.AllAcked + (tag === 'AllAcked' ? 1 : 0),
+    Degraded: o.Degraded + (tag === 'Degraded' ? 1 : 0),
+    NoLiveTargets: o.NoLiveTargets + (tag === 'NoLiveTargets' ? 1 : 0),
+  });
+
+/** The statistics after one more step, with `changes` to the fields that step touched. */
+const statsOf = (
+  s: LogStats,
+  actions: Actions,
+  changes: Partial<Pick<LogStats, 'operations' | 'quiesceReasons' | 'outcomes' | 'keyNotFound' | 'tallies' | 'order'>>,
+): LogStats =>
+  Object.freeze({
+    steps: s.steps + 1,
+    actions,
+    operations: changes.operations ?? s.operations,
+    quiesceReasons: changes.quiesceReasons ?? s.quiesceReasons,
+    outcomes: changes.outcomes ?? s.outcomes,
+    keyNotFound: changes.keyNotFound ?? s.keyNotFound,
+    tallies: changes.tallies ?? s.tallies,
+    order: changes.order ?? s.order,
+  });
+
+const tally = (t: Omit<BackendTally, keyof Answers>, answers: Answers): BackendTally =>
+  Object.freeze({
+    key: t.key,
+    registered: t.registered,
+    live: t.live,
+    response: t.response,
+    registrations: t.registrations,
+    acks: answers.acks,
+    timeouts: answers.timeouts,
+    failures: answers.failures,
+    skipped: answers.skipped,
+    since: t.since,
+  });
 
 const broadcastsOf = (stats: LogStats): number => stats.actions.Broadcast;
 
-/** The tally with its current stretch counted, up to `now` broadcasts. */
-const settled = (t: BackendTally, now: number): BackendTally => {
-  const n = now - t.since;
-  if (n === 0 || !t.registered) {
+const NO_ANSWERS: Answers = Object.freeze({ acks: 0, timeouts: 0, failures: 0, skipped: 0 });
+
+/** The answers of a tally with its current stretch counted, up to `now` broadcasts. */
+const answersUpTo = (t: BackendTally, now: number): Answers => {
+  const n = t.registered ? now - t.since : 0;
+  if (n === 0) {
     return t;
   }
-  const counted: Partial<Answers> = !t.live
-    ? { skipped: t.skipped + n }
+  const kind = !t.live
+    ? 'skipped'
     : t.response._tag === 'Ack'
-      ? { acks: t.acks + n }
+      ? 'acks'
       : t.response._tag === 'Timeout'
-        ? { timeouts: t.timeouts + n }
-        : { failures: t.failures + n };
-  return { ...t, ...counted, since: now };
+        ? 'timeouts'
+        : 'failures';
+  return {
+    acks: t.acks + (kind === 'acks' ? n : 0),
+    timeouts: t.timeouts + (kind === 'timeouts' ? n : 0),
+    failures: t.failures + (kind === 'failures' ? n : 0),
+    skipped: t.skipped + (kind === 'skipped' ? n : 0),
+  };
 };
 
+/** The tally with its current stretch counted, up to `now` broadcasts. */
+const settled = (t: BackendTally, now: number): BackendTally => {
+  const answers = answersUpTo(t, now);
+  return answers === t ? t : tally({ ...t, since: now }, answers);
+};
+
+/**
+ * Fold in an event about backend `b`: its stretch so far is counted, and a new one begins with
+ * `b`'s configuration. `registration` is 1 for a (re-)registration, and `registered` says whether
+ * the key is registered afterwards. A key first seen here (the replay began with a registry that
+ * already held it) gets a fresh tally.
+ */
 const withTally = (
   stats: LogStats,
   tag: RegistryActionTag,
   b: Backend,
-  change: (previous: BackendTally | undefined, now: number) => BackendTally,
+  registration: number,
+  registered: boolean,
 ): LogStats => {
   const id = keyId(b.key);
   const previous = HT.get(stats.tallies, id);
   const now = broadcastsOf(stats);
-  const next = Object.freeze(change(previous === undefined ? undefined : settled(previous, now), now));
-  return Object.freeze({
-    ...stats,
-    steps: stats.steps + 1,
-    actions: bump(stats.actions, tag),
+  const next = tally(
+    {
+      key: b.key,
+      registered,
+      live: b.live,
+      response: b.response,
+      registrations: previous === undefined ? 1 : previous.registrations + registration,
+      since: now,
+    },
+    previous === undefined ? NO_ANSWERS : answersUpTo(previous, now),
+  );
+  return statsOf(stats, actionsWith(stats.actions, tag), {
     tallies: HT.set(stats.tallies, id, next),
     order: previous === undefined ? V.push(stats.order, id) : stats.order,
   });
 };
-
-const fresh = (b: Backend, now: number): BackendTally => ({
-  key: b.key,
-  registered: true,
-  live: b.live,
-  response: b.response,
-  registrations: 1,
-  acks: 0,
-  timeouts: 0,
-  failures: 0,
-  skipped: 0,
-  since: now,
-});
-
-/** The tally of a backend now configured as `b`; a key first seen here (the replay began with a
- * registry that already held it) gets a fresh tally. */
-const configured = (t: BackendTally | undefined, b: Backend, now: number): BackendTally =>
-  t === undefined ? fresh(b, now) : { ...t, registered: true, live: b.live, response: b.response, since: now };
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -209,36 +283,23 @@ const configured = (t: BackendTally | undefined, b: Backend, now: number): Backe
 export const addEvent = (stats: LogStats, event: RegistryEvent): LogStats => {
   switch (event._tag) {
     case 'BackendRegistered':
-      return withTally(stats, 'Register', event.backend, (t, now) =>
-        t === undefined
-          ? fresh(event.backend, now)
-          : { ...configured(t, event.backend, now), registrations: t.registrations + 1 },
-      );
+      return withTally(stats, 'Register', event.backend, 1, true);
     case 'LivenessSet':
-      return withTally(stats, 'SetLive', event.backend, (t, now) => configured(t, event.backend, now));
+      return withTally(stats, 'SetLive', event.backend, 0, true);
     case 'ResponseSet':
-      return withTally(stats, 'SetResponse', event.backend, (t, now) => configured(t, event.backend, now));
+      return withTally(stats, 'SetResponse', event.backend, 0, true);
     case 'BackendUnregistered':
-      return withTally(stats, 'Unregister', event.backend, (t, now) => ({
-        ...configured(t, event.backend, now),
-        registered: false,
-      }));
+      return withTally(stats, 'Unregister', event.backend, 0, false);
     case 'KeyNotFound':
-      return Object.freeze({
-        ...stats,
-        steps: stats.steps + 1,
-        actions: bump(stats.actions, event.action._tag),
+      return statsOf(stats, actionsWith(stats.actions, event.action._tag), {
         keyNotFound: stats.keyNotFound + 1,
       });
     case 'OperationBroadcast': {
       const op = event.result.operation;
-      return Object.freeze({
-        ...stats,
-        steps: stats.steps + 1,
-        actions: bump(stats.actions, 'Broadcast'),
-        operations: bump(stats.operations, op._tag),
-        quiesceReasons: op._tag === 'Quiesce' ? bump(stats.quiesceReasons, op.reason) : stats.quiesceReasons,
-        outcomes: bump(stats.outcomes, event.result._tag),
+      return statsOf(stats, actionsWith(stats.actions, 'Broadcast'), {
+        operations: operationsWith(stats.operations, op._tag),
+        quiesceReasons: op._tag === 'Quiesce' ? reasonsWith(stats.quiesceReasons, op.reason) : stats.quiesceReasons,
+        outcomes: outcomesWith(stats.outcomes, event.result._tag),
       });
     }
   }

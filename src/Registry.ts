@@ -361,24 +361,28 @@ export const broadcast = (state: Registry, operation: BroadcastOperation): Trans
   const timeouts: BroadcastTimeout[] = [];
   const failures: BroadcastFailure[] = [];
   const skippedDead: SkippedDead[] = [];
-  V.forEach(state.slots, (s) => {
-    if (s === null) {
-      return;
-    }
-    const e = s.entry;
-    switch (e._tag) {
-      case 'Ack':
-        acks.push(e);
-        break;
-      case 'Timeout':
-        timeouts.push(e);
-        break;
-      case 'Failure':
-        failures.push(e);
-        break;
-      case 'SkippedDead':
-        skippedDead.push(e);
-        break;
+  V.forEachLeaf(state.slots, (leaf) => {
+    // An indexed loop: `for...of` goes through the array iterator, measurably slower here.
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < leaf.length; i++) {
+      const e = leaf[i]?.entry;
+      if (e === undefined) {
+        continue;
+      }
+      switch (e._tag) {
+        case 'Ack':
+          acks.push(e);
+          break;
+        case 'Timeout':
+          timeouts.push(e);
+          break;
+        case 'Failure':
+          failures.push(e);
+          break;
+        case 'SkippedDead':
+          skippedDead.push(e);
+          break;
+      }
     }
   });
   const result = broadcastResult({

@@ -313,7 +313,8 @@ export const decode = <A, O>(
   input: unknown,
 ): E.Either<ReadonlyArray<string>, A> => {
   try {
-    return E.mapLeft(formatErrors)(codec.decode(input));
+    const result = codec.decode(input);
+    return E.isRight(result) ? result : E.left(formatErrors(result.left));
   } catch (error: unknown) {
     // A getter that throws or a proxy: report it rather than crash the caller.
     return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);

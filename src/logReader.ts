@@ -159,7 +159,13 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
  * @since 0.1.0
  */
 export const decodeEntryLine = (text: string, line: number): EntryLine | InvalidLine => {
-  const decoded = E.chain((u: unknown) => decode(LogEntry, u))(parse(text));
+  // The hot path of every replay: plain branches rather than fp-ts combinators, whose
+  // data-first/data-last dispatch copies `arguments` on every call.
+  const parsed = parse(text);
+  if (E.isLeft(parsed)) {
+    return invalid(line, parsed.left);
+  }
+  const decoded = decode(LogEntry, parsed.right);
   return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'EntryLine', line, entry: decoded.right };
 };
 

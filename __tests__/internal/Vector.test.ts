@@ -69,4 +69,20 @@ describe('Vector', () => {
     expect(V.get(v, 3)).toBeUndefined();
     expect(V.get(v, 0.5)).toBeUndefined();
   });
+
+  it('should visit every element once, leaf by leaf, in order', () => {
+    fc.assert(
+      fc.property(fc.nat(3000), (n) => {
+        const v = V.fromArray(Array.from({ length: n }, (_, i) => i));
+        const seen: number[] = [];
+        V.forEachLeaf(v, (leaf) => {
+          expect(leaf.length).toBeGreaterThan(0);
+          expect(leaf.length).toBeLessThanOrEqual(32);
+          seen.push(...leaf);
+        });
+        expect(seen).toEqual(V.toArray(v));
+      }),
+      { numRuns: 40 },
+    );
+  });
 });

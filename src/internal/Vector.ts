@@ -112,6 +112,31 @@ export const forEachRange = <A>(
 };
 
 /**
+ * Visit the elements in order, one leaf (up to 32 elements) per call: for loops hot enough that
+ * a call per element shows.
+ *
+ * @internal
+ */
+export const forEachLeaf = <A>(v: Vector<A>, f: (leaf: ReadonlyArray<A>) => void): void => {
+  const offset = tailOffset(v);
+  const visit = (node: Node, level: number): void => {
+    if (level === 0) {
+      f(node as ReadonlyArray<A>);
+      return;
+    }
+    for (const child of node) {
+      visit(child as Node, level - BITS);
+    }
+  };
+  if (offset > 0) {
+    visit(v.root, v.shift);
+  }
+  if (v.tail.length > 0) {
+    f(v.tail);
+  }
+};
+
+/**
  * Visit every element in order.
  *
  * @internal
