@@ -29,7 +29,6 @@ import {
   streamSink,
 } from '../../src';
 import type { LifecycleBroadcastSlice, LifecycleBroadcastState, RecorderSink, Registry } from '../../src';
-import { logHeader } from '../../src/redux/recorder';
 import { actionsOf, checksWithoutTimingWarnings, decodeEntries, expectRight, fbuild, scenario, scenarioActions, soldr, unfrozenPaths, zccache } from './fixtures';
 
 const policy = broadcastPolicy(250);
@@ -280,15 +279,5 @@ describe('streamSink', () => {
     const sink = streamSink(new PassThrough());
     storeWith(sink);
     expect(() => storeWith(sink)).toThrow('streamSink: already recording a store; give each store its own sink');
-  });
-});
-
-describe('logHeader', () => {
-  it('should name the format, its version and the encoded policy', () => {
-    expect(logHeader(policy)).toEqual({
-      format: 'lifecycle-broadcast-log',
-      version: 1,
-      policy: BroadcastPolicy.encode(policy),
-    });
   });
 });

@@ -12,12 +12,13 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
-import { BroadcastPolicy } from '../BroadcastPolicy';
 import type { BroadcastResult } from '../BroadcastResult';
 import { show } from '../codec';
 import { deepFreeze } from '../internal/deepFreeze';
 import type { LogEntry } from '../LogEntry';
 import { logEntry } from '../LogEntry';
+import { logHeader } from '../LogHeader';
+import { encodeHeaderLine } from '../logWriter';
 import type { Registry } from '../Registry';
 import { broadcast, size } from '../Registry';
 import type { LifecycleBroadcastState } from './slice';
@@ -78,17 +79,6 @@ export interface StreamSinkOptions {
    * (default `true`); without it, every line is one entry.
    */
   readonly header?: boolean;
-}
-
-/**
- * The first line of an operation log.
- *
- * @since 0.1.0
- */
-export interface LogHeader {
-  readonly format: 'lifecycle-broadcast-log';
-  readonly version: 1;
-  readonly policy: t.OutputOf<typeof BroadcastPolicy>;
 }
 
 /**
@@ -173,14 +163,6 @@ export const arraySink = (): ArraySink => {
 };
 
 /**
- * The header line of an operation log for `policy`.
- *
- * @since 0.1.0
- */
-export const logHeader = (policy: BroadcastPolicy): LogHeader =>
-  deepFreeze({ format: 'lifecycle-broadcast-log', version: 1, policy: BroadcastPolicy.encode(policy) });
-
-/**
  * A sink writing NDJSON to `stream`: by default the operation log header, then one entry per
  * line. A log replays from an empty registry, so the store's registry must be empty when
  * recording starts (it is, unless the store was given a preloaded state); otherwise attaching
@@ -216,7 +198,7 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       }
       started = true;
       if (options.header !== false) {
-        line(logHeader(registry.policy));
+        stream.write(`${encodeHeaderLine(logHeader(registry.policy))}\n`);
       }
     },
     write: line,
