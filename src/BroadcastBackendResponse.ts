@@ -93,6 +93,17 @@ export const failure = (reason: BroadcastFailureReason): BroadcastBackendRespons
 /**
  * Fold a response, one handler per kind.
  *
+ * @example
+ * import { failure, matchResponse } from 'lifecycle-broadcast'
+ *
+ * const describeResponse = matchResponse({
+ *   Ack: () => 'acknowledges',
+ *   Timeout: () => 'times out',
+ *   Failure: (r) => `fails (${r.reason})`,
+ * })
+ * describeResponse(failure('Rejected'))
+ * // 'fails (Rejected)'
+ *
  * @since 0.1.0
  */
 export const matchResponse = matchTag<BroadcastBackendResponse>();

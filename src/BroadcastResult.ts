@@ -211,6 +211,17 @@ export const matchBroadcastResult = matchTag<BroadcastResult>();
 /**
  * Fold one backend's entry of a result.
  *
+ * @example
+ * import { entries, matchEntry, type BroadcastResult } from 'lifecycle-broadcast'
+ *
+ * const describeEntry = matchEntry({
+ *   Ack: (e) => `${e.key.serviceName}: acknowledged`,
+ *   Timeout: (e) => `${e.key.serviceName}: no answer within ${e.ackTimeoutMs} ms`,
+ *   Failure: (e) => `${e.key.serviceName}: failed (${e.reason})`,
+ *   SkippedDead: (e) => `${e.key.serviceName}: dead, skipped`,
+ * })
+ * const report = (result: BroadcastResult): ReadonlyArray<string> => entries(result).map(describeEntry)
+ *
  * @since 0.1.0
  */
 export const matchEntry = matchTag<BroadcastEntry>();

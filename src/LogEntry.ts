@@ -53,6 +53,14 @@ export type LogEntry = t.TypeOf<typeof LogEntry>;
 /**
  * The log entry for `action`; a broadcast carries `result` when one is given.
  *
+ * @example
+ * import { broadcast, broadcastAction, createRegistry, logEntry, releaseHandlesOperation } from 'lifecycle-broadcast'
+ *
+ * const operation = releaseHandlesOperation('/var/cache/zccache')
+ * const { result } = broadcast(createRegistry(), operation)
+ * logEntry(broadcastAction(operation)) // replayed as it is
+ * logEntry(broadcastAction(operation), result) // replayed, and its result verified
+ *
  * @since 0.1.0
  */
 export const logEntry = (action: RegistryAction, result?: BroadcastResult): LogEntry =>

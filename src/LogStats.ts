@@ -273,10 +273,27 @@ const withTally = (
  * that touches a backend, and O(1) for a broadcast.
  *
  * @example
- * import { addEvent, createRegistry, emptyLogStats, replay, summarizeStats } from 'lifecycle-broadcast'
+ * import {
+ *   addEvent,
+ *   backendKey,
+ *   broadcastAction,
+ *   createRegistry,
+ *   emptyLogStats,
+ *   liveBackend,
+ *   quiesceOperation,
+ *   registerAction,
+ *   replay,
+ *   sharedInstance,
+ *   summarizeStats,
+ * } from 'lifecycle-broadcast'
  *
- * const { events } = replay(createRegistry(), actions)
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const { events } = replay(createRegistry(), [
+ *   registerAction(liveBackend(zccache)),
+ *   broadcastAction(quiesceOperation('Maintenance')),
+ * ])
  * const summary = summarizeStats(events.reduce(addEvent, emptyLogStats))
+ * // summary.outcomes: { AllAcked: 1, Degraded: 0, NoLiveTargets: 0 }
  *
  * @since 0.1.0
  */

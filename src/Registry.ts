@@ -528,6 +528,15 @@ export interface RegistrySnapshot {
  * The registry's snapshot: its policy, and every backend in registration order with the
  * operations it received.
  *
+ * @example
+ * import { deepStrictEqual } from 'node:assert'
+ * import { backendKey, createRegistry, liveBackend, register, setLive, sharedInstance, snapshot } from 'lifecycle-broadcast'
+ *
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const before = register(createRegistry(), liveBackend(zccache)).state
+ * const after = setLive(setLive(before, zccache, false).state, zccache, true).state
+ * deepStrictEqual(snapshot(after), snapshot(before)) // passes: the same backends, in the same state
+ *
  * @since 0.1.0
  */
 export const snapshot = (state: Registry): RegistrySnapshot => {
@@ -547,12 +556,33 @@ export const snapshot = (state: Registry): RegistrySnapshot => {
 /**
  * Fold the outcome of `setLive` or `setResponse`.
  *
+ * @example
+ * import { backendKey, createRegistry, matchUpdate, setLive, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * const { result } = setLive(createRegistry(), backendKey(sharedInstance, 'zccache', '1.11.20'), true)
+ * matchUpdate({
+ *   Updated: (u) => `${u.backend.key.serviceName} is ${u.backend.live ? 'live' : 'dead'}`,
+ *   UnknownKey: (u) => `${u.key.serviceName} is not registered`,
+ * })(result)
+ * // 'zccache is not registered'
+ *
  * @since 0.1.0
  */
 export const matchUpdate = matchTag<UpdateOutcome>();
 
 /**
  * Fold the outcome of `unregister`.
+ *
+ * @example
+ * import { backendKey, createRegistry, liveBackend, matchRemoval, register, sharedInstance, unregister } from 'lifecycle-broadcast'
+ *
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const { result } = unregister(register(createRegistry(), liveBackend(zccache)).state, zccache)
+ * matchRemoval({
+ *   Removed: (r) => `removed ${r.backend.key.serviceName}`,
+ *   UnknownKey: (u) => `${u.key.serviceName} is not registered`,
+ * })(result)
+ * // 'removed zccache'
  *
  * @since 0.1.0
  */

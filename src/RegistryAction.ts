@@ -107,6 +107,19 @@ export const broadcastAction = (operation: BroadcastOperation): RegistryAction =
 /**
  * Fold an action, one handler per kind.
  *
+ * @example
+ * import { backendKey, matchAction, setLiveAction, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * const describeAction = matchAction({
+ *   Register: (a) => `register ${a.backend.key.serviceName}`,
+ *   SetLive: (a) => `${a.key.serviceName} is ${a.live ? 'live' : 'dead'}`,
+ *   SetResponse: (a) => `${a.key.serviceName} answers ${a.response._tag}`,
+ *   Unregister: (a) => `unregister ${a.key.serviceName}`,
+ *   Broadcast: (a) => `broadcast ${a.operation._tag}`,
+ * })
+ * describeAction(setLiveAction(backendKey(sharedInstance, 'zccache', '1.11.20'), false))
+ * // 'zccache is dead'
+ *
  * @since 0.1.0
  */
 export const matchAction = matchTag<RegistryAction>();

@@ -103,6 +103,20 @@ export type RegistryEvent =
 /**
  * Fold an event, one handler per kind.
  *
+ * @example
+ * import { backendKey, createRegistry, matchEvent, sharedInstance, step, unregisterAction } from 'lifecycle-broadcast'
+ *
+ * const describeEvent = matchEvent({
+ *   BackendRegistered: (e) => `registered ${e.backend.key.serviceName}`,
+ *   LivenessSet: (e) => `${e.backend.key.serviceName} is ${e.backend.live ? 'live' : 'dead'}`,
+ *   ResponseSet: (e) => `${e.backend.key.serviceName} answers ${e.backend.response._tag}`,
+ *   BackendUnregistered: (e) => `unregistered ${e.backend.key.serviceName}`,
+ *   OperationBroadcast: (e) => `broadcast: ${e.result._tag}`,
+ *   KeyNotFound: (e) => `${e.action._tag}: ${e.key.serviceName} is not registered`,
+ * })
+ * describeEvent(step(createRegistry(), unregisterAction(backendKey(sharedInstance, 'soldr', '0.4.1'))).result)
+ * // 'Unregister: soldr is not registered'
+ *
  * @since 0.1.0
  */
 export const matchEvent = matchTag<RegistryEvent>();

@@ -79,6 +79,14 @@ export const Millis = new t.Type<number, number, unknown>(
  * itself; one that is valid only after its fields are decoded gives a fresh object with the
  * fields in the listed order.
  *
+ * @example
+ * import * as t from 'io-ts'
+ * import { PathPrefix, closed, decode } from 'lifecycle-broadcast'
+ *
+ * const Cleanup = closed('Cleanup', { pathPrefix: PathPrefix, force: t.boolean })
+ * decode(Cleanup, { pathPrefix: '/var/cache', force: true, extra: 1 })
+ * // left([ 'extra: unexpected field, got 1' ])
+ *
  * @since 0.1.0
  */
 export const closedWith = <P extends t.Props, Q extends t.Props>(
@@ -179,6 +187,17 @@ export const closed = <P extends t.Props>(
 /**
  * A union discriminated by `_tag`: the tag picks the member, so a bad value gets the member's
  * own errors (or one error naming the tags that exist), never one error per member.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Name, closed, decode, tagged } from 'lifecycle-broadcast'
+ *
+ * const Command = tagged('Command', {
+ *   Start: closed('Start', { _tag: t.literal('Start'), service: Name }),
+ *   Stop: closed('Stop', { _tag: t.literal('Stop'), service: Name }),
+ * })
+ * decode(Command, { _tag: 'Restart', service: 'soldr' })
+ * // left([ '_tag: expected "Start" | "Stop", got "Restart"' ])
  *
  * @since 0.1.0
  */

@@ -113,6 +113,19 @@ export type LogLine = HeaderLine | EntryLine | InvalidLine | ReadFailed;
 /**
  * Fold a line of the reader, one handler per kind.
  *
+ * @example
+ * import { describeInvalidLine, matchLogLine, readLog } from 'lifecycle-broadcast'
+ *
+ * const describeLine = matchLogLine({
+ *   HeaderLine: (l) => `${l.header.format} version ${l.header.version}`,
+ *   EntryLine: (l) => `line ${l.line}: ${l.entry._tag}`,
+ *   InvalidLine: describeInvalidLine,
+ *   ReadFailed: (l) => `stopped reading after line ${l.line}: ${l.message}`,
+ * })
+ * for await (const l of readLog('broker.ndjson')) {
+ *   console.log(describeLine(l))
+ * }
+ *
  * @since 0.1.0
  */
 export const matchLogLine = matchTag<LogLine>();

@@ -82,8 +82,23 @@ const PIECE = 1 << 16;
  *
  * @example
  * import * as fs from 'node:fs'
- * import { logHeader, writeLog } from 'lifecycle-broadcast'
+ * import {
+ *   backendKey,
+ *   broadcastAction,
+ *   liveBackend,
+ *   logEntry,
+ *   logHeader,
+ *   registerAction,
+ *   releaseHandlesOperation,
+ *   sharedInstance,
+ *   writeLog,
+ * } from 'lifecycle-broadcast'
  *
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const entries = [
+ *   logEntry(registerAction(liveBackend(zccache))),
+ *   logEntry(broadcastAction(releaseHandlesOperation('/var/cache/zccache'))),
+ * ]
  * await writeLog(fs.createWriteStream('broker.ndjson'), logHeader(), entries)
  *
  * @since 0.1.0
@@ -116,10 +131,13 @@ export const writeLog = async (
  * that awaits it never buffers more than the stream's high-water mark.
  *
  * @example
- * import { createLogWriter, logEntry, logHeader } from 'lifecycle-broadcast'
+ * import { broadcast, broadcastAction, createLogWriter, createRegistry, logEntry, logHeader, quiesceOperation } from 'lifecycle-broadcast'
  *
- * const log = createLogWriter(process.stdout, logHeader(), { end: false })
- * await log.write(logEntry(action, result))
+ * const registry = createRegistry()
+ * const operation = quiesceOperation('BrokerShutdown')
+ * const log = createLogWriter(process.stdout, logHeader(registry.policy), { end: false })
+ * // A broadcast's entry may carry the result it had, for a replay to verify.
+ * await log.write(logEntry(broadcastAction(operation), broadcast(registry, operation).result))
  * await log.end()
  *
  * @since 0.1.0

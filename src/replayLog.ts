@@ -100,6 +100,20 @@ export interface LogReplay {
 /**
  * Fold the reason a replay stopped.
  *
+ * @example
+ * import * as O from 'fp-ts/Option'
+ * import { describeInvalidLine, matchReplayStop, replayLog } from 'lifecycle-broadcast'
+ *
+ * const r = await replayLog('broker.ndjson')
+ * if (O.isSome(r.stopped)) {
+ *   console.error(
+ *     matchReplayStop({
+ *       StoppedAtInvalidLine: (s) => `stopped: ${describeInvalidLine(s.invalid)}`,
+ *       StoppedAtReadFailure: (s) => `stopped after line ${s.failure.line}: ${s.failure.message}`,
+ *     })(r.stopped.value),
+ *   )
+ * }
+ *
  * @since 0.1.0
  */
 export const matchReplayStop = matchTag<ReplayStop>();
@@ -111,6 +125,12 @@ export const matchReplayStop = matchTag<ReplayStop>();
 /**
  * True when the replay read its log to the end (or to `at`) and met no bad line and no
  * divergence.
+ *
+ * @example
+ * import { isCleanReplay, replayLog } from 'lifecycle-broadcast'
+ *
+ * const r = await replayLog('broker.ndjson', { mode: 'lenient', verify: true })
+ * process.exitCode = isCleanReplay(r) ? 0 : 1
  *
  * @since 0.1.0
  */

@@ -41,9 +41,26 @@ export interface Divergence {
  * are equal (as encoded, so field order does not matter), otherwise the divergence.
  *
  * @example
- * import { compareResults } from 'lifecycle-broadcast'
+ * import {
+ *   backendKey,
+ *   broadcast,
+ *   broadcastPolicy,
+ *   compareResults,
+ *   createRegistry,
+ *   liveBackend,
+ *   quiesceOperation,
+ *   register,
+ *   sharedInstance,
+ *   timeout,
+ *   withResponse,
+ * } from 'lifecycle-broadcast'
  *
- * const d = compareResults(7, recorded, replayed)
+ * // One backend that times out: recorded under a 250 ms policy, replayed under the default 5 s.
+ * const slow = withResponse(liveBackend(backendKey(sharedInstance, 'zccache', '1.11.20')), timeout)
+ * const operation = quiesceOperation('Maintenance')
+ * const recorded = broadcast(register(createRegistry(broadcastPolicy(250)), slow).state, operation).result
+ * const replayed = broadcast(register(createRegistry(), slow).state, operation).result
+ * compareResults(7, recorded, replayed)
  * // some({ line: 7, path: 'timeouts[0].ackTimeoutMs', recordedValue: 250, replayedValue: 5000, ... })
  *
  * @since 0.1.0
@@ -72,6 +89,16 @@ export const compareResults = (
 
 /**
  * One line of text describing a divergence, naming the line, the field and both values there.
+ *
+ * @example
+ * import * as O from 'fp-ts/Option'
+ * import { describeDivergence, replayLog } from 'lifecycle-broadcast'
+ *
+ * const r = await replayLog('broker.ndjson', { verify: true })
+ * if (O.isSome(r.firstDivergence)) {
+ *   console.error(describeDivergence(r.firstDivergence.value))
+ *   // such as: line 7: the recorded result differs from the replayed one at timeouts[0].ackTimeoutMs: recorded 250, replayed 5000
+ * }
  *
  * @since 0.1.0
  */

@@ -65,6 +65,7 @@ export interface ArraySink extends RecorderSink {
  * @since 0.1.0
  */
 export interface TextWritable {
+  /** Write one piece of text (each is one or more whole lines). */
   readonly write: (chunk: string) => unknown;
 }
 
@@ -87,6 +88,7 @@ export interface StreamSinkOptions {
  * @since 0.1.0
  */
 export interface StoreView<Root> {
+  /** The store's whole state. */
   readonly getState: () => Root;
 }
 

@@ -62,7 +62,9 @@ export type SliceAction<T extends string, P> = {
  */
 export interface SliceActionCreator<T extends string, P, Args extends ReadonlyArray<unknown>> {
   (...args: Args): SliceAction<T, P>;
+  /** The type of the actions it builds. */
   readonly type: T;
+  /** True when `action` has that type (its payload is not checked). */
   readonly match: (action: unknown) => action is SliceAction<T, P>;
 }
 
@@ -346,6 +348,13 @@ export const toSliceAction = (entry: LogEntry | RegistryAction): LifecycleBroadc
  * The registry action a slice action stands for: what the reducer hands to `step`, and what the
  * recorder writes. It trusts the action's static type; `decodeSliceAction` checks one from
  * outside first.
+ *
+ * @example
+ * import { isLifecycleBroadcastAction, toRegistryAction, type RegistryAction } from 'lifecycle-broadcast'
+ *
+ * // In a listener or a middleware: the registry action behind any action of the slice.
+ * const registryActionOf = (action: unknown): RegistryAction | undefined =>
+ *   isLifecycleBroadcastAction(action) ? toRegistryAction(action) : undefined
  *
  * @since 0.1.0
  */
