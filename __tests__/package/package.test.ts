@@ -1,0 +1,239 @@
+/**
+ * The package as its users get it: packed, installed from the tarball into a project outside the
+ * repository, then imported as an ES module, required as CommonJS, type-checked by TypeScript
+ * under node16 and bundler resolution, and run as a command. Whatever it loads must come from
+ * that project's node_modules, never from this repository.
+ *
+ * `npm test` builds dist/ first. Setting LIFECYCLE_BROADCAST_SKIP_PACKAGE_CHECK=1 skips this
+ * file locally; it always runs when CI is set.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as library from '../../src';
+import type { ConsumerProject, Run } from './consumerProject';
+import {
+  PACKAGE,
+  ROOT,
+  compilerErrors,
+  createConsumerProject,
+  explainedFiles,
+  exportTargets,
+  isInside,
+  manifest,
+  run,
+  typeCheck,
+  unresolvedDeclarationImports,
+} from './consumerProject';
+
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+const skipped = process.env.LIFECYCLE_BROADCAST_SKIP_PACKAGE_CHECK === '1' && !inCi;
+const describeUnlessSkipped = skipped ? describe.skip : describe;
+
+/** Packing and installing take a few seconds; a loaded machine may take many more. */
+const SLOW = 180_000;
+
+/** Where the package is installed in the project. */
+const installed = (p: ConsumerProject): string => path.join(p.dir, 'node_modules', PACKAGE);
+
+/** The JSON line a consumer program printed. */
+const printed = (r: Run): unknown => {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as unknown;
+};
+
+/** A value as JSON carries it, to compare the output of a child process with a value here. */
+const plain = (u: unknown): unknown => JSON.parse(JSON.stringify(u)) as unknown;
+
+/** What the scenario (scenario.cjs in the project) gives with the library's sources. */
+const fromSources = (p: ConsumerProject): unknown => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const scenario = require(path.join(p.dir, 'scenario.cjs')) as (lb: typeof library) => unknown;
+  return plain(scenario(library));
+};
+
+interface ScenarioRun {
+  readonly resolved: string;
+  readonly outcome: unknown;
+}
+
+beforeAll(() => {
+  if (!skipped && !fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  }
+});
+
+describe('the exports map', () => {
+  it('should serve ./arbitraries exactly when src/arbitraries.ts exists', () => {
+    expect(Object.keys(manifest().exports).includes('./arbitraries')).toBe(
+      fs.existsSync(path.join(ROOT, 'src', 'arbitraries.ts')),
+    );
+  });
+
+  it('should give every entry point ES module and CommonJS code, each with its own types', () => {
+    for (const [subpath, target] of Object.entries(manifest().exports)) {
+      if (subpath === './package.json') {
+        continue;
+      }
+      expect(target).toEqual({
+        import: { types: expect.stringMatching(/\.d\.mts$/) as unknown, default: expect.stringMatching(/\.mjs$/) as unknown },
+        require: { types: expect.stringMatching(/\.d\.ts$/) as unknown, default: expect.stringMatching(/\.js$/) as unknown },
+      });
+    }
+  });
+});
+
+describeUnlessSkipped('the packed package', () => {
+  let project: ConsumerProject;
+
+  beforeAll(() => {
+    project = createConsumerProject();
+    expect(isInside(ROOT, project.dir)).toBe(false);
+  }, SLOW);
+
+  afterAll(() => {
+    // `project` is unset when creating it failed, which that failure reports.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+    project?.remove();
+  });
+
+  describe('npm pack', () => {
+    it('should ship only dist/, the README, the changelog, the licence and package.json', () => {
+      const files = project.packed.files.map((f) => f.path);
+      expect(files.filter((f) => !/^(dist\/.+|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+      expect(files).toEqual(expect.arrayContaining(['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']));
+    });
+
+    it('should ship every file package.json points at', () => {
+      const m = manifest();
+      const named = [
+        m.main,
+        m.types,
+        ...Object.values(m.bin),
+        ...exportTargets(m.exports),
+        ...Object.values(m.typesVersions ?? {}).flatMap((map) => Object.values(map).flat()),
+      ];
+      const files = new Set(project.packed.files.map((f) => f.path));
+      expect(named.filter((file) => !files.has(path.posix.normalize(file)))).toEqual([]);
+    });
+  });
+
+  describe('import (ES module)', () => {
+    it('should resolve to the installed .mjs build and compute what the sources compute', () => {
+      const r = printed(run(process.execPath, ['esm.mjs'], project.dir)) as ScenarioRun & { namedImportWorks: boolean };
+      expect(fileURLToPath(r.resolved)).toBe(path.join(installed(project), 'dist', 'index.mjs'));
+      expect(r.namedImportWorks).toBe(true);
+      expect(r.outcome).toEqual(fromSources(project));
+    });
+  });
+
+  describe('require (CommonJS)', () => {
+    it('should resolve to the installed .js build and compute what the sources compute', () => {
+      const r = printed(run(process.execPath, ['cjs.cjs'], project.dir)) as ScenarioRun;
+      expect(r.resolved).toBe(path.join(installed(project), 'dist', 'index.js'));
+      expect(r.outcome).toEqual(fromSources(project));
+    });
+
+    it('should load every module from the project, none from the repository', () => {
+      const r = printed(run(process.execPath, ['cjs.cjs'], project.dir)) as ScenarioRun & {
+        loaded: ReadonlyArray<string>;
+      };
+      expect(r.loaded.filter((file) => !isInside(project.dir, file))).toEqual([]);
+      expect(r.loaded).toEqual(expect.arrayContaining([path.join(installed(project), 'dist', 'index.js')]));
+    });
+  });
+
+  describe('TypeScript', () => {
+    it('should resolve every import of its declarations within the project, .d.mts as ES modules and .d.ts as CommonJS', () => {
+      expect(unresolvedDeclarationImports(project)).toEqual([]);
+    });
+
+    describe('tsc with node16 resolution', () => {
+      let compiled: Run;
+      let files: ReadonlyMap<string, ReadonlyArray<string>>;
+
+      beforeAll(() => {
+        compiled = typeCheck(project);
+        files = explainedFiles(compiled.stdout, project.dir);
+      }, SLOW);
+
+      it('should accept the consumer files and every example of the documentation (each @example of the API, each TypeScript block of the README)', () => {
+        expect(project.examples.map((e) => e.source)).toEqual(
+          expect.arrayContaining(['README.md', path.join('src', 'Registry.ts')]),
+        );
+        expect(compilerErrors(compiled.stdout)).toEqual([]);
+        expect(compiled.code).toBe(0);
+      });
+
+      it('should give an ES module the ES module declarations and a CommonJS module the CommonJS ones', () => {
+        const types = path.join(installed(project), 'dist', 'types');
+        const esm = files.get(path.join(types, 'index.d.mts'))?.join('\n') ?? '';
+        const cjs = files.get(path.join(types, 'index.d.ts'))?.join('\n') ?? '';
+        expect(esm).toContain(`Imported via '${PACKAGE}' from file 'typed.mts'`);
+        expect(cjs).toContain(`Imported via '${PACKAGE}' from file 'typed.cts'`);
+        expect(esm).not.toContain("'typed.cts'");
+        expect(cjs).not.toContain("'typed.mts'");
+      });
+
+      it('should read the package from the project and nothing from the repository but the compiler\'s own library', () => {
+        const fromPackage = [...files.keys()].filter((file) => file.includes(`${path.sep}${PACKAGE}${path.sep}`));
+        expect(fromPackage.length).toBeGreaterThan(0);
+        expect(fromPackage.filter((file) => !isInside(installed(project), file))).toEqual([]);
+        expect(
+          [...files.keys()].filter(
+            (file) => isInside(ROOT, file) && !isInside(path.join(ROOT, 'node_modules', 'typescript', 'lib'), file),
+          ),
+        ).toEqual([]);
+      });
+    });
+  });
+
+  describe('the command line', () => {
+    const bin = (): string => path.join(project.dir, 'node_modules', '.bin', PACKAGE);
+
+    it('should be the installed dist/cli/main.js', () => {
+      expect(fs.realpathSync(bin())).toBe(path.join(installed(project), 'dist', 'cli', 'main.js'));
+    });
+
+    it('should print its usage with --help', () => {
+      const r = run(bin(), ['--help'], project.dir);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: ${PACKAGE} `, 'm'));
+      for (const command of ['replay', 'validate', 'generate']) {
+        expect(r.stdout).toContain(command);
+      }
+    });
+
+    it('should validate the example log', () => {
+      fs.copyFileSync(path.join(ROOT, 'examples', 'broker.ndjson'), path.join(project.dir, 'broker.ndjson'));
+      const r = run(bin(), ['validate', 'broker.ndjson'], project.dir);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    });
+  });
+
+  describe(`${PACKAGE}/arbitraries`, () => {
+    const exported = Object.keys(manifest().exports).includes('./arbitraries');
+    const itIfExported = exported ? it : it.skip;
+
+    for (const [system, file, built] of [
+      ['an ES module', 'arbitraries.mjs', 'arbitraries.mjs'],
+      ['CommonJS', 'arbitraries.cjs', 'arbitraries.js'],
+    ] as const) {
+      itIfExported(`should generate actions the root's codec accepts, from ${system}`, () => {
+        const r = printed(run(process.execPath, [file], project.dir)) as {
+          resolved: string;
+          count: number;
+          invalid: ReadonlyArray<unknown>;
+        };
+        const resolved = r.resolved.startsWith('file:') ? fileURLToPath(r.resolved) : r.resolved;
+        expect(resolved).toBe(path.join(installed(project), 'dist', built));
+        expect(r.count).toBe(50);
+        expect(r.invalid).toEqual([]);
+      });
+    }
+  });
+});
