@@ -28,6 +28,8 @@ export const Backend = closed('Backend', {
 });
 
 /**
+ * What the `Backend` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type Backend = t.TypeOf<typeof Backend>;

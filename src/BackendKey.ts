@@ -27,6 +27,8 @@ export const BrokerInstance = tagged('BrokerInstance', {
 });
 
 /**
+ * What the `BrokerInstance` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BrokerInstance = t.TypeOf<typeof BrokerInstance>;
@@ -45,6 +47,8 @@ export const BackendKey = closed('BackendKey', {
 });
 
 /**
+ * What the `BackendKey` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BackendKey = t.TypeOf<typeof BackendKey>;

@@ -23,6 +23,8 @@ export const BroadcastFailureReason = t.keyof(
 );
 
 /**
+ * What the `BroadcastFailureReason` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastFailureReason = t.TypeOf<typeof BroadcastFailureReason>;
@@ -50,6 +52,8 @@ export const BroadcastBackendResponse = tagged('BroadcastBackendResponse', {
 });
 
 /**
+ * What the `BroadcastBackendResponse` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastBackendResponse = t.TypeOf<typeof BroadcastBackendResponse>;

@@ -23,6 +23,8 @@ export const QuiesceReason = t.keyof(
 );
 
 /**
+ * What the `QuiesceReason` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type QuiesceReason = t.TypeOf<typeof QuiesceReason>;
@@ -53,16 +55,22 @@ export const BroadcastOperation = tagged('BroadcastOperation', {
 });
 
 /**
+ * What the `BroadcastOperation` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastOperation = t.TypeOf<typeof BroadcastOperation>;
 
 /**
+ * The release-handles variant of `BroadcastOperation`.
+ *
  * @since 0.1.0
  */
 export type ReleaseHandles = Extract<BroadcastOperation, { readonly _tag: 'ReleaseHandles' }>;
 
 /**
+ * The quiesce variant of `BroadcastOperation`.
+ *
  * @since 0.1.0
  */
 export type Quiesce = Extract<BroadcastOperation, { readonly _tag: 'Quiesce' }>;

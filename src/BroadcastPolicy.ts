@@ -35,6 +35,8 @@ export const BroadcastPolicy = new t.Type<BroadcastPolicy, t.OutputOf<typeof Fie
 );
 
 /**
+ * What the `BroadcastPolicy` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastPolicy = t.TypeOf<typeof Fields>;

@@ -25,6 +25,8 @@ import { matchTag } from './internal/match';
 export const BroadcastAck = closed('BroadcastAck', { _tag: t.literal('Ack'), key: BackendKey });
 
 /**
+ * What the `BroadcastAck` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastAck = t.TypeOf<typeof BroadcastAck>;
@@ -41,6 +43,8 @@ export const BroadcastTimeout = closed('BroadcastTimeout', {
 });
 
 /**
+ * What the `BroadcastTimeout` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastTimeout = t.TypeOf<typeof BroadcastTimeout>;
@@ -57,6 +61,8 @@ export const BroadcastFailure = closed('BroadcastFailure', {
 });
 
 /**
+ * What the `BroadcastFailure` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastFailure = t.TypeOf<typeof BroadcastFailure>;
@@ -69,6 +75,8 @@ export type BroadcastFailure = t.TypeOf<typeof BroadcastFailure>;
 export const SkippedDead = closed('SkippedDead', { _tag: t.literal('SkippedDead'), key: BackendKey });
 
 /**
+ * What the `SkippedDead` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type SkippedDead = t.TypeOf<typeof SkippedDead>;
@@ -86,6 +94,8 @@ export const BroadcastEntry = tagged('BroadcastEntry', {
 });
 
 /**
+ * What the `BroadcastEntry` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastEntry = t.TypeOf<typeof BroadcastEntry>;
@@ -146,6 +156,8 @@ export const BroadcastResult = consistent(
 );
 
 /**
+ * What the `BroadcastResult` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastResult = t.TypeOf<typeof BroadcastResult>;

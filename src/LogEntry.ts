@@ -42,6 +42,8 @@ export const LogEntry = tagged('LogEntry', {
 });
 
 /**
+ * What the `LogEntry` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type LogEntry = t.TypeOf<typeof LogEntry>;

@@ -42,6 +42,8 @@ export const LogHeader = closed('LogHeader', {
 });
 
 /**
+ * What the `LogHeader` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type LogHeader = t.TypeOf<typeof LogHeader>;

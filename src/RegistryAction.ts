@@ -40,6 +40,8 @@ export const RegistryAction = tagged('RegistryAction', {
 });
 
 /**
+ * What the `RegistryAction` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type RegistryAction = t.TypeOf<typeof RegistryAction>;

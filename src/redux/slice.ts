@@ -76,6 +76,8 @@ export interface SliceActionCreator<T extends string, P, Args extends ReadonlyAr
 export const BackendRegisteredPayload = closed('BackendRegisteredPayload', { backend: Backend });
 
 /**
+ * What the `BackendRegisteredPayload` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BackendRegisteredPayload = t.TypeOf<typeof BackendRegisteredPayload>;
@@ -91,6 +93,8 @@ export const BackendLivenessChangedPayload = closed('BackendLivenessChangedPaylo
 });
 
 /**
+ * What the `BackendLivenessChangedPayload` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BackendLivenessChangedPayload = t.TypeOf<typeof BackendLivenessChangedPayload>;
@@ -106,6 +110,8 @@ export const BackendResponseChangedPayload = closed('BackendResponseChangedPaylo
 });
 
 /**
+ * What the `BackendResponseChangedPayload` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BackendResponseChangedPayload = t.TypeOf<typeof BackendResponseChangedPayload>;
@@ -118,6 +124,8 @@ export type BackendResponseChangedPayload = t.TypeOf<typeof BackendResponseChang
 export const BackendUnregisteredPayload = closed('BackendUnregisteredPayload', { key: BackendKey });
 
 /**
+ * What the `BackendUnregisteredPayload` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BackendUnregisteredPayload = t.TypeOf<typeof BackendUnregisteredPayload>;
@@ -132,6 +140,8 @@ export const BroadcastRequestedPayload = closed('BroadcastRequestedPayload', {
 });
 
 /**
+ * What the `BroadcastRequestedPayload` codec decodes: the type of the same name.
+ *
  * @since 0.1.0
  */
 export type BroadcastRequestedPayload = t.TypeOf<typeof BroadcastRequestedPayload>;
