@@ -259,7 +259,12 @@ const update = (
   const now = state.operations.size;
   const { liveSince, history } = found.slot;
   // Going dead closes the open span into the history; going live opens a new one.
-  const closed = flipped && !next.live ? V.push(V.push(history ?? V.empty, liveSince), now) : history;
+  const closed =
+    flipped && !next.live
+      ? history === null
+        ? V.fromArray([liveSince, now])
+        : V.push(V.push(history, liveSince), now)
+      : history;
   const since = next.live ? (flipped ? now : liveSince) : -1;
   const slots = V.set(state.slots, found.at, slot(found.slot.id, next, state.policy, since, closed));
   const liveCount = state.liveCount + (flipped ? (next.live ? 1 : -1) : 0);

@@ -225,6 +225,10 @@ export const set = <A>(v: Vector<A>, index: number, a: A): Vector<A> => {
  * @internal
  */
 export const fromArray = <A>(as: ReadonlyArray<A>): Vector<A> => {
+  if (as.length <= WIDTH) {
+    // Everything fits in the tail: one array, no trie.
+    return as.length === 0 ? empty : make(as.length, BITS, EMPTY_NODE, Object.freeze([...as]));
+  }
   let v: Vector<A> = empty;
   for (const a of as) {
     v = push(v, a);
