@@ -11,12 +11,12 @@
  *
  * @since 0.1.0
  */
-import * as O from 'fp-ts/Option';
+import type * as O from 'fp-ts/Option';
 
 import { backend as makeBackend, withLive, withResponse } from './Backend';
 import type { Backend } from './Backend';
 import type { BackendKey } from './BackendKey';
-import { keyId } from './BackendKey';
+import { copyKey, keyId } from './BackendKey';
 import type { BroadcastBackendResponse } from './BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
 import { copyOperation, quiesceOperation, releaseHandlesOperation } from './BroadcastOperation';
@@ -171,7 +171,12 @@ export const emptyRegistry: Registry = createRegistry();
 const updated = (previous: Backend, backend: Backend): Updated =>
   Object.freeze({ _tag: 'Updated', previous, backend });
 
-const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key });
+const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key: copyKey(key) });
+
+// fp-ts's `none` and `some` are not frozen: results and queries hand out frozen options instead.
+const none: O.Option<never> = Object.freeze({ _tag: 'None' });
+
+const some = <A>(a: A): O.Option<A> => Object.freeze({ _tag: 'Some', value: a });
 
 const transition = <R>(state: Registry, result: R): Transition<R> =>
   Object.freeze({ state, result });
@@ -279,11 +284,11 @@ export const register = (state: Registry, backend: Backend): Transition<O.Option
   if (found === undefined) {
     const index = HT.set(state.index, id, state.slots.size);
     const slots = V.push(state.slots, fresh);
-    return transition(withState(state, slots, index, state.liveCount + liveDelta), O.none);
+    return transition(withState(state, slots, index, state.liveCount + liveDelta), none);
   }
   const slots = V.set(state.slots, found.at, fresh);
   const liveCount = state.liveCount + liveDelta - (found.slot.backend.live ? 1 : 0);
-  return transition(withState(state, slots, state.index, liveCount), O.some(found.slot.backend));
+  return transition(withState(state, slots, state.index, liveCount), some(found.slot.backend));
 };
 
 /**
@@ -408,7 +413,7 @@ export const quiesce = (state: Registry, reason: QuiesceReason): Transition<Broa
  */
 export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
   const found = findSlot(state, keyId(key));
-  return found === undefined ? O.none : O.some(found.slot.backend);
+  return found === undefined ? none : some(found.slot.backend);
 };
 
 /**
@@ -478,7 +483,7 @@ export const receivedOperations = (
   key: BackendKey,
 ): O.Option<ReadonlyArray<BroadcastOperation>> => {
   const found = findSlot(state, keyId(key));
-  return found === undefined ? O.none : O.some(receivedOf(state, found.slot));
+  return found === undefined ? none : some(receivedOf(state, found.slot));
 };
 
 /**
