@@ -168,6 +168,9 @@ export const EqBackendKey: Eq.Eq<BackendKey> = Eq.fromEquals(
 // utils
 // -------------------------------------------------------------------------------------
 
+// Bound once: looking a global up on every call is slow inside a `vm` context (as under Jest).
+const { stringify: quote } = JSON;
+
 /**
  * The canonical string id of a key: equal keys, and only equal keys, have equal ids. It is a
  * JSON array, so it is readable in logs and never ambiguous, whatever the names contain.
@@ -183,7 +186,7 @@ export const EqBackendKey: Eq.Eq<BackendKey> = Eq.fromEquals(
 export const keyId = (key: BackendKey): string => {
   const i = key.instance;
   const scope = i._tag === 'Shared' ? '"Shared"' : i._tag === 'Private'
-    ? `"Private",${JSON.stringify(i.serviceName)}`
-    : `"Explicit",${JSON.stringify(i.name)}`;
-  return `[${scope},${JSON.stringify(key.serviceName)},${JSON.stringify(key.serviceVersion)},${JSON.stringify(key.exeHash)}]`;
+    ? `"Private",${quote(i.serviceName)}`
+    : `"Explicit",${quote(i.name)}`;
+  return `[${scope},${quote(key.serviceName)},${quote(key.serviceVersion)},${quote(key.exeHash)}]`;
 };

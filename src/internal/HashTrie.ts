@@ -6,6 +6,11 @@
  * @internal
  */
 
+// Bound once: looking a global up on every call is slow inside a `vm` context (as under Jest).
+const { freeze } = Object;
+const { isArray } = Array;
+const { imul } = Math;
+
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
 const MAX_SHIFT = 30;
@@ -40,21 +45,22 @@ export interface HashTrie<V> {
   readonly root: Branch<V>;
 }
 
-const EMPTY_BRANCH: Branch<never> = Object.freeze({ bitmap: 0, children: Object.freeze([]) });
+const EMPTY_BRANCH: Branch<never> = freeze({ bitmap: 0, children: freeze([]) });
 
 /** The empty map. @internal */
-export const empty: HashTrie<never> = Object.freeze({ size: 0, root: EMPTY_BRANCH });
+export const empty: HashTrie<never> = freeze({ size: 0, root: EMPTY_BRANCH });
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
+
 
 /** FNV-1a over UTF-16 code units, as an unsigned 32-bit integer. */
 const hash = (key: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = imul(h, 0x01000193);
   }
   return h >>> 0;
 };
@@ -62,16 +68,16 @@ const hash = (key: string): number => {
 const popcount = (x: number): number => {
   let n = x - ((x >>> 1) & 0x55555555);
   n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
-  return (Math.imul((n + (n >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+  return (imul((n + (n >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 };
 
-const isLeaf = <V>(c: Child<V>): c is Leaf<V> => Array.isArray(c);
+const isLeaf = <V>(c: Child<V>): c is Leaf<V> => isArray(c);
 const isBucket = <V>(c: Child<V>): c is Bucket<V> => 'bucket' in c;
 
-const leaf = <V>(key: string, value: V): Leaf<V> => Object.freeze([key, value] as const);
+const leaf = <V>(key: string, value: V): Leaf<V> => freeze([key, value] as const);
 
 const branch = <V>(bitmap: number, children: ReadonlyArray<Child<V>>): Branch<V> =>
-  Object.freeze({ bitmap, children: Object.freeze(children) });
+  freeze({ bitmap, children: freeze(children) });
 
 const replaceAt = <T>(as: ReadonlyArray<T>, i: number, a: T): T[] => {
   const copy = as.slice();
@@ -133,7 +139,7 @@ export const forEach = <V>(m: HashTrie<V>, f: (key: string, value: V) => void): 
 /** Join two leaves with different keys into the smallest subtree that separates them. */
 const join = <V>(shift: number, a: Leaf<V>, ha: number, b: Leaf<V>, hb: number): Child<V> => {
   if (shift > MAX_SHIFT) {
-    return Object.freeze({ bucket: Object.freeze([a, b]) });
+    return freeze({ bucket: freeze([a, b]) });
   }
   const ia = (ha >>> shift) & MASK;
   const ib = (hb >>> shift) & MASK;
@@ -159,7 +165,7 @@ const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value:
     const i = node.bucket.findIndex((l) => l[0] === key);
     const bucket =
       i < 0 ? [...node.bucket, leaf(key, value)] : replaceAt(node.bucket, i, leaf(key, value));
-    return { node: Object.freeze({ bucket: Object.freeze(bucket) }), added: i < 0 };
+    return { node: freeze({ bucket: freeze(bucket) }), added: i < 0 };
   }
   const bit = 1 << ((h >>> shift) & MASK);
   const at = popcount(node.bitmap & (bit - 1));
@@ -185,7 +191,7 @@ export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> => {
   if (node === m.root) {
     return m;
   }
-  return Object.freeze({ size: added ? m.size + 1 : m.size, root: node as Branch<V> });
+  return freeze({ size: added ? m.size + 1 : m.size, root: node as Branch<V> });
 };
 
 /** What removal leaves in place of a node: `null` for nothing, the same node when absent. */
@@ -198,7 +204,7 @@ const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): C
     if (rest.length === node.bucket.length) {
       return node;
     }
-    return rest.length === 1 ? (rest[0] as Leaf<V>) : Object.freeze({ bucket: Object.freeze(rest) });
+    return rest.length === 1 ? (rest[0] as Leaf<V>) : freeze({ bucket: freeze(rest) });
   }
   const bit = 1 << ((h >>> shift) & MASK);
   if ((node.bitmap & bit) === 0) {
@@ -237,5 +243,5 @@ export const remove = <V>(m: HashTrie<V>, key: string): HashTrie<V> => {
   if (next === m.root) {
     return m;
   }
-  return Object.freeze({ size: m.size - 1, root: (next ?? EMPTY_BRANCH) as Branch<V> });
+  return freeze({ size: m.size - 1, root: (next ?? EMPTY_BRANCH) as Branch<V> });
 };
