@@ -29,6 +29,13 @@ import { actionSequenceArbitrary, broadcastPolicyArbitrary } from '../../src/arb
 /** Runs per law unless `LIFECYCLE_BROADCAST_RUNS` says otherwise. */
 export const DEFAULT_RUNS = 200;
 
+/**
+ * A law that fails on a long command sequence can take minutes to shrink completely: by default
+ * a property stops after this long, and reports the counterexample as far as it got (its seed
+ * and path resume the shrinking). A deep check has no limit.
+ */
+const TIME_LIMIT_MS = 30_000;
+
 const integerFromEnv = (variable: string): number | undefined => {
   const raw = process.env[variable];
   if (raw === undefined || raw === '') {
@@ -51,12 +58,15 @@ if (deepRuns !== undefined) {
 }
 
 /**
- * fast-check parameters for one law: `runs` runs (`LIFECYCLE_BROADCAST_RUNS` overrides it), and
- * the seed and path of a failure to replay when `LIFECYCLE_BROADCAST_SEED` (and
- * `LIFECYCLE_BROADCAST_PATH`) are set.
+ * fast-check parameters for one law: `runs` runs within the time limit (`LIFECYCLE_BROADCAST_RUNS`
+ * overrides both), and the seed and path of a failure to replay when `LIFECYCLE_BROADCAST_SEED`
+ * (and `LIFECYCLE_BROADCAST_PATH`) are set.
  */
 export const lawParameters = <Ts>(runs: number = DEFAULT_RUNS): fc.Parameters<Ts> => {
-  const base: fc.Parameters<Ts> = { numRuns: deepRuns ?? runs };
+  const base: fc.Parameters<Ts> =
+    deepRuns === undefined
+      ? { numRuns: runs, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS, { failOnInterrupt: true })] }
+      : { numRuns: deepRuns };
   if (seed === undefined || seed === '') {
     return base;
   }
