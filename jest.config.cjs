@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  moduleNameMapper: { '^lifecycle-broadcast$': '<rootDir>/src/index.ts', '^lifecycle-broadcast/(.*)$': '<rootDir>/src/$1' },
   testResultsProcessor: '<rootDir>/scripts/jest-results.cjs',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
 };

@@ -37,12 +37,23 @@ export type Backend = t.TypeOf<typeof Backend>;
 // -------------------------------------------------------------------------------------
 
 /**
- * A frozen backend built from its parts (copied, so it shares nothing with them).
+ * A frozen backend built from its parts. Parts that are not frozen are copied, so the result
+ * never shares anything that could still change.
  *
  * @since 0.1.0
  */
 export const backend = (key: BackendKey, live: boolean, response: BroadcastBackendResponse): Backend =>
   Object.freeze({ key: copyKey(key), live, response: canonicalResponse(response) });
+
+/**
+ * `b` itself when it is frozen and made of frozen parts, otherwise a frozen copy.
+ *
+ * @since 0.1.0
+ */
+export const frozenBackend = (b: Backend): Backend =>
+  Object.isFrozen(b) && copyKey(b.key) === b.key && canonicalResponse(b.response) === b.response
+    ? b
+    : backend(b.key, b.live, b.response);
 
 /**
  * A live backend that acknowledges every broadcast.

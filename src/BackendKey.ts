@@ -92,24 +92,29 @@ export const backendKey = (
   serviceVersion: string,
   exeHash = '',
 ): BackendKey =>
-  Object.freeze({
-    instance: matchInstance<BrokerInstance>({
-      Shared: () => sharedInstance,
-      Private: (i) => privateInstance(i.serviceName),
-      Explicit: (i) => explicitInstance(i.name),
-    })(instance),
-    serviceName,
-    serviceVersion,
-    exeHash,
-  });
+  Object.freeze({ instance: copyInstance(instance), serviceName, serviceVersion, exeHash });
+
+const copyInstance = (i: BrokerInstance): BrokerInstance => {
+  switch (i._tag) {
+    case 'Shared':
+      return sharedInstance;
+    case 'Private':
+      return privateInstance(i.serviceName);
+    case 'Explicit':
+      return explicitInstance(i.name);
+  }
+};
 
 /**
- * A frozen copy of `key` with its fields in canonical order.
+ * A frozen copy of `key`, or `key` itself when it is already frozen all the way down.
  *
  * @since 0.1.0
  */
 export const copyKey = (key: BackendKey): BackendKey =>
-  backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+  isFrozenKey(key) ? key : backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+
+/** A key frozen all the way down can never change, so it can be shared instead of copied. */
+const isFrozenKey = (key: BackendKey): boolean => Object.isFrozen(key) && Object.isFrozen(key.instance);
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -168,9 +173,6 @@ export const EqBackendKey: Eq.Eq<BackendKey> = Eq.fromEquals(
 // utils
 // -------------------------------------------------------------------------------------
 
-// Bound once: looking a global up on every call is slow inside a `vm` context (as under Jest).
-const { stringify: quote } = JSON;
-
 /**
  * The canonical string id of a key: equal keys, and only equal keys, have equal ids. It is a
  * JSON array, so it is readable in logs and never ambiguous, whatever the names contain.
@@ -184,9 +186,45 @@ const { stringify: quote } = JSON;
  * @since 0.1.0
  */
 export const keyId = (key: BackendKey): string => {
+  if (!isFrozenKey(key)) {
+    return computeKeyId(key);
+  }
+  const cached = ids.get(key);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const id = computeKeyId(key);
+  ids.set(key, id);
+  return id;
+};
+
+/** Ids of frozen keys (the registry's own, and those built by `backendKey`), computed once. */
+const ids = new WeakMap<BackendKey, string>();
+
+const computeKeyId = (key: BackendKey): string => {
   const i = key.instance;
-  const scope = i._tag === 'Shared' ? '"Shared"' : i._tag === 'Private'
-    ? `"Private",${quote(i.serviceName)}`
-    : `"Explicit",${quote(i.name)}`;
+  const scope =
+    i._tag === 'Shared'
+      ? '"Shared"'
+      : i._tag === 'Private'
+        ? `"Private",${quote(i.serviceName)}`
+        : `"Explicit",${quote(i.name)}`;
   return `[${scope},${quote(key.serviceName)},${quote(key.serviceVersion)},${quote(key.exeHash)}]`;
 };
+
+/**
+ * True when `JSON.stringify` would escape or rewrite a character of `s`: quotes, backslashes,
+ * control characters, the two line separators JavaScript treats specially, and surrogates.
+ */
+const needsEscape = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff) || c === 0x2028 || c === 0x2029) {
+      return true;
+    }
+  }
+  return false;
+};
+
+/** `JSON.stringify` for a string, without its cost for the plain strings keys nearly always are. */
+const quote = (s: string): string => (needsEscape(s) ? JSON.stringify(s) : `"${s}"`);

@@ -4,16 +4,17 @@
  *
  * @since 0.1.0
  */
-import * as O from 'fp-ts/Option';
+import type * as O from 'fp-ts/Option';
 
 import type { Backend } from './Backend';
+import { frozenBackend } from './Backend';
 import type { BackendKey } from './BackendKey';
 import { copyKey } from './BackendKey';
 import { canonicalResponse } from './BroadcastBackendResponse';
 import type { BroadcastResult } from './BroadcastResult';
 import { matchTag } from './internal/match';
 import type { Registry, Transition } from './Registry';
-import { broadcast, lookup, register, setLive, setResponse, unregister } from './Registry';
+import { broadcast, register, setLive, setResponse, unregister } from './Registry';
 import type { RegistryAction } from './RegistryAction';
 
 // -------------------------------------------------------------------------------------
@@ -144,9 +145,9 @@ const notFound = (state: Registry, action: KeyNotFound['action']): Transition<Re
 export const step = (state: Registry, action: RegistryAction): Transition<RegistryEvent> => {
   switch (action._tag) {
     case 'Register': {
-      const r = register(state, action.backend);
-      // The stored copy (frozen, canonical), not the caller's object.
-      const stored = O.getOrElse(() => action.backend)(lookup(r.state, action.backend.key));
+      // The registry stores a frozen backend as it is, so the event can name the stored object.
+      const stored = frozenBackend(action.backend);
+      const r = register(state, stored);
       return event(r.state, { _tag: 'BackendRegistered', backend: stored, replaced: r.result });
     }
     case 'SetLive': {

@@ -75,8 +75,9 @@ export const Millis = new t.Type<number, number, unknown>(
 
 /**
  * A record codec that accepts exactly the listed fields: a missing, mistyped or extra field is an
- * error. Fields in `optional` may be absent (but not `undefined`). The decoded value is a fresh
- * object with the fields in the listed order.
+ * error. Fields in `optional` may be absent (but not `undefined`). A valid input decodes to
+ * itself; one that is valid only after its fields are decoded gives a fresh object with the
+ * fields in the listed order.
  *
  * @since 0.1.0
  */
@@ -98,13 +99,31 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
   const isObject = (u: unknown): u is Record<string, unknown> =>
     typeof u === 'object' && u !== null && !Array.isArray(u);
   const present = (u: Record<string, unknown>, k: string): boolean => Object.hasOwn(u, k);
+  const is = (u: unknown): u is A => {
+    if (!isObject(u)) {
+      return false;
+    }
+    for (const k in u) {
+      if (!known.has(k)) {
+        return false;
+      }
+    }
+    for (const [k, codec, required] of fields) {
+      if ((required || present(u, k)) && !codec.is(u[k])) {
+        return false;
+      }
+    }
+    return true;
+  };
   return new t.Type<A, O>(
     name,
-    (u): u is A =>
-      isObject(u) &&
-      Object.keys(u).every((k) => known.has(k)) &&
-      fields.every(([k, codec, required]) => (required || present(u, k) ? codec.is(u[k]) : true)),
+    is,
     (u, c) => {
+      // Fast path: every codec of this library decodes a value it accepts to that same value,
+      // so a valid input needs no copy and no context for error paths.
+      if (is(u)) {
+        return t.success(u);
+      }
       if (!isObject(u)) {
         return t.failure(u, c);
       }
@@ -180,10 +199,13 @@ export const tagged = <M extends Record<string, t.Mixed>>(
     name,
     (u): u is t.TypeOf<M[keyof M]> => memberOf(u)?.is(u) === true,
     (u, c) => {
+      const member = memberOf(u);
+      if (member?.is(u) === true) {
+        return t.success(u as t.TypeOf<M[keyof M]>);
+      }
       if (typeof u !== 'object' || u === null || Array.isArray(u)) {
         return t.failure(u, c);
       }
-      const member = memberOf(u);
       if (member === undefined) {
         const tag = (u as { _tag?: unknown })._tag;
         return t.failure(tag, t.appendContext(c, '_tag', Tag, tag));
@@ -298,7 +320,8 @@ export const decode = <A, O>(
   input: unknown,
 ): E.Either<ReadonlyArray<string>, A> => {
   try {
-    return E.mapLeft(formatErrors)(codec.decode(input));
+    const result = codec.decode(input);
+    return E.isRight(result) ? result : E.left(formatErrors(result.left));
   } catch (error: unknown) {
     // A getter that throws or a proxy: report it rather than crash the caller.
     return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);

@@ -39,7 +39,7 @@ export {
   timeout,
 } from './BroadcastBackendResponse';
 export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './BroadcastPolicy';
-export { Backend, backend, deadBackend, liveBackend, withLive, withResponse } from './Backend';
+export { Backend, backend, deadBackend, frozenBackend, liveBackend, withLive, withResponse } from './Backend';
 export {
   BroadcastAck,
   BroadcastEntry,
@@ -89,6 +89,48 @@ export { replay } from './replay';
 export { LogEntry, entryAction, logEntry, recordedResult } from './LogEntry';
 export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './codec';
 
+// values: Redux composition
+export {
+  BackendLivenessChangedPayload,
+  BackendRegisteredPayload,
+  BackendResponseChangedPayload,
+  BackendUnregisteredPayload,
+  BroadcastRequestedPayload,
+  DEFAULT_RECENT_LIMIT,
+  LIFECYCLE_BROADCAST,
+  backendLivenessChanged,
+  backendRegistered,
+  backendResponseChanged,
+  backendUnregistered,
+  broadcastRequested,
+  createLifecycleBroadcastSlice,
+  decodeSliceAction,
+  isLifecycleBroadcastAction,
+  lifecycleBroadcastActions,
+  lifecycleBroadcastReducer,
+  lifecycleBroadcastSlice,
+  toRegistryAction,
+  toSliceAction,
+} from './redux/slice';
+export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from './redux/selectors';
+export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
+
+// values: operation logs (header, reader, writer, replay, verify, statistics, generator)
+export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './LogHeader';
+export {
+  DEFAULT_MAX_LINE_LENGTH,
+  decodeEntryLine,
+  decodeHeaderLine,
+  describeInvalidLine,
+  matchLogLine,
+  readLog,
+} from './logReader';
+export { createLogWriter, encodeEntryLine, encodeHeaderLine, writeLog } from './logWriter';
+export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './replayLog';
+export { compareResults, describeDivergence } from './verify';
+export { addEvent, backendRows, emptyLogStats, summarizeStats } from './LogStats';
+export { generateLog } from './generateLog';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
@@ -116,3 +158,44 @@ export type {
   RegistryEvent,
   ResponseSet,
 } from './RegistryEvent';
+
+// types: Redux composition
+export type {
+  ActionRejected,
+  LifecycleBroadcastAction,
+  LifecycleBroadcastActionType,
+  LifecycleBroadcastEvent,
+  LifecycleBroadcastReducer,
+  LifecycleBroadcastSlice,
+  LifecycleBroadcastSliceOptions,
+  LifecycleBroadcastState,
+  SliceAction,
+  SliceActionCreator,
+} from './redux/slice';
+export type { BackendCounts, LifecycleBroadcastSelectors } from './redux/selectors';
+export type {
+  ArraySink,
+  EncodedLogEntry,
+  RecorderMiddleware,
+  RecorderOptions,
+  RecorderSink,
+  StoreView,
+  StreamSinkOptions,
+  TextWritable,
+} from './redux/recorder';
+
+// types: operation logs
+export type {
+  EntryLine,
+  HeaderLine,
+  InvalidLine,
+  LogLine,
+  LogSource,
+  ReadFailed,
+  ReadLogOptions,
+} from './logReader';
+export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
+export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './replayLog';
+export type { Divergence } from './verify';
+export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
+export type { GenerateOptions, GeneratedLog } from './generateLog';

@@ -6,11 +6,6 @@
  * @internal
  */
 
-// Bound once: looking a global up on every call is slow inside a `vm` context (as under Jest).
-const { freeze } = Object;
-const { isArray } = Array;
-const { imul } = Math;
-
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
 const MAX_SHIFT = 30;
@@ -27,13 +22,14 @@ interface Bucket<V> {
   readonly bucket: ReadonlyArray<Leaf<V>>;
 }
 
-/** A branch: `bitmap` says which of the 32 slots are present, `children` holds them packed. */
-interface Branch<V> {
-  readonly bitmap: number;
-  readonly children: ReadonlyArray<Child<V>>;
-}
+/**
+ * A branch: one array whose first element is a bitmap of which of the 32 slots are present,
+ * followed by those children, packed. One array rather than an object holding an array saves an
+ * allocation per copied level and a pointer to chase per level read.
+ */
+type Branch = ReadonlyArray<unknown>;
 
-type Child<V> = Leaf<V> | Bucket<V> | Branch<V>;
+type Child<V> = Leaf<V> | Bucket<V> | Branch;
 
 /**
  * An immutable map from strings to `V`.
@@ -42,25 +38,26 @@ type Child<V> = Leaf<V> | Bucket<V> | Branch<V>;
  */
 export interface HashTrie<V> {
   readonly size: number;
-  readonly root: Branch<V>;
+  readonly root: Branch;
+  /** Phantom: the type of the values. */
+  readonly _V?: V;
 }
 
-const EMPTY_BRANCH: Branch<never> = freeze({ bitmap: 0, children: freeze([]) });
+const EMPTY_BRANCH: Branch = Object.freeze([0]);
 
 /** The empty map. @internal */
-export const empty: HashTrie<never> = freeze({ size: 0, root: EMPTY_BRANCH });
+export const empty: HashTrie<never> = Object.freeze({ size: 0, root: EMPTY_BRANCH });
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
-
 
 /** FNV-1a over UTF-16 code units, as an unsigned 32-bit integer. */
 const hash = (key: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
-    h = imul(h, 0x01000193);
+    h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 };
@@ -68,22 +65,52 @@ const hash = (key: string): number => {
 const popcount = (x: number): number => {
   let n = x - ((x >>> 1) & 0x55555555);
   n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
-  return (imul((n + (n >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+  return (Math.imul((n + (n >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 };
 
-const isLeaf = <V>(c: Child<V>): c is Leaf<V> => isArray(c);
-const isBucket = <V>(c: Child<V>): c is Bucket<V> => 'bucket' in c;
+const isBranch = <V>(c: Child<V>): c is Branch => Array.isArray(c) && typeof c[0] === 'number';
+const isLeaf = <V>(c: Child<V>): c is Leaf<V> => Array.isArray(c) && typeof c[0] === 'string';
 
-const leaf = <V>(key: string, value: V): Leaf<V> => freeze([key, value] as const);
+const leaf = <V>(key: string, value: V): Leaf<V> => Object.freeze([key, value] as const);
+const bucketOf = <V>(leaves: ReadonlyArray<Leaf<V>>): Bucket<V> => Object.freeze({ bucket: Object.freeze(leaves) });
 
-const branch = <V>(bitmap: number, children: ReadonlyArray<Child<V>>): Branch<V> =>
-  freeze({ bitmap, children: freeze(children) });
+// Plain loops and spreads only: V8 runs array methods (`slice`, `filter`, `find`, ...) on
+// frozen arrays on a slow path, tens of times slower than on ordinary ones.
 
 const replaceAt = <T>(as: ReadonlyArray<T>, i: number, a: T): T[] => {
-  const copy = as.slice();
+  const copy = [...as];
   copy[i] = a;
   return copy;
 };
+
+const indexOfKey = <V>(leaves: ReadonlyArray<Leaf<V>>, key: string): number => {
+  for (let i = 0; i < leaves.length; i++) {
+    if ((leaves[i] as Leaf<V>)[0] === key) {
+      return i;
+    }
+  }
+  return -1;
+};
+
+/** The branch with its bitmap replaced and `child` inserted at packed position `at`. */
+const branchInsert = (node: Branch, bitmap: number, at: number, child: unknown): Branch => {
+  const copy = [...node];
+  copy[0] = bitmap;
+  copy.splice(1 + at, 0, child);
+  return Object.freeze(copy);
+};
+
+/** The branch with its bitmap replaced and the child at packed position `at` removed. */
+const branchRemove = (node: Branch, bitmap: number, at: number): Branch => {
+  const copy = [...node];
+  copy[0] = bitmap;
+  copy.splice(1 + at, 1);
+  return Object.freeze(copy);
+};
+
+/** The branch with the child at packed position `at` replaced. */
+const branchReplace = (node: Branch, at: number, child: unknown): Branch =>
+  Object.freeze(replaceAt(node, 1 + at, child));
 
 // -------------------------------------------------------------------------------------
 // queries
@@ -98,17 +125,19 @@ export const get = <V>(m: HashTrie<V>, key: string): V | undefined => {
   const h = hash(key);
   let node: Child<V> = m.root;
   for (let shift = 0; ; shift += BITS) {
-    if (isLeaf(node)) {
-      return node[0] === key ? node[1] : undefined;
+    if (!Array.isArray(node)) {
+      const leaves = (node as Bucket<V>).bucket;
+      return leaves[indexOfKey(leaves, key)]?.[1];
     }
-    if (isBucket(node)) {
-      return node.bucket.find((l) => l[0] === key)?.[1];
+    const head: unknown = node[0];
+    if (typeof head !== 'number') {
+      return head === key ? (node as unknown as Leaf<V>)[1] : undefined;
     }
     const bit = 1 << ((h >>> shift) & MASK);
-    if ((node.bitmap & bit) === 0) {
+    if ((head & bit) === 0) {
       return undefined;
     }
-    node = node.children[popcount(node.bitmap & (bit - 1))] as Child<V>;
+    node = node[1 + popcount(head & (bit - 1))] as Child<V>;
   }
 };
 
@@ -121,12 +150,14 @@ export const forEach = <V>(m: HashTrie<V>, f: (key: string, value: V) => void): 
   const visit = (c: Child<V>): void => {
     if (isLeaf(c)) {
       f(c[0], c[1]);
-    } else if (isBucket(c)) {
-      c.bucket.forEach((l) => {
-        f(l[0], l[1]);
-      });
+    } else if (isBranch(c)) {
+      for (let i = 1; i < c.length; i++) {
+        visit(c[i] as Child<V>);
+      }
     } else {
-      c.children.forEach(visit);
+      for (const l of (c).bucket) {
+        f(l[0], l[1]);
+      }
     }
   };
   visit(m.root);
@@ -139,46 +170,83 @@ export const forEach = <V>(m: HashTrie<V>, f: (key: string, value: V) => void): 
 /** Join two leaves with different keys into the smallest subtree that separates them. */
 const join = <V>(shift: number, a: Leaf<V>, ha: number, b: Leaf<V>, hb: number): Child<V> => {
   if (shift > MAX_SHIFT) {
-    return freeze({ bucket: freeze([a, b]) });
+    return bucketOf([a, b]);
   }
   const ia = (ha >>> shift) & MASK;
   const ib = (hb >>> shift) & MASK;
   if (ia === ib) {
-    return branch(1 << ia, [join(shift + BITS, a, ha, b, hb)]);
+    return Object.freeze([1 << ia, join(shift + BITS, a, ha, b, hb)]);
   }
-  return branch((1 << ia) | (1 << ib), ia < ib ? [a, b] : [b, a]);
+  return Object.freeze([(1 << ia) | (1 << ib), ...(ia < ib ? [a, b] : [b, a])]);
 };
 
-interface Inserted<V> {
-  readonly node: Child<V>;
-  readonly added: boolean;
-}
+/** Set by `insert` when it added a key (rather than replacing one): saves a result object. */
+let added = false;
+const wasAdded = (): boolean => added;
 
-const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value: V): Inserted<V> => {
+/** Set by `insert`: the value found under the key (`undefined` if none). */
+let found: unknown = undefined;
+
+/** When true, `insert` keeps an existing binding instead of replacing it. */
+let keepExisting = false;
+
+const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value: V): Child<V> => {
+  if (isBranch(node)) {
+    const bitmap = node[0] as number;
+    const bit = 1 << ((h >>> shift) & MASK);
+    const at = popcount(bitmap & (bit - 1));
+    if ((bitmap & bit) === 0) {
+      added = true;
+      return branchInsert(node, bitmap | bit, at, leaf(key, value));
+    }
+    const child = node[1 + at] as Child<V>;
+    const next = insert(child, shift + BITS, h, key, value);
+    return next === child ? node : branchReplace(node, at, next);
+  }
   if (isLeaf(node)) {
     if (node[0] === key) {
-      return { node: node[1] === value ? node : leaf(key, value), added: false };
+      found = node[1];
+      return keepExisting || node[1] === value ? node : leaf(key, value);
     }
-    return { node: join(shift, node, hash(node[0]), leaf(key, value), h), added: true };
+    added = true;
+    return join(shift, node, hash(node[0]), leaf(key, value), h);
   }
-  if (isBucket(node)) {
-    const i = node.bucket.findIndex((l) => l[0] === key);
-    const bucket =
-      i < 0 ? [...node.bucket, leaf(key, value)] : replaceAt(node.bucket, i, leaf(key, value));
-    return { node: freeze({ bucket: freeze(bucket) }), added: i < 0 };
+  const leaves = node.bucket;
+  const i = indexOfKey(leaves, key);
+  added = i < 0;
+  found = leaves[i]?.[1];
+  if (i >= 0 && keepExisting) {
+    return node;
   }
-  const bit = 1 << ((h >>> shift) & MASK);
-  const at = popcount(node.bitmap & (bit - 1));
-  if ((node.bitmap & bit) === 0) {
-    const children = [...node.children.slice(0, at), leaf(key, value), ...node.children.slice(at)];
-    return { node: branch(node.bitmap | bit, children), added: true };
+  return bucketOf(i < 0 ? [...leaves, leaf(key, value)] : replaceAt(leaves, i, leaf(key, value)));
+};
+
+const upsert = <V>(m: HashTrie<V>, key: string, value: V, keep: boolean): HashTrie<V> => {
+  added = false;
+  found = undefined;
+  keepExisting = keep;
+  const node = insert(m.root, 0, hash(key), key, value);
+  if (node === m.root) {
+    return m;
   }
-  const child = node.children[at] as Child<V>;
-  const next = insert(child, shift + BITS, h, key, value);
-  if (next.node === child) {
-    return { node, added: false };
-  }
-  return { node: branch(node.bitmap, replaceAt(node.children, at, next.node)), added: next.added };
+  return Object.freeze({ size: m.size + (wasAdded() ? 1 : 0), root: node as Branch });
+};
+
+/** What a map held for a key, and the map after adding it if it was absent. */
+export interface Lookup<V> {
+  readonly existing: V | undefined;
+  readonly map: HashTrie<V>;
+}
+
+/**
+ * In one walk: the value held for `key` if there is one (and the same map), otherwise the map
+ * with `key` bound to `value`.
+ *
+ * @internal
+ */
+export const getOrAdd = <V>(m: HashTrie<V>, key: string, value: V): Lookup<V> => {
+  const map = upsert(m, key, value, true);
+  return { existing: found as V | undefined, map };
 };
 
 /**
@@ -186,52 +254,49 @@ const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value:
  *
  * @internal
  */
-export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> => {
-  const { node, added } = insert(m.root, 0, hash(key), key, value);
-  if (node === m.root) {
-    return m;
-  }
-  return freeze({ size: added ? m.size + 1 : m.size, root: node as Branch<V> });
-};
+export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> =>
+  upsert(m, key, value, false);
 
 /** What removal leaves in place of a node: `null` for nothing, the same node when absent. */
 const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): Child<V> | null => {
   if (isLeaf(node)) {
     return node[0] === key ? null : node;
   }
-  if (isBucket(node)) {
-    const rest = node.bucket.filter((l) => l[0] !== key);
-    if (rest.length === node.bucket.length) {
+  if (!isBranch(node)) {
+    const leaves = (node).bucket;
+    const i = indexOfKey(leaves, key);
+    if (i < 0) {
       return node;
     }
-    return rest.length === 1 ? (rest[0] as Leaf<V>) : freeze({ bucket: freeze(rest) });
+    const rest = [...leaves];
+    rest.splice(i, 1);
+    return rest.length === 1 ? (rest[0] as Leaf<V>) : bucketOf(rest);
   }
+  const bitmap = node[0] as number;
   const bit = 1 << ((h >>> shift) & MASK);
-  if ((node.bitmap & bit) === 0) {
+  if ((bitmap & bit) === 0) {
     return node;
   }
-  const at = popcount(node.bitmap & (bit - 1));
-  const child = node.children[at] as Child<V>;
+  const at = popcount(bitmap & (bit - 1));
+  const child = node[1 + at] as Child<V>;
   const next = removeFrom(child, shift + BITS, h, key);
   if (next === child) {
     return node;
   }
   if (next === null) {
-    const children = node.children.filter((_, i) => i !== at);
-    const only = children[0];
-    // A branch left with one leaf is replaced by that leaf (unless it is the root).
-    if (shift > 0 && children.length === 1 && only !== undefined && !isBranch(only)) {
+    const rest = branchRemove(node, bitmap & ~bit, at);
+    const only = rest[1] as Child<V> | undefined;
+    // A branch left with one leaf or bucket is replaced by it (unless it is the root).
+    if (shift > 0 && rest.length === 2 && only !== undefined && !isBranch(only)) {
       return only;
     }
-    return branch(node.bitmap & ~bit, children);
+    return rest;
   }
-  if (shift > 0 && node.children.length === 1 && !isBranch(next)) {
+  if (shift > 0 && node.length === 2 && !isBranch(next)) {
     return next;
   }
-  return branch(node.bitmap, replaceAt(node.children, at, next));
+  return branchReplace(node, at, next);
 };
-
-const isBranch = <V>(c: Child<V>): c is Branch<V> => !isLeaf(c) && !isBucket(c);
 
 /**
  * A map without `key`; the same map when it had no such key.
@@ -243,5 +308,5 @@ export const remove = <V>(m: HashTrie<V>, key: string): HashTrie<V> => {
   if (next === m.root) {
     return m;
   }
-  return freeze({ size: m.size - 1, root: (next ?? EMPTY_BRANCH) as Branch<V> });
+  return Object.freeze({ size: m.size - 1, root: (next ?? EMPTY_BRANCH) as Branch });
 };
