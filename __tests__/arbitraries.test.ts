@@ -10,6 +10,7 @@ import {
   BroadcastResult,
   BrokerInstance,
   LogEntry,
+  LogHeader,
   RegistryAction,
   createRegistry,
   decode,
@@ -34,6 +35,7 @@ import {
   brokerInstanceArbitrary,
   failureReasonArbitrary,
   logArbitrary,
+  logHeaderArbitrary,
   logLines,
   quiesceReasonArbitrary,
   registryActionArbitrary,
@@ -317,17 +319,22 @@ describe('logArbitrary', () => {
   });
 });
 
+describe('logHeaderArbitrary', () => {
+  it('should produce headers of the current format and version, with any policy', () => {
+    const values = sample(logHeaderArbitrary(), 100);
+
+    expect(values.every((h) => LogHeader.is(h))).toBe(true);
+    expect(new Set(values.map((h) => h.policy.ackTimeoutMs)).size).toBeGreaterThan(3);
+  });
+});
+
 describe('logLines', () => {
   it('should render the header, then one line per entry that decodes back to it', () => {
     fc.assert(
       fc.property(logArbitrary({ names: 'any' }), (log) => {
         const [first, ...rest] = logLines(log);
 
-        expect(JSON.parse(first ?? '')).toEqual({
-          format: 'lifecycle-broadcast-log',
-          version: 1,
-          policy: log.header.policy,
-        });
+        expect(decode(LogHeader, JSON.parse(first ?? ''))).toEqual(E.right(log.header));
         expect(rest.map((line) => decode(LogEntry, JSON.parse(line)))).toEqual(log.entries.map(E.right));
         expect(rest.every((line) => !line.includes('\n'))).toBe(true);
       }),

@@ -31,9 +31,9 @@ import { failureReasons } from './BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
 import { quiesceReasons } from './BroadcastOperation';
 import type { BroadcastPolicy } from './BroadcastPolicy';
-import { BroadcastPolicy as BroadcastPolicyCodec } from './BroadcastPolicy';
 import type { BroadcastResult } from './BroadcastResult';
 import { LogEntry, logEntry } from './LogEntry';
+import { LOG_FORMAT, LOG_VERSION, LogHeader } from './LogHeader';
 import type { Registry } from './Registry';
 import { broadcast, createRegistry } from './Registry';
 import type { RegistryAction, RegistryActionTag } from './RegistryAction';
@@ -468,15 +468,12 @@ export const broadcastResultArbitrary = (options?: ActionSequenceOptions): fc.Ar
 // -------------------------------------------------------------------------------------
 
 /**
- * The first line of an operation log: the format, its version and the policy in force.
+ * Log headers: the format, its version, and any policy.
  *
  * @since 0.1.0
  */
-export interface GeneratedLogHeader {
-  readonly format: 'lifecycle-broadcast-log';
-  readonly version: 1;
-  readonly policy: BroadcastPolicy;
-}
+export const logHeaderArbitrary = (): fc.Arbitrary<LogHeader> =>
+  broadcastPolicyArbitrary().map((policy): LogHeader => ({ format: LOG_FORMAT, version: LOG_VERSION, policy }));
 
 /**
  * A whole operation log: its header, then one entry per action.
@@ -484,7 +481,7 @@ export interface GeneratedLogHeader {
  * @since 0.1.0
  */
 export interface GeneratedLog {
-  readonly header: GeneratedLogHeader;
+  readonly header: LogHeader;
   readonly entries: ReadonlyArray<LogEntry>;
 }
 
@@ -504,28 +501,25 @@ export interface GeneratedLog {
  */
 export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> => {
   const recordResults = options?.recordResults ?? 'sometimes';
-  return fc.tuple(broadcastPolicyArbitrary(), templatesArbitrary(options)).map(([policy, templates]) => {
-    let state = createRegistry(policy);
+  return fc.tuple(logHeaderArbitrary(), templatesArbitrary(options)).map(([header, templates]) => {
+    let state = createRegistry(header.policy);
     const entries = resolve(templates).map(({ action, record }) => {
       const { state: next, result: event } = step(state, action);
       state = next;
       const keep = recordResults === 'always' || (recordResults === 'sometimes' && record);
       return keep && event._tag === 'OperationBroadcast' ? logEntry(action, event.result) : action;
     });
-    return { header: { format: 'lifecycle-broadcast-log', version: 1, policy }, entries };
+    return { header, entries };
   });
 };
 
 /**
- * A log as NDJSON lines, without line ends: the header, then each entry as its codec encodes it.
+ * A log as NDJSON lines, without line ends: the header, then each entry, as their codecs encode
+ * them. Joined with `\n` (and a final one), they are what the log reader reads.
  *
  * @since 0.1.0
  */
 export const logLines = (log: GeneratedLog): ReadonlyArray<string> => [
-  JSON.stringify({
-    format: log.header.format,
-    version: log.header.version,
-    policy: BroadcastPolicyCodec.encode(log.header.policy),
-  }),
+  JSON.stringify(LogHeader.encode(log.header)),
   ...log.entries.map((entry) => JSON.stringify(LogEntry.encode(entry))),
 ];

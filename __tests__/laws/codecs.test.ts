@@ -13,6 +13,7 @@ import {
   BroadcastResult,
   BrokerInstance,
   LogEntry,
+  LogHeader,
   QuiesceReason,
   RegistryAction,
   decode,
@@ -28,6 +29,7 @@ import {
   brokerInstanceArbitrary,
   failureReasonArbitrary,
   logArbitrary,
+  logHeaderArbitrary,
   quiesceReasonArbitrary,
   registryActionArbitrary,
 } from '../../src/arbitraries';
@@ -77,6 +79,7 @@ const cases: ReadonlyArray<Case> = [
     LogEntry,
     logArbitrary({ ...anyShort, minLength: 1, recordResults: 'sometimes' }).chain((log) => fc.constantFrom(...log.entries)),
   ),
+  codecCase('LogHeader', LogHeader, logHeaderArbitrary()),
 ];
 
 const names = cases.map((c) => c.name);
@@ -124,7 +127,7 @@ const decodeSafely = (c: Case, input: unknown): E.Either<ReadonlyArray<string>, 
 // -------------------------------------------------------------------------------------
 
 const FIELDS = [
-  '_tag', 'instance', 'serviceName', 'serviceVersion', 'exeHash', 'name', 'key', 'live', 'response',
+  '_tag', 'format', 'version', 'policy', 'instance', 'serviceName', 'serviceVersion', 'exeHash', 'name', 'key', 'live', 'response',
   'reason', 'operation', 'pathPrefix', 'ackTimeoutMs', 'acks', 'timeouts', 'failures', 'skippedDead',
   'backend', 'result',
 ];

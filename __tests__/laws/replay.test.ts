@@ -1,8 +1,13 @@
+import { Readable } from 'node:stream';
+
 import * as fc from 'fast-check';
 
 import {
   broadcast,
   createRegistry,
+  entryAction,
+  isCleanReplay,
+  replayLog,
   register,
   replay,
   setLive,
@@ -15,6 +20,8 @@ import type { RegistryEvent, UpdateOutcome } from '../../src';
 import {
   actionSequenceArbitrary,
   broadcastPolicyArbitrary,
+  logArbitrary,
+  logLines,
   registryArbitrary,
 } from '../../src/arbitraries';
 import { applyReducer, expectEqual, expectSame, lawParameters, stateAndAction } from './support';
@@ -134,6 +141,25 @@ describe('law: step agrees with the reducers', () => {
         }
       }),
       lawParameters(),
+    );
+  });
+});
+
+describe('law: a rendered log replays losslessly', () => {
+  it('should verify every recorded result and reach the registry that replaying its actions reaches', async () => {
+    await fc.assert(
+      fc.asyncProperty(logArbitrary({ names: 'any' }), async (log) => {
+        const text = `${logLines(log).join('\n')}\n`;
+        const replayed = await replayLog(Readable.from([text]), { verify: true });
+
+        expectSame(isCleanReplay(replayed), true);
+        expectSame(replayed.lastLine, log.entries.length + 1);
+        expectEqual(
+          snapshot(replayed.state),
+          snapshot(replay(createRegistry(log.header.policy), log.entries.map(entryAction)).state),
+        );
+      }),
+      lawParameters(100),
     );
   });
 });
