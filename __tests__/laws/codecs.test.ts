@@ -33,7 +33,7 @@ import {
   quiesceReasonArbitrary,
   registryActionArbitrary,
 } from '../../src/arbitraries';
-import { expectEqual, expectSame, lawParameters } from './support';
+import { copyOf, expectEqual, expectSame, lawParameters } from './support';
 
 // -------------------------------------------------------------------------------------
 // the codecs and their values
@@ -201,7 +201,7 @@ const mutate = (
   at: ReadonlyArray<Segment>,
   change: (parent: Record<Segment, unknown>, last: Segment) => void,
 ): unknown => {
-  const root = { value: structuredClone<unknown>(value) };
+  const root = { value: copyOf(value) };
   const path: ReadonlyArray<Segment> = ['value', ...at];
   const parent = get(root, path.slice(0, -1)) as Record<Segment, unknown>;
   change(parent, path[path.length - 1] as Segment);
@@ -312,7 +312,7 @@ describe('law: invalid values get readable messages naming where', () => {
     const c = cases.find((x) => x.name === name) as Case;
     fc.assert(
       fc.property(validAndPosition(c, isRecordAt), ({ value, at }) => {
-        const input = structuredClone(value);
+        const input = copyOf(value);
         (get(input, at) as Record<string, unknown>).unexpected = 1;
 
         const result = decodeSafely(c, input);

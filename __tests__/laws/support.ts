@@ -155,8 +155,12 @@ export const unfrozenPaths = (value: unknown): ReadonlyArray<string> => {
   return out;
 };
 
-/** A deep, unfrozen copy, to compare an input with after a call. */
-export const copyOf = <A>(value: A): A => structuredClone(value);
+/**
+ * A deep, unfrozen copy of plain JSON data, to compare an input with after a call. Not
+ * `structuredClone`: under Jest it builds objects of another realm, whose prototypes make Node's
+ * deep equality (used by `expectEqual`) fail where Jest's would not.
+ */
+export const copyOf = <A>(value: A): A => JSON.parse(JSON.stringify(value)) as A;
 
 /**
  * `expect(actual).toEqual(expected)`, checked first with Node's much faster deep equality: Jest's
