@@ -260,6 +260,9 @@ describe('actionSequenceArbitrary', () => {
     expect(() =>
       actionSequenceArbitrary({ weights: { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0 } }),
     ).toThrow('weights must allow at least one kind of action');
+    expect(() => actionSequenceArbitrary({ names: 'every' as 'any' })).toThrow(
+      `names must be 'pool' or 'any', got "every"`,
+    );
   });
 });
 

@@ -140,7 +140,14 @@ const hex = (source: NameSource): fc.Arbitrary<string> =>
     ? fc.constantFrom(...EXE_HASHES)
     : fc.oneof(fc.constantFrom(...EXE_HASHES), fc.string({ unit: hexDigit, maxLength: 64 }));
 
-const sourceOf = (options: NameOptions | undefined): NameSource => options?.names ?? 'pool';
+const sourceOf = (options: NameOptions | undefined): NameSource => {
+  const source: unknown = options?.names ?? 'pool';
+  if (source !== 'pool' && source !== 'any') {
+    const shown = typeof source === 'string' ? JSON.stringify(source) : String(source);
+    throw new RangeError(`names must be 'pool' or 'any', got ${shown}`);
+  }
+  return source;
+};
 
 // -------------------------------------------------------------------------------------
 // domain values
