@@ -366,11 +366,14 @@ const templatesArbitrary = (options: ActionSequenceOptions | undefined): fc.Arbi
   return fc.array(fc.oneof(...weighted), { minLength, maxLength, size: 'max' });
 };
 
-/** A field-by-field identity for keys, independent of the library's own `keyId`. */
+/**
+ * A field-by-field identity for keys, independent of the library's own `keyId`. No valid name
+ * holds a NUL character, so NUL separates the fields unambiguously.
+ */
 const identity = (k: BackendKey): string => {
   const i = k.instance;
-  const scope = i._tag === 'Shared' ? [] : i._tag === 'Private' ? [i.serviceName] : [i.name];
-  return JSON.stringify([i._tag, ...scope, k.serviceName, k.serviceVersion, k.exeHash]);
+  const scope = i._tag === 'Shared' ? '' : i._tag === 'Private' ? i.serviceName : i.name;
+  return `${i._tag}\u0000${scope}\u0000${k.serviceName}\u0000${k.serviceVersion}\u0000${k.exeHash}`;
 };
 
 const copyInstance = (i: BrokerInstance): BrokerInstance =>
@@ -397,8 +400,11 @@ interface Resolved {
 const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> => {
   const registered = new Map<string, BackendKey>();
   const target = (a: Aim): BackendKey => {
+    if (!a.reuse || registered.size === 0) {
+      return copyKey(a.key);
+    }
     const all = [...registered.values()];
-    return copyKey(a.reuse && all.length > 0 ? (all[a.pick % all.length] as BackendKey) : a.key);
+    return copyKey(all[a.pick % all.length] as BackendKey);
   };
   return templates.map((t): Resolved => {
     switch (t.kind) {
