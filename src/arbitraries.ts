@@ -7,8 +7,9 @@
  * decode them: a reducer that mutated its input would be caught by comparing it with a copy.
  * Names come from small pools by default, so that independently drawn keys collide; action
  * sequences go further and aim most of their actions at keys registered earlier in the same
- * sequence (see `ActionSequenceOptions.reuseKeyRatio`), so they re-register, flip and broadcast
- * to the same backends rather than scatter over fresh ones.
+ * sequence (see `reuseKeyRatio` and `reregisterRatio` in `ActionSequenceOptions`), so they
+ * re-register, flip and broadcast to the same backends rather than scatter over fresh ones. The
+ * laws these generators check are listed in `docs/laws.md`.
  *
  * @example
  * import * as fc from 'fast-check'
