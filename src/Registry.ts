@@ -16,7 +16,7 @@ import type * as O from 'fp-ts/Option';
 import { frozenBackend, withLive, withResponse } from './Backend';
 import type { Backend } from './Backend';
 import type { BackendKey } from './BackendKey';
-import { keyId } from './BackendKey';
+import { copyKey, keyId } from './BackendKey';
 import type { BroadcastBackendResponse } from './BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
 import { copyOperation, quiesceOperation, releaseHandlesOperation } from './BroadcastOperation';
@@ -177,7 +177,7 @@ const some = <A>(value: A): O.Option<A> => Object.freeze({ _tag: 'Some', value }
 const updated = (previous: Backend, backend: Backend): Updated =>
   Object.freeze({ _tag: 'Updated', previous, backend });
 
-const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key });
+const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key: copyKey(key) });
 
 const transition = <R>(state: Registry, result: R): Transition<R> =>
   Object.freeze({ state, result });
