@@ -55,7 +55,7 @@ const main = async (): Promise<void> => {
   const w1 = {
     ours: await fanOut(library, sizes, sizes.iterations),
     mutable: await fanOut(mutable, sizes, sizes.iterations),
-    naiveImmer: await fanOut(naiveImmer, sizes, 3),
+    naiveImmer: await fanOut(naiveImmer, sizes, 1, 0),
   };
   rows.push({ workload: 'W1 fan-out', metric: 'ns per backend per broadcast', ...w1, note: '' });
   target('W1 ours / mutable', w1.ours / w1.mutable, 0.5);
@@ -65,7 +65,7 @@ const main = async (): Promise<void> => {
     const ours = await registryScale(library, n, sizes.iterations);
     const base = await registryScale(mutable, n, sizes.iterations);
     const immerRuns = n <= 10_000;
-    const immer = immerRuns ? await registryScale(naiveImmer, n, 1) : null;
+    const immer = immerRuns ? await registryScale(naiveImmer, n, 1, 0) : null;
     rows.push({
       workload: `W2 register+flip ${n.toLocaleString('en-US')}`,
       metric: 'ms total',
@@ -85,7 +85,7 @@ const main = async (): Promise<void> => {
   log(`W3 history: ${String(sizes.w3Backends)} backends, ${String(sizes.w3Broadcasts)} broadcasts`);
   const h = history(library, sizes.w3Backends, sizes.w3Broadcasts, sizes.w3Window);
   const hm = history(mutable, sizes.w3Backends, sizes.w3Broadcasts, sizes.w3Window);
-  const immerBroadcasts = Math.min(sizes.w3Broadcasts, 2_000);
+  const immerBroadcasts = Math.min(sizes.w3Broadcasts, 1_000);
   const hi = history(naiveImmer, sizes.w3Backends, immerBroadcasts, immerBroadcasts / 10);
   const immerNote = `naive immer: ${immerBroadcasts.toLocaleString('en-US')} broadcasts, windows of ${String(immerBroadcasts / 10)}`;
   rows.push({ workload: 'W3 history', metric: 'us per broadcast, first window', ours: h.firstUs, mutable: hm.firstUs, naiveImmer: hi.firstUs, note: immerNote });

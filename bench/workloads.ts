@@ -50,7 +50,7 @@ const filled = (impl: Implementation, n: number, mix = { live: 0.9, timeout: 0.1
 };
 
 /** W1 fan-out: nanoseconds per registered backend per broadcast. */
-export const fanOut = async (impl: Implementation, sizes: Sizes, iterations: number): Promise<number> => {
+export const fanOut = async (impl: Implementation, sizes: Sizes, iterations: number, warmup = 2): Promise<number> => {
   let subject = filled(impl, sizes.w1Backends);
   const ms = await medianMs(
     `W1 ${impl.name}`,
@@ -61,7 +61,7 @@ export const fanOut = async (impl: Implementation, sizes: Sizes, iterations: num
     },
     {
       iterations,
-      warmup: 2,
+      warmup,
       // A fresh registry each time, so that no implementation pays for the history of the last.
       setup: () => {
         subject = filled(impl, sizes.w1Backends);
@@ -72,7 +72,7 @@ export const fanOut = async (impl: Implementation, sizes: Sizes, iterations: num
 };
 
 /** W2 registry scale: milliseconds to register `n` distinct keys, then flip every one dead. */
-export const registryScale = async (impl: Implementation, n: number, iterations: number): Promise<number> => {
+export const registryScale = async (impl: Implementation, n: number, iterations: number, warmup = 1): Promise<number> => {
   const backends = population(keys(n), { live: 1, timeout: 0, failure: 0 });
   return medianMs(
     `W2 ${impl.name} ${String(n)}`,
@@ -85,7 +85,7 @@ export const registryScale = async (impl: Implementation, n: number, iterations:
         subject.setLive(b.key, false);
       }
     },
-    { iterations, warmup: 1 },
+    { iterations, warmup },
   );
 };
 

@@ -16,7 +16,7 @@ import type * as O from 'fp-ts/Option';
 import { frozenBackend, withLive, withResponse } from './Backend';
 import type { Backend } from './Backend';
 import type { BackendKey } from './BackendKey';
-import { keyId } from './BackendKey';
+import { copyKey, keyId } from './BackendKey';
 import type { BroadcastBackendResponse } from './BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
 import { copyOperation, quiesceOperation, releaseHandlesOperation } from './BroadcastOperation';
@@ -177,7 +177,7 @@ const some = <A>(value: A): O.Option<A> => Object.freeze({ _tag: 'Some', value }
 const updated = (previous: Backend, backend: Backend): Updated =>
   Object.freeze({ _tag: 'Updated', previous, backend });
 
-const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key });
+const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key: copyKey(key) });
 
 const transition = <R>(state: Registry, result: R): Transition<R> =>
   Object.freeze({ state, result });
@@ -259,7 +259,12 @@ const update = (
   const now = state.operations.size;
   const { liveSince, history } = found.slot;
   // Going dead closes the open span into the history; going live opens a new one.
-  const closed = flipped && !next.live ? V.push(V.push(history ?? V.empty, liveSince), now) : history;
+  const closed =
+    flipped && !next.live
+      ? history === null
+        ? V.fromArray([liveSince, now])
+        : V.push(V.push(history, liveSince), now)
+      : history;
   const since = next.live ? (flipped ? now : liveSince) : -1;
   const slots = V.set(state.slots, found.at, slot(found.slot.id, next, state.policy, since, closed));
   const liveCount = state.liveCount + (flipped ? (next.live ? 1 : -1) : 0);

@@ -9,6 +9,8 @@ import type * as O from 'fp-ts/Option';
 import type { Backend } from './Backend';
 import { frozenBackend } from './Backend';
 import type { BackendKey } from './BackendKey';
+import { copyKey } from './BackendKey';
+import { canonicalResponse } from './BroadcastBackendResponse';
 import type { BroadcastResult } from './BroadcastResult';
 import { matchTag } from './internal/match';
 import type { Registry, Transition } from './Registry';
@@ -128,6 +130,18 @@ export const matchEvent = matchTag<RegistryEvent>();
 const event = (state: Registry, e: RegistryEvent): Transition<RegistryEvent> =>
   Object.freeze({ state, result: Object.freeze(e) });
 
+/** A frozen copy of the caller's action, so that an event shares nothing with its input. */
+const notFound = (state: Registry, action: KeyNotFound['action']): Transition<RegistryEvent> => {
+  const key = copyKey(action.key);
+  const copy: KeyNotFound['action'] =
+    action._tag === 'SetLive'
+      ? { _tag: 'SetLive', key, live: action.live }
+      : action._tag === 'SetResponse'
+        ? { _tag: 'SetResponse', key, response: canonicalResponse(action.response) }
+        : { _tag: 'Unregister', key };
+  return event(state, { _tag: 'KeyNotFound', action: Object.freeze(copy), key });
+};
+
 /**
  * Apply one action: the new registry and the event saying what happened. `step` agrees with the
  * individual reducers (`register`, `setLive`, `setResponse`, `unregister`, `broadcast`); it never
@@ -153,19 +167,19 @@ export const step = (state: Registry, action: RegistryAction): Transition<Regist
     case 'SetLive': {
       const r = setLive(state, action.key, action.live);
       return r.result._tag === 'UnknownKey'
-        ? event(state, { _tag: 'KeyNotFound', action, key: action.key })
+        ? notFound(state, action)
         : event(r.state, { _tag: 'LivenessSet', previous: r.result.previous, backend: r.result.backend });
     }
     case 'SetResponse': {
       const r = setResponse(state, action.key, action.response);
       return r.result._tag === 'UnknownKey'
-        ? event(state, { _tag: 'KeyNotFound', action, key: action.key })
+        ? notFound(state, action)
         : event(r.state, { _tag: 'ResponseSet', previous: r.result.previous, backend: r.result.backend });
     }
     case 'Unregister': {
       const r = unregister(state, action.key);
       return r.result._tag === 'UnknownKey'
-        ? event(state, { _tag: 'KeyNotFound', action, key: action.key })
+        ? notFound(state, action)
         : event(r.state, { _tag: 'BackendUnregistered', backend: r.result.backend });
     }
     case 'Broadcast': {

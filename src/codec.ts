@@ -241,15 +241,22 @@ export const tagged = <M extends Record<string, t.Mixed>>(
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** Longest field name shown in a path: a hostile input's keys must not make the report unreadable. */
+const MAX_KEY_SHOWN = 40;
+
+const shortened = (text: string, max: number, end = ''): string =>
+  text.length > max ? `${text.slice(0, max - 3 - end.length)}...${end}` : text;
+
 const pathOf = (context: t.Context): string => {
   let path = '';
   for (const entry of context.slice(1)) {
     if (/^(0|[1-9][0-9]*)$/.test(entry.key)) {
-      path += `[${entry.key}]`;
+      path += `[${shortened(entry.key, MAX_KEY_SHOWN)}]`;
     } else if (IDENTIFIER.test(entry.key)) {
-      path += path === '' ? entry.key : `.${entry.key}`;
+      const key = shortened(entry.key, MAX_KEY_SHOWN);
+      path += path === '' ? key : `.${key}`;
     } else {
-      path += `[${JSON.stringify(entry.key)}]`;
+      path += `[${shortened(JSON.stringify(entry.key), MAX_KEY_SHOWN, '"')}]`;
     }
   }
   return path === '' ? '(root)' : path;

@@ -6,6 +6,11 @@
  * @internal
  */
 
+// Bound once: looking a global up on every call is slow inside a `vm` context (as under Jest).
+const { freeze } = Object;
+const { isArray } = Array;
+const { imul } = Math;
+
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
 const MAX_SHIFT = 30;
@@ -43,10 +48,10 @@ export interface HashTrie<V> {
   readonly _V?: V;
 }
 
-const EMPTY_BRANCH: Branch = Object.freeze([0]);
+const EMPTY_BRANCH: Branch = freeze([0]);
 
 /** The empty map. @internal */
-export const empty: HashTrie<never> = Object.freeze({ size: 0, root: EMPTY_BRANCH });
+export const empty: HashTrie<never> = freeze({ size: 0, root: EMPTY_BRANCH });
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -57,7 +62,7 @@ const hash = (key: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = imul(h, 0x01000193);
   }
   return h >>> 0;
 };
@@ -65,14 +70,14 @@ const hash = (key: string): number => {
 const popcount = (x: number): number => {
   let n = x - ((x >>> 1) & 0x55555555);
   n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
-  return (Math.imul((n + (n >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+  return (imul((n + (n >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 };
 
-const isBranch = <V>(c: Child<V>): c is Branch => Array.isArray(c) && typeof c[0] === 'number';
-const isLeaf = <V>(c: Child<V>): c is Leaf<V> => Array.isArray(c) && typeof c[0] === 'string';
+const isBranch = <V>(c: Child<V>): c is Branch => isArray(c) && typeof c[0] === 'number';
+const isLeaf = <V>(c: Child<V>): c is Leaf<V> => isArray(c) && typeof c[0] === 'string';
 
-const leaf = <V>(key: string, value: V): Leaf<V> => Object.freeze([key, value] as const);
-const bucketOf = <V>(leaves: ReadonlyArray<Leaf<V>>): Bucket<V> => Object.freeze({ bucket: Object.freeze(leaves) });
+const leaf = <V>(key: string, value: V): Leaf<V> => freeze([key, value] as const);
+const bucketOf = <V>(leaves: ReadonlyArray<Leaf<V>>): Bucket<V> => freeze({ bucket: freeze(leaves) });
 
 // Plain loops and spreads only: V8 runs array methods (`slice`, `filter`, `find`, ...) on
 // frozen arrays on a slow path, tens of times slower than on ordinary ones.
@@ -97,7 +102,7 @@ const branchInsert = (node: Branch, bitmap: number, at: number, child: unknown):
   const copy = [...node];
   copy[0] = bitmap;
   copy.splice(1 + at, 0, child);
-  return Object.freeze(copy);
+  return freeze(copy);
 };
 
 /** The branch with its bitmap replaced and the child at packed position `at` removed. */
@@ -105,12 +110,12 @@ const branchRemove = (node: Branch, bitmap: number, at: number): Branch => {
   const copy = [...node];
   copy[0] = bitmap;
   copy.splice(1 + at, 1);
-  return Object.freeze(copy);
+  return freeze(copy);
 };
 
 /** The branch with the child at packed position `at` replaced. */
 const branchReplace = (node: Branch, at: number, child: unknown): Branch =>
-  Object.freeze(replaceAt(node, 1 + at, child));
+  freeze(replaceAt(node, 1 + at, child));
 
 // -------------------------------------------------------------------------------------
 // queries
@@ -125,7 +130,7 @@ export const get = <V>(m: HashTrie<V>, key: string): V | undefined => {
   const h = hash(key);
   let node: Child<V> = m.root;
   for (let shift = 0; ; shift += BITS) {
-    if (!Array.isArray(node)) {
+    if (!isArray(node)) {
       const leaves = (node as Bucket<V>).bucket;
       return leaves[indexOfKey(leaves, key)]?.[1];
     }
@@ -175,9 +180,9 @@ const join = <V>(shift: number, a: Leaf<V>, ha: number, b: Leaf<V>, hb: number):
   const ia = (ha >>> shift) & MASK;
   const ib = (hb >>> shift) & MASK;
   if (ia === ib) {
-    return Object.freeze([1 << ia, join(shift + BITS, a, ha, b, hb)]);
+    return freeze([1 << ia, join(shift + BITS, a, ha, b, hb)]);
   }
-  return Object.freeze([(1 << ia) | (1 << ib), ...(ia < ib ? [a, b] : [b, a])]);
+  return freeze([(1 << ia) | (1 << ib), ...(ia < ib ? [a, b] : [b, a])]);
 };
 
 /** Set by `insert` when it added a key (rather than replacing one): saves a result object. */
@@ -229,7 +234,7 @@ const upsert = <V>(m: HashTrie<V>, key: string, value: V, keep: boolean): HashTr
   if (node === m.root) {
     return m;
   }
-  return Object.freeze({ size: m.size + (wasAdded() ? 1 : 0), root: node as Branch });
+  return freeze({ size: m.size + (wasAdded() ? 1 : 0), root: node as Branch });
 };
 
 /** What a map held for a key, and the map after adding it if it was absent. */
@@ -308,5 +313,5 @@ export const remove = <V>(m: HashTrie<V>, key: string): HashTrie<V> => {
   if (next === m.root) {
     return m;
   }
-  return Object.freeze({ size: m.size - 1, root: (next ?? EMPTY_BRANCH) as Branch });
+  return freeze({ size: m.size - 1, root: (next ?? EMPTY_BRANCH) as Branch });
 };

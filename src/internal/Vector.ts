@@ -7,6 +7,10 @@
  * @internal
  */
 
+// Bound once: looking a global up on every call is slow inside a `vm` context (as under Jest).
+const { freeze } = Object;
+const { min, max } = Math;
+
 const BITS = 5;
 const WIDTH = 1 << BITS;
 const MASK = WIDTH - 1;
@@ -34,18 +38,18 @@ export interface Vector<A> {
   readonly tail: ReadonlyArray<A>;
 }
 
-const EMPTY_NODE: Node = Object.freeze([]);
+const EMPTY_NODE: Node = freeze([]);
 
 /** The empty vector. @internal */
-export const empty: Vector<never> = Object.freeze({
+export const empty: Vector<never> = freeze({
   size: 0,
   shift: BITS,
   root: EMPTY_NODE,
-  tail: Object.freeze([]),
+  tail: freeze([]),
 });
 
 const make = <A>(size: number, shift: number, root: Node, tail: ReadonlyArray<A>): Vector<A> =>
-  Object.freeze({ size, shift, root, tail });
+  freeze({ size, shift, root, tail });
 
 const tailOffset = (v: Vector<unknown>): number =>
   v.size < WIDTH ? 0 : ((v.size - 1) >>> BITS) << BITS;
@@ -54,10 +58,10 @@ const tailOffset = (v: Vector<unknown>): number =>
 const withReplaced = (node: Node, index: number, value: unknown): Node => {
   const copy = [...node];
   copy[index] = value;
-  return Object.freeze(copy);
+  return freeze(copy);
 };
 
-const withAppended = (node: Node, value: unknown): Node => Object.freeze([...node, value]);
+const withAppended = (node: Node, value: unknown): Node => freeze([...node, value]);
 
 // -------------------------------------------------------------------------------------
 // queries
@@ -93,15 +97,15 @@ export const forEachRange = <A>(
   to: number,
   f: (a: A, index: number) => void,
 ): void => {
-  const end = Math.min(to, v.size);
-  let i = Math.max(0, from);
+  const end = min(to, v.size);
+  let i = max(0, from);
   const offset = tailOffset(v);
   while (i < end && i < offset) {
     let node = v.root;
     for (let level = v.shift; level > 0; level -= BITS) {
       node = node[(i >>> level) & MASK] as Node;
     }
-    const leafEnd = Math.min(end, (i | MASK) + 1);
+    const leafEnd = min(end, (i | MASK) + 1);
     for (; i < leafEnd; i++) {
       f(node[i & MASK] as A, i);
     }
@@ -161,7 +165,7 @@ export const toArray = <A>(v: Vector<A>): A[] => {
 // -------------------------------------------------------------------------------------
 
 const newPath = (level: number, node: Node): Node =>
-  level === 0 ? node : Object.freeze([newPath(level - BITS, node)]);
+  level === 0 ? node : freeze([newPath(level - BITS, node)]);
 
 const pushTail = (size: number, level: number, parent: Node, tailNode: Node): Node => {
   const sub = ((size - 1) >>> level) & MASK;
@@ -183,15 +187,15 @@ const pushTail = (size: number, level: number, parent: Node, tailNode: Node): No
  */
 export const push = <A>(v: Vector<A>, a: A): Vector<A> => {
   if (v.size - tailOffset(v) < WIDTH) {
-    return make(v.size + 1, v.shift, v.root, Object.freeze([...v.tail, a]));
+    return make(v.size + 1, v.shift, v.root, freeze([...v.tail, a]));
   }
   // The tail is full: move it into the trie and start a new one.
   const tailNode: Node = v.tail;
   const rootOverflow = v.size >>> BITS > 1 << v.shift;
   const root = rootOverflow
-    ? Object.freeze([v.root, newPath(v.shift, tailNode)])
+    ? freeze([v.root, newPath(v.shift, tailNode)])
     : pushTail(v.size, v.shift, v.root, tailNode);
-  return make(v.size + 1, rootOverflow ? v.shift + BITS : v.shift, root, Object.freeze([a]));
+  return make(v.size + 1, rootOverflow ? v.shift + BITS : v.shift, root, freeze([a]));
 };
 
 const setInNode = (level: number, node: Node, index: number, a: unknown): Node => {
@@ -225,6 +229,10 @@ export const set = <A>(v: Vector<A>, index: number, a: A): Vector<A> => {
  * @internal
  */
 export const fromArray = <A>(as: ReadonlyArray<A>): Vector<A> => {
+  if (as.length <= WIDTH) {
+    // Everything fits in the tail: one array, no trie.
+    return as.length === 0 ? empty : make(as.length, BITS, EMPTY_NODE, Object.freeze([...as]));
+  }
   let v: Vector<A> = empty;
   for (const a of as) {
     v = push(v, a);
