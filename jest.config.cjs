@@ -3,7 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  moduleNameMapper: { '^lifecycle-broadcast$': '<rootDir>/src/index.ts', '^lifecycle-broadcast/(.*)$': '<rootDir>/src/$1' },
+  moduleNameMapper: {
+    '^lifecycle-broadcast$': '<rootDir>/src/index.ts',
+    '^lifecycle-broadcast/(.*)$': '<rootDir>/src/$1',
+  },
   testResultsProcessor: '<rootDir>/scripts/jest-results.cjs',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],

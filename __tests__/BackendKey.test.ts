@@ -17,7 +17,11 @@ import type { BackendKey, BrokerInstance } from '../src';
 
 // Names drawn from a tiny alphabet that includes every character JSON must escape, so that
 // collisions and escapes both happen often.
-const nameArb = fc.string({ unit: fc.constantFrom('a', 'b', '"', '\\', '\n', '\u2028', '\ud800', 'é', ','), minLength: 1, maxLength: 4 });
+const nameArb = fc.string({
+  unit: fc.constantFrom('a', 'b', '"', '\\', '\n', '\u2028', '\ud800', 'é', ','),
+  minLength: 1,
+  maxLength: 4,
+});
 const instanceArb: fc.Arbitrary<BrokerInstance> = fc.oneof(
   fc.constant(sharedInstance),
   nameArb.map(privateInstance),
@@ -53,7 +57,12 @@ describe('keyId', () => {
 
   it('should give a key the same id whether or not it is frozen', () => {
     const frozen = backendKey(privateInstance('soldr'), 'soldr', '0.4.1', 'ab');
-    const plain = { instance: { _tag: 'Private' as const, serviceName: 'soldr' }, serviceName: 'soldr', serviceVersion: '0.4.1', exeHash: 'ab' };
+    const plain = {
+      instance: { _tag: 'Private' as const, serviceName: 'soldr' },
+      serviceName: 'soldr',
+      serviceVersion: '0.4.1',
+      exeHash: 'ab',
+    };
 
     expect(keyId(plain)).toBe(keyId(frozen));
     expect(keyId(frozen)).toBe('["Private","soldr","soldr","0.4.1","ab"]');
@@ -67,7 +76,9 @@ describe('EqBackendKey', () => {
     expect(EqBackendKey.equals(k, { ...k })).toBe(true);
     expect(EqBackendKey.equals(k, { ...k, exeHash: 'ac' })).toBe(false);
     expect(EqBackendKey.equals(k, { ...k, instance: privateInstance('zccache') })).toBe(false);
-    expect(EqBackendKey.equals(backendKey(explicitInstance('a'), 's', '1'), backendKey(explicitInstance('b'), 's', '1'))).toBe(false);
+    expect(
+      EqBackendKey.equals(backendKey(explicitInstance('a'), 's', '1'), backendKey(explicitInstance('b'), 's', '1')),
+    ).toBe(false);
   });
 });
 
@@ -79,7 +90,12 @@ describe('copyKey', () => {
   });
 
   it('should copy and freeze a key that is not', () => {
-    const k = { instance: { _tag: 'Explicit' as const, name: 'ci' }, serviceName: 'fbuild', serviceVersion: '2.0.3', exeHash: '' };
+    const k = {
+      instance: { _tag: 'Explicit' as const, name: 'ci' },
+      serviceName: 'fbuild',
+      serviceVersion: '2.0.3',
+      exeHash: '',
+    };
 
     const copy = copyKey(k);
 

@@ -68,12 +68,16 @@ describe('entries', () => {
   it('should list acks, timeouts, failures and skipped backends, each with its tag', () => {
     const r = resultFor([deadBackend(key('a')), withResponse(liveBackend(key('b')), timeout), liveBackend(key('c'))]);
 
-    expect(entries(r).map(matchEntry({
-      Ack: (e) => `ack ${e.key.serviceName}`,
-      Timeout: (e) => `timeout ${e.key.serviceName} after ${String(e.ackTimeoutMs)} ms`,
-      Failure: (e) => `failure ${e.key.serviceName}: ${e.reason}`,
-      SkippedDead: (e) => `skipped ${e.key.serviceName}`,
-    }))).toEqual(['ack c', 'timeout b after 5000 ms', 'skipped a']);
+    expect(
+      entries(r).map(
+        matchEntry({
+          Ack: (e) => `ack ${e.key.serviceName}`,
+          Timeout: (e) => `timeout ${e.key.serviceName} after ${String(e.ackTimeoutMs)} ms`,
+          Failure: (e) => `failure ${e.key.serviceName}: ${e.reason}`,
+          SkippedDead: (e) => `skipped ${e.key.serviceName}`,
+        }),
+      ),
+    ).toEqual(['ack c', 'timeout b after 5000 ms', 'skipped a']);
   });
 });
 

@@ -201,9 +201,11 @@ describe('unregister', () => {
     const keys = Array.from({ length: 300 }, (_, i) => key(`svc-${String(i)}`));
     let state = broadcast(withBackends(keys), quiesceOperation('Maintenance')).state;
     const kept = keys.filter((_, i) => i % 7 === 3);
-    keys.filter((_, i) => i % 7 !== 3).forEach((k) => {
-      state = unregister(state, k).state;
-    });
+    keys
+      .filter((_, i) => i % 7 !== 3)
+      .forEach((k) => {
+        state = unregister(state, k).state;
+      });
 
     expect(backends(state).map((b) => b.key)).toEqual(kept);
     kept.forEach((k) => {

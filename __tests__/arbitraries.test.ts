@@ -99,7 +99,9 @@ describe('backendKeyArbitrary', () => {
 
 describe('quiesceReasonArbitrary', () => {
   it('should produce every reason', () => {
-    expect(new Set(sample(quiesceReasonArbitrary()))).toEqual(new Set(['IdleTimeout', 'BrokerShutdown', 'Maintenance']));
+    expect(new Set(sample(quiesceReasonArbitrary()))).toEqual(
+      new Set(['IdleTimeout', 'BrokerShutdown', 'Maintenance']),
+    );
   });
 });
 
@@ -246,14 +248,18 @@ describe('actionSequenceArbitrary', () => {
   });
 
   it('should refuse options out of range with a message naming the option', () => {
-    expect(() => actionSequenceArbitrary({ reuseKeyRatio: 1.5 })).toThrow('reuseKeyRatio must be between 0 and 1, got 1.5');
+    expect(() => actionSequenceArbitrary({ reuseKeyRatio: 1.5 })).toThrow(
+      'reuseKeyRatio must be between 0 and 1, got 1.5',
+    );
     expect(() => actionSequenceArbitrary({ reregisterRatio: Number.NaN })).toThrow(
       'reregisterRatio must be between 0 and 1, got NaN',
     );
     expect(() => actionSequenceArbitrary({ minLength: 5, maxLength: 2 })).toThrow(
       'maxLength (2) must not be below minLength (5)',
     );
-    expect(() => actionSequenceArbitrary({ maxLength: -1 })).toThrow('maxLength must be a non-negative integer, got -1');
+    expect(() => actionSequenceArbitrary({ maxLength: -1 })).toThrow(
+      'maxLength must be a non-negative integer, got -1',
+    );
     expect(() => actionSequenceArbitrary({ weights: { Register: 0.5 } })).toThrow(
       'weights.Register must be a non-negative integer, got 0.5',
     );

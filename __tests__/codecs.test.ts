@@ -40,7 +40,10 @@ const roundTrips = <A, O>(codec: t.Type<A, O>, values: ReadonlyArray<NoInfer<A>>
   });
 };
 
-const rejects = <A, O>(codec: t.Type<A, O>, cases: ReadonlyArray<readonly [string, unknown, ReadonlyArray<string>]>): void => {
+const rejects = <A, O>(
+  codec: t.Type<A, O>,
+  cases: ReadonlyArray<readonly [string, unknown, ReadonlyArray<string>]>,
+): void => {
   it.each(cases)('should reject %s', (_, input, messages) => {
     expect(expectLeft(decode(codec, input))).toEqual(messages);
     expect(codec.is(input)).toBe(false);
@@ -58,7 +61,11 @@ describe('BackendKey', () => {
     key('naïve "quoted" \\ name'),
   ]);
   rejects(BackendKey, [
-    ['a missing field', { ...validKey, exeHash: undefined }, ['exeHash: expected lowercase hex string, got nothing (missing field)']],
+    [
+      'a missing field',
+      { ...validKey, exeHash: undefined },
+      ['exeHash: expected lowercase hex string, got nothing (missing field)'],
+    ],
     ['an extra field', { ...validKey, port: 80 }, ['port: unexpected field, got 80']],
     [
       'an unknown instance',
@@ -71,9 +78,21 @@ describe('BackendKey', () => {
       ['instance.serviceName: expected non-empty string without NUL, got nothing (missing field)'],
     ],
     ['an uppercase hash', { ...validKey, exeHash: 'ABC' }, ['exeHash: expected lowercase hex string, got "ABC"']],
-    ['a NUL in a name', { ...validKey, serviceName: 'zc\u0000cache' }, ['serviceName: expected non-empty string without NUL, got "zc\\u0000cache"']],
-    ['an empty version', { ...validKey, serviceVersion: '' }, ['serviceVersion: expected non-empty string without NUL, got ""']],
-    ['a number for a name', { ...validKey, serviceName: 7 }, ['serviceName: expected non-empty string without NUL, got 7']],
+    [
+      'a NUL in a name',
+      { ...validKey, serviceName: 'zc\u0000cache' },
+      ['serviceName: expected non-empty string without NUL, got "zc\\u0000cache"'],
+    ],
+    [
+      'an empty version',
+      { ...validKey, serviceVersion: '' },
+      ['serviceVersion: expected non-empty string without NUL, got ""'],
+    ],
+    [
+      'a number for a name',
+      { ...validKey, serviceName: 7 },
+      ['serviceName: expected non-empty string without NUL, got 7'],
+    ],
     ['an array', [1, 2], ['(root): expected BackendKey, got [1,2]']],
     ['a long value, shortened', 'x'.repeat(100), [`(root): expected BackendKey, got "${'x'.repeat(56)}...`]],
     ['null', null, ['(root): expected BackendKey, got null']],
@@ -94,14 +113,22 @@ describe('BroadcastOperation', () => {
       { _tag: 'Quiesce', reason: 'Sleep' },
       ['reason: expected "IdleTimeout" | "BrokerShutdown" | "Maintenance", got "Sleep"'],
     ],
-    ['an empty path prefix', { _tag: 'ReleaseHandles', pathPrefix: '' }, ['pathPrefix: expected non-empty path without NUL, got ""']],
+    [
+      'an empty path prefix',
+      { _tag: 'ReleaseHandles', pathPrefix: '' },
+      ['pathPrefix: expected non-empty path without NUL, got ""'],
+    ],
     [
       'a NUL in the path prefix',
       { _tag: 'ReleaseHandles', pathPrefix: '/tmp\u0000' },
       ['pathPrefix: expected non-empty path without NUL, got "/tmp\\u0000"'],
     ],
     ['an unknown tag', { _tag: 'Restart' }, ['_tag: expected "ReleaseHandles" | "Quiesce", got "Restart"']],
-    ['a missing tag', { reason: 'Maintenance' }, ['_tag: expected "ReleaseHandles" | "Quiesce", got nothing (missing field)']],
+    [
+      'a missing tag',
+      { reason: 'Maintenance' },
+      ['_tag: expected "ReleaseHandles" | "Quiesce", got nothing (missing field)'],
+    ],
     ['a string', 'Quiesce', ['(root): expected BroadcastOperation, got "Quiesce"']],
   ]);
 });
@@ -133,21 +160,37 @@ describe('BroadcastPolicy', () => {
 
   rejects(BroadcastPolicy, [
     ['a negative timeout', { ackTimeoutMs: -1 }, ['ackTimeoutMs: expected non-negative integer milliseconds, got -1']],
-    ['a fractional timeout', { ackTimeoutMs: 2.5 }, ['ackTimeoutMs: expected non-negative integer milliseconds, got 2.5']],
+    [
+      'a fractional timeout',
+      { ackTimeoutMs: 2.5 },
+      ['ackTimeoutMs: expected non-negative integer milliseconds, got 2.5'],
+    ],
     ['NaN', { ackTimeoutMs: NaN }, ['ackTimeoutMs: expected non-negative integer milliseconds, got NaN']],
-    ['infinity', { ackTimeoutMs: Infinity }, ['ackTimeoutMs: expected non-negative integer milliseconds, got Infinity']],
+    [
+      'infinity',
+      { ackTimeoutMs: Infinity },
+      ['ackTimeoutMs: expected non-negative integer milliseconds, got Infinity'],
+    ],
     ['a string', { ackTimeoutMs: '5000' }, ['ackTimeoutMs: expected non-negative integer milliseconds, got "5000"']],
-    ['seconds instead of milliseconds', { ackTimeout: 5 }, [
-      'ackTimeoutMs: expected non-negative integer milliseconds, got nothing (missing field)',
-      'ackTimeout: unexpected field, got 5',
-    ]],
+    [
+      'seconds instead of milliseconds',
+      { ackTimeout: 5 },
+      [
+        'ackTimeoutMs: expected non-negative integer milliseconds, got nothing (missing field)',
+        'ackTimeout: unexpected field, got 5',
+      ],
+    ],
   ]);
 });
 
 describe('Backend', () => {
   roundTrips(Backend, [liveBackend(key('a')), deadBackend(key('b')), withResponse(liveBackend(key('c')), timeout)]);
   rejects(Backend, [
-    ['a string for live', { key: validKey, live: 'yes', response: { _tag: 'Ack' } }, ['live: expected boolean, got "yes"']],
+    [
+      'a string for live',
+      { key: validKey, live: 'yes', response: { _tag: 'Ack' } },
+      ['live: expected boolean, got "yes"'],
+    ],
     [
       'several problems at once',
       { key: { ...validKey, serviceName: '' }, response: { _tag: 'Nope' } },
@@ -174,12 +217,23 @@ describe('RegistryAction', () => {
       { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Sleep' } },
       ['operation.reason: expected "IdleTimeout" | "BrokerShutdown" | "Maintenance", got "Sleep"'],
     ],
-    ['a recorded result', { _tag: 'Broadcast', operation: quiesceOperation('Maintenance'), result: {} }, ['result: unexpected field, got {}']],
-    ['an unknown tag', { _tag: 'Restart' }, ['_tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got "Restart"']],
+    [
+      'a recorded result',
+      { _tag: 'Broadcast', operation: quiesceOperation('Maintenance'), result: {} },
+      ['result: unexpected field, got {}'],
+    ],
+    [
+      'an unknown tag',
+      { _tag: 'Restart' },
+      ['_tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got "Restart"'],
+    ],
   ]);
 
   it('should name array positions in the path', () => {
-    const actions = [registerAction(liveBackend(key('a'))), { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Sleep' } }];
+    const actions = [
+      registerAction(liveBackend(key('a'))),
+      { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Sleep' } },
+    ];
     const codec = t.readonlyArray(RegistryAction);
 
     expect(expectLeft(decode(codec, actions))).toEqual([
@@ -194,13 +248,20 @@ describe('BroadcastResult', () => {
     createRegistry(),
   );
   const degraded = broadcast(state, quiesceOperation('Maintenance')).result;
-  const allAcked = broadcast(register(createRegistry(), liveBackend(key('a'))).state, releaseHandlesOperation('/x')).result;
+  const allAcked = broadcast(
+    register(createRegistry(), liveBackend(key('a'))).state,
+    releaseHandlesOperation('/x'),
+  ).result;
   const noLive = broadcast(createRegistry(), releaseHandlesOperation('/x')).result;
 
   roundTrips(BroadcastResult, [degraded, allAcked, noLive]);
 
   rejects(BroadcastResult, [
-    ['a status its lists contradict', { ...noLive, _tag: 'AllAcked' }, ['_tag: status disagrees with the lists, which say "NoLiveTargets", got "AllAcked"']],
+    [
+      'a status its lists contradict',
+      { ...noLive, _tag: 'AllAcked' },
+      ['_tag: status disagrees with the lists, which say "NoLiveTargets", got "AllAcked"'],
+    ],
     [
       'a negative timeout in an entry',
       { ...degraded, timeouts: [{ _tag: 'Timeout', key: validKey, ackTimeoutMs: -5 }] },
@@ -210,7 +271,10 @@ describe('BroadcastResult', () => {
 });
 
 describe('LogEntry', () => {
-  const result = broadcast(register(createRegistry(), liveBackend(key('a'))).state, releaseHandlesOperation('/x')).result;
+  const result = broadcast(
+    register(createRegistry(), liveBackend(key('a'))).state,
+    releaseHandlesOperation('/x'),
+  ).result;
 
   roundTrips(LogEntry, [
     registerAction(liveBackend(key('a'))),
@@ -218,7 +282,11 @@ describe('LogEntry', () => {
     { _tag: 'Broadcast', operation: releaseHandlesOperation('/x'), result },
   ]);
   rejects(LogEntry, [
-    ['a result on a non-broadcast', { _tag: 'Unregister', key: validKey, result }, [`result: unexpected field, got ${show(result)}`]],
+    [
+      'a result on a non-broadcast',
+      { _tag: 'Unregister', key: validKey, result },
+      [`result: unexpected field, got ${show(result)}`],
+    ],
   ]);
 });
 
@@ -234,4 +302,3 @@ describe('decode', () => {
     expect(expectLeft(decode(RegistryAction, hostile))).toEqual(['(root): could not be read: boom']);
   });
 });
-

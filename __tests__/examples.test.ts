@@ -25,7 +25,9 @@ describe('examples/quick-start.ts', () => {
   it('should print what its comments say', async () => {
     const printed: string[] = [];
     const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-      printed.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5, breakLength: Infinity }))).join(' '));
+      printed.push(
+        args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5, breakLength: Infinity }))).join(' '),
+      );
     });
     try {
       await jest.isolateModulesAsync(async () => {

@@ -43,8 +43,5 @@ export const unfrozenPaths = (value: unknown, path = '(root)', seen = new Set<un
   }
   seen.add(value);
   const own = Object.isFrozen(value) ? [] : [path];
-  return [
-    ...own,
-    ...Object.entries(value).flatMap(([k, v]) => unfrozenPaths(v, `${path}.${k}`, seen)),
-  ];
+  return [...own, ...Object.entries(value).flatMap(([k, v]) => unfrozenPaths(v, `${path}.${k}`, seen))];
 };

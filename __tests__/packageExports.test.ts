@@ -5,7 +5,9 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '..');
 
 /** Run `script` with Node in the package directory, so that the package resolves itself by name. */
-const runNode = (script: string): { readonly status: number | null; readonly stdout: string; readonly stderr: string } => {
+const runNode = (
+  script: string,
+): { readonly status: number | null; readonly stdout: string; readonly stderr: string } => {
   if (!existsSync(path.join(root, 'dist', 'index.js'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   }

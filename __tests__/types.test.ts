@@ -105,8 +105,12 @@ describe('codec-derived types', () => {
     }
 
     const entry: LogEntry = { _tag: 'Broadcast', operation: quiesceOperation('Maintenance'), result: result.result };
-    // @ts-expect-error: an action has no recorded result
-    const action: RegistryAction = { _tag: 'Broadcast', operation: quiesceOperation('Maintenance'), result: result.result };
+    const action: RegistryAction = {
+      _tag: 'Broadcast',
+      operation: quiesceOperation('Maintenance'),
+      // @ts-expect-error: an action has no recorded result
+      result: result.result,
+    };
 
     expect(entry._tag).toBe(action._tag);
   });

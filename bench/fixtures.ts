@@ -32,8 +32,13 @@ export const prng = (seed: number): (() => number) => {
 export const keys = (n: number): BackendKey[] =>
   Array.from({ length: n }, (_, i) => {
     const service = `svc-${String(i % 997)}`;
-    const instance = i % 3 === 0 ? sharedInstance : i % 3 === 1 ? privateInstance(service) : explicitInstance(`broker-${String(i % 7)}`);
-    return backendKey(instance, service, `1.${String(i % 13)}.${String(i)}`, (i * 2654435761 >>> 0).toString(16));
+    const instance =
+      i % 3 === 0
+        ? sharedInstance
+        : i % 3 === 1
+          ? privateInstance(service)
+          : explicitInstance(`broker-${String(i % 7)}`);
+    return backendKey(instance, service, `1.${String(i % 13)}.${String(i)}`, ((i * 2654435761) >>> 0).toString(16));
   });
 
 /** Liveness and response mix of a population. */

@@ -22,7 +22,12 @@ export const library: Implementation = {
         const next = broadcast(state, operation);
         state = next.state;
         const r = next.result;
-        return { acks: r.acks.length, timeouts: r.timeouts.length, failures: r.failures.length, skippedDead: r.skippedDead.length };
+        return {
+          acks: r.acks.length,
+          timeouts: r.timeouts.length,
+          failures: r.failures.length,
+          skippedDead: r.skippedDead.length,
+        };
       },
       state: () => state,
     };

@@ -36,8 +36,7 @@ const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? args[outIndex + 1] : path.join(__dirname, '..', '..', 'bench', 'results.json');
 const sizes = quick ? quickSizes : fullSizes;
 
-const fmt = (x: number | null, digits = 1): string =>
-  x === null ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(digits);
+const fmt = (x: number | null, digits = 1): string => (x === null ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(digits));
 const ratio = (a: number | null, b: number | null): string =>
   a === null || b === null ? '-' : `${(a / b).toFixed(2)}x`;
 
@@ -88,20 +87,64 @@ const main = async (): Promise<void> => {
   const immerBroadcasts = Math.min(sizes.w3Broadcasts, 1_000);
   const hi = history(naiveImmer, sizes.w3Backends, immerBroadcasts, immerBroadcasts / 10);
   const immerNote = `naive immer: ${immerBroadcasts.toLocaleString('en-US')} broadcasts, windows of ${String(immerBroadcasts / 10)}`;
-  rows.push({ workload: 'W3 history', metric: 'us per broadcast, first window', ours: h.firstUs, mutable: hm.firstUs, naiveImmer: hi.firstUs, note: immerNote });
-  rows.push({ workload: 'W3 history', metric: 'us per broadcast, last window', ours: h.lastUs, mutable: hm.lastUs, naiveImmer: hi.lastUs, note: immerNote });
-  rows.push({ workload: 'W3 history', metric: 'MB of heap held by the final state', ours: h.heapBytes / 2 ** 20, mutable: hm.heapBytes / 2 ** 20, naiveImmer: hi.heapBytes / 2 ** 20, note: immerNote });
+  rows.push({
+    workload: 'W3 history',
+    metric: 'us per broadcast, first window',
+    ours: h.firstUs,
+    mutable: hm.firstUs,
+    naiveImmer: hi.firstUs,
+    note: immerNote,
+  });
+  rows.push({
+    workload: 'W3 history',
+    metric: 'us per broadcast, last window',
+    ours: h.lastUs,
+    mutable: hm.lastUs,
+    naiveImmer: hi.lastUs,
+    note: immerNote,
+  });
+  rows.push({
+    workload: 'W3 history',
+    metric: 'MB of heap held by the final state',
+    ours: h.heapBytes / 2 ** 20,
+    mutable: hm.heapBytes / 2 ** 20,
+    naiveImmer: hi.heapBytes / 2 ** 20,
+    note: immerNote,
+  });
   target('W3 last window / first window (ours)', h.lastUs / h.firstUs, 1.3);
   target('W3 heap held by the final state, MB (ours)', h.heapBytes / 2 ** 20, 64);
 
   log('W4 replay: generating and replaying a log');
   const w4 = await replayWorkload(quick);
-  rows.push({ workload: 'W4 replay', metric: 'lines per second', ours: w4.replayLinesPerSecond, mutable: null, naiveImmer: null, note: `bare JSON.parse loop: ${fmt(w4.parseLinesPerSecond)} lines/s; ${w4.lines.toLocaleString('en-US')} lines, ${(w4.bytes / 2 ** 20).toFixed(0)} MiB` });
-  rows.push({ workload: 'W4 replay', metric: 'peak RSS, MB', ours: w4.peakRssMb, mutable: null, naiveImmer: null, note: `child process running the streaming replay (the parse-only loop: ${fmt(w4.parsePeakRssMb)} MB)` });
+  rows.push({
+    workload: 'W4 replay',
+    metric: 'lines per second',
+    ours: w4.replayLinesPerSecond,
+    mutable: null,
+    naiveImmer: null,
+    note: `bare JSON.parse loop: ${fmt(w4.parseLinesPerSecond)} lines/s; ${w4.lines.toLocaleString('en-US')} lines, ${(w4.bytes / 2 ** 20).toFixed(0)} MiB`,
+  });
+  rows.push({
+    workload: 'W4 replay',
+    metric: 'peak RSS, MB',
+    ours: w4.peakRssMb,
+    mutable: null,
+    naiveImmer: null,
+    note: `child process running the streaming replay (the parse-only loop: ${fmt(w4.parsePeakRssMb)} MB)`,
+  });
   target('W4 validate-and-replay time / bare parse time', w4.parseLinesPerSecond / w4.replayLinesPerSecond, 3);
   target('W4 peak RSS, MB', w4.peakRssMb, 200);
 
-  const header = ['workload', 'metric', 'lifecycle-broadcast', 'mutable JS', 'naive immer', 'ours/mutable', 'immer/ours', 'note'];
+  const header = [
+    'workload',
+    'metric',
+    'lifecycle-broadcast',
+    'mutable JS',
+    'naive immer',
+    'ours/mutable',
+    'immer/ours',
+    'note',
+  ];
   const table = rows.map((r) => [
     r.workload,
     r.metric,
@@ -113,7 +156,8 @@ const main = async (): Promise<void> => {
     r.note,
   ]);
   const widths = header.map((h2, i) => Math.max(h2.length, ...table.map((row) => (row[i] ?? '').length)));
-  const line = (cells: ReadonlyArray<string>): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const line = (cells: ReadonlyArray<string>): string =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   table.forEach((row) => {
@@ -124,7 +168,9 @@ const main = async (): Promise<void> => {
   console.log(`| ${'target'.padEnd(tWidth)} | value    | limit | met |`);
   console.log(`| ${'-'.repeat(tWidth)} | -------- | ----- | --- |`);
   targets.forEach((t) => {
-    console.log(`| ${t.name.padEnd(tWidth)} | ${t.value.toFixed(2).padEnd(8)} | ${String(t.limit).padEnd(5)} | ${t.met ? 'yes' : 'NO '} |`);
+    console.log(
+      `| ${t.name.padEnd(tWidth)} | ${t.value.toFixed(2).padEnd(8)} | ${String(t.limit).padEnd(5)} | ${t.met ? 'yes' : 'NO '} |`,
+    );
   });
 
   const machine = {
@@ -136,7 +182,10 @@ const main = async (): Promise<void> => {
     platform: `${os.platform()} ${os.release()}`,
   };
   if (out !== undefined) {
-    fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), quick, sizes, machine, rows, targets, w4 }, null, 2)}\n`);
+    fs.writeFileSync(
+      out,
+      `${JSON.stringify({ date: new Date().toISOString(), quick, sizes, machine, rows, targets, w4 }, null, 2)}\n`,
+    );
     log(`results written to ${out}`);
   }
 };

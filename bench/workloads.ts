@@ -72,7 +72,12 @@ export const fanOut = async (impl: Implementation, sizes: Sizes, iterations: num
 };
 
 /** W2 registry scale: milliseconds to register `n` distinct keys, then flip every one dead. */
-export const registryScale = async (impl: Implementation, n: number, iterations: number, warmup = 1): Promise<number> => {
+export const registryScale = async (
+  impl: Implementation,
+  n: number,
+  iterations: number,
+  warmup = 1,
+): Promise<number> => {
   const backends = population(keys(n), { live: 1, timeout: 0, failure: 0 });
   return medianMs(
     `W2 ${impl.name} ${String(n)}`,

@@ -91,7 +91,13 @@ for (const result of select.selectRecentResults(root)) {
     `timed out ${names(result.timeouts)}; failed ${names(result.failures)}; skipped ${names(result.skippedDead)}`,
   );
 }
-console.log('zccache received:', select.selectReceivedOperations(root, zccache)?.map((op) => op._tag).join(', '));
+console.log(
+  'zccache received:',
+  select
+    .selectReceivedOperations(root, zccache)
+    ?.map((op) => op._tag)
+    .join(', '),
+);
 console.log('unknown keys:', names(select.selectRecentKeysNotFound(root)));
 console.log('selected service:', root.ui.selectedService);
 

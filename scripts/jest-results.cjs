@@ -7,8 +7,7 @@ const fs = require('node:fs');
 module.exports = (results) => {
   const target = process.env.JEST_JSON_OUTPUT;
   if (target) {
-    const { numPassedTests, numFailedTests, numRuntimeErrorTestSuites, numTotalTests, success } =
-      results;
+    const { numPassedTests, numFailedTests, numRuntimeErrorTestSuites, numTotalTests, success } = results;
     fs.writeFileSync(
       target,
       JSON.stringify({ numPassedTests, numFailedTests, numRuntimeErrorTestSuites, numTotalTests, success }),

@@ -69,16 +69,14 @@ export const sharedInstance: BrokerInstance = Object.freeze({ _tag: 'Shared' });
  *
  * @since 0.1.0
  */
-export const privateInstance = (serviceName: string): BrokerInstance =>
-  Object.freeze({ _tag: 'Private', serviceName });
+export const privateInstance = (serviceName: string): BrokerInstance => Object.freeze({ _tag: 'Private', serviceName });
 
 /**
  * An explicitly named broker instance.
  *
  * @since 0.1.0
  */
-export const explicitInstance = (name: string): BrokerInstance =>
-  Object.freeze({ _tag: 'Explicit', name });
+export const explicitInstance = (name: string): BrokerInstance => Object.freeze({ _tag: 'Explicit', name });
 
 /**
  * Build a frozen key. The fields are copied, so the result shares nothing with the arguments.
@@ -95,8 +93,7 @@ export const backendKey = (
   serviceName: string,
   serviceVersion: string,
   exeHash = '',
-): BackendKey =>
-  Object.freeze({ instance: copyInstance(instance), serviceName, serviceVersion, exeHash });
+): BackendKey => Object.freeze({ instance: copyInstance(instance), serviceName, serviceVersion, exeHash });
 
 const copyInstance = (i: BrokerInstance): BrokerInstance => {
   switch (i._tag) {

@@ -18,9 +18,7 @@ import { matchTag } from './internal/match';
  *
  * @since 0.1.0
  */
-export const BroadcastFailureReason = t.keyof(
-  { UnsupportedOperation: null, Rejected: null, BackendError: null }
-);
+export const BroadcastFailureReason = t.keyof({ UnsupportedOperation: null, Rejected: null, BackendError: null });
 
 /**
  * What the `BroadcastFailureReason` codec decodes: the type of the same name.
@@ -87,8 +85,7 @@ const failures: Readonly<Record<BroadcastFailureReason, BroadcastBackendResponse
  *
  * @since 0.1.0
  */
-export const failure = (reason: BroadcastFailureReason): BroadcastBackendResponse =>
-  failures[reason];
+export const failure = (reason: BroadcastFailureReason): BroadcastBackendResponse => failures[reason];
 
 // -------------------------------------------------------------------------------------
 // pattern matching

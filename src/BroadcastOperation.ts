@@ -18,9 +18,7 @@ import { matchTag } from './internal/match';
  *
  * @since 0.1.0
  */
-export const QuiesceReason = t.keyof(
-  { IdleTimeout: null, BrokerShutdown: null, Maintenance: null }
-);
+export const QuiesceReason = t.keyof({ IdleTimeout: null, BrokerShutdown: null, Maintenance: null });
 
 /**
  * What the `QuiesceReason` codec decodes: the type of the same name.

@@ -108,9 +108,7 @@ interface StatusLists {
 }
 
 /** Refine a result codec so that its `_tag` must be the status its lists imply. */
-function consistent<R extends StatusLists & { readonly _tag: string }, O>(
-  codec: t.Type<R, O>,
-): t.Type<R, O> {
+function consistent<R extends StatusLists & { readonly _tag: string }, O>(codec: t.Type<R, O>): t.Type<R, O> {
   return new t.Type<R, O>(
     codec.name,
     (u): u is R => codec.is(u) && statusOf(u) === u._tag,
@@ -179,11 +177,7 @@ export type BroadcastOutcomes = Omit<BroadcastResult, '_tag'>;
  * @since 0.1.0
  */
 export const statusOf = (r: StatusLists): BroadcastResult['_tag'] =>
-  r.timeouts.length > 0 || r.failures.length > 0
-    ? 'Degraded'
-    : r.acks.length > 0
-      ? 'AllAcked'
-      : 'NoLiveTargets';
+  r.timeouts.length > 0 || r.failures.length > 0 ? 'Degraded' : r.acks.length > 0 ? 'AllAcked' : 'NoLiveTargets';
 
 /**
  * A frozen result from its lists, tagged with the status they imply.
@@ -247,8 +241,7 @@ export const matchEntry = matchTag<BroadcastEntry>();
  *
  * @since 0.1.0
  */
-export const sentCount = (r: BroadcastOutcomes): number =>
-  r.acks.length + r.timeouts.length + r.failures.length;
+export const sentCount = (r: BroadcastOutcomes): number => r.acks.length + r.timeouts.length + r.failures.length;
 
 /**
  * True when no live backend timed out or failed. Like the model it follows, this is also true

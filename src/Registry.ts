@@ -174,13 +174,11 @@ export const emptyRegistry: Registry = createRegistry();
 const none: O.Option<never> = Object.freeze({ _tag: 'None' });
 const some = <A>(value: A): O.Option<A> => Object.freeze({ _tag: 'Some', value });
 
-const updated = (previous: Backend, backend: Backend): Updated =>
-  Object.freeze({ _tag: 'Updated', previous, backend });
+const updated = (previous: Backend, backend: Backend): Updated => Object.freeze({ _tag: 'Updated', previous, backend });
 
 const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key: copyKey(key) });
 
-const transition = <R>(state: Registry, result: R): Transition<R> =>
-  Object.freeze({ state, result });
+const transition = <R>(state: Registry, result: R): Transition<R> => Object.freeze({ state, result });
 
 const entryOf = (b: Backend, policy: BroadcastPolicy): BroadcastEntry => {
   if (!b.live) {
@@ -241,11 +239,7 @@ const compact = (state: Registry): Registry => {
 };
 
 /** Change one registered backend; a liveness flip opens or closes one of its live spans. */
-const update = (
-  state: Registry,
-  key: BackendKey,
-  change: (b: Backend) => Backend,
-): Transition<UpdateOutcome> => {
+const update = (state: Registry, key: BackendKey, change: (b: Backend) => Backend): Transition<UpdateOutcome> => {
   const found = findSlot(state, keyId(key));
   if (found === undefined) {
     return transition(state, unknownKey(key));
@@ -500,10 +494,7 @@ const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation>
  *
  * @since 0.1.0
  */
-export const receivedOperations = (
-  state: Registry,
-  key: BackendKey,
-): O.Option<ReadonlyArray<BroadcastOperation>> => {
+export const receivedOperations = (state: Registry, key: BackendKey): O.Option<ReadonlyArray<BroadcastOperation>> => {
   const found = findSlot(state, keyId(key));
   return found === undefined ? none : some(receivedOf(state, found.slot));
 };

@@ -80,10 +80,11 @@ export const setLiveAction = (key: BackendKey, live: boolean): RegistryAction =>
  *
  * @since 0.1.0
  */
-export const setResponseAction = (
-  key: BackendKey,
-  response: BroadcastBackendResponse,
-): RegistryAction => ({ _tag: 'SetResponse', key, response });
+export const setResponseAction = (key: BackendKey, response: BroadcastBackendResponse): RegistryAction => ({
+  _tag: 'SetResponse',
+  key,
+  response,
+});
 
 /**
  * Remove the backend with `key`.

@@ -91,12 +91,7 @@ export interface KeyNotFound {
  * @since 0.1.0
  */
 export type RegistryEvent =
-  | BackendRegistered
-  | LivenessSet
-  | ResponseSet
-  | BackendUnregistered
-  | OperationBroadcast
-  | KeyNotFound;
+  BackendRegistered | LivenessSet | ResponseSet | BackendUnregistered | OperationBroadcast | KeyNotFound;
 
 // -------------------------------------------------------------------------------------
 // pattern matching

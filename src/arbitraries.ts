@@ -206,9 +206,10 @@ export const quiesceReasonArbitrary = (): fc.Arbitrary<QuiesceReason> => fc.cons
  */
 export const broadcastOperationArbitrary = (options?: NameOptions): fc.Arbitrary<BroadcastOperation> =>
   fc.oneof(
-    name(PATH_PREFIXES, sourceOf(options)).map(
-      (pathPrefix): BroadcastOperation => ({ _tag: 'ReleaseHandles', pathPrefix }),
-    ),
+    name(PATH_PREFIXES, sourceOf(options)).map((pathPrefix): BroadcastOperation => ({
+      _tag: 'ReleaseHandles',
+      pathPrefix,
+    })),
     quiesceReasonArbitrary().map((reason): BroadcastOperation => ({ _tag: 'Quiesce', reason })),
   );
 
@@ -217,8 +218,7 @@ export const broadcastOperationArbitrary = (options?: NameOptions): fc.Arbitrary
  *
  * @since 0.1.0
  */
-export const failureReasonArbitrary = (): fc.Arbitrary<BroadcastFailureReason> =>
-  fc.constantFrom(...failureReasons);
+export const failureReasonArbitrary = (): fc.Arbitrary<BroadcastFailureReason> => fc.constantFrom(...failureReasons);
 
 /**
  * Backend responses: acknowledge, time out, or fail for any reason.
@@ -352,9 +352,7 @@ const templatesArbitrary = (options: ActionSequenceOptions | undefined): fc.Arbi
       .tuple(aim(reregister), registeredLive, response)
       .map(([a, live, r]): Template => ({ kind: 'Register', ...a, live, response: r })),
     SetLive: fc.tuple(aim(reuse), fc.boolean()).map(([a, live]): Template => ({ kind: 'SetLive', ...a, live })),
-    SetResponse: fc
-      .tuple(aim(reuse), response)
-      .map(([a, r]): Template => ({ kind: 'SetResponse', ...a, response: r })),
+    SetResponse: fc.tuple(aim(reuse), response).map(([a, r]): Template => ({ kind: 'SetResponse', ...a, response: r })),
     Unregister: aim(reuse).map((a): Template => ({ kind: 'Unregister', ...a })),
     Broadcast: fc
       .tuple(broadcastOperationArbitrary(options), fc.boolean())
@@ -451,9 +449,7 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
  *
  * @since 0.1.0
  */
-export const actionSequenceArbitrary = (
-  options?: ActionSequenceOptions,
-): fc.Arbitrary<ReadonlyArray<RegistryAction>> =>
+export const actionSequenceArbitrary = (options?: ActionSequenceOptions): fc.Arbitrary<ReadonlyArray<RegistryAction>> =>
   templatesArbitrary(options).map((templates) => resolve(templates).map((r) => r.action));
 
 /**

@@ -42,10 +42,7 @@ export const Name = stringWhere('non-empty string without NUL', (s) => s.length 
  *
  * @since 0.1.0
  */
-export const PathPrefix = stringWhere(
-  'non-empty path without NUL',
-  (s) => s.length > 0 && !hasNul(s),
-);
+export const PathPrefix = stringWhere('non-empty path without NUL', (s) => s.length > 0 && !hasNul(s));
 
 /**
  * Lowercase hexadecimal, possibly empty (a content hash, or none).
@@ -54,8 +51,7 @@ export const PathPrefix = stringWhere(
  */
 export const Hex = stringWhere('lowercase hex string', (s) => /^[0-9a-f]*$/.test(s));
 
-const isMillis = (u: unknown): u is number =>
-  typeof u === 'number' && Number.isSafeInteger(u) && u >= 0;
+const isMillis = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0;
 
 /**
  * A duration in whole milliseconds: a non-negative safe integer (no fraction, NaN or infinity).
@@ -184,8 +180,7 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
 export const closed = <P extends t.Props>(
   name: string,
   props: P,
-): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> =>
-  closedWith(name, props, {});
+): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> => closedWith(name, props, {});
 
 /**
  * A union discriminated by `_tag`: the tag picks the member, so a bad value gets the member's
@@ -214,7 +209,7 @@ export const tagged = <M extends Record<string, t.Mixed>>(
     if (typeof u !== 'object' || u === null || !('_tag' in u)) {
       return undefined;
     }
-    const tag = (u)._tag;
+    const tag = u._tag;
     return typeof tag === 'string' && Object.hasOwn(members, tag) ? members[tag] : undefined;
   };
   return new t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown>(
@@ -287,9 +282,7 @@ export const show = (u: unknown): string => {
     case 'object': {
       let text: string;
       try {
-        text = JSON.stringify(u, (_k, v: unknown) =>
-          typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
-        );
+        text = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
       } catch {
         text = Array.isArray(u) ? 'an array' : 'an object';
       }
@@ -337,10 +330,7 @@ export const formatErrors = (errors: t.Errors): ReadonlyArray<string> => {
  *
  * @since 0.1.0
  */
-export const decode = <A, O>(
-  codec: t.Type<A, O>,
-  input: unknown,
-): E.Either<ReadonlyArray<string>, A> => {
+export const decode = <A, O>(codec: t.Type<A, O>, input: unknown): E.Either<ReadonlyArray<string>, A> => {
   try {
     const result = codec.decode(input);
     return E.isRight(result) ? result : E.left(formatErrors(result.left));

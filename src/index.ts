@@ -185,15 +185,7 @@ export type {
 } from './redux/recorder';
 
 // types: operation logs
-export type {
-  EntryLine,
-  HeaderLine,
-  InvalidLine,
-  LogLine,
-  LogSource,
-  ReadFailed,
-  ReadLogOptions,
-} from './logReader';
+export type { EntryLine, HeaderLine, InvalidLine, LogLine, LogSource, ReadFailed, ReadLogOptions } from './logReader';
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
 export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './replayLog';
 export type { Divergence } from './verify';

@@ -5,10 +5,15 @@ import * as fc from 'fast-check';
 
 import * as HT from '../../src/internal/HashTrie';
 
-type Op = { readonly kind: 'set'; readonly key: string; readonly value: number } | { readonly kind: 'remove'; readonly key: string };
+type Op =
+  | { readonly kind: 'set'; readonly key: string; readonly value: number }
+  | { readonly kind: 'remove'; readonly key: string };
 
 // A small key space so that sets and removes hit the same keys often.
-const keyArb = fc.oneof(fc.nat(400).map((n) => `k${String(n)}`), fc.string({ maxLength: 3 }));
+const keyArb = fc.oneof(
+  fc.nat(400).map((n) => `k${String(n)}`),
+  fc.string({ maxLength: 3 }),
+);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), key: keyArb, value: fc.integer() }),
   fc.record({ kind: fc.constant('remove' as const), key: keyArb }),
@@ -50,7 +55,10 @@ describe('HashTrie', () => {
       fc.property(fc.uniqueArray(keyArb, { maxLength: 200 }), fc.nat(), (keys, cut) => {
         const direct = keys.reduce<HT.HashTrie<number>>((m, k) => HT.set(m, k, 1), HT.empty);
         const extra = keys.slice(0, cut % (keys.length + 1)).map((k) => `${k}~extra`);
-        const detour = extra.reduce((m, k) => HT.remove(m, k), [...extra, ...keys].reduce<HT.HashTrie<number>>((m, k) => HT.set(m, k, 1), HT.empty));
+        const detour = extra.reduce(
+          (m, k) => HT.remove(m, k),
+          [...extra, ...keys].reduce<HT.HashTrie<number>>((m, k) => HT.set(m, k, 1), HT.empty),
+        );
 
         expect(detour).toEqual(direct);
       }),

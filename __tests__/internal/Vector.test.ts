@@ -5,7 +5,9 @@ import * as fc from 'fast-check';
 
 import * as V from '../../src/internal/Vector';
 
-type Op = { readonly kind: 'push'; readonly value: number } | { readonly kind: 'set'; readonly index: number; readonly value: number };
+type Op =
+  | { readonly kind: 'push'; readonly value: number }
+  | { readonly kind: 'set'; readonly index: number; readonly value: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.integer().map((value) => ({ kind: 'push' as const, value })) },
@@ -44,7 +46,9 @@ describe('Vector', () => {
         const seen: number[] = [];
         V.forEachRange(v, Math.min(a, b), Math.max(a, b), (x) => seen.push(x));
         const from = Math.min(a, b, n);
-        expect(seen).toEqual(Array.from({ length: Math.max(0, Math.min(Math.max(a, b), n) - from) }, (_, i) => from + i));
+        expect(seen).toEqual(
+          Array.from({ length: Math.max(0, Math.min(Math.max(a, b), n) - from) }, (_, i) => from + i),
+        );
       }),
       { numRuns: 60 },
     );

@@ -15,11 +15,7 @@ import {
   snapshot,
 } from '../../src';
 import type { Backend, BroadcastResult } from '../../src';
-import {
-  broadcastOperationArbitrary,
-  quiesceReasonArbitrary,
-  registryArbitrary,
-} from '../../src/arbitraries';
+import { broadcastOperationArbitrary, quiesceReasonArbitrary, registryArbitrary } from '../../src/arbitraries';
 import { expectEqual, expectSame, lawParameters } from './support';
 
 const idsOf = (list: ReadonlyArray<{ readonly key: Backend['key'] }>): ReadonlyArray<string> =>
@@ -56,10 +52,22 @@ describe('law: fan-out conservation', () => {
         const registered = backends(state);
         const where = (keep: (b: Backend) => boolean): ReadonlyArray<string> => idsOf(registered.filter(keep));
 
-        expectEqual(idsOf(result.acks), where((b) => b.live && b.response._tag === 'Ack'));
-        expectEqual(idsOf(result.timeouts), where((b) => b.live && b.response._tag === 'Timeout'));
-        expectEqual(idsOf(result.failures), where((b) => b.live && b.response._tag === 'Failure'));
-        expectEqual(idsOf(result.skippedDead), where((b) => !b.live));
+        expectEqual(
+          idsOf(result.acks),
+          where((b) => b.live && b.response._tag === 'Ack'),
+        );
+        expectEqual(
+          idsOf(result.timeouts),
+          where((b) => b.live && b.response._tag === 'Timeout'),
+        );
+        expectEqual(
+          idsOf(result.failures),
+          where((b) => b.live && b.response._tag === 'Failure'),
+        );
+        expectEqual(
+          idsOf(result.skippedDead),
+          where((b) => !b.live),
+        );
       }),
       lawParameters(),
     );
@@ -110,7 +118,10 @@ describe('law: delivery', () => {
         const after = snapshot(broadcast(state, op).state);
 
         expectEqual(after.policy, before.policy);
-        expectEqual(after.backends.map((s) => s.backend), before.backends.map((s) => s.backend));
+        expectEqual(
+          after.backends.map((s) => s.backend),
+          before.backends.map((s) => s.backend),
+        );
         after.backends.forEach((s, i) => {
           const was = before.backends[i]?.received ?? [];
           expectEqual(s.received, s.backend.live ? [...was, op] : was);

@@ -77,7 +77,9 @@ const cases: ReadonlyArray<Case> = [
   codecCase(
     'LogEntry',
     LogEntry,
-    logArbitrary({ ...anyShort, minLength: 1, recordResults: 'sometimes' }).chain((log) => fc.constantFrom(...log.entries)),
+    logArbitrary({ ...anyShort, minLength: 1, recordResults: 'sometimes' }).chain((log) =>
+      fc.constantFrom(...log.entries),
+    ),
   ),
   codecCase('LogHeader', LogHeader, logHeaderArbitrary()),
 ];
@@ -127,13 +129,47 @@ const decodeSafely = (c: Case, input: unknown): E.Either<ReadonlyArray<string>, 
 // -------------------------------------------------------------------------------------
 
 const FIELDS = [
-  '_tag', 'format', 'version', 'policy', 'instance', 'serviceName', 'serviceVersion', 'exeHash', 'name', 'key', 'live', 'response',
-  'reason', 'operation', 'pathPrefix', 'ackTimeoutMs', 'acks', 'timeouts', 'failures', 'skippedDead',
-  'backend', 'result',
+  '_tag',
+  'format',
+  'version',
+  'policy',
+  'instance',
+  'serviceName',
+  'serviceVersion',
+  'exeHash',
+  'name',
+  'key',
+  'live',
+  'response',
+  'reason',
+  'operation',
+  'pathPrefix',
+  'ackTimeoutMs',
+  'acks',
+  'timeouts',
+  'failures',
+  'skippedDead',
+  'backend',
+  'result',
 ];
 const TAGS = [
-  'Shared', 'Private', 'Explicit', 'ReleaseHandles', 'Quiesce', 'Ack', 'Timeout', 'Failure', 'SkippedDead',
-  'AllAcked', 'Degraded', 'NoLiveTargets', 'Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast',
+  'Shared',
+  'Private',
+  'Explicit',
+  'ReleaseHandles',
+  'Quiesce',
+  'Ack',
+  'Timeout',
+  'Failure',
+  'SkippedDead',
+  'AllAcked',
+  'Degraded',
+  'NoLiveTargets',
+  'Register',
+  'SetLive',
+  'SetResponse',
+  'Unregister',
+  'Broadcast',
 ];
 
 /** Anything JavaScript can hold, boxed values, maps, null prototypes and sparse arrays included. */
@@ -165,7 +201,17 @@ const lookalike: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 
 /** Objects whose fields cannot even be read. */
 const hostile: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
-  new Proxy({}, { get: () => { throw new Error('no reading'); }, ownKeys: () => { throw new Error('no keys'); } }),
+  new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('no reading');
+      },
+      ownKeys: () => {
+        throw new Error('no keys');
+      },
+    },
+  ),
   Object.defineProperty({ _tag: 'Shared' }, 'serviceName', {
     enumerable: true,
     get: () => {
@@ -248,19 +294,22 @@ const recordNames = names.filter((n) => n !== 'QuiesceReason' && n !== 'Broadcas
 // -------------------------------------------------------------------------------------
 
 describe('law: codecs round trip', () => {
-  it.each(names)('should decode what %s encodes back to the same value, also through JSON text, and accept it with is', (name) => {
-    const c = cases.find((x) => x.name === name) as Case;
-    fc.assert(
-      fc.property(c.valid, (value) => {
-        const encoded = c.codec.encode(value);
+  it.each(names)(
+    'should decode what %s encodes back to the same value, also through JSON text, and accept it with is',
+    (name) => {
+      const c = cases.find((x) => x.name === name) as Case;
+      fc.assert(
+        fc.property(c.valid, (value) => {
+          const encoded = c.codec.encode(value);
 
-        expectEqual(decode(c.codec, encoded), E.right(value));
-        expectEqual(decode(c.codec, JSON.parse(JSON.stringify(encoded))), E.right(value));
-        expectSame(c.codec.is(value), true);
-      }),
-      lawParameters(),
-    );
-  });
+          expectEqual(decode(c.codec, encoded), E.right(value));
+          expectEqual(decode(c.codec, JSON.parse(JSON.stringify(encoded))), E.right(value));
+          expectSame(c.codec.is(value), true);
+        }),
+        lawParameters(),
+      );
+    },
+  );
 });
 
 describe('law: decode never throws', () => {

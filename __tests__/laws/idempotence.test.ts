@@ -2,11 +2,7 @@ import * as fc from 'fast-check';
 
 import { setLive, setResponse, snapshot, unregister } from '../../src';
 import type { BackendKey, Registry } from '../../src';
-import {
-  backendKeyArbitrary,
-  broadcastBackendResponseArbitrary,
-  registryArbitrary,
-} from '../../src/arbitraries';
+import { backendKeyArbitrary, broadcastBackendResponseArbitrary, registryArbitrary } from '../../src/arbitraries';
 import { backendAt, expectEqual, expectSame, lawParameters } from './support';
 
 /** A registry and a key that is registered in it more often than not. */

@@ -60,10 +60,7 @@ const sameKey = (a: BackendKey, b: BackendKey): boolean => {
         ? b.instance._tag === 'Private' && a.instance.serviceName === b.instance.serviceName
         : b.instance._tag === 'Explicit' && a.instance.name === b.instance.name;
   return (
-    sameInstance &&
-    a.serviceName === b.serviceName &&
-    a.serviceVersion === b.serviceVersion &&
-    a.exeHash === b.exeHash
+    sameInstance && a.serviceName === b.serviceName && a.serviceVersion === b.serviceVersion && a.exeHash === b.exeHash
   );
 };
 
@@ -156,7 +153,8 @@ const checkQueries = (m: Model, r: Real): void => {
 
 const showKey = (k: BackendKey): string => {
   const i = k.instance;
-  const scope = i._tag === 'Shared' ? 'shared' : i._tag === 'Private' ? `private:${i.serviceName}` : `explicit:${i.name}`;
+  const scope =
+    i._tag === 'Shared' ? 'shared' : i._tag === 'Private' ? `private:${i.serviceName}` : `explicit:${i.name}`;
   return `${scope}/${k.serviceName}@${k.serviceVersion}#${k.exeHash}`;
 };
 
@@ -336,9 +334,7 @@ const keyPool = fc.uniqueArray(backendKeyArbitrary({ names: 'any' }), {
 const commands = (maxCommands: number, churn = false): fc.Arbitrary<Iterable<fc.Command<Model, Real>>> => {
   const slot = fc.nat({ max: MAX_KEYS - 1 });
   const response = broadcastBackendResponseArbitrary();
-  const registers = fc
-    .tuple(slot, fc.boolean(), response)
-    .map(([k, live, res]) => new RegisterCommand(k, live, res));
+  const registers = fc.tuple(slot, fc.boolean(), response).map(([k, live, res]) => new RegisterCommand(k, live, res));
   const unregisters = slot.map((k) => new UnregisterCommand(k));
   const weight = churn ? 3 : 1;
   return fc.commands(
@@ -348,7 +344,10 @@ const commands = (maxCommands: number, churn = false): fc.Arbitrary<Iterable<fc.
       fc.tuple(slot, fc.boolean()).map(([k, live]) => new SetLiveCommand(k, live)),
       fc.tuple(slot, response).map(([k, res]) => new SetResponseCommand(k, res)),
       fc
-        .tuple(broadcastOperationArbitrary({ names: 'any' }), fc.constantFrom('broadcast' as const, 'shorthand' as const))
+        .tuple(
+          broadcastOperationArbitrary({ names: 'any' }),
+          fc.constantFrom('broadcast' as const, 'shorthand' as const),
+        )
         .map(([op, via]) => new BroadcastCommand(op, via)),
     ],
     { maxCommands, size: 'max' },

@@ -77,7 +77,10 @@ describe('law: unregister', () => {
 
         expectEqual(result, { _tag: 'Removed', backend: gone });
         expectSame(has(next, gone.key), false);
-        expectEqual(snapshot(next).backends, before.backends.filter((_, i) => i !== at));
+        expectEqual(
+          snapshot(next).backends,
+          before.backends.filter((_, i) => i !== at),
+        );
         expectSame(liveCount(next), liveCount(state) - (gone.live ? 1 : 0));
       }),
       lawParameters(),
@@ -91,12 +94,15 @@ describe('law: unregister', () => {
 
         const { state: next } = register(unregister(state, gone.key).state, gone);
 
-        expectEqual(backends(next).map((b) => keyId(b.key)), [
-          ...backends(state)
-            .filter((_, i) => i !== at)
-            .map((b) => keyId(b.key)),
-          keyId(gone.key),
-        ]);
+        expectEqual(
+          backends(next).map((b) => keyId(b.key)),
+          [
+            ...backends(state)
+              .filter((_, i) => i !== at)
+              .map((b) => keyId(b.key)),
+            keyId(gone.key),
+          ],
+        );
         expectEqual(receivedBy(next, gone.key), []);
       }),
       lawParameters(),

@@ -46,17 +46,12 @@ describe('law: replay is associative', () => {
 
   it('should hold for independently drawn sequences too', () => {
     fc.assert(
-      fc.property(
-        registryArbitrary(),
-        actionSequenceArbitrary(),
-        actionSequenceArbitrary(),
-        (initial, a, b) => {
-          const whole = replay(initial, [...a, ...b]);
-          const second = replay(replay(initial, a).state, b);
+      fc.property(registryArbitrary(), actionSequenceArbitrary(), actionSequenceArbitrary(), (initial, a, b) => {
+        const whole = replay(initial, [...a, ...b]);
+        const second = replay(replay(initial, a).state, b);
 
-          expectEqual(snapshot(second.state), snapshot(whole.state));
-        },
-      ),
+        expectEqual(snapshot(second.state), snapshot(whole.state));
+      }),
       lawParameters(),
     );
   });
@@ -125,7 +120,8 @@ describe('law: step agrees with the reducers', () => {
             break;
           case 'Unregister': {
             const r = unregister(state, action.key).result;
-            expectEqual(event, 
+            expectEqual(
+              event,
               r._tag === 'UnknownKey'
                 ? { _tag: 'KeyNotFound', action, key: r.key }
                 : { _tag: 'BackendUnregistered', backend: r.backend },

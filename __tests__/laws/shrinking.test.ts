@@ -1,15 +1,6 @@
 import * as fc from 'fast-check';
 
-import {
-  backends,
-  broadcast,
-  broadcastResult,
-  createRegistry,
-  keyId,
-  liveCount,
-  sentCount,
-  step,
-} from '../../src';
+import { backends, broadcast, broadcastResult, createRegistry, keyId, liveCount, sentCount, step } from '../../src';
 import type { BroadcastOperation, BroadcastResult, Registry, RegistryAction, Transition } from '../../src';
 import { actionSequenceArbitrary } from '../../src/arbitraries';
 import { lawParameters } from './support';
@@ -19,7 +10,9 @@ type Broadcast = (state: Registry, operation: BroadcastOperation) => Transition<
 /** A broadcast that forgets the last live backend: the off-by-one a careless refactoring brings. */
 const skipsLastLive: Broadcast = (state, operation) => {
   const { state: next, result } = broadcast(state, operation);
-  const last = backends(state).filter((b) => b.live).pop();
+  const last = backends(state)
+    .filter((b) => b.live)
+    .pop();
   const kept = <E extends { readonly key: Parameters<typeof keyId>[0] }>(es: ReadonlyArray<E>): ReadonlyArray<E> =>
     es.filter((e) => last === undefined || keyId(e.key) !== keyId(last.key));
   return {

@@ -124,8 +124,7 @@ export const applyReducer = (
 // -------------------------------------------------------------------------------------
 
 /** The backend registered under `key`, or `undefined`. */
-export const backendAt = (state: Registry, key: BackendKey): Backend | undefined =>
-  O.toUndefined(lookup(state, key));
+export const backendAt = (state: Registry, key: BackendKey): Backend | undefined => O.toUndefined(lookup(state, key));
 
 /** The operations received by the backend under `key`, or `undefined` when not registered. */
 export const receivedBy = (state: Registry, key: BackendKey): ReadonlyArray<BroadcastOperation> | undefined =>

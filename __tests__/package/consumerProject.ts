@@ -369,7 +369,12 @@ export const createConsumerProject = (): ConsumerProject => {
         ...examples.map((e) => e.file),
       ]),
     );
-    return { dir, packed, entryPoints: points, examples, remove: () => {
+    return {
+      dir,
+      packed,
+      entryPoints: points,
+      examples,
+      remove: () => {
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };

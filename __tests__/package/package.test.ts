@@ -78,8 +78,14 @@ describe('the exports map', () => {
         continue;
       }
       expect(target).toEqual({
-        import: { types: expect.stringMatching(/\.d\.mts$/) as unknown, default: expect.stringMatching(/\.mjs$/) as unknown },
-        require: { types: expect.stringMatching(/\.d\.ts$/) as unknown, default: expect.stringMatching(/\.js$/) as unknown },
+        import: {
+          types: expect.stringMatching(/\.d\.mts$/) as unknown,
+          default: expect.stringMatching(/\.mjs$/) as unknown,
+        },
+        require: {
+          types: expect.stringMatching(/\.d\.ts$/) as unknown,
+          default: expect.stringMatching(/\.js$/) as unknown,
+        },
       });
     }
   });
@@ -177,7 +183,7 @@ describeUnlessSkipped('the packed package', () => {
         expect(cjs).not.toContain("'typed.mts'");
       });
 
-      it('should read the package from the project and nothing from the repository but the compiler\'s own library', () => {
+      it("should read the package from the project and nothing from the repository but the compiler's own library", () => {
         const fromPackage = [...files.keys()].filter((file) => file.includes(`${path.sep}${PACKAGE}${path.sep}`));
         expect(fromPackage.length).toBeGreaterThan(0);
         expect(fromPackage.filter((file) => !isInside(installed(project), file))).toEqual([]);

@@ -79,8 +79,7 @@ export const decodeEntries = (entries: ReadonlyArray<unknown>): ReadonlyArray<Lo
   entries.map((entry) => expectRight(decode(LogEntry, entry)));
 
 /** The registry actions of decoded entries. */
-export const actionsOf = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<RegistryAction> =>
-  entries.map(entryAction);
+export const actionsOf = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<RegistryAction> => entries.map(entryAction);
 
 /** Paths (from `root`) of every object or array reachable from `value` that is not frozen. */
 export const unfrozenPaths = (value: unknown, root = '(root)'): ReadonlyArray<string> => {
@@ -88,10 +87,7 @@ export const unfrozenPaths = (value: unknown, root = '(root)'): ReadonlyArray<st
     return [];
   }
   const here = Object.isFrozen(value) ? [] : [root];
-  return [
-    ...here,
-    ...Object.entries(value).flatMap(([k, v]) => unfrozenPaths(v, `${root}.${k}`)),
-  ];
+  return [...here, ...Object.entries(value).flatMap(([k, v]) => unfrozenPaths(v, `${root}.${k}`))];
 };
 
 /**

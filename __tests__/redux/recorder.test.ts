@@ -29,7 +29,18 @@ import {
   streamSink,
 } from '../../src';
 import type { LifecycleBroadcastSlice, LifecycleBroadcastState, RecorderSink, Registry } from '../../src';
-import { actionsOf, checksWithoutTimingWarnings, decodeEntries, expectRight, fbuild, scenario, scenarioActions, soldr, unfrozenPaths, zccache } from './fixtures';
+import {
+  actionsOf,
+  checksWithoutTimingWarnings,
+  decodeEntries,
+  expectRight,
+  fbuild,
+  scenario,
+  scenarioActions,
+  soldr,
+  unfrozenPaths,
+  zccache,
+} from './fixtures';
 
 const policy = broadcastPolicy(250);
 
@@ -122,7 +133,9 @@ describe('createRecorderMiddleware', () => {
     const store = configureStore({
       reducer: { broker: broker.reducer, clicks },
       middleware: (getDefault) =>
-        getDefault(checksWithoutTimingWarnings).concat(createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker })),
+        getDefault(checksWithoutTimingWarnings).concat(
+          createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker }),
+        ),
     });
     scenario.forEach((action) => store.dispatch(action));
     expectReplayMatches(createRegistry(policy), sink.entries, store.getState());
@@ -142,17 +155,15 @@ describe('createRecorderMiddleware', () => {
     const store = storeWith(sink);
     store.dispatch(backendLivenessChanged(zccache, true));
     expect(store.getState().broker.lastEvent?._tag).toBe('KeyNotFound');
-    expect(actionsOf(decodeEntries(sink.entries))).toEqual([
-      { _tag: 'SetLive', key: zccache, live: true },
-    ]);
+    expect(actionsOf(decodeEntries(sink.entries))).toEqual([{ _tag: 'SetLive', key: zccache, live: true }]);
   });
 
   it('should start from a preloaded registry, which the array sink keeps', () => {
     const broker = createLifecycleBroadcastSlice({ policy });
-    const preloaded = [backendRegistered(liveBackend(zccache)), broadcastRequested(quiesceOperation('Maintenance'))].reduce(
-      broker.reducer,
-      broker.getInitialState(),
-    );
+    const preloaded = [
+      backendRegistered(liveBackend(zccache)),
+      broadcastRequested(quiesceOperation('Maintenance')),
+    ].reduce(broker.reducer, broker.getInitialState());
     const sink = arraySink();
     const store = legacy_createStore(
       combineReducers({ broker: broker.reducer, clicks }),
@@ -201,7 +212,8 @@ describe('createRecorderMiddleware', () => {
         applyMiddleware(
           createRecorderMiddleware({
             sink,
-            selectState: (root: RootState) => (root as unknown as { readonly lifecycleBroadcast: LifecycleBroadcastState }).lifecycleBroadcast,
+            selectState: (root: RootState) =>
+              (root as unknown as { readonly lifecycleBroadcast: LifecycleBroadcastState }).lifecycleBroadcast,
           }),
         ),
       );
@@ -262,7 +274,14 @@ describe('streamSink', () => {
     const broker = createLifecycleBroadcastSlice();
     const preloaded = broker.reducer(undefined, backendRegistered(liveBackend(zccache)));
     const written: string[] = [];
-    const sink = streamSink(new Writable({ write: (chunk: Buffer, _enc, done) => { written.push(chunk.toString()); done(); } }));
+    const sink = streamSink(
+      new Writable({
+        write: (chunk: Buffer, _enc, done) => {
+          written.push(chunk.toString());
+          done();
+        },
+      }),
+    );
     expect(() =>
       legacy_createStore(
         combineReducers({ broker: broker.reducer, clicks }),

@@ -31,7 +31,17 @@ import {
   withResponse,
 } from '../../src';
 import type { LifecycleBroadcastReducer, LifecycleBroadcastState } from '../../src';
-import { expectLeft, expectRight, fbuild, ghost, scenario, scenarioActions, soldr, unfrozenPaths, zccache } from './fixtures';
+import {
+  expectLeft,
+  expectRight,
+  fbuild,
+  ghost,
+  scenario,
+  scenarioActions,
+  soldr,
+  unfrozenPaths,
+  zccache,
+} from './fixtures';
 
 const init = { type: '@@test/init' };
 
@@ -164,9 +174,7 @@ describe('decodeSliceAction', () => {
       'payload: expected BroadcastRequestedPayload, got nothing (missing field)',
     ]);
     expect(
-      expectLeft(
-        decodeSliceAction({ type: backendUnregistered.type, payload: { key: zccache, 'odd key': 1 } }),
-      ),
+      expectLeft(decodeSliceAction({ type: backendUnregistered.type, payload: { key: zccache, 'odd key': 1 } })),
     ).toEqual(['payload["odd key"]: unexpected field, got 1']);
   });
 
@@ -361,5 +369,4 @@ describe('lifecycleBroadcastReducer', () => {
     const state = run(lifecycleBroadcastReducer, scenario);
     expect(snapshot(state.registry)).toEqual(snapshot(replay(createRegistry(), scenarioActions).state));
   });
-
 });

@@ -115,8 +115,7 @@ describe('in a Redux Toolkit 2 store (configureStore, default middleware)', () =
     const recorder = createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker });
     const store = configureStore({
       reducer: { broker: broker.reducer, ui: ui.reducer },
-      middleware: (getDefaultMiddleware) =>
-        getDefaultMiddleware(checksWithoutTimingWarnings).concat(recorder),
+      middleware: (getDefaultMiddleware) => getDefaultMiddleware(checksWithoutTimingWarnings).concat(recorder),
     });
     return { broker, sink, store };
   };
@@ -136,9 +135,7 @@ describe('in a Redux Toolkit 2 store (configureStore, default middleware)', () =
     const { store } = build();
     store.dispatch({ type: 'ui/clicked', payload: new Map() });
     const firstArguments = (error.mock.calls as ReadonlyArray<ReadonlyArray<unknown>>).map(([first]) => first);
-    expect(firstArguments).toEqual([
-      expect.stringContaining('A non-serializable value was detected in an action'),
-    ]);
+    expect(firstArguments).toEqual([expect.stringContaining('A non-serializable value was detected in an action')]);
   });
 
   it('should answer the selectors from the store’s state as from the pure state', () => {

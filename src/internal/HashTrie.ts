@@ -114,8 +114,7 @@ const branchRemove = (node: Branch, bitmap: number, at: number): Branch => {
 };
 
 /** The branch with the child at packed position `at` replaced. */
-const branchReplace = (node: Branch, at: number, child: unknown): Branch =>
-  freeze(replaceAt(node, 1 + at, child));
+const branchReplace = (node: Branch, at: number, child: unknown): Branch => freeze(replaceAt(node, 1 + at, child));
 
 // -------------------------------------------------------------------------------------
 // queries
@@ -160,7 +159,7 @@ export const forEach = <V>(m: HashTrie<V>, f: (key: string, value: V) => void): 
         visit(c[i] as Child<V>);
       }
     } else {
-      for (const l of (c).bucket) {
+      for (const l of c.bucket) {
         f(l[0], l[1]);
       }
     }
@@ -259,8 +258,7 @@ export const getOrAdd = <V>(m: HashTrie<V>, key: string, value: V): Lookup<V> =>
  *
  * @internal
  */
-export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> =>
-  upsert(m, key, value, false);
+export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> => upsert(m, key, value, false);
 
 /** What removal leaves in place of a node: `null` for nothing, the same node when absent. */
 const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): Child<V> | null => {
@@ -268,7 +266,7 @@ const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): C
     return node[0] === key ? null : node;
   }
   if (!isBranch(node)) {
-    const leaves = (node).bucket;
+    const leaves = node.bucket;
     const i = indexOfKey(leaves, key);
     if (i < 0) {
       return node;

@@ -51,8 +51,7 @@ export const empty: Vector<never> = freeze({
 const make = <A>(size: number, shift: number, root: Node, tail: ReadonlyArray<A>): Vector<A> =>
   freeze({ size, shift, root, tail });
 
-const tailOffset = (v: Vector<unknown>): number =>
-  v.size < WIDTH ? 0 : ((v.size - 1) >>> BITS) << BITS;
+const tailOffset = (v: Vector<unknown>): number => (v.size < WIDTH ? 0 : ((v.size - 1) >>> BITS) << BITS);
 
 // Spread, not `slice`: V8 copies a frozen array with `slice` on a slow path, ~50x slower.
 const withReplaced = (node: Node, index: number, value: unknown): Node => {
@@ -91,12 +90,7 @@ export const get = <A>(v: Vector<A>, index: number): A | undefined => {
  *
  * @internal
  */
-export const forEachRange = <A>(
-  v: Vector<A>,
-  from: number,
-  to: number,
-  f: (a: A, index: number) => void,
-): void => {
+export const forEachRange = <A>(v: Vector<A>, from: number, to: number, f: (a: A, index: number) => void): void => {
   const end = min(to, v.size);
   let i = max(0, from);
   const offset = tailOffset(v);
@@ -166,8 +160,7 @@ export const toArray = <A>(v: Vector<A>): A[] => {
 // combinators
 // -------------------------------------------------------------------------------------
 
-const newPath = (level: number, node: Node): Node =>
-  level === 0 ? node : freeze([newPath(level - BITS, node)]);
+const newPath = (level: number, node: Node): Node => (level === 0 ? node : freeze([newPath(level - BITS, node)]));
 
 const pushTail = (size: number, level: number, parent: Node, tailNode: Node): Node => {
   const sub = ((size - 1) >>> level) & MASK;
@@ -176,9 +169,7 @@ const pushTail = (size: number, level: number, parent: Node, tailNode: Node): No
   }
   const child = parent[sub] as Node | undefined;
   const inserted =
-    child === undefined
-      ? newPath(level - BITS, tailNode)
-      : pushTail(size, level - BITS, child, tailNode);
+    child === undefined ? newPath(level - BITS, tailNode) : pushTail(size, level - BITS, child, tailNode);
   return child === undefined ? withAppended(parent, inserted) : withReplaced(parent, sub, inserted);
 };
 

@@ -56,10 +56,7 @@ export interface LifecycleBroadcastSelectors<Root> {
    * The operations received by the backend registered under `key`, oldest first, or
    * `undefined` when the key is not registered.
    */
-  readonly selectReceivedOperations: (
-    root: Root,
-    key: BackendKey,
-  ) => ReadonlyArray<BroadcastOperation> | undefined;
+  readonly selectReceivedOperations: (root: Root, key: BackendKey) => ReadonlyArray<BroadcastOperation> | undefined;
   /** How many backends are registered, live and dead. */
   readonly selectCounts: (root: Root) => BackendCounts;
   /** The result of the latest broadcast, or `null`. */
@@ -83,10 +80,8 @@ export interface LifecycleBroadcastSelectors<Root> {
 const countsEqual = (x: BackendCounts, y: BackendCounts): boolean =>
   x.registered === y.registered && x.live === y.live && x.dead === y.dead;
 
-const optionalArraysEqual = <A>(
-  x: ReadonlyArray<A> | undefined,
-  y: ReadonlyArray<A> | undefined,
-): boolean => (x === undefined || y === undefined ? x === y : shallowEqualArrays(x, y));
+const optionalArraysEqual = <A>(x: ReadonlyArray<A> | undefined, y: ReadonlyArray<A> | undefined): boolean =>
+  x === undefined || y === undefined ? x === y : shallowEqualArrays(x, y);
 
 /**
  * The selectors for a store whose root state holds the slice where `selectState` finds it. Each

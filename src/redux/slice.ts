@@ -271,8 +271,7 @@ export const backendUnregistered = actionCreator(
  */
 export const broadcastRequested = actionCreator(
   'lifecycleBroadcast/broadcastRequested',
-  (operation: BroadcastOperation): BroadcastRequestedPayload =>
-    BroadcastRequestedPayload.encode({ operation }),
+  (operation: BroadcastOperation): BroadcastRequestedPayload => BroadcastRequestedPayload.encode({ operation }),
 );
 
 /**
@@ -521,9 +520,7 @@ const limitOf = (name: string, value: number | undefined): number => {
     return DEFAULT_RECENT_LIMIT;
   }
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(
-      `createLifecycleBroadcastSlice: ${name} must be a non-negative integer, got ${show(value)}`,
-    );
+    throw new RangeError(`createLifecycleBroadcastSlice: ${name} must be a non-negative integer, got ${show(value)}`);
   }
   return value;
 };
