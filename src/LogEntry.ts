@@ -7,13 +7,11 @@
  */
 import * as t from 'io-ts';
 
-import { Backend } from './Backend';
-import { BackendKey } from './BackendKey';
-import { BroadcastBackendResponse } from './BroadcastBackendResponse';
 import { BroadcastOperation } from './BroadcastOperation';
 import { BroadcastResult } from './BroadcastResult';
-import { closed, closedWith, tagged } from './codec';
+import { closedWith, tagged } from './codec';
 import type { RegistryAction } from './RegistryAction';
+import { registryActionMembers } from './RegistryAction';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -26,14 +24,7 @@ import type { RegistryAction } from './RegistryAction';
  * @since 0.1.0
  */
 export const LogEntry = tagged('LogEntry', {
-  Register: closed('Register', { _tag: t.literal('Register'), backend: Backend }),
-  SetLive: closed('SetLive', { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean }),
-  SetResponse: closed('SetResponse', {
-    _tag: t.literal('SetResponse'),
-    key: BackendKey,
-    response: BroadcastBackendResponse,
-  }),
-  Unregister: closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey }),
+  ...registryActionMembers,
   Broadcast: closedWith(
     'Broadcast',
     { _tag: t.literal('Broadcast'), operation: BroadcastOperation },

@@ -18,16 +18,11 @@ import { matchTag } from './internal/match';
 // -------------------------------------------------------------------------------------
 
 /**
- * One registry operation:
- * - `Register`: add a backend, or replace the one with the same key in place;
- * - `SetLive`: mark a registered backend live or dead;
- * - `SetResponse`: change how a registered backend answers;
- * - `Unregister`: remove a backend;
- * - `Broadcast`: fan an operation out to every live backend.
+ * The codec of each kind of action, by `_tag`: shared with `LogEntry`, whose lines are actions.
  *
- * @since 0.1.0
+ * @internal
  */
-export const RegistryAction = tagged('RegistryAction', {
+export const registryActionMembers = {
   Register: closed('Register', { _tag: t.literal('Register'), backend: Backend }),
   SetLive: closed('SetLive', { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean }),
   SetResponse: closed('SetResponse', {
@@ -37,8 +32,19 @@ export const RegistryAction = tagged('RegistryAction', {
   }),
   Unregister: closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey }),
   Broadcast: closed('Broadcast', { _tag: t.literal('Broadcast'), operation: BroadcastOperation }),
-});
+};
 
+/**
+ * One registry operation:
+ * - `Register`: add a backend, or replace the one with the same key in place;
+ * - `SetLive`: mark a registered backend live or dead;
+ * - `SetResponse`: change how a registered backend answers;
+ * - `Unregister`: remove a backend;
+ * - `Broadcast`: fan an operation out to every live backend.
+ *
+ * @since 0.1.0
+ */
+export const RegistryAction = tagged('RegistryAction', registryActionMembers);
 /**
  * What the `RegistryAction` codec decodes: the type of the same name.
  *
