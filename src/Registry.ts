@@ -219,12 +219,16 @@ const findSlot = (state: Registry, id: string): { readonly at: number; readonly 
   return found === undefined || found === null ? undefined : { at, slot: found };
 };
 
-/** Positions freed by `unregister` are reclaimed once they outnumber the backends. */
+/**
+ * Positions freed by `unregister` are reclaimed once there are more than 32 of them and more
+ * than half as many as backends: a broadcast then never walks more than 1.5 times the slots it
+ * needs, and each reclaim, O(slots), follows at least that many removals.
+ */
 const MIN_HOLES_TO_COMPACT = 32;
 
 const compact = (state: Registry): Registry => {
   const holes = state.slots.size - state.index.size;
-  if (holes <= MIN_HOLES_TO_COMPACT || holes <= state.index.size) {
+  if (holes <= MIN_HOLES_TO_COMPACT || holes * 2 <= state.index.size) {
     return state;
   }
   let slots: Registry['slots'] = V.empty;
