@@ -5,20 +5,14 @@
  */
 import { keyId } from '../../src';
 import type { BackendKey, BroadcastBackendResponse, BroadcastOperation, BroadcastPolicy } from '../../src';
-import type { Implementation, Subject } from '../subject';
+import type { BroadcastCounts, Implementation, Subject } from '../subject';
+import { ResultLists } from './resultLists';
 
 interface MutableBackend {
   key: BackendKey;
   live: boolean;
   response: BroadcastBackendResponse;
   received: BroadcastOperation[];
-}
-
-interface Entry {
-  readonly _tag: string;
-  readonly key: BackendKey;
-  readonly ackTimeoutMs?: number;
-  readonly reason?: string;
 }
 
 class MutableRegistry implements Subject {
@@ -46,27 +40,17 @@ class MutableRegistry implements Subject {
     }
   }
 
-  broadcast(operation: BroadcastOperation) {
-    const acks: Entry[] = [];
-    const timeouts: Entry[] = [];
-    const failures: Entry[] = [];
-    const skippedDead: Entry[] = [];
+  broadcast(operation: BroadcastOperation): BroadcastCounts {
+    const lists = new ResultLists(this.policy);
     for (const b of this.order) {
       if (!b.live) {
-        skippedDead.push({ _tag: 'SkippedDead', key: b.key });
+        lists.skip(b.key);
         continue;
       }
       b.received.push(operation);
-      const r = b.response;
-      if (r._tag === 'Ack') {
-        acks.push({ _tag: 'Ack', key: b.key });
-      } else if (r._tag === 'Timeout') {
-        timeouts.push({ _tag: 'Timeout', key: b.key, ackTimeoutMs: this.policy.ackTimeoutMs });
-      } else {
-        failures.push({ _tag: 'Failure', key: b.key, reason: r.reason });
-      }
+      lists.answer(b.key, b.response);
     }
-    return { acks: acks.length, timeouts: timeouts.length, failures: failures.length, skippedDead: skippedDead.length };
+    return lists.counts();
   }
 
   state(): unknown {

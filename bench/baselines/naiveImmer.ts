@@ -7,7 +7,8 @@ import { produce } from 'immer';
 
 import { EqBackendKey } from '../../src';
 import type { Backend, BackendKey, BroadcastOperation, BroadcastPolicy } from '../../src';
-import type { Implementation, Subject } from '../subject';
+import type { BroadcastCounts, Implementation, Subject } from '../subject';
+import { ResultLists } from './resultLists';
 
 interface ImmerBackend extends Backend {
   readonly received: ReadonlyArray<BroadcastOperation>;
@@ -16,13 +17,6 @@ interface ImmerBackend extends Backend {
 interface ImmerState {
   readonly policy: BroadcastPolicy;
   readonly backends: ReadonlyArray<ImmerBackend>;
-}
-
-interface Entry {
-  readonly _tag: string;
-  readonly key: BackendKey;
-  readonly ackTimeoutMs?: number;
-  readonly reason?: string;
 }
 
 const find = (state: ImmerState, key: BackendKey): number =>
@@ -57,30 +51,19 @@ class NaiveImmerRegistry implements Subject {
     });
   }
 
-  broadcast(operation: BroadcastOperation) {
-    const acks: Entry[] = [];
-    const timeouts: Entry[] = [];
-    const failures: Entry[] = [];
-    const skippedDead: Entry[] = [];
-    const { policy } = this.current;
+  broadcast(operation: BroadcastOperation): BroadcastCounts {
+    const lists = new ResultLists(this.current.policy);
     this.current = produce(this.current, (draft) => {
       for (const b of draft.backends) {
         if (!b.live) {
-          skippedDead.push({ _tag: 'SkippedDead', key: b.key });
+          lists.skip(b.key);
           continue;
         }
         b.received.push(operation);
-        const r = b.response;
-        if (r._tag === 'Ack') {
-          acks.push({ _tag: 'Ack', key: b.key });
-        } else if (r._tag === 'Timeout') {
-          timeouts.push({ _tag: 'Timeout', key: b.key, ackTimeoutMs: policy.ackTimeoutMs });
-        } else {
-          failures.push({ _tag: 'Failure', key: b.key, reason: r.reason });
-        }
+        lists.answer(b.key, b.response);
       }
     });
-    return { acks: acks.length, timeouts: timeouts.length, failures: failures.length, skippedDead: skippedDead.length };
+    return lists.counts();
   }
 
   state(): unknown {
