@@ -1,7 +1,8 @@
 /**
- * The measured process of W4, started by bench/replay.ts: `parse FILE` reads the log and only
- * `JSON.parse`s each line; `replay FILE` validates and replays it with the streaming reader.
- * Prints one JSON object: lines, seconds, peak RSS.
+ * The measured process of the replay benchmarks, started by bench/replay.ts: `parse FILE` reads
+ * the log and only `JSON.parse`s each line; `replay FILE` validates and replays it with the
+ * streaming reader; `verify FILE` does the same and also checks every recorded result. Prints
+ * one JSON object: lines, seconds, peak RSS, and for a replay what it checked.
  */
 import * as fs from 'node:fs';
 
@@ -25,22 +26,28 @@ const parseOnly = async (path: string): Promise<number> => {
 };
 
 const main = async (): Promise<void> => {
-  if (file === undefined || (mode !== 'parse' && mode !== 'replay')) {
-    throw new Error('usage: replayChild parse|replay FILE');
+  if (file === undefined || (mode !== 'parse' && mode !== 'replay' && mode !== 'verify')) {
+    throw new Error('usage: replayChild parse|replay|verify FILE');
   }
   const start = process.hrtime.bigint();
-  let lines: number;
   if (mode === 'parse') {
-    lines = await parseOnly(file);
-  } else {
-    const r = await replayLog(file);
-    if (r.invalidLines > 0) {
-      throw new Error(`${String(r.invalidLines)} invalid lines`);
-    }
-    lines = r.lastLine;
+    const lines = await parseOnly(file);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    process.stdout.write(JSON.stringify({ lines, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+    return;
   }
+  const r = await replayLog(file, { verify: mode === 'verify' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(JSON.stringify({ lines, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(
+    JSON.stringify({
+      lines: r.lastLine,
+      seconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      checked: r.checked,
+      divergences: r.divergences,
+      invalidLines: r.invalidLines,
+    }),
+  );
 };
 
 main().catch((error: unknown) => {
