@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 
 import {
+  LOG_VERSION,
   Backend,
   BackendKey,
   BroadcastBackendResponse,
@@ -322,7 +323,7 @@ describe('logArbitrary', () => {
   it('should name the format and its version in the header', () => {
     for (const { header } of sample(logArbitrary(), 20)) {
       expect(header.format).toBe('lifecycle-broadcast-log');
-      expect(header.version).toBe(1);
+      expect(header.version).toBe(LOG_VERSION);
       expect(BroadcastPolicy.is(header.policy)).toBe(true);
     }
   });

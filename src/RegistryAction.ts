@@ -18,20 +18,30 @@ import { matchTag } from './internal/match';
 // -------------------------------------------------------------------------------------
 
 /**
- * The codec of each kind of action, by `_tag`: shared with `LogEntry`, whose lines are actions.
+ * The fields of each kind of action, by `_tag`: shared with `LogEntry`, whose lines are actions
+ * that may also carry a time (and, for a broadcast, a result).
+ *
+ * @internal
+ */
+export const registryActionProps = {
+  Register: { _tag: t.literal('Register'), backend: Backend },
+  SetLive: { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean },
+  SetResponse: { _tag: t.literal('SetResponse'), key: BackendKey, response: BroadcastBackendResponse },
+  Unregister: { _tag: t.literal('Unregister'), key: BackendKey },
+  Broadcast: { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
+};
+
+/**
+ * The codec of each kind of action, by `_tag`.
  *
  * @internal
  */
 export const registryActionMembers = {
-  Register: closed('Register', { _tag: t.literal('Register'), backend: Backend }),
-  SetLive: closed('SetLive', { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean }),
-  SetResponse: closed('SetResponse', {
-    _tag: t.literal('SetResponse'),
-    key: BackendKey,
-    response: BroadcastBackendResponse,
-  }),
-  Unregister: closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey }),
-  Broadcast: closed('Broadcast', { _tag: t.literal('Broadcast'), operation: BroadcastOperation }),
+  Register: closed('Register', registryActionProps.Register),
+  SetLive: closed('SetLive', registryActionProps.SetLive),
+  SetResponse: closed('SetResponse', registryActionProps.SetResponse),
+  Unregister: closed('Unregister', registryActionProps.Unregister),
+  Broadcast: closed('Broadcast', registryActionProps.Broadcast),
 };
 
 /**

@@ -86,7 +86,7 @@ export {
 } from './Registry';
 export { matchEvent, step } from './RegistryEvent';
 export { replay } from './replay';
-export { LogEntry, entryAction, logEntry, recordedResult } from './LogEntry';
+export { LogEntry, entryAction, logEntry, recordTime, recordedResult } from './LogEntry';
 export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './codec';
 
 // values: Redux composition
@@ -116,7 +116,16 @@ export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from '
 export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
 
 // values: operation logs (header, reader, writer, replay, verify, statistics, generator)
-export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './LogHeader';
+export {
+  LOG_FORMAT,
+  LOG_VERSION,
+  LOG_VERSIONS,
+  LogClock,
+  LogHeader,
+  decodeLogHeader,
+  isTimedLog,
+  logHeader,
+} from './LogHeader';
 export {
   DEFAULT_MAX_LINE_LENGTH,
   decodeEntryLine,
@@ -130,6 +139,21 @@ export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from 
 export { compareResults, describeDivergence } from './verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './LogStats';
 export { generateLog } from './generateLog';
+
+// values: incident tools (timeline bounds, the replay engine, the HTML report)
+export { atLine, atTime, describeLogBound, matchLogBound, parseLogBound } from './log/LogBound';
+export { replayLines } from './log/replayLines';
+export { seedStats } from './log/seedStats';
+export { readClock, timeStamper } from './log/timeStamp';
+export {
+  CellBits,
+  MAX_REPORT_BUCKETS,
+  StateBits,
+  backendLabel,
+  operationLabel,
+  reportBuilder,
+} from './log/reportModel';
+export { escapeHtml, renderReport, scriptJson } from './log/report';
 
 // types
 export type { Handlers } from './internal/match';
@@ -191,3 +215,16 @@ export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './repl
 export type { Divergence } from './verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
 export type { GenerateOptions, GeneratedLog } from './generateLog';
+
+// types: incident tools
+export type { AtLine, AtTime, LogBound } from './log/LogBound';
+export type { LinesReplay, ReplayLinesOptions, ReplayStart, ReplayStep } from './log/replayLines';
+export type { TimeStamper } from './log/timeStamp';
+export type {
+  ReportBuilder,
+  ReportColumn,
+  ReportInput,
+  ReportLane,
+  ReportModel,
+  ReportSummary,
+} from './log/reportModel';

@@ -160,7 +160,8 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
 };
 
 /**
- * Decode the text of entry line `line`.
+ * Decode the text of entry line `line`. Given the log's `header`, a record carrying a `time`
+ * is refused when the header is of format version 1 or declares no clock.
  *
  * @example
  * import { decodeEntryLine } from 'lifecycle-broadcast'
@@ -171,7 +172,7 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
  *
  * @since 0.1.0
  */
-export const decodeEntryLine = (text: string, line: number): EntryLine | InvalidLine => {
+export const decodeEntryLine = (text: string, line: number, header?: LogHeader): EntryLine | InvalidLine => {
   // The hot path of every replay: plain branches rather than fp-ts combinators, whose
   // data-first/data-last dispatch copies `arguments` on every call.
   const parsed = parse(text);
@@ -179,8 +180,26 @@ export const decodeEntryLine = (text: string, line: number): EntryLine | Invalid
     return invalid(line, parsed.left);
   }
   const decoded = decode(LogEntry, parsed.right);
-  return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'EntryLine', line, entry: decoded.right };
+  if (E.isLeft(decoded)) {
+    return invalid(line, decoded.left);
+  }
+  const time = decoded.right.time;
+  if (time !== undefined && header !== undefined) {
+    const problem = timeProblem(header, time);
+    if (problem !== undefined) {
+      return invalid(line, [problem]);
+    }
+  }
+  return { _tag: 'EntryLine', line, entry: decoded.right };
 };
+
+/** Why a record may not carry `time` under `header`, if it may not. */
+const timeProblem = (header: LogHeader, time: number): string | undefined =>
+  header.version === 1
+    ? `time: unexpected field in format version 1 (times came with version 2), got ${String(time)}`
+    : header.clock === undefined
+      ? `time: the header declares no clock, so records carry no time, got ${String(time)}`
+      : undefined;
 
 /**
  * One line of text describing a bad line: `line 7: ` followed by its problems.
@@ -235,7 +254,7 @@ export async function* logLineBatches(
   const name = typeof source === 'string' ? source : 'input';
   const maxLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   // Read through an object: the flag is set inside `decodeRaw`, out of the compiler's sight.
-  const seen = { header: false };
+  const seen: { header: boolean; decoded: LogHeader | undefined } = { header: false, decoded: undefined };
   let last = 0;
   const decodeRaw = (raw: RawLine): LogLine | undefined => {
     last = raw.line;
@@ -251,10 +270,14 @@ export async function* logLineBatches(
       return undefined;
     }
     if (seen.header) {
-      return decodeEntryLine(raw.text, raw.line);
+      return decodeEntryLine(raw.text, raw.line, seen.decoded);
     }
     seen.header = true;
-    return decodeHeaderLine(raw.text, raw.line);
+    const headerLine = decodeHeaderLine(raw.text, raw.line);
+    if (headerLine._tag === 'HeaderLine') {
+      seen.decoded = headerLine.header;
+    }
+    return headerLine;
   };
   try {
     for await (const raws of lineBatches(textChunks(source, options.onProgress), maxLength)) {

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { LogEntry } from './LogEntry';
 import { LogHeader } from './LogHeader';
+import { timeStamper } from './log/timeStamp';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -42,6 +43,12 @@ export interface LogWriter {
 export interface WriteLogOptions {
   /** End the stream when the log is finished (default `true`; pass `false` for `process.stdout`). */
   readonly end?: boolean;
+  /**
+   * A wall clock in integer milliseconds since the Unix epoch (such as `Date.now`): the header
+   * then declares the clock, and every entry without a `time` is stamped with the clock's time
+   * when it is written.
+   */
+  readonly clock?: () => number;
 }
 
 // -------------------------------------------------------------------------------------
@@ -109,10 +116,11 @@ export const writeLog = async (
   entries: Iterable<LogEntry> | AsyncIterable<LogEntry>,
   options: WriteLogOptions = {},
 ): Promise<void> => {
+  const stamp = timeStamper(header, options.clock);
   async function* pieces(): AsyncGenerator<string, void, undefined> {
-    let piece = `${encodeHeaderLine(header)}\n`;
+    let piece = `${encodeHeaderLine(stamp.header)}\n`;
     for await (const entry of entries) {
-      piece += `${encodeEntryLine(entry)}\n`;
+      piece += `${encodeEntryLine(stamp.entry(entry))}\n`;
       if (piece.length >= PIECE) {
         yield piece;
         piece = '';
@@ -128,7 +136,8 @@ export const writeLog = async (
 /**
  * Open a log on `sink`: the header is written at once, then each `write` appends one entry. The
  * writer honours backpressure: `write` resolves only once the stream has room again, so a caller
- * that awaits it never buffers more than the stream's high-water mark.
+ * that awaits it never buffers more than the stream's high-water mark. With a `clock`, each
+ * entry is stamped with the time it is written at.
  *
  * @example
  * import { broadcast, broadcastAction, createLogWriter, createRegistry, logEntry, logHeader, quiesceOperation } from 'lifecycle-broadcast'
@@ -159,14 +168,15 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
     }
   };
 
-  const headerWritten = put(`${encodeHeaderLine(header)}\n`);
+  const stamp = timeStamper(header, options.clock);
+  const headerWritten = put(`${encodeHeaderLine(stamp.header)}\n`);
   // Reported by the first `write` or `end` that awaits it, not as an unhandled rejection.
   headerWritten.catch(() => undefined);
 
   return Object.freeze({
     write: async (entry: LogEntry): Promise<void> => {
       await headerWritten;
-      await put(`${encodeEntryLine(entry)}\n`);
+      await put(`${encodeEntryLine(stamp.entry(entry))}\n`);
     },
     end: async (): Promise<void> => {
       await headerWritten;

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
 import { broadcastPolicy } from '../BroadcastPolicy';
@@ -20,11 +21,14 @@ import type { LogLine, LogSource } from '../logReader';
 import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../logReader';
 import { writeLog } from '../logWriter';
 import type { ReplayMode } from '../replayLog';
-import { replayLog } from '../replayLog';
 import { describeDivergence } from '../verify';
+import type { LogBound } from '../log/LogBound';
+import { describeLogBound, parseLogBound } from '../log/LogBound';
+import type { ReportFlags } from './incident';
+import { replayFile, reportCommand } from './incident';
 import type { ProgressBar } from './progress';
 import { progressBar, wantsProgress } from './progress';
-import { describeStop, renderSummary, summaryJson } from './summary';
+import { renderSummary, summaryJson } from './summary';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -66,6 +70,14 @@ const integer =
     }
     return n;
   };
+
+const boundOf = (value: string): LogBound => {
+  const bound = parseLogBound(value);
+  if (E.isLeft(bound)) {
+    throw new InvalidArgumentError(bound.left);
+  }
+  return bound.right;
+};
 
 const seedOf = (value: string): number => {
   const n = /^-?[0-9]+$/.test(value) ? Number(value) : Number.NaN;
@@ -123,31 +135,25 @@ interface ReplayFlags {
   readonly verify?: boolean;
   readonly strict?: boolean;
   readonly lenient?: boolean;
-  readonly at?: number;
+  readonly at?: LogBound;
+  readonly from?: LogBound;
+  readonly to?: LogBound;
   readonly maxLineLength: number;
 }
 
 const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
-  const { source, size } = openInput(file, io);
-  const progress = progressFor(io, size);
-  const replay = await replayLog(source, {
-    mode,
-    verify,
-    maxLineLength: flags.maxLineLength,
-    ...(flags.at === undefined ? {} : { at: flags.at }),
-    ...(progress === undefined ? {} : { onProgress: progress.update }),
-    onInvalidLine: (l) => {
-      progress?.clear();
-      say(io.stderr, describeInvalidLine(l));
-    },
-  });
-  progress?.clear();
-
+  const until = flags.at ?? flags.to;
+  const replay = await replayFile(file, until === undefined ? flags : { ...flags, to: until }, io);
+  if (replay === undefined) {
+    return ExitCode.usage;
+  }
   const stop = O.toUndefined(replay.stopped);
+  if (until?._tag === 'AtTime' && O.isNone(replay.lastTime) && O.isSome(replay.header)) {
+    say(io.stderr, `warning: no record of ${file} carries a time, so ${describeLogBound(until)} is past its end`);
+  }
   if (stop?._tag === 'StoppedAtReadFailure') {
-    say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
     return ExitCode.usage;
   }
   if (O.isNone(replay.header)) {
@@ -162,7 +168,15 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
   if (stop !== undefined) {
     say(io.stderr, `stopped at line ${String(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
   }
-  const input = { file, replay, mode, verify, at: O.fromNullable(flags.at) };
+  const input = {
+    file,
+    replay,
+    mode,
+    verify,
+    at: until?._tag === 'AtLine' ? O.some(until.line) : O.none,
+    ...(until === undefined ? {} : { until }),
+    ...(flags.from === undefined ? {} : { from: flags.from }),
+  };
   io.stdout.write(flags.json === true ? `${JSON.stringify(summaryJson(input), null, 2)}\n` : renderSummary(input));
   return replay.invalidLines > 0 || replay.divergences > 0 ? ExitCode.invalid : ExitCode.ok;
 };
@@ -289,11 +303,32 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     .addOption(new Option('--strict', 'stop at the first invalid line (the default)').conflicts('lenient'))
     .addOption(new Option('--lenient', 'skip invalid lines, reporting each').conflicts('strict'))
     .addOption(
-      new Option('--at <line>', 'show the registry as it was after this line').argParser(integer('a line number', 1)),
+      new Option(
+        '--at <line|time>',
+        'show the registry as it was after this line, or at this ISO time (such as 2026-11-27T14:02:00Z)',
+      )
+        .argParser(boundOf)
+        .conflicts('to'),
     )
+    .addOption(new Option('--from <line|time>', 'count the summary from this line or ISO time on').argParser(boundOf))
+    .addOption(new Option('--to <line|time>', 'stop after this line or at this ISO time').argParser(boundOf))
     .addOption(maxLineLengthOption())
     .action(async (file: string, flags: ReplayFlags) => {
       code = await replayCommand(file, flags, io);
+    });
+
+  program
+    .command('report')
+    .description('replay a log and write a self-contained HTML timeline of the incident')
+    .argument('<file>', 'the log, or - for standard input')
+    .option('-o, --output <file>', 'the HTML file to write', 'incident.html')
+    .option('--verify', 'check that every recorded broadcast result is reproduced')
+    .addOption(new Option('--lenient', 'skip invalid lines, reporting each'))
+    .addOption(new Option('--from <line|time>', 'begin the report at this line or ISO time').argParser(boundOf))
+    .addOption(new Option('--to <line|time>', 'end the report at this line or ISO time').argParser(boundOf))
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: ReportFlags) => {
+      code = await reportCommand(file, flags, io);
     });
 
   program

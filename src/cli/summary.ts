@@ -17,6 +17,8 @@ import { summarizeStats } from '../LogStats';
 import type { LogReplay, ReplayMode, ReplayStop } from '../replayLog';
 import { matchReplayStop } from '../replayLog';
 import { describeDivergence } from '../verify';
+import type { LogBound } from '../log/LogBound';
+import { describeLogBound } from '../log/LogBound';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -34,6 +36,10 @@ export interface SummaryInput {
   readonly mode: ReplayMode;
   readonly verify: boolean;
   readonly at: O.Option<number>;
+  /** Where the replay was asked to stop (a line, or a time), when it was. */
+  readonly until?: LogBound;
+  /** Where the summary's counts begin, when not at the start. */
+  readonly from?: LogBound;
 }
 
 // -------------------------------------------------------------------------------------
@@ -142,13 +148,16 @@ export const renderSummary = (input: SummaryInput): string => {
   const s: StatsSummary = summarizeStats(r.stats);
   const policy = O.isSome(r.header) ? `, ack timeout ${String(r.header.value.policy.ackTimeoutMs)} ms` : '';
   const version = O.isSome(r.header) ? `format version ${String(r.header.value.version)}` : 'no header';
-  const where = O.isSome(input.at)
-    ? r.lastLine < input.at.value
-      ? `registry after line ${String(input.at.value)} (the log ends at line ${String(r.lastLine)})`
-      : `registry after line ${String(input.at.value)}`
-    : O.isSome(r.stopped)
-      ? `registry after line ${String(r.lastLine)}, the last good line (stopped early)`
-      : `registry after line ${String(r.lastLine)}, the end of the log`;
+  const where =
+    input.until?._tag === 'AtTime'
+      ? `registry at ${describeLogBound(input.until)}, after line ${String(r.lastLine)}`
+      : O.isSome(input.at)
+        ? r.lastLine < input.at.value
+          ? `registry after line ${String(input.at.value)} (the log ends at line ${String(r.lastLine)})`
+          : `registry after line ${String(input.at.value)}`
+        : O.isSome(r.stopped)
+          ? `registry after line ${String(r.lastLine)}, the last good line (stopped early)`
+          : `registry after line ${String(r.lastLine)}, the end of the log`;
   const unknown = s.keyNotFound > 0 ? ` (${String(s.keyNotFound)} named an unregistered backend)` : '';
   const invalid =
     r.invalidLines === 0
@@ -159,6 +168,7 @@ export const renderSummary = (input: SummaryInput): string => {
   const lines = [
     `log         ${input.file} (${version}${policy})`,
     `read        ${where}: ${String(s.steps)} actions applied, ${invalid}`,
+    ...(input.from === undefined ? [] : [`counted     from ${describeLogBound(input.from)} on`]),
     `backends    ${String(s.backends.registered)} registered: ${String(s.backends.live)} live, ${String(
       s.backends.dead,
     )} dead; ${String(s.backends.unregistered)} unregistered`,
@@ -186,7 +196,8 @@ export const summaryJson = (input: SummaryInput): unknown => {
     file: input.file,
     header: O.isSome(r.header) ? LogHeader.encode(r.header.value) : null,
     mode: input.mode,
-    at: O.toNullable(input.at),
+    at: input.until?._tag === 'AtTime' ? describeLogBound(input.until) : O.toNullable(input.at),
+    ...(input.from === undefined ? {} : { from: describeLogBound(input.from) }),
     lastLine: r.lastLine,
     complete: O.isNone(r.stopped),
     stopped: O.isSome(r.stopped) ? describeStop(r.stopped.value) : null,

@@ -18,6 +18,7 @@ import { deepFreeze } from '../internal/deepFreeze';
 import type { LogEntry } from '../LogEntry';
 import { logEntry } from '../LogEntry';
 import { logHeader } from '../LogHeader';
+import { readClock } from '../log/timeStamp';
 import { encodeHeaderLine } from '../logWriter';
 import type { Registry } from '../Registry';
 import { broadcast, size } from '../Registry';
@@ -41,8 +42,11 @@ export type EncodedLogEntry = t.OutputOf<typeof LogEntry>;
  * @since 0.1.0
  */
 export interface RecorderSink {
-  /** Called once, when the middleware is attached to a store, with the store's registry. */
-  readonly start: (initial: Registry) => void;
+  /**
+   * Called once, when the middleware is attached to a store, with the store's registry and
+   * whether the entries will carry times (the middleware was given a clock).
+   */
+  readonly start: (initial: Registry, timed?: boolean) => void;
   /** Called with every recorded entry, in the order the reducer applies the actions. */
   readonly write: (entry: EncodedLogEntry) => void;
 }
@@ -111,6 +115,12 @@ export interface RecorderOptions<Root> {
   readonly sink: RecorderSink;
   /** Where the store's root state holds the slice, e.g. `(root) => root.lifecycleBroadcast`. */
   readonly selectState: (root: Root) => LifecycleBroadcastState;
+  /**
+   * A wall clock in integer milliseconds since the Unix epoch (such as `Date.now`): every entry
+   * then carries the `time` its action was dispatched at, and a stream sink's header declares
+   * the clock.
+   */
+  readonly clock?: () => number;
 }
 
 // -------------------------------------------------------------------------------------
@@ -189,7 +199,7 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
     stream.write(`${JSON.stringify(value)}\n`);
   };
   return Object.freeze({
-    start: (registry: Registry) => {
+    start: (registry: Registry, timed?: boolean) => {
       if (started) {
         throw alreadyStarted('streamSink');
       }
@@ -200,7 +210,9 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       }
       started = true;
       if (options.header !== false) {
-        stream.write(`${encodeHeaderLine(logHeader(registry.policy))}\n`);
+        stream.write(
+          `${encodeHeaderLine(timed === true ? logHeader(registry.policy, 'epochMillis') : logHeader(registry.policy))}\n`,
+        );
       }
     },
     write: line,
@@ -238,7 +250,8 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
  * them even when a subscriber dispatches while a dispatch is running. Add it after any
  * middleware that transforms or drops actions (`getDefaultMiddleware().concat(recorder)`).
  *
- * Attaching it throws when `selectState` does not find the slice state in the store.
+ * Attaching it throws when `selectState` does not find the slice state in the store. Given a
+ * `clock`, every entry carries the time its action was dispatched at (format version 2).
  *
  * @example
  * import { configureStore } from '@reduxjs/toolkit'
@@ -269,7 +282,8 @@ export const createRecorderMiddleware =
       }
       return state;
     };
-    options.sink.start(sliceState().registry);
+    const clock = options.clock;
+    options.sink.start(sliceState().registry, clock !== undefined);
     return (next) => (action) => {
       if (isLifecycleBroadcastAction(action)) {
         const decoded = decodeRegistryAction(action);
@@ -280,7 +294,9 @@ export const createRecorderMiddleware =
             registryAction._tag === 'Broadcast'
               ? broadcast(sliceState().registry, registryAction.operation).result
               : undefined;
-          options.sink.write(encodeEntry(logEntry(registryAction, result)));
+          options.sink.write(
+            encodeEntry(logEntry(registryAction, result, clock === undefined ? undefined : readClock(clock))),
+          );
         }
       }
       return next(action);

@@ -1,0 +1,181 @@
+/**
+ * End-to-end: the built command line's incident commands, spawned on fixture and generated logs
+ * (`npm test` builds dist/ first).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import {
+  atLine,
+  broadcastAction,
+  generateLog,
+  liveBackend,
+  logEntry,
+  logHeader,
+  quiesceOperation,
+  registerAction,
+  replayLog,
+  setLiveAction,
+  summarizeStats,
+  writeLog,
+  backendKey,
+  sharedInstance,
+} from '../../src';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const fixture = (name: string): string => path.join(ROOT, '__tests__', 'fixtures', name);
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export const run = (args: ReadonlyArray<string>, cwd = ROOT): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end('');
+  });
+
+let dir: string;
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) {
+    throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  }
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-incident-'));
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');
+const T0 = Date.parse('2026-11-27T14:00:00Z');
+
+/** A timed log: zccache registered at 14:00, dead at 14:03, a broadcast every minute. */
+const writeTimedLog = async (file: string): Promise<void> => {
+  const minute = 60_000;
+  await writeLog(fs.createWriteStream(file), logHeader(undefined, 'epochMillis'), [
+    logEntry(registerAction(liveBackend(zccache)), undefined, T0),
+    logEntry(broadcastAction(quiesceOperation('IdleTimeout')), undefined, T0 + minute),
+    logEntry(broadcastAction(quiesceOperation('IdleTimeout')), undefined, T0 + 2 * minute),
+    logEntry(setLiveAction(zccache, false), undefined, T0 + 3 * minute),
+    logEntry(broadcastAction(quiesceOperation('Maintenance')), undefined, T0 + 4 * minute),
+  ]);
+};
+
+describe('lifecycle-broadcast report', () => {
+  it('should write the HTML report and say where, with its lanes and columns', async () => {
+    const out = path.join(dir, 'incident.html');
+    const r = await run(['report', fixture('good.ndjson'), '--verify', '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const replayed = summarizeStats((await replayLog(fixture('good.ndjson'))).stats);
+    expect(r.stdout).toBe(
+      `${out}: ${String(replayed.table.length)} lanes, ${String(replayed.broadcasts.total)} columns, ${String(
+        replayed.broadcasts.total,
+      )} broadcasts, ${String(Math.ceil(fs.statSync(out).size / 1024))} KiB\n`,
+    );
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html.match(/class="lane"/g)).toHaveLength(replayed.table.length);
+    expect(html).toContain('all reproduced');
+  });
+
+  it('should exit with 1 and still write the report when the log diverges', async () => {
+    const out = path.join(dir, 'divergent.html');
+    const r = await run(['report', fixture('divergent.ndjson'), '--verify', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^line 17: the recorded result differs/);
+    expect(fs.existsSync(out)).toBe(true);
+  });
+
+  it('should give 2 and one line when the report cannot be written', async () => {
+    const r = await run(['report', fixture('good.ndjson'), '-o', path.join(dir, 'no', 'such', 'dir.html')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^lifecycle-broadcast: cannot write .*dir\.html: no such file or directory \(ENOENT\)\n$/);
+  });
+});
+
+describe('lifecycle-broadcast replay with times', () => {
+  it('should stop at an ISO time', async () => {
+    const file = path.join(dir, 'timed.ndjson');
+    await writeTimedLog(file);
+    const r = await run(['replay', file, '--at', '2026-11-27T14:02:30Z', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { lastLine: number; at: string; broadcasts: { total: number } };
+    expect(json.lastLine).toBe(4);
+    expect(json.at).toBe('2026-11-27T14:02:30.000Z');
+    expect(json.broadcasts.total).toBe(2);
+  });
+
+  it('should count the summary within --from and --to, as line numbers or times', async () => {
+    const file = path.join(dir, 'timed2.ndjson');
+    await writeTimedLog(file);
+    const byTime = await run([
+      'replay',
+      file,
+      '--from',
+      '2026-11-27T14:02:00Z',
+      '--to',
+      '2026-11-27T14:10:00Z',
+      '--json',
+    ]);
+    const byLine = await run(['replay', file, '--from', '4', '--to', '6', '--json']);
+    expect(byTime.code).toBe(0);
+    const a = JSON.parse(byTime.stdout) as {
+      broadcasts: { total: number };
+      table: ReadonlyArray<{ skipped: number; acks: number }>;
+    };
+    const b = JSON.parse(byLine.stdout) as typeof a;
+    expect(a.broadcasts.total).toBe(2);
+    expect(a.table).toEqual([expect.objectContaining({ acks: 1, skipped: 1 })]);
+    expect(b).toEqual({ ...a, from: 'line 4', at: 6 });
+  });
+
+  it('should warn when the log carries no time', async () => {
+    const r = await run(['replay', fixture('good.ndjson'), '--at', '2026-11-27T14:02:30Z']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: no record of .*good\.ndjson carries a time/);
+  });
+
+  it.each([['14:02'], ['2026-11-27T14:02:00'], ['0']])('should refuse --at %s in one line', async (at) => {
+    const r = await run(['replay', fixture('good.ndjson'), '--at', at]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/expected a line number/);
+  });
+});
+
+describe('a committed version 1 log', () => {
+  it('should replay, verify and report its version', async () => {
+    const r = await run(['replay', fixture('good.ndjson'), '--verify', '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { header: { version: number } }).header.version).toBe(1);
+  });
+
+  it('should replay to the state of the same log written in version 2', async () => {
+    const v1 = await replayLog(fixture('good.ndjson'), { verify: true });
+    const file = path.join(dir, 'v2.ndjson');
+    const log = generateLog({ backends: 2, actions: 10, seed: 1 });
+    await writeLog(fs.createWriteStream(file), log.header, log.entries);
+    expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toContain('"version":2');
+    expect(v1.divergences).toBe(0);
+    expect(atLine(3)).toEqual({ _tag: 'AtLine', line: 3 });
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * The replay engine behind the incident tools: it folds decoded log lines through `step` as
+ * `replayLog` does, and can also start from a saved point (a checkpoint), stop at a line or a
+ * time, count its statistics only from a line or a time on, and show every step it applies to
+ * an observer (the report, the what-if replay, the index builder).
+ *
+ * It reads no file: it is given the decoded lines, in batches, from any source.
+ *
+ * @since 0.2.0
+ */
+import * as O from 'fp-ts/Option';
+
+import { entryAction, recordedResult } from '../LogEntry';
+import type { LogEntry } from '../LogEntry';
+import type { LogHeader } from '../LogHeader';
+import type { InvalidLine, LogLine } from '../logReader';
+import type { LogStats } from '../LogStats';
+import { addEvent, emptyLogStats } from '../LogStats';
+import type { Registry } from '../Registry';
+import { createRegistry } from '../Registry';
+import type { RegistryEvent } from '../RegistryEvent';
+import { step } from '../RegistryEvent';
+import type { LogReplay, ReplayMode, ReplayStop } from '../replayLog';
+import { DEFAULT_MAX_PROBLEMS } from '../replayLog';
+import type { Divergence } from '../verify';
+import { compareResults } from '../verify';
+import type { LogBound } from './LogBound';
+import { seedStats } from './seedStats';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Where a replay starts when it does not start from the header: the outcome of replaying the
+ * log up to `lastLine` (as a checkpoint saves it). `counting` says whether the statistics had
+ * begun by then.
+ *
+ * @since 0.2.0
+ */
+export interface ReplayStart {
+  readonly header: LogHeader;
+  readonly state: Registry;
+  readonly stats: LogStats;
+  readonly lastLine: number;
+  /** The latest record time met so far, if any. */
+  readonly lastTime: O.Option<number>;
+  readonly checked: number;
+  readonly divergences: number;
+  readonly firstDivergence: O.Option<Divergence>;
+  readonly counting: boolean;
+}
+
+/**
+ * One record applied by the replay, as an observer sees it.
+ *
+ * @since 0.2.0
+ */
+export interface ReplayStep {
+  readonly line: number;
+  readonly entry: LogEntry;
+  /** The record's time, if it carries one. */
+  readonly time: number | undefined;
+  /** The registry before the record. */
+  readonly before: Registry;
+  /** The registry after it. */
+  readonly state: Registry;
+  readonly event: RegistryEvent;
+  /** When verifying, the divergence of a recorded result the replay did not reproduce. */
+  readonly divergence: O.Option<Divergence>;
+  /** Whether the record falls within the window the statistics count (see `from`). */
+  readonly counted: boolean;
+}
+
+/**
+ * Options of `replayLines`.
+ *
+ * @since 0.2.0
+ */
+export interface ReplayLinesOptions {
+  /** `strict` (the default) or `lenient`. */
+  readonly mode?: ReplayMode;
+  /** Compare each recorded result with the replayed one. */
+  readonly verify?: boolean;
+  /**
+   * Stop there: after that line, or before the first record whose time is later than that time
+   * (records without a time do not stop it).
+   */
+  readonly until?: LogBound;
+  /**
+   * Count statistics and verification only from there on: from that line, or from the first
+   * record whose time is at or after that time. The registry is replayed from the start all the
+   * same; the statistics begin with a row for every backend it holds then.
+   */
+  readonly from?: LogBound;
+  /** Resume from a saved point instead of the header; the lines given then follow it. */
+  readonly start?: ReplayStart;
+  /** How many bad lines to keep in `problems`; `DEFAULT_MAX_PROBLEMS` by default. */
+  readonly maxProblems?: number;
+  /** Called with every bad line as it is met (a fatal header too). */
+  readonly onInvalidLine?: (line: InvalidLine) => void;
+  /** Called with every record the replay applies, in order. */
+  readonly onStep?: (step: ReplayStep) => void;
+}
+
+/**
+ * The outcome of `replayLines`: the `LogReplay` of `replayLog`, with the latest time met and
+ * where the statistics began.
+ *
+ * @since 0.2.0
+ */
+export interface LinesReplay extends LogReplay {
+  /** The latest record time met, if any record carried one. */
+  readonly lastTime: O.Option<number>;
+  /** The first line counted by the statistics (`none` when none was). */
+  readonly countedFrom: O.Option<number>;
+}
+
+// -------------------------------------------------------------------------------------
+// replay
+// -------------------------------------------------------------------------------------
+
+/** Whether a record at `line` and `time` lies at or after `from`. */
+const reaches = (from: LogBound, line: number, time: number | undefined): boolean =>
+  from._tag === 'AtLine' ? line >= from.line : time !== undefined && time >= from.time;
+
+/** Whether a record at `line` and `time` lies beyond `until`. */
+const beyond = (until: LogBound, line: number, time: number | undefined): boolean =>
+  until._tag === 'AtLine' ? line > until.line : time !== undefined && time > until.time;
+
+/**
+ * Replay decoded lines (`readLog`'s lines, in batches) from the header, or from `start`. It
+ * never throws, and agrees with `replayLog` when given none of the new options: the same
+ * registry, statistics, bad lines and divergences.
+ *
+ * @example
+ * import { atTime, parseLogBound, readLog, replayLines } from 'lifecycle-broadcast'
+ * import type { LogLine } from 'lifecycle-broadcast'
+ *
+ * async function* batches(): AsyncGenerator<ReadonlyArray<LogLine>> {
+ *   for await (const line of readLog('broker.ndjson')) yield [line]
+ * }
+ * const r = await replayLines(batches(), { verify: true, until: atTime(Date.parse('2026-11-27T14:05:00Z')) })
+ * console.log(r.lastLine, r.stats.steps)
+ *
+ * @since 0.2.0
+ */
+export const replayLines = async (
+  batches: AsyncIterable<ReadonlyArray<LogLine>> | Iterable<ReadonlyArray<LogLine>>,
+  options: ReplayLinesOptions = {},
+): Promise<LinesReplay> => {
+  const strict = (options.mode ?? 'strict') === 'strict';
+  const verify = options.verify ?? false;
+  const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
+  const { until, from, onStep, start } = options;
+
+  let header: O.Option<LogHeader> = start === undefined ? O.none : O.some(start.header);
+  let state = start?.state ?? createRegistry();
+  let counting = start?.counting ?? from === undefined;
+  let stats = start?.stats ?? emptyLogStats;
+  let lastLine = start?.lastLine ?? 0;
+  let lastTime: O.Option<number> = start?.lastTime ?? O.none;
+  let countedFrom: O.Option<number> = O.none;
+  let invalidLines = 0;
+  const problems: InvalidLine[] = [];
+  let checked = verify ? (start?.checked ?? 0) : 0;
+  let divergences = verify ? (start?.divergences ?? 0) : 0;
+  let firstDivergence: O.Option<Divergence> = verify ? (start?.firstDivergence ?? O.none) : O.none;
+  let stopped: O.Option<ReplayStop> = O.none;
+
+  const reject = (l: InvalidLine): boolean => {
+    invalidLines += 1;
+    if (problems.length < maxProblems) {
+      problems.push(l);
+    }
+    options.onInvalidLine?.(l);
+    if (strict || l.fatal) {
+      stopped = O.some({ _tag: 'StoppedAtInvalidLine', invalid: l });
+      return false;
+    }
+    return true;
+  };
+
+  read: for await (const batch of batches) {
+    for (const l of batch) {
+      if (until?._tag === 'AtLine' && l.line > until.line) {
+        break read;
+      }
+      switch (l._tag) {
+        case 'HeaderLine':
+          header = O.some(l.header);
+          state = createRegistry(l.header.policy);
+          lastLine = l.line;
+          break;
+        case 'EntryLine': {
+          const entry = l.entry;
+          const time = entry.time;
+          if (until !== undefined && beyond(until, l.line, time)) {
+            break read;
+          }
+          if (!counting && from !== undefined && reaches(from, l.line, time)) {
+            counting = true;
+            stats = seedStats(state);
+          }
+          const before = state;
+          const next = step(state, entryAction(entry));
+          state = next.state;
+          lastLine = l.line;
+          if (time !== undefined && (O.isNone(lastTime) || time > lastTime.value)) {
+            lastTime = O.some(time);
+          }
+          let divergence: O.Option<Divergence> = O.none;
+          if (counting) {
+            if (O.isNone(countedFrom)) {
+              countedFrom = O.some(l.line);
+            }
+            stats = addEvent(stats, next.result);
+            const recorded = verify ? recordedResult(entry) : undefined;
+            if (recorded !== undefined && next.result._tag === 'OperationBroadcast') {
+              checked += 1;
+              divergence = compareResults(l.line, recorded, next.result.result);
+              if (O.isSome(divergence)) {
+                divergences += 1;
+                if (O.isNone(firstDivergence)) {
+                  firstDivergence = divergence;
+                }
+              }
+            }
+          }
+          onStep?.({ line: l.line, entry, time, before, state, event: next.result, divergence, counted: counting });
+          break;
+        }
+        case 'InvalidLine':
+          if (!reject(l)) {
+            break read;
+          }
+          break;
+        case 'ReadFailed':
+          stopped = O.some({ _tag: 'StoppedAtReadFailure', failure: l });
+          break read;
+      }
+    }
+  }
+
+  return Object.freeze({
+    header,
+    state,
+    stats,
+    lastLine,
+    invalidLines,
+    problems: Object.freeze(problems),
+    checked,
+    divergences,
+    firstDivergence,
+    stopped,
+    lastTime,
+    countedFrom,
+  });
+};
