@@ -179,3 +179,33 @@ describe('a committed version 1 log', () => {
     expect(atLine(3)).toEqual({ _tag: 'AtLine', line: 3 });
   });
 });
+
+describe('lifecycle-broadcast validate --json', () => {
+  it('should report the version, the clock and every problem as JSON', async () => {
+    const file = path.join(dir, 'timed-validate.ndjson');
+    await writeTimedLog(file);
+    const good = await run(['validate', file, '--json']);
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toEqual({
+      schemaVersion: 1,
+      file,
+      valid: true,
+      formatVersion: 2,
+      clock: 'epochMillis',
+      entries: 5,
+      invalidLines: 0,
+      problems: [],
+      lastLine: 6,
+    });
+    const bad = await run(['validate', fixture('corrupt.ndjson'), '--json', '--max-line-length', '4096']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, formatVersion: 1, clock: null, invalidLines: 5 });
+  });
+
+  it('should name the version in its text verdict', async () => {
+    const file = path.join(dir, 'timed-validate2.ndjson');
+    await writeTimedLog(file);
+    const r = await run(['validate', file]);
+    expect(r.stdout).toBe(`${file}: valid: format version 2 (timed), 5 entries, 0 invalid lines (read to line 6)\n`);
+  });
+});

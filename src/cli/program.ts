@@ -20,7 +20,9 @@ import { errorMessage } from '../internal/errorMessage';
 import type { LogLine, LogSource } from '../logReader';
 import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../logReader';
 import { writeLog } from '../logWriter';
+import type { LogHeader } from '../LogHeader';
 import type { ReplayMode } from '../replayLog';
+import { DEFAULT_MAX_PROBLEMS } from '../replayLog';
 import { describeDivergence } from '../verify';
 import type { LogBound } from '../log/LogBound';
 import { describeLogBound, parseLogBound } from '../log/LogBound';
@@ -92,6 +94,12 @@ const seedOf = (value: string): number => {
 // -------------------------------------------------------------------------------------
 
 const PROGRAM = 'lifecycle-broadcast';
+
+/** The version of the shape of every JSON document the command line prints (`schemaVersion`). */
+const JSON_SCHEMA_VERSION = 1;
+
+/** A count with thousands separators: `1,000,000`. */
+const thousands = (n: number): string => n.toLocaleString('en-US');
 
 const versionOf = (): string => {
   try {
@@ -183,9 +191,11 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
 
 const validateCommand = async (
   file: string,
-  flags: { readonly maxLineLength: number },
+  flags: { readonly maxLineLength: number; readonly json?: boolean },
   io: CliIO,
 ): Promise<ExitCode> => {
+  let header: LogHeader | undefined;
+  const problems: string[] = [];
   const { source, size } = openInput(file, io);
   const progress = progressFor(io, size);
   let entries = 0;
@@ -199,6 +209,7 @@ const validateCommand = async (
     last = l.line;
     switch (l._tag) {
       case 'HeaderLine':
+        header = l.header;
         break;
       case 'EntryLine':
         entries += 1;
@@ -207,6 +218,9 @@ const validateCommand = async (
         invalid += 1;
         progress?.clear();
         say(io.stderr, describeInvalidLine(l));
+        if (problems.length < DEFAULT_MAX_PROBLEMS) {
+          problems.push(describeInvalidLine(l));
+        }
         break;
       case 'ReadFailed':
         failure = l.message;
@@ -219,11 +233,32 @@ const validateCommand = async (
     return ExitCode.usage;
   }
   const verdict = invalid === 0 ? 'valid' : 'invalid';
+  if (flags.json === true) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          schemaVersion: JSON_SCHEMA_VERSION,
+          file,
+          valid: invalid === 0,
+          formatVersion: header?.version ?? null,
+          clock: header?.clock ?? null,
+          entries,
+          invalidLines: invalid,
+          problems,
+          lastLine: last,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
+  }
+  const version = header === undefined ? 'no header' : `format version ${String(header.version)}`;
   say(
     io.stdout,
-    `${file}: ${verdict}: ${String(entries)} entries, ${String(invalid)} invalid line${
-      invalid === 1 ? '' : 's'
-    } (read to line ${String(last)})`,
+    `${file}: ${verdict}: ${version}${header?.clock === undefined ? '' : ' (timed)'}, ${thousands(
+      entries,
+    )} entries, ${thousands(invalid)} invalid line${invalid === 1 ? '' : 's'} (read to line ${thousands(last)})`,
   );
   return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
 };
@@ -335,8 +370,9 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     .command('validate')
     .description('check every line of a log and print the problems; changes nothing')
     .argument('<file>', 'the log, or - for standard input')
+    .option('--json', 'print the verdict as JSON')
     .addOption(maxLineLengthOption())
-    .action(async (file: string, flags: { readonly maxLineLength: number }) => {
+    .action(async (file: string, flags: { readonly maxLineLength: number; readonly json?: boolean }) => {
       code = await validateCommand(file, flags, io);
     });
 

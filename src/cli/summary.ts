@@ -193,6 +193,7 @@ export const summaryJson = (input: SummaryInput): unknown => {
   const { replay: r } = input;
   const s = summarizeStats(r.stats);
   return {
+    schemaVersion: 1,
     file: input.file,
     header: O.isSome(r.header) ? LogHeader.encode(r.header.value) : null,
     mode: input.mode,
