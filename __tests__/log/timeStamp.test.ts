@@ -116,7 +116,9 @@ describe('readLog and times', () => {
 });
 
 describe('createRecorderMiddleware with a clock', () => {
-  interface Root { readonly lifecycleBroadcast: LifecycleBroadcastState }
+  interface Root {
+    readonly lifecycleBroadcast: LifecycleBroadcastState;
+  }
   const selectState = (root: Root): LifecycleBroadcastState => root.lifecycleBroadcast;
 
   it('should give every entry the time of its dispatch', () => {
