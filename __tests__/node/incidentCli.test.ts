@@ -209,3 +209,48 @@ describe('lifecycle-broadcast validate --json', () => {
     expect(r.stdout).toBe(`${file}: valid: format version 2 (timed), 5 entries, 0 invalid lines (read to line 6)\n`);
   });
 });
+
+describe('lifecycle-broadcast index', () => {
+  it('should write checkpoints that replay --at then resumes from, with the same summary', async () => {
+    const file = path.join(dir, 'indexed.ndjson');
+    const g = generateLog({ backends: 5, actions: 3000, seed: 4 });
+    await writeLog(fs.createWriteStream(file), g.header, g.entries);
+    const r = await run(['index', file, '--every', '1000']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /\.index: 3 checkpoints every 1,000 lines, the last after line 3,000 of 3,001, \d+ KiB\n$/,
+    );
+    const indexed = await run(['replay', file, '--at', '2990', '--verify', '--json']);
+    const plain = await run(['replay', file, '--at', '2990', '--verify', '--json', '--no-index']);
+    const a = JSON.parse(indexed.stdout) as { resumedAfter: number };
+    const b = JSON.parse(plain.stdout) as { resumedAfter: number };
+    expect(a.resumedAfter).toBe(2000);
+    expect(b.resumedAfter).toBe(0);
+    expect({ ...a, resumedAfter: 0 }).toEqual(b);
+    const text = await run(['replay', file, '--at', '2990']);
+    expect(text.stdout).toMatch(/^index +resumed from the checkpoint after line 2,000$/m);
+  });
+
+  it('should warn when the log changed since it was indexed', async () => {
+    const file = path.join(dir, 'changed.ndjson');
+    const g = generateLog({ backends: 5, actions: 3000, seed: 4 });
+    await writeLog(fs.createWriteStream(file), g.header, g.entries);
+    await run(['index', file, '--every', '1000']);
+    const other = generateLog({ backends: 5, actions: 3000, seed: 5 });
+    await writeLog(fs.createWriteStream(file), other.header, other.entries);
+    const r = await run(['replay', file, '--at', '2990']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^warning: .*changed\.ndjson\.index: 2 checkpoints after lines 1000 to 2000 do not match .*: ignored\n$/,
+    );
+  });
+
+  it('should refuse standard input', async () => {
+    const r = await run(['index', '-']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'lifecycle-broadcast: index needs a file, not standard input (its checkpoints point into the file)\n',
+    );
+  });
+});

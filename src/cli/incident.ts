@@ -16,6 +16,8 @@ import type { LinesReplay, ReplayLinesOptions } from '../log/replayLines';
 import { replayLines } from '../log/replayLines';
 import type { LogSource } from '../logReader';
 import { describeInvalidLine, logLineBatches } from '../logReader';
+import type { IndexWritten } from '../node/logIndex';
+import { defaultIndexFile, replayIndexed, writeLogIndex } from '../node/logIndex';
 import type { ReplayMode } from '../replayLog';
 import { describeDivergence } from '../verify';
 import type { CliIO, ExitCode } from './program';
@@ -64,6 +66,8 @@ export interface ReplayFlagsBase {
   readonly maxLineLength: number;
   readonly from?: LogBound;
   readonly to?: LogBound;
+  /** The index to resume from (`<log>.index` by default), or `false` (`--no-index`). */
+  readonly index?: string | false;
 }
 
 /**
@@ -79,23 +83,40 @@ export const replayFile = async (
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const { source, size } = openLog(file, io);
   const progress = progressOn(io, size);
-  const replay = await replayLines(
-    logLineBatches(source, {
+  const options: ReplayLinesOptions = {
+    mode,
+    verify: flags.verify === true,
+    ...(flags.from === undefined ? {} : { from: flags.from }),
+    ...(flags.to === undefined ? {} : { until: flags.to }),
+    ...extra,
+    onInvalidLine: (l) => {
+      progress?.clear();
+      say(io.stderr, describeInvalidLine(l));
+    },
+  };
+  const indexFile = flags.index === false || file === '-' ? undefined : (flags.index ?? defaultIndexFile(file));
+  let replay: LinesReplay;
+  if (indexFile === undefined || extra.start !== undefined) {
+    replay = await replayLines(
+      logLineBatches(source, {
+        maxLineLength: flags.maxLineLength,
+        ...(progress === undefined ? {} : { onProgress: progress.update }),
+      }),
+      options,
+    );
+  } else {
+    const indexed = await replayIndexed(file, indexFile, {
+      ...options,
       maxLineLength: flags.maxLineLength,
       ...(progress === undefined ? {} : { onProgress: progress.update }),
-    }),
-    {
-      mode,
-      verify: flags.verify === true,
-      ...(flags.from === undefined ? {} : { from: flags.from }),
-      ...(flags.to === undefined ? {} : { until: flags.to }),
-      ...extra,
-      onInvalidLine: (l) => {
-        progress?.clear();
-        say(io.stderr, describeInvalidLine(l));
-      },
-    },
-  );
+    });
+    progress?.clear();
+    for (const w of indexed.warnings) {
+      say(io.stderr, `warning: ${w}`);
+    }
+    replay = indexed.replay;
+    resumed.set(replay, indexed.resumedAfter);
+  }
   progress?.clear();
   const stop = O.toUndefined(replay.stopped);
   if (stop?._tag === 'StoppedAtReadFailure') {
@@ -103,6 +124,70 @@ export const replayFile = async (
     return undefined;
   }
   return replay;
+};
+
+/** The line a replay resumed after, for replays that started from a checkpoint. */
+const resumed = new WeakMap<LinesReplay, number>();
+
+/** The line `replay` resumed after, when `replayFile` started it from a checkpoint (0 otherwise). */
+export const resumedAfter = (replay: LinesReplay): number => resumed.get(replay) ?? 0;
+
+// -------------------------------------------------------------------------------------
+// index
+// -------------------------------------------------------------------------------------
+
+/** The options of `index`. */
+export interface IndexFlags {
+  readonly output?: string;
+  readonly every: number;
+  readonly maxLineLength: number;
+}
+
+/**
+ * `index <log>`: write the log's checkpoints beside it.
+ *
+ * @since 0.2.0
+ */
+export const indexCommand = async (file: string, flags: IndexFlags, io: CliIO): Promise<ExitCode> => {
+  if (file === '-') {
+    say(io.stderr, `${PROGRAM}: index needs a file, not standard input (its checkpoints point into the file)`);
+    return USAGE;
+  }
+  const output = flags.output ?? defaultIndexFile(file);
+  const { size } = openLog(file, io);
+  const progress = progressOn(io, size);
+  let written: IndexWritten;
+  try {
+    written = await writeLogIndex(file, output, {
+      every: flags.every,
+      maxLineLength: flags.maxLineLength,
+      ...(progress === undefined ? {} : { onProgress: progress.update }),
+    });
+  } catch (error: unknown) {
+    progress?.clear();
+    say(io.stderr, `${PROGRAM}: cannot write ${output}: ${errorMessage(error)}`);
+    return USAGE;
+  }
+  progress?.clear();
+  const r = written.replay;
+  const stop = O.toUndefined(r.stopped);
+  if (stop?._tag === 'StoppedAtReadFailure') {
+    say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
+    return USAGE;
+  }
+  if (stop !== undefined) {
+    say(io.stderr, `${describeStop(stop)}: checkpoints stop before this line`);
+  }
+  const n = (x: number): string => x.toLocaleString('en-US');
+  say(
+    io.stdout,
+    `${output}: ${n(written.checkpoints)} checkpoint${written.checkpoints === 1 ? '' : 's'} every ${n(
+      flags.every,
+    )} lines, the last after line ${n(written.lastCheckpointLine)} of ${n(r.lastLine)}, ${n(
+      Math.ceil(written.bytes / 1024),
+    )} KiB`,
+  );
+  return stop === undefined ? OK : INVALID;
 };
 
 // -------------------------------------------------------------------------------------
@@ -121,7 +206,8 @@ export interface ReportFlags extends ReplayFlagsBase {
  */
 export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO): Promise<ExitCode> => {
   const builder = reportBuilder();
-  const replay = await replayFile(file, flags, io, { onStep: builder.add });
+  // The report needs every step from the start of its window: no checkpoint.
+  const replay = await replayFile(file, { ...flags, index: false }, io, { onStep: builder.add });
   if (replay === undefined) {
     return USAGE;
   }

@@ -26,8 +26,9 @@ import { DEFAULT_MAX_PROBLEMS } from '../replayLog';
 import { describeDivergence } from '../verify';
 import type { LogBound } from '../log/LogBound';
 import { describeLogBound, parseLogBound } from '../log/LogBound';
-import type { ReportFlags } from './incident';
-import { replayFile, reportCommand } from './incident';
+import { DEFAULT_CHECKPOINT_EVERY } from '../log/checkpoint';
+import type { IndexFlags, ReportFlags } from './incident';
+import { indexCommand, replayFile, reportCommand, resumedAfter } from './incident';
 import type { ProgressBar } from './progress';
 import { progressBar, wantsProgress } from './progress';
 import { renderSummary, summaryJson } from './summary';
@@ -146,6 +147,7 @@ interface ReplayFlags {
   readonly at?: LogBound;
   readonly from?: LogBound;
   readonly to?: LogBound;
+  readonly index?: string | false;
   readonly maxLineLength: number;
 }
 
@@ -179,6 +181,7 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
   const input = {
     file,
     replay,
+    resumedAfter: resumedAfter(replay),
     mode,
     verify,
     at: until?._tag === 'AtLine' ? O.some(until.line) : O.none,
@@ -347,9 +350,29 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     )
     .addOption(new Option('--from <line|time>', 'count the summary from this line or ISO time on').argParser(boundOf))
     .addOption(new Option('--to <line|time>', 'stop after this line or at this ISO time').argParser(boundOf))
+    .option(
+      '--index <file>',
+      'resume from the nearest valid checkpoint of this index (default: <file>.index, when it exists)',
+    )
+    .option('--no-index', 'replay from the start even when the log has an index')
     .addOption(maxLineLengthOption())
     .action(async (file: string, flags: ReplayFlags) => {
       code = await replayCommand(file, flags, io);
+    });
+
+  program
+    .command('index')
+    .description('write checkpoints of a log beside it, so that replay --at resumes near any line')
+    .argument('<file>', 'the log (a file: checkpoints point into it)')
+    .option('-o, --output <file>', 'the index to write (default: <file>.index)')
+    .addOption(
+      new Option('--every <lines>', 'lines between checkpoints')
+        .argParser(integer('a number of lines', 1))
+        .default(DEFAULT_CHECKPOINT_EVERY),
+    )
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: IndexFlags) => {
+      code = await indexCommand(file, flags, io);
     });
 
   program

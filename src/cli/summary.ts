@@ -40,6 +40,8 @@ export interface SummaryInput {
   readonly until?: LogBound;
   /** Where the summary's counts begin, when not at the start. */
   readonly from?: LogBound;
+  /** The line a checkpoint let the replay resume after (0 or absent: from the start). */
+  readonly resumedAfter?: number;
 }
 
 // -------------------------------------------------------------------------------------
@@ -169,6 +171,9 @@ export const renderSummary = (input: SummaryInput): string => {
     `log         ${input.file} (${version}${policy})`,
     `read        ${where}: ${String(s.steps)} actions applied, ${invalid}`,
     ...(input.from === undefined ? [] : [`counted     from ${describeLogBound(input.from)} on`]),
+    ...(input.resumedAfter === undefined || input.resumedAfter === 0
+      ? []
+      : [`index       resumed from the checkpoint after line ${input.resumedAfter.toLocaleString('en-US')}`]),
     `backends    ${String(s.backends.registered)} registered: ${String(s.backends.live)} live, ${String(
       s.backends.dead,
     )} dead; ${String(s.backends.unregistered)} unregistered`,
@@ -199,6 +204,7 @@ export const summaryJson = (input: SummaryInput): unknown => {
     mode: input.mode,
     at: input.until?._tag === 'AtTime' ? describeLogBound(input.until) : O.toNullable(input.at),
     ...(input.from === undefined ? {} : { from: describeLogBound(input.from) }),
+    resumedAfter: input.resumedAfter ?? 0,
     lastLine: r.lastLine,
     complete: O.isNone(r.stopped),
     stopped: O.isSome(r.stopped) ? describeStop(r.stopped.value) : null,

@@ -101,6 +101,14 @@ export interface ReplayLinesOptions {
   readonly onInvalidLine?: (line: InvalidLine) => void;
   /** Called with every record the replay applies, in order. */
   readonly onStep?: (step: ReplayStep) => void;
+  /**
+   * Called with the point after every `snapshotEvery`-th line (line 10,000, 20,000, ... for
+   * 10,000), for as long as no bad line has been met: what a checkpoint saves. A point is given
+   * when the first line after it is read, so the last lines of a log have none.
+   */
+  readonly onSnapshot?: (point: ReplayStart) => void;
+  /** How many lines apart the points given to `onSnapshot` are (default 10,000). */
+  readonly snapshotEvery?: number;
 }
 
 /**
@@ -181,6 +189,32 @@ export const replayLines = async (
     return true;
   };
 
+  const { onSnapshot } = options;
+  const every = Math.max(1, Math.floor(options.snapshotEvery ?? 10_000));
+  let nextSnapshot = (Math.floor(lastLine / every) + 1) * every;
+  const snapshotBefore = (line: number): void => {
+    if (line <= nextSnapshot || onSnapshot === undefined) {
+      return;
+    }
+    const at = Math.floor((line - 1) / every) * every;
+    nextSnapshot = at + every;
+    if (invalidLines === 0 && O.isSome(header)) {
+      onSnapshot(
+        Object.freeze({
+          header: header.value,
+          state,
+          stats,
+          lastLine: at,
+          lastTime,
+          checked,
+          divergences,
+          firstDivergence,
+          counting,
+        }),
+      );
+    }
+  };
+
   read: for await (const batch of batches) {
     for (const l of batch) {
       if (until?._tag === 'AtLine' && l.line > until.line) {
@@ -198,6 +232,7 @@ export const replayLines = async (
           if (until !== undefined && beyond(until, l.line, time)) {
             break read;
           }
+          snapshotBefore(l.line);
           if (!counting && from !== undefined && reaches(from, l.line, time)) {
             counting = true;
             stats = seedStats(state);
@@ -231,6 +266,7 @@ export const replayLines = async (
           break;
         }
         case 'InvalidLine':
+          snapshotBefore(l.line);
           if (!reject(l)) {
             break read;
           }

@@ -1,0 +1,369 @@
+/**
+ * Checkpoints of a replay, for fast time travel in long logs: the registry, the statistics and
+ * the verification counts as they were after a line, saved as plain JSON with the position and
+ * hash of the log prefix they cover, and restored to resume the replay there. A log's index is
+ * NDJSON: a header line, then one checkpoint per line, each holding only the broadcast operations
+ * since the one before (the registry's list of operations only ever grows), so that the index
+ * stays a small fraction of the log.
+ *
+ * This module is pure: hashing and reading the log are the caller's.
+ *
+ * @since 0.2.0
+ */
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import * as t from 'io-ts';
+
+import { Backend } from '../Backend';
+import { BackendKey, keyId } from '../BackendKey';
+import { BroadcastBackendResponse } from '../BroadcastBackendResponse';
+import type { BroadcastEntry } from '../BroadcastResult';
+import { BroadcastOperation } from '../BroadcastOperation';
+import { Hex, Millis, closed, decode } from '../codec';
+import * as HT from '../internal/HashTrie';
+import * as V from '../internal/Vector';
+import { LogHeader } from '../LogHeader';
+import type { BackendTally, LogStats } from '../LogStats';
+import type { Registry, Slot } from '../Registry';
+import { createRegistry } from '../Registry';
+import type { Divergence } from '../verify';
+import type { ReplayStart } from './replayLines';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The name an index gives in its header's `format` field.
+ *
+ * @since 0.2.0
+ */
+export const INDEX_FORMAT = 'lifecycle-broadcast-index';
+
+/**
+ * The index format version this library writes and reads.
+ *
+ * @since 0.2.0
+ */
+export const INDEX_VERSION = 1;
+
+/**
+ * How many lines apart an index's checkpoints are by default: 10,000.
+ *
+ * @since 0.2.0
+ */
+export const DEFAULT_CHECKPOINT_EVERY = 10_000;
+
+const Count = Millis;
+
+const IndexHeaderC = closed('IndexHeader', {
+  format: t.literal(INDEX_FORMAT),
+  version: t.literal(INDEX_VERSION),
+  every: Count,
+});
+
+/**
+ * The first line of an index: the format, its version, and how many lines apart its checkpoints
+ * are.
+ *
+ * @since 0.2.0
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface IndexHeader extends t.TypeOf<typeof IndexHeaderC> {}
+
+/**
+ * The codec of `IndexHeader`.
+ *
+ * @since 0.2.0
+ */
+export const IndexHeader: t.Type<IndexHeader, t.OutputOf<typeof IndexHeaderC>> = IndexHeaderC;
+
+const SlotImageC = closed('SlotImage', {
+  backend: Backend,
+  liveSince: t.number,
+  history: t.union([t.null, t.readonlyArray(Count)]),
+});
+
+const TallyImageC = closed('TallyImage', {
+  key: BackendKey,
+  registered: t.boolean,
+  live: t.boolean,
+  response: BroadcastBackendResponse,
+  registrations: Count,
+  acks: Count,
+  timeouts: Count,
+  failures: Count,
+  skipped: Count,
+  since: Count,
+});
+
+const counts = <K extends string>(name: string, keys: ReadonlyArray<K>) =>
+  closed(name, Object.fromEntries(keys.map((k) => [k, Count])) as Record<K, typeof Count>);
+
+const StatsImageC = closed('StatsImage', {
+  steps: Count,
+  actions: counts('Actions', ['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast']),
+  operations: counts('Operations', ['ReleaseHandles', 'Quiesce']),
+  quiesceReasons: counts('QuiesceReasons', ['IdleTimeout', 'BrokerShutdown', 'Maintenance']),
+  outcomes: counts('Outcomes', ['AllAcked', 'Degraded', 'NoLiveTargets']),
+  keyNotFound: Count,
+  tallies: t.readonlyArray(TallyImageC),
+});
+
+const DivergenceC = closed('Divergence', {
+  line: Count,
+  path: t.string,
+  recordedValue: t.unknown,
+  replayedValue: t.unknown,
+  recorded: t.unknown,
+  replayed: t.unknown,
+});
+
+const CheckpointC = closed('Checkpoint', {
+  /** The last line the checkpoint covers. */
+  line: Count,
+  /** How many bytes of the log the lines up to `line` take, their line ends included. */
+  bytes: Count,
+  /** The SHA-256 of those bytes, in lowercase hex. */
+  sha256: Hex,
+  header: LogHeader,
+  lastTime: t.union([t.null, Millis]),
+  checked: Count,
+  divergences: Count,
+  firstDivergence: t.union([t.null, DivergenceC]),
+  /** How many operations the registry had broadcast before this checkpoint's `operations`. */
+  operationsFrom: Count,
+  /** The operations broadcast since the previous checkpoint. */
+  operations: t.readonlyArray(BroadcastOperation),
+  slots: t.readonlyArray(SlotImageC),
+  stats: StatsImageC,
+});
+
+/**
+ * One checkpoint of an index, as it is written.
+ *
+ * @since 0.2.0
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Checkpoint extends t.TypeOf<typeof CheckpointC> {}
+
+/**
+ * The codec of `Checkpoint`.
+ *
+ * @since 0.2.0
+ */
+export const Checkpoint: t.Type<Checkpoint, t.OutputOf<typeof CheckpointC>> = CheckpointC;
+
+// -------------------------------------------------------------------------------------
+// saving
+// -------------------------------------------------------------------------------------
+
+/**
+ * The index header for checkpoints `every` lines apart.
+ *
+ * @since 0.2.0
+ */
+export const indexHeader = (every: number = DEFAULT_CHECKPOINT_EVERY): IndexHeader =>
+  Object.freeze({ format: INDEX_FORMAT, version: INDEX_VERSION, every });
+
+/**
+ * The checkpoint of `point` (given by `replayLines`'s `onSnapshot`), for the log prefix of
+ * `bytes` bytes whose SHA-256 is `sha256`, holding the operations broadcast since
+ * `operationsFrom` (the count of the checkpoint before; 0 for the first).
+ *
+ * @since 0.2.0
+ */
+export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, operationsFrom: number): Checkpoint => {
+  const registry = point.state;
+  const operations: BroadcastOperation[] = [];
+  V.forEachRange(registry.operations, operationsFrom, registry.operations.size, (op) => {
+    operations.push(op);
+  });
+  const slots: Array<t.TypeOf<typeof SlotImageC>> = [];
+  V.forEach(registry.slots, (s) => {
+    if (s !== null) {
+      slots.push({
+        backend: s.backend,
+        liveSince: s.liveSince,
+        history: s.history === null ? null : V.toArray(s.history),
+      });
+    }
+  });
+  const tallies: BackendTally[] = [];
+  V.forEach(point.stats.order, (id) => {
+    const tally = HT.get(point.stats.tallies, id);
+    if (tally !== undefined) {
+      tallies.push(tally);
+    }
+  });
+  const s = point.stats;
+  return {
+    line: point.lastLine,
+    bytes,
+    sha256,
+    header: point.header,
+    lastTime: O.toNullable(point.lastTime),
+    checked: point.checked,
+    divergences: point.divergences,
+    firstDivergence: O.toNullable(point.firstDivergence),
+    operationsFrom,
+    operations,
+    slots,
+    stats: {
+      steps: s.steps,
+      actions: s.actions,
+      operations: s.operations,
+      quiesceReasons: s.quiesceReasons,
+      outcomes: s.outcomes,
+      keyNotFound: s.keyNotFound,
+      tallies,
+    },
+  };
+};
+
+/**
+ * A checkpoint as one line of JSON (without the line end).
+ *
+ * @since 0.2.0
+ */
+export const encodeCheckpoint = (c: Checkpoint): string => JSON.stringify(Checkpoint.encode(c));
+
+// -------------------------------------------------------------------------------------
+// restoring
+// -------------------------------------------------------------------------------------
+
+/**
+ * Decode the text of an index line: the header (`line` 1) or a checkpoint.
+ *
+ * @since 0.2.0
+ */
+export const decodeIndexLine = <A>(codec: t.Type<A, unknown>, text: string): E.Either<ReadonlyArray<string>, A> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch (error: unknown) {
+    return E.left([`invalid JSON: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+  return decode(codec, parsed);
+};
+
+const entryOf = (b: Backend, ackTimeoutMs: number): BroadcastEntry => {
+  if (!b.live) {
+    return Object.freeze({ _tag: 'SkippedDead', key: b.key });
+  }
+  switch (b.response._tag) {
+    case 'Ack':
+      return Object.freeze({ _tag: 'Ack', key: b.key });
+    case 'Timeout':
+      return Object.freeze({ _tag: 'Timeout', key: b.key, ackTimeoutMs });
+    case 'Failure':
+      return Object.freeze({ _tag: 'Failure', key: b.key, reason: b.response.reason });
+  }
+};
+
+const deepFrozen = <A>(a: A): A => {
+  if (typeof a === 'object' && a !== null && !Object.isFrozen(a)) {
+    Object.freeze(a);
+    for (const v of Object.values(a)) {
+      deepFrozen(v);
+    }
+  }
+  return a;
+};
+
+/**
+ * The replay's point saved in `checkpoints` (a checkpoint with all those before it in its index,
+ * oldest first, whose operations together make the registry's), or why it cannot be restored: a
+ * checkpoint whose parts do not fit together is refused, never trusted.
+ *
+ * @since 0.2.0
+ */
+export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Either<string, ReplayStart> => {
+  const last = checkpoints[checkpoints.length - 1];
+  if (last === undefined) {
+    return E.left('no checkpoint');
+  }
+  const operations: BroadcastOperation[] = [];
+  for (const c of checkpoints) {
+    if (c.operationsFrom !== operations.length) {
+      return E.left(
+        `the checkpoint at line ${String(c.line)} continues from operation ${String(c.operationsFrom)}, but those before it hold ${String(operations.length)}`,
+      );
+    }
+    operations.push(...c.operations);
+  }
+  const policy = createRegistry(last.header.policy).policy;
+  let slots: V.Vector<Slot | null> = V.empty;
+  let index: HT.HashTrie<number> = HT.empty;
+  let liveCount = 0;
+  for (const image of last.slots) {
+    const id = keyId(image.backend.key);
+    if (HT.get(index, id) !== undefined) {
+      return E.left(`the checkpoint at line ${String(last.line)} holds backend ${id} twice`);
+    }
+    const history = image.history;
+    const spansOk =
+      history === null ||
+      (history.length % 2 === 0 &&
+        history.every((n, i) => n <= operations.length && (i === 0 || n >= (history[i - 1] ?? 0))));
+    const liveOk = image.backend.live
+      ? Number.isInteger(image.liveSince) && image.liveSince >= 0 && image.liveSince <= operations.length
+      : image.liveSince === -1;
+    if (!spansOk || !liveOk) {
+      return E.left(`the checkpoint at line ${String(last.line)} has an inconsistent history for backend ${id}`);
+    }
+    const backend = deepFrozen({ ...image.backend });
+    index = HT.set(index, id, slots.size);
+    slots = V.push(
+      slots,
+      Object.freeze({
+        id,
+        backend,
+        entry: entryOf(backend, policy.ackTimeoutMs),
+        liveSince: image.liveSince,
+        history: history === null ? null : V.fromArray(history),
+      }),
+    );
+    liveCount += backend.live ? 1 : 0;
+  }
+  const state: Registry = Object.freeze({
+    policy,
+    slots,
+    index,
+    liveCount,
+    operations: V.fromArray(operations.map((op) => deepFrozen({ ...op }))),
+  });
+  let tallies: HT.HashTrie<BackendTally> = HT.empty;
+  let order: V.Vector<string> = V.empty;
+  for (const tally of last.stats.tallies) {
+    const id = keyId(tally.key);
+    tallies = HT.set(tallies, id, deepFrozen({ ...tally }));
+    order = V.push(order, id);
+  }
+  const s = last.stats;
+  const stats: LogStats = Object.freeze({
+    steps: s.steps,
+    actions: Object.freeze({ ...s.actions }),
+    operations: Object.freeze({ ...s.operations }),
+    quiesceReasons: Object.freeze({ ...s.quiesceReasons }),
+    outcomes: Object.freeze({ ...s.outcomes }),
+    keyNotFound: s.keyNotFound,
+    tallies,
+    order,
+  });
+  const firstDivergence: O.Option<Divergence> =
+    last.firstDivergence === null ? O.none : O.some(deepFrozen({ ...last.firstDivergence }));
+  return E.right(
+    Object.freeze({
+      header: deepFrozen({ ...last.header }),
+      state,
+      stats,
+      lastLine: last.line,
+      lastTime: O.fromNullable(last.lastTime),
+      checked: last.checked,
+      divergences: last.divergences,
+      firstDivergence,
+      counting: true,
+    }),
+  );
+};

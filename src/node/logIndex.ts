@@ -1,0 +1,401 @@
+/**
+ * The index of a log file on disk: writing it (one replay, checkpoints every N lines, each with
+ * the SHA-256 of the log prefix it covers), and replaying a file from its nearest valid
+ * checkpoint. A checkpoint whose prefix no longer hashes the same (the log was edited or
+ * replaced since) is ignored with a warning, never trusted; a log that only grew since keeps
+ * its checkpoints.
+ *
+ * @since 0.2.0
+ */
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+
+import { errorMessage } from '../internal/errorMessage';
+import { lineBatches } from '../internal/lines';
+import type { Checkpoint, IndexHeader } from '../log/checkpoint';
+import {
+  Checkpoint as CheckpointCodec,
+  DEFAULT_CHECKPOINT_EVERY,
+  IndexHeader as IndexHeaderCodec,
+  checkpointOf,
+  decodeIndexLine,
+  encodeCheckpoint,
+  indexHeader,
+  restoreCheckpoint,
+} from '../log/checkpoint';
+import type { LogBound } from '../log/LogBound';
+import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../log/replayLines';
+import { replayLines } from '../log/replayLines';
+import type { LogHeader } from '../LogHeader';
+import type { LogLine } from '../logReader';
+import { DEFAULT_MAX_LINE_LENGTH, decodeEntryLine, logLineBatches } from '../logReader';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Where the index of `logFile` is looked for by default: beside it, with `.index` appended.
+ *
+ * @since 0.2.0
+ */
+export const defaultIndexFile = (logFile: string): string => `${logFile}.index`;
+
+/**
+ * What writing an index did.
+ *
+ * @since 0.2.0
+ */
+export interface IndexWritten {
+  readonly checkpoints: number;
+  /** The last line a checkpoint covers (0 when there is none). */
+  readonly lastCheckpointLine: number;
+  /** The replay of the whole log (an index covers only its prefix without bad lines). */
+  readonly replay: LinesReplay;
+  readonly bytes: number;
+}
+
+/**
+ * Options of `writeLogIndex`.
+ *
+ * @since 0.2.0
+ */
+export interface WriteIndexOptions {
+  /** Lines between checkpoints; `DEFAULT_CHECKPOINT_EVERY` by default. */
+  readonly every?: number;
+  readonly maxLineLength?: number;
+  /** Called after each chunk with the number of bytes read so far. */
+  readonly onProgress?: (bytesRead: number) => void;
+}
+
+// -------------------------------------------------------------------------------------
+// writing
+// -------------------------------------------------------------------------------------
+
+/** The bytes of `file`, in 64 KiB chunks, each passed to `tap` before it is yielded. */
+async function* tapped(
+  file: string,
+  tap: (chunk: Buffer) => void,
+  start = 0,
+  end?: number,
+): AsyncGenerator<Buffer, void, undefined> {
+  const stream = fs.createReadStream(file, {
+    highWaterMark: 1 << 16,
+    start,
+    ...(end === undefined ? {} : { end: end - 1 }),
+  });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      tap(chunk);
+      yield chunk;
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * Replay `logFile` once and write its index to `indexFile`: a header line, then a checkpoint
+ * every `every` lines up to the first bad line. Resolves with what it wrote; rejects only when
+ * the index cannot be written (a log that cannot be read gives a replay that says so).
+ *
+ * @example
+ * import { writeLogIndex } from 'lifecycle-broadcast/node'
+ *
+ * const { checkpoints } = await writeLogIndex('broker.ndjson', 'broker.ndjson.index', { every: 10_000 })
+ *
+ * @since 0.2.0
+ */
+export const writeLogIndex = async (
+  logFile: string,
+  indexFile: string,
+  options: WriteIndexOptions = {},
+): Promise<IndexWritten> => {
+  const every = Math.max(1, Math.floor(options.every ?? DEFAULT_CHECKPOINT_EVERY));
+  // The bytes and the hash at the end of each line that may get a checkpoint.
+  const ends = new Map<number, { readonly bytes: number; readonly sha256: string }>();
+  const hash: Hash = createHash('sha256');
+  let bytes = 0;
+  let lines = 0;
+  const tap = (chunk: Buffer): void => {
+    let from = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+      lines += 1;
+      // Lines between checkpoints are hashed in one piece with the next checkpoint's.
+      if (lines % every === 0) {
+        hash.update(chunk.subarray(from, nl + 1));
+        bytes += nl + 1 - from;
+        from = nl + 1;
+        ends.set(lines, { bytes, sha256: hash.copy().digest('hex') });
+      }
+    }
+    hash.update(chunk.subarray(from));
+    bytes += chunk.length - from;
+    options.onProgress?.(bytes);
+  };
+  const out: string[] = [JSON.stringify(IndexHeaderCodec.encode(indexHeader(every)))];
+  let operations = 0;
+  let lastCheckpointLine = 0;
+  const replay = await replayLines(
+    logLineBatches(tapped(logFile, tap), {
+      maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
+    }),
+    {
+      mode: 'strict',
+      verify: true,
+      snapshotEvery: every,
+      onSnapshot: (point) => {
+        const end = ends.get(point.lastLine);
+        if (end === undefined) {
+          return;
+        }
+        ends.delete(point.lastLine);
+        const checkpoint = checkpointOf(point, end.bytes, end.sha256, operations);
+        operations = point.state.operations.size;
+        lastCheckpointLine = point.lastLine;
+        out.push(encodeCheckpoint(checkpoint));
+      },
+    },
+  );
+  const text = `${out.join('\n')}\n`;
+  await fs.promises.writeFile(indexFile, text);
+  return Object.freeze({
+    checkpoints: out.length - 1,
+    lastCheckpointLine,
+    replay,
+    bytes: Buffer.byteLength(text),
+  });
+};
+
+// -------------------------------------------------------------------------------------
+// reading
+// -------------------------------------------------------------------------------------
+
+/**
+ * A replay start restored from an index, with the warnings about the checkpoints ignored.
+ *
+ * @since 0.2.0
+ */
+export interface IndexedStart {
+  /** Where to resume; `none` when no checkpoint could be used (replay from the start). */
+  readonly start: O.Option<ReplayStart & { readonly bytes: number }>;
+  /** One line per checkpoint or index line ignored, and why. */
+  readonly warnings: ReadonlyArray<string>;
+}
+
+/** Whether a checkpoint lies before a replay bounded by `until` and counted from `from`. */
+const usable = (c: Checkpoint, until: LogBound | undefined, from: LogBound | undefined): boolean => {
+  const beforeUntil =
+    until === undefined ||
+    (until._tag === 'AtLine' ? c.line <= until.line : c.lastTime === null || c.lastTime <= until.time);
+  const beforeFrom =
+    from === undefined || (from._tag === 'AtLine' ? c.line < from.line : c.lastTime === null || c.lastTime < from.time);
+  return beforeUntil && beforeFrom;
+};
+
+/** The SHA-256 of the first `offsets` bytes of `file`, for each offset (ascending). */
+const prefixHashes = async (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> => {
+  const hash = createHash('sha256');
+  const digests: string[] = [];
+  let at = 0;
+  let next = 0;
+  const last = offsets[offsets.length - 1] ?? 0;
+  for await (const chunk of tapped(file, () => undefined, 0, last)) {
+    let from = 0;
+    while (next < offsets.length && (offsets[next] ?? 0) <= at + chunk.length) {
+      const cut = (offsets[next] ?? 0) - at;
+      hash.update(chunk.subarray(from, cut));
+      from = cut;
+      digests.push(hash.copy().digest('hex'));
+      next += 1;
+    }
+    hash.update(chunk.subarray(from));
+    at += chunk.length;
+  }
+  return digests;
+};
+
+/**
+ * The nearest checkpoint of `indexFile` that a replay of `logFile` bounded by `until` (and
+ * counted from `from`) can resume from, restored, after checking that the log prefix it covers
+ * still hashes the same. An index that is missing gives `none` and no warning; anything wrong
+ * with one (a bad line, a stale checkpoint) gives a warning, and the checkpoints before it are
+ * used when they are sound.
+ *
+ * @since 0.2.0
+ */
+export const startFromIndex = async (
+  logFile: string,
+  indexFile: string,
+  bounds: { readonly until?: LogBound; readonly from?: LogBound } = {},
+): Promise<IndexedStart> => {
+  const warnings: string[] = [];
+  let text: string;
+  try {
+    text = await fs.promises.readFile(indexFile, 'utf8');
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      return { start: O.none, warnings };
+    }
+    return { start: O.none, warnings: [`cannot read ${indexFile}: ${errorMessage(error)}; replaying from the start`] };
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const header = decodeIndexLine<IndexHeader>(IndexHeaderCodec, lines[0] ?? '');
+  if (E.isLeft(header)) {
+    return {
+      start: O.none,
+      warnings: [`${indexFile} line 1: ${header.left.join('; ')}: not an index this library wrote; ignored`],
+    };
+  }
+  const checkpoints: Checkpoint[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const c = decodeIndexLine<Checkpoint>(CheckpointCodec, lines[i] ?? '');
+    if (E.isLeft(c)) {
+      warnings.push(
+        `${indexFile} line ${String(i + 1)}: ${c.left.join('; ')}; ignoring it and the checkpoints after it`,
+      );
+      break;
+    }
+    checkpoints.push(c.right);
+  }
+  let candidates = checkpoints.filter((c) => usable(c, bounds.until, bounds.from)).length;
+  if (candidates === 0) {
+    return { start: O.none, warnings };
+  }
+  const offsets = checkpoints.slice(0, candidates).map((c) => c.bytes);
+  let size: number;
+  try {
+    size = (await fs.promises.stat(logFile)).size;
+  } catch {
+    return { start: O.none, warnings };
+  }
+  const digests = await prefixHashes(
+    logFile,
+    offsets.filter((o) => o <= size),
+  );
+  const stale: number[] = [];
+  const staleWarning = (): void => {
+    if (stale.length > 0) {
+      const lines =
+        stale.length === 1
+          ? `line ${String(stale[0])}`
+          : `lines ${String(stale[stale.length - 1])} to ${String(stale[0])}`;
+      warnings.push(
+        `${indexFile}: ${stale.length === 1 ? 'the checkpoint' : `${String(stale.length)} checkpoints`} after ${lines} ${
+          stale.length === 1 ? 'does' : 'do'
+        } not match ${logFile} (the log changed since it was indexed): ignored`,
+      );
+    }
+  };
+  while (candidates > 0) {
+    const c = checkpoints[candidates - 1] as Checkpoint;
+    if (c.bytes <= size && digests[candidates - 1] === c.sha256) {
+      const restored = restoreCheckpoint(checkpoints.slice(0, candidates));
+      if (E.isRight(restored)) {
+        staleWarning();
+        return { start: O.some({ ...restored.right, bytes: c.bytes }), warnings };
+      }
+      warnings.push(`${indexFile}: ${restored.left}: ignored`);
+    } else {
+      stale.push(c.line);
+    }
+    candidates -= 1;
+  }
+  staleWarning();
+  return { start: O.none, warnings };
+};
+
+/**
+ * The decoded lines of `logFile` after byte `bytes` (the end of line `line`), numbered from
+ * `line + 1` and decoded under `header`: what a replay resumed from a checkpoint reads.
+ *
+ * @since 0.2.0
+ */
+export async function* linesAfter(
+  logFile: string,
+  bytes: number,
+  line: number,
+  header: LogHeader,
+  maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
+): AsyncGenerator<ReadonlyArray<LogLine>, void, undefined> {
+  const decoder = new StringDecoder('utf8');
+  async function* text(): AsyncGenerator<string, void, undefined> {
+    for await (const chunk of tapped(logFile, () => undefined, bytes)) {
+      yield decoder.write(chunk);
+    }
+    const rest = decoder.end();
+    if (rest !== '') {
+      yield rest;
+    }
+  }
+  let last = line;
+  try {
+    for await (const raws of lineBatches(text(), maxLineLength)) {
+      const batch: LogLine[] = [];
+      for (const raw of raws) {
+        const n = raw.line + line;
+        last = n;
+        if (raw._tag === 'OverlongLine') {
+          batch.push({
+            _tag: 'InvalidLine',
+            line: n,
+            problems: [
+              `line is ${String(raw.length)} characters long, more than the maximum of ${String(maxLineLength)}`,
+            ],
+            fatal: false,
+          });
+        } else if (raw.text.trim() !== '') {
+          batch.push(decodeEntryLine(raw.text, n, header));
+        }
+      }
+      yield batch;
+    }
+  } catch (error: unknown) {
+    yield [{ _tag: 'ReadFailed', line: last, message: `cannot read ${logFile}: ${errorMessage(error)}` }];
+  }
+}
+
+/**
+ * Replay `logFile` as `replayLines` would, resuming from the nearest valid checkpoint of
+ * `indexFile` when there is one. Gives the same outcome as a replay from the start (for a
+ * bounded replay, the same registry, statistics and verification), with the warnings about
+ * checkpoints ignored and the line it resumed after (0 from the start).
+ *
+ * @since 0.2.0
+ */
+export const replayIndexed = async (
+  logFile: string,
+  indexFile: string,
+  options: ReplayLinesOptions & { readonly maxLineLength?: number; readonly onProgress?: (read: number) => void },
+): Promise<{
+  readonly replay: LinesReplay;
+  readonly resumedAfter: number;
+  readonly warnings: ReadonlyArray<string>;
+}> => {
+  const { start, warnings } = await startFromIndex(logFile, indexFile, {
+    ...(options.until === undefined ? {} : { until: options.until }),
+    ...(options.from === undefined ? {} : { from: options.from }),
+  });
+  if (O.isNone(start)) {
+    const replay = await replayLines(
+      logLineBatches(logFile, {
+        maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      }),
+      options,
+    );
+    return { replay, resumedAfter: 0, warnings };
+  }
+  const s = start.value;
+  const replay = await replayLines(linesAfter(logFile, s.bytes, s.lastLine, s.header, options.maxLineLength), {
+    ...options,
+    start:
+      options.from === undefined ? s : { ...s, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },
+  });
+  return { replay, resumedAfter: s.lastLine, warnings };
+};
