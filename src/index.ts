@@ -153,7 +153,18 @@ export {
   operationLabel,
   reportBuilder,
 } from './log/reportModel';
+export type {
+  Assumption,
+  BackendSelector,
+  BroadcastDifference,
+  ByKey,
+  ByService,
+  EntryChange,
+  WhatIfOptions,
+  WhatIfOutcome,
+} from './log/whatIf';
 export { escapeHtml, renderReport, scriptJson } from './log/report';
+export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './log/whatIf';
 
 // types
 export type { Handlers } from './internal/match';

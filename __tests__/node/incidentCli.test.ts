@@ -254,3 +254,61 @@ describe('lifecycle-broadcast index', () => {
     );
   });
 });
+
+describe('lifecycle-broadcast replay --assume', () => {
+  it('should print how each broadcast would have differed', async () => {
+    const r = await run(['replay', 'examples/broker.ndjson', '--assume', 'soldr=Ack']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'what if     soldr=Ack (1 backend) from line 1',
+        'broadcasts  10 replayed to line 36; 1 would have had another result',
+        'statuses    no broadcast would have changed status',
+        '',
+        'line 12  ReleaseHandles /home/dev/.cache/zccache  Degraded  soldr 0.4.1 shared #5e0c71d2: Failure(BackendError) -> Ack',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('should take several assumptions and a line to start from, as JSON', async () => {
+    const r = await run([
+      'replay',
+      'examples/broker.ndjson',
+      '--assume',
+      'zccache@1.11.20=Timeout',
+      '--assume',
+      'nothing=Ack',
+      '--assume-from',
+      '20',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('warning: --assume nothing=Ack matches no backend of the log\n');
+    const json = JSON.parse(r.stdout) as {
+      fromLine: number;
+      affected: number;
+      statusChanges: unknown;
+      assumptions: unknown;
+    };
+    expect(json).toMatchObject({
+      schemaVersion: 1,
+      fromLine: 20,
+      affected: 4,
+      statusChanges: { 'AllAcked -> Degraded': 2 },
+      assumptions: [
+        { assumption: 'zccache@1.11.20=Timeout', matched: 2 },
+        { assumption: 'nothing=Ack', matched: 0 },
+      ],
+    });
+  });
+
+  it('should refuse an answer it does not know, in one line', async () => {
+    const r = await run(['replay', 'examples/broker.ndjson', '--assume', 'soldr=Maybe']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `error: option '--assume <service=answer>' argument 'soldr=Maybe' is invalid. expected Ack, Timeout or Failure:<reason> (UnsupportedOperation, Rejected, BackendError) after "=", got "Maybe"`,
+    );
+  });
+});

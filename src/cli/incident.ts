@@ -11,7 +11,9 @@ import * as O from 'fp-ts/Option';
 import { errorMessage } from '../internal/errorMessage';
 import type { LogBound } from '../log/LogBound';
 import { renderReport } from '../log/report';
-import { reportBuilder } from '../log/reportModel';
+import { backendLabel, operationLabel, reportBuilder } from '../log/reportModel';
+import type { Assumption } from '../log/whatIf';
+import { describeAssumption, whatIf } from '../log/whatIf';
 import type { LinesReplay, ReplayLinesOptions } from '../log/replayLines';
 import { replayLines } from '../log/replayLines';
 import type { LogSource } from '../logReader';
@@ -239,4 +241,120 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
     ).toLocaleString('en-US')} KiB`,
   );
   return replay.invalidLines > 0 || replay.divergences > 0 ? INVALID : OK;
+};
+
+// -------------------------------------------------------------------------------------
+// what if
+// -------------------------------------------------------------------------------------
+
+/** The options of `replay --assume`. */
+export interface WhatIfFlags extends ReplayFlagsBase {
+  readonly assume: ReadonlyArray<Assumption>;
+  readonly assumeFrom?: number;
+  readonly json?: boolean;
+  /** How many differing broadcasts to list in the text output. */
+  readonly limit?: number;
+}
+
+/** How many differing broadcasts the text output lists by default. */
+const DEFAULT_WHAT_IF_LIMIT = 20;
+
+/**
+ * `replay <log> --assume 'soldr=Ack'`: what the broadcasts would have been.
+ *
+ * @since 0.2.0
+ */
+export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO): Promise<ExitCode> => {
+  const { source, size } = openLog(file, io);
+  const progress = progressOn(io, size);
+  const outcome = await whatIf(
+    logLineBatches(source, {
+      maxLineLength: flags.maxLineLength,
+      ...(progress === undefined ? {} : { onProgress: progress.update }),
+    }),
+    {
+      assumptions: flags.assume,
+      ...(flags.assumeFrom === undefined ? {} : { fromLine: flags.assumeFrom }),
+      mode: flags.lenient === true ? 'lenient' : 'strict',
+    },
+  );
+  progress?.clear();
+  const r = outcome.replay;
+  for (const l of r.problems) {
+    say(io.stderr, describeInvalidLine(l));
+  }
+  const stop = O.toUndefined(r.stopped);
+  if (stop?._tag === 'StoppedAtReadFailure') {
+    say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
+    return USAGE;
+  }
+  if (O.isNone(r.header)) {
+    return INVALID;
+  }
+  flags.assume.forEach((a, i) => {
+    if (outcome.matched[i] === 0) {
+      say(io.stderr, `warning: --assume ${describeAssumption(a)} matches no backend of the log`);
+    }
+  });
+  const n = (x: number): string => x.toLocaleString('en-US');
+  if (flags.json === true) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          schemaVersion: 1,
+          file,
+          assumptions: flags.assume.map((a, i) => ({ assumption: describeAssumption(a), matched: outcome.matched[i] })),
+          fromLine: outcome.fromLine,
+          lastLine: r.lastLine,
+          broadcasts: outcome.broadcasts,
+          affected: outcome.affected,
+          statusChanges: outcome.statusChanges,
+          differences: outcome.differences.map((d) => ({
+            line: d.line,
+            time: d.time ?? null,
+            operation: d.operation,
+            recorded: d.recorded,
+            assumed: d.assumed,
+            changes: d.changes.map((c) => ({
+              backend: backendLabel(c.key),
+              key: c.key,
+              recorded: c.recorded,
+              assumed: c.assumed,
+            })),
+          })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return r.invalidLines > 0 ? INVALID : OK;
+  }
+  const limit = flags.limit ?? DEFAULT_WHAT_IF_LIMIT;
+  const changes = Object.entries(outcome.statusChanges)
+    .map(([k, v]) => `${k} ${n(v)}`)
+    .join(', ');
+  const lines = [
+    `what if     ${flags.assume
+      .map(
+        (a, i) =>
+          `${describeAssumption(a)} (${n(outcome.matched[i] ?? 0)} backend${outcome.matched[i] === 1 ? '' : 's'})`,
+      )
+      .join(', ')} from line ${n(outcome.fromLine)}`,
+    `broadcasts  ${n(outcome.broadcasts)} replayed to line ${n(r.lastLine)}; ${n(outcome.affected)} would have had another result`,
+    `statuses    ${changes === '' ? 'no broadcast would have changed status' : changes}`,
+    ...(outcome.differences.length === 0 ? [] : ['']),
+    ...outcome.differences
+      .slice(0, limit)
+      .map(
+        (d) =>
+          `line ${n(d.line)}  ${operationLabel(d.operation)}  ${
+            d.recorded === d.assumed ? d.recorded : `${d.recorded} -> ${d.assumed}`
+          }  ${d.changes.map((c) => `${backendLabel(c.key)}: ${c.recorded} -> ${c.assumed}`).join('; ')}`,
+      ),
+    ...(outcome.affected > limit
+      ? [`... and ${n(outcome.affected - limit)} more (--limit N lists more, --json lists up to 1,000)`]
+      : []),
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return r.invalidLines > 0 ? INVALID : OK;
 };

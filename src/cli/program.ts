@@ -28,7 +28,9 @@ import type { LogBound } from '../log/LogBound';
 import { describeLogBound, parseLogBound } from '../log/LogBound';
 import { DEFAULT_CHECKPOINT_EVERY } from '../log/checkpoint';
 import type { IndexFlags, ReportFlags } from './incident';
-import { indexCommand, replayFile, reportCommand, resumedAfter } from './incident';
+import { indexCommand, replayFile, reportCommand, resumedAfter, whatIfCommand } from './incident';
+import type { Assumption } from '../log/whatIf';
+import { parseAssumption } from '../log/whatIf';
 import type { ProgressBar } from './progress';
 import { progressBar, wantsProgress } from './progress';
 import { renderSummary, summaryJson } from './summary';
@@ -80,6 +82,14 @@ const boundOf = (value: string): LogBound => {
     throw new InvalidArgumentError(bound.left);
   }
   return bound.right;
+};
+
+const assumptionOf = (value: string, previous: ReadonlyArray<Assumption> | undefined): ReadonlyArray<Assumption> => {
+  const a = parseAssumption(value);
+  if (E.isLeft(a)) {
+    throw new InvalidArgumentError(a.left);
+  }
+  return [...(previous ?? []), a.right];
 };
 
 const seedOf = (value: string): number => {
@@ -149,9 +159,15 @@ interface ReplayFlags {
   readonly to?: LogBound;
   readonly index?: string | false;
   readonly maxLineLength: number;
+  readonly assume?: ReadonlyArray<Assumption>;
+  readonly assumeFrom?: number;
+  readonly limit?: number;
 }
 
 const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
+  if (flags.assume !== undefined && flags.assume.length > 0) {
+    return whatIfCommand(file, { ...flags, assume: flags.assume }, io);
+  }
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
   const until = flags.at ?? flags.to;
@@ -355,6 +371,22 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       'resume from the nearest valid checkpoint of this index (default: <file>.index, when it exists)',
     )
     .option('--no-index', 'replay from the start even when the log has an index')
+    .addOption(
+      new Option(
+        '--assume <service=answer>',
+        'what if: replay with these backends answering Ack, Timeout or Failure:<reason> (repeatable; service, service@version or a key in JSON)',
+      ).argParser(assumptionOf),
+    )
+    .addOption(
+      new Option('--assume-from <line>', 'the line the assumptions hold from (default: 1)').argParser(
+        integer('a line number', 1),
+      ),
+    )
+    .addOption(
+      new Option('--limit <n>', 'how many differing broadcasts --assume lists (default: 20)').argParser(
+        integer('a number of broadcasts', 0),
+      ),
+    )
     .addOption(maxLineLengthOption())
     .action(async (file: string, flags: ReplayFlags) => {
       code = await replayCommand(file, flags, io);

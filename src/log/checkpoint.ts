@@ -131,10 +131,12 @@ const CheckpointC = closed('Checkpoint', {
   checked: Count,
   divergences: Count,
   firstDivergence: t.union([t.null, DivergenceC]),
-  /** How many operations the registry had broadcast before this checkpoint's `operations`. */
+  /** How many operations the registry had broadcast before this checkpoint's. */
   operationsFrom: Count,
-  /** The operations broadcast since the previous checkpoint. */
-  operations: t.readonlyArray(BroadcastOperation),
+  /** The distinct operations broadcast since the previous checkpoint. */
+  operationTable: t.readonlyArray(BroadcastOperation),
+  /** Those operations in the order they were broadcast, as indexes into `operationTable`. */
+  operations: t.readonlyArray(Count),
   slots: t.readonlyArray(SlotImageC),
   stats: StatsImageC,
 });
@@ -175,9 +177,19 @@ export const indexHeader = (every: number = DEFAULT_CHECKPOINT_EVERY): IndexHead
  */
 export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, operationsFrom: number): Checkpoint => {
   const registry = point.state;
-  const operations: BroadcastOperation[] = [];
+  // Operations repeat (a few paths, three reasons): each is written once, then referred to.
+  const operationTable: BroadcastOperation[] = [];
+  const tableIndex = new Map<string, number>();
+  const operations: number[] = [];
   V.forEachRange(registry.operations, operationsFrom, registry.operations.size, (op) => {
-    operations.push(op);
+    const id = JSON.stringify(BroadcastOperation.encode(op));
+    let i = tableIndex.get(id);
+    if (i === undefined) {
+      i = operationTable.length;
+      tableIndex.set(id, i);
+      operationTable.push(op);
+    }
+    operations.push(i);
   });
   const slots: Array<t.TypeOf<typeof SlotImageC>> = [];
   V.forEach(registry.slots, (s) => {
@@ -207,6 +219,7 @@ export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, 
     divergences: point.divergences,
     firstDivergence: O.toNullable(point.firstDivergence),
     operationsFrom,
+    operationTable,
     operations,
     slots,
     stats: {
@@ -290,7 +303,17 @@ export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Eit
         `the checkpoint at line ${String(c.line)} continues from operation ${String(c.operationsFrom)}, but those before it hold ${String(operations.length)}`,
       );
     }
-    operations.push(...c.operations);
+    // Decoded operations are fresh flat records: freezing each shares one object per table entry.
+    const table = c.operationTable.map((op) => Object.freeze({ ...op }));
+    for (const i of c.operations) {
+      const op = table[i];
+      if (op === undefined) {
+        return E.left(
+          `the checkpoint at line ${String(c.line)} refers to operation ${String(i)} of a table of ${String(table.length)}`,
+        );
+      }
+      operations.push(op);
+    }
   }
   const policy = createRegistry(last.header.policy).policy;
   let slots: V.Vector<Slot | null> = V.empty;
@@ -331,7 +354,7 @@ export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Eit
     slots,
     index,
     liveCount,
-    operations: V.fromArray(operations.map((op) => deepFrozen({ ...op }))),
+    operations: V.fromArray(operations),
   });
   let tallies: HT.HashTrie<BackendTally> = HT.empty;
   let order: V.Vector<string> = V.empty;
