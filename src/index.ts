@@ -163,8 +163,19 @@ export type {
   WhatIfOptions,
   WhatIfOutcome,
 } from './log/whatIf';
+export type {
+  Diverges,
+  Invalid,
+  Satisfies,
+  ShrinkCandidate,
+  ShrinkFailure,
+  ShrinkOptions,
+  ShrinkProperty,
+  Shrunk,
+} from './log/shrink';
 export { escapeHtml, renderReport, scriptJson } from './log/report';
 export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './log/whatIf';
+export { ddmin, diverges, invalid, matchShrinkProperty, satisfies, shrinkLog } from './log/shrink';
 
 // types
 export type { Handlers } from './internal/match';

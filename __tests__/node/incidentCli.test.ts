@@ -312,3 +312,52 @@ describe('lifecycle-broadcast replay --assume', () => {
     );
   });
 });
+
+describe('lifecycle-broadcast shrink', () => {
+  it('should write the few records that still diverge, and report the sizes', async () => {
+    const out = path.join(dir, 'shrunk.ndjson');
+    const r = await run(['shrink', fixture('divergent.ndjson'), '--until', 'diverges', '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /divergent\.ndjson: shrunk from 40 records to [12] \(lines? [\d, ]*17\) in \d+ tests: .*shrunk\.ndjson\n$/,
+    );
+    const replayed = await replayLog(out, { verify: true });
+    expect(replayed.divergences).toBe(1);
+    expect(replayed.invalidLines).toBe(0);
+  });
+
+  it('should shrink by a predicate module', async () => {
+    const predicate = path.join(dir, 'two-quiesces.cjs');
+    fs.writeFileSync(
+      predicate,
+      'module.exports = (c) => c.lines.filter((l) => l.includes(\'"Quiesce"\')).length >= 2;\n',
+    );
+    const r = await run(['shrink', 'examples/broker.ndjson', '--until', predicate, '-o', '-']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\{"format":"lifecycle-broadcast-log"/);
+    expect(r.stderr).toMatch(/^examples\/broker\.ndjson: shrunk from 35 records to 2 /);
+  });
+
+  it.each([
+    [
+      ['--until', 'diverges'],
+      'good.ndjson',
+      1,
+      /good\.ndjson: the replay reproduces every recorded result: nothing diverges$/,
+    ],
+    [
+      ['--until', 'no-such-module.cjs'],
+      'good.ndjson',
+      2,
+      /^lifecycle-broadcast: --until no-such-module\.cjs: not diverges, invalid or a loadable CommonJS module: /,
+    ],
+    [[], 'good.ndjson', 2, /required option '--until <property>' not specified/],
+  ] as const)('should explain %j in one line', async (args, log, code, message) => {
+    const r = await run(['shrink', fixture(log), ...args, '-o', path.join(dir, 'x.ndjson')]);
+    expect(r.code).toBe(code);
+    expect(r.stderr.split('\n')[0]).toMatch(message);
+  });
+});

@@ -5,10 +5,15 @@
  * @since 0.2.0
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
+import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
+import { show } from '../codec';
 import { errorMessage } from '../internal/errorMessage';
+import type { ShrinkCandidate, ShrinkProperty } from '../log/shrink';
+import { diverges, invalid, satisfies, shrinkLog } from '../log/shrink';
 import type { LogBound } from '../log/LogBound';
 import { renderReport } from '../log/report';
 import { backendLabel, operationLabel, reportBuilder } from '../log/reportModel';
@@ -357,4 +362,130 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return r.invalidLines > 0 ? INVALID : OK;
+};
+
+// -------------------------------------------------------------------------------------
+// shrink
+// -------------------------------------------------------------------------------------
+
+/** The options of `shrink`. */
+export interface ShrinkFlags {
+  readonly until: string;
+  readonly output?: string;
+  readonly maxTests: number;
+}
+
+/** Where `shrink` writes by default: `broker.ndjson` gives `broker.shrunk.ndjson`. */
+const shrunkFile = (file: string): string =>
+  file.endsWith('.ndjson') ? `${file.slice(0, -'.ndjson'.length)}.shrunk.ndjson` : `${file}.shrunk.ndjson`;
+
+/** A predicate module's exports: the function itself, or as `default` or `predicate`. */
+const predicateOf = (exported: unknown): ((c: ShrinkCandidate) => unknown) | undefined => {
+  if (typeof exported === 'function') {
+    return exported as (c: ShrinkCandidate) => unknown;
+  }
+  if (typeof exported === 'object' && exported !== null) {
+    const { default: d, predicate } = exported as { readonly default?: unknown; readonly predicate?: unknown };
+    return predicateOf(typeof d === 'function' ? d : predicate);
+  }
+  return undefined;
+};
+
+/** The property `--until` names: `diverges`, `invalid`, or the path of a predicate module. */
+const propertyOf = (until: string): E.Either<string, ShrinkProperty> => {
+  if (until === 'diverges') {
+    return E.right(diverges);
+  }
+  if (until === 'invalid') {
+    return E.right(invalid);
+  }
+  let exported: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(path.resolve(until)) as unknown;
+  } catch (error: unknown) {
+    return E.left(`--until ${until}: not diverges, invalid or a loadable CommonJS module: ${errorMessage(error)}`);
+  }
+  const predicate = predicateOf(exported);
+  if (predicate === undefined) {
+    return E.left(`--until ${until}: the module exports no function (module.exports, default or predicate)`);
+  }
+  return E.right(
+    satisfies(async (candidate) => {
+      const verdict = await predicate(candidate);
+      if (typeof verdict !== 'boolean') {
+        throw new TypeError(`the predicate of ${until} must return true or false, got ${show(verdict)}`);
+      }
+      return verdict;
+    }),
+  );
+};
+
+/** The text of standard input or of a file, in full (shrinking needs every line at hand). */
+const readAll = async (file: string, io: CliIO): Promise<string> => {
+  if (file !== '-') {
+    return fs.promises.readFile(file, 'utf8');
+  }
+  let text = '';
+  for await (const chunk of io.stdin as AsyncIterable<string | Uint8Array>) {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  }
+  return text;
+};
+
+/**
+ * `shrink <log> --until diverges|invalid|<module>`: write the smallest sub-log found that still
+ * shows the property.
+ *
+ * @since 0.2.0
+ */
+export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO): Promise<ExitCode> => {
+  const property = propertyOf(flags.until);
+  if (E.isLeft(property)) {
+    say(io.stderr, `${PROGRAM}: ${property.left}`);
+    return USAGE;
+  }
+  let text: string;
+  try {
+    text = await readAll(file, io);
+  } catch (error: unknown) {
+    say(io.stderr, `${PROGRAM}: cannot read ${file}: ${errorMessage(error)}`);
+    return USAGE;
+  }
+  const output = flags.output ?? (file === '-' ? '-' : shrunkFile(file));
+  let shrunk: Awaited<ReturnType<typeof shrinkLog>>;
+  try {
+    shrunk = await shrinkLog(text.replace(/^\uFEFF/, '').split('\n'), property.right, { maxTests: flags.maxTests });
+  } catch (error: unknown) {
+    say(io.stderr, `${PROGRAM}: ${errorMessage(error)}`);
+    return USAGE;
+  }
+  if (E.isLeft(shrunk)) {
+    const f = shrunk.left;
+    say(io.stderr, f._tag === 'NoHeader' ? `line 1: ${f.problems.join('; ')}` : `${file}: ${f.message}`);
+    return INVALID;
+  }
+  const s = shrunk.right;
+  const body = `${s.lines.join('\n')}\n`;
+  try {
+    if (output === '-') {
+      io.stdout.write(body);
+    } else {
+      fs.writeFileSync(output, body);
+    }
+  } catch (error: unknown) {
+    say(io.stderr, `${PROGRAM}: cannot write ${output}: ${errorMessage(error)}`);
+    return USAGE;
+  }
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const shown = s.originalLines.slice(0, 10).map(n).join(', ');
+  say(
+    output === '-' ? io.stderr : io.stdout,
+    `${file}: shrunk from ${n(s.before)} records to ${n(s.after)} (line${s.after === 1 ? '' : 's'} ${shown}${
+      s.after > 10 ? ', ...' : ''
+    }) in ${n(s.tests)} tests${s.exhausted ? ' (--max-tests ran out: it may shrink further)' : ''}${
+      output === '-' ? '' : `: ${output}`
+    }`,
+  );
+  return OK;
 };

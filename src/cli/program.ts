@@ -27,8 +27,8 @@ import { describeDivergence } from '../verify';
 import type { LogBound } from '../log/LogBound';
 import { describeLogBound, parseLogBound } from '../log/LogBound';
 import { DEFAULT_CHECKPOINT_EVERY } from '../log/checkpoint';
-import type { IndexFlags, ReportFlags } from './incident';
-import { indexCommand, replayFile, reportCommand, resumedAfter, whatIfCommand } from './incident';
+import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
+import { indexCommand, replayFile, reportCommand, resumedAfter, shrinkCommand, whatIfCommand } from './incident';
 import type { Assumption } from '../log/whatIf';
 import { parseAssumption } from '../log/whatIf';
 import type { ProgressBar } from './progress';
@@ -405,6 +405,24 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     .addOption(maxLineLengthOption())
     .action(async (file: string, flags: IndexFlags) => {
       code = await indexCommand(file, flags, io);
+    });
+
+  program
+    .command('shrink')
+    .description('reduce a log to a few records that still show a property, and write them')
+    .argument('<file>', 'the log, or - for standard input')
+    .requiredOption(
+      '--until <property>',
+      'diverges (the first divergence, the same way), invalid (the first invalid line), or a CommonJS module exporting a predicate',
+    )
+    .option('-o, --output <file>', 'the log to write, - for standard output (default: <file>.shrunk.ndjson)')
+    .addOption(
+      new Option('--max-tests <n>', 'the most candidates to test')
+        .argParser(integer('a number of tests', 1))
+        .default(10_000),
+    )
+    .action(async (file: string, flags: ShrinkFlags) => {
+      code = await shrinkCommand(file, flags, io);
     });
 
   program

@@ -167,9 +167,7 @@ const parseResponse = (text: string): E.Either<string, BroadcastBackendResponse>
   if (reason !== undefined && BroadcastFailureReason.is(reason)) {
     return E.right(failure(reason));
   }
-  return E.left(
-    `expected Ack, Timeout or Failure:<reason> (${failureReasons.join(', ')}) after "=", got "${text}"`,
-  );
+  return E.left(`expected Ack, Timeout or Failure:<reason> (${failureReasons.join(', ')}) after "=", got "${text}"`);
 };
 
 const parseSelector = (text: string): E.Either<string, BackendSelector> => {
@@ -286,7 +284,11 @@ const wordsByKey = (r: BroadcastResult): Map<string, string> => {
   return out;
 };
 
-const changesOf = (order: ReadonlyArray<Backend>, recorded: BroadcastResult, assumed: BroadcastResult): EntryChange[] => {
+const changesOf = (
+  order: ReadonlyArray<Backend>,
+  recorded: BroadcastResult,
+  assumed: BroadcastResult,
+): EntryChange[] => {
   const a = wordsByKey(recorded);
   const b = wordsByKey(assumed);
   const changes: EntryChange[] = [];
