@@ -2,7 +2,6 @@
  * End-to-end: the built command line's incident commands, spawned on fixture and generated logs
  * (`npm test` builds dist/ first).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,33 +23,11 @@ import {
   sharedInstance,
 } from '../../src';
 
-const ROOT = path.join(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+import { CLI, ROOT, run } from './cli';
+
+// Each test spawns the command line, which a loaded machine may start slowly.
+jest.setTimeout(60_000);
 const fixture = (name: string): string => path.join(ROOT, '__tests__', 'fixtures', name);
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export const run = (args: ReadonlyArray<string>, cwd = ROOT): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end('');
-  });
 
 let dir: string;
 

@@ -32,8 +32,10 @@ import { indexCommand, replayFile, reportCommand, resumedAfter, shrinkCommand, w
 import type { Assumption } from '../log/whatIf';
 import { parseAssumption } from '../log/whatIf';
 import type { ProgressBar } from './progress';
+import { helpAfter } from './help';
 import { progressBar, wantsProgress } from './progress';
-import { renderSummary, summaryJson } from './summary';
+import type { TableSort } from './summary';
+import { TABLE_SORTS, renderSummary, summaryJson } from './summary';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -162,6 +164,9 @@ interface ReplayFlags {
   readonly assume?: ReadonlyArray<Assumption>;
   readonly assumeFrom?: number;
   readonly limit?: number;
+  readonly table?: boolean;
+  readonly top?: number;
+  readonly sort?: TableSort;
 }
 
 const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
@@ -194,10 +199,17 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
   if (stop !== undefined) {
     say(io.stderr, `stopped at line ${String(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
   }
+  const terminal = io.stdout as { readonly isTTY?: boolean; readonly columns?: number };
   const input = {
     file,
     replay,
     resumedAfter: resumedAfter(replay),
+    table: {
+      show: flags.table !== false,
+      ...(flags.sort === undefined ? {} : { sort: flags.sort }),
+      ...(flags.top === undefined ? {} : { top: flags.top }),
+      ...(terminal.isTTY === true && terminal.columns !== undefined ? { width: terminal.columns } : {}),
+    },
     mode,
     verify,
     at: until?._tag === 'AtLine' ? O.some(until.line) : O.none,
@@ -346,10 +358,12 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError(`(run ${PROGRAM} --help for usage)`);
+    .showHelpAfterError(`(run ${PROGRAM} --help for usage)`)
+    .addHelpText('after', helpAfter('program'));
 
   program
     .command('replay')
+    .addHelpText('after', helpAfter('replay'))
     .description('replay a log and print a summary of the registry and its broadcasts')
     .argument('<file>', 'the log, or - for standard input')
     .option('--json', 'print the summary as JSON')
@@ -371,6 +385,17 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       'resume from the nearest valid checkpoint of this index (default: <file>.index, when it exists)',
     )
     .option('--no-index', 'replay from the start even when the log has an index')
+    .addOption(
+      new Option('--top <n>', 'show only the first n rows of the per-backend table').argParser(
+        integer('a number of rows', 0),
+      ),
+    )
+    .addOption(
+      new Option('--sort <column>', 'sort the per-backend table (counts: largest first)')
+        .choices(TABLE_SORTS)
+        .default('registered'),
+    )
+    .option('--no-table', 'leave the per-backend table out')
     .addOption(
       new Option(
         '--assume <service=answer>',
@@ -394,6 +419,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('index')
+    .addHelpText('after', helpAfter('index'))
     .description('write checkpoints of a log beside it, so that replay --at resumes near any line')
     .argument('<file>', 'the log (a file: checkpoints point into it)')
     .option('-o, --output <file>', 'the index to write (default: <file>.index)')
@@ -409,6 +435,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('shrink')
+    .addHelpText('after', helpAfter('shrink'))
     .description('reduce a log to a few records that still show a property, and write them')
     .argument('<file>', 'the log, or - for standard input')
     .requiredOption(
@@ -427,6 +454,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('report')
+    .addHelpText('after', helpAfter('report'))
     .description('replay a log and write a self-contained HTML timeline of the incident')
     .argument('<file>', 'the log, or - for standard input')
     .option('-o, --output <file>', 'the HTML file to write', 'incident.html')
@@ -441,6 +469,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('validate')
+    .addHelpText('after', helpAfter('validate'))
     .description('check every line of a log and print the problems; changes nothing')
     .argument('<file>', 'the log, or - for standard input')
     .option('--json', 'print the verdict as JSON')
@@ -451,6 +480,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('generate')
+    .addHelpText('after', helpAfter('generate'))
     .description('write a deterministic synthetic log (same options, same bytes)')
     .addOption(
       new Option('--backends <n>', 'how many backend keys').argParser(integer('a number of backends', 1)).default(8),
@@ -460,7 +490,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     )
     .addOption(new Option('--seed <s>', 'the seed of the generator').argParser(seedOf).default(1))
     .addOption(
-      new Option('--ack-timeout-ms <ms>', 'the policy in the header (default 5000)').argParser(
+      new Option('--ack-timeout-ms <ms>', 'the policy in the header (default: 5000)').argParser(
         integer('a timeout in milliseconds', 0),
       ),
     )

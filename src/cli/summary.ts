@@ -42,6 +42,8 @@ export interface SummaryInput {
   readonly from?: LogBound;
   /** The line a checkpoint let the replay resume after (0 or absent: from the start). */
   readonly resumedAfter?: number;
+  /** How to show the per-backend table (all rows, in registration order, by default). */
+  readonly table?: TableOptions;
 }
 
 // -------------------------------------------------------------------------------------
@@ -87,7 +89,7 @@ export const describeStop: (stop: ReplayStop) => string = matchReplayStop<string
 
 const counts = (record: Readonly<Record<string, number>>): string =>
   Object.entries(record)
-    .map(([k, n]) => `${k} ${String(n)}`)
+    .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
     .join(', ');
 
 // -------------------------------------------------------------------------------------
@@ -98,25 +100,101 @@ const COLUMNS = ['BACKEND', 'STATUS', 'RESPONSE', 'REG', 'ACK', 'TIMEOUT', 'FAIL
 /** Counting columns are right-aligned. */
 const NUMERIC = new Set([3, 4, 5, 6, 7]);
 
-const cellsOf = (r: BackendRow): ReadonlyArray<string> => [
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+const cellsOf = (r: BackendRow): string[] => [
   keyLabel(r.key),
   r.status,
   responseLabel(r.response),
-  String(r.registrations),
-  String(r.acks),
-  String(r.timeouts),
-  String(r.failures),
-  String(r.skipped),
+  thousands(r.registrations),
+  thousands(r.acks),
+  thousands(r.timeouts),
+  thousands(r.failures),
+  thousands(r.skipped),
 ];
+
+/**
+ * The columns the per-backend table can be sorted by (`--sort`): counts sort the largest first,
+ * `backend` and `status` alphabetically, `registered` keeps the order of first registration.
+ *
+ * @since 0.2.0
+ */
+export const TABLE_SORTS = Object.freeze([
+  'registered',
+  'backend',
+  'status',
+  'reg',
+  'ack',
+  'timeout',
+  'failure',
+  'skipped',
+] as const);
+
+/**
+ * A column of `TABLE_SORTS`.
+ *
+ * @since 0.2.0
+ */
+export type TableSort = (typeof TABLE_SORTS)[number];
+
+/**
+ * How the per-backend table is shown: sorted by a column, limited to the first rows, fitted to a
+ * width, or not at all.
+ *
+ * @since 0.2.0
+ */
+export interface TableOptions {
+  readonly show?: boolean;
+  readonly sort?: TableSort;
+  readonly top?: number;
+  readonly width?: number;
+}
+
+const sortKey: Readonly<Record<TableSort, ((a: BackendRow, b: BackendRow) => number) | undefined>> = {
+  registered: undefined,
+  backend: (a, b) => keyLabel(a.key).localeCompare(keyLabel(b.key)),
+  status: (a, b) => a.status.localeCompare(b.status),
+  reg: (a, b) => b.registrations - a.registrations,
+  ack: (a, b) => b.acks - a.acks,
+  timeout: (a, b) => b.timeouts - a.timeouts,
+  failure: (a, b) => b.failures - a.failures,
+  skipped: (a, b) => b.skipped - a.skipped,
+};
+
+/**
+ * The rows of the table as `options` asks: sorted (stably), then the first `top`.
+ *
+ * @since 0.2.0
+ */
+export const tableRows = (rows: ReadonlyArray<BackendRow>, options: TableOptions = {}): ReadonlyArray<BackendRow> => {
+  const compare = sortKey[options.sort ?? 'registered'];
+  const sorted = compare === undefined ? rows : [...rows].sort(compare);
+  return options.top === undefined ? sorted : sorted.slice(0, options.top);
+};
 
 /**
  * The per-backend table as aligned text, one line per backend under a heading line.
  *
  * @since 0.1.0
  */
-export const renderTable = (rows: ReadonlyArray<BackendRow>): ReadonlyArray<string> => {
+export const renderTable = (rows: ReadonlyArray<BackendRow>, maxWidth?: number): ReadonlyArray<string> => {
   const lines = [COLUMNS as ReadonlyArray<string>, ...rows.map(cellsOf)];
   const widths = COLUMNS.map((_, i) => Math.max(...lines.map((cells) => (cells[i] ?? '').length)));
+  if (maxWidth !== undefined) {
+    // Fit the terminal: the backend labels give way, down to a dozen characters.
+    const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+    const label = widths[0] ?? 0;
+    const fitted = Math.max(12, label - Math.max(0, total - maxWidth));
+    if (fitted < label) {
+      widths[0] = fitted;
+      for (const cells of lines) {
+        const text = cells[0] ?? '';
+        if (text.length > fitted) {
+          (cells as string[])[0] = `${text.slice(0, fitted - 1)}\u2026`;
+        }
+      }
+    }
+  }
   return lines.map((cells) =>
     cells
       .map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
@@ -135,8 +213,25 @@ const verifyLine = (r: LogReplay): string => {
   }
   const first = O.isSome(r.firstDivergence) ? `; the first: ${describeDivergence(r.firstDivergence.value)}` : '';
   return r.divergences === 0
-    ? `${String(r.checked)} recorded results checked, all reproduced`
-    : `${String(r.checked)} recorded results checked, ${String(r.divergences)} not reproduced${first}`;
+    ? `${thousands(r.checked)} recorded results checked, all reproduced`
+    : `${thousands(r.checked)} recorded results checked, ${thousands(r.divergences)} not reproduced${first}`;
+};
+
+const tableLines = (table: ReadonlyArray<BackendRow>, options: TableOptions): ReadonlyArray<string> => {
+  if (options.show === false) {
+    return [];
+  }
+  if (table.length === 0) {
+    return ['(no backend was registered)'];
+  }
+  const rows = tableRows(table, options);
+  const more = table.length - rows.length;
+  return [
+    ...renderTable(rows, options.width),
+    ...(more > 0
+      ? [`(${thousands(more)} more backend${more === 1 ? '' : 's'}: --top ${thousands(table.length)} shows all)`]
+      : []),
+  ];
 };
 
 /**
@@ -148,43 +243,43 @@ const verifyLine = (r: LogReplay): string => {
 export const renderSummary = (input: SummaryInput): string => {
   const { replay: r } = input;
   const s: StatsSummary = summarizeStats(r.stats);
-  const policy = O.isSome(r.header) ? `, ack timeout ${String(r.header.value.policy.ackTimeoutMs)} ms` : '';
+  const policy = O.isSome(r.header) ? `, ack timeout ${thousands(r.header.value.policy.ackTimeoutMs)} ms` : '';
   const version = O.isSome(r.header) ? `format version ${String(r.header.value.version)}` : 'no header';
   const where =
     input.until?._tag === 'AtTime'
-      ? `registry at ${describeLogBound(input.until)}, after line ${String(r.lastLine)}`
+      ? `registry at ${describeLogBound(input.until)}, after line ${thousands(r.lastLine)}`
       : O.isSome(input.at)
         ? r.lastLine < input.at.value
-          ? `registry after line ${String(input.at.value)} (the log ends at line ${String(r.lastLine)})`
-          : `registry after line ${String(input.at.value)}`
+          ? `registry after line ${thousands(input.at.value)} (the log ends at line ${thousands(r.lastLine)})`
+          : `registry after line ${thousands(input.at.value)}`
         : O.isSome(r.stopped)
-          ? `registry after line ${String(r.lastLine)}, the last good line (stopped early)`
-          : `registry after line ${String(r.lastLine)}, the end of the log`;
-  const unknown = s.keyNotFound > 0 ? ` (${String(s.keyNotFound)} named an unregistered backend)` : '';
+          ? `registry after line ${thousands(r.lastLine)}, the last good line (stopped early)`
+          : `registry after line ${thousands(r.lastLine)}, the end of the log`;
+  const unknown = s.keyNotFound > 0 ? ` (${thousands(s.keyNotFound)} named an unregistered backend)` : '';
   const invalid =
     r.invalidLines === 0
       ? 'no invalid line'
-      : `${String(r.invalidLines)} invalid line${r.invalidLines === 1 ? '' : 's'} (${
+      : `${thousands(r.invalidLines)} invalid line${r.invalidLines === 1 ? '' : 's'} (${
           input.mode === 'strict' ? 'stopped at the first' : 'skipped'
         })`;
   const lines = [
     `log         ${input.file} (${version}${policy})`,
-    `read        ${where}: ${String(s.steps)} actions applied, ${invalid}`,
+    `read        ${where}: ${thousands(s.steps)} actions applied, ${invalid}`,
     ...(input.from === undefined ? [] : [`counted     from ${describeLogBound(input.from)} on`]),
     ...(input.resumedAfter === undefined || input.resumedAfter === 0
       ? []
       : [`index       resumed from the checkpoint after line ${input.resumedAfter.toLocaleString('en-US')}`]),
-    `backends    ${String(s.backends.registered)} registered: ${String(s.backends.live)} live, ${String(
+    `backends    ${thousands(s.backends.registered)} registered: ${thousands(s.backends.live)} live, ${thousands(
       s.backends.dead,
-    )} dead; ${String(s.backends.unregistered)} unregistered`,
+    )} dead; ${thousands(s.backends.unregistered)} unregistered`,
     `actions     ${counts(s.actions)}${unknown}`,
-    `broadcasts  ${String(s.broadcasts.total)}: ${counts(s.broadcasts.byOperation)}; quiesce reasons: ${counts(
+    `broadcasts  ${thousands(s.broadcasts.total)}: ${counts(s.broadcasts.byOperation)}; quiesce reasons: ${counts(
       s.broadcasts.quiesceReasons,
     )}`,
     `outcomes    ${counts(s.outcomes)}`,
     ...(input.verify ? [`verify      ${verifyLine(r)}`] : []),
     '',
-    ...(s.table.length === 0 ? ['(no backend was registered)'] : renderTable(s.table)),
+    ...tableLines(s.table, input.table ?? {}),
   ];
   return `${lines.join('\n')}\n`;
 };

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { Worker } from 'node:worker_threads';
 
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
@@ -234,38 +235,35 @@ const prefixHashes = async (file: string, offsets: ReadonlyArray<number>): Promi
   return digests;
 };
 
-/**
- * The nearest checkpoint of `indexFile` that a replay of `logFile` bounded by `until` (and
- * counted from `from`) can resume from, restored, after checking that the log prefix it covers
- * still hashes the same. An index that is missing gives `none` and no warning; anything wrong
- * with one (a bad line, a stale checkpoint) gives a warning, and the checkpoints before it are
- * used when they are sound.
- *
- * @since 0.2.0
- */
-export const startFromIndex = async (
+/** An index read and filtered: its checkpoints and how many of the first ones a replay may use. */
+interface Candidates {
+  readonly checkpoints: ReadonlyArray<Checkpoint>;
+  readonly candidates: number;
+  readonly size: number;
+  readonly warnings: ReadonlyArray<string>;
+}
+
+const readCandidates = async (
   logFile: string,
   indexFile: string,
-  bounds: { readonly until?: LogBound; readonly from?: LogBound } = {},
-): Promise<IndexedStart> => {
-  const warnings: string[] = [];
+  bounds: { readonly until?: LogBound; readonly from?: LogBound },
+): Promise<Candidates> => {
+  const none = (warnings: ReadonlyArray<string>): Candidates => ({ checkpoints: [], candidates: 0, size: 0, warnings });
   let text: string;
   try {
     text = await fs.promises.readFile(indexFile, 'utf8');
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-      return { start: O.none, warnings };
+      return none([]);
     }
-    return { start: O.none, warnings: [`cannot read ${indexFile}: ${errorMessage(error)}; replaying from the start`] };
+    return none([`cannot read ${indexFile}: ${errorMessage(error)}; replaying from the start`]);
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const header = decodeIndexLine<IndexHeader>(IndexHeaderCodec, lines[0] ?? '');
   if (E.isLeft(header)) {
-    return {
-      start: O.none,
-      warnings: [`${indexFile} line 1: ${header.left.join('; ')}: not an index this library wrote; ignored`],
-    };
+    return none([`${indexFile} line 1: ${header.left.join('; ')}: not an index this library wrote; ignored`]);
   }
+  const warnings: string[] = [];
   const checkpoints: Checkpoint[] = [];
   for (let i = 1; i < lines.length; i++) {
     const c = decodeIndexLine<Checkpoint>(CheckpointCodec, lines[i] ?? '');
@@ -277,21 +275,81 @@ export const startFromIndex = async (
     }
     checkpoints.push(c.right);
   }
-  let candidates = checkpoints.filter((c) => usable(c, bounds.until, bounds.from)).length;
-  if (candidates === 0) {
-    return { start: O.none, warnings };
-  }
-  const offsets = checkpoints.slice(0, candidates).map((c) => c.bytes);
   let size: number;
   try {
     size = (await fs.promises.stat(logFile)).size;
   } catch {
-    return { start: O.none, warnings };
+    return none(warnings);
   }
-  const digests = await prefixHashes(
-    logFile,
-    offsets.filter((o) => o <= size),
-  );
+  const candidates = checkpoints.filter((c) => c.bytes <= size && usable(c, bounds.until, bounds.from)).length;
+  return { checkpoints, candidates, size, warnings };
+};
+
+/**
+ * The prefix hashes of `prefixHashes`, computed on a worker thread so that the replay after the
+ * nearest checkpoint can run at the same time (its result is used only once the hash agrees).
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { createHash } = require('node:crypto');
+const { file, offsets, chunk } = workerData;
+(async () => {
+  const hash = createHash('sha256');
+  const digests = [];
+  const last = offsets.length === 0 ? 0 : offsets[offsets.length - 1];
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(chunk);
+    let at = 0;
+    let next = 0;
+    while (at < last) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(chunk, last - at), at);
+      if (bytesRead === 0) break;
+      const piece = buffer.subarray(0, bytesRead);
+      let from = 0;
+      while (next < offsets.length && offsets[next] <= at + bytesRead) {
+        const cut = offsets[next] - at;
+        hash.update(piece.subarray(from, cut));
+        from = cut;
+        digests.push(hash.copy().digest('hex'));
+        next += 1;
+      }
+      hash.update(piece.subarray(from));
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  parentPort.postMessage({ digests });
+})().catch((error) => parentPort.postMessage({ error: String((error && error.message) || error) }));
+`;
+
+const prefixHashesOffThread = (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { eval: true, workerData: { file, offsets, chunk: HASH_READ } });
+    worker.once('message', (m: { readonly digests?: ReadonlyArray<string>; readonly error?: string }) => {
+      if (m.digests === undefined) {
+        reject(new Error(m.error ?? 'the hashing thread failed'));
+      } else {
+        resolve(m.digests);
+      }
+    });
+    worker.once('error', reject);
+  });
+
+/** The last candidate whose prefix hashes as recorded and that restores, with the warnings. */
+const choose = (
+  indexFile: string,
+  logFile: string,
+  found: Candidates,
+  digests: ReadonlyArray<string>,
+): {
+  readonly at: number;
+  readonly start: O.Option<ReplayStart & { readonly bytes: number }>;
+  readonly warnings: ReadonlyArray<string>;
+} => {
+  const warnings = [...found.warnings];
   const stale: number[] = [];
   const staleWarning = (): void => {
     if (stale.length > 0) {
@@ -306,22 +364,47 @@ export const startFromIndex = async (
       );
     }
   };
-  while (candidates > 0) {
-    const c = checkpoints[candidates - 1] as Checkpoint;
-    if (c.bytes <= size && digests[candidates - 1] === c.sha256) {
-      const restored = restoreCheckpoint(checkpoints.slice(0, candidates));
+  for (let k = found.candidates; k > 0; k--) {
+    const c = found.checkpoints[k - 1] as Checkpoint;
+    if (digests[k - 1] === c.sha256) {
+      const restored = restoreCheckpoint(found.checkpoints.slice(0, k));
       if (E.isRight(restored)) {
         staleWarning();
-        return { start: O.some({ ...restored.right, bytes: c.bytes }), warnings };
+        return { at: k, start: O.some({ ...restored.right, bytes: c.bytes }), warnings };
       }
       warnings.push(`${indexFile}: ${restored.left}: ignored`);
     } else {
       stale.push(c.line);
     }
-    candidates -= 1;
   }
   staleWarning();
-  return { start: O.none, warnings };
+  return { at: 0, start: O.none, warnings };
+};
+
+/**
+ * The nearest checkpoint of `indexFile` that a replay of `logFile` bounded by `until` (and
+ * counted from `from`) can resume from, restored, after checking that the log prefix it covers
+ * still hashes the same. An index that is missing gives `none` and no warning; anything wrong
+ * with one (a bad line, a stale checkpoint) gives a warning, and the checkpoints before it are
+ * used when they are sound.
+ *
+ * @since 0.2.0
+ */
+export const startFromIndex = async (
+  logFile: string,
+  indexFile: string,
+  bounds: { readonly until?: LogBound; readonly from?: LogBound } = {},
+): Promise<IndexedStart> => {
+  const found = await readCandidates(logFile, indexFile, bounds);
+  if (found.candidates === 0) {
+    return { start: O.none, warnings: found.warnings };
+  }
+  const digests = await prefixHashes(
+    logFile,
+    found.checkpoints.slice(0, found.candidates).map((c) => c.bytes),
+  );
+  const { start, warnings } = choose(indexFile, logFile, found, digests);
+  return { start, warnings };
 };
 
 /**
@@ -391,25 +474,61 @@ export const replayIndexed = async (
   readonly resumedAfter: number;
   readonly warnings: ReadonlyArray<string>;
 }> => {
-  const { start, warnings } = await startFromIndex(logFile, indexFile, {
-    ...(options.until === undefined ? {} : { until: options.until }),
-    ...(options.from === undefined ? {} : { from: options.from }),
-  });
-  if (O.isNone(start)) {
-    const replay = await replayLines(
+  const fromStart = async (): Promise<LinesReplay> =>
+    replayLines(
       logLineBatches(logFile, {
         maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       }),
       options,
     );
-    return { replay, resumedAfter: 0, warnings };
-  }
-  const s = start.value;
-  const replay = await replayLines(linesAfter(logFile, s.bytes, s.lastLine, s.header, options.maxLineLength), {
-    ...options,
-    start:
-      options.from === undefined ? s : { ...s, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },
+  const found = await readCandidates(logFile, indexFile, {
+    ...(options.until === undefined ? {} : { until: options.until }),
+    ...(options.from === undefined ? {} : { from: options.from }),
   });
-  return { replay, resumedAfter: s.lastLine, warnings };
+  if (found.candidates === 0) {
+    return { replay: await fromStart(), resumedAfter: 0, warnings: found.warnings };
+  }
+  const resume = async (
+    s: ReplayStart & { readonly bytes: number },
+    observer: Pick<ReplayLinesOptions, 'onStep' | 'onInvalidLine' | 'onSnapshot'>,
+  ): Promise<LinesReplay> =>
+    replayLines(linesAfter(logFile, s.bytes, s.lastLine, s.header, options.maxLineLength), {
+      ...options,
+      ...observer,
+      start:
+        options.from === undefined ? s : { ...s, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },
+    });
+  // While another thread hashes the prefixes, the nearest checkpoint is restored and the lines
+  // after it replayed; what that replay shows its observers is held back until the hash agrees.
+  const hashing = prefixHashesOffThread(
+    logFile,
+    found.checkpoints.slice(0, found.candidates).map((c) => c.bytes),
+  );
+  const nearest = found.checkpoints[found.candidates - 1] as Checkpoint;
+  const restored = restoreCheckpoint(found.checkpoints.slice(0, found.candidates));
+  const held: Array<() => void> = [];
+  const speculative = E.isRight(restored)
+    ? resume(
+        { ...restored.right, bytes: nearest.bytes },
+        {
+          onStep: (step) => held.push(() => options.onStep?.(step)),
+          onInvalidLine: (l) => held.push(() => options.onInvalidLine?.(l)),
+          onSnapshot: (point) => held.push(() => options.onSnapshot?.(point)),
+        },
+      )
+    : undefined;
+  const [digests, early] = await Promise.all([hashing, speculative]);
+  const chosen = choose(indexFile, logFile, found, digests);
+  if (O.isNone(chosen.start)) {
+    return { replay: await fromStart(), resumedAfter: 0, warnings: chosen.warnings };
+  }
+  if (chosen.at === found.candidates && early !== undefined) {
+    for (const f of held) {
+      f();
+    }
+    return { replay: early, resumedAfter: nearest.line, warnings: chosen.warnings };
+  }
+  const s = chosen.start.value;
+  return { replay: await resume(s, {}), resumedAfter: s.lastLine, warnings: chosen.warnings };
 };
