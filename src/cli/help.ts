@@ -31,6 +31,7 @@ const EXAMPLES: Readonly<Record<HelpTopic, ReadonlyArray<readonly [string, strin
   generate: [
     [`${P} generate --backends 8 --actions 10000 --seed 42 -o synthetic.ndjson`, 'a synthetic log'],
     [`${P} generate --no-results | ${P} validate -`, 'without recorded results, piped'],
+    [`${P} generate --clock-start 2026-11-27T14:00:00Z --clock-step-ms 250 -o timed.ndjson`, 'timed records'],
   ],
   index: [
     [`${P} index broker.ndjson`, 'write broker.ndjson.index, a checkpoint every 10,000 lines'],

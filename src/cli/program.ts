@@ -301,9 +301,28 @@ interface GenerateFlags {
   readonly ackTimeoutMs?: number;
   readonly output?: string;
   readonly results: boolean;
+  readonly clockStart?: LogBound;
+  readonly clockStepMs: number;
 }
 
 const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCode> => {
+  if (flags.clockStart !== undefined && flags.clockStart._tag !== 'AtTime') {
+    say(io.stderr, `${PROGRAM}: --clock-start takes an ISO time (such as 2026-11-27T14:00:00Z), not a line number`);
+    return ExitCode.usage;
+  }
+  const start = flags.clockStart?.time;
+  let tick = 0;
+  // A synthetic clock: the first record at --clock-start, each next one --clock-step-ms later.
+  const clock =
+    start === undefined
+      ? {}
+      : {
+          clock: (): number => {
+            const now = start + tick * flags.clockStepMs;
+            tick += 1;
+            return now;
+          },
+        };
   const log = generateLog({
     backends: flags.backends,
     actions: flags.actions,
@@ -313,9 +332,9 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
   });
   try {
     if (flags.output === undefined) {
-      await writeLog(io.stdout, log.header, log.entries, { end: false });
+      await writeLog(io.stdout, log.header, log.entries, { end: false, ...clock });
     } else {
-      await writeLog(fs.createWriteStream(flags.output), log.header, log.entries);
+      await writeLog(fs.createWriteStream(flags.output), log.header, log.entries, clock);
     }
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') {
@@ -496,6 +515,12 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     )
     .option('--no-results', 'leave recorded results out of broadcast lines (smaller; cannot be verified)')
     .option('-o, --output <file>', 'write to this file instead of standard output')
+    .addOption(new Option('--clock-start <time>', 'time the records: the first at this ISO time').argParser(boundOf))
+    .addOption(
+      new Option('--clock-step-ms <ms>', 'milliseconds between two timed records')
+        .argParser(integer('a number of milliseconds', 0))
+        .default(1000),
+    )
     .action(async (flags: GenerateFlags) => {
       code = await generateCommand(flags, io);
     });
