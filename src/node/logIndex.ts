@@ -105,11 +105,6 @@ async function* tapped(
  * every `every` lines up to the first bad line. Resolves with what it wrote; rejects only when
  * the index cannot be written (a log that cannot be read gives a replay that says so).
  *
- * @example
- * import { writeLogIndex } from 'lifecycle-broadcast/node'
- *
- * const { checkpoints } = await writeLogIndex('broker.ndjson', 'broker.ndjson.index', { every: 10_000 })
- *
  * @since 0.2.0
  */
 export const writeLogIndex = async (
