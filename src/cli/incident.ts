@@ -66,6 +66,20 @@ export const openLog = (file: string, io: CliIO): { readonly source: LogSource; 
 export const progressOn = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
   wantsProgress(io.stderr.isTTY === true, size) ? progressBar(io.stderr, size) : undefined;
 
+/** The batches as they are, telling the progress bar how many lines have been read. */
+export async function* countLines<A extends { readonly line: number }>(
+  batches: AsyncIterable<ReadonlyArray<A>>,
+  progress: ProgressBar | undefined,
+): AsyncGenerator<ReadonlyArray<A>, void, undefined> {
+  for await (const batch of batches) {
+    const last = batch[batch.length - 1];
+    if (last !== undefined) {
+      progress?.lines?.(last.line);
+    }
+    yield batch;
+  }
+}
+
 /** Options every command that replays a log shares. */
 export interface ReplayFlagsBase {
   readonly verify?: boolean;
@@ -105,10 +119,13 @@ export const replayFile = async (
   let replay: LinesReplay;
   if (indexFile === undefined || extra.start !== undefined) {
     replay = await replayLines(
-      logLineBatches(source, {
-        maxLineLength: flags.maxLineLength,
-        ...(progress === undefined ? {} : { onProgress: progress.update }),
-      }),
+      countLines(
+        logLineBatches(source, {
+          maxLineLength: flags.maxLineLength,
+          ...(progress === undefined ? {} : { onProgress: progress.update }),
+        }),
+        progress,
+      ),
       options,
     );
   } else {

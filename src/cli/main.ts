@@ -7,6 +7,7 @@
  */
 import { errorMessage } from '../internal/errorMessage';
 import { runCli } from './program';
+import { clearProgress } from './progress';
 
 const fail = (error: unknown): void => {
   process.stderr.write(`lifecycle-broadcast: unexpected error: ${errorMessage(error)}\n`);
@@ -19,6 +20,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     process.exit(0);
   }
   fail(error);
+});
+// Ctrl-C: erase the progress bar rather than leave it on screen, and exit as shells expect.
+process.on('SIGINT', () => {
+  clearProgress();
+  process.exit(130);
 });
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);

@@ -244,6 +244,9 @@ const validateCommand = async (
         break;
       case 'EntryLine':
         entries += 1;
+        if ((entries & 0x3ff) === 0) {
+          progress?.lines?.(l.line);
+        }
         break;
       case 'InvalidLine':
         invalid += 1;
@@ -294,6 +297,21 @@ const validateCommand = async (
   return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
 };
 
+/** `generate` draws a progress bar from this many actions on. */
+const GENERATE_PROGRESS_ACTIONS = 100_000;
+
+/** The entries as they are, telling `bar` how many have been made. */
+function* counted<A>(entries: Iterable<A>, bar: ProgressBar | undefined): Generator<A, void, undefined> {
+  let n = 0;
+  for (const entry of entries) {
+    n += 1;
+    if ((n & 0x3ff) === 0) {
+      bar?.update(n);
+    }
+    yield entry;
+  }
+}
+
 interface GenerateFlags {
   readonly backends: number;
   readonly actions: number;
@@ -310,6 +328,11 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
     say(io.stderr, `${PROGRAM}: --clock-start takes an ISO time (such as 2026-11-27T14:00:00Z), not a line number`);
     return ExitCode.usage;
   }
+  // A bar on a terminal while a large log is written to a file (never over the log itself).
+  const bar =
+    flags.output !== undefined && io.stderr.isTTY === true && flags.actions >= GENERATE_PROGRESS_ACTIONS
+      ? progressBar(io.stderr, flags.actions, 'lines')
+      : undefined;
   const start = flags.clockStart?.time;
   let tick = 0;
   // A synthetic clock: the first record at --clock-start, each next one --clock-step-ms later.
@@ -334,9 +357,11 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
     if (flags.output === undefined) {
       await writeLog(io.stdout, log.header, log.entries, { end: false, ...clock });
     } else {
-      await writeLog(fs.createWriteStream(flags.output), log.header, log.entries, clock);
+      await writeLog(fs.createWriteStream(flags.output), log.header, counted(log.entries, bar), clock);
+      bar?.clear();
     }
   } catch (error: unknown) {
+    bar?.clear();
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') {
       // The reader went away (`| head`): as for any Unix filter, that is not an error.
       return ExitCode.ok;
