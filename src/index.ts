@@ -175,7 +175,7 @@ export type {
 } from './log/shrink';
 export { escapeHtml, renderReport, scriptJson } from './log/report';
 export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './log/whatIf';
-export { ddmin, diverges, invalid, matchShrinkProperty, satisfies, shrinkLog } from './log/shrink';
+export { ddmin, diverges, invalid, matchShrinkFailure, matchShrinkProperty, satisfies, shrinkLog } from './log/shrink';
 
 // types
 export type { Handlers } from './internal/match';

@@ -13,7 +13,7 @@ import * as O from 'fp-ts/Option';
 import { show } from '../codec';
 import { errorMessage } from '../internal/errorMessage';
 import type { ShrinkCandidate, ShrinkProperty } from '../log/shrink';
-import { diverges, invalid, satisfies, shrinkLog } from '../log/shrink';
+import { diverges, invalid, matchShrinkFailure, satisfies, shrinkLog } from '../log/shrink';
 import type { LogBound } from '../log/LogBound';
 import { renderReport } from '../log/report';
 import { backendLabel, operationLabel, reportBuilder } from '../log/reportModel';
@@ -478,8 +478,13 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
     return USAGE;
   }
   if (E.isLeft(shrunk)) {
-    const f = shrunk.left;
-    say(io.stderr, f._tag === 'NoHeader' ? `line 1: ${f.problems.join('; ')}` : `${file}: ${f.message}`);
+    say(
+      io.stderr,
+      matchShrinkFailure<string>({
+        NoHeader: (f) => `line 1: ${f.problems.join('; ')}`,
+        PropertyDoesNotHold: (f) => `${file}: ${f.message}`,
+      })(shrunk.left),
+    );
     return INVALID;
   }
   const s = shrunk.right;

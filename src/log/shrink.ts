@@ -147,6 +147,21 @@ export const satisfies = (predicate: (candidate: ShrinkCandidate) => boolean | P
  */
 export const matchShrinkProperty = matchTag<ShrinkProperty>();
 
+/**
+ * Fold the reason a log could not be shrunk, one handler per kind.
+ *
+ * @example
+ * import { matchShrinkFailure } from 'lifecycle-broadcast'
+ *
+ * const describeFailure = matchShrinkFailure({
+ *   NoHeader: (f) => `line 1: ${f.problems.join('; ')}`,
+ *   PropertyDoesNotHold: (f) => f.message,
+ * })
+ *
+ * @since 0.2.0
+ */
+export const matchShrinkFailure = matchTag<ShrinkFailure>();
+
 // -------------------------------------------------------------------------------------
 // delta debugging
 // -------------------------------------------------------------------------------------
