@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { atLine, replayLines, snapshot, summarizeStats } from '../src';
+import { DEFAULT_CHECKPOINT_EVERY } from '../src/log/checkpoint';
 import { logLineBatches } from '../src/logReader';
 import { replayIndexed, writeLogIndex } from '../src/node/logIndex';
 import { withGeneratedLog } from './replay';
@@ -52,7 +53,7 @@ const main = async (): Promise<void> => {
   const lines = flag('lines', 1_000_000);
   const backends = flag('backends', 10);
   const runs = flag('runs', 5);
-  const every = flag('every', 10_000);
+  const every = flag('every', DEFAULT_CHECKPOINT_EVERY);
   const ok = await withGeneratedLog({ lines, backends, seed: 1, results: true }, async (file) => {
     const size = fs.statSync(file).size / 1048576;
     const indexFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lb-bench-index-')), 'log.index');

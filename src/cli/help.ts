@@ -34,7 +34,7 @@ const EXAMPLES: Readonly<Record<HelpTopic, ReadonlyArray<readonly [string, strin
     [`${P} generate --clock-start 2026-11-27T14:00:00Z --clock-step-ms 250 -o timed.ndjson`, 'timed records'],
   ],
   index: [
-    [`${P} index broker.ndjson`, 'write broker.ndjson.index, a checkpoint every 10,000 lines'],
+    [`${P} index broker.ndjson`, 'write broker.ndjson.index, a checkpoint every 5,000 lines'],
     [`${P} replay broker.ndjson --at 990000`, 'then resumes from the checkpoint after line 990,000'],
   ],
   report: [

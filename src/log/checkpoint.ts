@@ -48,11 +48,11 @@ export const INDEX_FORMAT = 'lifecycle-broadcast-index';
 export const INDEX_VERSION = 1;
 
 /**
- * How many lines apart an index's checkpoints are by default: 10,000.
+ * How many lines apart an index's checkpoints are by default: 5,000.
  *
  * @since 0.2.0
  */
-export const DEFAULT_CHECKPOINT_EVERY = 10_000;
+export const DEFAULT_CHECKPOINT_EVERY = 5000;
 
 const Count = Millis;
 

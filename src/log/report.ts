@@ -268,8 +268,14 @@ const axisSvg = (model: ReportModel, width: number): string => {
   for (let t = 0; t < ticks; t++) {
     const b = Math.floor((t * model.buckets) / ticks);
     const at = model.origin + b * model.bucketWidth;
+    // A time axis names the day once, on its first tick.
+    const iso = new Date(at).toISOString();
     const label =
-      model.axis === 'time' ? new Date(at).toISOString().replace(/\.\d+Z$/, 'Z') : `line ${at.toLocaleString('en-US')}`;
+      model.axis === 'line'
+        ? `line ${at.toLocaleString('en-US')}`
+        : t === 0
+          ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`
+          : iso.slice(11, 19);
     labels.push(
       `<text x="${String(b * bucketWidth(model.buckets) + 2)}" y="12">${escapeHtml(label)}</text><line x1="${String(
         b * bucketWidth(model.buckets),

@@ -1,0 +1,103 @@
+/**
+ * The replay engine agrees with `replayLog`, stops at a line or a time, counts from one, and
+ * gives the points a checkpoint saves.
+ */
+import * as path from 'node:path';
+
+import * as O from 'fp-ts/Option';
+
+import type { LogBound, LogLine, ReplayStart } from '../../src';
+import {
+  atLine,
+  atTime,
+  describeLogBound,
+  parseLogBound,
+  replayLines,
+  replayLog,
+  snapshot,
+  summarizeStats,
+} from '../../src';
+import { logLineBatches } from '../../src/logReader';
+import { expectLeft, expectRight } from '../helpers';
+
+const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', name);
+
+describe('replayLines', () => {
+  it.each([
+    ['good.ndjson', { verify: true }],
+    ['divergent.ndjson', { verify: true }],
+    ['corrupt.ndjson', { mode: 'lenient' as const, maxLineLength: 4096 }],
+    ['corrupt.ndjson', { mode: 'strict' as const }],
+    ['good.ndjson', { at: 12 }],
+  ])('should agree with replayLog on %s %j', async (name, options) => {
+    const a = await replayLog(fixture(name), options);
+    const { at, maxLineLength, ...rest } = options as { at?: number; maxLineLength?: number };
+    const b = await replayLines(logLineBatches(fixture(name), maxLineLength === undefined ? {} : { maxLineLength }), {
+      ...rest,
+      ...(at === undefined ? {} : { until: atLine(at) }),
+    });
+    expect(snapshot(b.state)).toEqual(snapshot(a.state));
+    expect(summarizeStats(b.stats)).toEqual(summarizeStats(a.stats));
+    expect([b.lastLine, b.invalidLines, b.checked, b.divergences]).toEqual([
+      a.lastLine,
+      a.invalidLines,
+      a.checked,
+      a.divergences,
+    ]);
+    expect(b.problems).toEqual(a.problems);
+    expect(b.firstDivergence).toEqual(a.firstDivergence);
+    expect(b.stopped).toEqual(a.stopped);
+  });
+
+  it('should give a point every N lines, each equal to a replay stopped there', async () => {
+    const points: ReplayStart[] = [];
+    await replayLines(logLineBatches(fixture('good.ndjson')), { snapshotEvery: 10, onSnapshot: (p) => points.push(p) });
+    expect(points.map((p) => p.lastLine)).toEqual([10, 20, 30, 40]);
+    for (const p of points) {
+      const stopped = await replayLines(logLineBatches(fixture('good.ndjson')), { until: atLine(p.lastLine) });
+      expect(snapshot(p.state)).toEqual(snapshot(stopped.state));
+    }
+  });
+
+  it('should resume from a point and end where a replay from the start ends', async () => {
+    let start: ReplayStart | undefined;
+    await replayLines(logLineBatches(fixture('good.ndjson')), {
+      verify: true,
+      snapshotEvery: 20,
+      onSnapshot: (p) => {
+        start ??= p;
+      },
+    });
+    const whole = await replayLines(logLineBatches(fixture('good.ndjson')), { verify: true });
+    const all = await replayLines(logLineBatches(fixture('good.ndjson')), {});
+    // The lines after the point, from a full read.
+    const lines: LogLine[] = [];
+    for await (const batch of logLineBatches(fixture('good.ndjson'))) {
+      lines.push(...batch.filter((l) => l.line > 20));
+    }
+    const resumed = await replayLines([lines], { verify: true, start: start as ReplayStart });
+    expect(snapshot(resumed.state)).toEqual(snapshot(whole.state));
+    expect(summarizeStats(resumed.stats)).toEqual(summarizeStats(whole.stats));
+    expect(resumed.checked).toBe(whole.checked);
+    expect(all.checked).toBe(0);
+  });
+
+  it('should stop before a record later than a time, and not for a log without times', async () => {
+    const r = await replayLines(logLineBatches(fixture('good.ndjson')), { until: atTime(0) });
+    expect(r.lastLine).toBe(41);
+    expect(O.isNone(r.lastTime)).toBe(true);
+  });
+});
+
+describe('parseLogBound', () => {
+  it('should read a line number or an ISO time with its zone', () => {
+    expect(expectRight(parseLogBound('120'))).toEqual({ _tag: 'AtLine', line: 120 });
+    const t: LogBound = expectRight(parseLogBound('2026-11-27T15:02:00.250+01:00'));
+    expect(t).toEqual({ _tag: 'AtTime', time: Date.parse('2026-11-27T14:02:00.250Z') });
+    expect(describeLogBound(t)).toBe('2026-11-27T14:02:00.250Z');
+  });
+
+  it.each(['0', '14:02', '2026-11-27T14:02:00', '2026-13-45T99:99:99Z', 'yesterday'])('should refuse %j', (text) => {
+    expect(expectLeft(parseLogBound(text))).toMatch(/^expected a line number/);
+  });
+});
