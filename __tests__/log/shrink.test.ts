@@ -6,7 +6,12 @@ import * as E from 'fp-ts/Either';
 
 import type { BroadcastResult, LogEntry } from '../../src';
 import {
+  broadcastAction,
+  createRegistry,
   ddmin,
+  entryAction,
+  logEntry,
+  step,
   diverges,
   encodeEntryLine,
   encodeHeaderLine,
@@ -18,29 +23,42 @@ import {
 } from '../../src';
 import { decodeEntryLine, decodeHeaderLine } from '../../src/logReader';
 
-/** The lines of a generated log, with the recorded result of one broadcast changed. */
+/**
+ * The lines of a generated log without recorded results but one, past the middle: an all-acked
+ * broadcast recorded as if its first backend had timed out.
+ */
 const logWithOneDivergence = (actions: number, backends: number): { lines: string[]; target: number } => {
-  const log = generateLog({ backends, actions, seed: 21 });
+  const log = generateLog({ backends, actions, seed: 21, results: false });
   const entries: LogEntry[] = [...log.entries];
-  // An all-acked broadcast past the middle: it is recorded as if its first backend had timed out.
-  const at = entries.findIndex(
-    (e, i) => i > actions * 0.6 && e._tag === 'Broadcast' && e.result?._tag === 'AllAcked' && e.result.acks.length > 1,
-  );
-  const original = entries[at] as Extract<LogEntry, { _tag: 'Broadcast' }>;
-  const result = original.result as BroadcastResult;
+  let state = createRegistry(log.header.policy);
+  let at = -1;
+  let result: BroadcastResult | undefined;
+  for (let i = 0; i < entries.length && at === -1; i++) {
+    const next = step(state, entryAction(entries[i] as LogEntry));
+    state = next.state;
+    if (
+      i > actions * 0.6 &&
+      next.result._tag === 'OperationBroadcast' &&
+      next.result.result._tag === 'AllAcked' &&
+      next.result.result.acks.length > 1
+    ) {
+      at = i;
+      result = next.result.result;
+    }
+  }
+  if (result === undefined) {
+    throw new Error('no all-acked broadcast to change');
+  }
   const [first, ...acks] = result.acks;
   if (first === undefined) {
     throw new Error('no acknowledgement to change');
   }
-  entries[at] = {
-    ...original,
-    result: {
-      ...result,
-      _tag: 'Degraded',
-      acks,
-      timeouts: [{ _tag: 'Timeout', key: first.key, ackTimeoutMs: log.header.policy.ackTimeoutMs }],
-    },
-  };
+  entries[at] = logEntry(broadcastAction(result.operation), {
+    ...result,
+    _tag: 'Degraded',
+    acks,
+    timeouts: [{ _tag: 'Timeout', key: first.key, ackTimeoutMs: log.header.policy.ackTimeoutMs }],
+  });
   return { lines: [encodeHeaderLine(log.header), ...entries.map(encodeEntryLine)], target: at + 2 };
 };
 

@@ -249,7 +249,8 @@ interface Record {
   readonly index: number;
   readonly line: number;
   readonly text: string;
-  readonly decoded: EntryLine | InvalidLine;
+  /** The line decoded, the first time it is asked for (most lines of a long log never are). */
+  readonly decoded: () => EntryLine | InvalidLine;
 }
 
 /** The first divergence of a replay of `records`, with the record it happened at. */
@@ -260,10 +261,11 @@ const firstDivergence = (
 ): { readonly index: number; readonly divergence: Divergence } | undefined => {
   let state = createRegistry(header.policy);
   for (const r of records) {
-    if (r.decoded._tag !== 'EntryLine') {
+    const decoded = r.decoded();
+    if (decoded._tag !== 'EntryLine') {
       continue;
     }
-    const entry: LogEntry = r.decoded.entry;
+    const entry: LogEntry = decoded.entry;
     const next = step(state, entryAction(entry));
     state = next.state;
     if (at !== undefined && r.index !== at) {
@@ -285,6 +287,15 @@ const firstDivergence = (
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** `f`'s value, computed on the first call only. */
+const once = <A>(f: () => A): (() => A) => {
+  let cached: { readonly value: A } | undefined;
+  return () => {
+    cached ??= { value: f() };
+    return cached.value;
+  };
+};
+
 /**
  * The records that decide the registry's backends at the target: for each key, its last
  * registration (and an unregistration after it) and its last liveness and response changes
@@ -294,10 +305,11 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
   const keep = new Set<number>([target]);
   const last = new Map<string, { register?: number; live?: number; response?: number; unregister?: number }>();
   for (const r of records) {
-    if (r.index >= target || r.decoded._tag !== 'EntryLine') {
+    const decoded = r.index < target ? r.decoded() : undefined;
+    if (decoded?._tag !== 'EntryLine') {
       continue;
     }
-    const e = r.decoded.entry;
+    const e = decoded.entry;
     switch (e._tag) {
       case 'Register':
         last.set(keyId(e.backend.key), { register: r.index });
@@ -367,7 +379,7 @@ export const shrinkLog = async (
     index,
     line: l.line,
     text: l.text,
-    decoded: decodeEntryLine(l.text, l.line, header),
+    decoded: once(() => decodeEntryLine(l.text, l.line, header)),
   }));
 
   let test: (candidate: ReadonlyArray<Record>) => boolean | Promise<boolean>;
@@ -399,7 +411,7 @@ export const shrinkLog = async (
       break;
     }
     case 'Invalid': {
-      const bad = records.find((r) => r.decoded._tag === 'InvalidLine');
+      const bad = records.find((r) => r.decoded()._tag === 'InvalidLine');
       if (bad === undefined) {
         return E.left({ _tag: 'PropertyDoesNotHold', message: 'every line of the log is valid: nothing is invalid' });
       }
