@@ -505,7 +505,7 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
     output === '-' ? io.stderr : io.stdout,
     `${file}: shrunk from ${n(s.before)} records to ${n(s.after)} (line${s.after === 1 ? '' : 's'} ${shown}${
       s.after > 10 ? ', ...' : ''
-    }) in ${n(s.tests)} tests${s.exhausted ? ' (--max-tests ran out: it may shrink further)' : ''}${
+    }) in ${n(s.tests)} test${s.tests === 1 ? '' : 's'}${s.exhausted ? ' (--max-tests ran out: it may shrink further)' : ''}${
       output === '-' ? '' : `: ${output}`
     }`,
   );
