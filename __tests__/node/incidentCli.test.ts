@@ -318,6 +318,17 @@ describe('lifecycle-broadcast shrink', () => {
     expect(r.stderr).toMatch(/^examples\/broker\.ndjson: shrunk from 35 records to 2 /);
   });
 
+  it('should shrink by an ES module predicate', async () => {
+    const predicate = path.join(dir, 'two-releases.mjs');
+    fs.writeFileSync(
+      predicate,
+      'export default async (c) => c.lines.filter((l) => l.includes(\'"ReleaseHandles"\')).length >= 2;\n',
+    );
+    const r = await run(['shrink', 'examples/broker.ndjson', '--until', predicate, '-o', '-']);
+    expect(r.stderr).toMatch(/^examples\/broker\.ndjson: shrunk from 35 records to 2 /);
+    expect(r.code).toBe(0);
+  });
+
   it.each([
     [
       ['--until', 'diverges'],
@@ -329,7 +340,7 @@ describe('lifecycle-broadcast shrink', () => {
       ['--until', 'no-such-module.cjs'],
       'good.ndjson',
       2,
-      /^lifecycle-broadcast: --until no-such-module\.cjs: not diverges, invalid or a loadable CommonJS module: /,
+      /^lifecycle-broadcast: --until no-such-module\.cjs: not diverges, invalid or a loadable module: /,
     ],
     [[], 'good.ndjson', 2, /required option '--until <property>' not specified/],
   ] as const)('should explain %j in one line', async (args, log, code, message) => {

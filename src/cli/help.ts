@@ -46,7 +46,7 @@ const EXAMPLES: Readonly<Record<HelpTopic, ReadonlyArray<readonly [string, strin
     [`${P} shrink broker.ndjson --until invalid -o -`, 'the first invalid line, on standard output'],
     [
       `${P} shrink broker.ndjson --until ./still-fails.cjs`,
-      'a predicate of your own (module.exports = (c) => boolean)',
+      'a predicate of your own: module.exports = (c) => boolean (or export default in .mjs)',
     ],
   ],
 };

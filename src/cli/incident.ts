@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
@@ -409,7 +410,7 @@ const predicateOf = (exported: unknown): ((c: ShrinkCandidate) => unknown) | und
 };
 
 /** The property `--until` names: `diverges`, `invalid`, or the path of a predicate module. */
-const propertyOf = (until: string): E.Either<string, ShrinkProperty> => {
+const propertyOf = async (until: string): Promise<E.Either<string, ShrinkProperty>> => {
   if (until === 'diverges') {
     return E.right(diverges);
   }
@@ -418,10 +419,12 @@ const propertyOf = (until: string): E.Either<string, ShrinkProperty> => {
   }
   let exported: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    exported = require(path.resolve(until)) as unknown;
+    exported = until.endsWith('.mjs')
+      ? ((await import(pathToFileURL(path.resolve(until)).href)) as unknown)
+      : // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require(path.resolve(until)) as unknown);
   } catch (error: unknown) {
-    return E.left(`--until ${until}: not diverges, invalid or a loadable CommonJS module: ${errorMessage(error)}`);
+    return E.left(`--until ${until}: not diverges, invalid or a loadable module: ${errorMessage(error)}`);
   }
   const predicate = predicateOf(exported);
   if (predicate === undefined) {
@@ -457,7 +460,7 @@ const readAll = async (file: string, io: CliIO): Promise<string> => {
  * @since 0.2.0
  */
 export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO): Promise<ExitCode> => {
-  const property = propertyOf(flags.until);
+  const property = await propertyOf(flags.until);
   if (E.isLeft(property)) {
     say(io.stderr, `${PROGRAM}: ${property.left}`);
     return USAGE;

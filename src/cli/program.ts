@@ -484,7 +484,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     .argument('<file>', 'the log, or - for standard input')
     .requiredOption(
       '--until <property>',
-      'diverges (the first divergence, the same way), invalid (the first invalid line), or a CommonJS module exporting a predicate',
+      'diverges (the first divergence, the same way), invalid (the first invalid line), or a module (.js, .cjs, .mjs) exporting a predicate',
     )
     .option('-o, --output <file>', 'the log to write, - for standard output (default: <file>.shrunk.ndjson)')
     .addOption(
