@@ -43,6 +43,6 @@ export default defineConfig([
   // The command line (`bin`) is CommonJS only: `node dist/cli/main.js` must run it. No code
   // splitting here: tsup splits CommonJS by way of sucrase, which rewrites every `?.` and `??`
   // into helper calls, several times slower on the registry's hot paths.
-  { ...common, entry: { ...library, 'cli/main': 'src/cli/main.ts' }, format: ['cjs'], splitting: false },
+  { ...common, entry: { ...library, 'cli/main': 'src/node/cli/main.ts' }, format: ['cjs'], splitting: false },
   { ...common, entry: library, format: ['esm'], plugins: [fpTsModulesByFile] },
 ]);

@@ -25,21 +25,21 @@
  */
 import * as fc from 'fast-check';
 
-import type { Backend } from './Backend';
-import type { BackendKey, BrokerInstance } from './BackendKey';
-import type { BroadcastBackendResponse, BroadcastFailureReason } from './BroadcastBackendResponse';
-import { failureReasons } from './BroadcastBackendResponse';
-import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
-import { quiesceReasons } from './BroadcastOperation';
-import type { BroadcastPolicy } from './BroadcastPolicy';
-import type { BroadcastResult } from './BroadcastResult';
-import { LogEntry, logEntry } from './LogEntry';
-import { LOG_FORMAT, LOG_VERSION, LogHeader } from './LogHeader';
-import type { Registry } from './Registry';
-import { broadcast, createRegistry } from './Registry';
-import type { RegistryAction, RegistryActionTag } from './RegistryAction';
-import { step } from './RegistryEvent';
-import { replay } from './replay';
+import type { Backend } from './domain/Backend';
+import type { BackendKey, BrokerInstance } from './domain/BackendKey';
+import type { BroadcastBackendResponse, BroadcastFailureReason } from './domain/BroadcastBackendResponse';
+import { failureReasons } from './domain/BroadcastBackendResponse';
+import type { BroadcastOperation, QuiesceReason } from './domain/BroadcastOperation';
+import { quiesceReasons } from './domain/BroadcastOperation';
+import type { BroadcastPolicy } from './domain/BroadcastPolicy';
+import type { BroadcastResult } from './domain/BroadcastResult';
+import { LogEntry, logEntry } from './log/LogRecord';
+import { LOG_FORMAT, LOG_VERSION, LogHeader } from './log/LogHeader';
+import type { Registry } from './registry/Registry';
+import { broadcast, createRegistry } from './registry/Registry';
+import type { RegistryAction, RegistryActionTag } from './registry/RegistryAction';
+import { step } from './registry/RegistryEvent';
+import { replay } from './registry/replay';
 
 // -------------------------------------------------------------------------------------
 // options

@@ -18,7 +18,7 @@ export {
   matchInstance,
   privateInstance,
   sharedInstance,
-} from './BackendKey';
+} from './domain/BackendKey';
 export {
   BroadcastOperation,
   QuiesceReason,
@@ -27,7 +27,7 @@ export {
   quiesceOperation,
   quiesceReasons,
   releaseHandlesOperation,
-} from './BroadcastOperation';
+} from './domain/BroadcastOperation';
 export {
   BroadcastBackendResponse,
   BroadcastFailureReason,
@@ -37,9 +37,9 @@ export {
   failureReasons,
   matchResponse,
   timeout,
-} from './BroadcastBackendResponse';
-export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './BroadcastPolicy';
-export { Backend, backend, deadBackend, frozenBackend, liveBackend, withLive, withResponse } from './Backend';
+} from './domain/BroadcastBackendResponse';
+export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './domain/BroadcastPolicy';
+export { Backend, backend, deadBackend, frozenBackend, liveBackend, withLive, withResponse } from './domain/Backend';
 export {
   BroadcastAck,
   BroadcastEntry,
@@ -54,7 +54,7 @@ export {
   matchEntry,
   sentCount,
   statusOf,
-} from './BroadcastResult';
+} from './domain/BroadcastResult';
 export {
   RegistryAction,
   broadcastAction,
@@ -63,7 +63,7 @@ export {
   setLiveAction,
   setResponseAction,
   unregisterAction,
-} from './RegistryAction';
+} from './registry/RegistryAction';
 export {
   backends,
   broadcast,
@@ -83,11 +83,11 @@ export {
   size,
   snapshot,
   unregister,
-} from './Registry';
-export { matchEvent, step } from './RegistryEvent';
-export { replay } from './replay';
-export { LogEntry, entryAction, logEntry, recordedResult } from './LogEntry';
-export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './codec';
+} from './registry/Registry';
+export { matchEvent, step } from './registry/RegistryEvent';
+export { replay } from './registry/replay';
+export { LogEntry, entryAction, logEntry, recordedResult } from './log/LogRecord';
+export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './internal/codec';
 
 // values: Redux composition
 export {
@@ -116,7 +116,7 @@ export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from '
 export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
 
 // values: operation logs (header, reader, writer, replay, verify, statistics, generator)
-export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './LogHeader';
+export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './log/LogHeader';
 export {
   DEFAULT_MAX_LINE_LENGTH,
   decodeEntryLine,
@@ -124,19 +124,19 @@ export {
   describeInvalidLine,
   matchLogLine,
   readLog,
-} from './logReader';
-export { createLogWriter, encodeEntryLine, encodeHeaderLine, writeLog } from './logWriter';
-export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './replayLog';
-export { compareResults, describeDivergence } from './verify';
-export { addEvent, backendRows, emptyLogStats, summarizeStats } from './LogStats';
-export { generateLog } from './generateLog';
+} from './log/logReader';
+export { createLogWriter, encodeEntryLine, encodeHeaderLine, writeLog } from './node/logWriter';
+export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './log/replayLog';
+export { compareResults, describeDivergence } from './log/verify';
+export { addEvent, backendRows, emptyLogStats, summarizeStats } from './log/LogStats';
+export { generateLog } from './log/generateLog';
 
 // types
 export type { Handlers } from './internal/match';
-export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
-export type { BroadcastOutcomes } from './BroadcastResult';
-export type { RegistryActionTag } from './RegistryAction';
-export type { Replayed } from './replay';
+export type { ReleaseHandles, Quiesce } from './domain/BroadcastOperation';
+export type { BroadcastOutcomes } from './domain/BroadcastResult';
+export type { RegistryActionTag } from './registry/RegistryAction';
+export type { Replayed } from './registry/replay';
 export type {
   BackendSnapshot,
   Registry,
@@ -148,7 +148,7 @@ export type {
   UnknownKey,
   UpdateOutcome,
   Updated,
-} from './Registry';
+} from './registry/Registry';
 export type {
   BackendRegistered,
   BackendUnregistered,
@@ -157,7 +157,7 @@ export type {
   OperationBroadcast,
   RegistryEvent,
   ResponseSet,
-} from './RegistryEvent';
+} from './registry/RegistryEvent';
 
 // types: Redux composition
 export type {
@@ -185,9 +185,9 @@ export type {
 } from './redux/recorder';
 
 // types: operation logs
-export type { EntryLine, HeaderLine, InvalidLine, LogLine, LogSource, ReadFailed, ReadLogOptions } from './logReader';
-export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
-export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './replayLog';
-export type { Divergence } from './verify';
-export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
-export type { GenerateOptions, GeneratedLog } from './generateLog';
+export type { EntryLine, HeaderLine, InvalidLine, LogLine, LogSource, ReadFailed, ReadLogOptions } from './log/logReader';
+export type { LogSink, LogWriter, WriteLogOptions } from './node/logWriter';
+export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './log/replayLog';
+export type { Divergence } from './log/verify';
+export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
+export type { GenerateOptions, GeneratedLog } from './log/generateLog';

@@ -12,15 +12,15 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
-import type { BroadcastResult } from '../BroadcastResult';
-import { show } from '../codec';
+import type { BroadcastResult } from '../domain/BroadcastResult';
+import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
-import type { LogEntry } from '../LogEntry';
-import { logEntry } from '../LogEntry';
-import { logHeader } from '../LogHeader';
-import { encodeHeaderLine } from '../logWriter';
-import type { Registry } from '../Registry';
-import { broadcast, size } from '../Registry';
+import type { LogEntry } from '../log/LogRecord';
+import { logEntry } from '../log/LogRecord';
+import { logHeader } from '../log/LogHeader';
+import { encodeHeaderLine } from '../node/logWriter';
+import type { Registry } from '../registry/Registry';
+import { broadcast, size } from '../registry/Registry';
 import type { LifecycleBroadcastState } from './slice';
 import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
 

@@ -13,20 +13,20 @@ import * as E from 'fp-ts/Either';
 import { castDraft, produce } from 'immer';
 import * as t from 'io-ts';
 
-import { Backend } from '../Backend';
-import { BackendKey } from '../BackendKey';
-import { BroadcastBackendResponse } from '../BroadcastBackendResponse';
-import { BroadcastOperation } from '../BroadcastOperation';
-import { BroadcastPolicy, defaultPolicy } from '../BroadcastPolicy';
-import type { BroadcastResult } from '../BroadcastResult';
-import { closed, decode, show } from '../codec';
+import { Backend } from '../domain/Backend';
+import { BackendKey } from '../domain/BackendKey';
+import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import { BroadcastOperation } from '../domain/BroadcastOperation';
+import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
+import type { BroadcastResult } from '../domain/BroadcastResult';
+import { closed, decode, show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
-import type { LogEntry } from '../LogEntry';
-import type { Registry } from '../Registry';
-import { createRegistry } from '../Registry';
-import type { RegistryAction } from '../RegistryAction';
-import type { KeyNotFound, RegistryEvent } from '../RegistryEvent';
-import { step } from '../RegistryEvent';
+import type { LogEntry } from '../log/LogRecord';
+import type { Registry } from '../registry/Registry';
+import { createRegistry } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
+import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
+import { step } from '../registry/RegistryEvent';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -1,0 +1,82 @@
+/**
+ * One recorded step: a registry action as its codec encodes it, where a broadcast may also carry
+ * the result it had when it was recorded. This is the shape of every line of an operation log
+ * after its header, and what the Redux recorder writes.
+ *
+ * @since 0.1.0
+ */
+import * as t from 'io-ts';
+
+import { BroadcastOperation } from '../domain/BroadcastOperation';
+import { BroadcastResult } from '../domain/BroadcastResult';
+import { closedWith, tagged } from '../internal/codec';
+import type { RegistryAction } from '../registry/RegistryAction';
+import { registryActionMembers } from '../registry/RegistryAction';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A `RegistryAction`, where a `Broadcast` may carry an optional `result`: the result recorded
+ * when it ran, to verify a replay against.
+ *
+ * @since 0.1.0
+ */
+export const LogEntry = tagged('LogEntry', {
+  ...registryActionMembers,
+  Broadcast: closedWith(
+    'Broadcast',
+    { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
+    { result: BroadcastResult },
+  ),
+});
+
+/**
+ * What the `LogEntry` codec decodes: the type of the same name.
+ *
+ * @since 0.1.0
+ */
+export type LogEntry = t.TypeOf<typeof LogEntry>;
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The log entry for `action`; a broadcast carries `result` when one is given.
+ *
+ * @example
+ * import { broadcast, broadcastAction, createRegistry, logEntry, releaseHandlesOperation } from 'lifecycle-broadcast'
+ *
+ * const operation = releaseHandlesOperation('/var/cache/zccache')
+ * const { result } = broadcast(createRegistry(), operation)
+ * logEntry(broadcastAction(operation)) // replayed as it is
+ * logEntry(broadcastAction(operation), result) // replayed, and its result verified
+ *
+ * @since 0.1.0
+ */
+export const logEntry = (action: RegistryAction, result?: BroadcastResult): LogEntry =>
+  action._tag === 'Broadcast' && result !== undefined
+    ? { _tag: 'Broadcast', operation: action.operation, result }
+    : action;
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The action an entry records, without any recorded result.
+ *
+ * @since 0.1.0
+ */
+export const entryAction = (entry: LogEntry): RegistryAction =>
+  entry._tag === 'Broadcast' ? { _tag: 'Broadcast', operation: entry.operation } : entry;
+
+/**
+ * The result an entry recorded, if it is a broadcast that carries one.
+ *
+ * @since 0.1.0
+ */
+export const recordedResult = (entry: LogEntry): BroadcastResult | undefined =>
+  entry._tag === 'Broadcast' ? entry.result : undefined;
