@@ -15,7 +15,7 @@ import {
   createLifecycleBroadcastSlice,
   createRecorderMiddleware,
   deadBackend,
-  entryAction,
+  recordAction,
   explicitInstance,
   failure,
   liveBackend,
@@ -102,7 +102,7 @@ console.log('unknown keys:', names(select.selectRecentKeysNotFound(root)));
 console.log('selected service:', root.ui.selectedService);
 
 // 6. Replaying the recording from the initial registry gives the store's registry.
-const replayed = replay(broker.getInitialState().registry, recording.entries.map(entryAction));
+const replayed = replay(broker.getInitialState().registry, recording.entries.map(recordAction));
 console.log(
   `recorded ${String(recording.entries.length)} entries; replay matches the store:`,
   isDeepStrictEqual(snapshot(replayed.state), snapshot(root.broker.registry)),

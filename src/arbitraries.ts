@@ -33,12 +33,12 @@ import type { BroadcastOperation, QuiesceReason } from './domain/BroadcastOperat
 import { quiesceReasons } from './domain/BroadcastOperation';
 import type { BroadcastPolicy } from './domain/BroadcastPolicy';
 import type { BroadcastResult } from './domain/BroadcastResult';
-import { LogEntry, logEntry } from './log/LogRecord';
+import { LogRecord, logRecord } from './log/LogRecord';
 import { LOG_FORMAT, LOG_VERSION, LogHeader } from './log/LogHeader';
 import type { Registry } from './registry/Registry';
 import { broadcast, createRegistry } from './registry/Registry';
 import type { RegistryAction, RegistryActionTag } from './registry/RegistryAction';
-import { step } from './registry/RegistryEvent';
+import { step } from './registry/step';
 import { replay } from './registry/replay';
 
 // -------------------------------------------------------------------------------------
@@ -443,7 +443,7 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
  * fc.assert(
  *   fc.property(actionSequenceArbitrary({ maxLength: 50, reuseKeyRatio: 0.9 }), (actions) => {
  *     const { state } = replay(createRegistry(), actions)
- *     return size(state) <= actions.length
+ *     return backendCount(state) <= actions.length
  *   }),
  * )
  *
@@ -492,7 +492,7 @@ export const logHeaderArbitrary = (): fc.Arbitrary<LogHeader> =>
  */
 export interface GeneratedLog {
   readonly header: LogHeader;
-  readonly entries: ReadonlyArray<LogEntry>;
+  readonly entries: ReadonlyArray<LogRecord>;
 }
 
 /**
@@ -517,7 +517,7 @@ export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> =
       const { state: next, result: event } = step(state, action);
       state = next;
       const keep = recordResults === 'always' || (recordResults === 'sometimes' && record);
-      return keep && event._tag === 'OperationBroadcast' ? logEntry(action, event.result) : action;
+      return keep && event._tag === 'OperationBroadcast' ? logRecord(action, event.result) : action;
     });
     return { header, entries };
   });
@@ -531,5 +531,5 @@ export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> =
  */
 export const logLines = (log: GeneratedLog): ReadonlyArray<string> => [
   JSON.stringify(LogHeader.encode(log.header)),
-  ...log.entries.map((entry) => JSON.stringify(LogEntry.encode(entry))),
+  ...log.entries.map((entry) => JSON.stringify(LogRecord.encode(entry))),
 ];

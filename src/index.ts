@@ -12,7 +12,6 @@ export {
   EqBackendKey,
   EqBrokerInstance,
   backendKey,
-  copyKey,
   explicitInstance,
   keyId,
   matchInstance,
@@ -22,7 +21,6 @@ export {
 export {
   BroadcastOperation,
   QuiesceReason,
-  copyOperation,
   matchOperation,
   quiesceOperation,
   quiesceReasons,
@@ -32,14 +30,13 @@ export {
   BroadcastBackendResponse,
   BroadcastFailureReason,
   ack,
-  canonicalResponse,
   failure,
   failureReasons,
   matchResponse,
   timeout,
 } from './domain/BroadcastBackendResponse';
 export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './domain/BroadcastPolicy';
-export { Backend, backend, deadBackend, frozenBackend, liveBackend, withLive, withResponse } from './domain/Backend';
+export { Backend, backend, deadBackend, liveBackend, withLive, withResponse } from './domain/Backend';
 export {
   BroadcastAck,
   BroadcastEntry,
@@ -49,9 +46,9 @@ export {
   SkippedDead,
   allLiveBackendsAcked,
   broadcastResult,
-  entries,
   matchBroadcastResult,
   matchEntry,
+  resultEntries,
   sentCount,
   statusOf,
 } from './domain/BroadcastResult';
@@ -65,29 +62,28 @@ export {
   unregisterAction,
 } from './registry/RegistryAction';
 export {
+  backendCount,
   backends,
   broadcast,
   createRegistry,
   emptyRegistry,
-  has,
+  isRegistered,
   liveCount,
   lookup,
-  matchRemoval,
-  matchUpdate,
   quiesce,
   receivedOperations,
   register,
   releaseHandlesUnderPath,
   setLive,
   setResponse,
-  size,
   snapshot,
   unregister,
 } from './registry/Registry';
-export { matchEvent, step } from './registry/RegistryEvent';
+export { matchEvent } from './registry/RegistryEvent';
+export { step } from './registry/step';
 export { replay } from './registry/replay';
-export { LogEntry, entryAction, logEntry, recordedResult } from './log/LogRecord';
-export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './internal/codec';
+export { LogRecord, recordAction, logRecord, recordedResult } from './log/LogRecord';
+export { formatErrors } from './internal/codec';
 
 // values: Redux composition
 export {
@@ -119,13 +115,13 @@ export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorde
 export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './log/LogHeader';
 export {
   DEFAULT_MAX_LINE_LENGTH,
-  decodeEntryLine,
+  decodeRecordLine,
   decodeHeaderLine,
   describeInvalidLine,
   matchLogLine,
   readLog,
 } from './log/logReader';
-export { createLogWriter, encodeEntryLine, encodeHeaderLine, writeLog } from './node/logWriter';
+export { createLogWriter, encodeRecordLine, encodeHeaderLine, writeLog } from './node/logWriter';
 export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './log/replayLog';
 export { compareResults, describeDivergence } from './log/verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './log/LogStats';
@@ -137,18 +133,7 @@ export type { ReleaseHandles, Quiesce } from './domain/BroadcastOperation';
 export type { BroadcastOutcomes } from './domain/BroadcastResult';
 export type { RegistryActionTag } from './registry/RegistryAction';
 export type { Replayed } from './registry/replay';
-export type {
-  BackendSnapshot,
-  Registry,
-  RegistrySnapshot,
-  RemoveOutcome,
-  Removed,
-  Slot,
-  Transition,
-  UnknownKey,
-  UpdateOutcome,
-  Updated,
-} from './registry/Registry';
+export type { BackendSnapshot, Registry, RegistrySnapshot, Transition } from './registry/Registry';
 export type {
   BackendRegistered,
   BackendUnregistered,
@@ -175,7 +160,7 @@ export type {
 export type { BackendCounts, LifecycleBroadcastSelectors } from './redux/selectors';
 export type {
   ArraySink,
-  EncodedLogEntry,
+  EncodedLogRecord,
   RecorderMiddleware,
   RecorderOptions,
   RecorderSink,
@@ -185,7 +170,15 @@ export type {
 } from './redux/recorder';
 
 // types: operation logs
-export type { EntryLine, HeaderLine, InvalidLine, LogLine, LogSource, ReadFailed, ReadLogOptions } from './log/logReader';
+export type {
+  RecordLine,
+  HeaderLine,
+  InvalidLine,
+  LogLine,
+  LogSource,
+  ReadFailed,
+  ReadLogOptions,
+} from './log/logReader';
 export type { LogSink, LogWriter, WriteLogOptions } from './node/logWriter';
 export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './log/replayLog';
 export type { Divergence } from './log/verify';

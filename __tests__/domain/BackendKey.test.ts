@@ -6,13 +6,13 @@ import * as fc from 'fast-check';
 import {
   EqBackendKey,
   backendKey,
-  copyKey,
   explicitInstance,
   keyId,
   matchInstance,
   privateInstance,
   sharedInstance,
 } from '../../src';
+import { copyKey } from '../../src/domain/BackendKey';
 import type { BackendKey, BrokerInstance } from '../../src';
 
 // Names drawn from a tiny alphabet that includes every character JSON must escape, so that

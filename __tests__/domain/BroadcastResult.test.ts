@@ -7,7 +7,7 @@ import {
   broadcastResult,
   createRegistry,
   deadBackend,
-  entries,
+  resultEntries,
   liveBackend,
   matchBroadcastResult,
   matchEntry,
@@ -69,7 +69,7 @@ describe('entries', () => {
     const r = resultFor([deadBackend(key('a')), withResponse(liveBackend(key('b')), timeout), liveBackend(key('c'))]);
 
     expect(
-      entries(r).map(
+      resultEntries(r).map(
         matchEntry({
           Ack: (e) => `ack ${e.key.serviceName}`,
           Timeout: (e) => `timeout ${e.key.serviceName} after ${String(e.ackTimeoutMs)} ms`,

@@ -11,11 +11,10 @@ import {
   BroadcastOperation,
   BroadcastPolicy,
   BroadcastResult,
-  LogEntry,
+  LogRecord,
   RegistryAction,
   broadcast,
   createRegistry,
-  decode,
   deadBackend,
   explicitInstance,
   failure,
@@ -25,10 +24,10 @@ import {
   register,
   registerAction,
   releaseHandlesOperation,
-  show,
   timeout,
   withResponse,
 } from '../../src';
+import { decode, show } from '../../src/internal/codec';
 import { expectLeft, expectRight, key } from '../support/helpers';
 
 const roundTrips = <A, O>(codec: t.Type<A, O>, values: ReadonlyArray<NoInfer<A>>): void => {
@@ -270,18 +269,18 @@ describe('BroadcastResult', () => {
   ]);
 });
 
-describe('LogEntry', () => {
+describe('LogRecord', () => {
   const result = broadcast(
     register(createRegistry(), liveBackend(key('a'))).state,
     releaseHandlesOperation('/x'),
   ).result;
 
-  roundTrips(LogEntry, [
+  roundTrips(LogRecord, [
     registerAction(liveBackend(key('a'))),
     { _tag: 'Broadcast', operation: releaseHandlesOperation('/x') },
     { _tag: 'Broadcast', operation: releaseHandlesOperation('/x'), result },
   ]);
-  rejects(LogEntry, [
+  rejects(LogRecord, [
     [
       'a result on a non-broadcast',
       { _tag: 'Unregister', key: validKey, result },

@@ -13,7 +13,6 @@ import {
   backendKey,
   broadcastAction,
   createRegistry,
-  decode,
   liveBackend,
   matchAction,
   matchBroadcastResult,
@@ -27,6 +26,7 @@ import {
   step,
   timeout,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type {
   Backend,
   BroadcastBackendResponse,
@@ -35,7 +35,7 @@ import type {
   BroadcastResult,
   BrokerInstance,
   KeyNotFound,
-  LogEntry,
+  LogRecord,
   LogHeader,
   Quiesce,
   RegistryAction,
@@ -65,7 +65,7 @@ describe('codec-derived types', () => {
     assertType<Equal<Backend, t.TypeOf<typeof Backend>>>();
     assertType<Equal<BroadcastResult, t.TypeOf<typeof BroadcastResult>>>();
     assertType<Equal<RegistryAction, t.TypeOf<typeof RegistryAction>>>();
-    assertType<Equal<LogEntry, t.TypeOf<typeof LogEntry>>>();
+    assertType<Equal<LogRecord, t.TypeOf<typeof LogRecord>>>();
     assertType<Equal<LogHeader, t.TypeOf<typeof LogHeader>>>();
 
     const decoded = decode(BackendKey, JSON.parse(JSON.stringify(zccache)));
@@ -104,7 +104,7 @@ describe('codec-derived types', () => {
       throw new Error('expected a broadcast');
     }
 
-    const entry: LogEntry = { _tag: 'Broadcast', operation: quiesceOperation('Maintenance'), result: result.result };
+    const entry: LogRecord = { _tag: 'Broadcast', operation: quiesceOperation('Maintenance'), result: result.result };
     const action: RegistryAction = {
       _tag: 'Broadcast',
       operation: quiesceOperation('Maintenance'),

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 
-import { Backend, BackendKey, decode } from '../../src';
+import { Backend, BackendKey } from '../../src';
+import { decode } from '../../src/internal/codec';
 
 const zccache = {
   instance: { _tag: 'Shared' },

@@ -9,20 +9,20 @@ import {
   BroadcastPolicy,
   BroadcastResult,
   BrokerInstance,
-  LogEntry,
+  LogRecord,
   LogHeader,
   RegistryAction,
   createRegistry,
-  decode,
-  entryAction,
-  has,
+  recordAction,
+  isRegistered,
   keyId,
   lookup,
   recordedResult,
   replay,
-  size,
+  backendCount,
   step,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type { Registry } from '../../src';
 import {
   actionSequenceArbitrary,
@@ -182,7 +182,7 @@ describe('actionSequenceArbitrary', () => {
       walk(actions, (before, action) => {
         if (action._tag === 'Register') {
           registers += 1;
-          replaced += has(before, action.backend.key) ? 1 : 0;
+          replaced += isRegistered(before, action.backend.key) ? 1 : 0;
         } else if (action._tag === 'SetLive') {
           const current = lookup(before, action.key);
           if (current._tag === 'Some') {
@@ -206,8 +206,8 @@ describe('actionSequenceArbitrary', () => {
       fc.property(actionSequenceArbitrary({ reuseKeyRatio: 1, reregisterRatio: 1 }), (actions) => {
         walk(actions, (before, action) => {
           const key = keyOf(action);
-          if (key !== undefined && size(before) > 0) {
-            expect(has(before, key)).toBe(true);
+          if (key !== undefined && backendCount(before) > 0) {
+            expect(isRegistered(before, key)).toBe(true);
           }
         });
       }),
@@ -221,9 +221,9 @@ describe('actionSequenceArbitrary', () => {
     for (const actions of sample(actionSequenceArbitrary({ names: 'any', reuseKeyRatio: 0, reregisterRatio: 0 }))) {
       walk(actions, (before, action) => {
         const key = keyOf(action);
-        if (key !== undefined && size(before) > 0) {
+        if (key !== undefined && backendCount(before) > 0) {
           keyed += 1;
-          hits += has(before, key) ? 1 : 0;
+          hits += isRegistered(before, key) ? 1 : 0;
         }
       });
     }
@@ -276,7 +276,7 @@ describe('registryArbitrary', () => {
   it('should produce registries with backends in them', () => {
     const values = sample(registryArbitrary());
 
-    expect(values.filter((r) => size(r) >= 2).length).toBeGreaterThan(values.length / 2);
+    expect(values.filter((r) => backendCount(r) >= 2).length).toBeGreaterThan(values.length / 2);
   });
 });
 
@@ -295,7 +295,7 @@ describe('logArbitrary', () => {
   it('should record each carried result as replaying the log from its header computes it', () => {
     fc.assert(
       fc.property(logArbitrary(), ({ header, entries }) => {
-        const { events } = replay(createRegistry(header.policy), entries.map(entryAction));
+        const { events } = replay(createRegistry(header.policy), entries.map(recordAction));
 
         entries.forEach((entry, i) => {
           const recorded = recordedResult(entry);
@@ -344,7 +344,7 @@ describe('logLines', () => {
         const [first, ...rest] = logLines(log);
 
         expect(decode(LogHeader, JSON.parse(first ?? ''))).toEqual(E.right(log.header));
-        expect(rest.map((line) => decode(LogEntry, JSON.parse(line)))).toEqual(log.entries.map(E.right));
+        expect(rest.map((line) => decode(LogRecord, JSON.parse(line)))).toEqual(log.entries.map(E.right));
         expect(rest.every((line) => !line.includes('\n'))).toBe(true);
       }),
       { numRuns: 100 },

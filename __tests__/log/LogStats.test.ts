@@ -10,7 +10,7 @@ import {
   keyId,
   liveCount,
   replay,
-  size,
+  backendCount,
   summarizeStats,
 } from '../../src';
 import { actionsArb } from '../support/logArbitraries';
@@ -134,8 +134,8 @@ describe('summarizeStats', () => {
         const { state, events } = replay(createRegistry(), actions);
         const s = summarizeStats(events.reduce(addEvent, emptyLogStats));
         expect(s.backends.live).toBe(liveCount(state));
-        expect(s.backends.registered).toBe(size(state));
-        expect(s.backends.dead).toBe(size(state) - liveCount(state));
+        expect(s.backends.registered).toBe(backendCount(state));
+        expect(s.backends.dead).toBe(backendCount(state) - liveCount(state));
         expect(JSON.parse(JSON.stringify(s))).toEqual(s);
       }),
     );

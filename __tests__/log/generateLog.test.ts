@@ -1,5 +1,5 @@
-import type { LogEntry } from '../../src';
-import { broadcastPolicy, encodeEntryLine, generateLog, keyId, replayLog, writeLog } from '../../src';
+import type { LogRecord } from '../../src';
+import { broadcastPolicy, encodeRecordLine, generateLog, keyId, replayLog, writeLog } from '../../src';
 import { collector, readableOf } from '../support/streams';
 
 const text = async (options: Parameters<typeof generateLog>[0]): Promise<string> => {
@@ -9,7 +9,7 @@ const text = async (options: Parameters<typeof generateLog>[0]): Promise<string>
   return sink.text();
 };
 
-const entries = (options: Parameters<typeof generateLog>[0]): ReadonlyArray<LogEntry> => [
+const entries = (options: Parameters<typeof generateLog>[0]): ReadonlyArray<LogRecord> => [
   ...generateLog(options).entries,
 ];
 
@@ -43,7 +43,7 @@ describe('generateLog', () => {
 
   it('should mix every kind of action, about a fifth of them broadcasts of both kinds', () => {
     const es = entries({ backends: 8, actions: 5000, seed: 11 }).slice(8);
-    const share = (tag: LogEntry['_tag']): number => es.filter((e) => e._tag === tag).length / es.length;
+    const share = (tag: LogRecord['_tag']): number => es.filter((e) => e._tag === tag).length / es.length;
     expect(share('Broadcast')).toBeGreaterThan(0.15);
     expect(share('Broadcast')).toBeLessThan(0.25);
     for (const tag of ['Register', 'SetLive', 'SetResponse', 'Unregister'] as const) {
@@ -81,6 +81,6 @@ describe('generateLog', () => {
     const it = generateLog({ backends: 2, actions: Number.MAX_SAFE_INTEGER, seed: 0 }).entries[Symbol.iterator]();
     const first = it.next();
     expect(first.done).toBe(false);
-    expect(encodeEntryLine(first.value as LogEntry)).toMatch(/^\{"_tag":"Register"/);
+    expect(encodeRecordLine(first.value as LogRecord)).toMatch(/^\{"_tag":"Register"/);
   });
 });

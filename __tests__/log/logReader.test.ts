@@ -5,10 +5,10 @@ import * as fc from 'fast-check';
 import type { LogLine } from '../../src';
 import {
   DEFAULT_MAX_LINE_LENGTH,
-  LogEntry,
-  decodeEntryLine,
+  LogRecord,
+  decodeRecordLine,
   describeInvalidLine,
-  encodeEntryLine,
+  encodeRecordLine,
   encodeHeaderLine,
   logHeader,
   readLog,
@@ -35,27 +35,27 @@ const problemsOf = (lines: ReadonlyArray<LogLine>): ReadonlyArray<string> =>
 describe('readLog', () => {
   it('should decode the header and each entry, numbering lines from 1', async () => {
     const lines = await read(`${HEADER}\n${QUIESCE}\n${QUIESCE}\n`);
-    expect(shape(lines)).toEqual(['HeaderLine@1', 'EntryLine@2', 'EntryLine@3']);
+    expect(shape(lines)).toEqual(['HeaderLine@1', 'RecordLine@2', 'RecordLine@3']);
     expect(lines[0]).toMatchObject({ header: logHeader() });
     expect(lines[1]).toMatchObject({ entry: JSON.parse(QUIESCE) as unknown });
   });
 
   it('should skip empty and blank lines but still count them', async () => {
     const lines = await read(`\n${HEADER}\n\n   \n${QUIESCE}`);
-    expect(shape(lines)).toEqual(['HeaderLine@2', 'EntryLine@5']);
+    expect(shape(lines)).toEqual(['HeaderLine@2', 'RecordLine@5']);
     expect(problemsOf(lines)).toEqual([]);
   });
 
   it('should accept CRLF line ends and a UTF-8 byte order mark', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${HEADER}\r\n${QUIESCE}\r\n\r\n`)]);
     const lines = await read(bytes);
-    expect(shape(lines)).toEqual(['HeaderLine@1', 'EntryLine@2']);
+    expect(shape(lines)).toEqual(['HeaderLine@1', 'RecordLine@2']);
   });
 
   it('should read the same lines however the bytes are cut into chunks', async () => {
     const entries = recordEntries(createRegistry(), [...(fc.sample(actionsArb, { numRuns: 1, seed: 7 })[0] ?? [])]);
     // Multi-byte characters make cuts inside a character possible.
-    const text = `${HEADER}\r\n${entries.map(encodeEntryLine).join('\n')}\n{"path":"ünïcödé/路径"}\n`;
+    const text = `${HEADER}\r\n${entries.map(encodeRecordLine).join('\n')}\n{"path":"ünïcödé/路径"}\n`;
     const bytes = Buffer.from(text);
     const whole = await read(bytes);
     await fc.assert(
@@ -73,7 +73,7 @@ describe('readLog', () => {
 
   it('should report invalid JSON with its line number and read on', async () => {
     const lines = await read(`${HEADER}\n{"_tag":\n${QUIESCE}\n`);
-    expect(shape(lines)).toEqual(['HeaderLine@1', 'InvalidLine@2', 'EntryLine@3']);
+    expect(shape(lines)).toEqual(['HeaderLine@1', 'InvalidLine@2', 'RecordLine@3']);
     expect(problemsOf(lines)[0]).toMatch(/^line 2: invalid JSON: /);
   });
 
@@ -97,7 +97,7 @@ describe('readLog', () => {
     const text = `${HEADER}\n${long}\n${QUIESCE}\n`;
     const chunks = text.match(/[\s\S]{1,7}/g) ?? [];
     const lines = await collect(readLog(readableOf(...chunks), { maxLineLength: 100 }));
-    expect(shape(lines)).toEqual(['HeaderLine@1', 'InvalidLine@2', 'EntryLine@3']);
+    expect(shape(lines)).toEqual(['HeaderLine@1', 'InvalidLine@2', 'RecordLine@3']);
     expect(problemsOf(lines)).toEqual([
       `line 2: line is ${String(long.length)} characters long, more than the maximum of 100`,
     ]);
@@ -161,15 +161,15 @@ describe('readLog', () => {
   });
 });
 
-describe('decodeEntryLine', () => {
-  it('should decode what encodeEntryLine wrote', () => {
+describe('decodeRecordLine', () => {
+  it('should decode what encodeRecordLine wrote', () => {
     fc.assert(
       fc.property(actionsArb, (actions) =>
         recordEntries(createRegistry(), actions).every((entry, i) => {
-          const decoded = decodeEntryLine(encodeEntryLine(entry), i + 2);
+          const decoded = decodeRecordLine(encodeRecordLine(entry), i + 2);
           return (
-            decoded._tag === 'EntryLine' &&
-            JSON.stringify(LogEntry.encode(decoded.entry)) === JSON.stringify(LogEntry.encode(entry))
+            decoded._tag === 'RecordLine' &&
+            JSON.stringify(LogRecord.encode(decoded.entry)) === JSON.stringify(LogRecord.encode(entry))
           );
         }),
       ),
@@ -177,7 +177,7 @@ describe('decodeEntryLine', () => {
   });
 
   it('should reject a field the codec does not know', () => {
-    const l = decodeEntryLine('{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"IdleTimeout"},"at":3}', 4);
+    const l = decodeRecordLine('{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"IdleTimeout"},"at":3}', 4);
     expect(l).toEqual({ _tag: 'InvalidLine', line: 4, fatal: false, problems: ['at: unexpected field, got 3'] });
   });
 });

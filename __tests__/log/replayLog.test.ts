@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import * as O from 'fp-ts/Option';
 
-import type { InvalidLine, LogEntry } from '../../src';
+import type { InvalidLine, LogRecord } from '../../src';
 import {
   broadcastPolicy,
   createRegistry,
-  encodeEntryLine,
+  encodeRecordLine,
   encodeHeaderLine,
-  entryAction,
+  recordAction,
   isCleanReplay,
   logHeader,
   readLog,
@@ -24,8 +24,8 @@ const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures',
 const POLICY = broadcastPolicy(250);
 const HEADER = encodeHeaderLine(logHeader(POLICY));
 
-const logText = (entries: ReadonlyArray<LogEntry>, extra: Readonly<Record<number, string>> = {}): string => {
-  const lines = [HEADER, ...entries.map(encodeEntryLine)];
+const logText = (entries: ReadonlyArray<LogRecord>, extra: Readonly<Record<number, string>> = {}): string => {
+  const lines = [HEADER, ...entries.map(encodeRecordLine)];
   // Insert extra lines at the given (1-based) line numbers.
   for (const at of Object.keys(extra)
     .map(Number)
@@ -36,8 +36,8 @@ const logText = (entries: ReadonlyArray<LogEntry>, extra: Readonly<Record<number
 };
 
 /** The entries of a good log, read with the reader: the oracle for replays of the fixtures. */
-const entriesOf = async (file: string): Promise<ReadonlyArray<LogEntry>> =>
-  (await collect(readLog(file))).flatMap((l) => (l._tag === 'EntryLine' ? [l.entry] : []));
+const entriesOf = async (file: string): Promise<ReadonlyArray<LogRecord>> =>
+  (await collect(readLog(file))).flatMap((l) => (l._tag === 'RecordLine' ? [l.entry] : []));
 
 describe('replayLog', () => {
   it('should end with the registry the pure replay gives', async () => {
@@ -64,7 +64,7 @@ describe('replayLog', () => {
     // corrupt.ndjson is good.ndjson with bad lines inserted; the first is line 5.
     expect(r.lastLine).toBe(4);
     expect(snapshot(r.state)).toEqual(
-      snapshot(replay(createRegistry(POLICY), entries.slice(0, 3).map(entryAction)).state),
+      snapshot(replay(createRegistry(POLICY), entries.slice(0, 3).map(recordAction)).state),
     );
     expect(O.map((s: { readonly _tag: string }) => s._tag)(r.stopped)).toEqual(O.some('StoppedAtInvalidLine'));
     expect(r.invalidLines).toBe(1);
@@ -82,7 +82,7 @@ describe('replayLog', () => {
     expect(r.problems).toEqual(seen);
     expect(r.invalidLines).toBe(5);
     expect(r.stopped).toEqual(O.none);
-    expect(snapshot(r.state)).toEqual(snapshot(replay(createRegistry(POLICY), entries.map(entryAction)).state));
+    expect(snapshot(r.state)).toEqual(snapshot(replay(createRegistry(POLICY), entries.map(recordAction)).state));
   });
 
   it('should keep only the first maxProblems bad lines but count them all', async () => {
@@ -104,7 +104,7 @@ describe('replayLog', () => {
     expect(r.lastLine).toBe(10);
     expect(r.stats.steps).toBe(9);
     expect(snapshot(r.state)).toEqual(
-      snapshot(replay(createRegistry(POLICY), entries.slice(0, 9).map(entryAction)).state),
+      snapshot(replay(createRegistry(POLICY), entries.slice(0, 9).map(recordAction)).state),
     );
   });
 

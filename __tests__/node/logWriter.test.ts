@@ -2,13 +2,13 @@ import { Writable } from 'node:stream';
 
 import * as fc from 'fast-check';
 
-import type { LogEntry } from '../../src';
+import type { LogRecord } from '../../src';
 import {
-  LogEntry as LogEntryCodec,
+  LogRecord as LogEntryCodec,
   broadcastPolicy,
   createLogWriter,
   createRegistry,
-  encodeEntryLine,
+  encodeRecordLine,
   encodeHeaderLine,
   logHeader,
   readLog,
@@ -22,11 +22,11 @@ import { collect, collector, readableOf } from '../support/streams';
 
 const POLICY = broadcastPolicy(300);
 
-const encoded = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<unknown> =>
+const encoded = (entries: ReadonlyArray<LogRecord>): ReadonlyArray<unknown> =>
   entries.map((e) => LogEntryCodec.encode(e));
 
-const readBack = async (text: string): Promise<ReadonlyArray<LogEntry>> =>
-  (await collect(readLog(readableOf(text)))).flatMap((l) => (l._tag === 'EntryLine' ? [l.entry] : []));
+const readBack = async (text: string): Promise<ReadonlyArray<LogRecord>> =>
+  (await collect(readLog(readableOf(text)))).flatMap((l) => (l._tag === 'RecordLine' ? [l.entry] : []));
 
 describe('encodeHeaderLine', () => {
   it('should write the header as one line of JSON', () => {
@@ -36,11 +36,11 @@ describe('encodeHeaderLine', () => {
   });
 });
 
-describe('encodeEntryLine', () => {
+describe('encodeRecordLine', () => {
   it('should never put a line end inside a line', () => {
     fc.assert(
       fc.property(actionsArb, (actions) =>
-        recordEntries(createRegistry(), actions).every((e) => !/[\r\n]/.test(encodeEntryLine(e))),
+        recordEntries(createRegistry(), actions).every((e) => !/[\r\n]/.test(encodeRecordLine(e))),
       ),
     );
   });
@@ -72,7 +72,7 @@ describe('writeLog', () => {
 
   it('should consume a lazy sequence only as fast as a slow stream drains', async () => {
     let produced = 0;
-    function* many(): Generator<LogEntry> {
+    function* many(): Generator<LogRecord> {
       for (let i = 0; i < 20_000; i++) {
         produced += 1;
         yield { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'IdleTimeout' } };
@@ -116,7 +116,7 @@ describe('createLogWriter', () => {
     }
     await log.end();
     expect(sink.text()).toBe(
-      [encodeHeaderLine(logHeader(POLICY)), ...entries.map(encodeEntryLine)].map((l) => `${l}\n`).join(''),
+      [encodeHeaderLine(logHeader(POLICY)), ...entries.map(encodeRecordLine)].map((l) => `${l}\n`).join(''),
     );
     expect(sink.writableFinished).toBe(true);
   });
@@ -124,7 +124,7 @@ describe('createLogWriter', () => {
   it('should wait for the stream to drain when it is full', async () => {
     const sink = collector({ highWaterMark: 64, delayMs: 1 });
     const log = createLogWriter(sink, logHeader());
-    const entry: LogEntry = { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Maintenance' } };
+    const entry: LogRecord = { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Maintenance' } };
     for (let i = 0; i < 20; i++) {
       await log.write(entry);
       // Each write waited until the stream was below its high-water mark again.

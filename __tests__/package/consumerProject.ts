@@ -215,7 +215,7 @@ const TYPED_CONSUMER = `import {
   sharedInstance,
   step,
 } from '${PACKAGE}';
-import type { BroadcastResult, LifecycleBroadcastState, LogEntry, Registry, RegistryEvent } from '${PACKAGE}';
+import type { BroadcastResult, LifecycleBroadcastState, LogRecord, Registry, RegistryEvent } from '${PACKAGE}';
 
 const key = backendKey(sharedInstance, 'zccache', '1.11.20');
 const registry: Registry = register(createRegistry(), liveBackend(key)).state;
@@ -228,7 +228,7 @@ const sent: number = matchBroadcastResult<number>({
 const event: RegistryEvent = step(registry, { _tag: 'Unregister', key }).result;
 const decoded = decode(RegistryAction, JSON.parse('{}') as unknown);
 const action: RegistryAction | undefined = decoded._tag === 'Right' ? decoded.right : undefined;
-const entry: LogEntry | undefined = action;
+const entry: LogRecord | undefined = action;
 const state: LifecycleBroadcastState | null = null;
 
 // The types are the package's, not \`any\`: each line below must be an error.

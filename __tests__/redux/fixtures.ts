@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/Either';
 
 import {
-  LogEntry,
+  LogRecord,
   backendKey,
   backendLivenessChanged,
   backendRegistered,
@@ -13,8 +13,7 @@ import {
   backendUnregistered,
   broadcastRequested,
   deadBackend,
-  decode,
-  entryAction,
+  recordAction,
   explicitInstance,
   failure,
   liveBackend,
@@ -26,6 +25,7 @@ import {
   toRegistryAction,
   withResponse,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type { LifecycleBroadcastAction, RegistryAction } from '../../src';
 
 export const zccache = backendKey(sharedInstance, 'zccache', '1.11.20', 'ab12');
@@ -75,11 +75,12 @@ export const expectLeft = <A>(e: E.Either<ReadonlyArray<string>, A>): ReadonlyAr
 };
 
 /** Decode recorded entries (as parsed JSON) back into registry actions. */
-export const decodeEntries = (entries: ReadonlyArray<unknown>): ReadonlyArray<LogEntry> =>
-  entries.map((entry) => expectRight(decode(LogEntry, entry)));
+export const decodeEntries = (entries: ReadonlyArray<unknown>): ReadonlyArray<LogRecord> =>
+  entries.map((entry) => expectRight(decode(LogRecord, entry)));
 
 /** The registry actions of decoded entries. */
-export const actionsOf = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<RegistryAction> => entries.map(entryAction);
+export const actionsOf = (entries: ReadonlyArray<LogRecord>): ReadonlyArray<RegistryAction> =>
+  entries.map(recordAction);
 
 /** Paths (from `root`) of every object or array reachable from `value` that is not frozen. */
 export const unfrozenPaths = (value: unknown, root = '(root)'): ReadonlyArray<string> => {

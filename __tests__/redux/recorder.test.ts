@@ -10,7 +10,7 @@ import type { UnknownAction } from 'redux';
 
 import {
   BroadcastPolicy,
-  LogEntry,
+  LogRecord,
   arraySink,
   backendLivenessChanged,
   backendRegistered,
@@ -20,7 +20,6 @@ import {
   createRecorderMiddleware,
   createRegistry,
   deadBackend,
-  decode,
   liveBackend,
   quiesceOperation,
   recordedResult,
@@ -28,6 +27,7 @@ import {
   snapshot,
   streamSink,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type { LifecycleBroadcastSlice, LifecycleBroadcastState, RecorderSink, Registry } from '../../src';
 import {
   actionsOf,
@@ -109,12 +109,12 @@ describe('createRecorderMiddleware', () => {
     expect(JSON.parse(JSON.stringify(sink.entries))).toEqual(sink.entries);
   });
 
-  it('should hand out entries equal to their encoding with the LogEntry codec, field order included', () => {
+  it('should hand out entries equal to their encoding with the LogRecord codec, field order included', () => {
     const sink = arraySink();
     const store = storeWith(sink);
     scenario.forEach((action) => store.dispatch(action));
     for (const entry of sink.entries) {
-      const encoded = LogEntry.encode(expectRight(decode(LogEntry, entry)));
+      const encoded = LogRecord.encode(expectRight(decode(LogRecord, entry)));
       expect(entry).toEqual(encoded);
       expect(JSON.stringify(entry)).toBe(JSON.stringify(encoded));
     }

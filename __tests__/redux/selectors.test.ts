@@ -18,7 +18,7 @@ import {
   quiesceOperation,
   receivedOperations,
   releaseHandlesOperation,
-  size,
+  backendCount,
   snapshot,
 } from '../../src';
 import type { LifecycleBroadcastState } from '../../src';
@@ -167,9 +167,9 @@ describe('selectReceivedOperations', () => {
 describe('selectCounts', () => {
   it('should count registered, live and dead backends', () => {
     expect(sel.selectCounts(full)).toEqual({
-      registered: size(full.registry),
+      registered: backendCount(full.registry),
       live: liveCount(full.registry),
-      dead: size(full.registry) - liveCount(full.registry),
+      dead: backendCount(full.registry) - liveCount(full.registry),
     });
     expect(sel.selectCounts(three)).toEqual({ registered: 3, live: 2, dead: 1 });
   });

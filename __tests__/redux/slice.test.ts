@@ -19,7 +19,7 @@ import {
   lifecycleBroadcastReducer,
   lifecycleBroadcastSlice,
   liveBackend,
-  logEntry,
+  logRecord,
   quiesceOperation,
   recordedResult,
   releaseHandlesOperation,
@@ -125,7 +125,7 @@ describe('toSliceAction', () => {
   it('should drop the result a decoded log entry recorded', () => {
     const registry = step(createRegistry(), toRegistryAction(backendRegistered(liveBackend(zccache)))).state;
     const operation = quiesceOperation('Maintenance');
-    const recorded = logEntry({ _tag: 'Broadcast', operation }, broadcast(registry, operation).result);
+    const recorded = logRecord({ _tag: 'Broadcast', operation }, broadcast(registry, operation).result);
     expect(recordedResult(recorded)).toBeDefined();
     expect(toSliceAction(recorded)).toEqual(broadcastRequested(operation));
   });

@@ -12,7 +12,7 @@ import {
   emptyRegistry,
   explicitInstance,
   failure,
-  has,
+  isRegistered,
   liveBackend,
   liveCount,
   lookup,
@@ -22,11 +22,14 @@ import {
   register,
   releaseHandlesOperation,
   setLive,
+  setLiveAction,
   setResponse,
-  size,
+  setResponseAction,
+  backendCount,
   snapshot,
   timeout,
   unregister,
+  unregisterAction,
   withResponse,
 } from '../../src';
 import type { BackendKey, Registry } from '../../src';
@@ -38,14 +41,14 @@ const withBackends = (keys: ReadonlyArray<BackendKey>, state: Registry = createR
 const names = (state: Registry): ReadonlyArray<string> => backends(state).map((b) => b.key.serviceName);
 
 describe('register', () => {
-  it('should append a fresh key and return none', () => {
+  it('should append a fresh key and say it replaced none', () => {
     const state = withBackends([key('a')]);
 
     const { state: next, result } = register(state, deadBackend(key('b')));
 
-    expect(result).toEqual(O.none);
+    expect(result).toEqual({ _tag: 'BackendRegistered', backend: deadBackend(key('b')), replaced: O.none });
     expect(names(next)).toEqual(['a', 'b']);
-    expect(size(next)).toBe(2);
+    expect(backendCount(next)).toBe(2);
   });
 
   it('should replace a registered key in place and return the backend it replaced', () => {
@@ -54,7 +57,9 @@ describe('register', () => {
 
     const { state: next, result } = register(state, replacement);
 
-    expect(expectSome(result)).toEqual(liveBackend(key('b')));
+    expect(result._tag).toBe('BackendRegistered');
+    expect(result.backend).toBe(replacement);
+    expect(expectSome(result.replaced)).toEqual(liveBackend(key('b')));
     expect(names(next)).toEqual(['a', 'b', 'c']);
     expect(expectSome(lookup(next, key('b')))).toEqual(replacement);
     expect(liveCount(next)).toBe(2);
@@ -79,7 +84,7 @@ describe('register', () => {
 
     const state = withBackends(keys);
 
-    expect(size(state)).toBe(keys.length);
+    expect(backendCount(state)).toBe(keys.length);
     keys.forEach((k) => {
       expect(expectSome(lookup(state, k)).key).toEqual(k);
     });
@@ -105,7 +110,7 @@ describe('setLive', () => {
     const { state: next, result } = setLive(state, key('a'), false);
     const { result: sent } = broadcast(next, quiesceOperation('IdleTimeout'));
 
-    expect(result).toEqual({ _tag: 'Updated', previous: liveBackend(key('a')), backend: deadBackend(key('a')) });
+    expect(result).toEqual({ _tag: 'LivenessSet', previous: liveBackend(key('a')), backend: deadBackend(key('a')) });
     expect(sent.skippedDead.map((e) => e.key)).toEqual([key('a')]);
     expect(liveCount(next)).toBe(1);
   });
@@ -116,7 +121,7 @@ describe('setLive', () => {
     const { state: next, result } = setLive(state, key('a'), true);
 
     expect(next).toBe(state);
-    expect(result._tag === 'Updated' && result.previous === result.backend).toBe(true);
+    expect(result._tag === 'LivenessSet' && result.previous === result.backend).toBe(true);
   });
 
   it('should report an unknown key without changing the state', () => {
@@ -125,7 +130,7 @@ describe('setLive', () => {
     const { state: next, result } = setLive(state, key('nope'), false);
 
     expect(next).toBe(state);
-    expect(result).toEqual({ _tag: 'UnknownKey', key: key('nope') });
+    expect(result).toEqual({ _tag: 'KeyNotFound', action: setLiveAction(key('nope'), false), key: key('nope') });
   });
 
   it('should deliver only the operations broadcast while the backend was live', () => {
@@ -149,7 +154,7 @@ describe('setResponse', () => {
     const { state: next, result } = setResponse(state, key('a'), failure('Rejected'));
     const { result: sent } = broadcast(next, quiesceOperation('BrokerShutdown'));
 
-    expect(result._tag).toBe('Updated');
+    expect(result._tag).toBe('ResponseSet');
     expect(sent.failures).toEqual([{ _tag: 'Failure', key: key('a'), reason: 'Rejected' }]);
   });
 
@@ -165,7 +170,7 @@ describe('setResponse', () => {
     const { state: next, result } = setResponse(state, key('b'), timeout);
 
     expect(next).toBe(state);
-    expect(result).toEqual({ _tag: 'UnknownKey', key: key('b') });
+    expect(result).toEqual({ _tag: 'KeyNotFound', action: setResponseAction(key('b'), timeout), key: key('b') });
   });
 });
 
@@ -175,9 +180,9 @@ describe('unregister', () => {
 
     const { state: next, result } = unregister(state, key('b'));
 
-    expect(result).toEqual({ _tag: 'Removed', backend: liveBackend(key('b')) });
+    expect(result).toEqual({ _tag: 'BackendUnregistered', backend: liveBackend(key('b')) });
     expect(names(next)).toEqual(['a', 'c']);
-    expect(has(next, key('b'))).toBe(false);
+    expect(isRegistered(next, key('b'))).toBe(false);
     expect(lookup(next, key('b'))).toEqual(O.none);
     expect(receivedOperations(next, key('b'))).toEqual(O.none);
   });
@@ -194,7 +199,7 @@ describe('unregister', () => {
     const { state: next, result } = unregister(state, key('b'));
 
     expect(next).toBe(state);
-    expect(result).toEqual({ _tag: 'UnknownKey', key: key('b') });
+    expect(result).toEqual({ _tag: 'KeyNotFound', action: unregisterAction(key('b')), key: key('b') });
   });
 
   it('should keep order, lookups and deliveries right across many removals', () => {
@@ -211,7 +216,7 @@ describe('unregister', () => {
     kept.forEach((k) => {
       expect(expectSome(receivedOperations(state, k))).toEqual([quiesceOperation('Maintenance')]);
     });
-    expect(size(state)).toBe(kept.length);
+    expect(backendCount(state)).toBe(kept.length);
     expect(state.slots.size).toBeLessThan(keys.length);
   });
 });
@@ -348,8 +353,8 @@ describe('at scale', () => {
 
     const state = withBackends(keys);
 
-    expect(size(state)).toBe(keys.length);
-    expect(keys.every((k) => has(state, k))).toBe(true);
+    expect(backendCount(state)).toBe(keys.length);
+    expect(keys.every((k) => isRegistered(state, k))).toBe(true);
     expect(backends(state).map((b) => b.key.serviceName)).toEqual(keys.map((k) => k.serviceName));
   });
 

@@ -21,14 +21,16 @@ const unregistered: BackendKey = {
 };
 
 describe('register', () => {
-  it('should return a frozen option, whether a backend was replaced or not', () => {
+  it('should return a frozen event and option, whether a backend was replaced or not', () => {
     const first = register(createRegistry(), liveBackend(zccache));
     const second = register(first.state, liveBackend(zccache));
 
-    expect(first.result).toEqual({ _tag: 'None' });
+    expect(first.result.replaced).toEqual({ _tag: 'None' });
     expect(Object.isFrozen(first.result)).toBe(true);
-    expect(second.result._tag).toBe('Some');
+    expect(Object.isFrozen(first.result.replaced)).toBe(true);
+    expect(second.result.replaced._tag).toBe('Some');
     expect(Object.isFrozen(second.result)).toBe(true);
+    expect(Object.isFrozen(second.result.replaced)).toBe(true);
   });
 });
 
@@ -36,9 +38,13 @@ describe('setLive', () => {
   it('should report an unknown key with a frozen copy of the key it was given', () => {
     const { result } = setLive(createRegistry(), unregistered, true);
 
-    expect(result).toEqual({ _tag: 'UnknownKey', key: unregistered });
-    if (result._tag !== 'UnknownKey') {
-      throw new Error('expected UnknownKey');
+    expect(result).toEqual({
+      _tag: 'KeyNotFound',
+      action: { _tag: 'SetLive', key: unregistered, live: true },
+      key: unregistered,
+    });
+    if (result._tag !== 'KeyNotFound') {
+      throw new Error('expected KeyNotFound');
     }
     expect(result.key).not.toBe(unregistered);
     expect(Object.isFrozen(result.key)).toBe(true);

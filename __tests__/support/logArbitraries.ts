@@ -8,7 +8,7 @@ import type {
   BackendKey,
   BroadcastBackendResponse,
   BroadcastOperation,
-  LogEntry,
+  LogRecord,
   Registry,
   RegistryAction,
 } from '../../src';
@@ -20,7 +20,7 @@ import {
   explicitInstance,
   failure,
   failureReasons,
-  logEntry,
+  logRecord,
   privateInstance,
   quiesceOperation,
   quiesceReasons,
@@ -65,11 +65,11 @@ export const actionArb: fc.Arbitrary<RegistryAction> = fc.oneof(
 export const actionsArb: fc.Arbitrary<ReadonlyArray<RegistryAction>> = fc.array(actionArb, { maxLength: 60 });
 
 /** The entries a broker would record for `actions`: each broadcast with the result it had. */
-export const recordEntries = (initial: Registry, actions: ReadonlyArray<RegistryAction>): ReadonlyArray<LogEntry> => {
+export const recordEntries = (initial: Registry, actions: ReadonlyArray<RegistryAction>): ReadonlyArray<LogRecord> => {
   let state = initial;
   return actions.map((action) => {
     const next = step(state, action);
     state = next.state;
-    return next.result._tag === 'OperationBroadcast' ? logEntry(action, next.result.result) : logEntry(action);
+    return next.result._tag === 'OperationBroadcast' ? logRecord(action, next.result.result) : logRecord(action);
   });
 };

@@ -226,7 +226,7 @@ export const matchBroadcastResult = matchTag<BroadcastResult>();
  *   Failure: (e) => `${e.key.serviceName}: failed (${e.reason})`,
  *   SkippedDead: (e) => `${e.key.serviceName}: dead, skipped`,
  * })
- * const report = (result: BroadcastResult): ReadonlyArray<string> => entries(result).map(describeEntry)
+ * const report = (result: BroadcastResult): ReadonlyArray<string> => resultEntries(result).map(describeEntry)
  *
  * @since 0.1.0
  */
@@ -258,7 +258,7 @@ export const allLiveBackendsAcked = (r: BroadcastOutcomes): boolean =>
  *
  * @since 0.1.0
  */
-export const entries = (r: BroadcastOutcomes): ReadonlyArray<BroadcastEntry> => [
+export const resultEntries = (r: BroadcastOutcomes): ReadonlyArray<BroadcastEntry> => [
   ...r.acks,
   ...r.timeouts,
   ...r.failures,

@@ -23,7 +23,7 @@ import { registryActionMembers } from '../registry/RegistryAction';
  *
  * @since 0.1.0
  */
-export const LogEntry = tagged('LogEntry', {
+export const LogRecord = tagged('LogRecord', {
   ...registryActionMembers,
   Broadcast: closedWith(
     'Broadcast',
@@ -33,11 +33,11 @@ export const LogEntry = tagged('LogEntry', {
 });
 
 /**
- * What the `LogEntry` codec decodes: the type of the same name.
+ * What the `LogRecord` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type LogEntry = t.TypeOf<typeof LogEntry>;
+export type LogRecord = t.TypeOf<typeof LogRecord>;
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -47,16 +47,16 @@ export type LogEntry = t.TypeOf<typeof LogEntry>;
  * The log entry for `action`; a broadcast carries `result` when one is given.
  *
  * @example
- * import { broadcast, broadcastAction, createRegistry, logEntry, releaseHandlesOperation } from 'lifecycle-broadcast'
+ * import { broadcast, broadcastAction, createRegistry, logRecord, releaseHandlesOperation } from 'lifecycle-broadcast'
  *
  * const operation = releaseHandlesOperation('/var/cache/zccache')
  * const { result } = broadcast(createRegistry(), operation)
- * logEntry(broadcastAction(operation)) // replayed as it is
- * logEntry(broadcastAction(operation), result) // replayed, and its result verified
+ * logRecord(broadcastAction(operation)) // replayed as it is
+ * logRecord(broadcastAction(operation), result) // replayed, and its result verified
  *
  * @since 0.1.0
  */
-export const logEntry = (action: RegistryAction, result?: BroadcastResult): LogEntry =>
+export const logRecord = (action: RegistryAction, result?: BroadcastResult): LogRecord =>
   action._tag === 'Broadcast' && result !== undefined
     ? { _tag: 'Broadcast', operation: action.operation, result }
     : action;
@@ -70,7 +70,7 @@ export const logEntry = (action: RegistryAction, result?: BroadcastResult): LogE
  *
  * @since 0.1.0
  */
-export const entryAction = (entry: LogEntry): RegistryAction =>
+export const recordAction = (entry: LogRecord): RegistryAction =>
   entry._tag === 'Broadcast' ? { _tag: 'Broadcast', operation: entry.operation } : entry;
 
 /**
@@ -78,5 +78,5 @@ export const entryAction = (entry: LogEntry): RegistryAction =>
  *
  * @since 0.1.0
  */
-export const recordedResult = (entry: LogEntry): BroadcastResult | undefined =>
+export const recordedResult = (entry: LogRecord): BroadcastResult | undefined =>
   entry._tag === 'Broadcast' ? entry.result : undefined;

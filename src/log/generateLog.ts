@@ -17,15 +17,21 @@ import { quiesceOperation, releaseHandlesOperation } from '../domain/BroadcastOp
 import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
 import { defaultPolicy } from '../domain/BroadcastPolicy';
 import * as R from '../internal/random';
-import type { LogEntry } from './LogRecord';
-import { logEntry } from './LogRecord';
+import type { LogRecord } from './LogRecord';
+import { logRecord } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import { logHeader } from './LogHeader';
 import type { Registry } from '../registry/Registry';
 import { backends as registered, createRegistry, lookup } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
-import { broadcastAction, registerAction, setLiveAction, setResponseAction, unregisterAction } from '../registry/RegistryAction';
-import { step } from '../registry/RegistryEvent';
+import {
+  broadcastAction,
+  registerAction,
+  setLiveAction,
+  setResponseAction,
+  unregisterAction,
+} from '../registry/RegistryAction';
+import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -59,7 +65,7 @@ export interface GenerateOptions {
  */
 export interface GeneratedLog {
   readonly header: LogHeader;
-  readonly entries: Iterable<LogEntry>;
+  readonly entries: Iterable<LogRecord>;
 }
 
 // -------------------------------------------------------------------------------------
@@ -88,7 +94,7 @@ const CACHE_ROOTS: ReadonlyArray<string> = [
 
 const pick = <A>(as: ReadonlyArray<A>, u: number): A => as[Math.floor(u * as.length)] as A;
 
-function* entriesOf(options: GenerateOptions, policy: BroadcastPolicy): Generator<LogEntry, void, undefined> {
+function* entriesOf(options: GenerateOptions, policy: BroadcastPolicy): Generator<LogRecord, void, undefined> {
   let s = R.seed(options.seed);
   const random = (): number => {
     const [value, after] = R.next(s);
@@ -164,8 +170,8 @@ function* entriesOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
     const next = step(state, action);
     state = next.state;
     yield next.result._tag === 'OperationBroadcast' && withResults
-      ? logEntry(action, next.result.result)
-      : logEntry(action);
+      ? logRecord(action, next.result.result)
+      : logRecord(action);
   }
 }
 

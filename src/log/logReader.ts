@@ -15,7 +15,7 @@ import type { RawLine } from '../internal/lines';
 import { errorMessage } from '../internal/errorMessage';
 import { lineBatches } from '../internal/lines';
 import { matchTag } from '../internal/match';
-import { LogEntry } from './LogRecord';
+import { LogRecord } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import { decodeLogHeader } from './LogHeader';
 
@@ -66,10 +66,10 @@ export interface HeaderLine {
  *
  * @since 0.1.0
  */
-export interface EntryLine {
-  readonly _tag: 'EntryLine';
+export interface RecordLine {
+  readonly _tag: 'RecordLine';
   readonly line: number;
-  readonly entry: LogEntry;
+  readonly entry: LogRecord;
 }
 
 /**
@@ -99,12 +99,12 @@ export interface ReadFailed {
 
 /**
  * What the reader yields, in order: one `HeaderLine` (or a fatal `InvalidLine`), then one
- * `EntryLine` or `InvalidLine` per line that is not empty, and a `ReadFailed` if the source
+ * `RecordLine` or `InvalidLine` per line that is not empty, and a `ReadFailed` if the source
  * broke.
  *
  * @since 0.1.0
  */
-export type LogLine = HeaderLine | EntryLine | InvalidLine | ReadFailed;
+export type LogLine = HeaderLine | RecordLine | InvalidLine | ReadFailed;
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -118,7 +118,7 @@ export type LogLine = HeaderLine | EntryLine | InvalidLine | ReadFailed;
  *
  * const describeLine = matchLogLine({
  *   HeaderLine: (l) => `${l.header.format} version ${l.header.version}`,
- *   EntryLine: (l) => `line ${l.line}: ${l.entry._tag}`,
+ *   RecordLine: (l) => `line ${l.line}: ${l.entry._tag}`,
  *   InvalidLine: describeInvalidLine,
  *   ReadFailed: (l) => `stopped reading after line ${l.line}: ${l.message}`,
  * })
@@ -163,23 +163,23 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
  * Decode the text of entry line `line`.
  *
  * @example
- * import { decodeEntryLine } from 'lifecycle-broadcast'
+ * import { decodeRecordLine } from 'lifecycle-broadcast'
  *
- * decodeEntryLine('{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Sleep"}}', 7)
+ * decodeRecordLine('{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Sleep"}}', 7)
  * // { _tag: 'InvalidLine', line: 7, fatal: false,
  * //   problems: ['operation.reason: expected "IdleTimeout" | "BrokerShutdown" | "Maintenance", got "Sleep"'] }
  *
  * @since 0.1.0
  */
-export const decodeEntryLine = (text: string, line: number): EntryLine | InvalidLine => {
+export const decodeRecordLine = (text: string, line: number): RecordLine | InvalidLine => {
   // The hot path of every replay: plain branches rather than fp-ts combinators, whose
   // data-first/data-last dispatch copies `arguments` on every call.
   const parsed = parse(text);
   if (E.isLeft(parsed)) {
     return invalid(line, parsed.left);
   }
-  const decoded = decode(LogEntry, parsed.right);
-  return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'EntryLine', line, entry: decoded.right };
+  const decoded = decode(LogRecord, parsed.right);
+  return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'RecordLine', line, entry: decoded.right };
 };
 
 /**
@@ -251,7 +251,7 @@ export async function* logLineBatches(
       return undefined;
     }
     if (seen.header) {
-      return decodeEntryLine(raw.text, raw.line);
+      return decodeRecordLine(raw.text, raw.line);
     }
     seen.header = true;
     return decodeHeaderLine(raw.text, raw.line);
@@ -284,7 +284,7 @@ export async function* logLineBatches(
 
 /**
  * Read an operation log line by line. The first line that is not empty must be the header; each
- * further line that is not empty is decoded as a `LogEntry`. Empty lines, `\r\n` line ends and
+ * further line that is not empty is decoded as a `LogRecord`. Empty lines, `\r\n` line ends and
  * a UTF-8 byte order mark are accepted; invalid JSON, unknown `_tag`s, wrong types, unknown
  * fields and lines longer than `maxLineLength` yield an `InvalidLine` and reading goes on. It
  * never throws: a source that fails yields `ReadFailed` and ends.

@@ -6,7 +6,7 @@
  */
 import * as O from 'fp-ts/Option';
 
-import { entryAction, recordedResult } from './LogRecord';
+import { recordAction, recordedResult } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import type { InvalidLine, LogSource, ReadFailed, ReadLogOptions } from './logReader';
 import { logLineBatches } from './logReader';
@@ -15,7 +15,7 @@ import { addEvent, emptyLogStats } from './LogStats';
 import { matchTag } from '../internal/match';
 import type { Registry } from '../registry/Registry';
 import { createRegistry } from '../registry/Registry';
-import { step } from '../registry/RegistryEvent';
+import { step } from '../registry/step';
 import type { Divergence } from './verify';
 import { compareResults } from './verify';
 
@@ -198,8 +198,8 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
           lastLine = l.line;
           goOn = true;
           break;
-        case 'EntryLine': {
-          const next = step(state, entryAction(l.entry));
+        case 'RecordLine': {
+          const next = step(state, recordAction(l.entry));
           state = next.state;
           stats = addEvent(stats, next.result);
           lastLine = l.line;

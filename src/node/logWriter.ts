@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { LogEntry } from '../log/LogRecord';
+import { LogRecord } from '../log/LogRecord';
 import { LogHeader } from '../log/LogHeader';
 
 // -------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ export type LogSink = NodeJS.WritableStream;
  */
 export interface LogWriter {
   /** Append one entry; resolves when the stream can take more, rejects if it failed. */
-  readonly write: (entry: LogEntry) => Promise<void>;
+  readonly write: (entry: LogRecord) => Promise<void>;
   /** Finish the log (ending the stream unless told not to); resolves when all is flushed. */
   readonly end: () => Promise<void>;
 }
@@ -59,14 +59,14 @@ export const encodeHeaderLine = (header: LogHeader): string => JSON.stringify(Lo
  * An entry as one line of JSON (without the line end). Decoding the line gives the entry back.
  *
  * @example
- * import { backendKey, encodeEntryLine, liveBackend, registerAction, sharedInstance } from 'lifecycle-broadcast'
+ * import { backendKey, encodeRecordLine, liveBackend, registerAction, sharedInstance } from 'lifecycle-broadcast'
  *
- * encodeEntryLine(registerAction(liveBackend(backendKey(sharedInstance, 'soldr', '0.4.1'))))
+ * encodeRecordLine(registerAction(liveBackend(backendKey(sharedInstance, 'soldr', '0.4.1'))))
  * // '{"_tag":"Register","backend":{"key":{...},"live":true,"response":{"_tag":"Ack"}}}'
  *
  * @since 0.1.0
  */
-export const encodeEntryLine = (entry: LogEntry): string => JSON.stringify(LogEntry.encode(entry));
+export const encodeRecordLine = (entry: LogRecord): string => JSON.stringify(LogRecord.encode(entry));
 
 // -------------------------------------------------------------------------------------
 // writers
@@ -86,7 +86,7 @@ const PIECE = 1 << 16;
  *   backendKey,
  *   broadcastAction,
  *   liveBackend,
- *   logEntry,
+ *   logRecord,
  *   logHeader,
  *   registerAction,
  *   releaseHandlesOperation,
@@ -96,8 +96,8 @@ const PIECE = 1 << 16;
  *
  * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
  * const entries = [
- *   logEntry(registerAction(liveBackend(zccache))),
- *   logEntry(broadcastAction(releaseHandlesOperation('/var/cache/zccache'))),
+ *   logRecord(registerAction(liveBackend(zccache))),
+ *   logRecord(broadcastAction(releaseHandlesOperation('/var/cache/zccache'))),
  * ]
  * await writeLog(fs.createWriteStream('broker.ndjson'), logHeader(), entries)
  *
@@ -106,13 +106,13 @@ const PIECE = 1 << 16;
 export const writeLog = async (
   sink: LogSink,
   header: LogHeader,
-  entries: Iterable<LogEntry> | AsyncIterable<LogEntry>,
+  entries: Iterable<LogRecord> | AsyncIterable<LogRecord>,
   options: WriteLogOptions = {},
 ): Promise<void> => {
   async function* pieces(): AsyncGenerator<string, void, undefined> {
     let piece = `${encodeHeaderLine(header)}\n`;
     for await (const entry of entries) {
-      piece += `${encodeEntryLine(entry)}\n`;
+      piece += `${encodeRecordLine(entry)}\n`;
       if (piece.length >= PIECE) {
         yield piece;
         piece = '';
@@ -131,13 +131,13 @@ export const writeLog = async (
  * that awaits it never buffers more than the stream's high-water mark.
  *
  * @example
- * import { broadcast, broadcastAction, createLogWriter, createRegistry, logEntry, logHeader, quiesceOperation } from 'lifecycle-broadcast'
+ * import { broadcast, broadcastAction, createLogWriter, createRegistry, logRecord, logHeader, quiesceOperation } from 'lifecycle-broadcast'
  *
  * const registry = createRegistry()
  * const operation = quiesceOperation('BrokerShutdown')
  * const log = createLogWriter(process.stdout, logHeader(registry.policy), { end: false })
  * // A broadcast's entry may carry the result it had, for a replay to verify.
- * await log.write(logEntry(broadcastAction(operation), broadcast(registry, operation).result))
+ * await log.write(logRecord(broadcastAction(operation), broadcast(registry, operation).result))
  * await log.end()
  *
  * @since 0.1.0
@@ -164,9 +164,9 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
   headerWritten.catch(() => undefined);
 
   return Object.freeze({
-    write: async (entry: LogEntry): Promise<void> => {
+    write: async (entry: LogRecord): Promise<void> => {
       await headerWritten;
-      await put(`${encodeEntryLine(entry)}\n`);
+      await put(`${encodeRecordLine(entry)}\n`);
     },
     end: async (): Promise<void> => {
       await headerWritten;

@@ -1,6 +1,6 @@
 /**
  * A Redux middleware that records every registry action a store dispatches, with each
- * broadcast's result, as codec-encoded `LogEntry` values: into an array, or as NDJSON lines on a
+ * broadcast's result, as codec-encoded `LogRecord` values: into an array, or as NDJSON lines on a
  * Node writable stream in the operation log format. Replaying the entries with `step` from the
  * registry the store started with gives the store's registry.
  *
@@ -15,12 +15,12 @@ import type * as t from 'io-ts';
 import type { BroadcastResult } from '../domain/BroadcastResult';
 import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
-import type { LogEntry } from '../log/LogRecord';
-import { logEntry } from '../log/LogRecord';
+import type { LogRecord } from '../log/LogRecord';
+import { logRecord } from '../log/LogRecord';
 import { logHeader } from '../log/LogHeader';
 import { encodeHeaderLine } from '../node/logWriter';
 import type { Registry } from '../registry/Registry';
-import { broadcast, size } from '../registry/Registry';
+import { broadcast, backendCount } from '../registry/Registry';
 import type { LifecycleBroadcastState } from './slice';
 import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
 
@@ -29,11 +29,11 @@ import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
 // -------------------------------------------------------------------------------------
 
 /**
- * A log entry as the `LogEntry` codec encodes it: plain JSON, ready for `JSON.stringify`.
+ * A log entry as the `LogRecord` codec encodes it: plain JSON, ready for `JSON.stringify`.
  *
  * @since 0.1.0
  */
-export type EncodedLogEntry = t.OutputOf<typeof LogEntry>;
+export type EncodedLogRecord = t.OutputOf<typeof LogRecord>;
 
 /**
  * Where a recorder puts what it records.
@@ -44,7 +44,7 @@ export interface RecorderSink {
   /** Called once, when the middleware is attached to a store, with the store's registry. */
   readonly start: (initial: Registry) => void;
   /** Called with every recorded entry, in the order the reducer applies the actions. */
-  readonly write: (entry: EncodedLogEntry) => void;
+  readonly write: (entry: EncodedLogRecord) => void;
 }
 
 /**
@@ -56,7 +56,7 @@ export interface ArraySink extends RecorderSink {
   /** The registry the store had when recording started; `null` before. */
   readonly initial: Registry | null;
   /** The entries recorded so far, oldest first: a deeply frozen copy, new after each write. */
-  readonly entries: ReadonlyArray<EncodedLogEntry>;
+  readonly entries: ReadonlyArray<EncodedLogRecord>;
 }
 
 /**
@@ -124,7 +124,7 @@ const alreadyStarted = (sink: string): Error =>
  * A sink that keeps the starting registry and the entries in memory.
  *
  * @example
- * import { arraySink, createRecorderMiddleware, entryAction, replay } from 'lifecycle-broadcast'
+ * import { arraySink, createRecorderMiddleware, recordAction, replay } from 'lifecycle-broadcast'
  * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
  *
  * const sink = arraySink()
@@ -133,16 +133,16 @@ const alreadyStarted = (sink: string): Error =>
  *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
  * })
  * // after dispatching, this is the store's registry again:
- * // replay(sink.initial, sink.entries.map(entryAction)).state
+ * // replay(sink.initial, sink.entries.map(recordAction)).state
  *
  * @since 0.1.0
  */
 export const arraySink = (): ArraySink => {
   let initial: Registry | null = null;
-  const entries: EncodedLogEntry[] = [];
+  const entries: EncodedLogRecord[] = [];
   // A frozen copy handed out until the next write, so readers can neither change the record
   // nor see it change under them.
-  let view: ReadonlyArray<EncodedLogEntry> | null = null;
+  let view: ReadonlyArray<EncodedLogRecord> | null = null;
   return Object.freeze({
     get initial() {
       return initial;
@@ -157,7 +157,7 @@ export const arraySink = (): ArraySink => {
       }
       initial = registry;
     },
-    write: (entry: EncodedLogEntry) => {
+    write: (entry: EncodedLogRecord) => {
       entries.push(deepFreeze(entry));
       view = null;
     },
@@ -193,9 +193,9 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       if (started) {
         throw alreadyStarted('streamSink');
       }
-      if (size(registry) > 0) {
+      if (backendCount(registry) > 0) {
         throw new Error(
-          `streamSink: a log starts from an empty registry, but the store already holds ${String(size(registry))} backend(s); attach the recorder before registering any, or use arraySink, which keeps the starting registry`,
+          `streamSink: a log starts from an empty registry, but the store already holds ${String(backendCount(registry))} backend(s); attach the recorder before registering any, or use arraySink, which keeps the starting registry`,
         );
       }
       started = true;
@@ -213,12 +213,12 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
 
 /**
  * Every codec of the library encodes a value to a deep-equal plain copy of itself, so a frozen
- * entry is already its own encoding: handing it out as is, instead of `LogEntry.encode`'s copy,
+ * entry is already its own encoding: handing it out as is, instead of `LogRecord.encode`'s copy,
  * shares the backend keys with the store instead of copying every key of every broadcast result
  * (for a result over 10,000 backends, the copy and its freezing cost about 30 ms and 1 MB). The
  * assignment below stops compiling if a codec's encoded type ever departs from its value type.
  */
-const encodeEntry = (entry: LogEntry): EncodedLogEntry => entry;
+const encodeEntry = (entry: LogRecord): EncodedLogRecord => entry;
 
 const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   typeof u === 'object' &&
@@ -280,7 +280,7 @@ export const createRecorderMiddleware =
             registryAction._tag === 'Broadcast'
               ? broadcast(sliceState().registry, registryAction.operation).result
               : undefined;
-          options.sink.write(encodeEntry(logEntry(registryAction, result)));
+          options.sink.write(encodeEntry(logRecord(registryAction, result)));
         }
       }
       return next(action);

@@ -14,7 +14,7 @@ import { keyId } from '../domain/BackendKey';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import type { BroadcastResult } from '../domain/BroadcastResult';
 import type { Registry, RegistrySnapshot } from '../registry/Registry';
-import { backends, liveCount, lookup, receivedOperations, size, snapshot } from '../registry/Registry';
+import { backends, liveCount, lookup, receivedOperations, backendCount, snapshot } from '../registry/Registry';
 import type { KeyNotFound } from '../registry/RegistryEvent';
 import { memoizeByRef, memoizeByRefAndId, shallowEqualArrays } from './memoize';
 import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './slice';
@@ -114,9 +114,9 @@ export const createLifecycleBroadcastSelectors = <Root>(
   const countsOf = memoizeByRef(
     (registry: Registry): BackendCounts =>
       Object.freeze({
-        registered: size(registry),
+        registered: backendCount(registry),
         live: liveCount(registry),
-        dead: size(registry) - liveCount(registry),
+        dead: backendCount(registry) - liveCount(registry),
       }),
     countsEqual,
   );

@@ -21,12 +21,12 @@ import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
 import type { BroadcastResult } from '../domain/BroadcastResult';
 import { closed, decode, show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
-import type { LogEntry } from '../log/LogRecord';
+import type { LogRecord } from '../log/LogRecord';
 import type { Registry } from '../registry/Registry';
 import { createRegistry } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
-import { step } from '../registry/RegistryEvent';
+import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -329,16 +329,16 @@ export const isLifecycleBroadcastAction = (action: unknown): action is Lifecycle
  * dropped: the store computes its own). This is how a recorded log is dispatched into a store.
  *
  * @example
- * import { LogEntry, decode, toSliceAction } from 'lifecycle-broadcast'
+ * import { LogRecord, decode, toSliceAction } from 'lifecycle-broadcast'
  * import * as E from 'fp-ts/Either'
  *
  * const line = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}'
- * const action = E.map(toSliceAction)(decode(LogEntry, JSON.parse(line)))
+ * const action = E.map(toSliceAction)(decode(LogRecord, JSON.parse(line)))
  * // right({ type: 'lifecycleBroadcast/broadcastRequested', payload: { operation: ... } })
  *
  * @since 0.1.0
  */
-export const toSliceAction = (entry: LogEntry | RegistryAction): LifecycleBroadcastAction => {
+export const toSliceAction = (entry: LogRecord | RegistryAction): LifecycleBroadcastAction => {
   switch (entry._tag) {
     case 'Register':
       return backendRegistered(entry.backend);

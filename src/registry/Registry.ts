@@ -31,9 +31,10 @@ import type {
   SkippedDead,
 } from '../domain/BroadcastResult';
 import { broadcastResult } from '../domain/BroadcastResult';
+import { canonicalResponse } from '../domain/BroadcastBackendResponse';
 import * as HT from '../internal/HashTrie';
-import { matchTag } from '../internal/match';
 import * as V from '../internal/Vector';
+import type { BackendRegistered, BackendUnregistered, KeyNotFound, LivenessSet, ResponseSet } from './RegistryEvent';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -89,52 +90,6 @@ export interface Transition<R> {
   readonly result: R;
 }
 
-/**
- * A reducer changed a registered backend: `previous` is how it was, `backend` how it is now.
- * When nothing changed, both are the same object and the state is returned as it was.
- *
- * @since 0.1.0
- */
-export interface Updated {
-  readonly _tag: 'Updated';
-  readonly previous: Backend;
-  readonly backend: Backend;
-}
-
-/**
- * A reducer removed a registered backend.
- *
- * @since 0.1.0
- */
-export interface Removed {
-  readonly _tag: 'Removed';
-  readonly backend: Backend;
-}
-
-/**
- * A reducer was given a key that is not registered; the state is returned unchanged.
- *
- * @since 0.1.0
- */
-export interface UnknownKey {
-  readonly _tag: 'UnknownKey';
-  readonly key: BackendKey;
-}
-
-/**
- * What `setLive` and `setResponse` did.
- *
- * @since 0.1.0
- */
-export type UpdateOutcome = Updated | UnknownKey;
-
-/**
- * What `unregister` did.
- *
- * @since 0.1.0
- */
-export type RemoveOutcome = Removed | UnknownKey;
-
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -174,11 +129,14 @@ export const emptyRegistry: Registry = createRegistry();
 const none: O.Option<never> = Object.freeze({ _tag: 'None' });
 const some = <A>(value: A): O.Option<A> => Object.freeze({ _tag: 'Some', value });
 
-const updated = (previous: Backend, backend: Backend): Updated => Object.freeze({ _tag: 'Updated', previous, backend });
-
-const unknownKey = (key: BackendKey): UnknownKey => Object.freeze({ _tag: 'UnknownKey', key: copyKey(key) });
+/** `KeyNotFound` for `action`, a frozen copy that shares nothing with the caller's arguments. */
+const keyNotFound = (action: KeyNotFound['action']): KeyNotFound =>
+  Object.freeze({ _tag: 'KeyNotFound', action, key: action.key });
 
 const transition = <R>(state: Registry, result: R): Transition<R> => Object.freeze({ state, result });
+
+const registered = (backend: Backend, replaced: O.Option<Backend>): BackendRegistered =>
+  Object.freeze({ _tag: 'BackendRegistered', backend, replaced });
 
 const entryOf = (b: Backend, policy: BroadcastPolicy): BroadcastEntry => {
   if (!b.live) {
@@ -242,16 +200,29 @@ const compact = (state: Registry): Registry => {
   return withState(state, slots, index, state.liveCount);
 };
 
-/** Change one registered backend; a liveness flip opens or closes one of its live spans. */
-const update = (state: Registry, key: BackendKey, change: (b: Backend) => Backend): Transition<UpdateOutcome> => {
+/** What `update` did to a backend: how it was and how it is now (one object if unchanged). */
+interface Change {
+  readonly previous: Backend;
+  readonly backend: Backend;
+}
+
+/**
+ * Change one registered backend; a liveness flip opens or closes one of its live spans.
+ * `undefined` when `key` is not registered.
+ */
+const update = (
+  state: Registry,
+  key: BackendKey,
+  change: (b: Backend) => Backend,
+): { readonly state: Registry; readonly change: Change } | undefined => {
   const found = findSlot(state, keyId(key));
   if (found === undefined) {
-    return transition(state, unknownKey(key));
+    return undefined;
   }
   const previous = found.slot.backend;
   const next = change(previous);
   if (next.live === previous.live && next.response === previous.response) {
-    return transition(state, updated(previous, previous));
+    return { state, change: { previous, backend: previous } };
   }
   const flipped = next.live !== previous.live;
   const now = state.operations.size;
@@ -266,7 +237,7 @@ const update = (state: Registry, key: BackendKey, change: (b: Backend) => Backen
   const since = next.live ? (flipped ? now : liveSince) : -1;
   const slots = V.set(state.slots, found.at, slot(found.slot.id, next, state.policy, since, closed));
   const liveCount = state.liveCount + (flipped ? (next.live ? 1 : -1) : 0);
-  return transition(withState(state, slots, state.index, liveCount), updated(previous, next));
+  return { state: withState(state, slots, state.index, liveCount), change: { previous, backend: next } };
 };
 
 // -------------------------------------------------------------------------------------
@@ -275,19 +246,20 @@ const update = (state: Registry, key: BackendKey, change: (b: Backend) => Backen
 
 /**
  * Register `backend`. A new key is appended; a key already registered is replaced in place,
- * keeping its position, and the replaced backend is returned. The replacement starts with no
- * received operations, as a new endpoint would.
+ * keeping its position, and the event names the replaced backend. The replacement starts with
+ * no received operations, as a new endpoint would.
  *
  * @example
  * import { backendKey, createRegistry, liveBackend, register, sharedInstance } from 'lifecycle-broadcast'
  *
  * const key = backendKey(sharedInstance, 'zccache', '1.11.20')
- * const { state, result: replaced } = register(createRegistry(), liveBackend(key))
- * // replaced: none
+ * const { state, result } = register(createRegistry(), liveBackend(key))
+ * // result: { _tag: 'BackendRegistered', backend: { key, live: true, ... }, replaced: none }
  *
  * @since 0.1.0
  */
-export const register = (state: Registry, backend: Backend): Transition<O.Option<Backend>> => {
+export const register = (state: Registry, backend: Backend): Transition<BackendRegistered> => {
+  // The registry stores a frozen backend as it is, so the event names the stored object.
   const b = frozenBackend(backend);
   const id = keyId(b.key);
   const fresh = slot(id, b, state.policy, b.live ? state.operations.size : -1, null);
@@ -296,25 +268,32 @@ export const register = (state: Registry, backend: Backend): Transition<O.Option
   const previous = at === undefined ? null : V.get(state.slots, at);
   if (at === undefined || previous === undefined || previous === null) {
     const slots = V.push(state.slots, fresh);
-    return transition(withState(state, slots, index, state.liveCount + liveDelta), none);
+    return transition(withState(state, slots, index, state.liveCount + liveDelta), registered(b, none));
   }
   const slots = V.set(state.slots, at, fresh);
   const liveCount = state.liveCount + liveDelta - (previous.backend.live ? 1 : 0);
-  return transition(withState(state, slots, state.index, liveCount), some(previous.backend));
+  return transition(withState(state, slots, state.index, liveCount), registered(b, some(previous.backend)));
 };
 
 /**
- * Mark the backend with `key` live or dead. Setting the value it already has returns the same
- * state; an unregistered key returns the same state with an `UnknownKey` outcome.
+ * Mark the backend with `key` live or dead: `LivenessSet`. Setting the value it already has
+ * returns the same state; an unregistered key returns the same state with `KeyNotFound`.
  *
  * @since 0.1.0
  */
-export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<UpdateOutcome> =>
-  update(state, key, (b) => (b.live === live ? b : withLive(b, live)));
+export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
+  const r = update(state, key, (b) => (b.live === live ? b : withLive(b, live)));
+  return r === undefined
+    ? transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })))
+    : transition(
+        r.state,
+        Object.freeze({ _tag: 'LivenessSet', previous: r.change.previous, backend: r.change.backend }),
+      );
+};
 
 /**
- * Make the backend with `key` answer broadcasts with `response`. Setting the response it
- * already has returns the same state; an unregistered key gives `UnknownKey`.
+ * Make the backend with `key` answer broadcasts with `response`: `ResponseSet`. Setting the
+ * response it already has returns the same state; an unregistered key gives `KeyNotFound`.
  *
  * @since 0.1.0
  */
@@ -322,19 +301,30 @@ export const setResponse = (
   state: Registry,
   key: BackendKey,
   response: BroadcastBackendResponse,
-): Transition<UpdateOutcome> => update(state, key, (b) => withResponse(b, response));
+): Transition<ResponseSet | KeyNotFound> => {
+  const r = update(state, key, (b) => withResponse(b, response));
+  return r === undefined
+    ? transition(
+        state,
+        keyNotFound(Object.freeze({ _tag: 'SetResponse', key: copyKey(key), response: canonicalResponse(response) })),
+      )
+    : transition(
+        r.state,
+        Object.freeze({ _tag: 'ResponseSet', previous: r.change.previous, backend: r.change.backend }),
+      );
+};
 
 /**
- * Remove the backend with `key`; the others keep their order. An unregistered key gives
- * `UnknownKey` and the same state.
+ * Remove the backend with `key`: `BackendUnregistered`; the others keep their order. An
+ * unregistered key gives `KeyNotFound` and the same state.
  *
  * @since 0.1.0
  */
-export const unregister = (state: Registry, key: BackendKey): Transition<RemoveOutcome> => {
+export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
   const id = keyId(key);
   const found = findSlot(state, id);
   if (found === undefined) {
-    return transition(state, unknownKey(key));
+    return transition(state, keyNotFound(Object.freeze({ _tag: 'Unregister', key: copyKey(key) })));
   }
   const removed = found.slot.backend;
   const next = withState(
@@ -343,7 +333,7 @@ export const unregister = (state: Registry, key: BackendKey): Transition<RemoveO
     HT.remove(state.index, id),
     state.liveCount - (removed.live ? 1 : 0),
   );
-  return transition(compact(next), Object.freeze({ _tag: 'Removed', backend: removed }));
+  return transition(compact(next), Object.freeze({ _tag: 'BackendUnregistered', backend: removed }));
 };
 
 /**
@@ -437,7 +427,7 @@ export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
  *
  * @since 0.1.0
  */
-export const has = (state: Registry, key: BackendKey): boolean => findSlot(state, keyId(key)) !== undefined;
+export const isRegistered = (state: Registry, key: BackendKey): boolean => findSlot(state, keyId(key)) !== undefined;
 
 const backendsCache = new WeakMap<Registry['slots'], ReadonlyArray<Backend>>();
 
@@ -468,7 +458,7 @@ export const backends = (state: Registry): ReadonlyArray<Backend> => {
  *
  * @since 0.1.0
  */
-export const size = (state: Registry): number => state.index.size;
+export const backendCount = (state: Registry): number => state.index.size;
 
 /**
  * How many registered backends are live.
@@ -548,42 +538,3 @@ export const snapshot = (state: Registry): RegistrySnapshot => {
   });
   return Object.freeze({ policy: state.policy, backends: Object.freeze(out) });
 };
-
-// -------------------------------------------------------------------------------------
-// pattern matching
-// -------------------------------------------------------------------------------------
-
-/**
- * Fold the outcome of `setLive` or `setResponse`.
- *
- * @example
- * import { backendKey, createRegistry, matchUpdate, setLive, sharedInstance } from 'lifecycle-broadcast'
- *
- * const { result } = setLive(createRegistry(), backendKey(sharedInstance, 'zccache', '1.11.20'), true)
- * matchUpdate({
- *   Updated: (u) => `${u.backend.key.serviceName} is ${u.backend.live ? 'live' : 'dead'}`,
- *   UnknownKey: (u) => `${u.key.serviceName} is not registered`,
- * })(result)
- * // 'zccache is not registered'
- *
- * @since 0.1.0
- */
-export const matchUpdate = matchTag<UpdateOutcome>();
-
-/**
- * Fold the outcome of `unregister`.
- *
- * @example
- * import { backendKey, createRegistry, liveBackend, matchRemoval, register, sharedInstance, unregister } from 'lifecycle-broadcast'
- *
- * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
- * const { result } = unregister(register(createRegistry(), liveBackend(zccache)).state, zccache)
- * matchRemoval({
- *   Removed: (r) => `removed ${r.backend.key.serviceName}`,
- *   UnknownKey: (u) => `${u.key.serviceName} is not registered`,
- * })(result)
- * // 'removed zccache'
- *
- * @since 0.1.0
- */
-export const matchRemoval = matchTag<RemoveOutcome>();

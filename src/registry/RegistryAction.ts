@@ -18,7 +18,7 @@ import { matchTag } from '../internal/match';
 // -------------------------------------------------------------------------------------
 
 /**
- * The codec of each kind of action, by `_tag`: shared with `LogEntry`, whose lines are actions.
+ * The codec of each kind of action, by `_tag`: shared with `LogRecord`, whose lines are actions.
  *
  * @internal
  */

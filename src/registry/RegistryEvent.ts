@@ -1,20 +1,15 @@
 /**
- * `step`: the one entry point that applies any `RegistryAction` to a registry, and the events
- * that say what each step did. Redux stores and log replay are both built on it.
+ * The events that say what a reducer or a `step` did: every reducer of the registry returns
+ * one of them, and `step` returns the same one for the matching action.
  *
  * @since 0.1.0
  */
 import type * as O from 'fp-ts/Option';
 
 import type { Backend } from '../domain/Backend';
-import { frozenBackend } from '../domain/Backend';
 import type { BackendKey } from '../domain/BackendKey';
-import { copyKey } from '../domain/BackendKey';
-import { canonicalResponse } from '../domain/BroadcastBackendResponse';
 import type { BroadcastResult } from '../domain/BroadcastResult';
 import { matchTag } from '../internal/match';
-import type { Registry, Transition } from './Registry';
-import { broadcast, register, setLive, setResponse, unregister } from './Registry';
 import type { RegistryAction } from './RegistryAction';
 
 // -------------------------------------------------------------------------------------
@@ -117,69 +112,3 @@ export type RegistryEvent =
  * @since 0.1.0
  */
 export const matchEvent = matchTag<RegistryEvent>();
-
-// -------------------------------------------------------------------------------------
-// reducer
-// -------------------------------------------------------------------------------------
-
-const event = (state: Registry, e: RegistryEvent): Transition<RegistryEvent> =>
-  Object.freeze({ state, result: Object.freeze(e) });
-
-/** A frozen copy of the caller's action, so that an event shares nothing with its input. */
-const notFound = (state: Registry, action: KeyNotFound['action']): Transition<RegistryEvent> => {
-  const key = copyKey(action.key);
-  const copy: KeyNotFound['action'] =
-    action._tag === 'SetLive'
-      ? { _tag: 'SetLive', key, live: action.live }
-      : action._tag === 'SetResponse'
-        ? { _tag: 'SetResponse', key, response: canonicalResponse(action.response) }
-        : { _tag: 'Unregister', key };
-  return event(state, { _tag: 'KeyNotFound', action: Object.freeze(copy), key });
-};
-
-/**
- * Apply one action: the new registry and the event saying what happened. `step` agrees with the
- * individual reducers (`register`, `setLive`, `setResponse`, `unregister`, `broadcast`); it never
- * throws, and an unregistered key yields `KeyNotFound` with the state unchanged.
- *
- * @example
- * import { backendKey, createRegistry, registerAction, liveBackend, sharedInstance, step } from 'lifecycle-broadcast'
- *
- * const key = backendKey(sharedInstance, 'soldr', '0.4.1')
- * const { state, result: event } = step(createRegistry(), registerAction(liveBackend(key)))
- * // event._tag === 'BackendRegistered'
- *
- * @since 0.1.0
- */
-export const step = (state: Registry, action: RegistryAction): Transition<RegistryEvent> => {
-  switch (action._tag) {
-    case 'Register': {
-      // The registry stores a frozen backend as it is, so the event can name the stored object.
-      const stored = frozenBackend(action.backend);
-      const r = register(state, stored);
-      return event(r.state, { _tag: 'BackendRegistered', backend: stored, replaced: r.result });
-    }
-    case 'SetLive': {
-      const r = setLive(state, action.key, action.live);
-      return r.result._tag === 'UnknownKey'
-        ? notFound(state, action)
-        : event(r.state, { _tag: 'LivenessSet', previous: r.result.previous, backend: r.result.backend });
-    }
-    case 'SetResponse': {
-      const r = setResponse(state, action.key, action.response);
-      return r.result._tag === 'UnknownKey'
-        ? notFound(state, action)
-        : event(r.state, { _tag: 'ResponseSet', previous: r.result.previous, backend: r.result.backend });
-    }
-    case 'Unregister': {
-      const r = unregister(state, action.key);
-      return r.result._tag === 'UnknownKey'
-        ? notFound(state, action)
-        : event(r.state, { _tag: 'BackendUnregistered', backend: r.result.backend });
-    }
-    case 'Broadcast': {
-      const r = broadcast(state, action.operation);
-      return event(r.state, { _tag: 'OperationBroadcast', result: r.result });
-    }
-  }
-};

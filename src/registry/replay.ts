@@ -6,7 +6,7 @@
 import type { Registry } from './Registry';
 import type { RegistryAction } from './RegistryAction';
 import type { RegistryEvent } from './RegistryEvent';
-import { step } from './RegistryEvent';
+import { step } from './step';
 
 /**
  * The registry after a sequence of actions, with the event of each step in order.

@@ -186,7 +186,7 @@ const validateCommand = async (
     switch (l._tag) {
       case 'HeaderLine':
         break;
-      case 'EntryLine':
+      case 'RecordLine':
         entries += 1;
         break;
       case 'InvalidLine':
