@@ -102,8 +102,8 @@ console.log('unknown keys:', names(select.selectRecentKeysNotFound(root)));
 console.log('selected service:', root.ui.selectedService);
 
 // 6. Replaying the recording from the initial registry gives the store's registry.
-const replayed = replay(broker.getInitialState().registry, recording.entries.map(recordAction));
+const replayed = replay(broker.getInitialState().registry, recording.records.map(recordAction));
 console.log(
-  `recorded ${String(recording.entries.length)} entries; replay matches the store:`,
+  `recorded ${String(recording.records.length)} entries; replay matches the store:`,
   isDeepStrictEqual(snapshot(replayed.state), snapshot(root.broker.registry)),
 );

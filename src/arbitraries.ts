@@ -490,13 +490,13 @@ export const logHeaderArbitrary = (): fc.Arbitrary<LogHeader> =>
  *
  * @since 0.1.0
  */
-export interface GeneratedLog {
+export interface SampledLog {
   readonly header: LogHeader;
-  readonly entries: ReadonlyArray<LogRecord>;
+  readonly records: ReadonlyArray<LogRecord>;
 }
 
 /**
- * Whole operation logs: a header with any policy, then the entries of an action sequence. The
+ * Whole operation logs: a header with any policy, then the records of an action sequence. The
  * broadcasts chosen by `recordResults` carry the result they have when the log is replayed from
  * an empty registry with the header's policy, as a recorder would have written them.
  *
@@ -509,17 +509,17 @@ export interface GeneratedLog {
  *
  * @since 0.1.0
  */
-export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> => {
+export const logArbitrary = (options?: LogOptions): fc.Arbitrary<SampledLog> => {
   const recordResults = options?.recordResults ?? 'sometimes';
   return fc.tuple(logHeaderArbitrary(), templatesArbitrary(options)).map(([header, templates]) => {
     let state = createRegistry(header.policy);
-    const entries = resolve(templates).map(({ action, record }) => {
+    const records = resolve(templates).map(({ action, record }) => {
       const { state: next, result: event } = step(state, action);
       state = next;
       const keep = recordResults === 'always' || (recordResults === 'sometimes' && record);
       return keep && event._tag === 'OperationBroadcast' ? logRecord(action, event.result) : action;
     });
-    return { header, entries };
+    return { header, records };
   });
 };
 
@@ -529,7 +529,7 @@ export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> =
  *
  * @since 0.1.0
  */
-export const logLines = (log: GeneratedLog): ReadonlyArray<string> => [
+export const logLines = (log: SampledLog): ReadonlyArray<string> => [
   JSON.stringify(LogHeader.encode(log.header)),
-  ...log.entries.map((entry) => JSON.stringify(LogRecord.encode(entry))),
+  ...log.records.map((record) => JSON.stringify(LogRecord.encode(record))),
 ];

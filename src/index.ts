@@ -82,7 +82,7 @@ export {
 export { matchEvent } from './registry/RegistryEvent';
 export { step } from './registry/step';
 export { replay } from './registry/replay';
-export { LogRecord, recordAction, logRecord, recordedResult } from './log/LogRecord';
+export { LogRecord, encodeRecordLine, logRecord, recordAction, recordedResult } from './log/LogRecord';
 export { formatErrors } from './internal/codec';
 
 // values: Redux composition
@@ -112,7 +112,7 @@ export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from '
 export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
 
 // values: operation logs (header, reader, writer, replay, verify, statistics, generator)
-export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './log/LogHeader';
+export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, encodeHeaderLine, logHeader } from './log/LogHeader';
 export {
   DEFAULT_MAX_LINE_LENGTH,
   decodeRecordLine,
@@ -121,7 +121,6 @@ export {
   matchLogLine,
   readLog,
 } from './log/logReader';
-export { createLogWriter, encodeRecordLine, encodeHeaderLine, writeLog } from './node/logWriter';
 export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './log/replayLog';
 export { compareResults, describeDivergence } from './log/verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './log/LogStats';
@@ -179,7 +178,6 @@ export type {
   ReadFailed,
   ReadLogOptions,
 } from './log/logReader';
-export type { LogSink, LogWriter, WriteLogOptions } from './node/logWriter';
 export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './log/replayLog';
 export type { Divergence } from './log/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';

@@ -42,7 +42,7 @@ import type {
   RegistryEvent,
   ReleaseHandles,
 } from '../../src';
-import type { GeneratedLog } from '../../src/arbitraries';
+import type { SampledLog } from '../../src/arbitraries';
 import { actionSequenceArbitrary, backendKeyArbitrary, logArbitrary } from '../../src/arbitraries';
 
 /** True exactly when `A` and `B` are the same type (the usual trick: compare two generic signatures). */
@@ -209,8 +209,8 @@ describe('arbitraries', () => {
 
     assertType<Equal<typeof keys, fc.Arbitrary<BackendKey>>>();
     assertType<Equal<typeof actions, fc.Arbitrary<ReadonlyArray<RegistryAction>>>>();
-    assertType<Equal<typeof logs, fc.Arbitrary<GeneratedLog>>>();
-    assertType<Equal<GeneratedLog['header'], LogHeader>>();
+    assertType<Equal<typeof logs, fc.Arbitrary<SampledLog>>>();
+    assertType<Equal<SampledLog['header'], LogHeader>>();
     expect(() =>
       // @ts-expect-error: a ratio is a number
       actionSequenceArbitrary({ reuseKeyRatio: 'often' }),

@@ -294,10 +294,10 @@ describe('broadcastResultArbitrary', () => {
 describe('logArbitrary', () => {
   it('should record each carried result as replaying the log from its header computes it', () => {
     fc.assert(
-      fc.property(logArbitrary(), ({ header, entries }) => {
-        const { events } = replay(createRegistry(header.policy), entries.map(recordAction));
+      fc.property(logArbitrary(), ({ header, records }) => {
+        const { events } = replay(createRegistry(header.policy), records.map(recordAction));
 
-        entries.forEach((entry, i) => {
+        records.forEach((entry, i) => {
           const recorded = recordedResult(entry);
           if (recorded !== undefined) {
             expect({ _tag: 'OperationBroadcast', result: recorded }).toEqual(events[i]);
@@ -311,7 +311,7 @@ describe('logArbitrary', () => {
   it('should carry results always, never or sometimes, as asked', () => {
     const carried = (mode: 'always' | 'never' | 'sometimes'): ReadonlyArray<boolean> =>
       sample(logArbitrary({ recordResults: mode }), 100).flatMap((log) =>
-        log.entries.filter((e) => e._tag === 'Broadcast').map((e) => recordedResult(e) !== undefined),
+        log.records.filter((e) => e._tag === 'Broadcast').map((e) => recordedResult(e) !== undefined),
       );
 
     expect(new Set(carried('always'))).toEqual(new Set([true]));
@@ -344,7 +344,7 @@ describe('logLines', () => {
         const [first, ...rest] = logLines(log);
 
         expect(decode(LogHeader, JSON.parse(first ?? ''))).toEqual(E.right(log.header));
-        expect(rest.map((line) => decode(LogRecord, JSON.parse(line)))).toEqual(log.entries.map(E.right));
+        expect(rest.map((line) => decode(LogRecord, JSON.parse(line)))).toEqual(log.records.map(E.right));
         expect(rest.every((line) => !line.includes('\n'))).toBe(true);
       }),
       { numRuns: 100 },

@@ -78,7 +78,7 @@ const cases: ReadonlyArray<Case> = [
     'LogRecord',
     LogRecord,
     logArbitrary({ ...anyShort, minLength: 1, recordResults: 'sometimes' }).chain((log) =>
-      fc.constantFrom(...log.entries),
+      fc.constantFrom(...log.records),
     ),
   ),
   codecCase('LogHeader', LogHeader, logHeaderArbitrary()),

@@ -133,10 +133,10 @@ describe('law: a rendered log replays losslessly', () => {
         const replayed = await replayLog(Readable.from([text]), { verify: true });
 
         expectSame(isCleanReplay(replayed), true);
-        expectSame(replayed.lastLine, log.entries.length + 1);
+        expectSame(replayed.lastLine, log.records.length + 1);
         expectEqual(
           snapshot(replayed.state),
-          snapshot(replay(createRegistry(log.header.policy), log.entries.map(recordAction)).state),
+          snapshot(replay(createRegistry(log.header.policy), log.records.map(recordAction)).state),
         );
       }),
       lawParameters(100),

@@ -1,16 +1,17 @@
 import type { LogRecord } from '../../src';
-import { broadcastPolicy, encodeRecordLine, generateLog, keyId, replayLog, writeLog } from '../../src';
+import { broadcastPolicy, encodeRecordLine, generateLog, keyId, replayLog } from '../../src';
 import { collector, readableOf } from '../support/streams';
+import { writeLog } from '../../src/node';
 
 const text = async (options: Parameters<typeof generateLog>[0]): Promise<string> => {
   const log = generateLog(options);
   const sink = collector();
-  await writeLog(sink, log.header, log.entries);
+  await writeLog(sink, log.header, log.records);
   return sink.text();
 };
 
 const entries = (options: Parameters<typeof generateLog>[0]): ReadonlyArray<LogRecord> => [
-  ...generateLog(options).entries,
+  ...generateLog(options).records,
 ];
 
 describe('generateLog', () => {
@@ -78,7 +79,7 @@ describe('generateLog', () => {
   });
 
   it('should make entries lazily, one at a time', () => {
-    const it = generateLog({ backends: 2, actions: Number.MAX_SAFE_INTEGER, seed: 0 }).entries[Symbol.iterator]();
+    const it = generateLog({ backends: 2, actions: Number.MAX_SAFE_INTEGER, seed: 0 }).records[Symbol.iterator]();
     const first = it.next();
     expect(first.done).toBe(false);
     expect(encodeRecordLine(first.value as LogRecord)).toMatch(/^\{"_tag":"Register"/);

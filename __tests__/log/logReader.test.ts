@@ -2,6 +2,8 @@ import * as path from 'node:path';
 
 import * as fc from 'fast-check';
 
+import type { LogSource } from '../../src';
+import { fileSource } from '../../src/node';
 import type { LogLine } from '../../src';
 import {
   DEFAULT_MAX_LINE_LENGTH,
@@ -19,7 +21,7 @@ import { createRegistry } from '../../src';
 
 const HEADER = encodeHeaderLine(logHeader());
 const QUIESCE = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"IdleTimeout"}}';
-const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', name);
+const fixture = (name: string): LogSource => fileSource(path.join(__dirname, '..', 'fixtures', name));
 
 const read = (
   text: string | Uint8Array,
@@ -37,7 +39,7 @@ describe('readLog', () => {
     const lines = await read(`${HEADER}\n${QUIESCE}\n${QUIESCE}\n`);
     expect(shape(lines)).toEqual(['HeaderLine@1', 'RecordLine@2', 'RecordLine@3']);
     expect(lines[0]).toMatchObject({ header: logHeader() });
-    expect(lines[1]).toMatchObject({ entry: JSON.parse(QUIESCE) as unknown });
+    expect(lines[1]).toMatchObject({ record: JSON.parse(QUIESCE) as unknown });
   });
 
   it('should skip empty and blank lines but still count them', async () => {
@@ -155,7 +157,7 @@ describe('readLog', () => {
       {
         _tag: 'ReadFailed',
         line: 0,
-        message: `cannot read ${fixture('no-such-file.ndjson')}: no such file or directory (ENOENT)`,
+        message: `cannot read ${path.join(__dirname, '..', 'fixtures', 'no-such-file.ndjson')}: no such file or directory (ENOENT)`,
       },
     ]);
   });
@@ -169,7 +171,7 @@ describe('decodeRecordLine', () => {
           const decoded = decodeRecordLine(encodeRecordLine(entry), i + 2);
           return (
             decoded._tag === 'RecordLine' &&
-            JSON.stringify(LogRecord.encode(decoded.entry)) === JSON.stringify(LogRecord.encode(entry))
+            JSON.stringify(LogRecord.encode(decoded.record)) === JSON.stringify(LogRecord.encode(entry))
           );
         }),
       ),

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import * as O from 'fp-ts/Option';
 
+import type { LogSource } from '../../src';
+import { fileSource } from '../../src/node';
 import type { InvalidLine, LogRecord } from '../../src';
 import {
   broadcastPolicy,
@@ -20,7 +22,7 @@ import {
 import { actionsArb, recordEntries } from '../support/logArbitraries';
 import { collect, readableOf } from '../support/streams';
 
-const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', name);
+const fixture = (name: string): LogSource => fileSource(path.join(__dirname, '..', 'fixtures', name));
 const POLICY = broadcastPolicy(250);
 const HEADER = encodeHeaderLine(logHeader(POLICY));
 
@@ -36,8 +38,8 @@ const logText = (entries: ReadonlyArray<LogRecord>, extra: Readonly<Record<numbe
 };
 
 /** The entries of a good log, read with the reader: the oracle for replays of the fixtures. */
-const entriesOf = async (file: string): Promise<ReadonlyArray<LogRecord>> =>
-  (await collect(readLog(file))).flatMap((l) => (l._tag === 'RecordLine' ? [l.entry] : []));
+const entriesOf = async (file: LogSource): Promise<ReadonlyArray<LogRecord>> =>
+  (await collect(readLog(file))).flatMap((l) => (l._tag === 'RecordLine' ? [l.record] : []));
 
 describe('replayLog', () => {
   it('should end with the registry the pure replay gives', async () => {

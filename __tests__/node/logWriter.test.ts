@@ -6,7 +6,6 @@ import type { LogRecord } from '../../src';
 import {
   LogRecord as LogEntryCodec,
   broadcastPolicy,
-  createLogWriter,
   createRegistry,
   encodeRecordLine,
   encodeHeaderLine,
@@ -15,10 +14,10 @@ import {
   replay,
   replayLog,
   snapshot,
-  writeLog,
 } from '../../src';
 import { actionsArb, recordEntries } from '../support/logArbitraries';
 import { collect, collector, readableOf } from '../support/streams';
+import { createLogWriter, writeLog } from '../../src/node';
 
 const POLICY = broadcastPolicy(300);
 
@@ -26,7 +25,7 @@ const encoded = (entries: ReadonlyArray<LogRecord>): ReadonlyArray<unknown> =>
   entries.map((e) => LogEntryCodec.encode(e));
 
 const readBack = async (text: string): Promise<ReadonlyArray<LogRecord>> =>
-  (await collect(readLog(readableOf(text)))).flatMap((l) => (l._tag === 'RecordLine' ? [l.entry] : []));
+  (await collect(readLog(readableOf(text)))).flatMap((l) => (l._tag === 'RecordLine' ? [l.record] : []));
 
 describe('encodeHeaderLine', () => {
   it('should write the header as one line of JSON', () => {

@@ -84,13 +84,13 @@ describe('arraySink', () => {
   it('should start empty, then hold the starting registry and every entry, frozen', () => {
     const sink = arraySink();
     expect(sink.initial).toBeNull();
-    expect(sink.entries).toEqual([]);
+    expect(sink.records).toEqual([]);
     const store = storeWith(sink);
     expect(sink.initial).toBe(registryOf(store.getState()));
     scenario.forEach((action) => store.dispatch(action));
-    expect(sink.entries).toHaveLength(scenario.length);
-    expect(unfrozenPaths(sink.entries)).toEqual([]);
-    expect(sink.entries).toBe(sink.entries);
+    expect(sink.records).toHaveLength(scenario.length);
+    expect(unfrozenPaths(sink.records)).toEqual([]);
+    expect(sink.records).toBe(sink.records);
   });
 
   it('should refuse to record a second store', () => {
@@ -105,15 +105,15 @@ describe('createRecorderMiddleware', () => {
     const sink = arraySink();
     const store = storeWith(sink);
     scenario.forEach((action) => store.dispatch(action));
-    expect(actionsOf(decodeEntries(sink.entries))).toEqual(scenarioActions);
-    expect(JSON.parse(JSON.stringify(sink.entries))).toEqual(sink.entries);
+    expect(actionsOf(decodeEntries(sink.records))).toEqual(scenarioActions);
+    expect(JSON.parse(JSON.stringify(sink.records))).toEqual(sink.records);
   });
 
   it('should hand out entries equal to their encoding with the LogRecord codec, field order included', () => {
     const sink = arraySink();
     const store = storeWith(sink);
     scenario.forEach((action) => store.dispatch(action));
-    for (const entry of sink.entries) {
+    for (const entry of sink.records) {
       const encoded = LogRecord.encode(expectRight(decode(LogRecord, entry)));
       expect(entry).toEqual(encoded);
       expect(JSON.stringify(entry)).toBe(JSON.stringify(encoded));
@@ -124,7 +124,7 @@ describe('createRecorderMiddleware', () => {
     const sink = arraySink();
     const store = storeWith(sink);
     scenario.forEach((action) => store.dispatch(action));
-    expectReplayMatches(sink.initial as Registry, sink.entries, store.getState());
+    expectReplayMatches(sink.initial as Registry, sink.records, store.getState());
   });
 
   it('should replay to the store’s registry (array sink, Redux Toolkit store)', () => {
@@ -138,7 +138,7 @@ describe('createRecorderMiddleware', () => {
         ),
     });
     scenario.forEach((action) => store.dispatch(action));
-    expectReplayMatches(createRegistry(policy), sink.entries, store.getState());
+    expectReplayMatches(createRegistry(policy), sink.records, store.getState());
   });
 
   it('should record nothing for other actions, nor for actions the reducer rejects', () => {
@@ -147,7 +147,7 @@ describe('createRecorderMiddleware', () => {
     store.dispatch({ type: 'clicked' });
     store.dispatch({ type: backendRegistered.type, payload: { backend: 'zccache' } });
     expect(store.getState().broker.lastEvent?._tag).toBe('ActionRejected');
-    expect(sink.entries).toEqual([]);
+    expect(sink.records).toEqual([]);
   });
 
   it('should record actions naming an unknown key, which replay to the same outcome', () => {
@@ -155,7 +155,7 @@ describe('createRecorderMiddleware', () => {
     const store = storeWith(sink);
     store.dispatch(backendLivenessChanged(zccache, true));
     expect(store.getState().broker.lastEvent?._tag).toBe('KeyNotFound');
-    expect(actionsOf(decodeEntries(sink.entries))).toEqual([{ _tag: 'SetLive', key: zccache, live: true }]);
+    expect(actionsOf(decodeEntries(sink.records))).toEqual([{ _tag: 'SetLive', key: zccache, live: true }]);
   });
 
   it('should start from a preloaded registry, which the array sink keeps', () => {
@@ -173,7 +173,7 @@ describe('createRecorderMiddleware', () => {
     store.dispatch(backendRegistered(deadBackend(fbuild)));
     store.dispatch(broadcastRequested(quiesceOperation('BrokerShutdown')));
     expect(sink.initial).toBe(preloaded.registry);
-    const replayed = replay(sink.initial as Registry, actionsOf(decodeEntries(sink.entries)));
+    const replayed = replay(sink.initial as Registry, actionsOf(decodeEntries(sink.records)));
     expect(snapshot(replayed.state)).toEqual(snapshot(registryOf(store.getState())));
   });
 
@@ -192,7 +192,7 @@ describe('createRecorderMiddleware', () => {
     store.dispatch(backendRegistered(liveBackend(soldr)));
     store.dispatch(broadcastRequested(quiesceOperation('IdleTimeout')));
     store.dispatch(broadcastRequested(quiesceOperation('Maintenance')));
-    expect(actionsOf(decodeEntries(sink.entries)).map((a) => a._tag)).toEqual([
+    expect(actionsOf(decodeEntries(sink.records)).map((a) => a._tag)).toEqual([
       'Register',
       'Register',
       'Broadcast',
@@ -200,7 +200,7 @@ describe('createRecorderMiddleware', () => {
       'Broadcast',
       'SetLive',
     ]);
-    expectReplayMatches(sink.initial as Registry, sink.entries, store.getState());
+    expectReplayMatches(sink.initial as Registry, sink.records, store.getState());
   });
 
   it('should refuse, when attached, a selectState that does not find the slice', () => {

@@ -164,6 +164,6 @@ describe('in a Redux Toolkit 2 store (configureStore, default middleware)', () =
       middleware: (getDefaultMiddleware) => getDefaultMiddleware(checksWithoutTimingWarnings).prepend(recorder),
     });
     store.dispatch(backendRegistered(liveBackend(zccache)));
-    expect(sink.entries).toHaveLength(1);
+    expect(sink.records).toHaveLength(1);
   });
 });

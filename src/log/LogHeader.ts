@@ -105,3 +105,14 @@ export const decodeLogHeader = (input: unknown): E.Either<ReadonlyArray<string>,
   }
   return decode(LogHeader, input);
 };
+
+// -------------------------------------------------------------------------------------
+// encoding
+// -------------------------------------------------------------------------------------
+
+/**
+ * The header as one line of JSON (without the line end).
+ *
+ * @since 0.1.0
+ */
+export const encodeHeaderLine = (header: LogHeader): string => JSON.stringify(LogHeader.encode(header));

@@ -44,7 +44,7 @@ export type LogRecord = t.TypeOf<typeof LogRecord>;
 // -------------------------------------------------------------------------------------
 
 /**
- * The log entry for `action`; a broadcast carries `result` when one is given.
+ * The log record for `action`; a broadcast carries `result` when one is given.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, releaseHandlesOperation } from 'lifecycle-broadcast'
@@ -66,17 +66,34 @@ export const logRecord = (action: RegistryAction, result?: BroadcastResult): Log
 // -------------------------------------------------------------------------------------
 
 /**
- * The action an entry records, without any recorded result.
+ * The action a record records, without any recorded result.
  *
  * @since 0.1.0
  */
-export const recordAction = (entry: LogRecord): RegistryAction =>
-  entry._tag === 'Broadcast' ? { _tag: 'Broadcast', operation: entry.operation } : entry;
+export const recordAction = (record: LogRecord): RegistryAction =>
+  record._tag === 'Broadcast' ? { _tag: 'Broadcast', operation: record.operation } : record;
 
 /**
- * The result an entry recorded, if it is a broadcast that carries one.
+ * The result a record recorded, if it is a broadcast that carries one.
  *
  * @since 0.1.0
  */
-export const recordedResult = (entry: LogRecord): BroadcastResult | undefined =>
-  entry._tag === 'Broadcast' ? entry.result : undefined;
+export const recordedResult = (record: LogRecord): BroadcastResult | undefined =>
+  record._tag === 'Broadcast' ? record.result : undefined;
+
+// -------------------------------------------------------------------------------------
+// encoding
+// -------------------------------------------------------------------------------------
+
+/**
+ * A record as one line of JSON (without the line end). Decoding the line gives the record back.
+ *
+ * @example
+ * import { backendKey, encodeRecordLine, liveBackend, registerAction, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * encodeRecordLine(registerAction(liveBackend(backendKey(sharedInstance, 'soldr', '0.4.1'))))
+ * // '{"_tag":"Register","backend":{"key":{...},"live":true,"response":{"_tag":"Ack"}}}'
+ *
+ * @since 0.1.0
+ */
+export const encodeRecordLine = (record: LogRecord): string => JSON.stringify(LogRecord.encode(record));

@@ -1,6 +1,6 @@
 /**
  * Deterministic synthetic operation logs, for demos, tests and benchmarks: the same options give
- * the same entries, byte for byte once written.
+ * the same records, byte for byte once written.
  *
  * @since 0.1.0
  */
@@ -59,13 +59,13 @@ export interface GenerateOptions {
 }
 
 /**
- * A generated log: its header and its entries, produced lazily one at a time.
+ * A generated log: its header and its records, produced lazily one at a time.
  *
  * @since 0.1.0
  */
 export interface GeneratedLog {
   readonly header: LogHeader;
-  readonly entries: Iterable<LogRecord>;
+  readonly records: Iterable<LogRecord>;
 }
 
 // -------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ const CACHE_ROOTS: ReadonlyArray<string> = [
 
 const pick = <A>(as: ReadonlyArray<A>, u: number): A => as[Math.floor(u * as.length)] as A;
 
-function* entriesOf(options: GenerateOptions, policy: BroadcastPolicy): Generator<LogRecord, void, undefined> {
+function* recordsOf(options: GenerateOptions, policy: BroadcastPolicy): Generator<LogRecord, void, undefined> {
   let s = R.seed(options.seed);
   const random = (): number => {
     const [value, after] = R.next(s);
@@ -186,8 +186,8 @@ function* entriesOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
  * import * as fs from 'node:fs'
  * import { generateLog, writeLog } from 'lifecycle-broadcast'
  *
- * const { header, entries } = generateLog({ backends: 8, actions: 1000, seed: 42 })
- * await writeLog(fs.createWriteStream('synthetic.ndjson'), header, entries)
+ * const { header, records } = generateLog({ backends: 8, actions: 1000, seed: 42 })
+ * await writeLog(fs.createWriteStream('synthetic.ndjson'), header, records)
  *
  * @since 0.1.0
  */
@@ -195,6 +195,6 @@ export const generateLog = (options: GenerateOptions): GeneratedLog => {
   const policy = options.policy ?? defaultPolicy;
   return Object.freeze({
     header: logHeader(policy),
-    entries: { [Symbol.iterator]: () => entriesOf(options, policy) },
+    records: { [Symbol.iterator]: () => recordsOf(options, policy) },
   });
 };

@@ -1,13 +1,11 @@
 /**
- * The streaming reader of operation logs: it decodes a log one line at a time from a file or a
- * stream, so memory stays flat however long the log is, and reports each bad line with its
- * number and what is wrong with it.
+ * The streaming reader of operation logs: it decodes a log one line at a time from any sequence
+ * of text or byte chunks (an array, a generator, a web `ReadableStream`, a Node stream), so
+ * memory stays flat however long the log is, and reports each bad line with its number and what
+ * is wrong with it. It runs anywhere; `fileSource` in `lifecycle-broadcast/node` reads a file.
  *
  * @since 0.1.0
  */
-import * as fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
-
 import * as E from 'fp-ts/Either';
 
 import { decode } from '../internal/codec';
@@ -32,11 +30,14 @@ import { decodeLogHeader } from './LogHeader';
 export const DEFAULT_MAX_LINE_LENGTH = 1_048_576;
 
 /**
- * Where a log is read from: a file path, or a stream of bytes or text (such as `process.stdin`).
+ * Where a log is read from: a sequence of text or UTF-8 byte chunks, in memory (`[text]`) or
+ * streamed (`process.stdin`, `fileSource(path)` from `lifecycle-broadcast/node`, a web
+ * `ReadableStream`). Chunks may split lines (and characters) anywhere. A `name` property, when
+ * the source has one, names it in messages.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-export type LogSource = string | AsyncIterable<string | Uint8Array>;
+export type LogSource = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 /**
  * Options of the reader.
@@ -44,6 +45,8 @@ export type LogSource = string | AsyncIterable<string | Uint8Array>;
  * @since 0.1.0
  */
 export interface ReadLogOptions {
+  /** What to call the source in messages; the source's own `name`, or `input`, by default. */
+  readonly name?: string;
   /** Lines longer than this many characters are rejected unread; `DEFAULT_MAX_LINE_LENGTH` by default. */
   readonly maxLineLength?: number;
   /** Called after each chunk with the number of characters read so far (for a progress bar). */
@@ -69,7 +72,7 @@ export interface HeaderLine {
 export interface RecordLine {
   readonly _tag: 'RecordLine';
   readonly line: number;
-  readonly entry: LogRecord;
+  readonly record: LogRecord;
 }
 
 /**
@@ -115,14 +118,15 @@ export type LogLine = HeaderLine | RecordLine | InvalidLine | ReadFailed;
  *
  * @example
  * import { describeInvalidLine, matchLogLine, readLog } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
  * const describeLine = matchLogLine({
  *   HeaderLine: (l) => `${l.header.format} version ${l.header.version}`,
- *   RecordLine: (l) => `line ${l.line}: ${l.entry._tag}`,
+ *   RecordLine: (l) => `line ${l.line}: ${l.record._tag}`,
  *   InvalidLine: describeInvalidLine,
  *   ReadFailed: (l) => `stopped reading after line ${l.line}: ${l.message}`,
  * })
- * for await (const l of readLog('broker.ndjson')) {
+ * for await (const l of readLog(fileSource('broker.ndjson'))) {
  *   console.log(describeLine(l))
  * }
  *
@@ -179,7 +183,7 @@ export const decodeRecordLine = (text: string, line: number): RecordLine | Inval
     return invalid(line, parsed.left);
   }
   const decoded = decode(LogRecord, parsed.right);
-  return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'RecordLine', line, entry: decoded.right };
+  return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'RecordLine', line, record: decoded.right };
 };
 
 /**
@@ -193,32 +197,50 @@ export const describeInvalidLine = (l: InvalidLine): string => `line ${String(l.
 // streaming
 // -------------------------------------------------------------------------------------
 
+const isIterable = (u: unknown): u is Iterable<unknown> =>
+  typeof u === 'object' && u !== null && typeof (u as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
+
+const isAsyncIterable = (u: unknown): u is AsyncIterable<unknown> =>
+  typeof u === 'object' &&
+  u !== null &&
+  typeof (u as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+
+/** The name a source gives itself (`fileSource` names its file), if any. */
+const nameOf = (source: unknown): string | undefined => {
+  const name = typeof source === 'object' && source !== null ? (source as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : undefined;
+};
+
 async function* textChunks(
   source: LogSource,
   onProgress: ((n: number) => void) | undefined,
 ): AsyncGenerator<string, void, undefined> {
-  // 64 KiB chunks stay below V8's large-object size: larger ones (and the lines sliced from them)
-  // pile up in the large-object space between major collections, which raised the peak RSS of a
-  // million-line replay by half and slowed it down.
-  const input = typeof source === 'string' ? fs.createReadStream(source, { highWaterMark: 1 << 16 }) : source;
-  const decoder = new StringDecoder('utf8');
+  if (!isIterable(source) && !isAsyncIterable(source)) {
+    throw new TypeError(
+      typeof source === 'string'
+        ? 'a log source is a sequence of chunks, not a string: pass [text], or fileSource(path) from lifecycle-broadcast/node for a file'
+        : 'a log source is a sequence of text or byte chunks (an array, a generator or a stream)',
+    );
+  }
+  const decoder = new TextDecoder('utf-8');
   let read = 0;
-  try {
-    for await (const chunk of input as AsyncIterable<string | Uint8Array>) {
-      const bytes = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-      const text = typeof bytes === 'string' ? bytes : decoder.write(bytes);
-      read += text.length;
-      onProgress?.(read);
-      yield text;
+  for await (const chunk of source) {
+    const text =
+      typeof chunk === 'string'
+        ? chunk
+        : chunk instanceof Uint8Array
+          ? decoder.decode(chunk, { stream: true })
+          : undefined;
+    if (text === undefined) {
+      throw new TypeError(`a chunk must be a string or bytes, got ${typeof chunk}`);
     }
-    const rest = decoder.end();
-    if (rest !== '') {
-      yield rest;
-    }
-  } finally {
-    if (typeof source === 'string') {
-      (input as fs.ReadStream).destroy();
-    }
+    read += text.length;
+    onProgress?.(read);
+    yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== '') {
+    yield rest;
   }
 }
 
@@ -232,7 +254,7 @@ export async function* logLineBatches(
   source: LogSource,
   options: ReadLogOptions = {},
 ): AsyncGenerator<ReadonlyArray<LogLine>, void, undefined> {
-  const name = typeof source === 'string' ? source : 'input';
+  const name = options.name ?? nameOf(source) ?? 'input';
   const maxLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   // Read through an object: the flag is set inside `decodeRaw`, out of the compiler's sight.
   const seen = { header: false };
@@ -292,7 +314,8 @@ export async function* logLineBatches(
  * @example
  * import { readLog } from 'lifecycle-broadcast'
  *
- * for await (const l of readLog('broker.ndjson')) {
+ * const text = '{"format":"lifecycle-broadcast/log","version":1,"policy":{"ackTimeoutMs":5000}}\n'
+ * for await (const l of readLog([text])) {
  *   if (l._tag === 'InvalidLine') console.error(`line ${l.line}: ${l.problems.join('; ')}`)
  * }
  *

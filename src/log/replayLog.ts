@@ -199,11 +199,11 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
           goOn = true;
           break;
         case 'RecordLine': {
-          const next = step(state, recordAction(l.entry));
+          const next = step(state, recordAction(l.record));
           state = next.state;
           stats = addEvent(stats, next.result);
           lastLine = l.line;
-          const recorded = verify ? recordedResult(l.entry) : undefined;
+          const recorded = verify ? recordedResult(l.record) : undefined;
           if (recorded !== undefined && next.result._tag === 'OperationBroadcast') {
             checked += 1;
             const d = compareResults(l.line, recorded, next.result.result);

@@ -1,6 +1,7 @@
 /**
- * The writer of operation logs: the header line, then one codec-encoded entry per line, to any
- * writable stream, waiting whenever the stream asks it to.
+ * The writer of operation logs: the header line, then one codec-encoded record per line, to a
+ * Node writable stream (a file, `process.stdout`, a socket), waiting whenever the stream asks it
+ * to.
  *
  * @since 0.1.0
  */
@@ -8,8 +9,10 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { LogRecord } from '../log/LogRecord';
-import { LogHeader } from '../log/LogHeader';
+import type { LogHeader } from '../log/LogHeader';
+import { encodeHeaderLine } from '../log/LogHeader';
+import type { LogRecord } from '../log/LogRecord';
+import { encodeRecordLine } from '../log/LogRecord';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -23,13 +26,13 @@ import { LogHeader } from '../log/LogHeader';
 export type LogSink = NodeJS.WritableStream;
 
 /**
- * An open log: entries are appended one at a time, each written to the stream at once.
+ * An open log: records are appended one at a time, each written to the stream at once.
  *
  * @since 0.1.0
  */
 export interface LogWriter {
-  /** Append one entry; resolves when the stream can take more, rejects if it failed. */
-  readonly write: (entry: LogRecord) => Promise<void>;
+  /** Append one record; resolves when the stream can take more, rejects if it failed. */
+  readonly write: (record: LogRecord) => Promise<void>;
   /** Finish the log (ending the stream unless told not to); resolves when all is flushed. */
   readonly end: () => Promise<void>;
 }
@@ -45,30 +48,6 @@ export interface WriteLogOptions {
 }
 
 // -------------------------------------------------------------------------------------
-// encoding one line
-// -------------------------------------------------------------------------------------
-
-/**
- * The header as one line of JSON (without the line end).
- *
- * @since 0.1.0
- */
-export const encodeHeaderLine = (header: LogHeader): string => JSON.stringify(LogHeader.encode(header));
-
-/**
- * An entry as one line of JSON (without the line end). Decoding the line gives the entry back.
- *
- * @example
- * import { backendKey, encodeRecordLine, liveBackend, registerAction, sharedInstance } from 'lifecycle-broadcast'
- *
- * encodeRecordLine(registerAction(liveBackend(backendKey(sharedInstance, 'soldr', '0.4.1'))))
- * // '{"_tag":"Register","backend":{"key":{...},"live":true,"response":{"_tag":"Ack"}}}'
- *
- * @since 0.1.0
- */
-export const encodeRecordLine = (entry: LogRecord): string => JSON.stringify(LogRecord.encode(entry));
-
-// -------------------------------------------------------------------------------------
 // writers
 // -------------------------------------------------------------------------------------
 
@@ -76,7 +55,7 @@ export const encodeRecordLine = (entry: LogRecord): string => JSON.stringify(Log
 const PIECE = 1 << 16;
 
 /**
- * Write a whole log, `header` then `entries` (a list, or a lazy or asynchronous sequence, which
+ * Write a whole log, `header` then `records` (a list, or a lazy or asynchronous sequence, which
  * is consumed only as fast as the stream drains), and resolve when it is written. Lines are
  * written in pieces of about 64 KiB; a failing stream rejects the promise.
  *
@@ -93,26 +72,27 @@ const PIECE = 1 << 16;
  *   sharedInstance,
  *   writeLog,
  * } from 'lifecycle-broadcast'
+ * import { writeLog } from 'lifecycle-broadcast/node'
  *
  * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
- * const entries = [
+ * const records = [
  *   logRecord(registerAction(liveBackend(zccache))),
  *   logRecord(broadcastAction(releaseHandlesOperation('/var/cache/zccache'))),
  * ]
- * await writeLog(fs.createWriteStream('broker.ndjson'), logHeader(), entries)
+ * await writeLog(fs.createWriteStream('broker.ndjson'), logHeader(), records)
  *
  * @since 0.1.0
  */
 export const writeLog = async (
   sink: LogSink,
   header: LogHeader,
-  entries: Iterable<LogRecord> | AsyncIterable<LogRecord>,
+  records: Iterable<LogRecord> | AsyncIterable<LogRecord>,
   options: WriteLogOptions = {},
 ): Promise<void> => {
   async function* pieces(): AsyncGenerator<string, void, undefined> {
     let piece = `${encodeHeaderLine(header)}\n`;
-    for await (const entry of entries) {
-      piece += `${encodeRecordLine(entry)}\n`;
+    for await (const record of records) {
+      piece += `${encodeRecordLine(record)}\n`;
       if (piece.length >= PIECE) {
         yield piece;
         piece = '';
@@ -126,17 +106,18 @@ export const writeLog = async (
 };
 
 /**
- * Open a log on `sink`: the header is written at once, then each `write` appends one entry. The
+ * Open a log on `sink`: the header is written at once, then each `write` appends one record. The
  * writer honours backpressure: `write` resolves only once the stream has room again, so a caller
  * that awaits it never buffers more than the stream's high-water mark.
  *
  * @example
- * import { broadcast, broadcastAction, createLogWriter, createRegistry, logRecord, logHeader, quiesceOperation } from 'lifecycle-broadcast'
+ * import { broadcast, broadcastAction, createRegistry, logRecord, logHeader, quiesceOperation } from 'lifecycle-broadcast'
+ * import { createLogWriter } from 'lifecycle-broadcast/node'
  *
  * const registry = createRegistry()
  * const operation = quiesceOperation('BrokerShutdown')
  * const log = createLogWriter(process.stdout, logHeader(registry.policy), { end: false })
- * // A broadcast's entry may carry the result it had, for a replay to verify.
+ * // A broadcast's record may carry the result it had, for a replay to verify.
  * await log.write(logRecord(broadcastAction(operation), broadcast(registry, operation).result))
  * await log.end()
  *
@@ -164,9 +145,9 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
   headerWritten.catch(() => undefined);
 
   return Object.freeze({
-    write: async (entry: LogRecord): Promise<void> => {
+    write: async (record: LogRecord): Promise<void> => {
       await headerWritten;
-      await put(`${encodeRecordLine(entry)}\n`);
+      await put(`${encodeRecordLine(record)}\n`);
     },
     end: async (): Promise<void> => {
       await headerWritten;

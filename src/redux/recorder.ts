@@ -1,7 +1,7 @@
 /**
  * A Redux middleware that records every registry action a store dispatches, with each
  * broadcast's result, as codec-encoded `LogRecord` values: into an array, or as NDJSON lines on a
- * Node writable stream in the operation log format. Replaying the entries with `step` from the
+ * Node writable stream in the operation log format. Replaying the records with `step` from the
  * registry the store started with gives the store's registry.
  *
  * The middleware is typed structurally, so this module needs no Redux at run time or in its
@@ -18,7 +18,7 @@ import { deepFreeze } from '../internal/deepFreeze';
 import type { LogRecord } from '../log/LogRecord';
 import { logRecord } from '../log/LogRecord';
 import { logHeader } from '../log/LogHeader';
-import { encodeHeaderLine } from '../node/logWriter';
+import { encodeHeaderLine } from '../log/LogHeader';
 import type { Registry } from '../registry/Registry';
 import { broadcast, backendCount } from '../registry/Registry';
 import type { LifecycleBroadcastState } from './slice';
@@ -29,7 +29,7 @@ import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
 // -------------------------------------------------------------------------------------
 
 /**
- * A log entry as the `LogRecord` codec encodes it: plain JSON, ready for `JSON.stringify`.
+ * A log record as the `LogRecord` codec encodes it: plain JSON, ready for `JSON.stringify`.
  *
  * @since 0.1.0
  */
@@ -43,8 +43,8 @@ export type EncodedLogRecord = t.OutputOf<typeof LogRecord>;
 export interface RecorderSink {
   /** Called once, when the middleware is attached to a store, with the store's registry. */
   readonly start: (initial: Registry) => void;
-  /** Called with every recorded entry, in the order the reducer applies the actions. */
-  readonly write: (entry: EncodedLogRecord) => void;
+  /** Called with every recorded record, in the order the reducer applies the actions. */
+  readonly write: (record: EncodedLogRecord) => void;
 }
 
 /**
@@ -55,8 +55,8 @@ export interface RecorderSink {
 export interface ArraySink extends RecorderSink {
   /** The registry the store had when recording started; `null` before. */
   readonly initial: Registry | null;
-  /** The entries recorded so far, oldest first: a deeply frozen copy, new after each write. */
-  readonly entries: ReadonlyArray<EncodedLogRecord>;
+  /** The records recorded so far, oldest first: a deeply frozen copy, new after each write. */
+  readonly records: ReadonlyArray<EncodedLogRecord>;
 }
 
 /**
@@ -77,7 +77,7 @@ export interface TextWritable {
 export interface StreamSinkOptions {
   /**
    * Start with the operation log header line naming the format, its version and the policy
-   * (default `true`); without it, every line is one entry.
+   * (default `true`); without it, every line is one record.
    */
   readonly header?: boolean;
 }
@@ -107,7 +107,7 @@ export type RecorderMiddleware<Root> = (
  * @since 0.1.0
  */
 export interface RecorderOptions<Root> {
-  /** Where entries go. */
+  /** Where records go. */
   readonly sink: RecorderSink;
   /** Where the store's root state holds the slice, e.g. `(root) => root.lifecycleBroadcast`. */
   readonly selectState: (root: Root) => LifecycleBroadcastState;
@@ -121,7 +121,7 @@ const alreadyStarted = (sink: string): Error =>
   new Error(`${sink}: already recording a store; give each store its own sink`);
 
 /**
- * A sink that keeps the starting registry and the entries in memory.
+ * A sink that keeps the starting registry and the records in memory.
  *
  * @example
  * import { arraySink, createRecorderMiddleware, recordAction, replay } from 'lifecycle-broadcast'
@@ -133,13 +133,13 @@ const alreadyStarted = (sink: string): Error =>
  *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
  * })
  * // after dispatching, this is the store's registry again:
- * // replay(sink.initial, sink.entries.map(recordAction)).state
+ * // replay(sink.initial, sink.records.map(recordAction)).state
  *
  * @since 0.1.0
  */
 export const arraySink = (): ArraySink => {
   let initial: Registry | null = null;
-  const entries: EncodedLogRecord[] = [];
+  const records: EncodedLogRecord[] = [];
   // A frozen copy handed out until the next write, so readers can neither change the record
   // nor see it change under them.
   let view: ReadonlyArray<EncodedLogRecord> | null = null;
@@ -147,8 +147,8 @@ export const arraySink = (): ArraySink => {
     get initial() {
       return initial;
     },
-    get entries() {
-      view ??= Object.freeze(entries.slice());
+    get records() {
+      view ??= Object.freeze(records.slice());
       return view;
     },
     start: (registry: Registry) => {
@@ -157,15 +157,15 @@ export const arraySink = (): ArraySink => {
       }
       initial = registry;
     },
-    write: (entry: EncodedLogRecord) => {
-      entries.push(deepFreeze(entry));
+    write: (record: EncodedLogRecord) => {
+      records.push(deepFreeze(record));
       view = null;
     },
   });
 };
 
 /**
- * A sink writing NDJSON to `stream`: by default the operation log header, then one entry per
+ * A sink writing NDJSON to `stream`: by default the operation log header, then one record per
  * line. A log replays from an empty registry, so the store's registry must be empty when
  * recording starts (it is, unless the store was given a preloaded state); otherwise attaching
  * the middleware throws. The stream's errors and back-pressure are the caller's: the sink writes
@@ -213,12 +213,12 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
 
 /**
  * Every codec of the library encodes a value to a deep-equal plain copy of itself, so a frozen
- * entry is already its own encoding: handing it out as is, instead of `LogRecord.encode`'s copy,
+ * record is already its own encoding: handing it out as is, instead of `LogRecord.encode`'s copy,
  * shares the backend keys with the store instead of copying every key of every broadcast result
  * (for a result over 10,000 backends, the copy and its freezing cost about 30 ms and 1 MB). The
  * assignment below stops compiling if a codec's encoded type ever departs from its value type.
  */
-const encodeEntry = (entry: LogRecord): EncodedLogRecord => entry;
+const encodeRecord = (record: LogRecord): EncodedLogRecord => record;
 
 const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   typeof u === 'object' &&
@@ -233,8 +233,8 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
  * included, as they replay to the same outcome; actions rejected for an invalid payload are
  * not, as they did nothing) to `sink`, each broadcast with its result.
  *
- * An entry is written just before the action reaches the reducer, with the result computed from
- * the same registry the reducer is about to see, so entries are in the order the reducer applies
+ * A record is written just before the action reaches the reducer, with the result computed from
+ * the same registry the reducer is about to see, so records are in the order the reducer applies
  * them even when a subscriber dispatches while a dispatch is running. Add it after any
  * middleware that transforms or drops actions (`getDefaultMiddleware().concat(recorder)`).
  *
@@ -280,7 +280,7 @@ export const createRecorderMiddleware =
             registryAction._tag === 'Broadcast'
               ? broadcast(sliceState().registry, registryAction.operation).result
               : undefined;
-          options.sink.write(encodeEntry(logRecord(registryAction, result)));
+          options.sink.write(encodeRecord(logRecord(registryAction, result)));
         }
       }
       return next(action);

@@ -5,8 +5,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { generateLog, replayLog, summarizeStats, writeLog } from '../../../src';
+import { generateLog, replayLog, summarizeStats } from '../../../src';
 import { collector } from '../../support/streams';
+import { fileSource, writeLog } from '../../../src/node';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -57,14 +58,14 @@ describe('lifecycle-broadcast replay', () => {
     const r = await run(['replay', fixture('good.ndjson'), '--verify', '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const expected = summarizeStats((await replayLog(path.join(ROOT, fixture('good.ndjson')))).stats);
+    const expected = summarizeStats((await replayLog(fileSource(path.join(ROOT, fixture('good.ndjson'))))).stats);
     expect(JSON.parse(r.stdout)).toMatchObject({ ...(plain(expected) as object), invalidLines: 0, complete: true });
   });
 
   it('should print a readable summary with a row per backend', async () => {
     const r = await run(['replay', fixture('good.ndjson')]);
     expect(r.code).toBe(0);
-    const table = summarizeStats((await replayLog(path.join(ROOT, fixture('good.ndjson')))).stats).table;
+    const table = summarizeStats((await replayLog(fileSource(path.join(ROOT, fixture('good.ndjson'))))).stats).table;
     const out = lines(r.stdout);
     expect(out.some((l) => /^backends +\d+ registered: \d+ live, \d+ dead/.test(l))).toBe(true);
     expect(out.some((l) => /^outcomes +AllAcked \d+, Degraded \d+, NoLiveTargets \d+$/.test(l))).toBe(true);
@@ -78,7 +79,7 @@ describe('lifecycle-broadcast replay', () => {
     );
     expect(r.code).toBe(0);
     // The same log as good.ndjson, in other clothes.
-    const expected = summarizeStats((await replayLog(path.join(ROOT, fixture('good.ndjson')))).stats);
+    const expected = summarizeStats((await replayLog(fileSource(path.join(ROOT, fixture('good.ndjson'))))).stats);
     expect(JSON.parse(r.stdout)).toMatchObject({ ...(plain(expected) as object), file: '-', invalidLines: 0 });
   });
 
@@ -134,7 +135,9 @@ describe('lifecycle-broadcast replay', () => {
   it('should show the registry as it was after --at', async () => {
     const r = await run(['replay', fixture('good.ndjson'), '--at', '10', '--json']);
     expect(r.code).toBe(0);
-    const expected = summarizeStats((await replayLog(path.join(ROOT, fixture('good.ndjson')), { at: 10 })).stats);
+    const expected = summarizeStats(
+      (await replayLog(fileSource(path.join(ROOT, fixture('good.ndjson'))), { at: 10 })).stats,
+    );
     expect(JSON.parse(r.stdout)).toMatchObject({ at: 10, lastLine: 10, table: plain(expected.table) });
   });
 
@@ -179,7 +182,7 @@ describe('lifecycle-broadcast generate', () => {
     expect(r.code).toBe(0);
     const log = generateLog({ backends: 4, actions: 300, seed: 9 });
     const sink = collector();
-    await writeLog(sink, log.header, log.entries);
+    await writeLog(sink, log.header, log.records);
     expect(r.stdout).toBe(sink.text());
   });
 
@@ -188,7 +191,7 @@ describe('lifecycle-broadcast generate', () => {
     expect(r.code).toBe(0);
     const log = generateLog({ backends: 3, actions: 200, seed: 4, results: false });
     const sink = collector();
-    await writeLog(sink, log.header, log.entries);
+    await writeLog(sink, log.header, log.records);
     expect(r.stdout).toBe(sink.text());
     expect(r.stdout).not.toContain('"result"');
   });

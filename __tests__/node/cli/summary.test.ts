@@ -1,3 +1,4 @@
+import { fileSource } from '../../../src/node';
 import * as O from 'fp-ts/Option';
 
 import { keyLabel, renderSummary, renderTable, responseLabel, summaryJson } from '../../../src/node/cli/summary';
@@ -33,7 +34,7 @@ describe('responseLabel', () => {
 
 describe('renderTable', () => {
   it('should align every column under its heading', async () => {
-    const r = await replayLog(good);
+    const r = await replayLog(fileSource(good));
     const lines = renderTable(summarizeStats(r.stats).table);
     const heading = lines[0] ?? '';
     // Right-aligned counts end where their heading ends.
@@ -44,7 +45,7 @@ describe('renderTable', () => {
 
 describe('renderSummary', () => {
   it('should say where the registry was taken and list every backend', async () => {
-    const replay = await replayLog(good, { at: 12 });
+    const replay = await replayLog(fileSource(good), { at: 12 });
     const text = renderSummary({ file: 'good.ndjson', replay, mode: 'strict', verify: false, at: O.some(12) });
     expect(text).toContain('registry after line 12');
     expect(
@@ -58,7 +59,7 @@ describe('renderSummary', () => {
 
 describe('summaryJson', () => {
   it('should hold the statistics and survive a JSON round trip', async () => {
-    const replay = await replayLog(good, { verify: true });
+    const replay = await replayLog(fileSource(good), { verify: true });
     const json = summaryJson({ file: 'good.ndjson', replay, mode: 'lenient', verify: true, at: O.none });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
     expect(json).toMatchObject({ ...summarizeStats(replay.stats), complete: true, verify: { divergences: 0 } });

@@ -18,6 +18,7 @@ import { generateLog } from '../../log/generateLog';
 import { errorMessage } from '../../internal/errorMessage';
 import type { LogLine, LogSource } from '../../log/logReader';
 import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../../log/logReader';
+import { fileSource } from '../fileSource';
 import { writeLog } from '../logWriter';
 import type { ReplayMode } from '../../log/replayLog';
 import { replayLog } from '../../log/replayLog';
@@ -104,7 +105,7 @@ const openInput = (file: string, io: CliIO): { readonly source: LogSource; reado
     // The reader reports a missing or unreadable file itself, in the same words as any other.
     size = 0;
   }
-  return { source: file, size };
+  return { source: fileSource(file), size };
 };
 
 const progressFor = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
@@ -233,9 +234,9 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
   });
   try {
     if (flags.output === undefined) {
-      await writeLog(io.stdout, log.header, log.entries, { end: false });
+      await writeLog(io.stdout, log.header, log.records, { end: false });
     } else {
-      await writeLog(fs.createWriteStream(flags.output), log.header, log.entries);
+      await writeLog(fs.createWriteStream(flags.output), log.header, log.records);
     }
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') {
