@@ -28,6 +28,12 @@ export const LOG_FORMAT = 'lifecycle-broadcast-log';
  */
 export const LOG_VERSION = 1;
 
+const LogHeaderC = closed('LogHeader', {
+  format: t.literal(LOG_FORMAT),
+  version: t.literal(LOG_VERSION),
+  policy: BroadcastPolicy,
+});
+
 /**
  * The header line of an operation log. Decoding refuses another format, a version other than
  * `LOG_VERSION`, a missing or invalid policy and unknown fields; encoding then decoding gives the
@@ -35,18 +41,14 @@ export const LOG_VERSION = 1;
  *
  * @since 0.1.0
  */
-export const LogHeader = closed('LogHeader', {
-  format: t.literal(LOG_FORMAT),
-  version: t.literal(LOG_VERSION),
-  policy: BroadcastPolicy,
-});
+export const LogHeader: t.Type<LogHeader, LogHeader> = LogHeaderC;
 
 /**
  * What the `LogHeader` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type LogHeader = t.TypeOf<typeof LogHeader>;
+export interface LogHeader extends t.TypeOf<typeof LogHeaderC> {}
 
 // -------------------------------------------------------------------------------------
 // constructors

@@ -10,12 +10,25 @@ import * as t from 'io-ts';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { closedWith, tagged } from '../internal/codec';
-import type { RegistryAction } from '../registry/RegistryAction';
+import type { BroadcastAction, RegistryAction } from '../registry/RegistryAction';
 import { registryActionMembers } from '../registry/RegistryAction';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+const BroadcastRecordC = closedWith(
+  'Broadcast',
+  { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
+  { result: BroadcastResult },
+);
+
+/**
+ * A recorded broadcast: its operation, and optionally the result it had when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastRecord extends t.TypeOf<typeof BroadcastRecordC> {}
 
 /**
  * A `RegistryAction`, where a `Broadcast` may carry an optional `result`: the result recorded
@@ -23,13 +36,9 @@ import { registryActionMembers } from '../registry/RegistryAction';
  *
  * @since 0.1.0
  */
-export const LogRecord = tagged('LogRecord', {
+export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
   ...registryActionMembers,
-  Broadcast: closedWith(
-    'Broadcast',
-    { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
-    { result: BroadcastResult },
-  ),
+  Broadcast: BroadcastRecordC,
 });
 
 /**
@@ -37,7 +46,7 @@ export const LogRecord = tagged('LogRecord', {
  *
  * @since 0.1.0
  */
-export type LogRecord = t.TypeOf<typeof LogRecord>;
+export type LogRecord = Exclude<RegistryAction, BroadcastAction> | BroadcastRecord;
 
 // -------------------------------------------------------------------------------------
 // constructors
