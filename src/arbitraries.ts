@@ -437,7 +437,7 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
  *
  * @example
  * import * as fc from 'fast-check'
- * import { createRegistry, replay, size } from 'lifecycle-broadcast'
+ * import { backendCount, createRegistry, replay } from 'lifecycle-broadcast'
  * import { actionSequenceArbitrary } from 'lifecycle-broadcast/arbitraries'
  *
  * fc.assert(

@@ -179,12 +179,13 @@ function* recordsOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
  * A synthetic log for a broker with `backends` backend keys: `actions` lines, first registering
  * each backend, then a mix of liveness flips (about 35%), response changes (27%), broadcasts of
  * both kinds (20%), re-registrations (13%) and unregistrations (5%). Every broadcast line carries
- * the result it had, so a replay can be verified against it (unless `results` is false). Entries are made lazily, so a log of
+ * the result it had, so a replay can be verified against it (unless `results` is false). Records are made lazily, so a log of
  * any length takes constant memory beyond its registry.
  *
  * @example
  * import * as fs from 'node:fs'
- * import { generateLog, writeLog } from 'lifecycle-broadcast'
+ * import { generateLog } from 'lifecycle-broadcast'
+ * import { writeLog } from 'lifecycle-broadcast/node'
  *
  * const { header, records } = generateLog({ backends: 8, actions: 1000, seed: 42 })
  * await writeLog(fs.createWriteStream('synthetic.ndjson'), header, records)
