@@ -18,7 +18,7 @@ import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
 import { defaultPolicy } from '../domain/BroadcastPolicy';
 import * as R from '../internal/random';
 import type { LogRecord } from './LogRecord';
-import { logRecord } from './LogRecord';
+import { recordStep } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import { logHeader } from './LogHeader';
 import type { Registry } from '../registry/Registry';
@@ -31,7 +31,6 @@ import {
   setResponseAction,
   unregisterAction,
 } from '../registry/RegistryAction';
-import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -166,12 +165,9 @@ function* recordsOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
   const withResults = options.results ?? true;
   let state = createRegistry(policy);
   for (let i = 0; i < options.actions; i++) {
-    const action = nextAction(state, i);
-    const next = step(state, action);
+    const next = recordStep(state, nextAction(state, i), withResults);
     state = next.state;
-    yield next.result._tag === 'OperationBroadcast' && withResults
-      ? logRecord(action, next.result.result)
-      : logRecord(action);
+    yield next.result;
   }
 }
 
