@@ -297,7 +297,7 @@ export const show = (u: unknown): string => {
  *
  * @example
  * import { BroadcastOperation, formatErrors } from 'lifecycle-broadcast'
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
  *
  * const r = BroadcastOperation.decode({ _tag: 'Quiesce', reason: 'Sleep' })
  * if (E.isLeft(r)) console.log(formatErrors(r.left))
