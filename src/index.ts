@@ -131,6 +131,11 @@ export { compareResults, describeDivergence } from './verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './LogStats';
 export { generateLog } from './generateLog';
 
+// values: live broadcasts
+export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } from './live/Transport';
+export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
+export { liveBroadcast } from './redux/liveBroadcast';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
@@ -191,3 +196,14 @@ export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './repl
 export type { Divergence } from './verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
 export type { GenerateOptions, GeneratedLog } from './generateLog';
+
+// types: live broadcasts
+export type { AckOutcome, FailureOutcome, Transport } from './live/Transport';
+export type {
+  Cancelled,
+  InvalidOutcome,
+  LiveBroadcast,
+  RunBroadcastOptions,
+  TransportFailed,
+} from './live/runBroadcast';
+export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
