@@ -21,7 +21,8 @@
  * - `close`: close the connection; `reset`: reset it (TCP; a Unix socket is closed); `crash`:
  *   exit the process with code 1;
  * - `garbage`: a line that is not JSON; `wrong-id`: a reply for an id that was not asked;
- *   `oversized`: a reply line of 1 MiB.
+ *   `bad-outcome`: a reply with its id but an outcome that is not one; `oversized`: a reply
+ *   line of 1 MiB.
  *
  * It prints one JSON line once every backend listens, `{"event":"ready","pid":N,"backends":[{"name","address"}]}`,
  * and with `report`, `{"event":"connection","name":...}` and `{"event":"request","name":...,"request":...}`
@@ -70,7 +71,7 @@ const reply = (socket, id, outcome) => {
 const outcomeOf = (answer) => (answer === 'Ack' ? { _tag: 'Ack' } : { _tag: 'Failure', reason: answer });
 
 const serve = (backend) => {
-  const script = backend.script ?? [{ answer: 'Ack' }];
+  const script = backend.script?.length > 0 ? backend.script : [{ answer: 'Ack' }];
   let requests = 0;
   let held = null;
 
@@ -112,6 +113,9 @@ const serve = (backend) => {
           break;
         case 'wrong-id':
           reply(socket, request.id + 1_000_000, { _tag: 'Ack' });
+          break;
+        case 'bad-outcome':
+          reply(socket, request.id, { _tag: 'Maybe' });
           break;
         case 'oversized':
           socket.write(`${JSON.stringify({ id: request.id, outcome: { _tag: 'Ack' }, pad: 'x'.repeat(1 << 20) })}\n`);
