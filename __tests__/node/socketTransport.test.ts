@@ -264,7 +264,7 @@ describe.each([
       if (n === 'throws') {
         throw new Error('no such service');
       }
-      return { host: '127.0.0.1', port: 0 } as SocketAddress;
+      return { host: '127.0.0.1', port: 0 };
     });
 
     const live = await runBroadcast(registryOf(['throws', 'badPort']), release, transport);
