@@ -206,4 +206,9 @@ export type {
   RunBroadcastOptions,
   TransportFailed,
 } from './live/runBroadcast';
-export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
+export type {
+  LiveBroadcastDispatch,
+  LiveBroadcastOptions,
+  LiveBroadcastRoot,
+  LiveBroadcastThunk,
+} from './redux/liveBroadcast';

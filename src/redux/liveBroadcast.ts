@@ -53,8 +53,13 @@ export type LiveBroadcastThunk<Root> = (
   getState: () => Root,
 ) => Promise<LiveBroadcast>;
 
-/** A store with the slice at its usual mount point. */
-interface DefaultRoot {
+/**
+ * The root state of a store with the slice at its usual mount point, `lifecycleBroadcast`: what
+ * `liveBroadcast` reads when no `selectState` is given.
+ *
+ * @since 0.2.0
+ */
+export interface LiveBroadcastRoot {
   readonly lifecycleBroadcast: LifecycleBroadcastState;
 }
 
@@ -79,7 +84,7 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   Array.isArray(u.recentResults);
 
 const defaultSelect = (root: unknown): unknown =>
-  typeof root === 'object' && root !== null ? (root as Partial<DefaultRoot>).lifecycleBroadcast : undefined;
+  typeof root === 'object' && root !== null ? (root as Partial<LiveBroadcastRoot>).lifecycleBroadcast : undefined;
 
 /**
  * A thunk that broadcasts `operation` for real, through `transport`, to the registry the store
@@ -105,7 +110,7 @@ const defaultSelect = (root: unknown): unknown =>
  *
  * @since 0.2.0
  */
-export const liveBroadcast = <Root = DefaultRoot>(
+export const liveBroadcast = <Root = LiveBroadcastRoot>(
   operation: BroadcastOperation,
   transport: Transport,
   options: LiveBroadcastOptions<Root> = {},
