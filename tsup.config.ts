@@ -13,7 +13,9 @@ import { defineConfig } from 'tsup';
 
 /** The package's entry points (`exports` in package.json), by output name. */
 const library: Readonly<Record<string, string>> = Object.fromEntries(
-  ['index', 'arbitraries', 'node/index'].filter((name) => existsSync(`src/${name}.ts`)).map((name) => [name, `src/${name}.ts`]),
+  ['index', 'arbitraries', 'node/index']
+    .filter((name) => existsSync(`src/${name}.ts`))
+    .map((name) => [name, `src/${name}.ts`]),
 );
 
 const common = {
