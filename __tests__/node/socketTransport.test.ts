@@ -5,12 +5,15 @@
  */
 import * as path from 'node:path';
 
+import * as E from 'fp-ts/Either';
+
 import {
   ack,
   backend,
   backendKey,
   broadcastPolicy,
   createRegistry,
+  decode,
   quiesceOperation,
   register,
   releaseHandlesOperation,
@@ -18,7 +21,7 @@ import {
   sharedInstance,
 } from '../../src';
 import type { BackendKey, LiveBroadcast, Registry, TransportFailed } from '../../src';
-import { socketTransport } from '../../src/node';
+import { BackendRequest, socketTransport } from '../../src/node';
 import type { SocketAddress, SocketTransport } from '../../src/node';
 import { reproduces } from '../live/support';
 import type { BackendSpec, Fleet, Listen, Step } from './backends';
@@ -156,6 +159,7 @@ describe.each([
       operation: { _tag: 'Quiesce', reason: 'BrokerShutdown' },
     });
     expect(request?.request.id).toBeGreaterThan(0);
+    expect(E.isRight(decode(BackendRequest, request?.request))).toBe(true);
   });
 
   it('should reuse one connection across broadcasts, with a new id for each request', async () => {

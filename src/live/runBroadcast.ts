@@ -150,11 +150,13 @@ export interface RunBroadcastOptions {
 }
 
 /**
- * The default bound on outstanding requests: 256.
+ * The default bound on outstanding requests: 1024. A request costs little while it is out (a
+ * timer, a promise, an abort controller, a line on a connection the transport keeps anyway), so
+ * a registry of up to 1024 live backends goes out in one wave; a larger one is held to that.
  *
  * @since 0.2.0
  */
-export const DEFAULT_CONCURRENCY = 256;
+export const DEFAULT_CONCURRENCY = 1024;
 
 // -------------------------------------------------------------------------------------
 // pattern matching

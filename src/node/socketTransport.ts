@@ -156,6 +156,23 @@ const addressLabel = (a: SocketAddress): string => ('path' in a ? a.path : `${a.
 /** A line's text for an error message: short, on one line. */
 const excerpt = (text: string): string => show(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
+/**
+ * A broadcast sends one operation object to every backend: its JSON is written once, and each
+ * request line is the id put in front of it (the same text `BackendRequest`'s encoding gives).
+ */
+const operationJson = new WeakMap<BroadcastOperation, string>();
+
+const requestLine = (id: number, operation: BroadcastOperation): string => {
+  let json = Object.isFrozen(operation) ? operationJson.get(operation) : undefined;
+  if (json === undefined) {
+    json = JSON.stringify(BackendRequest.encode({ id, operation }).operation);
+    if (Object.isFrozen(operation)) {
+      operationJson.set(operation, json);
+    }
+  }
+  return `{"id":${String(id)},"operation":${json}}\n`;
+};
+
 const maxReplyBytesOf = (value: unknown): number => {
   if (value === undefined) {
     return DEFAULT_MAX_REPLY_BYTES;
@@ -407,8 +424,7 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
         },
       });
       signal.addEventListener('abort', onAbort, { once: true });
-      const line: BackendRequest = { id, operation };
-      conn.socket.write(`${JSON.stringify(BackendRequest.encode(line))}\n`);
+      conn.socket.write(requestLine(id, operation));
     });
 
   const transport: Transport = async (backend, operation, signal) => {
