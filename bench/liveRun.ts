@@ -31,7 +31,7 @@ export const liveReport = (
     `  10% never answer, 250 ms policy, default concurrency  ${ms(f.tenPercentSilentDefault)}`,
     `  10% never answer, 250 ms policy, no bound             ${ms(f.tenPercentSilentUnbounded)}`,
     `  CPU of the broker per backend per broadcast, us       ${f.cpuUsPerBackend.median.toFixed(1)} (${f.cpuUsPerBackend.min.toFixed(1)}-${f.cpuUsPerBackend.max.toFixed(1)})`,
-    `  every broadcast had the expected outcomes: ${f.allAsExpected ? 'yes' : 'NO'}; load average ${f.loadAverage[0].toFixed(1)} before, ${f.loadAverage[1].toFixed(1)} after (${String(os.cpus().length)} cores)`,
+    `  every broadcast had the expected outcomes: ${f.allAsExpected ? 'yes' : 'NO'}; answers that came after the policy anyway: ${String(f.answeringButLate)}; load average ${f.loadAverage[0].toFixed(1)} before, ${f.loadAverage[1].toFixed(1)} after (${String(os.cpus().length)} cores)`,
   ];
   const targets: Array<readonly [string, number, number]> = [
     [`W5 ${f.transport} wall / 20 ms floor (default concurrency)`, f.wallDefault.median / REPLY_DELAY_MS, 5],

@@ -2,6 +2,7 @@
  * examples/backend.mjs, the minimal backend docs/live.md shows, run as a real process and driven
  * by the socket transport: it answers what the protocol says, on a Unix socket and on TCP.
  */
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
@@ -19,7 +20,7 @@ import {
 } from '../../src';
 import { socketTransport } from '../../src/node';
 import type { SocketAddress } from '../../src/node';
-import { afterThisTest, cleanUp, startExampleBackend, tempDir } from './backends';
+import { EXAMPLE_BACKEND, ROOT, afterThisTest, cleanUp, startExampleBackend, tempDir } from './backends';
 
 jest.setTimeout(60_000);
 afterEach(cleanUp);
@@ -81,5 +82,15 @@ describe.each([
       { id: 3, outcome: { _tag: 'Failure', reason: 'UnsupportedOperation' } },
     ]);
     expect(noId).toEqual({ replies: [], closed: true });
+  });
+});
+
+describe('docs/live.md', () => {
+  it('should show examples/backend.mjs exactly', () => {
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'live.md'), 'utf8');
+    const marker = '<!-- example: examples/backend.mjs -->';
+    const block = /```js\n([\s\S]*?)```/.exec(page.slice(page.indexOf(marker)))?.[1];
+    expect(page).toContain(marker);
+    expect(block).toBe(fs.readFileSync(EXAMPLE_BACKEND, 'utf8'));
   });
 });
