@@ -98,12 +98,18 @@ const startServer = (n: number, kind: 'unix' | 'tcp', dir: string, silent: (i: n
     const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SERVER, config], { stdio: 'pipe' });
     let out = '';
     let err = '';
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const exited = new Promise<void>((done) => {
+      child.once('exit', () => {
+        done();
+      });
+    });
     const stop = async (): Promise<void> => {
       child.kill('SIGTERM');
       await exited;
     };
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      err += s;
+    });
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       out += s;
       const end = out.indexOf('\n');
