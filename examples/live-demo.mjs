@@ -2,7 +2,7 @@
 // `npm run demo:live`: live broadcasts to real backend processes, recorded and replayed.
 //
 // It starts six backends on Unix domain sockets in a temporary folder (two acknowledge, one is
-// slower than the 500 ms ack timeout, one rejects, one crashes on its first request) and
+// slower than the 1 s ack timeout, one rejects, one crashes on its first request) and
 // registers a sixth that is dead, then broadcasts release-handles and quiesce through
 // `runBroadcast` and the socket transport, prints each result, writes both as an operation log
 // and replays that log with `lifecycle-broadcast replay --verify`. It stops its processes and
@@ -40,7 +40,7 @@ import { socketTransport } from '../dist/node/index.mjs';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { log: { type: 'string' } } });
 
-const POLICY = broadcastPolicy(500);
+const POLICY = broadcastPolicy(1000);
 
 /** Each backend: its key, how to start it (none for the dead one), and what it will do. */
 const fleet = [
@@ -48,8 +48,8 @@ const fleet = [
   { key: backendKey(privateInstance('soldr'), 'soldr', '0.4.1', '5e0c71d2'), run: 'example', does: 'acknowledges' },
   {
     key: backendKey(sharedInstance, 'fbuild', '2.1.3', '9d41be07'),
-    run: [{ answer: 'Ack', delayMs: 1500 }],
-    does: 'answers after 1.5 s',
+    run: [{ answer: 'Ack', delayMs: 2500 }],
+    does: 'answers after 2.5 s',
   },
   {
     key: backendKey(explicitInstance('ci'), 'indexd', '3.2.0', '1c7e5fa0'),

@@ -65,7 +65,7 @@ describe('examples/live-demo.mjs', () => {
 
     expect(code).toBe(0);
     expect(output).toMatch(/release handles under \/var\/cache\/shared: Degraded/);
-    expect(output).toMatch(/fbuild 2\.1\.3 shared +Timeout \(no answer within 500 ms\)/);
+    expect(output).toMatch(/fbuild 2\.1\.3 shared +Timeout \(no answer within 1000 ms\)/);
     expect(output).toMatch(/indexd 3\.2\.0 explicit:ci +Failure\(Rejected\)/);
     expect(output).toMatch(/cachesrv 0\.9\.0 shared +Failure\(BackendError\) .*\[Connection(Closed|Reset)\]/);
     expect(output).toMatch(/cachesrv 0\.9\.0 shared +Failure\(BackendError\) .*\[ConnectionRefused\]/);
