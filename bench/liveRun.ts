@@ -2,14 +2,14 @@
  * `npm run bench:live`: W5 alone (see bench/live.ts), over Unix sockets and TCP, printed as a
  * table with the targets.
  *
- *   npm run bench:live                  # 1,000 backends, 9 broadcasts per configuration, the sequential loop
+ *   npm run bench:live                  # 1,000 backends, 15 broadcasts per configuration, the sequential loop
  *   npm run bench:live -- --quick       # 100 backends, 3 broadcasts
  *   npm run bench:live -- --no-sequential --out w5.json
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-import { REPLY_DELAY_MS, liveWorkload } from './live';
+import { BOUNDED, REPLY_DELAY_MS, liveWorkload } from './live';
 import type { LiveFigures, Spread } from './live';
 
 const args = process.argv.slice(2);
@@ -26,10 +26,10 @@ export const liveReport = (
   const lines = [
     `W5 ${f.transport}, ${String(f.backends)} backends answering after ${String(REPLY_DELAY_MS)} ms: wall ms, median (min-max) of ${String(f.wallDefault.runs)} broadcasts`,
     `  default concurrency        ${ms(f.wallDefault)}   = ${(f.wallDefault.median / REPLY_DELAY_MS).toFixed(2)}x the floor`,
-    `  no concurrency bound       ${ms(f.wallUnbounded)}   = ${(f.wallUnbounded.median / REPLY_DELAY_MS).toFixed(2)}x the floor`,
+    `  concurrency ${String(BOUNDED)}            ${ms(f.wallBounded)}   = ${(f.wallBounded.median / REPLY_DELAY_MS).toFixed(2)}x the floor`,
     `  sequential loop            ${f.sequentialMs === null ? 'not run' : `${f.sequentialMs.toFixed(0)} ms = ${(f.sequentialMs / f.wallDefault.median).toFixed(0)}x the default run`}`,
     `  10% never answer, 250 ms policy, default concurrency  ${ms(f.tenPercentSilentDefault)}`,
-    `  10% never answer, 250 ms policy, no bound             ${ms(f.tenPercentSilentUnbounded)}`,
+    `  10% never answer, 250 ms policy, concurrency ${String(BOUNDED)}      ${ms(f.tenPercentSilentBounded)}`,
     `  CPU of the broker per backend per broadcast, us       ${f.cpuUsPerBackend.median.toFixed(1)} (${f.cpuUsPerBackend.min.toFixed(1)}-${f.cpuUsPerBackend.max.toFixed(1)})`,
     `  every broadcast had the expected outcomes: ${f.allAsExpected ? 'yes' : 'NO'}; answers that came after the policy anyway: ${String(f.answeringButLate)}; load average ${f.loadAverage[0].toFixed(1)} before, ${f.loadAverage[1].toFixed(1)} after (${String(os.cpus().length)} cores)`,
   ];
@@ -49,7 +49,7 @@ export const liveReport = (
 
 const main = async (): Promise<void> => {
   const backends = quick ? 100 : 1000;
-  const runs = quick ? 3 : 9;
+  const runs = quick ? 3 : 15;
   const figures: LiveFigures[] = [];
   for (const kind of ['unix', 'tcp'] as const) {
     process.stderr.write(`W5 over ${kind}: ${String(backends)} backends\n`);
