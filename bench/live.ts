@@ -12,6 +12,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -55,6 +56,13 @@ export interface LiveFigures {
   readonly wallDefault: Spread;
   /** All answer after 20 ms, at most `BOUNDED` requests outstanding (four waves for 1,000). */
   readonly wallBounded: Spread;
+  /**
+   * The floor of Node's sockets in the same run: one raw connection per backend, a request line
+   * written and a reply line read and parsed, nothing else (no timer, no abort, no check).
+   */
+  readonly wallBare: Spread;
+  /** CPU of the same bare loop, microseconds per backend per broadcast. */
+  readonly cpuUsBare: Spread;
   /** One request at a time over the same connections; measured once (null when not run). */
   readonly sequentialMs: number | null;
   /** 10% never answer, 250 ms policy, default concurrency. */
@@ -145,6 +153,63 @@ interface Measured {
   readonly timeouts: number;
 }
 
+/** Raw connections to `addresses`, and a broadcast over them that only writes and reads lines. */
+const bareClient = async (
+  addresses: ReadonlyArray<SocketAddress>,
+): Promise<{ readonly broadcast: () => Promise<Measured>; readonly close: () => void }> => {
+  const sockets = await Promise.all(
+    addresses.map(
+      (a) =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = 'path' in a ? net.connect(a.path) : net.connect(a.port, a.host);
+          socket.once('connect', () => {
+            resolve(socket);
+          });
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  const waiting = new Map<net.Socket, () => void>();
+  for (const socket of sockets) {
+    let buffered = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      const end = buffered.indexOf('\n');
+      if (end >= 0) {
+        JSON.parse(buffered.slice(0, end));
+        buffered = buffered.slice(end + 1);
+        waiting.get(socket)?.();
+      }
+    });
+  }
+  const json = JSON.stringify(operation);
+  let id = 0;
+  const broadcast = async (): Promise<Measured> => {
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            waiting.set(socket, resolve);
+            id += 1;
+            socket.write(`{"id":${String(id)},"operation":${json}}\n`);
+          }),
+      ),
+    );
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    return { wallMs, cpuUs: used.user + used.system, acks: sockets.length, timeouts: 0 };
+  };
+  return {
+    broadcast,
+    close: () => {
+      sockets.forEach((socket) => socket.destroy());
+    },
+  };
+};
+
 const once = async (
   registry: Registry,
   transport: SocketTransport,
@@ -190,12 +255,17 @@ export const liveWorkload = async (
     let sequentialMs: number | null = null;
     const defaults: Measured[] = [];
     const bounded: Measured[] = [];
+    const bare: Measured[] = [];
+    const raw = await bareClient([...all.addresses.values()]);
     try {
       await once(answering, transport, { concurrency: Infinity });
       await once(answering, transport, { concurrency: Infinity });
+      await raw.broadcast();
+      // Interleaved, so that each configuration meets the same machine.
       for (let r = 0; r < options.runs; r++) {
         defaults.push(expect(await once(answering, transport, {}), n, 0));
         bounded.push(expect(await once(answering, transport, { concurrency: BOUNDED }), n, 0));
+        bare.push(await raw.broadcast());
       }
       if (options.sequential) {
         const targets: ReadonlyArray<Backend> = Array.from({ length: n }, (_, i) =>
@@ -209,6 +279,7 @@ export const liveWorkload = async (
         sequentialMs = performance.now() - start;
       }
     } finally {
+      raw.close();
       await transport.close();
       await all.stop();
     }
@@ -243,6 +314,8 @@ export const liveWorkload = async (
       tenPercentSilentDefault: spreadOf(silentDefault.map((m) => m.wallMs)),
       tenPercentSilentBounded: spreadOf(silentBounded.map((m) => m.wallMs)),
       cpuUsPerBackend: spreadOf([...defaults, ...bounded].map((m) => m.cpuUs / n)),
+      wallBare: spreadOf(bare.map((m) => m.wallMs)),
+      cpuUsBare: spreadOf(bare.map((m) => m.cpuUs / n)),
       allAsExpected: ok,
       answeringButLate: late,
       loadAverage: [loadBefore, os.loadavg()[0] ?? 0],

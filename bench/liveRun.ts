@@ -27,10 +27,11 @@ export const liveReport = (
     `W5 ${f.transport}, ${String(f.backends)} backends answering after ${String(REPLY_DELAY_MS)} ms: wall ms, median (min-max) of ${String(f.wallDefault.runs)} broadcasts`,
     `  default concurrency        ${ms(f.wallDefault)}   = ${(f.wallDefault.median / REPLY_DELAY_MS).toFixed(2)}x the floor`,
     `  concurrency ${String(BOUNDED)}            ${ms(f.wallBounded)}   = ${(f.wallBounded.median / REPLY_DELAY_MS).toFixed(2)}x the floor`,
+    `  bare sockets (the floor of Node's socket stack)  ${ms(f.wallBare)}; CPU ${f.cpuUsBare.median.toFixed(1)} us per backend`,
     `  sequential loop            ${f.sequentialMs === null ? 'not run' : `${f.sequentialMs.toFixed(0)} ms = ${(f.sequentialMs / f.wallDefault.median).toFixed(0)}x the default run`}`,
     `  10% never answer, 250 ms policy, default concurrency  ${ms(f.tenPercentSilentDefault)}`,
     `  10% never answer, 250 ms policy, concurrency ${String(BOUNDED)}      ${ms(f.tenPercentSilentBounded)}`,
-    `  CPU of the broker per backend per broadcast, us       ${f.cpuUsPerBackend.median.toFixed(1)} (${f.cpuUsPerBackend.min.toFixed(1)}-${f.cpuUsPerBackend.max.toFixed(1)})`,
+    `  CPU of the broker per backend per broadcast, us       ${f.cpuUsPerBackend.median.toFixed(1)} (${f.cpuUsPerBackend.min.toFixed(1)}-${f.cpuUsPerBackend.max.toFixed(1)}) = ${(f.cpuUsPerBackend.median / f.cpuUsBare.median).toFixed(2)}x the bare sockets'`,
     `  every broadcast had the expected outcomes: ${f.allAsExpected ? 'yes' : 'NO'}; answers that came after the policy anyway: ${String(f.answeringButLate)}; load average ${f.loadAverage[0].toFixed(1)} before, ${f.loadAverage[1].toFixed(1)} after (${String(os.cpus().length)} cores)`,
   ];
   const targets: Array<readonly [string, number, number]> = [

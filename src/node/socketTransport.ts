@@ -5,6 +5,7 @@
  *
  * @since 0.2.0
  */
+import { isUtf8 } from 'node:buffer';
 import * as net from 'node:net';
 
 import * as E from 'fp-ts/Either';
@@ -115,6 +116,8 @@ interface Connection {
   partialBytes: number;
 }
 
+const ONCE = Object.freeze({ once: true });
+
 /** How many abandoned ids a connection remembers; a reply older than that counts as mismatched. */
 const MAX_ABANDONED = 4096;
 
@@ -222,7 +225,6 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
   const { addressOf } = options;
   const maxReplyBytes = maxReplyBytesOf(options.maxReplyBytes);
   const connections = new Map<string, Connection>();
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
   let lastId = 0;
   let closed = false;
 
@@ -244,13 +246,11 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
   };
 
   const onLine = (conn: Connection, bytes: Buffer): void => {
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
+    if (!isUtf8(bytes)) {
       fail(conn, socketError('MalformedReply', `malformed reply from ${conn.label}: not UTF-8`));
       return;
     }
+    let text = bytes.toString('utf8');
     if (text.endsWith('\r')) {
       text = text.slice(0, -1);
     }
@@ -423,16 +423,18 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
           reject(error);
         },
       });
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, ONCE);
       conn.socket.write(requestLine(id, operation));
     });
 
-  const transport: Transport = async (backend, operation, signal) => {
-    const decoded = decode(BroadcastOperation, operation);
-    if (E.isLeft(decoded)) {
-      throw new TypeError(`socketTransport: operation: ${decoded.left.join('; ')}`);
+  const transport: Transport = (backend, operation, signal) => {
+    if (BroadcastOperation.is(operation)) {
+      return request(backend.key, operation, signal);
     }
-    return request(backend.key, decoded.right, signal);
+    const decoded = decode(BroadcastOperation, operation);
+    return E.isLeft(decoded)
+      ? Promise.reject(new TypeError(`socketTransport: operation: ${decoded.left.join('; ')}`))
+      : request(backend.key, decoded.right, signal);
   };
 
   const close = async (): Promise<void> => {
