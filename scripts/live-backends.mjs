@@ -21,8 +21,8 @@
  * - `close`: close the connection; `reset`: reset it (TCP; a Unix socket is closed); `crash`:
  *   exit the process with code 1;
  * - `garbage`: a line that is not JSON; `wrong-id`: a reply for an id that was not asked;
- *   `bad-outcome`: a reply with its id but an outcome that is not one; `oversized`: a reply
- *   line of 1 MiB.
+ *   `bad-outcome`: a reply with its id but an outcome that is not one; `bad-utf8`: a line that
+ *   is not UTF-8; `oversized`: a reply line of 1 MiB.
  *
  * It prints one JSON line once every backend listens, `{"event":"ready","pid":N,"backends":[{"name","address"}]}`,
  * and with `report`, `{"event":"connection","name":...}` and `{"event":"request","name":...,"request":...}`
@@ -113,6 +113,9 @@ const serve = (backend) => {
           break;
         case 'wrong-id':
           reply(socket, request.id + 1_000_000, { _tag: 'Ack' });
+          break;
+        case 'bad-utf8':
+          socket.write(Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]));
           break;
         case 'bad-outcome':
           reply(socket, request.id, { _tag: 'Maybe' });

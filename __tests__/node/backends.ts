@@ -31,7 +31,8 @@ export interface Step {
     | 'garbage'
     | 'wrong-id'
     | 'oversized'
-    | 'bad-outcome';
+    | 'bad-outcome'
+    | 'bad-utf8';
   readonly delayMs?: number;
 }
 

@@ -93,6 +93,7 @@ describe.each([
       spec('wrongId', { answer: 'wrong-id' }),
       spec('oversized', { answer: 'oversized' }),
       spec('badOutcome', { answer: 'bad-outcome' }),
+      spec('badUtf8', { answer: 'bad-utf8' }),
     ]);
     const nowhere = await refusing();
     const all = [
@@ -109,6 +110,7 @@ describe.each([
       'wrongId',
       'oversized',
       'badOutcome',
+      'badUtf8',
     ];
     const start = registryOf(all);
     const transport = transportTo((n) => (n === 'refuses' ? nowhere : fleet.addressOf(n)));
@@ -130,6 +132,7 @@ describe.each([
       ['wrongId', 'BackendError'],
       ['oversized', 'BackendError'],
       ['badOutcome', 'BackendError'],
+      ['badUtf8', 'BackendError'],
     ]);
     expect(codes(live)).toEqual({
       closes: 'ConnectionClosed',
@@ -138,6 +141,7 @@ describe.each([
       wrongId: 'MismatchedReply',
       oversized: 'OversizedReply',
       badOutcome: 'MalformedReply',
+      badUtf8: 'MalformedReply',
     });
     expect(live.diagnostics.every((d) => d._tag === 'TransportFailed' && !d.message.includes('\n'))).toBe(true);
     expect(reproduces(start, live)).toBe(true);
