@@ -137,6 +137,9 @@ const serve = (backend) => {
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    if (backend.listen.path === undefined) {
+      socket.setNoDelay(true); // a reply goes out at once, as the broker's requests do
+    }
     socket.on('error', () => undefined);
     if (report) {
       say({ event: 'connection', name: backend.name });
