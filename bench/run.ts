@@ -139,7 +139,7 @@ const main = async (): Promise<void> => {
 
   log(`W5 live: ${quick ? '100' : '1,000'} backends on Unix sockets, answering after ${String(REPLY_DELAY_MS)} ms`);
   const w5 = await liveWorkload('unix', { backends: quick ? 100 : 1000, runs: quick ? 3 : 15, sequential: true });
-  const w5Note = `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; sequential loop ${fmt(w5.sequentialMs)} ms`;
+  const w5Note = `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; bare sockets ${fmt(w5.wallBare.median)} ms; sequential loop ${fmt(w5.sequentialMs)} ms`;
   rows.push({
     workload: 'W5 live',
     metric: 'ms per broadcast',
