@@ -126,6 +126,11 @@ export { compareResults, describeDivergence } from './log/verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './log/LogStats';
 export { generateLog } from './log/generateLog';
 
+// values: live broadcasts
+export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } from './live/Transport';
+export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
+export { liveBroadcast } from './redux/liveBroadcast';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ExplicitInstance, PrivateInstance, SharedInstance } from './domain/BackendKey';
@@ -192,3 +197,19 @@ export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './log/
 export type { Divergence } from './log/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
 export type { GenerateOptions, GeneratedLog } from './log/generateLog';
+
+// types: live broadcasts
+export type { AckOutcome, FailureOutcome, Transport } from './live/Transport';
+export type {
+  Cancelled,
+  InvalidOutcome,
+  LiveBroadcast,
+  RunBroadcastOptions,
+  TransportFailed,
+} from './live/runBroadcast';
+export type {
+  LiveBroadcastDispatch,
+  LiveBroadcastOptions,
+  LiveBroadcastRoot,
+  LiveBroadcastThunk,
+} from './redux/liveBroadcast';
