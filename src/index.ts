@@ -113,7 +113,11 @@ export { DEFAULT_RECENT_LIMIT } from './redux/state';
 export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from './redux/selectors';
 export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
 export { lifecycleBroadcastMiddlewareOptions } from './redux/middlewareOptions';
-export { DEFAULT_DEVTOOLS_ITEMS, lifecycleBroadcastDevToolsOptions, lifecycleBroadcastStateView } from './redux/devTools';
+export {
+  DEFAULT_DEVTOOLS_ITEMS,
+  lifecycleBroadcastDevToolsOptions,
+  lifecycleBroadcastStateView,
+} from './redux/devTools';
 export { stateFromRegistry } from './redux/stateFromRegistry';
 
 // values: operation logs (header, reader, writer, replay, verify, statistics, generator)

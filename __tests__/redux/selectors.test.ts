@@ -192,7 +192,10 @@ describe('selectLatestResult', () => {
 
 describe('selectRecentResults, selectLastEvent, selectRecentKeysNotFound, selectRecentRejections', () => {
   it('should read the slice’s observable outcomes', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const rejected = after([{ type: backendRegistered.type, payload: {} }], full);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
     expect(sel.selectRecentResults(full)).toBe(full.recentResults);
     expect(sel.selectLastEvent(full)).toBe(full.lastEvent);
     expect(sel.selectRecentKeysNotFound(full)).toBe(full.recentKeysNotFound);

@@ -174,7 +174,9 @@ describe('toRegistryAction', () => {
     const other = createLifecycleBroadcastSlice({ name: 'other' });
     const forged = other.actions.backendUnregistered(zccache) as unknown as Parameters<typeof toRegistryAction>[0];
     expect(() => toRegistryAction(forged)).toThrow(
-      new TypeError('toRegistryAction: "other/backendUnregistered" is not an action type of the lifecycleBroadcast slice'),
+      new TypeError(
+        'toRegistryAction: "other/backendUnregistered" is not an action type of the lifecycleBroadcast slice',
+      ),
     );
   });
 });
@@ -268,7 +270,10 @@ describe('createLifecycleBroadcastSlice', () => {
     expect(Object.values(slice.actions).map((c) => c.type)).toEqual(
       Object.keys(lifecycleBroadcastActions).map((name) => `broker/${name}`),
     );
-    expect(slice.actions.livenessSet(zccache, true)).toEqual({ type: 'broker/livenessSet', payload: { key: zccache, live: true } });
+    expect(slice.actions.livenessSet(zccache, true)).toEqual({
+      type: 'broker/livenessSet',
+      payload: { key: zccache, live: true },
+    });
   });
 
   it('should keep two slices independent: each applies only its own actions', () => {
@@ -551,8 +556,8 @@ describe('LifecycleBroadcastSlice.getSelectors', () => {
 
   it('should throw a clear error when `selectState` finds nothing, for a slice that was not injected', () => {
     const slice = createLifecycleBroadcastSlice({ name: 'broker' });
-    const selectors = slice.getSelectors((root: { readonly broker?: LifecycleBroadcastState }) =>
-      root.broker as LifecycleBroadcastState,
+    const selectors = slice.getSelectors(
+      (root: { readonly broker?: LifecycleBroadcastState }) => root.broker as LifecycleBroadcastState,
     );
     expect(() => selectors.selectCounts({})).toThrow(
       'broker.getSelectors: the root state holds no broker state at "broker"; mount its reducer there (combineSlices(broker) does) or inject it with injectInto',
@@ -606,9 +611,9 @@ describe('LifecycleBroadcastSlice.injectInto', () => {
     const injected = slice.injectInto(recordingInjectable());
     expect(injected.selectSlice({})).toBe(slice.getInitialState());
     expect(injected.selectors.selectCounts({})).toEqual({ registered: 0, live: 0, dead: 0 });
-    expect(injected.getSelectors((root: { readonly b?: LifecycleBroadcastState }) => root.b).selectBackends({})).toEqual(
-      [],
-    );
+    expect(
+      injected.getSelectors((root: { readonly b?: LifecycleBroadcastState }) => root.b).selectBackends({}),
+    ).toEqual([]);
     const state = run(slice.reducer, [slice.actions.backendRegistered(liveBackend(zccache))]);
     expect(injected.selectors.selectCounts({ broker: state }).registered).toBe(1);
   });

@@ -230,8 +230,8 @@ const rows: ReadonlyArray<AnyRow> = Object.entries(table).map(
 );
 
 /** The name of the row of each registry action: every `_tag` has exactly one row. */
-const nameByTag: { readonly [Tag in RegistryActionTag]: LifecycleBroadcastActionName } = Object.freeze(
-  Object.fromEntries(rows.map((r) => [r.tag, r.name])) as { [Tag in RegistryActionTag]: LifecycleBroadcastActionName },
+const nameByTag: Readonly<Record<RegistryActionTag, LifecycleBroadcastActionName>> = Object.freeze(
+  Object.fromEntries(rows.map((r) => [r.tag, r.name])) as Record<RegistryActionTag, LifecycleBroadcastActionName>,
 );
 
 // -------------------------------------------------------------------------------------
@@ -330,7 +330,9 @@ export const sliceActions = <Name extends string>(name: Name): SliceActions<Name
   };
 
   /** The type and payload of an action from outside, or why they cannot be read. */
-  const read = (input: unknown): E.Either<ReadonlyArray<string>, { readonly type: unknown; readonly payload: unknown }> => {
+  const read = (
+    input: unknown,
+  ): E.Either<ReadonlyArray<string>, { readonly type: unknown; readonly payload: unknown }> => {
     try {
       return isRecord(input)
         ? E.right({ type: input.type, payload: input.payload })

@@ -11,7 +11,13 @@ import type * as E from 'fp-ts/Either';
 import type { Backend } from '../domain/Backend';
 import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
-import type { BroadcastAck, BroadcastFailure, BroadcastResult, BroadcastTimeout, SkippedDead } from '../domain/BroadcastResult';
+import type {
+  BroadcastAck,
+  BroadcastFailure,
+  BroadcastResult,
+  BroadcastTimeout,
+  SkippedDead,
+} from '../domain/BroadcastResult';
 import { show } from '../internal/codec';
 import type { Registry } from '../registry/Registry';
 import { backendCount, backends, liveCount, receivedOperations } from '../registry/Registry';
@@ -386,11 +392,9 @@ export const lifecycleBroadcastDevToolsOptions = (
     for (const slice of list) {
       if (slice.isAction(action)) {
         const decoded = slice.decodeRegistryAction(action);
-        return (
-          decoded._tag === 'Right'
-            ? action
-            : { type: action.type, rejected: firstOf(decoded.left, ERROR_LINES_SHOWN) }
-        ) as unknown as A;
+        return (decoded._tag === 'Right'
+          ? action
+          : { type: action.type, rejected: firstOf(decoded.left, ERROR_LINES_SHOWN) }) as unknown as A;
       }
     }
     return action;

@@ -40,7 +40,9 @@ const pathsOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): ReadonlyAr
   const list: ReadonlyArray<unknown> = Array.isArray(slices) ? slices : [slices];
   return list.map((slice, i) => {
     const path: unknown =
-      typeof slice === 'object' && slice !== null ? (slice as { readonly reducerPath?: unknown }).reducerPath : undefined;
+      typeof slice === 'object' && slice !== null
+        ? (slice as { readonly reducerPath?: unknown }).reducerPath
+        : undefined;
     if (typeof path !== 'string' || path === '') {
       throw new TypeError(
         `lifecycleBroadcastMiddlewareOptions: expected a slice (with a reducerPath)${Array.isArray(slices) ? ` at [${String(i)}]` : ''}, got ${typeof slice === 'object' && slice !== null ? 'an object without a reducerPath' : String(slice)}`,

@@ -298,7 +298,9 @@ export const createRecorderMiddleware =
 
     /** The record of `p`, its broadcast result computed again from the registry it was sent to. */
     const recomputed = (p: Pending): LogRecord =>
-      p.action._tag === 'Broadcast' ? logRecord(p.action, broadcast(p.before.registry, p.action.operation).result) : p.action;
+      p.action._tag === 'Broadcast'
+        ? logRecord(p.action, broadcast(p.before.registry, p.action.operation).result)
+        : p.action;
 
     const flush = (final: boolean): void => {
       const p = pending;

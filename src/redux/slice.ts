@@ -166,6 +166,8 @@ export interface LifecycleBroadcastSliceBase<Name extends string, ReducerPath ex
  *
  * @since 0.2.0
  */
+// A mapped type, as Redux Toolkit writes it, so that hovers show `{ readonly broker: ... }`.
+// eslint-disable-next-line @typescript-eslint/consistent-indexed-object-style
 export type WithLifecycleBroadcastSlice<ReducerPath extends string> = {
   readonly [K in ReducerPath]: LifecycleBroadcastState;
 };
@@ -175,6 +177,7 @@ export type WithLifecycleBroadcastSlice<ReducerPath extends string> = {
  *
  * @since 0.2.0
  */
+// eslint-disable-next-line @typescript-eslint/consistent-indexed-object-style
 export type WithInjectedLifecycleBroadcastSlice<ReducerPath extends string> = {
   readonly [K in ReducerPath]?: LifecycleBroadcastState | undefined;
 };
@@ -184,8 +187,10 @@ export type WithInjectedLifecycleBroadcastSlice<ReducerPath extends string> = {
  *
  * @since 0.1.0
  */
-export interface LifecycleBroadcastSlice<Name extends string = typeof LIFECYCLE_BROADCAST, ReducerPath extends string = Name>
-  extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
+export interface LifecycleBroadcastSlice<
+  Name extends string = typeof LIFECYCLE_BROADCAST,
+  ReducerPath extends string = Name,
+> extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
   /**
    * The selectors, each taking the slice state (no argument) or the root state where
    * `selectState` finds the slice. One call per `selectState` makes them; later calls return
@@ -207,8 +212,10 @@ export interface LifecycleBroadcastSlice<Name extends string = typeof LIFECYCLE_
  *
  * @since 0.2.0
  */
-export interface InjectedLifecycleBroadcastSlice<Name extends string, ReducerPath extends string>
-  extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
+export interface InjectedLifecycleBroadcastSlice<
+  Name extends string,
+  ReducerPath extends string,
+> extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
   /** As `LifecycleBroadcastSlice.getSelectors`, where `selectState` may find nothing yet. */
   readonly getSelectors: {
     (): LifecycleBroadcastSelectors<LifecycleBroadcastState | undefined>;
@@ -317,7 +324,9 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     throw new TypeError(`${SLICE}: expected options with a name, got ${show(options)}`);
   }
   const name = nameOf('name', options.name) as Name;
-  const reducerPath = (options.reducerPath === undefined ? name : nameOf('reducerPath', options.reducerPath)) as ReducerPath;
+  const reducerPath = (
+    options.reducerPath === undefined ? name : nameOf('reducerPath', options.reducerPath)
+  ) as ReducerPath;
   const limits: RecentLimits = Object.freeze({
     results: limitOf('recentResultsLimit', options.recentResultsLimit),
     keysNotFound: limitOf('recentKeysNotFoundLimit', options.recentKeysNotFoundLimit),
@@ -385,20 +394,27 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     };
     const selectSlice = (root: unknown): LifecycleBroadcastState =>
       orInitial(
-        typeof root === 'object' && root !== null ? (root as Readonly<Record<string, LifecycleBroadcastState>>)[path] : undefined,
+        typeof root === 'object' && root !== null
+          ? (root as Readonly<Record<string, LifecycleBroadcastState>>)[path]
+          : undefined,
         'selectSlice',
       );
-    const cache = new WeakMap<(root: never) => LifecycleBroadcastState | undefined, LifecycleBroadcastSelectors<never>>();
+    const cache = new WeakMap<
+      (root: never) => LifecycleBroadcastState | undefined,
+      LifecycleBroadcastSelectors<never>
+    >();
     const itself = (state: LifecycleBroadcastState | undefined): LifecycleBroadcastState | undefined => state;
     const getSelectors = <Root>(
-      selectState: (root: Root) => LifecycleBroadcastState | undefined = itself as (root: Root) => LifecycleBroadcastState,
+      selectState: (root: Root) => LifecycleBroadcastState | undefined = itself as (
+        root: Root,
+      ) => LifecycleBroadcastState,
     ): LifecycleBroadcastSelectors<Root> => {
       const cached = cache.get(selectState);
       if (cached !== undefined) {
         return cached as LifecycleBroadcastSelectors<Root>;
       }
       const made = createLifecycleBroadcastSelectors((root: Root) => orInitial(selectState(root), 'getSelectors'));
-      cache.set(selectState, made as LifecycleBroadcastSelectors<never>);
+      cache.set(selectState, made);
       return made;
     };
     return { reducerPath: path, selectSlice, getSelectors, selectors: getSelectors(selectSlice) };

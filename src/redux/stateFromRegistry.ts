@@ -66,7 +66,9 @@ export const stateFromRegistry = (
     throw new TypeError(`${where}: expected a slice from createLifecycleBroadcastSlice, got ${show(slice)}`);
   }
   if (!isObject(registry) || !Object.isFrozen(registry) || !BroadcastPolicy.is(registry.policy)) {
-    throw new TypeError(`${where}: expected a registry (from createRegistry, step, replay or replayLog), got ${show(registry)}`);
+    throw new TypeError(
+      `${where}: expected a registry (from createRegistry, step, replay or replayLog), got ${show(registry)}`,
+    );
   }
   if (!Array.isArray(events)) {
     throw new TypeError(`${where}: expected the events as an array, got ${show(events)}`);
