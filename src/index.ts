@@ -157,6 +157,7 @@ export type {
   LifecycleBroadcastAction,
   LifecycleBroadcastActionCreators,
   LifecycleBroadcastActionName,
+  LifecycleBroadcastActionTable,
   LifecycleBroadcastActionType,
   SliceAction,
   SliceActionCreator,

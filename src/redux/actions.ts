@@ -148,7 +148,49 @@ type ActionOf<Tag extends RegistryActionTag> = Extract<RegistryAction, { readonl
 /** The fields of the registry action tagged `Tag`, which its slice action carries as payload. */
 type FieldsOf<Tag extends RegistryActionTag> = Omit<ActionOf<Tag>, '_tag'>;
 
-interface Row<Tag extends RegistryActionTag, P extends FieldsOf<Tag>, Args extends ReadonlyArray<unknown>> {
+/**
+ * The actions of a slice, by name: the `RegistryAction` each stands for (`tag`), its payload (the
+ * fields of that registry action) and the arguments of its creator. It is the type of the one
+ * table the actions are built from, which is checked against it.
+ *
+ * @since 0.2.0
+ */
+export interface LifecycleBroadcastActionTable {
+  readonly backendRegistered: {
+    readonly tag: 'Register';
+    readonly payload: BackendRegisteredPayload;
+    readonly args: [backend: Backend];
+  };
+  readonly livenessSet: {
+    readonly tag: 'SetLive';
+    readonly payload: LivenessSetPayload;
+    readonly args: [key: BackendKey, live: boolean];
+  };
+  readonly responseSet: {
+    readonly tag: 'SetResponse';
+    readonly payload: ResponseSetPayload;
+    readonly args: [key: BackendKey, response: BroadcastBackendResponse];
+  };
+  readonly backendUnregistered: {
+    readonly tag: 'Unregister';
+    readonly payload: BackendUnregisteredPayload;
+    readonly args: [key: BackendKey];
+  };
+  readonly operationBroadcast: {
+    readonly tag: 'Broadcast';
+    readonly payload: OperationBroadcastPayload;
+    readonly args: [operation: BroadcastOperation];
+  };
+}
+
+/**
+ * The name of every action of a slice, which is also the last part of its type.
+ *
+ * @since 0.2.0
+ */
+export type LifecycleBroadcastActionName = keyof LifecycleBroadcastActionTable;
+
+interface Row<Tag extends RegistryActionTag, P, Args extends ReadonlyArray<unknown>> {
   readonly tag: Tag;
   readonly payload: t.Type<P, P>;
   /** The payload from the creator's arguments. */
@@ -163,11 +205,17 @@ const row = <Tag extends RegistryActionTag, P extends FieldsOf<Tag>, Args extend
   fields: (...args: Args) => P,
 ): Row<Tag, P, Args> => Object.freeze({ tag, payload, fields });
 
+type RowOf<K extends LifecycleBroadcastActionName> = Row<
+  LifecycleBroadcastActionTable[K]['tag'],
+  LifecycleBroadcastActionTable[K]['payload'],
+  LifecycleBroadcastActionTable[K]['args']
+>;
+
 /**
  * Every action of a slice, by name: the registry action it stands for, its payload codec, and
  * how its creator's arguments make the payload.
  */
-const table = {
+const table: { readonly [K in LifecycleBroadcastActionName]: RowOf<K> } = {
   backendRegistered: row('Register', BackendRegisteredPayload, (backend: Backend) => ({ backend })),
   livenessSet: row('SetLive', LivenessSetPayload, (key: BackendKey, live: boolean) => ({ key, live })),
   responseSet: row('SetResponse', ResponseSetPayload, (key: BackendKey, response: BroadcastBackendResponse) => ({
@@ -178,18 +226,6 @@ const table = {
   operationBroadcast: row('Broadcast', OperationBroadcastPayload, (operation: BroadcastOperation) => ({ operation })),
 };
 
-type Table = typeof table;
-
-/**
- * The name of every action of a slice, which is also the last part of its type.
- *
- * @since 0.2.0
- */
-export type LifecycleBroadcastActionName = keyof Table;
-
-type PayloadOf<K extends LifecycleBroadcastActionName> = t.TypeOf<Table[K]['payload']>;
-type ArgsOf<K extends LifecycleBroadcastActionName> = Parameters<Table[K]['fields']>;
-
 /**
  * The action creators of a slice named `Name`, shaped like the `actions` of a Redux Toolkit
  * slice: each builds actions of type `${Name}/${action name}`.
@@ -197,7 +233,11 @@ type ArgsOf<K extends LifecycleBroadcastActionName> = Parameters<Table[K]['field
  * @since 0.2.0
  */
 export type LifecycleBroadcastActionCreators<Name extends string> = {
-  readonly [K in LifecycleBroadcastActionName]: SliceActionCreator<`${Name}/${K}`, PayloadOf<K>, ArgsOf<K>>;
+  readonly [K in LifecycleBroadcastActionName]: SliceActionCreator<
+    `${Name}/${K}`,
+    LifecycleBroadcastActionTable[K]['payload'],
+    LifecycleBroadcastActionTable[K]['args']
+  >;
 };
 
 /**
@@ -206,7 +246,10 @@ export type LifecycleBroadcastActionCreators<Name extends string> = {
  * @since 0.1.0
  */
 export type LifecycleBroadcastAction<Name extends string = 'lifecycleBroadcast'> = {
-  readonly [K in LifecycleBroadcastActionName]: SliceAction<`${Name}/${K}`, PayloadOf<K>>;
+  readonly [K in LifecycleBroadcastActionName]: SliceAction<
+    `${Name}/${K}`,
+    LifecycleBroadcastActionTable[K]['payload']
+  >;
 }[LifecycleBroadcastActionName];
 
 /**

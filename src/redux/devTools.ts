@@ -171,8 +171,11 @@ export interface LifecycleBroadcastDevToolsOptions {
  * @since 0.2.0
  */
 export interface InspectedSlice {
+  /** The dot-separated path of the slice state from the root state. */
   readonly reducerPath: string;
+  /** Which actions are the slice's. */
   readonly isAction: (action: unknown) => boolean;
+  /** Why an action of the slice is invalid, if it is. */
   readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, unknown>;
 }
 

@@ -28,7 +28,9 @@ export interface MountedSlice {
  * @since 0.2.0
  */
 export interface LifecycleBroadcastMiddlewareOptions {
+  /** Options of the serializable check: the slices' paths are not walked. */
   readonly serializableCheck: { readonly ignoredPaths: string[] };
+  /** Options of the immutability check: the slices' paths are not tracked. */
   readonly immutableCheck: { readonly ignoredPaths: string[] };
 }
 

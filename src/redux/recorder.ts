@@ -124,9 +124,13 @@ export interface RecorderOptions<Root> {
  * @since 0.2.0
  */
 export interface RecordedSlice {
+  /** The slice's name, for error messages. */
   readonly name: string;
+  /** Where the slice state is in the root state (used when no `selectState` is given). */
   readonly selectSlice: (root: never) => LifecycleBroadcastState;
+  /** Which actions are the slice's. */
   readonly isAction: (action: unknown) => boolean;
+  /** The registry action an action of the slice stands for, once its payload is checked. */
   readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
 }
 

@@ -120,9 +120,11 @@ export interface LifecycleBroadcastSliceBase<Name extends string, ReducerPath ex
   readonly name: Name;
   /** Where the slice state is mounted in the root state. */
   readonly reducerPath: ReducerPath;
+  /** The reducer, built on `step`: mount it at `reducerPath`. */
   readonly reducer: LifecycleBroadcastReducer;
   /** The action creators, by action name. */
   readonly actions: LifecycleBroadcastActionCreators<Name>;
+  /** One reducer per action, by action name. */
   readonly caseReducers: LifecycleBroadcastCaseReducers<Name>;
   /** The state before any action: an empty registry with the configured policy. */
   readonly getInitialState: () => LifecycleBroadcastState;

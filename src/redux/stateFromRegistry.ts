@@ -18,7 +18,9 @@ import { stateOf, withEvent } from './state';
  * @since 0.2.0
  */
 export interface HydratedSlice {
+  /** The slice's name, for error messages. */
   readonly name: string;
+  /** How many entries each list of its state keeps. */
   readonly limits: RecentLimits;
 }
 
