@@ -63,14 +63,29 @@ const lookedIntoSlice = (options?: ReturnType<typeof lifecycleBroadcastMiddlewar
 };
 
 describe('lifecycleBroadcastMiddlewareOptions', () => {
-  it('should list each slice’s reducerPath for both checks', () => {
+  it('should list each slice’s reducerPath for both checks, and its action types for the serializable one', () => {
+    const types = (slice: typeof broker | typeof staging): ReadonlyArray<string> =>
+      Object.values(slice.actions).map((creator) => creator.type);
     expect(lifecycleBroadcastMiddlewareOptions([broker, staging])).toEqual({
-      serializableCheck: { ignoredPaths: ['broker', 'stagingFleet'] },
+      serializableCheck: {
+        ignoredPaths: ['broker', 'stagingFleet'],
+        ignoredActions: [...types(broker), ...types(staging)],
+      },
       immutableCheck: { ignoredPaths: ['broker', 'stagingFleet'] },
     });
-    expect(lifecycleBroadcastMiddlewareOptions(broker)).toEqual({
-      serializableCheck: { ignoredPaths: ['broker'] },
-      immutableCheck: { ignoredPaths: ['broker'] },
+    expect(lifecycleBroadcastMiddlewareOptions(broker).serializableCheck.ignoredActions).toEqual([
+      'broker/backendRegistered',
+      'broker/livenessSet',
+      'broker/responseSet',
+      'broker/backendUnregistered',
+      'broker/operationBroadcast',
+    ]);
+  });
+
+  it('should take a path alone, for a slice nested in another combined reducer', () => {
+    expect(lifecycleBroadcastMiddlewareOptions({ reducerPath: 'outer.broker' })).toEqual({
+      serializableCheck: { ignoredPaths: ['outer.broker'], ignoredActions: [] },
+      immutableCheck: { ignoredPaths: ['outer.broker'] },
     });
   });
 
@@ -94,6 +109,19 @@ describe('lifecycleBroadcastMiddlewareOptions', () => {
       const messages = (error.mock.calls as ReadonlyArray<ReadonlyArray<unknown>>).map(([first]) => String(first));
       expect(messages.some((m) => m.includes('A non-serializable value was detected in an action'))).toBe(true);
       expect(messages.some((m) => m.includes('A non-serializable value was detected in the state'))).toBe(true);
+      // An invalid action of the slice is the reducer's to report, with the codec's message.
+      error.mockClear();
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const fresh = storeWith(lifecycleBroadcastMiddlewareOptions(broker)).store;
+      fresh.dispatch({ type: broker.actions.livenessSet.type, payload: new Map() });
+      expect(error).not.toHaveBeenCalled();
+      expect(warn.mock.calls).toEqual([
+        [
+          expect.stringContaining(
+            'broker/livenessSet was rejected, nothing changed: payload.key: expected BackendKey, got nothing (missing field)',
+          ),
+        ],
+      ]);
     } finally {
       error.mockRestore();
     }
