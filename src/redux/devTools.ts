@@ -344,8 +344,9 @@ const replacedAt = (root: unknown, path: ReadonlyArray<string>, value: unknown):
  * import { createLifecycleBroadcastSlice, lifecycleBroadcastDevToolsOptions } from 'lifecycle-broadcast'
  *
  * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
+ * const rootReducer = combineSlices(broker)
  * const store = configureStore({
- *   reducer: combineSlices(broker),
+ *   reducer: rootReducer,
  *   devTools: { name: 'broker', ...lifecycleBroadcastDevToolsOptions(broker, { maxItems: 10 }) },
  * })
  *

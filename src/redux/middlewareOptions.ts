@@ -89,8 +89,9 @@ const actionTypesOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): Read
  * import { createLifecycleBroadcastSlice, lifecycleBroadcastMiddlewareOptions } from 'lifecycle-broadcast'
  *
  * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
+ * const rootReducer = combineSlices(broker)
  * const store = configureStore({
- *   reducer: combineSlices(broker),
+ *   reducer: rootReducer,
  *   middleware: (getDefaultMiddleware) => getDefaultMiddleware(lifecycleBroadcastMiddlewareOptions(broker)),
  * })
  *

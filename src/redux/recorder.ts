@@ -266,8 +266,9 @@ interface Pending {
  *
  * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
  * const sink = arraySink()
+ * const rootReducer = combineSlices(broker)
  * const store = configureStore({
- *   reducer: combineSlices(broker),
+ *   reducer: rootReducer,
  *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(createRecorderMiddleware({ slice: broker, sink })),
  * })
  *

@@ -313,7 +313,8 @@ const typeOfAction = (action: unknown): unknown => {
  * import { backendKey, broadcastPolicy, createLifecycleBroadcastSlice, liveBackend, sharedInstance } from 'lifecycle-broadcast'
  *
  * const broker = createLifecycleBroadcastSlice({ name: 'broker', policy: broadcastPolicy(250) })
- * const store = configureStore({ reducer: combineSlices(broker) })
+ * const rootReducer = combineSlices(broker)
+ * const store = configureStore({ reducer: rootReducer })
  * store.dispatch(broker.actions.backendRegistered(liveBackend(backendKey(sharedInstance, 'zccache', '1.11.20'))))
  * broker.selectors.selectCounts(store.getState()) // { registered: 1, live: 1, dead: 0 }
  *

@@ -47,14 +47,22 @@ const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof 
  *
  * @example
  * import { combineSlices, configureStore } from '@reduxjs/toolkit'
- * import { createLifecycleBroadcastSlice, createRegistry, recordAction, replay, stateFromRegistry } from 'lifecycle-broadcast'
+ * import { LogRecord, createLifecycleBroadcastSlice, createRegistry, recordAction, replay, stateFromRegistry } from 'lifecycle-broadcast'
  *
+ * // Records of a log (here two lines of one), replayed, then loaded into a store.
+ * const lines = [
+ *   '{"_tag":"Register","backend":{"key":{"instance":{"_tag":"Shared"},"serviceName":"zccache","serviceVersion":"1.11.20","exeHash":""},"live":true,"response":{"_tag":"Ack"}}}',
+ *   '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}',
+ * ]
+ * const records = lines.map((line) => JSON.parse(line) as unknown).filter(LogRecord.is)
  * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
  * const { state, events } = replay(createRegistry(), records.map(recordAction))
+ * const rootReducer = combineSlices(broker)
  * const store = configureStore({
- *   reducer: combineSlices(broker),
+ *   reducer: rootReducer,
  *   preloadedState: { broker: stateFromRegistry(broker, state, events) },
  * })
+ * broker.selectors.selectLatestResult(store.getState())?._tag // 'AllAcked
  *
  * @since 0.2.0
  */
