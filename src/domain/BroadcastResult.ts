@@ -247,7 +247,7 @@ export const matchBroadcastResult = matchTag<BroadcastResult>();
  * Fold one backend's entry of a result.
  *
  * @example
- * import { entries, matchEntry, type BroadcastResult } from 'lifecycle-broadcast'
+ * import { matchEntry, resultEntries, type BroadcastResult } from 'lifecycle-broadcast'
  *
  * const describeEntry = matchEntry({
  *   Ack: (e) => `${e.key.serviceName}: acknowledged`,

@@ -9,6 +9,7 @@ import * as t from 'io-ts';
 
 import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
 import { closed, decode, show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -72,9 +73,6 @@ export const logHeader = (policy: BroadcastPolicy = defaultPolicy): LogHeader =>
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /**
  * Decode a parsed header line. On top of the codec's own messages, it says plainly when the line

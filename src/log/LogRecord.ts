@@ -10,8 +10,10 @@ import * as t from 'io-ts';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { closedWith, tagged } from '../internal/codec';
+import type { Registry, Transition } from '../registry/Registry';
 import type { BroadcastAction, RegistryAction } from '../registry/RegistryAction';
 import { registryActionMembers } from '../registry/RegistryAction';
+import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -69,6 +71,26 @@ export const logRecord = (action: RegistryAction, result?: BroadcastResult): Log
   action._tag === 'Broadcast' && result !== undefined
     ? { _tag: 'Broadcast', operation: action.operation, result }
     : action;
+
+/**
+ * Apply `action` with `step` and give the record a recorder writes for it: the action as it is,
+ * and for a broadcast, the result it had (unless `withResult` is false). Replaying the records
+ * with `replayLog` and `verify` reproduces each recorded result.
+ *
+ * @example
+ * import { broadcastAction, createRegistry, quiesceOperation, recordStep } from 'lifecycle-broadcast'
+ *
+ * const { state, result: record } = recordStep(createRegistry(), broadcastAction(quiesceOperation('Maintenance')))
+ * // record: { _tag: 'Broadcast', operation: ..., result: { _tag: 'NoLiveTargets', ... } }
+ *
+ * @since 0.2.0
+ */
+export const recordStep = (state: Registry, action: RegistryAction, withResult = true): Transition<LogRecord> => {
+  const next = step(state, action);
+  const record =
+    withResult && next.result._tag === 'OperationBroadcast' ? logRecord(action, next.result.result) : action;
+  return Object.freeze({ state: next.state, result: record });
+};
 
 // -------------------------------------------------------------------------------------
 // utils

@@ -18,7 +18,7 @@ import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
 import { defaultPolicy } from '../domain/BroadcastPolicy';
 import * as R from '../internal/random';
 import type { LogRecord } from './LogRecord';
-import { logRecord } from './LogRecord';
+import { recordStep } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import { logHeader } from './LogHeader';
 import type { Registry } from '../registry/Registry';
@@ -31,7 +31,6 @@ import {
   setResponseAction,
   unregisterAction,
 } from '../registry/RegistryAction';
-import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -166,12 +165,9 @@ function* recordsOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
   const withResults = options.results ?? true;
   let state = createRegistry(policy);
   for (let i = 0; i < options.actions; i++) {
-    const action = nextAction(state, i);
-    const next = step(state, action);
+    const next = recordStep(state, nextAction(state, i), withResults);
     state = next.state;
-    yield next.result._tag === 'OperationBroadcast' && withResults
-      ? logRecord(action, next.result.result)
-      : logRecord(action);
+    yield next.result;
   }
 }
 
@@ -179,12 +175,13 @@ function* recordsOf(options: GenerateOptions, policy: BroadcastPolicy): Generato
  * A synthetic log for a broker with `backends` backend keys: `actions` lines, first registering
  * each backend, then a mix of liveness flips (about 35%), response changes (27%), broadcasts of
  * both kinds (20%), re-registrations (13%) and unregistrations (5%). Every broadcast line carries
- * the result it had, so a replay can be verified against it (unless `results` is false). Entries are made lazily, so a log of
+ * the result it had, so a replay can be verified against it (unless `results` is false). Records are made lazily, so a log of
  * any length takes constant memory beyond its registry.
  *
  * @example
  * import * as fs from 'node:fs'
- * import { generateLog, writeLog } from 'lifecycle-broadcast'
+ * import { generateLog } from 'lifecycle-broadcast'
+ * import { writeLog } from 'lifecycle-broadcast/node'
  *
  * const { header, records } = generateLog({ backends: 8, actions: 1000, seed: 42 })
  * await writeLog(fs.createWriteStream('synthetic.ndjson'), header, records)

@@ -21,6 +21,7 @@ import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { closed, decode, show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
+import { isRecord } from '../internal/isRecord';
 import type { LogRecord } from '../log/LogRecord';
 import type { RegistryAction, RegistryActionTag } from '../registry/RegistryAction';
 
@@ -276,13 +277,6 @@ const rows: ReadonlyArray<AnyRow> = Object.entries(table).map(
 const nameByTag: Readonly<Record<RegistryActionTag, LifecycleBroadcastActionName>> = Object.freeze(
   Object.fromEntries(rows.map((r) => [r.tag, r.name])) as Record<RegistryActionTag, LifecycleBroadcastActionName>,
 );
-
-// -------------------------------------------------------------------------------------
-// refinements
-// -------------------------------------------------------------------------------------
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u);
 
 // -------------------------------------------------------------------------------------
 // the actions of one slice

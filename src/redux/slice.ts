@@ -562,7 +562,7 @@ export const isLifecycleBroadcastAction: (action: unknown) => action is Lifecycl
  *
  * @example
  * import { LogRecord, toSliceAction } from 'lifecycle-broadcast'
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
  *
  * const line = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}'
  * const action = E.map(toSliceAction)(LogRecord.decode(JSON.parse(line)))
