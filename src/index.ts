@@ -163,6 +163,7 @@ export type {
 
 // types: Redux composition
 export type {
+  ActionRow,
   LifecycleBroadcastAction,
   LifecycleBroadcastActionCreators,
   LifecycleBroadcastActionName,
@@ -172,6 +173,7 @@ export type {
   SliceActionCreator,
 } from './redux/actions';
 export type {
+  AnyLifecycleBroadcastSlice,
   InjectIntoConfig,
   InjectableReducer,
   InjectedLifecycleBroadcastSlice,
@@ -188,7 +190,6 @@ export type { BackendCounts, LifecycleBroadcastSelectors } from './redux/selecto
 export type {
   ArraySink,
   EncodedLogRecord,
-  RecordedSlice,
   RecorderMiddleware,
   RecorderOptions,
   RecorderSink,
@@ -196,13 +197,12 @@ export type {
   StreamSinkOptions,
   TextWritable,
 } from './redux/recorder';
-export type { LifecycleBroadcastMiddlewareOptions, MountedSlice } from './redux/middlewareOptions';
+export type { LifecycleBroadcastMiddlewareOptions } from './redux/middlewareOptions';
 export type {
   BackendView,
   BoundedList,
   DevToolsViewOptions,
   EventView,
-  InspectedSlice,
   LifecycleBroadcastDevToolsOptions,
   LifecycleBroadcastStateView,
   RegistryView,
@@ -210,7 +210,6 @@ export type {
   ResultSummary,
   ResultView,
 } from './redux/devTools';
-export type { HydratedSlice } from './redux/stateFromRegistry';
 
 // types: operation logs
 export type {

@@ -82,9 +82,12 @@ describe('lifecycleBroadcastMiddlewareOptions', () => {
     ]);
   });
 
-  it('should take a path alone, for a slice nested in another combined reducer', () => {
-    expect(lifecycleBroadcastMiddlewareOptions({ reducerPath: 'outer.broker' })).toEqual({
-      serializableCheck: { ignoredPaths: ['outer.broker'], ignoredActions: [] },
+  it('should take a dotted path, for a slice nested in another combined reducer', () => {
+    expect(lifecycleBroadcastMiddlewareOptions({ ...broker, reducerPath: 'outer.broker' })).toEqual({
+      serializableCheck: {
+        ignoredPaths: ['outer.broker'],
+        ignoredActions: Object.values(broker.actions).map((creator) => creator.type),
+      },
       immutableCheck: { ignoredPaths: ['outer.broker'] },
     });
   });

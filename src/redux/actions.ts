@@ -157,31 +157,26 @@ type FieldsOf<Tag extends RegistryActionTag> = Omit<ActionOf<Tag>, '_tag'>;
  * @since 0.2.0
  */
 export interface LifecycleBroadcastActionTable {
-  readonly backendRegistered: {
-    readonly tag: 'Register';
-    readonly payload: BackendRegisteredPayload;
-    readonly args: [backend: Backend];
-  };
-  readonly livenessSet: {
-    readonly tag: 'SetLive';
-    readonly payload: LivenessSetPayload;
-    readonly args: [key: BackendKey, live: boolean];
-  };
-  readonly responseSet: {
-    readonly tag: 'SetResponse';
-    readonly payload: ResponseSetPayload;
-    readonly args: [key: BackendKey, response: BroadcastBackendResponse];
-  };
-  readonly backendUnregistered: {
-    readonly tag: 'Unregister';
-    readonly payload: BackendUnregisteredPayload;
-    readonly args: [key: BackendKey];
-  };
-  readonly operationBroadcast: {
-    readonly tag: 'Broadcast';
-    readonly payload: OperationBroadcastPayload;
-    readonly args: [operation: BroadcastOperation];
-  };
+  readonly backendRegistered: ActionRow<'Register', BackendRegisteredPayload, [backend: Backend]>;
+  readonly livenessSet: ActionRow<'SetLive', LivenessSetPayload, [key: BackendKey, live: boolean]>;
+  readonly responseSet: ActionRow<
+    'SetResponse',
+    ResponseSetPayload,
+    [key: BackendKey, response: BroadcastBackendResponse]
+  >;
+  readonly backendUnregistered: ActionRow<'Unregister', BackendUnregisteredPayload, [key: BackendKey]>;
+  readonly operationBroadcast: ActionRow<'Broadcast', OperationBroadcastPayload, [operation: BroadcastOperation]>;
+}
+
+/**
+ * One row of `LifecycleBroadcastActionTable`.
+ *
+ * @since 0.2.0
+ */
+export interface ActionRow<Tag extends RegistryActionTag, Payload, Args extends ReadonlyArray<unknown>> {
+  readonly tag: Tag;
+  readonly payload: Payload;
+  readonly args: Args;
 }
 
 /**

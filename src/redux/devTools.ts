@@ -6,8 +6,6 @@
  *
  * @since 0.2.0
  */
-import type * as E from 'fp-ts/Either';
-
 import type { Backend } from '../domain/Backend';
 import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
@@ -22,6 +20,7 @@ import { show } from '../internal/codec';
 import type { Registry } from '../registry/Registry';
 import { backendCount, backends, liveCount, receivedOperations } from '../registry/Registry';
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
+import type { AnyLifecycleBroadcastSlice } from './slice';
 import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
@@ -165,20 +164,6 @@ export interface LifecycleBroadcastDevToolsOptions {
   readonly actionSanitizer: <A extends { readonly type: string }>(action: A, id: number) => A;
 }
 
-/**
- * What the sanitizers need of a slice (every slice has it, injected or not).
- *
- * @since 0.2.0
- */
-export interface InspectedSlice {
-  /** The dot-separated path of the slice state from the root state. */
-  readonly reducerPath: string;
-  /** Which actions are the slice's. */
-  readonly isAction: (action: unknown) => boolean;
-  /** Why an action of the slice is invalid, if it is. */
-  readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, unknown>;
-}
-
 // -------------------------------------------------------------------------------------
 // views
 // -------------------------------------------------------------------------------------
@@ -270,9 +255,8 @@ const maxItemsOf = (options: DevToolsViewOptions): number => {
 };
 
 /**
- * The slice state as readable, bounded data: the registry's policy, counts and first backends,
- * the latest result with the first entries of each list, the recent lists as their latest
- * entries. Its size does not grow with the number of backends.
+ * The slice state as readable data whose size does not grow with the registry: counts, and the
+ * first (or latest) entries of each list.
  *
  * @example
  * import { lifecycleBroadcastReducer, lifecycleBroadcastStateView } from 'lifecycle-broadcast'
@@ -334,10 +318,8 @@ const replacedAt = (root: unknown, path: ReadonlyArray<string>, value: unknown):
 
 /**
  * The `devTools` options of `configureStore` for stores holding `slices`: a `stateSanitizer`
- * showing each slice state as its `lifecycleBroadcastStateView` (a few kilobytes, whatever the
- * number of backends), and an `actionSanitizer` showing an action of a slice whose payload is
- * invalid as the reason it was rejected. The sanitizers only change what DevTools displays,
- * never the store. Views are cached by state, so an unchanged slice is not viewed again.
+ * showing each slice state as its `lifecycleBroadcastStateView`, and an `actionSanitizer`
+ * showing an invalid action of a slice as why it was rejected. Only DevTools sees them.
  *
  * @example
  * import { combineSlices, configureStore } from '@reduxjs/toolkit'
@@ -353,12 +335,12 @@ const replacedAt = (root: unknown, path: ReadonlyArray<string>, value: unknown):
  * @since 0.2.0
  */
 export const lifecycleBroadcastDevToolsOptions = (
-  slices: InspectedSlice | ReadonlyArray<InspectedSlice>,
+  slices: AnyLifecycleBroadcastSlice | ReadonlyArray<AnyLifecycleBroadcastSlice>,
   options: DevToolsViewOptions = {},
 ): LifecycleBroadcastDevToolsOptions => {
-  const list: ReadonlyArray<InspectedSlice> = Array.isArray(slices)
-    ? (slices as ReadonlyArray<InspectedSlice>)
-    : [slices as InspectedSlice];
+  const list: ReadonlyArray<AnyLifecycleBroadcastSlice> = Array.isArray(slices)
+    ? (slices as ReadonlyArray<AnyLifecycleBroadcastSlice>)
+    : [slices as AnyLifecycleBroadcastSlice];
   list.forEach((slice, i) => {
     if (typeof slice !== 'object' || (slice as unknown) === null || typeof slice.reducerPath !== 'string') {
       throw new TypeError(

@@ -6,23 +6,11 @@
  * @since 0.2.0
  */
 
+import type { AnyLifecycleBroadcastSlice } from './slice';
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
-
-/**
- * A slice and where it is mounted: any slice from `createLifecycleBroadcastSlice` (injected or
- * not), or `{ ...slice, reducerPath: 'outer.broker' }` for one nested inside another combined
- * reducer.
- *
- * @since 0.2.0
- */
-export interface MountedSlice {
-  /** The dot-separated path of the slice state from the root state. */
-  readonly reducerPath: string;
-  /** The slice's action creators, whose types the serializable check leaves to the reducer. */
-  readonly actions?: Readonly<Record<string, { readonly type: string }>>;
-}
 
 /**
  * Options for Redux Toolkit's `getDefaultMiddleware`: the slices' paths skipped by the
@@ -44,10 +32,13 @@ export interface LifecycleBroadcastMiddlewareOptions {
 // constructors
 // -------------------------------------------------------------------------------------
 
-const listOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): ReadonlyArray<unknown> =>
-  Array.isArray(slices) ? (slices as ReadonlyArray<unknown>) : [slices];
+const listOf = (
+  slices: AnyLifecycleBroadcastSlice | ReadonlyArray<AnyLifecycleBroadcastSlice>,
+): ReadonlyArray<unknown> => (Array.isArray(slices) ? (slices as ReadonlyArray<unknown>) : [slices]);
 
-const pathsOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): ReadonlyArray<string> =>
+const pathsOf = (
+  slices: AnyLifecycleBroadcastSlice | ReadonlyArray<AnyLifecycleBroadcastSlice>,
+): ReadonlyArray<string> =>
   listOf(slices).map((slice, i) => {
     const path: unknown =
       typeof slice === 'object' && slice !== null
@@ -61,9 +52,11 @@ const pathsOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): ReadonlyAr
     return path;
   });
 
-const actionTypesOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): ReadonlyArray<string> =>
+const actionTypesOf = (
+  slices: AnyLifecycleBroadcastSlice | ReadonlyArray<AnyLifecycleBroadcastSlice>,
+): ReadonlyArray<string> =>
   listOf(slices).flatMap((slice) =>
-    Object.values((slice as MountedSlice).actions ?? {}).flatMap((creator: unknown) => {
+    Object.values((slice as Partial<AnyLifecycleBroadcastSlice>).actions ?? {}).flatMap((creator: unknown) => {
       const type: unknown =
         typeof creator === 'function' || (typeof creator === 'object' && creator !== null)
           ? (creator as { readonly type?: unknown }).type
@@ -73,16 +66,10 @@ const actionTypesOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): Read
   );
 
 /**
- * The `getDefaultMiddleware` options that skip the state of `slices` in Redux Toolkit's
- * serializable and immutability checks, and their actions in the serializable check; both
- * checks stay on for everything else.
- *
- * The slice state is plain, deeply frozen JSON by construction (the reducer stores only what the
- * codecs checked, and freezes it), so neither check can find anything there; but the
- * serializable check walks every object of the state after every dispatch, which grows with
- * the registry (see docs/redux.md for the measured cost). Every action of a slice is checked by
- * its reducer with the action's payload codec, which accepts plain JSON only, and an invalid one
- * is reported by a development warning: walking it again would only add to each dispatch.
+ * The `getDefaultMiddleware` options that keep Redux Toolkit's serializable and immutability
+ * checks on, but off the state of `slices` (plain, deeply frozen JSON by construction, which the
+ * serializable check would walk after every dispatch) and off their actions (which the reducer
+ * checks with their payload codecs).
  *
  * @example
  * import { combineSlices, configureStore } from '@reduxjs/toolkit'
@@ -98,7 +85,7 @@ const actionTypesOf = (slices: MountedSlice | ReadonlyArray<MountedSlice>): Read
  * @since 0.2.0
  */
 export const lifecycleBroadcastMiddlewareOptions = (
-  slices: MountedSlice | ReadonlyArray<MountedSlice>,
+  slices: AnyLifecycleBroadcastSlice | ReadonlyArray<AnyLifecycleBroadcastSlice>,
 ): LifecycleBroadcastMiddlewareOptions => {
   const paths = pathsOf(slices);
   return {

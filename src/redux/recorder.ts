@@ -21,6 +21,7 @@ import { encodeHeaderLine } from '../log/LogHeader';
 import type { Registry } from '../registry/Registry';
 import { broadcast, backendCount } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
+import type { AnyLifecycleBroadcastSlice } from './slice';
 import type { LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ export type RecorderMiddleware<Root> = (
  */
 export interface RecorderOptions<Root> {
   /** The slice whose actions are recorded. */
-  readonly slice: RecordedSlice;
+  readonly slice: AnyLifecycleBroadcastSlice;
   /** Where records go. */
   readonly sink: RecorderSink;
   /**
@@ -115,23 +116,6 @@ export interface RecorderOptions<Root> {
    * slice's `selectSlice`, which reads it at its `reducerPath`).
    */
   readonly selectState?: (root: Root) => LifecycleBroadcastState;
-}
-
-/**
- * What the recorder needs of a slice (any slice from `createLifecycleBroadcastSlice`, injected or
- * not, has it).
- *
- * @since 0.2.0
- */
-export interface RecordedSlice {
-  /** The slice's name, for error messages. */
-  readonly name: string;
-  /** Where the slice state is in the root state (used when no `selectState` is given). */
-  readonly selectSlice: (root: never) => LifecycleBroadcastState;
-  /** Which actions are the slice's. */
-  readonly isAction: (action: unknown) => boolean;
-  /** The registry action an action of the slice stands for, once its payload is checked. */
-  readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
 }
 
 // -------------------------------------------------------------------------------------
@@ -253,12 +237,9 @@ interface Pending {
  * included, as they replay to the same outcome; actions rejected for an invalid payload are
  * not, as they did nothing) to `sink`, each broadcast with the result the reducer computed.
  *
- * It must be the last middleware (`getDefaultMiddleware().concat(recorder)`): each record is
- * written as soon as the reducer has applied its action, before any action a subscriber
- * dispatches in response, so records are in the order the reducer applies them, and a broadcast's
- * result is read from the slice state rather than computed a second time.
- *
- * Attaching it throws when `selectState` does not find the slice state in the store.
+ * Put it last (`getDefaultMiddleware().concat(recorder)`): it writes each record once the reducer
+ * has applied the action, in the reducer's order, with the result the reducer stored. Attaching
+ * it throws when `selectState` does not find the slice state.
  *
  * @example
  * import { combineSlices, configureStore } from '@reduxjs/toolkit'

@@ -111,6 +111,22 @@ export interface InjectIntoConfig<ReducerPath extends string> {
 }
 
 /**
+ * Any slice, whatever its name, injected or not: what the recorder, the middleware options, the
+ * DevTools options and `stateFromRegistry` take.
+ *
+ * @since 0.2.0
+ */
+export interface AnyLifecycleBroadcastSlice {
+  readonly name: string;
+  readonly reducerPath: string;
+  readonly limits: RecentLimits;
+  readonly actions: Readonly<Record<string, { readonly type: string }>>;
+  readonly selectSlice: (root: never) => LifecycleBroadcastState;
+  readonly isAction: (action: unknown) => boolean;
+  readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
+}
+
+/**
  * What every slice has, injected or not.
  *
  * @since 0.2.0
@@ -130,33 +146,17 @@ export interface LifecycleBroadcastSliceBase<Name extends string, ReducerPath ex
   readonly getInitialState: () => LifecycleBroadcastState;
   /** How many entries each list of the state keeps. */
   readonly limits: RecentLimits;
-  /** True when `action` has the type of one of this slice's actions (the payload is not checked). */
+  /** True for an action of one of the slice's types (its payload is not checked). */
   readonly isAction: (action: unknown) => action is LifecycleBroadcastAction<Name>;
-  /**
-   * The registry action a slice action stands for: what the reducer hands to `step`. It trusts
-   * the action's static type; `decodeRegistryAction` checks one from outside.
-   */
+  /** The registry action a slice action stands for (trusting its static type). */
   readonly toRegistryAction: (action: LifecycleBroadcastAction<Name>) => RegistryAction;
-  /**
-   * The action of this slice for a registry action or a log record (a recorded result is
-   * dropped: the store computes its own). This is how a recorded log is dispatched into a store.
-   */
+  /** The slice action for a registry action or a log record (whose result is dropped). */
   readonly toSliceAction: (entry: LogRecord | RegistryAction) => LifecycleBroadcastAction<Name>;
-  /**
-   * Check an action from outside (any value): the registry action it stands for, deeply frozen,
-   * or one readable line per problem. Never throws.
-   */
+  /** Check any value: the registry action it stands for, or one line per problem. */
   readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
-  /**
-   * Check an action from outside: the same action rebuilt from its checked payload, or one
-   * readable line per problem naming the field. Never throws.
-   */
+  /** Check any value: the slice action rebuilt from its checked payload, or one line per problem. */
   readonly decodeSliceAction: (input: unknown) => E.Either<ReadonlyArray<string>, LifecycleBroadcastAction<Name>>;
-  /**
-   * Inject the reducer into a reducer made by `combineSlices` (at `config.reducerPath`, by
-   * default `reducerPath`) and return the injected slice, whose selectors give the initial
-   * state while nothing has been dispatched to it.
-   */
+  /** Inject the reducer into a `combineSlices` reducer; the injected slice's selectors then work before it has state. */
   readonly injectInto: <NewReducerPath extends string = ReducerPath>(
     injectable: InjectableReducer,
     config?: InjectIntoConfig<NewReducerPath>,
@@ -193,11 +193,7 @@ export interface LifecycleBroadcastSlice<
   Name extends string = typeof LIFECYCLE_BROADCAST,
   ReducerPath extends string = Name,
 > extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
-  /**
-   * The selectors, each taking the slice state (no argument) or the root state where
-   * `selectState` finds the slice. One call per `selectState` makes them; later calls return
-   * the same selectors, with their caches.
-   */
+  /** The selectors over the slice state, or over the root state where `selectState` finds it (cached per `selectState`). */
   readonly getSelectors: {
     (): LifecycleBroadcastSelectors<LifecycleBroadcastState>;
     <Root>(selectState: (root: Root) => LifecycleBroadcastState): LifecycleBroadcastSelectors<Root>;
@@ -209,8 +205,7 @@ export interface LifecycleBroadcastSlice<
 }
 
 /**
- * A slice after `injectInto`: its selectors read the initial state while the store holds no
- * state for it yet, as Redux Toolkit's injected slices do.
+ * A slice after `injectInto`: its selectors read the initial state until the store holds its state.
  *
  * @since 0.2.0
  */
@@ -218,7 +213,7 @@ export interface InjectedLifecycleBroadcastSlice<
   Name extends string,
   ReducerPath extends string,
 > extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
-  /** As `LifecycleBroadcastSlice.getSelectors`, where `selectState` may find nothing yet. */
+  /** As `LifecycleBroadcastSlice.getSelectors`; `selectState` may find nothing yet. */
   readonly getSelectors: {
     (): LifecycleBroadcastSelectors<LifecycleBroadcastState | undefined>;
     <Root>(selectState: (root: Root) => LifecycleBroadcastState | undefined): LifecycleBroadcastSelectors<Root>;
@@ -301,12 +296,9 @@ const typeOfAction = (action: unknown): unknown => {
 
 /**
  * A slice named `name`, shaped like what Redux Toolkit's `createSlice` returns, with its own
- * action types (`${name}/backendRegistered`, ...), so several slices in one store are
- * independent registries. An invalid option throws here, never later in the reducer.
- *
- * The reducer checks every action of the slice with its payload codec: an invalid one changes
- * nothing, is kept in `recentRejections`, and, unless `NODE_ENV` is `production`, logs one
- * `console.warn` with the codec's message. It never throws.
+ * action types (`${name}/livenessSet`, ...). An invalid option throws here. The reducer never
+ * throws: an action with an invalid payload changes nothing, goes to `recentRejections`, and
+ * logs one `console.warn` unless `NODE_ENV` is `production`.
  *
  * @example
  * import { configureStore, combineSlices } from '@reduxjs/toolkit'

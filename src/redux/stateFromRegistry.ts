@@ -9,20 +9,9 @@ import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
 import type { Registry } from '../registry/Registry';
 import type { RegistryEvent } from '../registry/RegistryEvent';
-import type { LifecycleBroadcastState, RecentLimits } from './state';
+import type { AnyLifecycleBroadcastSlice } from './slice';
+import type { LifecycleBroadcastState } from './state';
 import { stateOf, withEvent } from './state';
-
-/**
- * What `stateFromRegistry` needs of a slice.
- *
- * @since 0.2.0
- */
-export interface HydratedSlice {
-  /** The slice's name, for error messages. */
-  readonly name: string;
-  /** How many entries each list of its state keeps. */
-  readonly limits: RecentLimits;
-}
 
 const eventTags: ReadonlySet<string> = new Set<RegistryEvent['_tag']>([
   'BackendRegistered',
@@ -36,38 +25,30 @@ const eventTags: ReadonlySet<string> = new Set<RegistryEvent['_tag']>([
 const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null;
 
 /**
- * The state of `slice` holding `registry`, as if the slice's reducer had produced it: `events`
- * (by default none), the events `step` gave on the way there in order, fill `lastEvent`,
- * `latestResult` and the recent lists exactly as the reducer would have, within the slice's
- * bounds. The registry keeps its own policy. Throws a `TypeError` for a value that is not a
- * registry or a list of events.
- *
- * With `replay`'s events, the state equals the one a store of the slice reaches by dispatching
- * the same actions (rejected actions aside: a log does not hold them).
+ * The state of `slice` holding `registry`, as its reducer would have made it: `events` (`step`'s
+ * events on the way there, by default none) fill `lastEvent`, `latestResult` and the recent
+ * lists. With `replay`'s events, it equals the state a store of the slice reaches with the same
+ * actions. Throws a `TypeError` for what is not a registry or a list of events.
  *
  * @example
  * import { combineSlices, configureStore } from '@reduxjs/toolkit'
- * import { LogRecord, createLifecycleBroadcastSlice, createRegistry, recordAction, replay, stateFromRegistry } from 'lifecycle-broadcast'
+ * import * as lb from 'lifecycle-broadcast'
  *
- * // Records of a log (here two lines of one), replayed, then loaded into a store.
- * const lines = [
- *   '{"_tag":"Register","backend":{"key":{"instance":{"_tag":"Shared"},"serviceName":"zccache","serviceVersion":"1.11.20","exeHash":""},"live":true,"response":{"_tag":"Ack"}}}',
- *   '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}',
- * ]
- * const records = lines.map((line) => JSON.parse(line) as unknown).filter(LogRecord.is)
- * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
- * const { state, events } = replay(createRegistry(), records.map(recordAction))
+ * const broker = lb.createLifecycleBroadcastSlice({ name: 'broker' })
+ * const key = lb.backendKey(lb.sharedInstance, 'zccache', '1.11.20')
+ * const actions = [lb.registerAction(lb.liveBackend(key)), lb.broadcastAction(lb.quiesceOperation('Maintenance'))]
+ * const { state, events } = lb.replay(lb.createRegistry(), actions)
  * const rootReducer = combineSlices(broker)
  * const store = configureStore({
  *   reducer: rootReducer,
- *   preloadedState: { broker: stateFromRegistry(broker, state, events) },
+ *   preloadedState: { broker: lb.stateFromRegistry(broker, state, events) },
  * })
  * broker.selectors.selectLatestResult(store.getState())?._tag // 'AllAcked
  *
  * @since 0.2.0
  */
 export const stateFromRegistry = (
-  slice: HydratedSlice,
+  slice: AnyLifecycleBroadcastSlice,
   registry: Registry,
   events: ReadonlyArray<RegistryEvent> = [],
 ): LifecycleBroadcastState => {
