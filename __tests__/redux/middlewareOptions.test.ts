@@ -12,6 +12,7 @@ import {
   liveBackend,
   sharedInstance,
 } from '../../src';
+import type { AnyLifecycleBroadcastSlice } from '../../src';
 
 const broker = createLifecycleBroadcastSlice({ name: 'broker' });
 const staging = createLifecycleBroadcastSlice({ name: 'staging', reducerPath: 'stagingFleet' });
@@ -64,7 +65,7 @@ const lookedIntoSlice = (options?: ReturnType<typeof lifecycleBroadcastMiddlewar
 
 describe('lifecycleBroadcastMiddlewareOptions', () => {
   it('should list each slice’s reducerPath for both checks, and its action types for the serializable one', () => {
-    const types = (slice: typeof broker | typeof staging): ReadonlyArray<string> =>
+    const types = (slice: AnyLifecycleBroadcastSlice): ReadonlyArray<string> =>
       Object.values(slice.actions).map((creator) => creator.type);
     expect(lifecycleBroadcastMiddlewareOptions([broker, staging])).toEqual({
       serializableCheck: {
