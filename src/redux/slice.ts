@@ -121,8 +121,11 @@ export interface AnyLifecycleBroadcastSlice {
   readonly reducerPath: string;
   readonly limits: RecentLimits;
   readonly actions: Readonly<Record<string, { readonly type: string }>>;
+  /** As `LifecycleBroadcastSlice.selectSlice`. */
   readonly selectSlice: (root: never) => LifecycleBroadcastState;
+  /** As `LifecycleBroadcastSlice.isAction`. */
   readonly isAction: (action: unknown) => boolean;
+  /** As `LifecycleBroadcastSlice.decodeRegistryAction`. */
   readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
 }
 
