@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 
 import { configureStore } from '@reduxjs/toolkit';
 import { applyMiddleware, combineReducers, legacy_createStore } from 'redux';
-import type { UnknownAction } from 'redux';
+import type { Middleware, UnknownAction } from 'redux';
 
 import {
   BroadcastPolicy,
@@ -204,6 +204,26 @@ describe('createRecorderMiddleware', () => {
     store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
     expect(actionsOf(decodeEntries(sink.records)).map((a) => a._tag)).toEqual(['Register', 'Broadcast']);
     expectReplayMatches(createRegistry(policy), sink.records, { broker: store.getState().broker, clicks: 0 });
+  });
+
+  it('should lose no record when a middleware after it dispatches (it belongs last, where this cannot happen)', () => {
+    const sink = arraySink();
+    // Dispatches a liveness change ahead of every broadcast it sees, before passing it on.
+    const meddler: Middleware<object, RootState> = (api) => (next) => (action) => {
+      if (operationBroadcast.match(action)) {
+        api.dispatch(livenessSet(soldr, false));
+      }
+      return next(action);
+    };
+    const store = legacy_createStore(
+      combineReducers({ broker: broker.reducer, clicks }),
+      applyMiddleware(createRecorderMiddleware({ slice: broker, sink }), meddler),
+    );
+    store.dispatch(backendRegistered(liveBackend(zccache)));
+    store.dispatch(backendRegistered(liveBackend(soldr)));
+    store.dispatch(operationBroadcast(quiesceOperation('IdleTimeout')));
+    const recorded = actionsOf(decodeEntries(sink.records));
+    expect(recorded.map((a) => a._tag).sort()).toEqual(['Broadcast', 'Register', 'Register', 'SetLive']);
   });
 
   it('should read the slice at its reducerPath when no selectState is given', () => {
