@@ -168,7 +168,7 @@ module.exports = (lb) => {
   const replayed = lb.replay(lb.createRegistry(lb.broadcastPolicy(250)), actions);
   const slice = [
     lb.backendRegistered(lb.liveBackend(zccache)),
-    lb.broadcastRequested(lb.quiesceOperation('IdleTimeout')),
+    lb.operationBroadcast(lb.quiesceOperation('IdleTimeout')),
   ].reduce(lb.lifecycleBroadcastReducer, undefined);
   return {
     snapshot: lb.snapshot(replayed.state),

@@ -21,6 +21,7 @@ import {
   createRegistry,
   recordAction,
   failure,
+  lifecycleBroadcastSlice,
   liveBroadcast,
   quiesceOperation,
   recordedResult,
@@ -30,7 +31,7 @@ import {
   snapshot,
   timeout,
 } from '../../src';
-import type { LifecycleBroadcastState, LiveBroadcast, Transport } from '../../src';
+import type { LiveBroadcast, Transport } from '../../src';
 import { socketTransport } from '../../src/node';
 import { hang, recordingTransport, resolveWith } from '../live/support';
 import { afterThisTest, cleanUp, startExampleBackend, tempDir } from '../node/backends';
@@ -53,7 +54,7 @@ const transport: Transport = recordingTransport((b) =>
 /** A store with the slice at its usual mount point and a middleware logging every action type. */
 const storeWith = (...extra: ReadonlyArray<Middleware>) => {
   // Long: nothing here may time out by the policy (the listener's broadcast is cancelled instead).
-  const broker = createLifecycleBroadcastSlice({ policy: broadcastPolicy(60_000) });
+  const broker = createLifecycleBroadcastSlice({ name: 'lifecycleBroadcast', policy: broadcastPolicy(60_000) });
   const seen: string[] = [];
   const log: Middleware = () => (next) => (action) => {
     seen.push((action as UnknownAction).type);
@@ -83,15 +84,15 @@ afterEach(() => {
 
 describe('liveBroadcast', () => {
   it("should run through RTK's default thunk middleware and dispatch the reproducing actions as slice actions", async () => {
-    const { store, seen } = storeWith();
+    const { store, seen, broker } = storeWith();
     seen.length = 0;
 
-    const live: LiveBroadcast = await store.dispatch(liveBroadcast(release, transport));
+    const live: LiveBroadcast = await store.dispatch(liveBroadcast(broker, release, transport));
 
     expect(seen).toEqual([
-      'lifecycleBroadcast/backendResponseChanged',
-      'lifecycleBroadcast/backendResponseChanged',
-      'lifecycleBroadcast/broadcastRequested',
+      'lifecycleBroadcast/responseSet',
+      'lifecycleBroadcast/responseSet',
+      'lifecycleBroadcast/operationBroadcast',
     ]);
     const state = store.getState().lifecycleBroadcast;
     expect(state.latestResult).toEqual(live.result);
@@ -102,13 +103,10 @@ describe('liveBroadcast', () => {
 
   it('should be recorded like any other broadcast: the recording replays to the store and verifies the live result', async () => {
     const sink = arraySink();
-    const recorder = createRecorderMiddleware({
-      sink,
-      selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
-    });
+    const recorder = createRecorderMiddleware({ slice: lifecycleBroadcastSlice, sink });
     const { store, broker } = storeWith(recorder);
 
-    const live = await store.dispatch(liveBroadcast(quiesceOperation('Maintenance'), transport));
+    const live = await store.dispatch(liveBroadcast(broker, quiesceOperation('Maintenance'), transport));
 
     const replayed = replay(broker.getInitialState().registry, sink.records.map(recordAction));
     expect(snapshot(replayed.state)).toEqual(snapshot(store.getState().lifecycleBroadcast.registry));
@@ -117,7 +115,7 @@ describe('liveBroadcast', () => {
   });
 
   it('should read the slice where selectState says', async () => {
-    const broker = createLifecycleBroadcastSlice();
+    const broker = createLifecycleBroadcastSlice({ name: 'lifecycleBroadcast' });
     const store = configureStore({
       reducer: { broker: broker.reducer },
       middleware: (getDefault) => getDefault(checksWithoutTimingWarnings),
@@ -125,7 +123,9 @@ describe('liveBroadcast', () => {
     store.dispatch(backendRegistered(backend(zccache, true, failure('BackendError'))));
 
     const live = await store.dispatch(
-      liveBroadcast(release, transport, { selectState: (root: ReturnType<typeof store.getState>) => root.broker }),
+      liveBroadcast(broker, release, transport, {
+        selectState: (root: ReturnType<typeof store.getState>) => root.broker,
+      }),
     );
 
     expect(live.actions.map((a) => a._tag)).toEqual(['SetResponse', 'Broadcast']);
@@ -135,14 +135,14 @@ describe('liveBroadcast', () => {
   it("should run from a listener, cancelled with the listener's signal", async () => {
     const maintenanceStarted = createAction('ui/maintenanceStarted');
     const listener = createListenerMiddleware();
-    const { store } = storeWith(listener.middleware);
+    const { store, broker } = storeWith(listener.middleware);
     const runs: Array<Promise<LiveBroadcast>> = [];
     const hanging = recordingTransport((b) => (b.key.serviceName === 'soldr' ? hang : resolveWith({ _tag: 'Ack' })));
     listener.startListening({
       actionCreator: maintenanceStarted,
       effect: (_action, api) => {
         const run = api.dispatch(
-          liveBroadcast(quiesceOperation('Maintenance'), hanging.transport, { signal: api.signal }),
+          liveBroadcast(broker, quiesceOperation('Maintenance'), hanging.transport, { signal: api.signal }),
         );
         runs.push(run);
         return run.then(() => undefined);
@@ -164,11 +164,11 @@ describe('liveBroadcast', () => {
   });
 
   it("should apply the actions to the store's registry as it is when they are dispatched, keeping a replayable history", async () => {
-    const { store } = storeWith();
+    const { store, broker } = storeWith();
     const late = key('indexd');
     const slow = recordingTransport(() => resolveWith({ _tag: 'Ack' }, 50));
 
-    const running = store.dispatch(liveBroadcast(release, slow.transport));
+    const running = store.dispatch(liveBroadcast(broker, release, slow.transport));
     store.dispatch(backendRegistered(backend(late, true, failure('UnsupportedOperation'))));
     const live = await running;
 
@@ -179,11 +179,15 @@ describe('liveBroadcast', () => {
   });
 
   it('should work as a plain function in a Redux 5 store without thunk middleware', async () => {
-    const broker = createLifecycleBroadcastSlice();
+    const broker = createLifecycleBroadcastSlice({ name: 'lifecycleBroadcast' });
     const store = legacy_createStore(combineReducers({ lifecycleBroadcast: broker.reducer }));
     store.dispatch(backendRegistered(backend(zccache, true, timeout)));
 
-    const live = await liveBroadcast(release, transport)(
+    const live = await liveBroadcast(
+      broker,
+      release,
+      transport,
+    )(
       (action) => store.dispatch(action),
       () => store.getState(),
     );
@@ -195,8 +199,8 @@ describe('liveBroadcast', () => {
   it('should reject with one line when the slice state is not where it looks', async () => {
     const store = configureStore({ reducer: { other: (s: number | undefined) => s ?? 0 } });
 
-    await expect(store.dispatch(liveBroadcast(release, transport) as never)).rejects.toThrow(
-      /^liveBroadcast: no lifecycle-broadcast slice state where root.lifecycleBroadcast looks \(got nothing\); mount the slice reducer there or pass selectState$/,
+    await expect(store.dispatch(liveBroadcast(lifecycleBroadcastSlice, release, transport) as never)).rejects.toThrow(
+      /^liveBroadcast: no lifecycleBroadcast slice state where root.lifecycleBroadcast looks \(got nothing\); mount the slice reducer there or pass selectState$/,
     );
   });
 
@@ -204,7 +208,7 @@ describe('liveBroadcast', () => {
     const example = await startExampleBackend(['--socket', path.join(tempDir(), 'zccache.sock')]);
     const sockets = socketTransport({ addressOf: () => example.addressOf('example') });
     afterThisTest(() => sockets.close());
-    const broker = createLifecycleBroadcastSlice({ policy: broadcastPolicy(5000) });
+    const broker = createLifecycleBroadcastSlice({ name: 'lifecycleBroadcast', policy: broadcastPolicy(5000) });
     const store = configureStore({
       reducer: { lifecycleBroadcast: broker.reducer },
       middleware: (getDefault) => getDefault(checksWithoutTimingWarnings),
@@ -212,7 +216,7 @@ describe('liveBroadcast', () => {
     store.dispatch(backendRegistered(backend(zccache, true, ack)));
     store.dispatch(backendRegistered(backend(soldr, false, ack)));
 
-    const live = await store.dispatch(liveBroadcast(quiesceOperation('BrokerShutdown'), sockets));
+    const live = await store.dispatch(liveBroadcast(broker, quiesceOperation('BrokerShutdown'), sockets));
 
     expect(live.result.acks.map((a) => a.key.serviceName)).toEqual(['zccache']);
     expect(live.result.skippedDead.map((s) => s.key.serviceName)).toEqual(['soldr']);
@@ -223,10 +227,10 @@ describe('liveBroadcast', () => {
 
 describe('liveBroadcast on the registry of createRegistry', () => {
   it('should start from the registry the store holds, not a fresh one', async () => {
-    const { store } = storeWith();
+    const { store, broker } = storeWith();
     const before = store.getState().lifecycleBroadcast.registry;
 
-    const live = await store.dispatch(liveBroadcast(release, transport));
+    const live = await store.dispatch(liveBroadcast(broker, release, transport));
 
     expect(before).not.toBe(createRegistry());
     expect(live.result.acks.length + live.result.failures.length).toBe(3);

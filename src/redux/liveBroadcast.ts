@@ -15,8 +15,8 @@ import { show } from '../internal/codec';
 import type { LiveBroadcast, RunBroadcastOptions } from '../live/runBroadcast';
 import { runBroadcast } from '../live/runBroadcast';
 import type { Transport } from '../live/Transport';
-import type { LifecycleBroadcastAction, LifecycleBroadcastState } from './slice';
-import { toSliceAction } from './slice';
+import type { AnyLifecycleBroadcastSlice } from './slice';
+import type { LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -28,10 +28,7 @@ import { toSliceAction } from './slice';
  * @since 0.2.0
  */
 export interface LiveBroadcastOptions<Root> extends RunBroadcastOptions {
-  /**
-   * Where the store's root state holds the slice state (default: `root.lifecycleBroadcast`, the
-   * slice's usual mount point).
-   */
+  /** Where the store's root state holds the slice state (default: the slice's `selectSlice`). */
   readonly selectState?: (root: Root) => LifecycleBroadcastState;
 }
 
@@ -40,7 +37,7 @@ export interface LiveBroadcastOptions<Root> extends RunBroadcastOptions {
  *
  * @since 0.2.0
  */
-export type LiveBroadcastDispatch = (action: LifecycleBroadcastAction) => unknown;
+export type LiveBroadcastDispatch = (action: { readonly type: string; readonly payload: unknown }) => unknown;
 
 /**
  * The thunk `liveBroadcast` returns: give it to `dispatch` in a store with thunk middleware (it
@@ -52,23 +49,6 @@ export type LiveBroadcastThunk<Root> = (
   dispatch: LiveBroadcastDispatch,
   getState: () => Root,
 ) => Promise<LiveBroadcast>;
-
-/**
- * The root state of a store with the slice at its usual mount point, `lifecycleBroadcast`: what
- * `liveBroadcast` reads when no `selectState` is given.
- *
- * @since 0.2.0
- */
-export interface LiveBroadcastRoot {
-  readonly lifecycleBroadcast: LifecycleBroadcastState;
-}
-
-// -------------------------------------------------------------------------------------
-// conversions
-// -------------------------------------------------------------------------------------
-
-/** The one conversion from the run's registry actions to the store's actions. */
-const sliceActionOf = toSliceAction;
 
 // -------------------------------------------------------------------------------------
 // thunk
@@ -83,51 +63,56 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   'recentResults' in u &&
   Array.isArray(u.recentResults);
 
-const defaultSelect = (root: unknown): unknown =>
-  typeof root === 'object' && root !== null ? (root as Partial<LiveBroadcastRoot>).lifecycleBroadcast : undefined;
-
 /**
- * A thunk that broadcasts `operation` for real, through `transport`, to the registry the store
- * holds when it runs, then dispatches the reproducing actions in one go and resolves with the
- * `LiveBroadcast`. The store's latest result is then the live result, unless the registry
- * changed while the broadcast was out: the actions are applied to the registry as it is when
- * they are dispatched, so the store records what the model says of the answers for that
- * registry, and stays a replayable history. A cancelled run (`options.signal`) is dispatched
- * too: the operation went out, and the backends that had not answered are recorded as timed out.
+ * A thunk that broadcasts `operation` for real, through `transport`, to the registry `slice`
+ * holds in the store when it runs, then dispatches the reproducing actions (as `slice`'s own
+ * actions, through its `toSliceAction`) in one go and resolves with the `LiveBroadcast`. The
+ * slice's latest result is then the live result, unless the registry changed while the broadcast
+ * was out: the actions are applied to the registry as it is when they are dispatched, so the
+ * store records what the model says of the answers for that registry, and stays a replayable
+ * history. A cancelled run (`options.signal`) is dispatched too: the operation went out, and
+ * the backends that had not answered are recorded as timed out.
  *
  * Like `runBroadcast`, it never rejects because of a backend; it rejects when the slice state is
- * not where `options.selectState` looks (a `TypeError`), or for an invalid argument.
+ * not where it looks (a `TypeError`), or for an invalid argument.
  *
  * @example
  * import { configureStore } from '@reduxjs/toolkit'
- * import { ackOutcome, lifecycleBroadcastReducer, liveBroadcast, quiesceOperation } from 'lifecycle-broadcast'
+ * import { ackOutcome, lifecycleBroadcastSlice, liveBroadcast, quiesceOperation } from 'lifecycle-broadcast'
  * import type { Transport } from 'lifecycle-broadcast'
  *
  * const transport: Transport = async () => ackOutcome
- * const store = configureStore({ reducer: { lifecycleBroadcast: lifecycleBroadcastReducer } })
- * const live = await store.dispatch(liveBroadcast(quiesceOperation('Maintenance'), transport))
+ * const store = configureStore({ reducer: { lifecycleBroadcast: lifecycleBroadcastSlice.reducer } })
+ * const live = await store.dispatch(liveBroadcast(lifecycleBroadcastSlice, quiesceOperation('Maintenance'), transport))
  * // store.getState().lifecycleBroadcast.latestResult equals live.result
  *
  * @since 0.2.0
  */
-export const liveBroadcast = <Root = LiveBroadcastRoot>(
+export const liveBroadcast = <Root>(
+  slice: AnyLifecycleBroadcastSlice,
   operation: BroadcastOperation,
   transport: Transport,
   options: LiveBroadcastOptions<Root> = {},
 ): LiveBroadcastThunk<Root> => {
   const { selectState, ...runOptions } = options;
+  const select: (root: Root) => unknown = selectState ?? (slice.selectSlice as (root: Root) => unknown);
   return async (dispatch, getState) => {
-    const state: unknown = selectState === undefined ? defaultSelect(getState()) : selectState(getState());
+    let state: unknown;
+    try {
+      state = select(getState());
+    } catch {
+      state = undefined;
+    }
     if (!looksLikeSliceState(state)) {
       throw new TypeError(
-        `liveBroadcast: no lifecycle-broadcast slice state where ${
-          selectState === undefined ? 'root.lifecycleBroadcast' : 'options.selectState'
+        `liveBroadcast: no ${slice.name} slice state where ${
+          selectState === undefined ? `root.${slice.reducerPath}` : 'options.selectState'
         } looks (got ${show(state)}); mount the slice reducer there or pass selectState`,
       );
     }
     const live = await runBroadcast(state.registry, operation, transport, runOptions);
     for (const action of live.actions) {
-      dispatch(sliceActionOf(action));
+      dispatch(slice.toSliceAction(action));
     }
     return live;
   };
