@@ -2,11 +2,12 @@
  * The replay engine agrees with `replayLog`, stops at a line or a time, counts from one, and
  * gives the points a checkpoint saves.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as O from 'fp-ts/Option';
 
-import type { LogBound, LogLine, ReplayStart } from '../../src';
+import type { LogBound, ReplayStart } from '../../src';
 import {
   atLine,
   atTime,
@@ -17,8 +18,8 @@ import {
   snapshot,
   summarizeStats,
 } from '../../src';
-import { logLineBatches } from '../../src/logReader';
-import { expectLeft, expectRight } from '../helpers';
+import { fileSource } from '../../src/node';
+import { expectLeft, expectRight } from '../support/helpers';
 
 const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', name);
 
@@ -30,9 +31,9 @@ describe('replayLines', () => {
     ['corrupt.ndjson', { mode: 'strict' as const }],
     ['good.ndjson', { at: 12 }],
   ])('should agree with replayLog on %s %j', async (name, options) => {
-    const a = await replayLog(fixture(name), options);
-    const { at, maxLineLength, ...rest } = options as { at?: number; maxLineLength?: number };
-    const b = await replayLines(logLineBatches(fixture(name), maxLineLength === undefined ? {} : { maxLineLength }), {
+    const a = await replayLog(fileSource(fixture(name)), options);
+    const { at, ...rest } = options as { at?: number };
+    const b = await replayLines(fileSource(fixture(name)), {
       ...rest,
       ...(at === undefined ? {} : { until: atLine(at) }),
     });
@@ -51,39 +52,37 @@ describe('replayLines', () => {
 
   it('should give a point every N lines, each equal to a replay stopped there', async () => {
     const points: ReplayStart[] = [];
-    await replayLines(logLineBatches(fixture('good.ndjson')), { snapshotEvery: 10, onSnapshot: (p) => points.push(p) });
+    await replayLines(fileSource(fixture('good.ndjson')), { snapshotEvery: 10, onSnapshot: (p) => points.push(p) });
     expect(points.map((p) => p.lastLine)).toEqual([10, 20, 30, 40]);
     for (const p of points) {
-      const stopped = await replayLines(logLineBatches(fixture('good.ndjson')), { until: atLine(p.lastLine) });
+      const stopped = await replayLines(fileSource(fixture('good.ndjson')), { until: atLine(p.lastLine) });
       expect(snapshot(p.state)).toEqual(snapshot(stopped.state));
     }
   });
 
   it('should resume from a point and end where a replay from the start ends', async () => {
     let start: ReplayStart | undefined;
-    await replayLines(logLineBatches(fixture('good.ndjson')), {
+    await replayLines(fileSource(fixture('good.ndjson')), {
       verify: true,
       snapshotEvery: 20,
       onSnapshot: (p) => {
         start ??= p;
       },
     });
-    const whole = await replayLines(logLineBatches(fixture('good.ndjson')), { verify: true });
-    const all = await replayLines(logLineBatches(fixture('good.ndjson')), {});
-    // The lines after the point, from a full read.
-    const lines: LogLine[] = [];
-    for await (const batch of logLineBatches(fixture('good.ndjson'))) {
-      lines.push(...batch.filter((l) => l.line > 20));
-    }
-    const resumed = await replayLines([lines], { verify: true, start: start as ReplayStart });
+    const whole = await replayLines(fileSource(fixture('good.ndjson')), { verify: true });
+    const all = await replayLines(fileSource(fixture('good.ndjson')), {});
+    // The rest of the log after the point's line.
+    const rest = fs.readFileSync(fixture('good.ndjson'), 'utf8').split('\n').slice(20).join('\n');
+    const resumed = await replayLines([rest], { verify: true, start: start as ReplayStart });
     expect(snapshot(resumed.state)).toEqual(snapshot(whole.state));
     expect(summarizeStats(resumed.stats)).toEqual(summarizeStats(whole.stats));
     expect(resumed.checked).toBe(whole.checked);
     expect(all.checked).toBe(0);
+    expect(resumed.lastLine).toBe(whole.lastLine);
   });
 
   it('should stop before a record later than a time, and not for a log without times', async () => {
-    const r = await replayLines(logLineBatches(fixture('good.ndjson')), { until: atTime(0) });
+    const r = await replayLines(fileSource(fixture('good.ndjson')), { until: atTime(0) });
     expect(r.lastLine).toBe(41);
     expect(O.isNone(r.lastTime)).toBe(true);
   });

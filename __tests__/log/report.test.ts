@@ -3,7 +3,8 @@
  * columns follow the log, its size stays bounded, and nothing from the log reaches the page
  * unescaped.
  */
-import type { LogEntry, LogHeader, LogLine, ReportModel } from '../../src';
+import type { LogHeader, LogRecord, ReportModel } from '../../src';
+import { logText } from '../support/helpers';
 import {
   CellBits,
   MAX_REPORT_BUCKETS,
@@ -14,7 +15,7 @@ import {
   escapeHtml,
   generateLog,
   liveBackend,
-  logEntry,
+  logRecord,
   logHeader,
   quiesceOperation,
   registerAction,
@@ -28,25 +29,14 @@ import {
   unregisterAction,
 } from '../../src';
 
-/** The decoded lines of an in-memory log, in one batch. */
-const linesOf = (header: LogHeader, entries: Iterable<LogEntry>): ReadonlyArray<ReadonlyArray<LogLine>> => {
-  const lines: LogLine[] = [{ _tag: 'HeaderLine', line: 1, header }];
-  let n = 1;
-  for (const entry of entries) {
-    n += 1;
-    lines.push({ _tag: 'EntryLine', line: n, entry });
-  }
-  return [lines];
-};
-
 const reportOf = async (
   header: LogHeader,
-  entries: Iterable<LogEntry>,
+  records: Iterable<LogRecord>,
   options: { readonly maxBuckets?: number; readonly from?: number } = {},
 ): Promise<ReportModel> => {
   const builder = reportBuilder(options.maxBuckets);
   const from = options.from === undefined ? {} : { from: atLine(options.from) };
-  const replay = await replayLines(linesOf(header, entries), { verify: true, onStep: builder.add, ...from });
+  const replay = await replayLines(logText(header, records), { verify: true, onStep: builder.add, ...from });
   return builder.finish(replay, { file: 'test.ndjson', verify: true, ...from });
 };
 
@@ -57,8 +47,8 @@ const quiesce = broadcastAction(quiesceOperation('Maintenance'));
 describe('reportBuilder', () => {
   it('should give the summary figures of the replay', async () => {
     const log = generateLog({ backends: 5, actions: 600, seed: 3 });
-    const model = await reportOf(log.header, log.entries);
-    const direct = summarizeStats((await replayLines(linesOf(log.header, log.entries), { verify: true })).stats);
+    const model = await reportOf(log.header, log.records);
+    const direct = summarizeStats((await replayLines(logText(log.header, log.records), { verify: true })).stats);
     expect(model.summary.outcomes).toEqual(direct.outcomes);
     expect(model.summary.broadcasts).toEqual(direct.broadcasts);
     expect(model.summary.backends).toEqual(direct.backends);
@@ -89,7 +79,7 @@ describe('reportBuilder', () => {
 
   it('should merge buckets two by two so that there are never more than asked for', async () => {
     const log = generateLog({ backends: 3, actions: 5000, seed: 9 });
-    const model = await reportOf(log.header, log.entries, { maxBuckets: 64 });
+    const model = await reportOf(log.header, log.records, { maxBuckets: 64 });
     expect(model.buckets).toBeLessThanOrEqual(64);
     expect(model.buckets).toBeGreaterThan(32);
     expect(model.bucketWidth).toBe(128);
@@ -115,9 +105,9 @@ describe('reportBuilder', () => {
   it('should put a timed log on a time axis', async () => {
     const t0 = Date.parse('2026-11-27T14:00:00Z');
     const model = await reportOf(logHeader(undefined, 'epochMillis'), [
-      logEntry(registerAction(liveBackend(zccache)), undefined, t0),
-      logEntry(quiesce, undefined, t0 + 1500),
-      logEntry(quiesce, undefined, t0 + 3000),
+      logRecord(registerAction(liveBackend(zccache)), undefined, t0),
+      logRecord(quiesce, undefined, t0 + 1500),
+      logRecord(quiesce, undefined, t0 + 3000),
     ]);
     expect(model.axis).toBe('time');
     expect(model.origin).toBe(t0);
@@ -145,8 +135,8 @@ describe('renderReport', () => {
   it('should stay small however many broadcasts there are', async () => {
     const short = generateLog({ backends: 20, actions: 4000, seed: 5 });
     const long = generateLog({ backends: 20, actions: 40_000, seed: 5 });
-    const a = renderReport(await reportOf(short.header, short.entries));
-    const b = renderReport(await reportOf(long.header, long.entries));
+    const a = renderReport(await reportOf(short.header, short.records));
+    const b = renderReport(await reportOf(long.header, long.records));
     // Ten times the broadcasts, at most a bucket per pixel column: much less than ten times the size.
     expect(b.length).toBeLessThan(a.length * 2);
     expect(MAX_REPORT_BUCKETS).toBe(1024);

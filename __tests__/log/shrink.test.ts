@@ -4,16 +4,16 @@
  */
 import * as E from 'fp-ts/Either';
 
-import type { BroadcastResult, LogEntry } from '../../src';
+import type { BroadcastResult, LogRecord } from '../../src';
 import {
   broadcastAction,
   createRegistry,
   ddmin,
-  entryAction,
-  logEntry,
+  recordAction,
+  logRecord,
   step,
   diverges,
-  encodeEntryLine,
+  encodeRecordLine,
   encodeHeaderLine,
   generateLog,
   invalid,
@@ -21,7 +21,6 @@ import {
   satisfies,
   shrinkLog,
 } from '../../src';
-import { decodeEntryLine, decodeHeaderLine } from '../../src/logReader';
 
 /**
  * The lines of a generated log without recorded results but one, past the middle: an all-acked
@@ -29,12 +28,12 @@ import { decodeEntryLine, decodeHeaderLine } from '../../src/logReader';
  */
 const logWithOneDivergence = (actions: number, backends: number): { lines: string[]; target: number } => {
   const log = generateLog({ backends, actions, seed: 21, results: false });
-  const entries: LogEntry[] = [...log.entries];
+  const entries: LogRecord[] = [...log.records];
   let state = createRegistry(log.header.policy);
   let at = -1;
   let result: BroadcastResult | undefined;
   for (let i = 0; i < entries.length && at === -1; i++) {
-    const next = step(state, entryAction(entries[i] as LogEntry));
+    const next = step(state, recordAction(entries[i] as LogRecord));
     state = next.state;
     if (
       i > actions * 0.6 &&
@@ -53,13 +52,13 @@ const logWithOneDivergence = (actions: number, backends: number): { lines: strin
   if (first === undefined) {
     throw new Error('no acknowledgement to change');
   }
-  entries[at] = logEntry(broadcastAction(result.operation), {
+  entries[at] = logRecord(broadcastAction(result.operation), {
     ...result,
     _tag: 'Degraded',
     acks,
     timeouts: [{ _tag: 'Timeout', key: first.key, ackTimeoutMs: log.header.policy.ackTimeoutMs }],
   });
-  return { lines: [encodeHeaderLine(log.header), ...entries.map(encodeEntryLine)], target: at + 2 };
+  return { lines: [encodeHeaderLine(log.header), ...entries.map(encodeRecordLine)], target: at + 2 };
 };
 
 describe('ddmin', () => {
@@ -86,7 +85,7 @@ describe('ddmin', () => {
 describe('shrinkLog', () => {
   it('should shrink a 100,000-line log with one injected divergence to at most 5 records that still diverge there', async () => {
     const { lines, target } = logWithOneDivergence(100_000, 4);
-    const shrunk = await shrinkLog(lines, diverges);
+    const shrunk = await shrinkLog([lines.join('\n')], diverges);
     if (E.isLeft(shrunk)) {
       throw new Error(JSON.stringify(shrunk.left));
     }
@@ -96,14 +95,7 @@ describe('shrinkLog', () => {
     expect(s.originalLines[s.originalLines.length - 1]).toBe(target);
     expect(s.exhausted).toBe(false);
     // The shrunk log is a log: its replay diverges at the same broadcast, in the same way.
-    const header = decodeHeaderLine(s.lines[0] ?? '', 1);
-    if (header._tag !== 'HeaderLine') {
-      throw new Error('no header');
-    }
-    const replay = await replayLines(
-      [[header, ...s.lines.slice(1).map((l, i) => decodeEntryLine(l, i + 2, header.header))]],
-      { verify: true },
-    );
+    const replay = await replayLines([s.lines.join('\n')], { verify: true });
     expect(replay.invalidLines).toBe(0);
     expect(replay.divergences).toBeGreaterThan(0);
     expect(replay.firstDivergence).toMatchObject({
@@ -114,26 +106,26 @@ describe('shrinkLog', () => {
 
   it('should refuse to shrink a log that does not diverge', async () => {
     const log = generateLog({ backends: 3, actions: 300, seed: 2 });
-    const lines = [encodeHeaderLine(log.header), ...[...log.entries].map(encodeEntryLine)];
-    expect(await shrinkLog(lines, diverges)).toEqual(
+    const lines = [encodeHeaderLine(log.header), ...[...log.records].map(encodeRecordLine)];
+    expect(await shrinkLog([lines.join('\n')], diverges)).toEqual(
       E.left({ _tag: 'PropertyDoesNotHold', message: 'the replay reproduces every recorded result: nothing diverges' }),
     );
   });
 
   it('should shrink to the first invalid line', async () => {
     const log = generateLog({ backends: 3, actions: 300, seed: 2 });
-    const lines = [encodeHeaderLine(log.header), ...[...log.entries].map(encodeEntryLine)];
+    const lines = [encodeHeaderLine(log.header), ...[...log.records].map(encodeRecordLine)];
     lines[120] = '{"_tag":"Restart"}';
-    const shrunk = await shrinkLog(lines, invalid);
+    const shrunk = await shrinkLog([lines.join('\n')], invalid);
     expect(E.isRight(shrunk) && shrunk.right.lines).toEqual([lines[0], '{"_tag":"Restart"}']);
   });
 
   it('should shrink by a predicate of its own, keeping the header', async () => {
     const log = generateLog({ backends: 3, actions: 500, seed: 2 });
-    const lines = [encodeHeaderLine(log.header), ...[...log.entries].map(encodeEntryLine)];
+    const lines = [encodeHeaderLine(log.header), ...[...log.records].map(encodeRecordLine)];
     // At least two ReleaseHandles broadcasts.
     const shrunk = await shrinkLog(
-      lines,
+      [lines.join('\n')],
       satisfies(
         (c) => c.lines.filter((l) => l.includes('"ReleaseHandles"')).length >= 2 && c.text.startsWith('{"format"'),
       ),
@@ -147,5 +139,13 @@ describe('shrinkLog', () => {
 
   it('should say when there is no header', async () => {
     expect(await shrinkLog(['{"_tag":"Restart"}'], invalid)).toMatchObject(E.left({ _tag: 'NoHeader' }));
+  });
+
+  it('should say when the source cannot be read', async () => {
+    function* failing(): Generator<string, void, undefined> {
+      yield '{"format":"lifecycle-broadcast-log"';
+      throw new Error('disk on fire');
+    }
+    expect(await shrinkLog(failing(), invalid)).toEqual(E.left({ _tag: 'ReadFailed', message: 'disk on fire' }));
   });
 });

@@ -10,14 +10,11 @@ import type { LogLine } from '../../src';
 import {
   arraySink,
   backendKey,
-  backendRegistered,
   broadcastAction,
-  broadcastRequested,
-  createLogWriter,
   createRecorderMiddleware,
-  lifecycleBroadcastReducer,
+  lifecycleBroadcastSlice,
   liveBackend,
-  logEntry,
+  logRecord,
   logHeader,
   quiesceOperation,
   readClock,
@@ -28,10 +25,9 @@ import {
   sharedInstance,
   streamSink,
   timeStamper,
-  writeLog,
 } from '../../src';
-import type { LifecycleBroadcastState } from '../../src';
-import { collect, collector, readableOf } from '../streams';
+import { createLogWriter, fileSource, writeLog } from '../../src/node';
+import { collect, collector, readableOf } from '../support/streams';
 
 const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');
 const register = registerAction(liveBackend(zccache));
@@ -47,7 +43,7 @@ const problems = (lines: ReadonlyArray<LogLine>): ReadonlyArray<string> =>
   lines.flatMap((l) => (l._tag === 'InvalidLine' ? [`line ${String(l.line)}: ${l.problems.join('; ')}`] : []));
 
 describe('writeLog with a clock', () => {
-  it('should declare the clock and stamp every entry, and its reader should read them back', async () => {
+  it('should declare the clock and stamp every record, and its reader should read them back', async () => {
     const sink = collector();
     await writeLog(sink, logHeader(), [register, quiesce], { clock: ticking() });
     const text = sink.text();
@@ -56,13 +52,13 @@ describe('writeLog with a clock', () => {
     );
     const lines = await collect(readLog(readableOf(text)));
     expect(problems(lines)).toEqual([]);
-    expect(lines.flatMap((l) => (l._tag === 'EntryLine' ? [recordTime(l.entry)] : []))).toEqual([1000, 1001]);
+    expect(lines.flatMap((l) => (l._tag === 'RecordLine' ? [recordTime(l.record)] : []))).toEqual([1000, 1001]);
   });
 
-  it('should keep a time an entry already carries', async () => {
+  it('should keep a time a record already carries', async () => {
     const sink = collector();
     const w = createLogWriter(sink, logHeader(), { clock: ticking() });
-    await w.write(logEntry(quiesce, undefined, 42));
+    await w.write(logRecord(quiesce, undefined, 42));
     await w.write(quiesce);
     await w.end();
     expect(sink.text()).toContain('"time":42}');
@@ -76,8 +72,8 @@ describe('writeLog with a clock', () => {
     expect(() => readClock(() => -1)).toThrow(/got -1$/);
   });
 
-  it('should refuse an entry with a time under a header without a clock', () => {
-    expect(() => timeStamper(logHeader(), undefined).entry(logEntry(quiesce, undefined, 5))).toThrow(
+  it('should refuse a record with a time under a header without a clock', () => {
+    expect(() => timeStamper(logHeader(), undefined).record(logRecord(quiesce, undefined, 5))).toThrow(
       /carries a time \(5\) but the log's header declares no clock/,
     );
   });
@@ -108,7 +104,7 @@ describe('readLog and times', () => {
   });
 
   it('should replay a committed version 1 log, upcast as version 2 records without times', async () => {
-    const r = await replayLog(path.join(__dirname, '..', 'fixtures', 'good.ndjson'), { verify: true });
+    const r = await replayLog(fileSource(path.join(__dirname, '..', 'fixtures', 'good.ndjson')), { verify: true });
     expect(r.header).toEqual({ _tag: 'Some', value: expect.objectContaining({ version: 1 }) as unknown });
     expect(r.divergences).toBe(0);
     expect(r.checked).toBeGreaterThan(0);
@@ -116,30 +112,28 @@ describe('readLog and times', () => {
 });
 
 describe('createRecorderMiddleware with a clock', () => {
-  interface Root {
-    readonly lifecycleBroadcast: LifecycleBroadcastState;
-  }
-  const selectState = (root: Root): LifecycleBroadcastState => root.lifecycleBroadcast;
+  const slice = lifecycleBroadcastSlice;
+  const { backendRegistered, operationBroadcast } = slice.actions;
 
-  it('should give every entry the time of its dispatch', () => {
+  it('should give every record the time of its dispatch', () => {
     const sink = arraySink();
     const store = configureStore({
-      reducer: { lifecycleBroadcast: lifecycleBroadcastReducer },
-      middleware: (m) => m().concat(createRecorderMiddleware({ sink, selectState, clock: ticking() })),
+      reducer: { [slice.reducerPath]: slice.reducer },
+      middleware: (m) => m().concat(createRecorderMiddleware({ slice, sink, clock: ticking() })),
     });
     store.dispatch(backendRegistered(liveBackend(zccache)));
-    store.dispatch(broadcastRequested(quiesceOperation('Maintenance')));
-    expect(sink.entries.map((e) => e.time)).toEqual([1000, 1001]);
+    store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
+    expect(sink.records.map((r) => r.time)).toEqual([1000, 1001]);
   });
 
   it('should write a header declaring the clock to a stream, and a log its reader accepts', async () => {
     const out = collector();
     const store = configureStore({
-      reducer: { lifecycleBroadcast: lifecycleBroadcastReducer },
-      middleware: (m) => m().concat(createRecorderMiddleware({ sink: streamSink(out), selectState, clock: ticking() })),
+      reducer: { [slice.reducerPath]: slice.reducer },
+      middleware: (m) => m().concat(createRecorderMiddleware({ slice, sink: streamSink(out), clock: ticking() })),
     });
     store.dispatch(backendRegistered(liveBackend(zccache)));
-    store.dispatch(broadcastRequested(quiesceOperation('Maintenance')));
+    store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
     out.end();
     const r = await replayLog(readableOf(out.text()), { verify: true });
     expect(r.invalidLines).toBe(0);

@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
-import type { Assumption, LogEntry, LogLine } from '../../src';
+import type { Assumption, LogRecord } from '../../src';
 import {
   ack,
   backendKey,
@@ -27,18 +27,14 @@ import {
   whatIf,
   withResponse,
 } from '../../src';
-import { expectLeft, expectRight } from '../helpers';
+import { expectLeft, expectRight, logText } from '../support/helpers';
 
 const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');
 const soldr = backendKey(privateInstance('soldr'), 'soldr', '0.4.1');
 const quiesce = broadcastAction(quiesceOperation('Maintenance'));
 
-const linesOf = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<ReadonlyArray<LogLine>> => [
-  [
-    { _tag: 'HeaderLine', line: 1, header: logHeader() },
-    ...entries.map((entry, i): LogLine => ({ _tag: 'EntryLine', line: i + 2, entry })),
-  ],
-];
+/** A log of `records` under the default header, the first record on line 2. */
+const linesOf = (records: ReadonlyArray<LogRecord>): ReadonlyArray<string> => logText(logHeader(), records);
 
 const assume = (text: string): Assumption => expectRight(parseAssumption(text));
 
@@ -88,7 +84,7 @@ describe('selects', () => {
 });
 
 describe('whatIf', () => {
-  const log: ReadonlyArray<LogEntry> = [
+  const log: ReadonlyArray<LogRecord> = [
     registerAction(liveBackend(zccache)),
     registerAction(withResponse(liveBackend(soldr), timeout)), // line 3
     quiesce, // line 4: Degraded (soldr times out)
@@ -120,7 +116,7 @@ describe('whatIf', () => {
 
   it('should leave the log as recorded when the assumption matches nothing', async () => {
     const g = generateLog({ backends: 6, actions: 2000, seed: 3 });
-    const outcome = await whatIf(linesOf([...g.entries]), { assumptions: [assume('nosuchservice=Timeout')] });
+    const outcome = await whatIf(linesOf([...g.records]), { assumptions: [assume('nosuchservice=Timeout')] });
     expect(outcome.matched).toEqual([0]);
     expect(outcome.affected).toBe(0);
     expect(outcome.broadcasts).toBe(outcome.replay.stats.actions.Broadcast);
@@ -128,8 +124,7 @@ describe('whatIf', () => {
 
   it('should change every broadcast a backend answered otherwise, on a generated log', async () => {
     const g = generateLog({ backends: 6, actions: 3000, seed: 8 });
-    const entries = [...g.entries];
-    const outcome = await whatIf(linesOf(entries), { assumptions: [assume('zccache=Failure:Rejected')] });
+    const outcome = await whatIf(linesOf([...g.records]), { assumptions: [assume('zccache=Failure:Rejected')] });
     // Every difference is a zccache backend that was live and did not already fail with Rejected.
     for (const d of outcome.differences) {
       expect(d.changes.length).toBeGreaterThan(0);

@@ -11,20 +11,9 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
 import type { LinesReplay, LogBound } from '../../src';
-import {
-  atLine,
-  atTime,
-  generateLog,
-  logEntry,
-  logHeader,
-  replayLines,
-  snapshot,
-  summarizeStats,
-  writeLog,
-} from '../../src';
+import { atLine, atTime, generateLog, logRecord, logHeader, replayLines, snapshot, summarizeStats } from '../../src';
 import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/log/checkpoint';
-import { logLineBatches } from '../../src/logReader';
-import { replayIndexed, startFromIndex, writeLogIndex } from '../../src/node/logIndex';
+import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
 
 let dir: string;
 let log: string;
@@ -33,7 +22,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-index-'));
   log = path.join(dir, 'broker.ndjson');
   const g = generateLog({ backends: 6, actions: 5000, seed: 11 });
-  await writeLog(fs.createWriteStream(log), g.header, g.entries);
+  await writeLog(fs.createWriteStream(log), g.header, g.records);
 });
 
 afterAll(() => {
@@ -51,7 +40,7 @@ const outcome = (r: LinesReplay): unknown => ({
 });
 
 const fromStart = async (file: string, bounds: { until?: LogBound; from?: LogBound }): Promise<LinesReplay> =>
-  replayLines(logLineBatches(file), { verify: true, ...bounds });
+  replayLines(fileSource(file), { verify: true, ...bounds });
 
 const checkpointsOf = (indexFile: string): ReadonlyArray<Checkpoint> =>
   fs
@@ -138,7 +127,7 @@ describe('replayIndexed', () => {
     const grown = path.join(dir, 'grown.ndjson');
     fs.copyFileSync(log, grown);
     const more = generateLog({ backends: 2, actions: 50, seed: 2 });
-    fs.appendFileSync(grown, [...more.entries].map((e) => `${JSON.stringify(e)}\n`).join(''));
+    fs.appendFileSync(grown, [...more.records].map((e) => `${JSON.stringify(e)}\n`).join(''));
     const r = await replayIndexed(grown, indexFile, { verify: true });
     expect(r.warnings).toEqual([]);
     expect(r.resumedAfter).toBe(5000);
@@ -170,13 +159,13 @@ describe('replayIndexed', () => {
     await writeLog(
       fs.createWriteStream(timed),
       logHeader(g.header.policy, 'epochMillis'),
-      [...g.entries].map((e, i) => logEntry({ ...e, time: undefined } as never, undefined, t0 + i * 1000)),
+      [...g.records].map((e, i) => logRecord({ ...e, time: undefined } as never, undefined, t0 + i * 1000)),
     );
     const timedIndex = path.join(dir, 'timed.index');
     await writeLogIndex(timed, timedIndex, { every: 300 });
     const until = atTime(t0 + 1234 * 1000);
     const r = await replayIndexed(timed, timedIndex, { until });
     expect(r.resumedAfter).toBe(1200);
-    expect(outcome(r.replay)).toEqual(outcome(await replayLines(logLineBatches(timed), { until })));
+    expect(outcome(r.replay)).toEqual(outcome(await replayLines(fileSource(timed), { until })));
   });
 });

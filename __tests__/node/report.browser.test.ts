@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 
 import type { ReportModel } from '../../src';
-import { generateLog, renderReport, reportBuilder, replayLines, writeLog } from '../../src';
-import { logLineBatches } from '../../src/logReader';
+import { generateLog, renderReport, reportBuilder, replayLines } from '../../src';
+import { fileSource, writeLog } from '../../src/node';
 import { chromiumPath, launchChromium } from './chromium';
 
 const executable = chromiumPath();
@@ -54,9 +54,9 @@ describeWithChromium('renderReport in Chromium', () => {
   const load = async (name: string, backends: number, actions: number): Promise<Loaded> => {
     const logFile = path.join(dir, `${name}.ndjson`);
     const log = generateLog({ backends, actions, seed: 7 });
-    await writeLog(fs.createWriteStream(logFile), log.header, log.entries);
+    await writeLog(fs.createWriteStream(logFile), log.header, log.records);
     const builder = reportBuilder();
-    const replay = await replayLines(logLineBatches(logFile), {
+    const replay = await replayLines(fileSource(logFile), {
       verify: true,
       onStep: builder.add,
     });

@@ -14,19 +14,19 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import * as t from 'io-ts';
 
-import { Backend } from '../Backend';
-import { BackendKey, keyId } from '../BackendKey';
-import { BroadcastBackendResponse } from '../BroadcastBackendResponse';
-import type { BroadcastEntry } from '../BroadcastResult';
-import { BroadcastOperation } from '../BroadcastOperation';
-import { Hex, Millis, closed, decode } from '../codec';
+import { Backend } from '../domain/Backend';
+import { BackendKey, keyId } from '../domain/BackendKey';
+import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import type { BroadcastEntry } from '../domain/BroadcastResult';
+import { BroadcastOperation } from '../domain/BroadcastOperation';
+import { Hex, Millis, closed, decode } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
-import { LogHeader } from '../LogHeader';
-import type { BackendTally, LogStats } from '../LogStats';
-import type { Registry, Slot } from '../Registry';
-import { createRegistry } from '../Registry';
-import type { Divergence } from '../verify';
+import { LogHeader } from './LogHeader';
+import type { BackendTally, LogStats } from './LogStats';
+import type { Registry, Slot } from '../registry/Registry';
+import { createRegistry } from '../registry/Registry';
+import type { Divergence } from './verify';
 import type { ReplayStart } from './replayLines';
 
 // -------------------------------------------------------------------------------------

@@ -10,20 +10,21 @@
  */
 import * as O from 'fp-ts/Option';
 
-import { entryAction, recordedResult } from '../LogEntry';
-import type { LogEntry } from '../LogEntry';
-import type { LogHeader } from '../LogHeader';
-import type { InvalidLine, LogLine } from '../logReader';
-import type { LogStats } from '../LogStats';
-import { addEvent, emptyLogStats } from '../LogStats';
-import type { Registry } from '../Registry';
-import { createRegistry } from '../Registry';
-import type { RegistryEvent } from '../RegistryEvent';
-import { step } from '../RegistryEvent';
-import type { LogReplay, ReplayMode, ReplayStop } from '../replayLog';
-import { DEFAULT_MAX_PROBLEMS } from '../replayLog';
-import type { Divergence } from '../verify';
-import { compareResults } from '../verify';
+import { recordAction, recordedResult } from './LogRecord';
+import type { LogRecord } from './LogRecord';
+import type { LogHeader } from './LogHeader';
+import type { InvalidLine, LogSource, ReadLogOptions } from './logReader';
+import { logLineBatches } from './logReader';
+import type { LogStats } from './LogStats';
+import { addEvent, emptyLogStats } from './LogStats';
+import type { Registry } from '../registry/Registry';
+import { createRegistry } from '../registry/Registry';
+import type { RegistryEvent } from '../registry/RegistryEvent';
+import { step } from '../registry/step';
+import type { LogReplay, ReplayMode, ReplayStop } from './replayLog';
+import { DEFAULT_MAX_PROBLEMS } from './replayLog';
+import type { Divergence } from './verify';
+import { compareResults } from './verify';
 import type { LogBound } from './LogBound';
 import { seedStats } from './seedStats';
 
@@ -58,7 +59,7 @@ export interface ReplayStart {
  */
 export interface ReplayStep {
   readonly line: number;
-  readonly entry: LogEntry;
+  readonly record: LogRecord;
   /** The record's time, if it carries one. */
   readonly time: number | undefined;
   /** The registry before the record. */
@@ -77,7 +78,7 @@ export interface ReplayStep {
  *
  * @since 0.2.0
  */
-export interface ReplayLinesOptions {
+export interface ReplayLinesOptions extends ReadLogOptions {
   /** `strict` (the default) or `lenient`. */
   readonly mode?: ReplayMode;
   /** Compare each recorded result with the replayed one. */
@@ -93,7 +94,10 @@ export interface ReplayLinesOptions {
    * same; the statistics begin with a row for every backend it holds then.
    */
   readonly from?: LogBound;
-  /** Resume from a saved point instead of the header; the lines given then follow it. */
+  /**
+   * Resume from a saved point instead of the header: the source then holds the lines after the
+   * point's line (the rest of the log, without its header).
+   */
   readonly start?: ReplayStart;
   /** How many bad lines to keep in `problems`; `DEFAULT_MAX_PROBLEMS` by default. */
   readonly maxProblems?: number;
@@ -101,6 +105,8 @@ export interface ReplayLinesOptions {
   readonly onInvalidLine?: (line: InvalidLine) => void;
   /** Called with every record the replay applies, in order. */
   readonly onStep?: (step: ReplayStep) => void;
+  /** Called after each batch of lines read with the number of the last one (for a progress bar). */
+  readonly onLines?: (line: number) => void;
   /**
    * Called with the point after every `snapshotEvery`-th line (line 10,000, 20,000, ... for
    * 10,000), for as long as no bad line has been met: what a checkpoint saves. A point is given
@@ -137,30 +143,30 @@ const beyond = (until: LogBound, line: number, time: number | undefined): boolea
   until._tag === 'AtLine' ? line > until.line : time !== undefined && time > until.time;
 
 /**
- * Replay decoded lines (`readLog`'s lines, in batches) from the header, or from `start`. It
- * never throws, and agrees with `replayLog` when given none of the new options: the same
- * registry, statistics, bad lines and divergences.
+ * Replay the log read from `source` (see `LogSource`) from its header, or, given `start`, the
+ * rest of a log from that point on. It never throws, and agrees with `replayLog` when given
+ * none of the new options: the same registry, statistics, bad lines and divergences.
  *
  * @example
- * import { atTime, parseLogBound, readLog, replayLines } from 'lifecycle-broadcast'
- * import type { LogLine } from 'lifecycle-broadcast'
+ * import { atTime, replayLines } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * async function* batches(): AsyncGenerator<ReadonlyArray<LogLine>> {
- *   for await (const line of readLog('broker.ndjson')) yield [line]
- * }
- * const r = await replayLines(batches(), { verify: true, until: atTime(Date.parse('2026-11-27T14:05:00Z')) })
+ * const r = await replayLines(fileSource('broker.ndjson'), { verify: true, until: atTime(Date.parse('2026-11-27T14:05:00Z')) })
  * console.log(r.lastLine, r.stats.steps)
  *
  * @since 0.2.0
  */
-export const replayLines = async (
-  batches: AsyncIterable<ReadonlyArray<LogLine>> | Iterable<ReadonlyArray<LogLine>>,
-  options: ReplayLinesOptions = {},
-): Promise<LinesReplay> => {
+export const replayLines = async (source: LogSource, options: ReplayLinesOptions = {}): Promise<LinesReplay> => {
   const strict = (options.mode ?? 'strict') === 'strict';
   const verify = options.verify ?? false;
   const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
-  const { until, from, onStep, start } = options;
+  const { until, from, onStep, onLines, start } = options;
+  const batches = logLineBatches(source, {
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(start === undefined ? {} : { after: { header: start.header, line: start.lastLine } }),
+  });
 
   let header: O.Option<LogHeader> = start === undefined ? O.none : O.some(start.header);
   let state = start?.state ?? createRegistry();
@@ -226,9 +232,9 @@ export const replayLines = async (
           state = createRegistry(l.header.policy);
           lastLine = l.line;
           break;
-        case 'EntryLine': {
-          const entry = l.entry;
-          const time = entry.time;
+        case 'RecordLine': {
+          const record = l.record;
+          const time = record.time;
           if (until !== undefined && beyond(until, l.line, time)) {
             break read;
           }
@@ -238,7 +244,7 @@ export const replayLines = async (
             stats = seedStats(state);
           }
           const before = state;
-          const next = step(state, entryAction(entry));
+          const next = step(state, recordAction(record));
           state = next.state;
           lastLine = l.line;
           if (time !== undefined && (O.isNone(lastTime) || time > lastTime.value)) {
@@ -250,7 +256,7 @@ export const replayLines = async (
               countedFrom = O.some(l.line);
             }
             stats = addEvent(stats, next.result);
-            const recorded = verify ? recordedResult(entry) : undefined;
+            const recorded = verify ? recordedResult(record) : undefined;
             if (recorded !== undefined && next.result._tag === 'OperationBroadcast') {
               checked += 1;
               divergence = compareResults(l.line, recorded, next.result.result);
@@ -262,7 +268,7 @@ export const replayLines = async (
               }
             }
           }
-          onStep?.({ line: l.line, entry, time, before, state, event: next.result, divergence, counted: counting });
+          onStep?.({ line: l.line, record, time, before, state, event: next.result, divergence, counted: counting });
           break;
         }
         case 'InvalidLine':
@@ -275,6 +281,10 @@ export const replayLines = async (
           stopped = O.some({ _tag: 'StoppedAtReadFailure', failure: l });
           break read;
       }
+    }
+    const lastOfBatch = batch[batch.length - 1];
+    if (lastOfBatch !== undefined) {
+      onLines?.(lastOfBatch.line);
     }
   }
 

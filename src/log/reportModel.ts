@@ -9,16 +9,16 @@
  */
 import * as O from 'fp-ts/Option';
 
-import type { BackendKey } from '../BackendKey';
-import { keyId, matchInstance } from '../BackendKey';
-import type { BroadcastOperation } from '../BroadcastOperation';
-import { matchOperation } from '../BroadcastOperation';
-import type { BroadcastBackendResponse } from '../BroadcastBackendResponse';
-import { matchResponse } from '../BroadcastBackendResponse';
-import type { BroadcastResult } from '../BroadcastResult';
-import type { StatsSummary } from '../LogStats';
-import { summarizeStats } from '../LogStats';
-import { backends } from '../Registry';
+import type { BackendKey } from '../domain/BackendKey';
+import { keyId, matchInstance } from '../domain/BackendKey';
+import type { BroadcastOperation } from '../domain/BroadcastOperation';
+import { matchOperation } from '../domain/BroadcastOperation';
+import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import { matchResponse } from '../domain/BroadcastBackendResponse';
+import type { BroadcastResult } from '../domain/BroadcastResult';
+import type { StatsSummary } from './LogStats';
+import { summarizeStats } from './LogStats';
+import { backends } from '../registry/Registry';
 import type { LogBound } from './LogBound';
 import { describeLogBound } from './LogBound';
 import type { LinesReplay, ReplayStep } from './replayLines';

@@ -4,13 +4,13 @@
  *
  * @since 0.2.0
  */
-import { keyId } from '../BackendKey';
+import { keyId } from '../domain/BackendKey';
 import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
-import type { BackendTally, LogStats } from '../LogStats';
-import { emptyLogStats } from '../LogStats';
-import type { Registry } from '../Registry';
-import { backends } from '../Registry';
+import type { BackendTally, LogStats } from './LogStats';
+import { emptyLogStats } from './LogStats';
+import type { Registry } from '../registry/Registry';
+import { backends } from '../registry/Registry';
 
 /**
  * The statistics of no events over `registry`: its backends, in registration order, each with

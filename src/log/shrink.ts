@@ -9,17 +9,18 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
-import { keyId } from '../BackendKey';
+import { keyId } from '../domain/BackendKey';
 import { matchTag } from '../internal/match';
-import type { LogEntry } from '../LogEntry';
-import { entryAction, recordedResult } from '../LogEntry';
-import type { LogHeader } from '../LogHeader';
-import type { EntryLine, InvalidLine } from '../logReader';
-import { decodeEntryLine, decodeHeaderLine } from '../logReader';
-import { createRegistry } from '../Registry';
-import { step } from '../RegistryEvent';
-import { compareResults } from '../verify';
-import type { Divergence } from '../verify';
+import type { LogRecord } from './LogRecord';
+import { recordAction, recordedResult } from './LogRecord';
+import type { LogHeader } from './LogHeader';
+import { errorMessage } from '../internal/errorMessage';
+import type { InvalidLine, LogSource, RecordLine } from './logReader';
+import { decodeHeaderLine, decodeRecordLine, readText } from './logReader';
+import { createRegistry } from '../registry/Registry';
+import { step } from '../registry/step';
+import { compareResults } from './verify';
+import type { Divergence } from './verify';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -112,7 +113,8 @@ export interface Shrunk {
  */
 export type ShrinkFailure =
   | { readonly _tag: 'NoHeader'; readonly problems: ReadonlyArray<string> }
-  | { readonly _tag: 'PropertyDoesNotHold'; readonly message: string };
+  | { readonly _tag: 'PropertyDoesNotHold'; readonly message: string }
+  | { readonly _tag: 'ReadFailed'; readonly message: string };
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -250,7 +252,7 @@ interface Record {
   readonly line: number;
   readonly text: string;
   /** The line decoded, the first time it is asked for (most lines of a long log never are). */
-  readonly decoded: () => EntryLine | InvalidLine;
+  readonly decoded: () => RecordLine | InvalidLine;
 }
 
 /** The first divergence of a replay of `records`, with the record it happened at. */
@@ -262,16 +264,16 @@ const firstDivergence = (
   let state = createRegistry(header.policy);
   for (const r of records) {
     const decoded = r.decoded();
-    if (decoded._tag !== 'EntryLine') {
+    if (decoded._tag !== 'RecordLine') {
       continue;
     }
-    const entry: LogEntry = decoded.entry;
-    const next = step(state, entryAction(entry));
+    const record: LogRecord = decoded.record;
+    const next = step(state, recordAction(record));
     state = next.state;
     if (at !== undefined && r.index !== at) {
       continue;
     }
-    const recorded = recordedResult(entry);
+    const recorded = recordedResult(record);
     if (recorded !== undefined && next.result._tag === 'OperationBroadcast') {
       const d = compareResults(r.line, recorded, next.result.result);
       if (O.isSome(d)) {
@@ -306,10 +308,10 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
   const last = new Map<string, { register?: number; live?: number; response?: number; unregister?: number }>();
   for (const r of records) {
     const decoded = r.index < target ? r.decoded() : undefined;
-    if (decoded?._tag !== 'EntryLine') {
+    if (decoded?._tag !== 'RecordLine') {
       continue;
     }
-    const e = decoded.entry;
+    const e = decoded.record;
     switch (e._tag) {
       case 'Register':
         last.set(keyId(e.backend.key), { register: r.index });
@@ -338,8 +340,7 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
 };
 
 /**
- * Shrink the log whose lines are `lines` (the header first; blank lines are dropped) to a
- * sub-log that still shows `property`. With `diverges`, it first tries the records up to the
+ * Shrink the log read from `source` (the header first; blank lines are dropped) to a sub-log that still shows `property`. With `diverges`, it first tries the records up to the
  * divergent broadcast and those deciding the registry's backends there, then delta debugging;
  * the result always satisfies the property (every candidate is checked), and is 1-minimal
  * unless `maxTests` ran out.
@@ -348,8 +349,9 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
  * import * as fs from 'node:fs'
  * import * as E from 'fp-ts/Either'
  * import { diverges, shrinkLog } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * const shrunk = await shrinkLog(fs.readFileSync('broker.ndjson', 'utf8').split('\n'), diverges)
+ * const shrunk = await shrinkLog(fileSource('broker.ndjson'), diverges)
  * if (E.isRight(shrunk)) {
  *   fs.writeFileSync('shrunk.ndjson', `${shrunk.right.lines.join('\n')}\n`)
  *   console.log(`${shrunk.right.before} records -> ${shrunk.right.after}`)
@@ -358,11 +360,18 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
  * @since 0.2.0
  */
 export const shrinkLog = async (
-  lines: ReadonlyArray<string>,
+  source: LogSource,
   property: ShrinkProperty,
   options: ShrinkOptions = {},
 ): Promise<E.Either<ShrinkFailure, Shrunk>> => {
-  const numbered = lines
+  let whole: string;
+  try {
+    whole = await readText(source);
+  } catch (error: unknown) {
+    return E.left({ _tag: 'ReadFailed', message: errorMessage(error) });
+  }
+  const numbered = whole
+    .split('\n')
     .map((text, i) => ({ text: text.endsWith('\r') ? text.slice(0, -1) : text, line: i + 1 }))
     .filter((l) => l.text.trim() !== '');
   const first = numbered[0];
@@ -379,7 +388,7 @@ export const shrinkLog = async (
     index,
     line: l.line,
     text: l.text,
-    decoded: once(() => decodeEntryLine(l.text, l.line, header)),
+    decoded: once(() => decodeRecordLine(l.text, l.line, header)),
   }));
 
   let test: (candidate: ReadonlyArray<Record>) => boolean | Promise<boolean>;

@@ -4,20 +4,20 @@
  *
  * @since 0.2.0
  */
-import type { LogEntry } from '../LogEntry';
-import type { LogHeader } from '../LogHeader';
-import { logHeader } from '../LogHeader';
-import { show } from '../codec';
+import { show } from '../internal/codec';
+import type { LogHeader } from './LogHeader';
+import { logHeader, logVersionFeatures } from './LogHeader';
+import type { LogRecord } from './LogRecord';
 
 /**
- * What a writer writes when it is given `clock`: the header to write, and each entry as it
+ * What a writer writes when it is given `clock`: the header to write, and each record as it
  * should be written.
  *
  * @since 0.2.0
  */
 export interface TimeStamper {
   readonly header: LogHeader;
-  readonly entry: (entry: LogEntry) => LogEntry;
+  readonly record: (record: LogRecord) => LogRecord;
 }
 
 /**
@@ -39,8 +39,8 @@ export const readClock = (clock: () => number): number => {
 
 /**
  * The stamper of a log written with `header` and maybe a `clock`. With a clock, the header is
- * written in the current format version declaring the clock, and an entry without a `time`
- * gets the clock's. Without one, entries are written as they are, but one carrying a `time`
+ * written in the current format version declaring the clock, and a record without a `time`
+ * gets the clock's. Without one, records are written as they are, but one carrying a `time`
  * under a header that declares no clock is refused (its reader would refuse the line).
  *
  * @since 0.2.0
@@ -49,19 +49,20 @@ export const timeStamper = (header: LogHeader, clock: (() => number) | undefined
   if (clock !== undefined) {
     return Object.freeze({
       header: logHeader(header.policy, 'epochMillis'),
-      entry: (entry: LogEntry): LogEntry => (entry.time === undefined ? { ...entry, time: readClock(clock) } : entry),
+      record: (record: LogRecord): LogRecord =>
+        record.time === undefined ? { ...record, time: readClock(clock) } : record,
     });
   }
-  const timed = header.version >= 2 && header.clock !== undefined;
+  const timed = logVersionFeatures(header.version).times && header.clock !== undefined;
   return Object.freeze({
     header,
-    entry: (entry: LogEntry): LogEntry => {
-      if (entry.time !== undefined && !timed) {
+    record: (record: LogRecord): LogRecord => {
+      if (record.time !== undefined && !timed) {
         throw new TypeError(
-          `a ${entry._tag} entry carries a time (${String(entry.time)}) but the log's header declares no clock: write it with a clock, or with a header from logHeader(policy, 'epochMillis')`,
+          `a ${record._tag} record carries a time (${String(record.time)}) but the log's header declares no clock: write it with a clock, or with a header from logHeader(policy, 'epochMillis')`,
         );
       }
-      return entry;
+      return record;
     },
   });
 };

@@ -9,24 +9,24 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
-import type { Backend } from '../Backend';
-import { withResponse } from '../Backend';
-import type { BackendKey } from '../BackendKey';
-import { BackendKey as BackendKeyCodec, keyId } from '../BackendKey';
-import type { BroadcastBackendResponse } from '../BroadcastBackendResponse';
-import { BroadcastFailureReason, ack, failure, failureReasons, timeout } from '../BroadcastBackendResponse';
-import type { BroadcastOperation } from '../BroadcastOperation';
-import type { BroadcastEntry, BroadcastResult } from '../BroadcastResult';
-import { entries } from '../BroadcastResult';
-import { decode } from '../codec';
+import type { Backend } from '../domain/Backend';
+import { withResponse } from '../domain/Backend';
+import type { BackendKey } from '../domain/BackendKey';
+import { BackendKey as BackendKeyCodec, keyId } from '../domain/BackendKey';
+import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import { BroadcastFailureReason, ack, failure, failureReasons, timeout } from '../domain/BroadcastBackendResponse';
+import type { BroadcastOperation } from '../domain/BroadcastOperation';
+import type { BroadcastEntry, BroadcastResult } from '../domain/BroadcastResult';
+import { resultEntries } from '../domain/BroadcastResult';
+import { decode } from '../internal/codec';
 import { matchTag } from '../internal/match';
-import { entryAction } from '../LogEntry';
-import type { LogLine } from '../logReader';
-import type { Registry } from '../Registry';
-import { backends, setResponse } from '../Registry';
-import type { RegistryAction } from '../RegistryAction';
-import { step } from '../RegistryEvent';
-import type { ReplayMode } from '../replayLog';
+import { recordAction } from './LogRecord';
+import type { LogSource, ReadLogOptions } from './logReader';
+import type { Registry } from '../registry/Registry';
+import { backends, setResponse } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
+import { step } from '../registry/step';
+import type { ReplayMode } from './replayLog';
 import type { LinesReplay } from './replayLines';
 import { replayLines } from './replayLines';
 
@@ -104,7 +104,7 @@ export interface BroadcastDifference {
  *
  * @since 0.2.0
  */
-export interface WhatIfOptions {
+export interface WhatIfOptions extends ReadLogOptions {
   readonly assumptions: ReadonlyArray<Assumption>;
   /** The first line the assumptions hold on (1, the whole log, by default). */
   readonly fromLine?: number;
@@ -278,7 +278,7 @@ const entryWord = (e: BroadcastEntry): string => (e._tag === 'Failure' ? `Failur
 
 const wordsByKey = (r: BroadcastResult): Map<string, string> => {
   const out = new Map<string, string>();
-  for (const e of entries(r)) {
+  for (const e of resultEntries(r)) {
     out.set(keyId(e.key), entryWord(e));
   }
   return out;
@@ -304,31 +304,25 @@ const changesOf = (
 };
 
 /**
- * Replay the decoded lines of a log as recorded and, from `fromLine` on, with the assumed
+ * Replay the log read from `source` as recorded and, from `fromLine` on, with the assumed
  * backends answering as assumed (whatever the log says their response became), and compare
  * every broadcast's result from there. The assumptions change answers only: a dead backend stays
  * dead and is still skipped. It never throws.
  *
  * @example
  * import * as E from 'fp-ts/Either'
- * import { parseAssumption, readLog, whatIf } from 'lifecycle-broadcast'
- * import type { LogLine } from 'lifecycle-broadcast'
+ * import { parseAssumption, whatIf } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * async function* batches(): AsyncGenerator<ReadonlyArray<LogLine>> {
- *   for await (const line of readLog('broker.ndjson')) yield [line]
- * }
  * const assumption = parseAssumption('soldr=Ack')
  * if (E.isRight(assumption)) {
- *   const outcome = await whatIf(batches(), { assumptions: [assumption.right], fromLine: 120 })
+ *   const outcome = await whatIf(fileSource('broker.ndjson'), { assumptions: [assumption.right], fromLine: 120 })
  *   console.log(`${outcome.affected} of ${outcome.broadcasts} broadcasts would have differed`)
  * }
  *
  * @since 0.2.0
  */
-export const whatIf = async (
-  batches: AsyncIterable<ReadonlyArray<LogLine>> | Iterable<ReadonlyArray<LogLine>>,
-  options: WhatIfOptions,
-): Promise<WhatIfOutcome> => {
+export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise<WhatIfOutcome> => {
   const { assumptions } = options;
   const fromLine = options.fromLine ?? 1;
   const maxDifferences = options.maxDifferences ?? 1000;
@@ -345,8 +339,11 @@ export const whatIf = async (
       }
     });
   };
-  const replay = await replayLines(batches, {
+  const replay = await replayLines(source, {
     ...(options.mode === undefined ? {} : { mode: options.mode }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     onStep: (s) => {
       if (s.line < fromLine) {
         return;
@@ -357,7 +354,7 @@ export const whatIf = async (
         }
         alt = assumedRegistry(assumptions, s.before);
       }
-      const action = entryAction(s.entry);
+      const action = recordAction(s.record);
       if (action._tag === 'Register') {
         noteMatches(action.backend.key);
       }

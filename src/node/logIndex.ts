@@ -10,14 +10,12 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { Worker } from 'node:worker_threads';
 
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
 import { errorMessage } from '../internal/errorMessage';
-import { lineBatches } from '../internal/lines';
 import type { Checkpoint, IndexHeader } from '../log/checkpoint';
 import {
   Checkpoint as CheckpointCodec,
@@ -32,9 +30,9 @@ import {
 import type { LogBound } from '../log/LogBound';
 import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../log/replayLines';
 import { replayLines } from '../log/replayLines';
-import type { LogHeader } from '../LogHeader';
-import type { LogLine } from '../logReader';
-import { DEFAULT_MAX_LINE_LENGTH, decodeEntryLine, logLineBatches } from '../logReader';
+import type { LogSource } from '../log/logReader';
+import { DEFAULT_MAX_LINE_LENGTH } from '../log/logReader';
+import { fileSource } from './fileSource';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -100,6 +98,13 @@ async function* tapped(
   }
 }
 
+/** A log source named after `file`, reading it with `read`. */
+const sourceOf = (file: string, read: () => AsyncIterator<Uint8Array>): LogSource & { readonly name: string } =>
+  Object.freeze({ name: file, [Symbol.asyncIterator]: read });
+
+/** The bytes of `file` after byte `bytes`, as a log source. */
+const restOf = (file: string, bytes: number): LogSource => sourceOf(file, () => tapped(file, () => undefined, bytes));
+
 /**
  * Replay `logFile` once and write its index to `indexFile`: a header line, then a checkpoint
  * every `every` lines up to the first bad line. Resolves with what it wrote; rejects only when
@@ -138,10 +143,9 @@ export const writeLogIndex = async (
   let operations = 0;
   let lastCheckpointLine = 0;
   const replay = await replayLines(
-    logLineBatches(tapped(logFile, tap), {
-      maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
-    }),
+    sourceOf(logFile, () => tapped(logFile, tap)),
     {
+      maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
       mode: 'strict',
       verify: true,
       snapshotEvery: every,
@@ -403,56 +407,6 @@ export const startFromIndex = async (
 };
 
 /**
- * The decoded lines of `logFile` after byte `bytes` (the end of line `line`), numbered from
- * `line + 1` and decoded under `header`: what a replay resumed from a checkpoint reads.
- *
- * @since 0.2.0
- */
-export async function* linesAfter(
-  logFile: string,
-  bytes: number,
-  line: number,
-  header: LogHeader,
-  maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
-): AsyncGenerator<ReadonlyArray<LogLine>, void, undefined> {
-  const decoder = new StringDecoder('utf8');
-  async function* text(): AsyncGenerator<string, void, undefined> {
-    for await (const chunk of tapped(logFile, () => undefined, bytes)) {
-      yield decoder.write(chunk);
-    }
-    const rest = decoder.end();
-    if (rest !== '') {
-      yield rest;
-    }
-  }
-  let last = line;
-  try {
-    for await (const raws of lineBatches(text(), maxLineLength)) {
-      const batch: LogLine[] = [];
-      for (const raw of raws) {
-        const n = raw.line + line;
-        last = n;
-        if (raw._tag === 'OverlongLine') {
-          batch.push({
-            _tag: 'InvalidLine',
-            line: n,
-            problems: [
-              `line is ${String(raw.length)} characters long, more than the maximum of ${String(maxLineLength)}`,
-            ],
-            fatal: false,
-          });
-        } else if (raw.text.trim() !== '') {
-          batch.push(decodeEntryLine(raw.text, n, header));
-        }
-      }
-      yield batch;
-    }
-  } catch (error: unknown) {
-    yield [{ _tag: 'ReadFailed', line: last, message: `cannot read ${logFile}: ${errorMessage(error)}` }];
-  }
-}
-
-/**
  * Replay `logFile` as `replayLines` would, resuming from the nearest valid checkpoint of
  * `indexFile` when there is one. Gives the same outcome as a replay from the start (for a
  * bounded replay, the same registry, statistics and verification), with the warnings about
@@ -463,20 +417,13 @@ export async function* linesAfter(
 export const replayIndexed = async (
   logFile: string,
   indexFile: string,
-  options: ReplayLinesOptions & { readonly maxLineLength?: number; readonly onProgress?: (read: number) => void },
+  options: ReplayLinesOptions,
 ): Promise<{
   readonly replay: LinesReplay;
   readonly resumedAfter: number;
   readonly warnings: ReadonlyArray<string>;
 }> => {
-  const fromStart = async (): Promise<LinesReplay> =>
-    replayLines(
-      logLineBatches(logFile, {
-        maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
-        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-      }),
-      options,
-    );
+  const fromStart = async (): Promise<LinesReplay> => replayLines(fileSource(logFile), options);
   const found = await readCandidates(logFile, indexFile, {
     ...(options.until === undefined ? {} : { until: options.until }),
     ...(options.from === undefined ? {} : { from: options.from }),
@@ -488,8 +435,9 @@ export const replayIndexed = async (
     s: ReplayStart & { readonly bytes: number },
     observer: Pick<ReplayLinesOptions, 'onStep' | 'onInvalidLine' | 'onSnapshot'>,
   ): Promise<LinesReplay> =>
-    replayLines(linesAfter(logFile, s.bytes, s.lastLine, s.header, options.maxLineLength), {
+    replayLines(restOf(logFile, s.bytes), {
       ...options,
+      ...(options.onProgress === undefined ? {} : { onProgress: (n: number) => options.onProgress?.(s.bytes + n) }),
       ...observer,
       start:
         options.from === undefined ? s : { ...s, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },

@@ -1,7 +1,7 @@
 /**
  * A Redux middleware that records every registry action a store dispatches, with each
- * broadcast's result, as codec-encoded `LogEntry` values: into an array, or as NDJSON lines on a
- * Node writable stream in the operation log format. Replaying the entries with `step` from the
+ * broadcast's result, as codec-encoded `LogRecord` values: into an array, or as NDJSON lines on a
+ * Node writable stream in the operation log format. Replaying the records with `step` from the
  * registry the store started with gives the store's registry.
  *
  * The middleware is typed structurally, so this module needs no Redux at run time or in its
@@ -12,29 +12,29 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
-import type { BroadcastResult } from '../BroadcastResult';
-import { show } from '../codec';
+import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
-import type { LogEntry } from '../LogEntry';
-import { logEntry } from '../LogEntry';
-import { logHeader } from '../LogHeader';
+import type { LogRecord } from '../log/LogRecord';
+import { logRecord } from '../log/LogRecord';
+import { logHeader } from '../log/LogHeader';
+import { encodeHeaderLine } from '../log/LogHeader';
 import { readClock } from '../log/timeStamp';
-import { encodeHeaderLine } from '../logWriter';
-import type { Registry } from '../Registry';
-import { broadcast, size } from '../Registry';
-import type { LifecycleBroadcastState } from './slice';
-import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
+import type { Registry } from '../registry/Registry';
+import { broadcast, backendCount } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
+import type { AnyLifecycleBroadcastSlice } from './slice';
+import type { LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * A log entry as the `LogEntry` codec encodes it: plain JSON, ready for `JSON.stringify`.
+ * A log record as the `LogRecord` codec encodes it: plain JSON, ready for `JSON.stringify`.
  *
  * @since 0.1.0
  */
-export type EncodedLogEntry = t.OutputOf<typeof LogEntry>;
+export type EncodedLogRecord = t.OutputOf<typeof LogRecord>;
 
 /**
  * Where a recorder puts what it records.
@@ -44,11 +44,11 @@ export type EncodedLogEntry = t.OutputOf<typeof LogEntry>;
 export interface RecorderSink {
   /**
    * Called once, when the middleware is attached to a store, with the store's registry and
-   * whether the entries will carry times (the middleware was given a clock).
+   * whether the records will carry times (the middleware was given a clock).
    */
   readonly start: (initial: Registry, timed?: boolean) => void;
-  /** Called with every recorded entry, in the order the reducer applies the actions. */
-  readonly write: (entry: EncodedLogEntry) => void;
+  /** Called with every recorded record, in the order the reducer applies the actions. */
+  readonly write: (record: EncodedLogRecord) => void;
 }
 
 /**
@@ -59,8 +59,8 @@ export interface RecorderSink {
 export interface ArraySink extends RecorderSink {
   /** The registry the store had when recording started; `null` before. */
   readonly initial: Registry | null;
-  /** The entries recorded so far, oldest first: a deeply frozen copy, new after each write. */
-  readonly entries: ReadonlyArray<EncodedLogEntry>;
+  /** The records recorded so far, oldest first: a deeply frozen copy, new after each write. */
+  readonly records: ReadonlyArray<EncodedLogRecord>;
 }
 
 /**
@@ -81,7 +81,7 @@ export interface TextWritable {
 export interface StreamSinkOptions {
   /**
    * Start with the operation log header line naming the format, its version and the policy
-   * (default `true`); without it, every line is one entry.
+   * (default `true`); without it, every line is one record.
    */
   readonly header?: boolean;
 }
@@ -111,12 +111,17 @@ export type RecorderMiddleware<Root> = (
  * @since 0.1.0
  */
 export interface RecorderOptions<Root> {
-  /** Where entries go. */
+  /** The slice whose actions are recorded. */
+  readonly slice: AnyLifecycleBroadcastSlice;
+  /** Where records go. */
   readonly sink: RecorderSink;
-  /** Where the store's root state holds the slice, e.g. `(root) => root.lifecycleBroadcast`. */
-  readonly selectState: (root: Root) => LifecycleBroadcastState;
   /**
-   * A wall clock in integer milliseconds since the Unix epoch (such as `Date.now`): every entry
+   * Where the store's root state holds the slice, e.g. `(root) => root.broker` (default: the
+   * slice's `selectSlice`, which reads it at its `reducerPath`).
+   */
+  readonly selectState?: (root: Root) => LifecycleBroadcastState;
+  /**
+   * A wall clock in integer milliseconds since the Unix epoch (such as `Date.now`): every record
    * then carries the `time` its action was dispatched at, and a stream sink's header declares
    * the clock.
    */
@@ -131,34 +136,30 @@ const alreadyStarted = (sink: string): Error =>
   new Error(`${sink}: already recording a store; give each store its own sink`);
 
 /**
- * A sink that keeps the starting registry and the entries in memory.
+ * A sink that keeps the starting registry and the records in memory.
  *
  * @example
- * import { arraySink, createRecorderMiddleware, entryAction, replay } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { arraySink, createRecorderMiddleware, lifecycleBroadcastSlice, recordAction, replay } from 'lifecycle-broadcast'
  *
  * const sink = arraySink()
- * const recorder = createRecorderMiddleware({
- *   sink,
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const recorder = createRecorderMiddleware({ slice: lifecycleBroadcastSlice, sink })
  * // after dispatching, this is the store's registry again:
- * // replay(sink.initial, sink.entries.map(entryAction)).state
+ * // replay(sink.initial, sink.records.map(recordAction)).state
  *
  * @since 0.1.0
  */
 export const arraySink = (): ArraySink => {
   let initial: Registry | null = null;
-  const entries: EncodedLogEntry[] = [];
+  const records: EncodedLogRecord[] = [];
   // A frozen copy handed out until the next write, so readers can neither change the record
   // nor see it change under them.
-  let view: ReadonlyArray<EncodedLogEntry> | null = null;
+  let view: ReadonlyArray<EncodedLogRecord> | null = null;
   return Object.freeze({
     get initial() {
       return initial;
     },
-    get entries() {
-      view ??= Object.freeze(entries.slice());
+    get records() {
+      view ??= Object.freeze(records.slice());
       return view;
     },
     start: (registry: Registry) => {
@@ -167,15 +168,15 @@ export const arraySink = (): ArraySink => {
       }
       initial = registry;
     },
-    write: (entry: EncodedLogEntry) => {
-      entries.push(deepFreeze(entry));
+    write: (record: EncodedLogRecord) => {
+      records.push(deepFreeze(record));
       view = null;
     },
   });
 };
 
 /**
- * A sink writing NDJSON to `stream`: by default the operation log header, then one entry per
+ * A sink writing NDJSON to `stream`: by default the operation log header, then one record per
  * line. A log replays from an empty registry, so the store's registry must be empty when
  * recording starts (it is, unless the store was given a preloaded state); otherwise attaching
  * the middleware throws. The stream's errors and back-pressure are the caller's: the sink writes
@@ -183,13 +184,10 @@ export const arraySink = (): ArraySink => {
  *
  * @example
  * import { createWriteStream } from 'node:fs'
- * import { createRecorderMiddleware, streamSink } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { createLifecycleBroadcastSlice, createRecorderMiddleware, streamSink } from 'lifecycle-broadcast'
  *
- * const recorder = createRecorderMiddleware({
- *   sink: streamSink(createWriteStream('broker.ndjson')),
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
+ * const recorder = createRecorderMiddleware({ slice: broker, sink: streamSink(createWriteStream('broker.ndjson')) })
  *
  * @since 0.1.0
  */
@@ -203,9 +201,9 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       if (started) {
         throw alreadyStarted('streamSink');
       }
-      if (size(registry) > 0) {
+      if (backendCount(registry) > 0) {
         throw new Error(
-          `streamSink: a log starts from an empty registry, but the store already holds ${String(size(registry))} backend(s); attach the recorder before registering any, or use arraySink, which keeps the starting registry`,
+          `streamSink: a log starts from an empty registry, but the store already holds ${String(backendCount(registry))} backend(s); attach the recorder before registering any, or use arraySink, which keeps the starting registry`,
         );
       }
       started = true;
@@ -225,12 +223,12 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
 
 /**
  * Every codec of the library encodes a value to a deep-equal plain copy of itself, so a frozen
- * entry is already its own encoding: handing it out as is, instead of `LogEntry.encode`'s copy,
+ * record is already its own encoding: handing it out as is, instead of `LogRecord.encode`'s copy,
  * shares the backend keys with the store instead of copying every key of every broadcast result
  * (for a result over 10,000 backends, the copy and its freezing cost about 30 ms and 1 MB). The
  * assignment below stops compiling if a codec's encoded type ever departs from its value type.
  */
-const encodeEntry = (entry: LogEntry): EncodedLogEntry => entry;
+const encodeRecord = (record: LogRecord): EncodedLogRecord => record;
 
 const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   typeof u === 'object' &&
@@ -240,32 +238,34 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   u.registry !== null &&
   'recentResults' in u;
 
+/** An action on its way to the reducer, with the slice state it will be applied to. */
+interface Pending {
+  readonly action: RegistryAction;
+  readonly before: LifecycleBroadcastState;
+  /** When it was dispatched, if the recorder has a clock. */
+  readonly time: number | undefined;
+}
+
 /**
- * A middleware recording every action of the slice that its reducer accepts (unknown keys
+ * A middleware recording every action of `slice` that its reducer accepts (unknown keys
  * included, as they replay to the same outcome; actions rejected for an invalid payload are
- * not, as they did nothing) to `sink`, each broadcast with its result.
+ * not, as they did nothing) to `sink`, each broadcast with the result the reducer computed.
  *
- * An entry is written just before the action reaches the reducer, with the result computed from
- * the same registry the reducer is about to see, so entries are in the order the reducer applies
- * them even when a subscriber dispatches while a dispatch is running. Add it after any
- * middleware that transforms or drops actions (`getDefaultMiddleware().concat(recorder)`).
- *
- * Attaching it throws when `selectState` does not find the slice state in the store. Given a
- * `clock`, every entry carries the time its action was dispatched at (format version 2).
+ * Put it last (`getDefaultMiddleware().concat(recorder)`): it writes each record once the reducer
+ * has applied the action, in the reducer's order, with the result the reducer stored. Attaching
+ * it throws when `selectState` does not find the slice state. Given a `clock`, every record
+ * carries the time its action was dispatched at (format version 2).
  *
  * @example
- * import { configureStore } from '@reduxjs/toolkit'
- * import { arraySink, createRecorderMiddleware, lifecycleBroadcastReducer } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { combineSlices, configureStore } from '@reduxjs/toolkit'
+ * import { arraySink, createLifecycleBroadcastSlice, createRecorderMiddleware } from 'lifecycle-broadcast'
  *
+ * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
  * const sink = arraySink()
- * const recorder = createRecorderMiddleware({
- *   sink,
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const rootReducer = combineSlices(broker)
  * const store = configureStore({
- *   reducer: { lifecycleBroadcast: lifecycleBroadcastReducer },
- *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(recorder),
+ *   reducer: rootReducer,
+ *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(createRecorderMiddleware({ slice: broker, sink })),
  * })
  *
  * @since 0.1.0
@@ -273,32 +273,84 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
 export const createRecorderMiddleware =
   <Root>(options: RecorderOptions<Root>): RecorderMiddleware<Root> =>
   (api) => {
+    const { slice, sink, clock } = options;
+    const select: (root: Root) => unknown = options.selectState ?? (slice.selectSlice as (root: Root) => unknown);
     const sliceState = (): LifecycleBroadcastState => {
-      const state: unknown = options.selectState(api.getState());
+      let state: unknown;
+      try {
+        state = select(api.getState());
+      } catch {
+        state = undefined;
+      }
       if (!looksLikeSliceState(state)) {
         throw new Error(
-          `createRecorderMiddleware: selectState did not find the lifecycle-broadcast slice state in the store (got ${show(state)}); mount the slice reducer and select where it is mounted`,
+          `createRecorderMiddleware: selectState did not find the ${slice.name} slice state in the store (got ${show(state)}); mount the slice reducer and select where it is mounted`,
         );
       }
       return state;
     };
-    const clock = options.clock;
-    options.sink.start(sliceState().registry, clock !== undefined);
+    sink.start(sliceState().registry, clock !== undefined);
+
+    // At most one action is between the recorder and the end of the reducer at any time: the
+    // recorder is the last middleware, so `next` applies the action at once, and an action a
+    // subscriber dispatches from inside `next` arrives after that. Its record is written then,
+    // or when `next` returns, whichever comes first.
+    let pending: Pending | null = null;
+
+    /** The record of `p`, its broadcast result computed again from the registry it was sent to. */
+    const recomputed = (p: Pending): LogRecord =>
+      p.action._tag === 'Broadcast'
+        ? logRecord(p.action, broadcast(p.before.registry, p.action.operation).result, p.time)
+        : logRecord(p.action, undefined, p.time);
+
+    const flush = (final: boolean): void => {
+      const p = pending;
+      if (p === null) {
+        return;
+      }
+      pending = null;
+      const after = sliceState();
+      const event = after.lastEvent;
+      if (after !== p.before) {
+        sink.write(
+          encodeRecord(
+            p.action._tag !== 'Broadcast'
+              ? logRecord(p.action, undefined, p.time)
+              : event?._tag === 'OperationBroadcast'
+                ? logRecord(p.action, event.result, p.time)
+                : recomputed(p),
+          ),
+        );
+      } else if (!final) {
+        // Another action arrived before the reducer applied this one: only possible when a
+        // middleware after the recorder dispatches. Its result is then computed again.
+        sink.write(encodeRecord(recomputed(p)));
+      }
+      // Otherwise the reducer never applied it (another reducer of the store threw, or a
+      // middleware after the recorder dropped it): there is nothing to record.
+    };
+
     return (next) => (action) => {
-      if (isLifecycleBroadcastAction(action)) {
-        const decoded = decodeRegistryAction(action);
-        if (E.isRight(decoded)) {
-          const registryAction = decoded.right;
-          // `broadcast` is pure: this is the result the reducer is about to compute.
-          const result: BroadcastResult | undefined =
-            registryAction._tag === 'Broadcast'
-              ? broadcast(sliceState().registry, registryAction.operation).result
-              : undefined;
-          options.sink.write(
-            encodeEntry(logEntry(registryAction, result, clock === undefined ? undefined : readClock(clock))),
-          );
+      if (!slice.isAction(action)) {
+        return next(action);
+      }
+      const decoded = slice.decodeRegistryAction(action);
+      if (E.isLeft(decoded)) {
+        return next(action);
+      }
+      flush(false);
+      const mine: Pending = {
+        action: decoded.right,
+        before: sliceState(),
+        time: clock === undefined ? undefined : readClock(clock),
+      };
+      pending = mine;
+      try {
+        return next(action);
+      } finally {
+        if (pending === mine) {
+          flush(true);
         }
       }
-      return next(action);
     };
   };

@@ -1,0 +1,231 @@
+/**
+ * One recorded step: a registry action as its codec encodes it, where a broadcast may also carry
+ * the result it had when it was recorded, and any record the time it was recorded at (format
+ * version 2). This is the shape of every line of an operation log after its header, and what the
+ * Redux recorder writes.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+
+import { BroadcastResult } from '../domain/BroadcastResult';
+import { Millis, closedWith, decode, tagged } from '../internal/codec';
+import type { Registry, Transition } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
+import { registryActionProps } from '../registry/RegistryAction';
+import { step } from '../registry/step';
+import type { LogHeader } from './LogHeader';
+import { firstVersionWith, logVersionFeatures } from './LogHeader';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** The field every record may carry since format version 2: when it was recorded. */
+const timed = { time: Millis };
+
+const RegisterRecordC = closedWith('Register', registryActionProps.Register, timed);
+const SetLiveRecordC = closedWith('SetLive', registryActionProps.SetLive, timed);
+const SetResponseRecordC = closedWith('SetResponse', registryActionProps.SetResponse, timed);
+const UnregisterRecordC = closedWith('Unregister', registryActionProps.Unregister, timed);
+const BroadcastRecordC = closedWith('Broadcast', registryActionProps.Broadcast, { result: BroadcastResult, ...timed });
+
+/**
+ * A recorded registration, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface RegisterRecord extends t.TypeOf<typeof RegisterRecordC> {}
+
+/**
+ * A recorded change of liveness, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface SetLiveRecord extends t.TypeOf<typeof SetLiveRecordC> {}
+
+/**
+ * A recorded change of response, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface SetResponseRecord extends t.TypeOf<typeof SetResponseRecordC> {}
+
+/**
+ * A recorded removal, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface UnregisterRecord extends t.TypeOf<typeof UnregisterRecordC> {}
+
+/**
+ * A recorded broadcast: its operation, and optionally the result it had when it was recorded and
+ * when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastRecord extends t.TypeOf<typeof BroadcastRecordC> {}
+
+/**
+ * A `RegistryAction`, where a `Broadcast` may carry an optional `result` (the result recorded
+ * when it ran, to verify a replay against) and any record an optional `time`: when it was
+ * recorded, in integer milliseconds since the Unix epoch (format version 2, in a log whose header
+ * declares a clock).
+ *
+ * @since 0.1.0
+ */
+export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
+  Register: RegisterRecordC,
+  SetLive: SetLiveRecordC,
+  SetResponse: SetResponseRecordC,
+  Unregister: UnregisterRecordC,
+  Broadcast: BroadcastRecordC,
+});
+
+/**
+ * What the `LogRecord` codec decodes: the type of the same name.
+ *
+ * @since 0.1.0
+ */
+export type LogRecord = RegisterRecord | SetLiveRecord | SetResponseRecord | UnregisterRecord | BroadcastRecord;
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The log record for `action`; a broadcast carries `result` when one is given, and the record
+ * carries `time` (milliseconds since the Unix epoch) when one is given.
+ *
+ * @example
+ * import { broadcast, broadcastAction, createRegistry, logRecord, releaseHandlesOperation } from 'lifecycle-broadcast'
+ *
+ * const operation = releaseHandlesOperation('/var/cache/zccache')
+ * const { result } = broadcast(createRegistry(), operation)
+ * logRecord(broadcastAction(operation)) // replayed as it is
+ * logRecord(broadcastAction(operation), result) // replayed, and its result verified
+ * logRecord(broadcastAction(operation), result, Date.now()) // and placed in time
+ *
+ * @since 0.1.0
+ */
+export const logRecord = (action: RegistryAction, result?: BroadcastResult, time?: number): LogRecord => {
+  const record: LogRecord =
+    action._tag === 'Broadcast' && result !== undefined
+      ? { _tag: 'Broadcast', operation: action.operation, result }
+      : action;
+  return time === undefined ? record : { ...record, time };
+};
+
+/**
+ * Apply `action` with `step` and give the record a recorder writes for it: the action as it is,
+ * and for a broadcast, the result it had (unless `withResult` is false). Replaying the records
+ * with `replayLog` and `verify` reproduces each recorded result.
+ *
+ * @example
+ * import { broadcastAction, createRegistry, quiesceOperation, recordStep } from 'lifecycle-broadcast'
+ *
+ * const { state, result: record } = recordStep(createRegistry(), broadcastAction(quiesceOperation('Maintenance')))
+ * // record: { _tag: 'Broadcast', operation: ..., result: { _tag: 'NoLiveTargets', ... } }
+ *
+ * @since 0.2.0
+ */
+export const recordStep = (state: Registry, action: RegistryAction, withResult = true): Transition<LogRecord> => {
+  const next = step(state, action);
+  const record =
+    withResult && next.result._tag === 'OperationBroadcast' ? logRecord(action, next.result.result) : action;
+  return Object.freeze({ state: next.state, result: record });
+};
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The action a record records, without any recorded result or time.
+ *
+ * @since 0.1.0
+ */
+export const recordAction = (record: LogRecord): RegistryAction => {
+  switch (record._tag) {
+    case 'Broadcast':
+      return { _tag: 'Broadcast', operation: record.operation };
+    case 'Register':
+      return record.time === undefined ? record : { _tag: 'Register', backend: record.backend };
+    case 'SetLive':
+      return record.time === undefined ? record : { _tag: 'SetLive', key: record.key, live: record.live };
+    case 'SetResponse':
+      return record.time === undefined ? record : { _tag: 'SetResponse', key: record.key, response: record.response };
+    case 'Unregister':
+      return record.time === undefined ? record : { _tag: 'Unregister', key: record.key };
+  }
+};
+
+/**
+ * The time a record was recorded at, in milliseconds since the Unix epoch, if it carries one.
+ *
+ * @since 0.2.0
+ */
+export const recordTime = (record: LogRecord): number | undefined => record.time;
+
+/**
+ * The result a record recorded, if it is a broadcast that carries one.
+ *
+ * @since 0.1.0
+ */
+export const recordedResult = (record: LogRecord): BroadcastResult | undefined =>
+  record._tag === 'Broadcast' ? record.result : undefined;
+
+// -------------------------------------------------------------------------------------
+// decoding
+// -------------------------------------------------------------------------------------
+
+/** What `record` carries that the log `header` declares does not accept, if anything. */
+const versionProblem = (header: LogHeader, record: LogRecord): string | undefined => {
+  const time = record.time;
+  if (time === undefined) {
+    return undefined;
+  }
+  if (!logVersionFeatures(header.version).times) {
+    return `time: unexpected field in format version ${String(header.version)} (times came with version ${String(
+      firstVersionWith('times'),
+    )}), got ${String(time)}`;
+  }
+  return header.clock === undefined
+    ? `time: the header declares no clock, so records carry no time, got ${String(time)}`
+    : undefined;
+};
+
+/**
+ * Decode a parsed record line of the log whose header is `header` (any record the newest version
+ * reads when omitted): on top of the codec, a record is refused what its log's version or header
+ * does not accept, such as a `time` in a version 1 log or in one whose header declares no clock.
+ * Never throws.
+ *
+ * @internal
+ */
+export const decodeLogRecord = (input: unknown, header?: LogHeader): E.Either<ReadonlyArray<string>, LogRecord> => {
+  const decoded = decode(LogRecord, input);
+  if (E.isLeft(decoded) || header === undefined) {
+    return decoded;
+  }
+  const problem = versionProblem(header, decoded.right);
+  return problem === undefined ? decoded : E.left([problem]);
+};
+
+// -------------------------------------------------------------------------------------
+// encoding
+// -------------------------------------------------------------------------------------
+
+/**
+ * A record as one line of JSON (without the line end). Decoding the line gives the record back.
+ *
+ * @example
+ * import { backendKey, encodeRecordLine, liveBackend, registerAction, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * encodeRecordLine(registerAction(liveBackend(backendKey(sharedInstance, 'soldr', '0.4.1'))))
+ * // '{"_tag":"Register","backend":{"key":{...},"live":true,"response":{"_tag":"Ack"}}}'
+ *
+ * @since 0.1.0
+ */
+export const encodeRecordLine = (record: LogRecord): string => JSON.stringify(LogRecord.encode(record));

@@ -1,0 +1,566 @@
+/**
+ * The `lifecycle-broadcast` command line: `replay`, `validate` and `generate`, built with
+ * commander. `runCli` never throws and never exits the process: it returns the exit code.
+ *
+ * Exit codes: 0 when all is well; 1 when the log has invalid lines or a recorded result is not
+ * reproduced; 2 when the command could not do its work (a usage error, an unreadable file).
+ *
+ * @since 0.1.0
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+
+import { broadcastPolicy } from '../../domain/BroadcastPolicy';
+import { generateLog } from '../../log/generateLog';
+import { errorMessage } from '../../internal/errorMessage';
+import type { LogLine, LogSource } from '../../log/logReader';
+import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../../log/logReader';
+import { fileSource } from '../fileSource';
+import { writeLog } from '../logWriter';
+import type { LogHeader } from '../../log/LogHeader';
+import type { ReplayMode } from '../../log/replayLog';
+import { DEFAULT_MAX_PROBLEMS } from '../../log/replayLog';
+import { describeDivergence } from '../../log/verify';
+import type { LogBound } from '../../log/LogBound';
+import { describeLogBound, parseLogBound } from '../../log/LogBound';
+import { DEFAULT_CHECKPOINT_EVERY } from '../../log/checkpoint';
+import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
+import { indexCommand, replayFile, reportCommand, resumedAfter, shrinkCommand, whatIfCommand } from './incident';
+import type { Assumption } from '../../log/whatIf';
+import { parseAssumption } from '../../log/whatIf';
+import type { ProgressBar } from './progress';
+import { helpAfter } from './help';
+import { progressBar, wantsProgress } from './progress';
+import type { TableSort } from './summary';
+import { TABLE_SORTS, renderSummary, summaryJson } from './summary';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The streams the command line uses (the process's own, or others in tests).
+ *
+ * @since 0.1.0
+ */
+export interface CliIO {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+}
+
+/**
+ * The exit codes of the command line.
+ *
+ * @since 0.1.0
+ */
+export const ExitCode = Object.freeze({ ok: 0, invalid: 1, usage: 2 } as const);
+
+/**
+ * @since 0.1.0
+ */
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+// -------------------------------------------------------------------------------------
+// argument parsers
+// -------------------------------------------------------------------------------------
+
+const integer =
+  (what: string, min: number) =>
+  (value: string): number => {
+    const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected ${what} (an integer of at least ${String(min)}), got "${value}"`);
+    }
+    return n;
+  };
+
+const boundOf = (value: string): LogBound => {
+  const bound = parseLogBound(value);
+  if (E.isLeft(bound)) {
+    throw new InvalidArgumentError(bound.left);
+  }
+  return bound.right;
+};
+
+const assumptionOf = (value: string, previous: ReadonlyArray<Assumption> | undefined): ReadonlyArray<Assumption> => {
+  const a = parseAssumption(value);
+  if (E.isLeft(a)) {
+    throw new InvalidArgumentError(a.left);
+  }
+  return [...(previous ?? []), a.right];
+};
+
+const seedOf = (value: string): number => {
+  const n = /^-?[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError(`expected an integer seed, got "${value}"`);
+  }
+  return n;
+};
+
+// -------------------------------------------------------------------------------------
+// helpers
+// -------------------------------------------------------------------------------------
+
+const PROGRAM = 'lifecycle-broadcast';
+
+/** The version of the shape of every JSON document the command line prints (`schemaVersion`). */
+const JSON_SCHEMA_VERSION = 1;
+
+/** A count with thousands separators: `1,000,000`. */
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+const versionOf = (): string => {
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      readonly version?: unknown;
+    };
+    return typeof json.version === 'string' ? json.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+/** The source and, for a file, its size; `undefined` size for standard input. */
+const openInput = (file: string, io: CliIO): { readonly source: LogSource; readonly size: number | undefined } => {
+  if (file === '-') {
+    return { source: io.stdin as AsyncIterable<string | Uint8Array>, size: undefined };
+  }
+  let size: number | undefined;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    // The reader reports a missing or unreadable file itself, in the same words as any other.
+    size = 0;
+  }
+  return { source: fileSource(file), size };
+};
+
+const progressFor = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
+  wantsProgress(io.stderr.isTTY === true, size) ? progressBar(io.stderr, size) : undefined;
+
+const say = (stream: NodeJS.WritableStream, line: string): void => {
+  stream.write(`${line}\n`);
+};
+
+// -------------------------------------------------------------------------------------
+// commands
+// -------------------------------------------------------------------------------------
+
+interface ReplayFlags {
+  readonly json?: boolean;
+  readonly verify?: boolean;
+  readonly strict?: boolean;
+  readonly lenient?: boolean;
+  readonly at?: LogBound;
+  readonly from?: LogBound;
+  readonly to?: LogBound;
+  readonly index?: string | false;
+  readonly maxLineLength: number;
+  readonly assume?: ReadonlyArray<Assumption>;
+  readonly assumeFrom?: number;
+  readonly limit?: number;
+  readonly table?: boolean;
+  readonly top?: number;
+  readonly sort?: TableSort;
+}
+
+const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
+  if (flags.assume !== undefined && flags.assume.length > 0) {
+    return whatIfCommand(file, { ...flags, assume: flags.assume }, io);
+  }
+  const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
+  const verify = flags.verify === true;
+  const until = flags.at ?? flags.to;
+  const replay = await replayFile(file, until === undefined ? flags : { ...flags, to: until }, io);
+  if (replay === undefined) {
+    return ExitCode.usage;
+  }
+  const stop = O.toUndefined(replay.stopped);
+  if (until?._tag === 'AtTime' && O.isNone(replay.lastTime) && O.isSome(replay.header)) {
+    say(io.stderr, `warning: no record of ${file} carries a time, so ${describeLogBound(until)} is past its end`);
+  }
+  if (stop?._tag === 'StoppedAtReadFailure') {
+    return ExitCode.usage;
+  }
+  if (O.isNone(replay.header)) {
+    // The header was refused (already reported): there is no registry to speak of.
+    return ExitCode.invalid;
+  }
+  if (O.isSome(replay.firstDivergence)) {
+    say(io.stderr, describeDivergence(replay.firstDivergence.value));
+    say(io.stderr, `  recorded: ${JSON.stringify(replay.firstDivergence.value.recorded)}`);
+    say(io.stderr, `  replayed: ${JSON.stringify(replay.firstDivergence.value.replayed)}`);
+  }
+  if (stop !== undefined) {
+    say(io.stderr, `stopped at line ${String(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
+  }
+  const terminal = io.stdout as { readonly isTTY?: boolean; readonly columns?: number };
+  const input = {
+    file,
+    replay,
+    resumedAfter: resumedAfter(replay),
+    table: {
+      show: flags.table !== false,
+      ...(flags.sort === undefined ? {} : { sort: flags.sort }),
+      ...(flags.top === undefined ? {} : { top: flags.top }),
+      ...(terminal.isTTY === true && terminal.columns !== undefined ? { width: terminal.columns } : {}),
+    },
+    mode,
+    verify,
+    at: until?._tag === 'AtLine' ? O.some(until.line) : O.none,
+    ...(until === undefined ? {} : { until }),
+    ...(flags.from === undefined ? {} : { from: flags.from }),
+  };
+  io.stdout.write(flags.json === true ? `${JSON.stringify(summaryJson(input), null, 2)}\n` : renderSummary(input));
+  return replay.invalidLines > 0 || replay.divergences > 0 ? ExitCode.invalid : ExitCode.ok;
+};
+
+const validateCommand = async (
+  file: string,
+  flags: { readonly maxLineLength: number; readonly json?: boolean },
+  io: CliIO,
+): Promise<ExitCode> => {
+  let header: LogHeader | undefined;
+  const problems: string[] = [];
+  const { source, size } = openInput(file, io);
+  const progress = progressFor(io, size);
+  let entries = 0;
+  let invalid = 0;
+  let last = 0;
+  let failure: string | undefined;
+  for await (const l of readLog(source, {
+    maxLineLength: flags.maxLineLength,
+    ...(progress === undefined ? {} : { onProgress: progress.update }),
+  }) as AsyncIterable<LogLine>) {
+    last = l.line;
+    switch (l._tag) {
+      case 'HeaderLine':
+        header = l.header;
+        break;
+      case 'RecordLine':
+        entries += 1;
+        if ((entries & 0x3ff) === 0) {
+          progress?.lines?.(l.line);
+        }
+        break;
+      case 'InvalidLine':
+        invalid += 1;
+        progress?.clear();
+        say(io.stderr, describeInvalidLine(l));
+        if (problems.length < DEFAULT_MAX_PROBLEMS) {
+          problems.push(describeInvalidLine(l));
+        }
+        break;
+      case 'ReadFailed':
+        failure = l.message;
+        break;
+    }
+  }
+  progress?.clear();
+  if (failure !== undefined) {
+    say(io.stderr, `${PROGRAM}: ${failure}`);
+    return ExitCode.usage;
+  }
+  const verdict = invalid === 0 ? 'valid' : 'invalid';
+  if (flags.json === true) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          schemaVersion: JSON_SCHEMA_VERSION,
+          file,
+          valid: invalid === 0,
+          formatVersion: header?.version ?? null,
+          clock: header?.clock ?? null,
+          entries,
+          invalidLines: invalid,
+          problems,
+          lastLine: last,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
+  }
+  const version = header === undefined ? 'no header' : `format version ${String(header.version)}`;
+  say(
+    io.stdout,
+    `${file}: ${verdict}: ${version}${header?.clock === undefined ? '' : ' (timed)'}, ${thousands(
+      entries,
+    )} entries, ${thousands(invalid)} invalid line${invalid === 1 ? '' : 's'} (read to line ${thousands(last)})`,
+  );
+  return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
+};
+
+/** `generate` draws a progress bar from this many actions on. */
+const GENERATE_PROGRESS_ACTIONS = 100_000;
+
+/** The entries as they are, telling `bar` how many have been made. */
+function* counted<A>(entries: Iterable<A>, bar: ProgressBar | undefined): Generator<A, void, undefined> {
+  let n = 0;
+  for (const entry of entries) {
+    n += 1;
+    if ((n & 0x3ff) === 0) {
+      bar?.update(n);
+    }
+    yield entry;
+  }
+}
+
+interface GenerateFlags {
+  readonly backends: number;
+  readonly actions: number;
+  readonly seed: number;
+  readonly ackTimeoutMs?: number;
+  readonly output?: string;
+  readonly results: boolean;
+  readonly clockStart?: LogBound;
+  readonly clockStepMs: number;
+}
+
+const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCode> => {
+  if (flags.clockStart !== undefined && flags.clockStart._tag !== 'AtTime') {
+    say(io.stderr, `${PROGRAM}: --clock-start takes an ISO time (such as 2026-11-27T14:00:00Z), not a line number`);
+    return ExitCode.usage;
+  }
+  // A bar on a terminal while a large log is written to a file (never over the log itself).
+  const bar =
+    flags.output !== undefined && io.stderr.isTTY === true && flags.actions >= GENERATE_PROGRESS_ACTIONS
+      ? progressBar(io.stderr, flags.actions, 'lines')
+      : undefined;
+  const start = flags.clockStart?.time;
+  let tick = 0;
+  // A synthetic clock: the first record at --clock-start, each next one --clock-step-ms later.
+  const clock =
+    start === undefined
+      ? {}
+      : {
+          clock: (): number => {
+            const now = start + tick * flags.clockStepMs;
+            tick += 1;
+            return now;
+          },
+        };
+  const log = generateLog({
+    backends: flags.backends,
+    actions: flags.actions,
+    seed: flags.seed,
+    results: flags.results,
+    ...(flags.ackTimeoutMs === undefined ? {} : { policy: broadcastPolicy(flags.ackTimeoutMs) }),
+  });
+  try {
+    if (flags.output === undefined) {
+      await writeLog(io.stdout, log.header, log.records, { end: false, ...clock });
+    } else {
+      await writeLog(fs.createWriteStream(flags.output), log.header, counted(log.records, bar), clock);
+      bar?.clear();
+    }
+  } catch (error: unknown) {
+    bar?.clear();
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') {
+      // The reader went away (`| head`): as for any Unix filter, that is not an error.
+      return ExitCode.ok;
+    }
+    say(io.stderr, `${PROGRAM}: cannot write ${flags.output ?? 'standard output'}: ${errorMessage(error)}`);
+    return ExitCode.usage;
+  }
+  return ExitCode.ok;
+};
+
+// -------------------------------------------------------------------------------------
+// program
+// -------------------------------------------------------------------------------------
+
+const maxLineLengthOption = (): Option =>
+  new Option('--max-line-length <chars>', 'reject lines longer than this')
+    .argParser(integer('a line length', 1))
+    .default(DEFAULT_MAX_LINE_LENGTH);
+
+/**
+ * Run the command line on `args` (the arguments after the program name) and resolve with the
+ * exit code. It never throws: usage errors print commander's one-line message and give 2, bad
+ * input prints one line per problem, and anything unexpected prints one line and gives 2.
+ *
+ * @example
+ * const code = await runCli(['replay', 'broker.ndjson', '--verify'], process)
+ *
+ * @since 0.1.0
+ */
+export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<ExitCode> => {
+  let code: ExitCode = ExitCode.ok;
+  const program = new Command()
+    .name(PROGRAM)
+    .description('Replay, check and generate lifecycle-broadcast operation logs (NDJSON).')
+    .version(versionOf())
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError(`(run ${PROGRAM} --help for usage)`)
+    .addHelpText('after', helpAfter('program'));
+
+  program
+    .command('replay')
+    .addHelpText('after', helpAfter('replay'))
+    .description('replay a log and print a summary of the registry and its broadcasts')
+    .argument('<file>', 'the log, or - for standard input')
+    .option('--json', 'print the summary as JSON')
+    .option('--verify', 'check that every recorded broadcast result is reproduced')
+    .addOption(new Option('--strict', 'stop at the first invalid line (the default)').conflicts('lenient'))
+    .addOption(new Option('--lenient', 'skip invalid lines, reporting each').conflicts('strict'))
+    .addOption(
+      new Option(
+        '--at <line|time>',
+        'show the registry as it was after this line, or at this ISO time (such as 2026-11-27T14:02:00Z)',
+      )
+        .argParser(boundOf)
+        .conflicts('to'),
+    )
+    .addOption(new Option('--from <line|time>', 'count the summary from this line or ISO time on').argParser(boundOf))
+    .addOption(new Option('--to <line|time>', 'stop after this line or at this ISO time').argParser(boundOf))
+    .option(
+      '--index <file>',
+      'resume from the nearest valid checkpoint of this index (default: <file>.index, when it exists)',
+    )
+    .option('--no-index', 'replay from the start even when the log has an index')
+    .addOption(
+      new Option('--top <n>', 'show only the first n rows of the per-backend table').argParser(
+        integer('a number of rows', 0),
+      ),
+    )
+    .addOption(
+      new Option('--sort <column>', 'sort the per-backend table (counts: largest first)')
+        .choices(TABLE_SORTS)
+        .default('registered'),
+    )
+    .option('--no-table', 'leave the per-backend table out')
+    .addOption(
+      new Option(
+        '--assume <service=answer>',
+        'what if: replay with these backends answering Ack, Timeout or Failure:<reason> (repeatable; service, service@version or a key in JSON)',
+      ).argParser(assumptionOf),
+    )
+    .addOption(
+      new Option('--assume-from <line>', 'the line the assumptions hold from (default: 1)').argParser(
+        integer('a line number', 1),
+      ),
+    )
+    .addOption(
+      new Option('--limit <n>', 'how many differing broadcasts --assume lists (default: 20)').argParser(
+        integer('a number of broadcasts', 0),
+      ),
+    )
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: ReplayFlags) => {
+      code = await replayCommand(file, flags, io);
+    });
+
+  program
+    .command('index')
+    .addHelpText('after', helpAfter('index'))
+    .description('write checkpoints of a log beside it, so that replay --at resumes near any line')
+    .argument('<file>', 'the log (a file: checkpoints point into it)')
+    .option('-o, --output <file>', 'the index to write (default: <file>.index)')
+    .addOption(
+      new Option('--every <lines>', 'lines between checkpoints')
+        .argParser(integer('a number of lines', 1))
+        .default(DEFAULT_CHECKPOINT_EVERY),
+    )
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: IndexFlags) => {
+      code = await indexCommand(file, flags, io);
+    });
+
+  program
+    .command('shrink')
+    .addHelpText('after', helpAfter('shrink'))
+    .description('reduce a log to a few records that still show a property, and write them')
+    .argument('<file>', 'the log, or - for standard input')
+    .requiredOption(
+      '--until <property>',
+      'diverges (the first divergence, the same way), invalid (the first invalid line), or a module (.js, .cjs, .mjs) exporting a predicate',
+    )
+    .option('-o, --output <file>', 'the log to write, - for standard output (default: <file>.shrunk.ndjson)')
+    .addOption(
+      new Option('--max-tests <n>', 'the most candidates to test')
+        .argParser(integer('a number of tests', 1))
+        .default(10_000),
+    )
+    .action(async (file: string, flags: ShrinkFlags) => {
+      code = await shrinkCommand(file, flags, io);
+    });
+
+  program
+    .command('report')
+    .addHelpText('after', helpAfter('report'))
+    .description('replay a log and write a self-contained HTML timeline of the incident')
+    .argument('<file>', 'the log, or - for standard input')
+    .option('-o, --output <file>', 'the HTML file to write', 'incident.html')
+    .option('--verify', 'check that every recorded broadcast result is reproduced')
+    .addOption(new Option('--lenient', 'skip invalid lines, reporting each'))
+    .addOption(new Option('--from <line|time>', 'begin the report at this line or ISO time').argParser(boundOf))
+    .addOption(new Option('--to <line|time>', 'end the report at this line or ISO time').argParser(boundOf))
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: ReportFlags) => {
+      code = await reportCommand(file, flags, io);
+    });
+
+  program
+    .command('validate')
+    .addHelpText('after', helpAfter('validate'))
+    .description('check every line of a log and print the problems; changes nothing')
+    .argument('<file>', 'the log, or - for standard input')
+    .option('--json', 'print the verdict as JSON')
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: { readonly maxLineLength: number; readonly json?: boolean }) => {
+      code = await validateCommand(file, flags, io);
+    });
+
+  program
+    .command('generate')
+    .addHelpText('after', helpAfter('generate'))
+    .description('write a deterministic synthetic log (same options, same bytes)')
+    .addOption(
+      new Option('--backends <n>', 'how many backend keys').argParser(integer('a number of backends', 1)).default(8),
+    )
+    .addOption(
+      new Option('--actions <n>', 'how many action lines').argParser(integer('a number of actions', 0)).default(1000),
+    )
+    .addOption(new Option('--seed <s>', 'the seed of the generator').argParser(seedOf).default(1))
+    .addOption(
+      new Option('--ack-timeout-ms <ms>', 'the policy in the header (default: 5000)').argParser(
+        integer('a timeout in milliseconds', 0),
+      ),
+    )
+    .option('--no-results', 'leave recorded results out of broadcast lines (smaller; cannot be verified)')
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .addOption(new Option('--clock-start <time>', 'time the records: the first at this ISO time').argParser(boundOf))
+    .addOption(
+      new Option('--clock-step-ms <ms>', 'milliseconds between two timed records')
+        .argParser(integer('a number of milliseconds', 0))
+        .default(1000),
+    )
+    .action(async (flags: GenerateFlags) => {
+      code = await generateCommand(flags, io);
+    });
+
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return code;
+  } catch (error: unknown) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with code 0; every other commander error is a usage error
+      // (its message has been printed already).
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    say(io.stderr, `${PROGRAM}: unexpected error: ${errorMessage(error)}`);
+    return ExitCode.usage;
+  }
+};
