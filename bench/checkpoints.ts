@@ -14,8 +14,8 @@ import * as path from 'node:path';
 
 import { atLine, replayLines, snapshot, summarizeStats } from '../src';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/log/checkpoint';
-import { logLineBatches } from '../src/logReader';
-import { replayIndexed, writeLogIndex } from '../src/node/logIndex';
+
+import { fileSource, replayIndexed, writeLogIndex } from '../src/node';
 import { withGeneratedLog } from './replay';
 
 const TARGET = 20;
@@ -70,7 +70,7 @@ const main = async (): Promise<void> => {
     const indexedCpu: number[] = [];
     let agree = true;
     for (let run = 0; run < runs; run++) {
-      const [a, fromStart, aCpu] = await seconds(() => replayLines(logLineBatches(file), { verify: true, until }));
+      const [a, fromStart, aCpu] = await seconds(() => replayLines(fileSource(file), { verify: true, until }));
       const [b, resumed, bCpu] = await seconds(() => replayIndexed(file, indexFile, { verify: true, until }));
       plain.push(a);
       indexed.push(b);

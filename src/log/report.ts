@@ -295,14 +295,11 @@ const axisSvg = (model: ReportModel, width: number): string => {
  * hundred bytes per lane and column. Every text from the log is escaped.
  *
  * @example
- * import { renderReport, reportBuilder, readLog, replayLines } from 'lifecycle-broadcast'
- * import type { LogLine } from 'lifecycle-broadcast'
+ * import { renderReport, reportBuilder, replayLines } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * async function* batches(): AsyncGenerator<ReadonlyArray<LogLine>> {
- *   for await (const line of readLog('broker.ndjson')) yield [line]
- * }
  * const builder = reportBuilder()
- * const replay = await replayLines(batches(), { onStep: builder.add })
+ * const replay = await replayLines(fileSource('broker.ndjson'), { onStep: builder.add })
  * const html: string = renderReport(builder.finish(replay, { file: 'broker.ndjson', verify: false }))
  *
  * @since 0.2.0

@@ -278,14 +278,11 @@ const stateOf = (live: boolean): number => (live ? StateBits.live : StateBits.de
  * at the latest time met.
  *
  * @example
- * import { renderReport, reportBuilder, readLog, replayLines } from 'lifecycle-broadcast'
- * import type { LogLine } from 'lifecycle-broadcast'
+ * import { renderReport, reportBuilder, replayLines } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * async function* batches(): AsyncGenerator<ReadonlyArray<LogLine>> {
- *   for await (const line of readLog('broker.ndjson')) yield [line]
- * }
  * const builder = reportBuilder()
- * const replay = await replayLines(batches(), { verify: true, onStep: builder.add })
+ * const replay = await replayLines(fileSource('broker.ndjson'), { verify: true, onStep: builder.add })
  * const html = renderReport(builder.finish(replay, { file: 'broker.ndjson', verify: true }))
  *
  * @since 0.2.0

@@ -158,6 +158,7 @@ export const matchShrinkProperty = matchTag<ShrinkProperty>();
  * const describeFailure = matchShrinkFailure({
  *   NoHeader: (f) => `line 1: ${f.problems.join('; ')}`,
  *   PropertyDoesNotHold: (f) => f.message,
+ *   ReadFailed: (f) => `cannot read the log: ${f.message}`,
  * })
  *
  * @since 0.2.0

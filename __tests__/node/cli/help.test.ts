@@ -5,12 +5,13 @@
 import * as path from 'node:path';
 
 import { replayLog, summarizeStats } from '../../../src';
+import { fileSource } from '../../../src/node';
 import { renderTable, tableRows } from '../../../src/node/cli/summary';
 import { run } from './support';
 
 jest.setTimeout(60_000);
 
-const good = path.join(__dirname, '..', 'fixtures', 'good.ndjson');
+const good = path.join(__dirname, '..', '..', 'fixtures', 'good.ndjson');
 
 describe('--help', () => {
   it.each([['replay'], ['validate'], ['generate'], ['index'], ['report'], ['shrink']])(
@@ -33,7 +34,7 @@ describe('--help', () => {
 
 describe('the per-backend table', () => {
   it('should sort by a count, largest first, and keep the top rows', async () => {
-    const table = summarizeStats((await replayLog(good)).stats).table;
+    const table = summarizeStats((await replayLog(fileSource(good))).stats).table;
     const rows = tableRows(table, { sort: 'ack', top: 2 });
     expect(rows).toHaveLength(2);
     const most = Math.max(...table.map((r) => r.acks));
@@ -42,7 +43,7 @@ describe('the per-backend table', () => {
   });
 
   it('should fit a width by shortening the backend labels', async () => {
-    const table = summarizeStats((await replayLog(good)).stats).table;
+    const table = summarizeStats((await replayLog(fileSource(good))).stats).table;
     const widest = Math.max(...renderTable(table).map((l) => l.length));
     const narrow = renderTable(table, widest - 10);
     expect(Math.max(...narrow.map((l) => l.length))).toBe(widest - 10);

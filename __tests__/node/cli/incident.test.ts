@@ -21,7 +21,7 @@ import {
   backendKey,
   sharedInstance,
 } from '../../../src';
-import { writeLog } from '../../../src/node';
+import { fileSource, writeLog } from '../../../src/node';
 
 import { CLI, ROOT, run } from './support';
 
@@ -63,7 +63,7 @@ describe('lifecycle-broadcast report', () => {
     const r = await run(['report', fixture('good.ndjson'), '--verify', '-o', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const replayed = summarizeStats((await replayLog(fixture('good.ndjson'))).stats);
+    const replayed = summarizeStats((await replayLog(fileSource(fixture('good.ndjson')))).stats);
     expect(r.stdout).toBe(
       `${out}: ${String(replayed.table.length)} lanes, ${String(replayed.broadcasts.total)} columns, ${String(
         replayed.broadcasts.total,
@@ -147,7 +147,7 @@ describe('a committed version 1 log', () => {
   });
 
   it('should replay to the state of the same log written in version 2', async () => {
-    const v1 = await replayLog(fixture('good.ndjson'), { verify: true });
+    const v1 = await replayLog(fileSource(fixture('good.ndjson')), { verify: true });
     const file = path.join(dir, 'v2.ndjson');
     const log = generateLog({ backends: 2, actions: 10, seed: 1 });
     await writeLog(fs.createWriteStream(file), log.header, log.records);
@@ -299,7 +299,7 @@ describe('lifecycle-broadcast shrink', () => {
     expect(r.stdout).toMatch(
       /divergent\.ndjson: shrunk from 40 records to [12] \(lines? [\d, ]*17\) in \d+ tests: .*shrunk\.ndjson\n$/,
     );
-    const replayed = await replayLog(out, { verify: true });
+    const replayed = await replayLog(fileSource(out), { verify: true });
     expect(replayed.divergences).toBe(1);
     expect(replayed.invalidLines).toBe(0);
   });
