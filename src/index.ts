@@ -131,6 +131,47 @@ export { compareResults, describeDivergence } from './verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './LogStats';
 export { generateLog } from './generateLog';
 
+// values: targeted broadcasts, retries and the idle coordinator
+export { EqBroadcastOperation } from './BroadcastOperation';
+export {
+  EqBroadcastEntry,
+  EqBroadcastResult,
+  emptyResult,
+  getBroadcastResultMonoid,
+  getBroadcastResultSemigroup,
+  unacknowledgedKeys,
+} from './BroadcastResult';
+export { broadcastTo, mergeRetry, registrationOrder, retryUnacknowledged } from './Registry';
+export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  IdleAction,
+  IdleBackend,
+  IdleCoordinator,
+  IdleDue,
+  IdleState,
+  IdleTimeoutMs,
+  collectDue,
+  collectDueAction,
+  createIdleCoordinator,
+  emptyIdleCoordinator,
+  idleBackend,
+  markActivity,
+  markActivityAction,
+  markDraining,
+  markDrainingAction,
+  markQuiesced,
+  markQuiescedAction,
+  matchIdleAction,
+  matchIdleEvent,
+  nextDueAt,
+  remove,
+  removeAction,
+  stepIdle,
+  track,
+  trackAction,
+} from './registry/IdleCoordinator';
+export { quiesceDue } from './registry/quiesceDue';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
@@ -191,3 +232,25 @@ export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './repl
 export type { Divergence } from './verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
 export type { GenerateOptions, GeneratedLog } from './generateLog';
+
+// types: targeted broadcasts and the idle coordinator
+export type { Audience, OperationBroadcastTo } from './Registry';
+export type {
+  ActivityMarked,
+  BackendTracked,
+  BackendUntracked,
+  CollectDueAction,
+  DrainingMarked,
+  DueCollected,
+  IdleActionTag,
+  IdleEvent,
+  IdleTransition,
+  MarkActivityAction,
+  MarkDrainingAction,
+  MarkQuiescedAction,
+  NotTracked,
+  QuiescedMarked,
+  RemoveAction,
+  TrackAction,
+} from './registry/IdleCoordinator';
+export type { DueQuiesced, IdleSweep } from './registry/quiesceDue';
