@@ -31,7 +31,7 @@ const readBack = async (text: string): Promise<ReadonlyArray<LogEntry>> =>
 describe('encodeHeaderLine', () => {
   it('should write the header as one line of JSON', () => {
     expect(encodeHeaderLine(logHeader(POLICY))).toBe(
-      '{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":300}}',
+      '{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":300}}',
     );
   });
 });

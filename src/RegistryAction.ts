@@ -32,6 +32,11 @@ export const registryActionMembers = {
   }),
   Unregister: closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey }),
   Broadcast: closed('Broadcast', { _tag: t.literal('Broadcast'), operation: BroadcastOperation }),
+  BroadcastTo: closed('BroadcastTo', {
+    _tag: t.literal('BroadcastTo'),
+    operation: BroadcastOperation,
+    keys: t.readonlyArray(BackendKey),
+  }),
 };
 
 /**
@@ -40,7 +45,9 @@ export const registryActionMembers = {
  * - `SetLive`: mark a registered backend live or dead;
  * - `SetResponse`: change how a registered backend answers;
  * - `Unregister`: remove a backend;
- * - `Broadcast`: fan an operation out to every live backend.
+ * - `Broadcast`: fan an operation out to every live backend;
+ * - `BroadcastTo`: fan an operation out to the live backends among some keys (a retry of the
+ *   unacknowledged is one, see `retryUnacknowledged`).
  *
  * @since 0.1.0
  */
@@ -109,6 +116,17 @@ export const broadcastAction = (operation: BroadcastOperation): RegistryAction =
   operation,
 });
 
+/**
+ * Broadcast `operation` to the live backends among `keys`.
+ *
+ * @since 0.2.0
+ */
+export const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction => ({
+  _tag: 'BroadcastTo',
+  operation,
+  keys,
+});
+
 // -------------------------------------------------------------------------------------
 // pattern matching
 // -------------------------------------------------------------------------------------
@@ -125,6 +143,7 @@ export const broadcastAction = (operation: BroadcastOperation): RegistryAction =
  *   SetResponse: (a) => `${a.key.serviceName} answers ${a.response._tag}`,
  *   Unregister: (a) => `unregister ${a.key.serviceName}`,
  *   Broadcast: (a) => `broadcast ${a.operation._tag}`,
+ *   BroadcastTo: (a) => `broadcast ${a.operation._tag} to ${a.keys.length} backends`,
  * })
  * describeAction(setLiveAction(backendKey(sharedInstance, 'zccache', '1.11.20'), false))
  * // 'zccache is dead'

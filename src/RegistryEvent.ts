@@ -13,8 +13,8 @@ import { copyKey } from './BackendKey';
 import { canonicalResponse } from './BroadcastBackendResponse';
 import type { BroadcastResult } from './BroadcastResult';
 import { matchTag } from './internal/match';
-import type { Registry, Transition } from './Registry';
-import { broadcast, register, setLive, setResponse, unregister } from './Registry';
+import type { OperationBroadcastTo, Registry, Transition } from './Registry';
+import { broadcast, broadcastTo, register, setLive, setResponse, unregister } from './Registry';
 import type { RegistryAction } from './RegistryAction';
 
 // -------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ export interface OperationBroadcast {
  */
 export interface KeyNotFound {
   readonly _tag: 'KeyNotFound';
-  readonly action: Exclude<RegistryAction, { readonly _tag: 'Register' | 'Broadcast' }>;
+  readonly action: Exclude<RegistryAction, { readonly _tag: 'Register' | 'Broadcast' | 'BroadcastTo' }>;
   readonly key: BackendKey;
 }
 
@@ -91,7 +91,13 @@ export interface KeyNotFound {
  * @since 0.1.0
  */
 export type RegistryEvent =
-  BackendRegistered | LivenessSet | ResponseSet | BackendUnregistered | OperationBroadcast | KeyNotFound;
+  | BackendRegistered
+  | LivenessSet
+  | ResponseSet
+  | BackendUnregistered
+  | OperationBroadcast
+  | KeyNotFound
+  | OperationBroadcastTo;
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -110,6 +116,7 @@ export type RegistryEvent =
  *   BackendUnregistered: (e) => `unregistered ${e.backend.key.serviceName}`,
  *   OperationBroadcast: (e) => `broadcast: ${e.result._tag}`,
  *   KeyNotFound: (e) => `${e.action._tag}: ${e.key.serviceName} is not registered`,
+ *   OperationBroadcastTo: (e) => `broadcast to some: ${e.result._tag}, ${e.keysNotFound.length} not registered`,
  * })
  * describeEvent(step(createRegistry(), unregisterAction(backendKey(sharedInstance, 'soldr', '0.4.1'))).result)
  * // 'Unregister: soldr is not registered'
@@ -139,7 +146,7 @@ const notFound = (state: Registry, action: KeyNotFound['action']): Transition<Re
 
 /**
  * Apply one action: the new registry and the event saying what happened. `step` agrees with the
- * individual reducers (`register`, `setLive`, `setResponse`, `unregister`, `broadcast`); it never
+ * individual reducers (`register`, `setLive`, `setResponse`, `unregister`, `broadcast`, `broadcastTo`); it never
  * throws, and an unregistered key yields `KeyNotFound` with the state unchanged.
  *
  * @example
@@ -181,5 +188,8 @@ export const step = (state: Registry, action: RegistryAction): Transition<Regist
       const r = broadcast(state, action.operation);
       return event(r.state, { _tag: 'OperationBroadcast', result: r.result });
     }
+    case 'BroadcastTo':
+      // `broadcastTo` returns this very event, frozen.
+      return broadcastTo(state, action.operation, action.keys);
   }
 };

@@ -171,6 +171,20 @@ export {
   trackAction,
 } from './registry/IdleCoordinator';
 export { quiesceDue } from './registry/quiesceDue';
+export { broadcastToAction } from './RegistryAction';
+export { LogVersion } from './LogHeader';
+export {
+  BroadcastToRequestedPayload,
+  backendActivitySeen,
+  backendMarkedDraining,
+  backendMarkedQuiesced,
+  broadcastToRequested,
+  idleCoordinatorActions,
+  idleSweepRequested,
+  idleTrackingStarted,
+  idleTrackingStopped,
+  isIdleSliceAction,
+} from './redux/slice';
 
 // types
 export type { Handlers } from './internal/match';
@@ -254,3 +268,5 @@ export type {
   TrackAction,
 } from './registry/IdleCoordinator';
 export type { DueQuiesced, IdleSweep } from './registry/quiesceDue';
+export type { TargetedCounts } from './LogStats';
+export type { IdlePayload, IdleSliceAction } from './redux/slice';

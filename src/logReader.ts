@@ -10,14 +10,14 @@ import { StringDecoder } from 'node:string_decoder';
 
 import * as E from 'fp-ts/Either';
 
-import { decode } from './codec';
 import type { RawLine } from './internal/lines';
 import { errorMessage } from './internal/errorMessage';
 import { lineBatches } from './internal/lines';
 import { matchTag } from './internal/match';
-import { LogEntry } from './LogEntry';
-import type { LogHeader } from './LogHeader';
-import { decodeLogHeader } from './LogHeader';
+import type { LogEntry } from './LogEntry';
+import { decodeLogEntry } from './LogEntry';
+import type { LogHeader, LogVersion } from './LogHeader';
+import { LOG_VERSION, decodeLogHeader } from './LogHeader';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -160,7 +160,8 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
 };
 
 /**
- * Decode the text of entry line `line`.
+ * Decode the text of entry line `line` of a log whose header says `version` (the newest when
+ * omitted): each version's lines are read as that version wrote them.
  *
  * @example
  * import { decodeEntryLine } from 'lifecycle-broadcast'
@@ -171,14 +172,18 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
  *
  * @since 0.1.0
  */
-export const decodeEntryLine = (text: string, line: number): EntryLine | InvalidLine => {
+export const decodeEntryLine = (
+  text: string,
+  line: number,
+  version: LogVersion = LOG_VERSION,
+): EntryLine | InvalidLine => {
   // The hot path of every replay: plain branches rather than fp-ts combinators, whose
   // data-first/data-last dispatch copies `arguments` on every call.
   const parsed = parse(text);
   if (E.isLeft(parsed)) {
     return invalid(line, parsed.left);
   }
-  const decoded = decode(LogEntry, parsed.right);
+  const decoded = decodeLogEntry(version, parsed.right);
   return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'EntryLine', line, entry: decoded.right };
 };
 
@@ -235,7 +240,7 @@ export async function* logLineBatches(
   const name = typeof source === 'string' ? source : 'input';
   const maxLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   // Read through an object: the flag is set inside `decodeRaw`, out of the compiler's sight.
-  const seen = { header: false };
+  const seen: { header: boolean; version: LogVersion } = { header: false, version: LOG_VERSION };
   let last = 0;
   const decodeRaw = (raw: RawLine): LogLine | undefined => {
     last = raw.line;
@@ -251,10 +256,14 @@ export async function* logLineBatches(
       return undefined;
     }
     if (seen.header) {
-      return decodeEntryLine(raw.text, raw.line);
+      return decodeEntryLine(raw.text, raw.line, seen.version);
     }
     seen.header = true;
-    return decodeHeaderLine(raw.text, raw.line);
+    const header = decodeHeaderLine(raw.text, raw.line);
+    if (header._tag === 'HeaderLine') {
+      seen.version = header.header.version;
+    }
+    return header;
   };
   try {
     for await (const raws of lineBatches(textChunks(source, options.onProgress), maxLength)) {
@@ -284,7 +293,7 @@ export async function* logLineBatches(
 
 /**
  * Read an operation log line by line. The first line that is not empty must be the header; each
- * further line that is not empty is decoded as a `LogEntry`. Empty lines, `\r\n` line ends and
+ * further line that is not empty is decoded as a `LogEntry` of the version the header names. Empty lines, `\r\n` line ends and
  * a UTF-8 byte order mark are accepted; invalid JSON, unknown `_tag`s, wrong types, unknown
  * fields and lines longer than `maxLineLength` yield an `InvalidLine` and reading goes on. It
  * never throws: a source that fails yields `ReadFailed` and ends.

@@ -59,6 +59,7 @@ describe('action creators', () => {
       'lifecycleBroadcast/backendResponseChanged',
       'lifecycleBroadcast/backendUnregistered',
       'lifecycleBroadcast/broadcastRequested',
+      'lifecycleBroadcast/broadcastToRequested',
     ]);
     expect(LIFECYCLE_BROADCAST).toBe('lifecycleBroadcast');
   });

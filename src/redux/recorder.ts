@@ -1,6 +1,8 @@
 /**
  * A Redux middleware that records every registry action a store dispatches, with each
- * broadcast's result, as codec-encoded `LogEntry` values: into an array, or as NDJSON lines on a
+ * broadcast's result (an idle sweep that finds backends due is recorded as the `BroadcastTo` it
+ * makes; the idle coordinator's own bookkeeping is not part of the log), as codec-encoded
+ * `LogEntry` values: into an array, or as NDJSON lines on a
  * Node writable stream in the operation log format. Replaying the entries with `step` from the
  * registry the store started with gives the store's registry.
  *
@@ -19,10 +21,14 @@ import type { LogEntry } from '../LogEntry';
 import { logEntry } from '../LogEntry';
 import { logHeader } from '../LogHeader';
 import { encodeHeaderLine } from '../logWriter';
+import { quiesceOperation } from '../BroadcastOperation';
 import type { Registry } from '../Registry';
-import { broadcast, size } from '../Registry';
+import { broadcast, broadcastTo, size } from '../Registry';
+import type { RegistryAction } from '../RegistryAction';
+import { broadcastToAction } from '../RegistryAction';
+import { quiesceDue } from '../registry/quiesceDue';
 import type { LifecycleBroadcastState } from './slice';
-import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
+import { decodeIdleSliceAction, decodeRegistryAction, isIdleSliceAction, isLifecycleBroadcastAction } from './slice';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -228,10 +234,20 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   u.registry !== null &&
   'recentResults' in u;
 
+/** The result `step` will give a broadcast (to all or to some); `undefined` for other actions. */
+const resultOf = (registry: Registry, action: RegistryAction): BroadcastResult | undefined =>
+  action._tag === 'Broadcast'
+    ? broadcast(registry, action.operation).result
+    : action._tag === 'BroadcastTo'
+      ? broadcastTo(registry, action.operation, action.keys).result.result
+      : undefined;
+
 /**
  * A middleware recording every action of the slice that its reducer accepts (unknown keys
  * included, as they replay to the same outcome; actions rejected for an invalid payload are
- * not, as they did nothing) to `sink`, each broadcast with its result.
+ * not, as they did nothing) to `sink`, each broadcast with its result. An idle sweep that finds
+ * backends due is recorded as the `BroadcastTo` it makes, with its result; the other idle
+ * coordinator actions change no registry and are not recorded.
  *
  * An entry is written just before the action reaches the reducer, with the result computed from
  * the same registry the reducer is about to see, so entries are in the order the reducer applies
@@ -274,13 +290,21 @@ export const createRecorderMiddleware =
       if (isLifecycleBroadcastAction(action)) {
         const decoded = decodeRegistryAction(action);
         if (E.isRight(decoded)) {
-          const registryAction = decoded.right;
-          // `broadcast` is pure: this is the result the reducer is about to compute.
-          const result: BroadcastResult | undefined =
-            registryAction._tag === 'Broadcast'
-              ? broadcast(sliceState().registry, registryAction.operation).result
-              : undefined;
-          options.sink.write(encodeEntry(logEntry(registryAction, result)));
+          // The reducers are pure: this is the result the reducer is about to compute.
+          options.sink.write(encodeEntry(logEntry(decoded.right, resultOf(sliceState().registry, decoded.right))));
+        }
+      } else if (isIdleSliceAction(action)) {
+        const decoded = decodeIdleSliceAction(action);
+        if (E.isRight(decoded) && decoded.right._tag === 'CollectDue') {
+          const state = sliceState();
+          const { swept } = quiesceDue(state.registry, state.idle, decoded.right.nowMs);
+          if (swept.due.length > 0) {
+            const sweep = broadcastToAction(
+              quiesceOperation('IdleTimeout'),
+              swept.due.map((d) => d.key),
+            );
+            options.sink.write(encodeEntry(logEntry(sweep, swept.result)));
+          }
         }
       }
       return next(action);

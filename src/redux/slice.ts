@@ -27,6 +27,19 @@ import { createRegistry } from '../Registry';
 import type { RegistryAction } from '../RegistryAction';
 import type { KeyNotFound, RegistryEvent } from '../RegistryEvent';
 import { step } from '../RegistryEvent';
+import type {
+  CollectDueAction,
+  IdleCoordinator,
+  IdleEvent,
+  MarkActivityAction,
+  MarkDrainingAction,
+  MarkQuiescedAction,
+  RemoveAction,
+  TrackAction,
+} from '../registry/IdleCoordinator';
+import { IdleAction, checkedMillis, createIdleCoordinator, stepIdle } from '../registry/IdleCoordinator';
+import type { DueQuiesced } from '../registry/quiesceDue';
+import { quiesceDue } from '../registry/quiesceDue';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -146,6 +159,28 @@ export const BroadcastRequestedPayload = closed('BroadcastRequestedPayload', {
  */
 export type BroadcastRequestedPayload = t.TypeOf<typeof BroadcastRequestedPayload>;
 
+const BroadcastToRequestedPayloadC = closed('BroadcastToRequestedPayload', {
+  operation: BroadcastOperation,
+  keys: t.readonlyArray(BackendKey),
+});
+
+/**
+ * Payload of `broadcastToRequested`.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastToRequestedPayload extends t.TypeOf<typeof BroadcastToRequestedPayloadC> {}
+
+/**
+ * The codec of `BroadcastToRequestedPayload`.
+ *
+ * @since 0.2.0
+ */
+export const BroadcastToRequestedPayload: t.Type<
+  BroadcastToRequestedPayload,
+  t.OutputOf<typeof BroadcastToRequestedPayloadC>
+> = BroadcastToRequestedPayloadC;
+
 /**
  * An action of this slice whose type was ours but whose payload was not valid: nothing changed.
  * `errors` has one readable line per problem, such as
@@ -164,7 +199,7 @@ export interface ActionRejected {
  *
  * @since 0.1.0
  */
-export type LifecycleBroadcastEvent = RegistryEvent | ActionRejected;
+export type LifecycleBroadcastEvent = RegistryEvent | IdleEvent | DueQuiesced | ActionRejected;
 
 /**
  * The slice state: plain, deeply frozen JSON. The registry is only changed by `step`; the other
@@ -178,7 +213,7 @@ export interface LifecycleBroadcastState {
   readonly registry: Registry;
   /** What the last action of this slice did; `null` before the first. */
   readonly lastEvent: LifecycleBroadcastEvent | null;
-  /** The result of the latest broadcast; `null` before the first. */
+  /** The result of the latest broadcast (to all, to some, or by an idle sweep that found some due); `null` before the first. */
   readonly latestResult: BroadcastResult | null;
   /** The results of the latest broadcasts, oldest first. */
   readonly recentResults: ReadonlyArray<BroadcastResult>;
@@ -186,6 +221,8 @@ export interface LifecycleBroadcastState {
   readonly recentKeysNotFound: ReadonlyArray<KeyNotFound>;
   /** The latest actions rejected for an invalid payload, oldest first. */
   readonly recentRejections: ReadonlyArray<ActionRejected>;
+  /** The idle coordinator: when each tracked backend was last active (see `idleSweepRequested`). */
+  readonly idle: IdleCoordinator;
 }
 
 // -------------------------------------------------------------------------------------
@@ -275,7 +312,26 @@ export const broadcastRequested = actionCreator(
 );
 
 /**
- * Every action creator of the slice, by name.
+ * A broadcast of `operation` to the live backends among `keys` was requested; its result lands
+ * in `latestResult` and `recentResults`, and the keys that are not registered in the event. A
+ * retry of the unacknowledged is one: `broadcastToRequested(r.operation, unacknowledgedKeys(r))`.
+ *
+ * @example
+ * import { broadcastToRequested, unacknowledgedKeys, type BroadcastResult } from 'lifecycle-broadcast'
+ *
+ * const retryRequested = (previous: BroadcastResult) =>
+ *   broadcastToRequested(previous.operation, unacknowledgedKeys(previous))
+ *
+ * @since 0.2.0
+ */
+export const broadcastToRequested = actionCreator(
+  'lifecycleBroadcast/broadcastToRequested',
+  (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): BroadcastToRequestedPayload =>
+    BroadcastToRequestedPayload.encode({ operation, keys }),
+);
+
+/**
+ * Every action creator of the slice that stands for a registry action, by name.
  *
  * @since 0.1.0
  */
@@ -285,6 +341,7 @@ export const lifecycleBroadcastActions = Object.freeze({
   backendResponseChanged,
   backendUnregistered,
   broadcastRequested,
+  broadcastToRequested,
 });
 
 /**
@@ -350,6 +407,8 @@ export const toSliceAction = (entry: LogEntry | RegistryAction): LifecycleBroadc
       return backendUnregistered(entry.key);
     case 'Broadcast':
       return broadcastRequested(entry.operation);
+    case 'BroadcastTo':
+      return broadcastToRequested(entry.operation, entry.keys);
   }
 };
 
@@ -379,6 +438,8 @@ export const toRegistryAction = (action: LifecycleBroadcastAction): RegistryActi
       return { _tag: 'Unregister', key: action.payload.key };
     case 'lifecycleBroadcast/broadcastRequested':
       return { _tag: 'Broadcast', operation: action.payload.operation };
+    case 'lifecycleBroadcast/broadcastToRequested':
+      return { _tag: 'BroadcastTo', operation: action.payload.operation, keys: action.payload.keys };
   }
 };
 
@@ -438,6 +499,12 @@ export const decodeRegistryAction = (input: unknown): E.Either<ReadonlyArray<str
           _tag: 'Broadcast',
           operation: p.operation,
         }));
+      case broadcastToRequested.type:
+        return payloadOf(BroadcastToRequestedPayload, payload, (p) => ({
+          _tag: 'BroadcastTo',
+          operation: p.operation,
+          keys: p.keys,
+        }));
       default:
         return E.left([
           `type: expected one of ${[...ownedTypes].map((s) => JSON.stringify(s)).join(' | ')}, got ${show(type)}`,
@@ -464,6 +531,178 @@ export const decodeSliceAction = (input: unknown): E.Either<ReadonlyArray<string
   E.map(toSliceAction)(decodeRegistryAction(input));
 
 // -------------------------------------------------------------------------------------
+// idle coordinator
+// -------------------------------------------------------------------------------------
+
+/**
+ * The payload of an idle coordinator action of the slice: the fields of the `IdleAction` it
+ * stands for, without its `_tag`.
+ *
+ * @since 0.2.0
+ */
+export type IdlePayload<A extends IdleAction> = Omit<A, '_tag'>;
+
+const idleActionCreator = <T extends string, A extends IdleAction, Args extends ReadonlyArray<unknown>>(
+  type: T,
+  prepare: (...args: Args) => A,
+): SliceActionCreator<T, IdlePayload<A>, Args> =>
+  actionCreator(
+    type,
+    (...args: Args): IdlePayload<A> =>
+      Object.fromEntries(
+        Object.entries(IdleAction.encode(prepare(...args))).filter(([field]) => field !== '_tag'),
+      ) as IdlePayload<A>,
+  );
+
+/**
+ * The coordinator started tracking a backend, active at `nowMs` (with its own idle timeout, or
+ * the slice's).
+ *
+ * @since 0.2.0
+ */
+export const idleTrackingStarted = idleActionCreator(
+  'lifecycleBroadcast/idleTrackingStarted',
+  (key: BackendKey, nowMs: number, idleTimeoutMs?: number): TrackAction =>
+    idleTimeoutMs === undefined ? { _tag: 'Track', key, nowMs } : { _tag: 'Track', key, nowMs, idleTimeoutMs },
+);
+
+/**
+ * A tracked backend was seen active at `nowMs` (it answered a request, say).
+ *
+ * @since 0.2.0
+ */
+export const backendActivitySeen = idleActionCreator(
+  'lifecycleBroadcast/backendActivitySeen',
+  (key: BackendKey, nowMs: number): MarkActivityAction => ({ _tag: 'MarkActivity', key, nowMs }),
+);
+
+/**
+ * An idle sweep at `nowMs` was requested: the backends due then are asked to quiesce
+ * (`quiesceDue`), and are draining afterwards. A sweep that finds some due lands its result in
+ * `latestResult` and `recentResults`; one that finds none changes neither.
+ *
+ * @example
+ * import { idleSweepRequested } from 'lifecycle-broadcast'
+ *
+ * // from a timer in the shell, never in a reducer: the time is the action's
+ * const sweep = () => idleSweepRequested(Math.round(performance.now()))
+ *
+ * @since 0.2.0
+ */
+export const idleSweepRequested = idleActionCreator(
+  'lifecycleBroadcast/idleSweepRequested',
+  (nowMs: number): CollectDueAction => ({ _tag: 'CollectDue', nowMs }),
+);
+
+/**
+ * A tracked backend was marked draining by hand.
+ *
+ * @since 0.2.0
+ */
+export const backendMarkedDraining = idleActionCreator(
+  'lifecycleBroadcast/backendMarkedDraining',
+  (key: BackendKey): MarkDrainingAction => ({ _tag: 'MarkDraining', key }),
+);
+
+/**
+ * A tracked backend was marked quiesced (it has drained).
+ *
+ * @since 0.2.0
+ */
+export const backendMarkedQuiesced = idleActionCreator(
+  'lifecycleBroadcast/backendMarkedQuiesced',
+  (key: BackendKey): MarkQuiescedAction => ({ _tag: 'MarkQuiesced', key }),
+);
+
+/**
+ * The coordinator stopped tracking a backend.
+ *
+ * @since 0.2.0
+ */
+export const idleTrackingStopped = idleActionCreator(
+  'lifecycleBroadcast/idleTrackingStopped',
+  (key: BackendKey): RemoveAction => ({ _tag: 'Remove', key }),
+);
+
+/**
+ * Every idle coordinator action creator of the slice, by name.
+ *
+ * @since 0.2.0
+ */
+export const idleCoordinatorActions = Object.freeze({
+  idleTrackingStarted,
+  backendActivitySeen,
+  idleSweepRequested,
+  backendMarkedDraining,
+  backendMarkedQuiesced,
+  idleTrackingStopped,
+});
+
+/**
+ * Any idle coordinator action of this slice.
+ *
+ * @since 0.2.0
+ */
+export type IdleSliceAction = ReturnType<(typeof idleCoordinatorActions)[keyof typeof idleCoordinatorActions]>;
+
+/** The `IdleAction` tag each idle action type of the slice stands for. */
+const idleTags: Readonly<Record<string, IdleAction['_tag']>> = Object.freeze({
+  [idleTrackingStarted.type]: 'Track',
+  [backendActivitySeen.type]: 'MarkActivity',
+  [idleSweepRequested.type]: 'CollectDue',
+  [backendMarkedDraining.type]: 'MarkDraining',
+  [backendMarkedQuiesced.type]: 'MarkQuiesced',
+  [idleTrackingStopped.type]: 'Remove',
+});
+
+/**
+ * True when `action` has the type of one of this slice's idle coordinator actions (its payload
+ * is checked by the reducer, not here).
+ *
+ * @since 0.2.0
+ */
+export const isIdleSliceAction = (action: unknown): action is IdleSliceAction =>
+  isRecord(action) && typeof action.type === 'string' && Object.hasOwn(idleTags, action.type);
+
+/**
+ * Check an idle coordinator action of the slice from outside and return the `IdleAction` it
+ * stands for, deeply frozen, or one readable line per problem. Never throws.
+ *
+ * @internal
+ */
+export const decodeIdleSliceAction = (input: unknown): E.Either<ReadonlyArray<string>, IdleAction> => {
+  let type: unknown;
+  let payload: unknown;
+  try {
+    if (!isRecord(input)) {
+      return E.left([`(root): expected a ${LIFECYCLE_BROADCAST} action, got ${show(input)}`]);
+    }
+    type = input.type;
+    payload = input.payload;
+  } catch (error: unknown) {
+    return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
+  }
+  const tag = typeof type === 'string' && Object.hasOwn(idleTags, type) ? idleTags[type] : undefined;
+  if (tag === undefined) {
+    return E.left([
+      `type: expected one of ${Object.keys(idleTags)
+        .map((k) => JSON.stringify(k))
+        .join(' | ')}, got ${show(type)}`,
+    ]);
+  }
+  if (!isRecord(payload)) {
+    return E.left([`payload: expected an object, got ${show(payload)}`]);
+  }
+  if (Object.hasOwn(payload, '_tag')) {
+    return E.left([`payload._tag: unexpected field, got ${show(payload._tag)}`]);
+  }
+  return E.bimap(
+    (lines: ReadonlyArray<string>) => lines.map(inPayload),
+    (action: IdleAction) => deepFreeze(action),
+  )(decode(IdleAction, { _tag: tag, ...payload }));
+};
+
+// -------------------------------------------------------------------------------------
 // reducer
 // -------------------------------------------------------------------------------------
 
@@ -481,6 +720,8 @@ export interface LifecycleBroadcastSliceOptions {
   readonly recentKeysNotFoundLimit?: number;
   /** How many rejected actions `recentRejections` keeps (default `DEFAULT_RECENT_LIMIT`). */
   readonly recentRejectionsLimit?: number;
+  /** The idle timeout of the initial idle coordinator (default 30 s; 0 is clamped to 1 ms). */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
@@ -511,6 +752,8 @@ export interface LifecycleBroadcastSlice {
   readonly name: typeof LIFECYCLE_BROADCAST;
   readonly reducer: LifecycleBroadcastReducer;
   readonly actions: typeof lifecycleBroadcastActions;
+  /** The idle coordinator action creators (shared by every slice, as the action types are). */
+  readonly idleActions: typeof idleCoordinatorActions;
   /** The state before any action: an empty registry with the configured policy. */
   readonly getInitialState: () => LifecycleBroadcastState;
 }
@@ -535,6 +778,13 @@ const policyOf = (policy: BroadcastPolicy | undefined): BroadcastPolicy => {
   }
   return decoded.right;
 };
+
+const idleCoordinatorOf = (idleTimeoutMs: number | undefined): IdleCoordinator =>
+  createIdleCoordinator(
+    idleTimeoutMs === undefined
+      ? undefined
+      : checkedMillis('createLifecycleBroadcastSlice', 'idleTimeoutMs', idleTimeoutMs),
+  );
 
 const pushBounded = <A>(list: A[], item: A, limit: number): void => {
   if (limit === 0) {
@@ -586,23 +836,57 @@ export const createLifecycleBroadcastSlice = (
     recentResults: [],
     recentKeysNotFound: [],
     recentRejections: [],
+    idle: idleCoordinatorOf(options.idleTimeoutMs),
   });
 
+  const reject = (
+    state: LifecycleBroadcastState,
+    type: string,
+    errors: ReadonlyArray<string>,
+  ): LifecycleBroadcastState => {
+    const rejected: ActionRejected = deepFreeze({ _tag: 'ActionRejected', type, errors: [...errors] });
+    return produce(state, (draft) => {
+      draft.lastEvent = castDraft(rejected);
+      pushBounded(draft.recentRejections, castDraft(rejected), limits.rejections);
+    });
+  };
+
+  // The coordinator, like the registry, is read and replaced, never drafted.
+  const idleReducer = (state: LifecycleBroadcastState, action: IdleSliceAction): LifecycleBroadcastState => {
+    const decoded = decodeIdleSliceAction(action);
+    if (E.isLeft(decoded)) {
+      return reject(state, action.type, decoded.left);
+    }
+    const idleAction = decoded.right;
+    if (idleAction._tag === 'CollectDue') {
+      const sweep = quiesceDue(state.registry, state.idle, idleAction.nowMs);
+      return produce(state, (draft) => {
+        draft.registry = castDraft(sweep.registry);
+        draft.idle = castDraft(sweep.coordinator);
+        draft.lastEvent = castDraft(sweep.swept);
+        if (sweep.swept.due.length > 0) {
+          draft.latestResult = castDraft(sweep.swept.result);
+          pushBounded(draft.recentResults, castDraft(sweep.swept.result), limits.results);
+        }
+      });
+    }
+    const next = stepIdle(state.idle, idleAction);
+    return produce(state, (draft) => {
+      draft.idle = castDraft(next.state);
+      draft.lastEvent = castDraft(next.result);
+    });
+  };
+
   const reducer: LifecycleBroadcastReducer = (state = initialState, action) => {
+    if (isIdleSliceAction(action)) {
+      return idleReducer(state, action);
+    }
     if (!isLifecycleBroadcastAction(action)) {
       return state;
     }
     const decoded = decodeRegistryAction(action);
     if (E.isLeft(decoded)) {
-      const rejected: ActionRejected = deepFreeze({
-        _tag: 'ActionRejected',
-        type: action.type,
-        errors: [...decoded.left],
-      });
-      return produce(state, (draft) => {
-        draft.lastEvent = castDraft(rejected);
-        pushBounded(draft.recentRejections, castDraft(rejected), limits.rejections);
-      });
+      return reject(state, action.type, decoded.left);
     }
     // `step` reads the base registry, never a draft: the registry is already an immutable
     // persistent structure, and drafting it would copy what it shares.
@@ -611,7 +895,7 @@ export const createLifecycleBroadcastSlice = (
     return produce(state, (draft) => {
       draft.registry = castDraft(next.state);
       draft.lastEvent = castDraft(event);
-      if (event._tag === 'OperationBroadcast') {
+      if (event._tag === 'OperationBroadcast' || event._tag === 'OperationBroadcastTo') {
         draft.latestResult = castDraft(event.result);
         pushBounded(draft.recentResults, castDraft(event.result), limits.results);
       } else if (event._tag === 'KeyNotFound') {
@@ -624,6 +908,7 @@ export const createLifecycleBroadcastSlice = (
     name: LIFECYCLE_BROADCAST,
     reducer,
     actions: lifecycleBroadcastActions,
+    idleActions: idleCoordinatorActions,
     getInitialState: () => initialState,
   });
 };
