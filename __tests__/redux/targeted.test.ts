@@ -182,6 +182,7 @@ describe('idle coordinator actions', () => {
     expect(afterSecond.lastEvent).toMatchObject({ _tag: 'DueQuiesced', due: [] });
     expect(afterSecond.latestResult).toBe(afterFirst.latestResult);
     expect(afterSecond.registry).toBe(afterFirst.registry);
+    expect(unfrozenPaths(afterSecond)).toEqual([]);
     expect(selectors.selectIdleCoordinator(store.getState()).backends.map((b) => b.state)).toEqual([
       'Draining',
       'Running',
