@@ -25,22 +25,22 @@
  */
 import * as fc from 'fast-check';
 
-import type { Backend } from './Backend';
-import type { BackendKey, BrokerInstance } from './BackendKey';
-import type { BroadcastBackendResponse, BroadcastFailureReason } from './BroadcastBackendResponse';
-import { failureReasons } from './BroadcastBackendResponse';
-import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
-import { quiesceReasons } from './BroadcastOperation';
-import type { BroadcastPolicy } from './BroadcastPolicy';
-import type { BroadcastResult } from './BroadcastResult';
-import { unacknowledgedKeys } from './BroadcastResult';
-import { LogEntry, logEntry } from './LogEntry';
-import { LOG_FORMAT, LOG_VERSION, LogHeader } from './LogHeader';
-import type { Registry } from './Registry';
-import { backends, broadcast, createRegistry } from './Registry';
-import type { RegistryAction, RegistryActionTag } from './RegistryAction';
-import { step } from './RegistryEvent';
-import { replay } from './replay';
+import type { Backend } from './domain/Backend';
+import type { BackendKey, BrokerInstance } from './domain/BackendKey';
+import type { BroadcastBackendResponse, BroadcastFailureReason } from './domain/BroadcastBackendResponse';
+import { failureReasons } from './domain/BroadcastBackendResponse';
+import type { BroadcastOperation, QuiesceReason } from './domain/BroadcastOperation';
+import { quiesceReasons } from './domain/BroadcastOperation';
+import type { BroadcastPolicy } from './domain/BroadcastPolicy';
+import type { BroadcastResult } from './domain/BroadcastResult';
+import { unacknowledgedKeys } from './domain/BroadcastResult';
+import { LogRecord, recordStep } from './log/LogRecord';
+import { LOG_FORMAT, LOG_VERSION, LogHeader } from './log/LogHeader';
+import type { Registry } from './registry/Registry';
+import { backends, broadcast, createRegistry } from './registry/Registry';
+import type { RegistryAction, RegistryActionTag } from './registry/RegistryAction';
+import { replay } from './registry/replay';
+import { step } from './registry/step';
 import type { IdleAction, IdleBackend, IdleDue, IdleState } from './registry/IdleCoordinator';
 import { IdleCoordinator, createIdleCoordinator, stepIdle } from './registry/IdleCoordinator';
 
@@ -504,13 +504,13 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
  *
  * @example
  * import * as fc from 'fast-check'
- * import { createRegistry, replay, size } from 'lifecycle-broadcast'
+ * import { backendCount, createRegistry, replay } from 'lifecycle-broadcast'
  * import { actionSequenceArbitrary } from 'lifecycle-broadcast/arbitraries'
  *
  * fc.assert(
  *   fc.property(actionSequenceArbitrary({ maxLength: 50, reuseKeyRatio: 0.9 }), (actions) => {
  *     const { state } = replay(createRegistry(), actions)
- *     return size(state) <= actions.length
+ *     return backendCount(state) <= actions.length
  *   }),
  * )
  *
@@ -557,13 +557,13 @@ export const logHeaderArbitrary = (): fc.Arbitrary<LogHeader> =>
  *
  * @since 0.1.0
  */
-export interface GeneratedLog {
+export interface SampledLog {
   readonly header: LogHeader;
-  readonly entries: ReadonlyArray<LogEntry>;
+  readonly records: ReadonlyArray<LogRecord>;
 }
 
 /**
- * Whole operation logs: a header with any policy, then the entries of an action sequence. The
+ * Whole operation logs: a header with any policy, then the records of an action sequence. The
  * broadcasts chosen by `recordResults` carry the result they have when the log is replayed from
  * an empty registry with the header's policy, as a recorder would have written them.
  *
@@ -576,19 +576,16 @@ export interface GeneratedLog {
  *
  * @since 0.1.0
  */
-export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> => {
+export const logArbitrary = (options?: LogOptions): fc.Arbitrary<SampledLog> => {
   const recordResults = options?.recordResults ?? 'sometimes';
   return fc.tuple(logHeaderArbitrary(), templatesArbitrary(options)).map(([header, templates]) => {
     let state = createRegistry(header.policy);
-    const entries = resolve(templates).map(({ action, record }) => {
-      const { state: next, result: event } = step(state, action);
-      state = next;
-      const keep = recordResults === 'always' || (recordResults === 'sometimes' && record);
-      return keep && (event._tag === 'OperationBroadcast' || event._tag === 'OperationBroadcastTo')
-        ? logEntry(action, event.result)
-        : action;
+    const records = resolve(templates).map(({ action, record }) => {
+      const next = recordStep(state, action, recordResults === 'always' || (recordResults === 'sometimes' && record));
+      state = next.state;
+      return next.result;
     });
-    return { header, entries };
+    return { header, records };
   });
 };
 
@@ -598,9 +595,9 @@ export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> =
  *
  * @since 0.1.0
  */
-export const logLines = (log: GeneratedLog): ReadonlyArray<string> => [
+export const logLines = (log: SampledLog): ReadonlyArray<string> => [
   JSON.stringify(LogHeader.encode(log.header)),
-  ...log.entries.map((entry) => JSON.stringify(LogEntry.encode(entry))),
+  ...log.records.map((record) => JSON.stringify(LogRecord.encode(record))),
 ];
 
 // -------------------------------------------------------------------------------------

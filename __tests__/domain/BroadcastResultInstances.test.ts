@@ -20,7 +20,7 @@ import {
   unacknowledgedKeys,
 } from '../../src';
 import type { BackendKey, BroadcastOutcomes, BroadcastResult } from '../../src';
-import { key, unfrozenPaths } from '../helpers';
+import { key, unfrozenPaths } from '../support/helpers';
 
 const byName: Ord.Ord<BackendKey> = Ord.contramap((k: BackendKey) => k.serviceName)(S.Ord);
 const op = quiesceOperation('Maintenance');

@@ -12,7 +12,6 @@ import {
   backends,
   broadcast,
   broadcastTo,
-  decode,
   emptyResult,
   getBroadcastResultMonoid,
   getBroadcastResultSemigroup,
@@ -24,13 +23,14 @@ import {
   setResponse,
   unacknowledgedKeys,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type { BackendKey, BroadcastBackendResponse, Registry } from '../../src';
 import {
   broadcastBackendResponseArbitrary,
   broadcastOperationArbitrary,
   registryArbitrary,
 } from '../../src/arbitraries';
-import { key } from '../helpers';
+import { key } from '../support/helpers';
 import { copyOf, expectEqual, expectSame, lawParameters } from './support';
 
 // -------------------------------------------------------------------------------------

@@ -17,13 +17,13 @@ import {
   IdleCoordinator,
   IdleDue,
   IdleState,
-  LogEntry,
+  LogRecord,
   LogHeader,
   QuiesceReason,
   RegistryAction,
-  decode,
-  entries,
+  resultEntries,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import {
   backendArbitrary,
   backendKeyArbitrary,
@@ -80,15 +80,15 @@ const cases: ReadonlyArray<Case> = [
     'BroadcastEntry',
     BroadcastEntry,
     broadcastResultArbitrary(anyShort)
-      .filter((r) => entries(r).length > 0)
-      .chain((r) => fc.constantFrom(...entries(r))),
+      .filter((r) => resultEntries(r).length > 0)
+      .chain((r) => fc.constantFrom(...resultEntries(r))),
   ),
   codecCase('RegistryAction', RegistryAction, registryActionArbitrary(any)),
   codecCase(
-    'LogEntry',
-    LogEntry,
+    'LogRecord',
+    LogRecord,
     logArbitrary({ ...anyShort, minLength: 1, recordResults: 'sometimes' }).chain((log) =>
-      fc.constantFrom(...log.entries),
+      fc.constantFrom(...log.records),
     ),
   ),
   codecCase('LogHeader', LogHeader, logHeaderArbitrary()),

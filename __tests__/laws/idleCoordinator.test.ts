@@ -5,7 +5,6 @@ import {
   IdleAction,
   collectDue,
   createIdleCoordinator,
-  decode,
   idleBackend,
   markActivity,
   markDraining,
@@ -15,6 +14,7 @@ import {
   stepIdle,
   track,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type { BackendKey, IdleCoordinator, IdleState } from '../../src';
 import { backendKeyArbitrary } from '../../src/arbitraries';
 import { expectEqual, expectSame, lawParameters, unfrozenPaths } from './support';

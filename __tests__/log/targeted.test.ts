@@ -3,7 +3,6 @@
  * with verification, and the statistics of targeted broadcasts and retries.
  */
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 
 import * as fc from 'fast-check';
 import * as O from 'fp-ts/Option';
@@ -18,18 +17,18 @@ import {
   broadcastTo,
   broadcastToAction,
   createRegistry,
-  decodeEntryLine,
+  decodeRecordLine,
   emptyLogStats,
-  encodeEntryLine,
   encodeHeaderLine,
-  entryAction,
+  encodeRecordLine,
   isCleanReplay,
   keyId,
   liveBackend,
-  logEntry,
   logHeader,
+  logRecord,
   quiesceOperation,
   readLog,
+  recordAction,
   recordedResult,
   registerAction,
   releaseHandlesOperation,
@@ -43,20 +42,21 @@ import {
   unacknowledgedKeys,
   withResponse,
 } from '../../src';
-import type { BroadcastEntry, LogEntry, RegistryAction, RegistryEvent } from '../../src';
+import type { BroadcastEntry, LogRecord, LogSource, RegistryAction, RegistryEvent } from '../../src';
+import { fileSource } from '../../src/node';
 import { actionSequenceArbitrary, logArbitrary, logLines } from '../../src/arbitraries';
-import { renderSummary, summaryJson } from '../../src/cli/summary';
-import { key } from '../helpers';
-import { collect, readableOf } from '../streams';
+import { renderSummary, summaryJson } from '../../src/node/cli/summary';
+import { key } from '../support/helpers';
+import { collect, readableOf } from '../support/streams';
 
 const POLICY = broadcastPolicy(250);
 const root = path.join(__dirname, '..', '..');
 
 /** An in-memory log source: the lines, each with its line end. */
-const source = (lines: ReadonlyArray<string>): Readable => readableOf(`${lines.join('\n')}\n`);
+const source = (lines: ReadonlyArray<string>): LogSource => readableOf(`${lines.join('\n')}\n`);
 
-/** The entries a recorder would write for `actions`, each broadcast (to all or to some) with its result. */
-const recorded = (actions: ReadonlyArray<RegistryAction>): ReadonlyArray<LogEntry> => {
+/** The records a recorder would write for `actions`, each broadcast (to all or to some) with its result. */
+const recorded = (actions: ReadonlyArray<RegistryAction>): ReadonlyArray<LogRecord> => {
   let state = createRegistry(POLICY);
   return actions.map((action) => {
     const result =
@@ -66,7 +66,7 @@ const recorded = (actions: ReadonlyArray<RegistryAction>): ReadonlyArray<LogEntr
           ? broadcastTo(state, action.operation, action.keys).result.result
           : undefined;
     state = replay(state, [action]).state;
-    return logEntry(action, result);
+    return logRecord(action, result);
   });
 };
 
@@ -81,28 +81,28 @@ const actions: ReadonlyArray<RegistryAction> = [
   broadcastToAction(release, [key('soldr')]),
   broadcastToAction(quiesceOperation('IdleTimeout'), [key('fbuild'), key('stranger')]),
 ];
-const entries = recorded(actions);
-const version2 = [encodeHeaderLine(logHeader(POLICY)), ...entries.map(encodeEntryLine)];
+const records = recorded(actions);
+const version2 = [encodeHeaderLine(logHeader(POLICY)), ...records.map(encodeRecordLine)];
 const version1Header = '{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":250}}';
 
-describe('logEntry', () => {
-  it('should carry the recorded result of a targeted broadcast, and entryAction should drop it', () => {
-    const entry = entries[5] as LogEntry;
+describe('logRecord', () => {
+  it('should carry the recorded result of a targeted broadcast, and recordAction should drop it', () => {
+    const record = records[5] as LogRecord;
 
-    expect(entry._tag).toBe('BroadcastTo');
-    expect(recordedResult(entry)?._tag).toBe('AllAcked');
-    expect(entryAction(entry)).toEqual(actions[5]);
+    expect(record._tag).toBe('BroadcastTo');
+    expect(recordedResult(record)?._tag).toBe('AllAcked');
+    expect(recordAction(record)).toEqual(actions[5]);
   });
 });
 
-describe('decodeEntryLine', () => {
+describe('decodeRecordLine', () => {
   it('should read a BroadcastTo line of a version 2 log, the current version', () => {
     expect(LOG_VERSION).toBe(2);
-    expect(decodeEntryLine(version2[6] ?? '', 6)).toEqual({ _tag: 'EntryLine', line: 6, entry: entries[5] });
+    expect(decodeRecordLine(version2[6] ?? '', 6)).toEqual({ _tag: 'RecordLine', line: 6, record: records[5] });
   });
 
   it('should refuse a BroadcastTo line in a version 1 log, saying which version it needs', () => {
-    expect(decodeEntryLine(version2[6] ?? '', 6, 1)).toEqual({
+    expect(decodeRecordLine(version2[6] ?? '', 6, 1)).toEqual({
       _tag: 'InvalidLine',
       line: 6,
       fatal: false,
@@ -112,8 +112,8 @@ describe('decodeEntryLine', () => {
 
   it('should read every other line of a version 1 log as version 2 reads it', () => {
     for (const [i, text] of version2.slice(1).entries()) {
-      if ((entries[i] as LogEntry)._tag !== 'BroadcastTo') {
-        expect(decodeEntryLine(text, i + 2, 1)).toEqual(decodeEntryLine(text, i + 2, 2));
+      if ((records[i] as LogRecord)._tag !== 'BroadcastTo') {
+        expect(decodeRecordLine(text, i + 2, 1)).toEqual(decodeRecordLine(text, i + 2, 2));
       }
     }
   });
@@ -125,11 +125,11 @@ describe('readLog', () => {
 
     expect(lines.map((l) => l._tag)).toEqual([
       'HeaderLine',
-      'EntryLine',
-      'EntryLine',
-      'EntryLine',
-      'EntryLine',
-      'EntryLine',
+      'RecordLine',
+      'RecordLine',
+      'RecordLine',
+      'RecordLine',
+      'RecordLine',
       'InvalidLine',
       'InvalidLine',
     ]);
@@ -166,7 +166,7 @@ describe('replayLog', () => {
 
   it('should still replay the version 1 logs of the repository cleanly', async () => {
     for (const file of ['examples/broker.ndjson', '__tests__/fixtures/good.ndjson']) {
-      const r = await replayLog(path.join(root, file), { verify: true });
+      const r = await replayLog(fileSource(path.join(root, file)), { verify: true });
 
       expect(isCleanReplay(r)).toBe(true);
       expect(O.map((h: { readonly version: number }) => h.version)(r.header)).toEqual(O.some(1));
@@ -180,7 +180,7 @@ describe('replayLog', () => {
 
         expect(isCleanReplay(r)).toBe(true);
         expect(snapshot(r.state)).toEqual(
-          snapshot(replay(createRegistry(log.header.policy), log.entries.map(entryAction)).state),
+          snapshot(replay(createRegistry(log.header.policy), log.records.map(recordAction)).state),
         );
       }),
       { numRuns: 60 },

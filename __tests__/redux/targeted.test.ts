@@ -6,24 +6,15 @@ import { configureStore } from '@reduxjs/toolkit';
 
 import {
   arraySink,
-  backendActivitySeen,
-  backendMarkedDraining,
-  backendMarkedQuiesced,
-  backendRegistered,
   broadcastPolicy,
-  broadcastRequested,
-  broadcastToRequested,
-  createLifecycleBroadcastSelectors,
   createLifecycleBroadcastSlice,
   createRecorderMiddleware,
   createRegistry,
-  idleCoordinatorActions,
-  idleSweepRequested,
-  idleTrackingStarted,
-  idleTrackingStopped,
-  isIdleSliceAction,
   isLifecycleBroadcastAction,
+  lifecycleBroadcastIdleActions,
+  lifecycleBroadcastSlice,
   liveBackend,
+  operationBroadcastTo,
   quiesceOperation,
   receivedOperations,
   recordedResult,
@@ -35,7 +26,6 @@ import {
   unacknowledgedKeys,
   withResponse,
 } from '../../src';
-import type { LifecycleBroadcastState } from '../../src';
 import {
   actionsOf,
   checksWithoutTimingWarnings,
@@ -49,21 +39,18 @@ import {
 
 const policy = broadcastPolicy(250);
 
-interface RootState {
-  readonly broker: LifecycleBroadcastState;
-}
-
-const broker = createLifecycleBroadcastSlice({ policy, idleTimeoutMs: 10_000 });
-const selectors = createLifecycleBroadcastSelectors((root: RootState) => root.broker);
+const broker = createLifecycleBroadcastSlice({ name: 'broker', policy, idleTimeoutMs: 10_000 });
+const { backendRegistered, operationBroadcast } = broker.actions;
+const { backendTracked, activityMarked, dueQuiesced, drainingMarked, quiescedMarked, backendUntracked } =
+  broker.idleActions;
+const { selectors } = broker;
 
 const storeWith = (sink = arraySink()) => ({
   sink,
   store: configureStore({
     reducer: { broker: broker.reducer },
     middleware: (getDefault) =>
-      getDefault(checksWithoutTimingWarnings).concat(
-        createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker }),
-      ),
+      getDefault(checksWithoutTimingWarnings).concat(createRecorderMiddleware({ slice: broker, sink })),
   }),
 });
 
@@ -76,22 +63,33 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  // Redux Toolkit's serializable and immutability checks would have said so here.
-  expect(warn).not.toHaveBeenCalled();
-  expect(error).not.toHaveBeenCalled();
+  const warned = warn.mock.calls.length;
+  const errored = error.mock.calls.length;
   jest.restoreAllMocks();
+  // Redux Toolkit's serializable and immutability checks would have said so here.
+  expect(warned).toBe(0);
+  expect(errored).toBe(0);
 });
 
-describe('broadcastToRequested', () => {
+/** The development warnings of the rejections `run` causes, swallowed and returned. */
+const rejectionWarnings = (run: () => void): ReadonlyArray<unknown> => {
+  warn.mockImplementation(() => undefined);
+  run();
+  const calls = warn.mock.calls.map((c: ReadonlyArray<unknown>) => c[0]);
+  warn.mockClear();
+  return calls;
+};
+
+describe('operationBroadcastTo', () => {
   it('should broadcast to the live backends among the keys, and land the result and missing keys in the state', () => {
     const { store } = storeWith();
     store.dispatch(backendRegistered(liveBackend(zccache)));
     store.dispatch(backendRegistered(withResponse(liveBackend(soldr), timeout)));
     store.dispatch(backendRegistered(liveBackend(fbuild)));
 
-    store.dispatch(broadcastToRequested(quiesceOperation('Maintenance'), [fbuild, soldr, ghost]));
+    store.dispatch(broker.actions.operationBroadcastTo(quiesceOperation('Maintenance'), [fbuild, soldr, ghost]));
 
-    const state = store.getState().broker;
+    const state = broker.selectSlice(store.getState());
     expect(state.lastEvent).toMatchObject({ _tag: 'OperationBroadcastTo', keysNotFound: [ghost] });
     expect(state.latestResult?.acks.map((a) => a.key)).toEqual([fbuild]);
     expect(state.latestResult?.timeouts.map((t) => t.key)).toEqual([soldr]);
@@ -103,13 +101,13 @@ describe('broadcastToRequested', () => {
     const { store } = storeWith();
     store.dispatch(backendRegistered(liveBackend(zccache)));
     store.dispatch(backendRegistered(withResponse(liveBackend(soldr), timeout)));
-    store.dispatch(broadcastRequested(releaseHandlesOperation('/cache')));
-    const first = store.getState().broker.latestResult;
+    store.dispatch(operationBroadcast(releaseHandlesOperation('/cache')));
+    const first = broker.selectSlice(store.getState()).latestResult;
     if (first === null) {
       throw new Error('no result');
     }
 
-    store.dispatch(broadcastToRequested(first.operation, unacknowledgedKeys(first)));
+    store.dispatch(broker.actions.operationBroadcastTo(first.operation, unacknowledgedKeys(first)));
 
     expect(selectors.selectReceivedOperations(store.getState(), zccache)).toHaveLength(1);
     expect(selectors.selectReceivedOperations(store.getState(), soldr)).toHaveLength(2);
@@ -117,46 +115,70 @@ describe('broadcastToRequested', () => {
 
   it('should reject a payload that is not valid, naming the field, and change nothing else', () => {
     const { store, sink } = storeWith();
-    const before = store.getState().broker.registry;
+    const before = broker.selectSlice(store.getState()).registry;
 
-    store.dispatch({
-      type: broadcastToRequested.type,
-      payload: { operation: quiesceOperation('Maintenance'), keys: 7 },
-    });
+    const warnings = rejectionWarnings(() =>
+      store.dispatch({
+        type: broker.actions.operationBroadcastTo.type,
+        payload: { operation: quiesceOperation('Maintenance'), keys: 7 },
+      }),
+    );
 
-    expect(store.getState().broker.lastEvent).toEqual({
+    expect(warnings).toEqual([
+      'lifecycle-broadcast: broker/operationBroadcastTo was rejected, nothing changed: payload.keys: expected ReadonlyArray<BackendKey>, got 7',
+    ]);
+    expect(broker.selectSlice(store.getState()).lastEvent).toEqual({
       _tag: 'ActionRejected',
-      type: 'lifecycleBroadcast/broadcastToRequested',
+      type: 'broker/operationBroadcastTo',
       errors: ['payload.keys: expected ReadonlyArray<BackendKey>, got 7'],
     });
-    expect(store.getState().broker.registry).toBe(before);
-    expect(sink.entries).toEqual([]);
+    expect(broker.selectSlice(store.getState()).registry).toBe(before);
+    expect(sink.records).toEqual([]);
   });
 
   it('should be what toSliceAction makes of a BroadcastTo action', () => {
     const action = toSliceAction({ _tag: 'BroadcastTo', operation: quiesceOperation('Maintenance'), keys: [zccache] });
 
-    expect(action).toEqual(broadcastToRequested(quiesceOperation('Maintenance'), [zccache]));
+    expect(action).toEqual(operationBroadcastTo(quiesceOperation('Maintenance'), [zccache]));
+    expect(action.type).toBe('lifecycleBroadcast/operationBroadcastTo');
     expect(isLifecycleBroadcastAction(action)).toBe(true);
   });
 });
 
 describe('idle coordinator actions', () => {
-  it('should be named lifecycleBroadcast/<event in the past tense>, and be told apart from registry actions', () => {
-    expect(Object.values(idleCoordinatorActions).map((c) => c.type)).toEqual([
-      'lifecycleBroadcast/idleTrackingStarted',
-      'lifecycleBroadcast/backendActivitySeen',
-      'lifecycleBroadcast/idleSweepRequested',
-      'lifecycleBroadcast/backendMarkedDraining',
-      'lifecycleBroadcast/backendMarkedQuiesced',
-      'lifecycleBroadcast/idleTrackingStopped',
+  it('should name every idle action type `<slice name>/<the event the slice answers it with>`', () => {
+    expect(Object.values(lifecycleBroadcastIdleActions).map((c) => c.type)).toEqual([
+      'lifecycleBroadcast/backendTracked',
+      'lifecycleBroadcast/activityMarked',
+      'lifecycleBroadcast/dueQuiesced',
+      'lifecycleBroadcast/drainingMarked',
+      'lifecycleBroadcast/quiescedMarked',
+      'lifecycleBroadcast/backendUntracked',
     ]);
-    expect(broker.idleActions).toBe(idleCoordinatorActions);
-    expect(isIdleSliceAction(idleSweepRequested(5))).toBe(true);
-    expect(isLifecycleBroadcastAction(idleSweepRequested(5))).toBe(false);
-    expect(idleTrackingStarted(zccache, 3)).toEqual({
-      type: 'lifecycleBroadcast/idleTrackingStarted',
-      payload: { key: zccache, nowMs: 3 },
+    expect(lifecycleBroadcastIdleActions).toBe(lifecycleBroadcastSlice.idleActions);
+    expect(Object.values(broker.idleActions).map((c) => c.type)).toEqual(
+      Object.keys(lifecycleBroadcastIdleActions).map((name) => `broker/${name}`),
+    );
+  });
+
+  it("should be told apart from the registry actions, and from another slice's", () => {
+    expect(broker.isIdleAction(dueQuiesced(5))).toBe(true);
+    expect(broker.isAction(dueQuiesced(5))).toBe(false);
+    expect(lifecycleBroadcastSlice.isIdleAction(dueQuiesced(5))).toBe(false);
+    expect(dueQuiesced.match(dueQuiesced(5))).toBe(true);
+    expect(backendTracked(zccache, 3)).toEqual({ type: 'broker/backendTracked', payload: { key: zccache, nowMs: 3 } });
+    expect(backendTracked(zccache, 3, 50).payload).toEqual({ key: zccache, nowMs: 3, idleTimeoutMs: 50 });
+    expect(unfrozenPaths(backendTracked(zccache, 3))).toEqual([]);
+  });
+
+  it('should be applied by the case reducer of its name as by the reducer', () => {
+    const state = broker.getInitialState();
+    const action = backendTracked(zccache, 3);
+
+    expect(broker.idleCaseReducers.backendTracked(state, action)).toEqual(broker.reducer(state, action));
+    expect(broker.decodeIdleAction(action)).toEqual({
+      _tag: 'Right',
+      right: { _tag: 'Track', key: zccache, nowMs: 3 },
     });
   });
 
@@ -165,15 +187,15 @@ describe('idle coordinator actions', () => {
     const { store, sink } = storeWith();
     for (const k of [zccache, soldr, fbuild]) {
       store.dispatch(backendRegistered(liveBackend(k)));
-      store.dispatch(idleTrackingStarted(k, 0));
+      store.dispatch(backendTracked(k, 0));
     }
-    store.dispatch(backendActivitySeen(soldr, 8_000));
+    store.dispatch(activityMarked(soldr, 8_000));
 
     // Act: sweep at 12 s, then again at 13 s.
-    store.dispatch(idleSweepRequested(12_000));
-    const afterFirst = store.getState().broker;
-    store.dispatch(idleSweepRequested(13_000));
-    const afterSecond = store.getState().broker;
+    store.dispatch(dueQuiesced(12_000));
+    const afterFirst = broker.selectSlice(store.getState());
+    store.dispatch(dueQuiesced(13_000));
+    const afterSecond = broker.selectSlice(store.getState());
 
     // Assert
     expect(afterFirst.lastEvent).toMatchObject({ _tag: 'DueQuiesced', keysNotFound: [] });
@@ -189,7 +211,7 @@ describe('idle coordinator actions', () => {
       'Draining',
     ]);
 
-    const entries = decodeEntries(sink.entries);
+    const entries = decodeEntries(sink.records);
     expect(entries.map((e) => e._tag)).toEqual(['Register', 'Register', 'Register', 'BroadcastTo']);
     expect(entries[3]).toMatchObject({ keys: [zccache, fbuild], operation: quiesceOperation('IdleTimeout') });
     const sweep = entries[3];
@@ -199,35 +221,38 @@ describe('idle coordinator actions', () => {
 
   it('should mark backends by hand and stop tracking them, answering NotTracked for others', () => {
     const { store, sink } = storeWith();
-    store.dispatch(idleTrackingStarted(zccache, 0, 1));
-    store.dispatch(idleTrackingStarted(soldr, 0, 1));
+    store.dispatch(backendTracked(zccache, 0, 1));
+    store.dispatch(backendTracked(soldr, 0, 1));
 
-    store.dispatch(backendMarkedDraining(zccache));
-    store.dispatch(backendMarkedQuiesced(soldr));
-    store.dispatch(idleTrackingStopped(zccache));
-    store.dispatch(backendActivitySeen(ghost, 4));
+    store.dispatch(drainingMarked(zccache));
+    store.dispatch(quiescedMarked(soldr));
+    store.dispatch(backendUntracked(zccache));
+    store.dispatch(activityMarked(ghost, 4));
 
-    const state = store.getState().broker;
+    const state = broker.selectSlice(store.getState());
     expect(state.idle.backends).toEqual([{ key: soldr, state: 'Quiesced', lastActivityMs: 0, idleTimeoutMs: 1 }]);
     expect(state.lastEvent).toMatchObject({ _tag: 'NotTracked', key: ghost });
-    expect(sink.entries).toEqual([]);
+    expect(sink.records).toEqual([]);
     expect(receivedOperations(state.registry, soldr)._tag).toBe('None');
   });
 
   it('should reject a time that is not whole non-negative milliseconds, naming the field', () => {
     const { store } = storeWith();
-    const before = store.getState().broker.idle;
+    const before = broker.selectSlice(store.getState()).idle;
 
-    store.dispatch({ type: idleSweepRequested.type, payload: { nowMs: -1 } });
-    store.dispatch({ type: idleTrackingStarted.type, payload: { key: zccache, nowMs: 1, _tag: 'Remove' } });
-    store.dispatch({ type: backendActivitySeen.type, payload: 'now' });
+    const warnings = rejectionWarnings(() => {
+      store.dispatch({ type: dueQuiesced.type, payload: { nowMs: -1 } });
+      store.dispatch({ type: backendTracked.type, payload: { key: zccache, nowMs: 1, _tag: 'Remove' } });
+      store.dispatch({ type: activityMarked.type, payload: 'now' });
+    });
 
-    const state = store.getState().broker;
+    const state = broker.selectSlice(store.getState());
     expect(state.recentRejections.map((r) => r.errors)).toEqual([
       ['payload.nowMs: expected non-negative integer milliseconds, got -1'],
       ['payload._tag: unexpected field, got "Remove"'],
-      ['payload: expected an object, got "now"'],
+      ['payload: expected ActivityMarkedPayload, got "now"'],
     ]);
+    expect(warnings).toHaveLength(3);
     expect(state.idle).toBe(before);
   });
 });
@@ -235,12 +260,14 @@ describe('idle coordinator actions', () => {
 describe('createLifecycleBroadcastSlice', () => {
   it('should start with an empty idle coordinator of the configured timeout, clamping zero', () => {
     expect(broker.getInitialState().idle).toEqual({ idleTimeoutMs: 10_000, backends: [] });
-    expect(createLifecycleBroadcastSlice({ idleTimeoutMs: 0 }).getInitialState().idle.idleTimeoutMs).toBe(1);
-    expect(createLifecycleBroadcastSlice().getInitialState().idle.idleTimeoutMs).toBe(30_000);
+    expect(createLifecycleBroadcastSlice({ name: 'zero', idleTimeoutMs: 0 }).getInitialState().idle.idleTimeoutMs).toBe(
+      1,
+    );
+    expect(lifecycleBroadcastSlice.getInitialState().idle.idleTimeoutMs).toBe(30_000);
   });
 
   it('should refuse an idle timeout no clock gives, at once', () => {
-    expect(() => createLifecycleBroadcastSlice({ idleTimeoutMs: -5 })).toThrow(
+    expect(() => createLifecycleBroadcastSlice({ name: 'broker', idleTimeoutMs: -5 })).toThrow(
       new RangeError(
         'createLifecycleBroadcastSlice: idleTimeoutMs must be a non-negative integer of milliseconds, got -5',
       ),

@@ -11,7 +11,6 @@ import {
   collectDue,
   collectDueAction,
   createIdleCoordinator,
-  decode,
   emptyIdleCoordinator,
   idleBackend,
   markActivity,
@@ -29,8 +28,9 @@ import {
   track,
   trackAction,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type { BackendKey, IdleBackend } from '../../src';
-import { expectLeft, expectRight, expectSome, key, unfrozenPaths } from '../helpers';
+import { expectLeft, expectRight, expectSome, key, unfrozenPaths } from '../support/helpers';
 
 const a = key('a');
 const b = key('b');

@@ -25,7 +25,7 @@ import {
   withResponse,
 } from '../../src';
 import type { Backend, BackendKey, BroadcastOperation, Registry } from '../../src';
-import { expectSome, key, unfrozenPaths } from '../helpers';
+import { expectSome, key, unfrozenPaths } from '../support/helpers';
 
 const withBackends = (list: ReadonlyArray<Backend>, state: Registry = createRegistry(broadcastPolicy(250))): Registry =>
   list.reduce((s, b) => register(s, b).state, state);

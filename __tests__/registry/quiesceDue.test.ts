@@ -20,7 +20,7 @@ import {
   withResponse,
 } from '../../src';
 import type { Backend, BackendKey, IdleCoordinator, Registry } from '../../src';
-import { expectSome, key, unfrozenPaths } from '../helpers';
+import { expectSome, key, unfrozenPaths } from '../support/helpers';
 
 const idleTimeout = quiesceOperation('IdleTimeout');
 

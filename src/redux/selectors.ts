@@ -8,17 +8,17 @@
  */
 import * as O from 'fp-ts/Option';
 
-import type { Backend } from '../Backend';
-import type { BackendKey } from '../BackendKey';
-import { keyId } from '../BackendKey';
-import type { BroadcastOperation } from '../BroadcastOperation';
-import type { BroadcastResult } from '../BroadcastResult';
-import type { Registry, RegistrySnapshot } from '../Registry';
-import { backends, liveCount, lookup, receivedOperations, size, snapshot } from '../Registry';
-import type { KeyNotFound } from '../RegistryEvent';
+import type { Backend } from '../domain/Backend';
+import type { BackendKey } from '../domain/BackendKey';
+import { keyId } from '../domain/BackendKey';
+import type { BroadcastOperation } from '../domain/BroadcastOperation';
+import type { BroadcastResult } from '../domain/BroadcastResult';
+import type { Registry, RegistrySnapshot } from '../registry/Registry';
+import { backends, liveCount, lookup, receivedOperations, backendCount, snapshot } from '../registry/Registry';
+import type { KeyNotFound } from '../registry/RegistryEvent';
 import type { IdleCoordinator } from '../registry/IdleCoordinator';
 import { memoizeByRef, memoizeByRefAndId, shallowEqualArrays } from './memoize';
-import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './slice';
+import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -117,9 +117,9 @@ export const createLifecycleBroadcastSelectors = <Root>(
   const countsOf = memoizeByRef(
     (registry: Registry): BackendCounts =>
       Object.freeze({
-        registered: size(registry),
+        registered: backendCount(registry),
         live: liveCount(registry),
-        dead: size(registry) - liveCount(registry),
+        dead: backendCount(registry) - liveCount(registry),
       }),
     countsEqual,
   );

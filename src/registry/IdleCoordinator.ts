@@ -17,8 +17,8 @@ import * as E from 'fp-ts/Either';
 import type * as O from 'fp-ts/Option';
 import * as t from 'io-ts';
 
-import { BackendKey, copyKey, keyId } from '../BackendKey';
-import { Millis, closed, closedWith, show, tagged } from '../codec';
+import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
+import { Millis, closed, closedWith, show, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ export interface IdleBackend extends t.TypeOf<typeof IdleBackendC> {}
  *
  * @since 0.2.0
  */
-export const IdleBackend: t.Type<IdleBackend, t.OutputOf<typeof IdleBackendC>> = IdleBackendC;
+export const IdleBackend: t.Type<IdleBackend, IdleBackend> = IdleBackendC;
 
 const IdleCoordinatorFields = closed('IdleCoordinator', {
   idleTimeoutMs: IdleTimeoutMs,
@@ -121,7 +121,7 @@ const firstDuplicate = (
  *
  * @since 0.2.0
  */
-export const IdleCoordinator = new t.Type<IdleCoordinator, t.OutputOf<typeof IdleCoordinatorFields>>(
+export const IdleCoordinator = new t.Type<IdleCoordinator, IdleCoordinator>(
   'IdleCoordinator',
   (u): u is IdleCoordinator => IdleCoordinatorFields.is(u) && firstDuplicate(u.backends) === undefined,
   (u, c) =>
@@ -162,7 +162,7 @@ export interface IdleDue extends t.TypeOf<typeof IdleDueC> {}
  *
  * @since 0.2.0
  */
-export const IdleDue: t.Type<IdleDue, t.OutputOf<typeof IdleDueC>> = IdleDueC;
+export const IdleDue: t.Type<IdleDue, IdleDue> = IdleDueC;
 
 // -------------------------------------------------------------------------------------
 // actions
@@ -252,10 +252,7 @@ const idleActionMembers = {
  *
  * @since 0.2.0
  */
-export const IdleAction: t.Type<
-  IdleAction,
-  t.OutputOf<(typeof idleActionMembers)[keyof typeof idleActionMembers]>
-> = tagged('IdleAction', idleActionMembers);
+export const IdleAction: t.Type<IdleAction, IdleAction> = tagged('IdleAction', idleActionMembers);
 
 /**
  * The `_tag` of every idle action.

@@ -4,11 +4,11 @@
  *
  * @since 0.2.0
  */
-import type { BackendKey } from '../BackendKey';
-import { quiesceOperation } from '../BroadcastOperation';
-import type { BroadcastResult } from '../BroadcastResult';
-import type { Registry } from '../Registry';
-import { broadcastTo } from '../Registry';
+import type { BackendKey } from '../domain/BackendKey';
+import { quiesceOperation } from '../domain/BroadcastOperation';
+import type { BroadcastResult } from '../domain/BroadcastResult';
+import type { Registry } from './Registry';
+import { broadcastTo } from './Registry';
 import type { IdleCoordinator, IdleDue } from './IdleCoordinator';
 import { checkedMillis, collectDue } from './IdleCoordinator';
 
