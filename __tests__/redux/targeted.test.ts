@@ -3,6 +3,8 @@
  * its development checks on, recorded by the recorder and replayed.
  */
 import { configureStore } from '@reduxjs/toolkit';
+import { applyMiddleware, combineReducers, legacy_createStore } from 'redux';
+import type { Middleware } from 'redux';
 
 import {
   arraySink,
@@ -13,6 +15,7 @@ import {
   isLifecycleBroadcastAction,
   lifecycleBroadcastIdleActions,
   lifecycleBroadcastSlice,
+  lifecycleBroadcastStateView,
   liveBackend,
   operationBroadcastTo,
   quiesceOperation,
@@ -21,11 +24,13 @@ import {
   releaseHandlesOperation,
   replay,
   snapshot,
+  stateFromRegistry,
   timeout,
   toSliceAction,
   unacknowledgedKeys,
   withResponse,
 } from '../../src';
+import type { LifecycleBroadcastState } from '../../src';
 import {
   actionsOf,
   checksWithoutTimingWarnings,
@@ -271,6 +276,77 @@ describe('createLifecycleBroadcastSlice', () => {
       new RangeError(
         'createLifecycleBroadcastSlice: idleTimeoutMs must be a non-negative integer of milliseconds, got -5',
       ),
+    );
+  });
+});
+
+describe('lifecycleBroadcastStateView', () => {
+  it('should show a sweep and the idle coordinator bounded, with their full lengths', () => {
+    const { store } = storeWith();
+    for (const k of [zccache, soldr, fbuild]) {
+      store.dispatch(backendRegistered(liveBackend(k)));
+      store.dispatch(backendTracked(k, 0));
+    }
+    store.dispatch(dueQuiesced(20_000));
+
+    const view = lifecycleBroadcastStateView(broker.selectSlice(store.getState()), { maxItems: 1 });
+
+    expect(view.lastEvent).toMatchObject({
+      _tag: 'DueQuiesced',
+      due: { total: 3, shown: [{ key: zccache }] },
+      result: { acks: { total: 3, shown: [{ key: zccache }] } },
+      keysNotFound: { total: 0, shown: [] },
+    });
+    expect(view.idle).toEqual({
+      idleTimeoutMs: 10_000,
+      backends: { total: 3, shown: [{ key: zccache, state: 'Draining', lastActivityMs: 0, idleTimeoutMs: 10_000 }] },
+    });
+  });
+});
+
+describe('stateFromRegistry', () => {
+  it('should take in targeted broadcasts as the reducer does, with the slice’s initial coordinator', () => {
+    const { store } = storeWith();
+    const dispatched = [
+      backendRegistered(liveBackend(zccache)),
+      operationBroadcast(releaseHandlesOperation('/cache')),
+      broker.actions.operationBroadcastTo(quiesceOperation('Maintenance'), [zccache, ghost]),
+    ];
+    dispatched.forEach((action) => store.dispatch(action));
+    const { state, events } = replay(createRegistry(policy), dispatched.map(broker.toRegistryAction));
+
+    expect(stateFromRegistry(broker, state, events)).toEqual(broker.selectSlice(store.getState()));
+    expect(stateFromRegistry(broker, state, events).idle).toBe(broker.getInitialState().idle);
+  });
+});
+
+describe('createRecorderMiddleware', () => {
+  it('should record a sweep that a middleware after it held back, with the result computed again', () => {
+    // A middleware after the recorder that dispatches a registration before passing the sweep on.
+    const sink = arraySink();
+    const meddler: Middleware<object, { readonly broker: LifecycleBroadcastState }> = (api) => (next) => (action) => {
+      if (dueQuiesced.match(action)) {
+        api.dispatch(backendRegistered(liveBackend(fbuild)));
+      }
+      return next(action);
+    };
+    const store = legacy_createStore(
+      combineReducers({ broker: broker.reducer }),
+      applyMiddleware(createRecorderMiddleware({ slice: broker, sink }), meddler),
+    );
+    store.dispatch(backendRegistered(liveBackend(zccache)));
+    store.dispatch(backendTracked(zccache, 0));
+
+    store.dispatch(dueQuiesced(20_000));
+
+    const records = decodeEntries(sink.records);
+    expect(records.map((r) => r._tag).sort()).toEqual(['BroadcastTo', 'Register', 'Register']);
+    expect(records.find((r) => r._tag === 'BroadcastTo')).toMatchObject({
+      keys: [zccache],
+      result: { acks: [{ key: zccache }] },
+    });
+    expect(snapshot(replay(createRegistry(policy), actionsOf(records)).state)).toEqual(
+      snapshot(broker.selectSlice(store.getState()).registry),
     );
   });
 });
