@@ -197,6 +197,51 @@ export { escapeHtml, renderReport, scriptJson } from './log/report';
 export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './log/whatIf';
 export { ddmin, diverges, invalid, matchShrinkFailure, matchShrinkProperty, satisfies, shrinkLog } from './log/shrink';
 
+// values: targeted broadcasts, retries and the idle coordinator
+export { EqBroadcastOperation } from './domain/BroadcastOperation';
+export {
+  EqBroadcastEntry,
+  EqBroadcastResult,
+  emptyResult,
+  getBroadcastResultMonoid,
+  getBroadcastResultSemigroup,
+  unacknowledgedKeys,
+} from './domain/BroadcastResult';
+export { broadcastTo, mergeRetry, registrationOrder, retryUnacknowledged } from './registry/Registry';
+export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  IdleAction,
+  IdleBackend,
+  IdleCoordinator,
+  IdleDue,
+  IdleState,
+  IdleTimeoutMs,
+  collectDue,
+  collectDueAction,
+  createIdleCoordinator,
+  emptyIdleCoordinator,
+  idleBackend,
+  markActivity,
+  markActivityAction,
+  markDraining,
+  markDrainingAction,
+  markQuiesced,
+  markQuiescedAction,
+  matchIdleAction,
+  matchIdleEvent,
+  nextDueAt,
+  remove,
+  removeAction,
+  stepIdle,
+  track,
+  trackAction,
+} from './registry/IdleCoordinator';
+export { quiesceDue } from './registry/quiesceDue';
+export { broadcastToAction } from './registry/RegistryAction';
+export { OperationBroadcastToPayload } from './redux/actions';
+export { ActivityMarkedPayload, BackendTrackedPayload, DueQuiescedPayload, IdleKeyPayload } from './redux/idleActions';
+export { lifecycleBroadcastIdleActions, operationBroadcastTo } from './redux/slice';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ExplicitInstance, PrivateInstance, SharedInstance } from './domain/BackendKey';
@@ -205,6 +250,7 @@ export type { ReleaseHandles, Quiesce } from './domain/BroadcastOperation';
 export type { AllAcked, BroadcastOutcomes, Degraded, NoLiveTargets } from './domain/BroadcastResult';
 export type {
   BroadcastAction,
+  BroadcastToAction,
   RegisterAction,
   RegistryActionTag,
   SetLiveAction,
@@ -219,6 +265,7 @@ export type {
   KeyNotFound,
   LivenessSet,
   OperationBroadcast,
+  OperationBroadcastTo,
   RegistryEvent,
   ResponseSet,
 } from './registry/RegistryEvent';
@@ -240,6 +287,7 @@ export type {
   InjectableReducer,
   InjectedLifecycleBroadcastSlice,
   LifecycleBroadcastCaseReducers,
+  LifecycleBroadcastIdleCaseReducers,
   LifecycleBroadcastReducer,
   LifecycleBroadcastSlice,
   LifecycleBroadcastSliceBase,
@@ -319,3 +367,33 @@ export type {
   ReportModel,
   ReportSummary,
 } from './log/reportModel';
+
+// types: targeted broadcasts and the idle coordinator
+export type {
+  ActivityMarked,
+  BackendTracked,
+  BackendUntracked,
+  CollectDueAction,
+  DrainingMarked,
+  DueCollected,
+  IdleActionTag,
+  IdleEvent,
+  IdleTransition,
+  MarkActivityAction,
+  MarkDrainingAction,
+  MarkQuiescedAction,
+  NotTracked,
+  QuiescedMarked,
+  RemoveAction,
+  TrackAction,
+} from './registry/IdleCoordinator';
+export type { DueQuiesced, IdleSweep } from './registry/quiesceDue';
+export type { TargetedCounts } from './log/LogStats';
+export type { BroadcastToRecord } from './log/LogRecord';
+export type {
+  IdleActionRow,
+  LifecycleBroadcastIdleAction,
+  LifecycleBroadcastIdleActionCreators,
+  LifecycleBroadcastIdleActionName,
+  LifecycleBroadcastIdleActionTable,
+} from './redux/idleActions';

@@ -63,7 +63,11 @@ const walk = (
 };
 
 const keyOf = (action: RegistryAction): BackendKey | undefined =>
-  action._tag === 'Register' ? action.backend.key : action._tag === 'Broadcast' ? undefined : action.key;
+  action._tag === 'Register'
+    ? action.backend.key
+    : action._tag === 'Broadcast' || action._tag === 'BroadcastTo'
+      ? undefined
+      : action.key;
 
 describe('brokerInstanceArbitrary', () => {
   it('should produce valid instances of all three kinds', () => {
@@ -155,7 +159,7 @@ describe('registryActionArbitrary', () => {
 
     expect(values.every((v) => RegistryAction.is(v))).toBe(true);
     expect(new Set(values.map((a) => a._tag))).toEqual(
-      new Set(['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast']),
+      new Set(['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast', 'BroadcastTo']),
     );
   });
 });
@@ -239,7 +243,7 @@ describe('actionSequenceArbitrary', () => {
       ),
     );
 
-    expect(kinds).toEqual(new Set(['Register', 'SetLive', 'Broadcast']));
+    expect(kinds).toEqual(new Set(['Register', 'SetLive', 'Broadcast', 'BroadcastTo']));
   });
 
   it('should produce the same sequences from the same seed', () => {
@@ -265,7 +269,9 @@ describe('actionSequenceArbitrary', () => {
       'weights.Register must be a non-negative integer, got 0.5',
     );
     expect(() =>
-      actionSequenceArbitrary({ weights: { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0 } }),
+      actionSequenceArbitrary({
+        weights: { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0, BroadcastTo: 0 },
+      }),
     ).toThrow('weights must allow at least one kind of action');
     expect(() => actionSequenceArbitrary({ names: 'every' as 'any' })).toThrow(
       `names must be 'pool' or 'any', got "every"`,
@@ -301,7 +307,9 @@ describe('logArbitrary', () => {
         records.forEach((entry, i) => {
           const recorded = recordedResult(entry);
           if (recorded !== undefined) {
-            expect({ _tag: 'OperationBroadcast', result: recorded }).toEqual(events[i]);
+            const event = events[i];
+            expect(event?._tag).toBe(entry._tag === 'Broadcast' ? 'OperationBroadcast' : 'OperationBroadcastTo');
+            expect(event !== undefined && 'result' in event ? event.result : undefined).toEqual(recorded);
           }
         });
       }),

@@ -82,7 +82,7 @@ describe('readLog', () => {
   it('should report an unknown _tag, naming the tags that exist', async () => {
     const lines = await read(`${HEADER}\n{"_tag":"Restart"}\n`);
     expect(problemsOf(lines)).toEqual([
-      'line 2: _tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got "Restart"',
+      'line 2: _tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast" | "BroadcastTo", got "Restart"',
     ]);
   });
 

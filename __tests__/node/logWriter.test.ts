@@ -57,7 +57,7 @@ describe('writeLog', () => {
         const r = await replayLog(readableOf(text), { verify: true });
         expect(snapshot(r.state)).toEqual(snapshot(replay(createRegistry(POLICY), actions).state));
         expect(r.divergences).toBe(0);
-        expect(r.checked).toBe(actions.filter((a) => a._tag === 'Broadcast').length);
+        expect(r.checked).toBe(actions.filter((a) => a._tag === 'Broadcast' || a._tag === 'BroadcastTo').length);
       }),
       { numRuns: 40 },
     );

@@ -16,8 +16,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
 const PINNED = path.join(__dirname, 'surface.json');
 
-/** The most the root entry may weigh, minified and gzipped, without its dependencies. */
-const MAX_BROWSER_GZIP = 30 * 1024;
+/**
+ * The most the root entry may weigh, minified and gzipped, without its dependencies: all of it,
+ * the incident tools (replayLines, the HTML report, what-if, shrinking) and the idle coordinator
+ * included, about 33 KiB; an application bundling only some of it (`sideEffects: false`) weighs
+ * less.
+ */
+const MAX_BROWSER_GZIP = 40 * 1024;
 /** The most the declaration files (`.d.ts`; each has an ES module twin, `.d.mts`) may weigh. */
 const MAX_DECLARATIONS = 250 * 1024;
 

@@ -24,9 +24,9 @@ import { isRecord } from '../internal/isRecord';
 export const LOG_FORMAT = 'lifecycle-broadcast-log';
 
 /**
- * The newest log format version this library reads and the one it writes. Version 2 added an
- * optional `clock` to the header and an optional `time` to every record; version 1 logs are
- * still read, as version 2 logs without times.
+ * The newest log format version this library reads and the one it writes. Version 2 added the
+ * `BroadcastTo` line, an optional `clock` to the header and an optional `time` to every record;
+ * version 1 logs are still read, as version 2 logs without those.
  *
  * @since 0.1.0
  */
@@ -86,11 +86,13 @@ export interface LogVersionFeatures {
   readonly version: LogVersion;
   /** Whether the header may declare a `clock` and the records carry a `time` (version 2 on). */
   readonly times: boolean;
+  /** Whether `BroadcastTo` records, targeted broadcasts, may appear (version 2 on). */
+  readonly broadcastTo: boolean;
 }
 
 const features: Readonly<Record<LogVersion, LogVersionFeatures>> = Object.freeze({
-  1: Object.freeze({ version: 1, times: false }),
-  2: Object.freeze({ version: 2, times: true }),
+  1: Object.freeze({ version: 1, times: false, broadcastTo: false }),
+  2: Object.freeze({ version: 2, times: true, broadcastTo: true }),
 });
 
 /**

@@ -1,8 +1,8 @@
 /**
- * One recorded step: a registry action as its codec encodes it, where a broadcast may also carry
- * the result it had when it was recorded, and any record the time it was recorded at (format
- * version 2). This is the shape of every line of an operation log after its header, and what the
- * Redux recorder writes.
+ * One recorded step: a registry action as its codec encodes it, where a broadcast (to all or to
+ * some) may also carry the result it had when it was recorded, and any record the time it was
+ * recorded at (format version 2). This is the shape of every line of an operation log after its
+ * header, and what the Redux recorder writes.
  *
  * @since 0.1.0
  */
@@ -11,12 +11,13 @@ import type * as t from 'io-ts';
 
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { Millis, closedWith, decode, tagged } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
 import type { Registry, Transition } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
 import { registryActionProps } from '../registry/RegistryAction';
 import { step } from '../registry/step';
-import type { LogHeader } from './LogHeader';
-import { firstVersionWith, logVersionFeatures } from './LogHeader';
+import type { LogHeader, LogVersion, LogVersionFeatures } from './LogHeader';
+import { LOG_VERSION, LOG_VERSIONS, firstVersionWith, logVersionFeatures } from './LogHeader';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -25,11 +26,15 @@ import { firstVersionWith, logVersionFeatures } from './LogHeader';
 /** The field every record may carry since format version 2: when it was recorded. */
 const timed = { time: Millis };
 
+/** The fields a recorded broadcast (to all or to some) may carry besides its action's. */
+const recorded = { result: BroadcastResult, ...timed };
+
 const RegisterRecordC = closedWith('Register', registryActionProps.Register, timed);
 const SetLiveRecordC = closedWith('SetLive', registryActionProps.SetLive, timed);
 const SetResponseRecordC = closedWith('SetResponse', registryActionProps.SetResponse, timed);
 const UnregisterRecordC = closedWith('Unregister', registryActionProps.Unregister, timed);
-const BroadcastRecordC = closedWith('Broadcast', registryActionProps.Broadcast, { result: BroadcastResult, ...timed });
+const BroadcastRecordC = closedWith('Broadcast', registryActionProps.Broadcast, recorded);
+const BroadcastToRecordC = closedWith('BroadcastTo', registryActionProps.BroadcastTo, recorded);
 
 /**
  * A recorded registration, and optionally when it was recorded.
@@ -68,35 +73,48 @@ export interface UnregisterRecord extends t.TypeOf<typeof UnregisterRecordC> {}
 export interface BroadcastRecord extends t.TypeOf<typeof BroadcastRecordC> {}
 
 /**
- * A `RegistryAction`, where a `Broadcast` may carry an optional `result` (the result recorded
- * when it ran, to verify a replay against) and any record an optional `time`: when it was
- * recorded, in integer milliseconds since the Unix epoch (format version 2, in a log whose header
- * declares a clock).
+ * A recorded targeted broadcast: its operation and keys, and optionally the result it had when it
+ * was recorded and when it was recorded. Log format version 2 added it.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
+export interface BroadcastToRecord extends t.TypeOf<typeof BroadcastToRecordC> {}
+
+/** The codec of each kind of record, by `_tag`. */
+const recordMembers = {
   Register: RegisterRecordC,
   SetLive: SetLiveRecordC,
   SetResponse: SetResponseRecordC,
   Unregister: UnregisterRecordC,
   Broadcast: BroadcastRecordC,
-});
+  BroadcastTo: BroadcastToRecordC,
+};
+
+/**
+ * A `RegistryAction`, where a `Broadcast` or a `BroadcastTo` may carry an optional `result` (the
+ * result recorded when it ran, to verify a replay against) and any record an optional `time`:
+ * when it was recorded, in integer milliseconds since the Unix epoch (format version 2, in a log
+ * whose header declares a clock).
+ *
+ * @since 0.1.0
+ */
+export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', recordMembers);
 
 /**
  * What the `LogRecord` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type LogRecord = RegisterRecord | SetLiveRecord | SetResponseRecord | UnregisterRecord | BroadcastRecord;
+export type LogRecord =
+  RegisterRecord | SetLiveRecord | SetResponseRecord | UnregisterRecord | BroadcastRecord | BroadcastToRecord;
 
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
 
 /**
- * The log record for `action`; a broadcast carries `result` when one is given, and the record
- * carries `time` (milliseconds since the Unix epoch) when one is given.
+ * The log record for `action`; a broadcast (to all or to some) carries `result` when one is
+ * given, and the record carries `time` (milliseconds since the Unix epoch) when one is given.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, releaseHandlesOperation } from 'lifecycle-broadcast'
@@ -111,16 +129,20 @@ export type LogRecord = RegisterRecord | SetLiveRecord | SetResponseRecord | Unr
  */
 export const logRecord = (action: RegistryAction, result?: BroadcastResult, time?: number): LogRecord => {
   const record: LogRecord =
-    action._tag === 'Broadcast' && result !== undefined
-      ? { _tag: 'Broadcast', operation: action.operation, result }
-      : action;
+    result === undefined
+      ? action
+      : action._tag === 'Broadcast'
+        ? { _tag: 'Broadcast', operation: action.operation, result }
+        : action._tag === 'BroadcastTo'
+          ? { _tag: 'BroadcastTo', operation: action.operation, keys: action.keys, result }
+          : action;
   return time === undefined ? record : { ...record, time };
 };
 
 /**
  * Apply `action` with `step` and give the record a recorder writes for it: the action as it is,
- * and for a broadcast, the result it had (unless `withResult` is false). Replaying the records
- * with `replayLog` and `verify` reproduces each recorded result.
+ * and for a broadcast (to all or to some), the result it had (unless `withResult` is false).
+ * Replaying the records with `replayLog` and `verify` reproduces each recorded result.
  *
  * @example
  * import { broadcastAction, createRegistry, quiesceOperation, recordStep } from 'lifecycle-broadcast'
@@ -132,8 +154,11 @@ export const logRecord = (action: RegistryAction, result?: BroadcastResult, time
  */
 export const recordStep = (state: Registry, action: RegistryAction, withResult = true): Transition<LogRecord> => {
   const next = step(state, action);
+  const event = next.result;
   const record =
-    withResult && next.result._tag === 'OperationBroadcast' ? logRecord(action, next.result.result) : action;
+    withResult && (event._tag === 'OperationBroadcast' || event._tag === 'OperationBroadcastTo')
+      ? logRecord(action, event.result)
+      : action;
   return Object.freeze({ state: next.state, result: record });
 };
 
@@ -150,6 +175,8 @@ export const recordAction = (record: LogRecord): RegistryAction => {
   switch (record._tag) {
     case 'Broadcast':
       return { _tag: 'Broadcast', operation: record.operation };
+    case 'BroadcastTo':
+      return { _tag: 'BroadcastTo', operation: record.operation, keys: record.keys };
     case 'Register':
       return record.time === undefined ? record : { _tag: 'Register', backend: record.backend };
     case 'SetLive':
@@ -169,19 +196,47 @@ export const recordAction = (record: LogRecord): RegistryAction => {
 export const recordTime = (record: LogRecord): number | undefined => record.time;
 
 /**
- * The result a record recorded, if it is a broadcast that carries one.
+ * The result a record recorded, if it is a broadcast (to all or to some) that carries one.
  *
  * @since 0.1.0
  */
 export const recordedResult = (record: LogRecord): BroadcastResult | undefined =>
-  record._tag === 'Broadcast' ? record.result : undefined;
+  record._tag === 'Broadcast' || record._tag === 'BroadcastTo' ? record.result : undefined;
 
 // -------------------------------------------------------------------------------------
-// decoding
+// versions
 // -------------------------------------------------------------------------------------
 
-/** What `record` carries that the log `header` declares does not accept, if anything. */
-const versionProblem = (header: LogHeader, record: LogRecord): string | undefined => {
+type RecordDecoder = (input: unknown) => E.Either<ReadonlyArray<string>, LogRecord>;
+
+/** The decoder of the kinds of record a version reads, by what `logVersionFeatures` says of it. */
+const decoderOf = (features: LogVersionFeatures): RecordDecoder => {
+  if (features.broadcastTo) {
+    return (input) => decode(LogRecord, input);
+  }
+  const codec = tagged('LogRecord', {
+    Register: recordMembers.Register,
+    SetLive: recordMembers.SetLive,
+    SetResponse: recordMembers.SetResponse,
+    Unregister: recordMembers.Unregister,
+    Broadcast: recordMembers.Broadcast,
+  });
+  return (input) => decode(codec, input);
+};
+
+/** The record decoder of every version, built once from `logVersionFeatures`. */
+const decoders = Object.fromEntries(LOG_VERSIONS.map((v) => [v, decoderOf(logVersionFeatures(v))])) as Readonly<
+  Record<LogVersion, RecordDecoder>
+>;
+
+/** Why a log of `header`'s version cannot hold a line of `input`'s kind, if it cannot. */
+const kindProblem = (header: LogHeader, input: unknown): string | undefined =>
+  !logVersionFeatures(header.version).broadcastTo && isRecord(input) && input._tag === 'BroadcastTo'
+    ? `_tag: "BroadcastTo" lines need log format version ${String(firstVersionWith('broadcastTo'))}, and this log is version ${String(header.version)}`
+    : undefined;
+
+/** Why `record` may not carry its `time` in the log of `header`, if it may not. */
+const timeProblem = (header: LogHeader, record: LogRecord): string | undefined => {
   const time = record.time;
   if (time === undefined) {
     return undefined;
@@ -197,20 +252,31 @@ const versionProblem = (header: LogHeader, record: LogRecord): string | undefine
 };
 
 /**
- * Decode a parsed record line of the log whose header is `header` (any record the newest version
- * reads when omitted): on top of the codec, a record is refused what its log's version or header
- * does not accept, such as a `time` in a version 1 log or in one whose header declares no clock.
- * Never throws.
+ * Decode a parsed record line of the log whose header is `header` (a line of the newest version,
+ * times allowed, when omitted). What each version accepts comes from `logVersionFeatures`: a
+ * version 1 line is a version 2 line as it is, but a `BroadcastTo` line or a `time` in a version 1
+ * log is refused, saying which version it needs, and so is a `time` in a log whose header
+ * declares no clock. Never throws.
  *
  * @internal
  */
-export const decodeLogRecord = (input: unknown, header?: LogHeader): E.Either<ReadonlyArray<string>, LogRecord> => {
-  const decoded = decode(LogRecord, input);
-  if (E.isLeft(decoded) || header === undefined) {
+export const decodeLogRecord = (
+  header: LogHeader | undefined,
+  input: unknown,
+): E.Either<ReadonlyArray<string>, LogRecord> => {
+  if (header === undefined) {
+    return decoders[LOG_VERSION](input);
+  }
+  const kind = kindProblem(header, input);
+  if (kind !== undefined) {
+    return E.left([kind]);
+  }
+  const decoded = decoders[header.version](input);
+  if (E.isLeft(decoded)) {
     return decoded;
   }
-  const problem = versionProblem(header, decoded.right);
-  return problem === undefined ? decoded : E.left([problem]);
+  const time = timeProblem(header, decoded.right);
+  return time === undefined ? decoded : E.left([time]);
 };
 
 // -------------------------------------------------------------------------------------

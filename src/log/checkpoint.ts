@@ -18,13 +18,14 @@ import { Backend } from '../domain/Backend';
 import { BackendKey, keyId } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import type { BroadcastEntry } from '../domain/BroadcastResult';
+import { BroadcastResult } from '../domain/BroadcastResult';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { Hex, Millis, closed, decode } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
 import { LogHeader } from './LogHeader';
 import type { BackendTally, LogStats } from './LogStats';
-import type { Registry, Slot } from '../registry/Registry';
+import type { Audience, Registry, Slot } from '../registry/Registry';
 import { createRegistry } from '../registry/Registry';
 import type { Divergence } from './verify';
 import type { ReplayStart } from './replayLines';
@@ -102,13 +103,18 @@ const counts = <K extends string>(name: string, keys: ReadonlyArray<K>) =>
 
 const StatsImageC = closed('StatsImage', {
   steps: Count,
-  actions: counts('Actions', ['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast']),
+  actions: counts('Actions', ['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast', 'BroadcastTo']),
   operations: counts('Operations', ['ReleaseHandles', 'Quiesce']),
   quiesceReasons: counts('QuiesceReasons', ['IdleTimeout', 'BrokerShutdown', 'Maintenance']),
   outcomes: counts('Outcomes', ['AllAcked', 'Degraded', 'NoLiveTargets']),
   keyNotFound: Count,
   tallies: t.readonlyArray(TallyImageC),
+  targeted: counts('Targeted', ['broadcasts', 'retries', 'keysNotFound']),
+  latest: t.union([t.null, BroadcastResult]),
 });
+
+/** A targeted broadcast's audience: where its operation is, and the key ids it reached. */
+const AudienceImageC = closed('AudienceImage', { at: Count, reached: t.readonlyArray(t.string) });
 
 const DivergenceC = closed('Divergence', {
   line: Count,
@@ -137,6 +143,8 @@ const CheckpointC = closed('Checkpoint', {
   operationTable: t.readonlyArray(BroadcastOperation),
   /** Those operations in the order they were broadcast, as indexes into `operationTable`. */
   operations: t.readonlyArray(Count),
+  /** The audiences of the targeted broadcasts among those operations, oldest first. */
+  audiences: t.readonlyArray(AudienceImageC),
   slots: t.readonlyArray(SlotImageC),
   stats: StatsImageC,
 });
@@ -191,6 +199,12 @@ export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, 
     }
     operations.push(i);
   });
+  const audiences: Array<t.TypeOf<typeof AudienceImageC>> = [];
+  V.forEach(registry.audiences, (a) => {
+    if (a.at >= operationsFrom) {
+      audiences.push({ at: a.at, reached: Object.keys(a.reached) });
+    }
+  });
   const slots: Array<t.TypeOf<typeof SlotImageC>> = [];
   V.forEach(registry.slots, (s) => {
     if (s !== null) {
@@ -221,6 +235,7 @@ export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, 
     operationsFrom,
     operationTable,
     operations,
+    audiences,
     slots,
     stats: {
       steps: s.steps,
@@ -230,6 +245,8 @@ export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, 
       outcomes: s.outcomes,
       keyNotFound: s.keyNotFound,
       tallies,
+      targeted: s.targeted,
+      latest: s.latest,
     },
   };
 };
@@ -297,7 +314,9 @@ export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Eit
     return E.left('no checkpoint');
   }
   const operations: BroadcastOperation[] = [];
+  const audiences: Audience[] = [];
   for (const c of checkpoints) {
+    const from = operations.length;
     if (c.operationsFrom !== operations.length) {
       return E.left(
         `the checkpoint at line ${String(c.line)} continues from operation ${String(c.operationsFrom)}, but those before it hold ${String(operations.length)}`,
@@ -313,6 +332,20 @@ export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Eit
         );
       }
       operations.push(op);
+    }
+    for (const a of c.audiences) {
+      const previous = audiences[audiences.length - 1];
+      if (a.at < from || a.at >= operations.length || (previous !== undefined && a.at <= previous.at)) {
+        return E.left(
+          `the checkpoint at line ${String(c.line)} has an audience for operation ${String(a.at)} outside its operations ${String(from)} to ${String(operations.length - 1)}`,
+        );
+      }
+      audiences.push(
+        Object.freeze({
+          at: a.at,
+          reached: Object.freeze(Object.fromEntries(a.reached.map((id) => [id, true] as const))),
+        }),
+      );
     }
   }
   const policy = createRegistry(last.header.policy).policy;
@@ -355,6 +388,7 @@ export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Eit
     index,
     liveCount,
     operations: V.fromArray(operations),
+    audiences: V.fromArray(audiences),
   });
   let tallies: HT.HashTrie<BackendTally> = HT.empty;
   let order: V.Vector<string> = V.empty;
@@ -373,6 +407,8 @@ export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Eit
     keyNotFound: s.keyNotFound,
     tallies,
     order,
+    targeted: Object.freeze({ ...s.targeted }),
+    latest: s.latest === null ? null : deepFrozen({ ...s.latest }),
   });
   const firstDivergence: O.Option<Divergence> =
     last.firstDivergence === null ? O.none : O.some(deepFrozen({ ...last.firstDivergence }));

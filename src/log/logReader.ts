@@ -164,9 +164,11 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
 };
 
 /**
- * Decode the text of record line `line`. Given the log's `header`, a record is also refused what
- * that header's version does not accept (see `logVersionFeatures`), such as a `time` in a
- * version 1 log or in one whose header declares no clock.
+ * Decode the text of record line `line` of the log whose header is `header` (a line of the
+ * newest version when omitted): each version's lines are read as that version wrote them, and a
+ * record is refused what its log's version does not accept (see `logVersionFeatures`), such as
+ * a `BroadcastTo` line or a `time` in a version 1 log, or a `time` in a log whose header
+ * declares no clock.
  *
  * @example
  * import { decodeRecordLine } from 'lifecycle-broadcast'
@@ -184,7 +186,7 @@ export const decodeRecordLine = (text: string, line: number, header?: LogHeader)
   if (E.isLeft(parsed)) {
     return invalid(line, parsed.left);
   }
-  const decoded = decodeLogRecord(parsed.right, header);
+  const decoded = decodeLogRecord(header, parsed.right);
   return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'RecordLine', line, record: decoded.right };
 };
 
@@ -344,7 +346,8 @@ export const readText = async (source: LogSource): Promise<string> => {
 
 /**
  * Read an operation log line by line. The first line that is not empty must be the header; each
- * further line that is not empty is decoded as a `LogRecord`. Empty lines, `\r\n` line ends and
+ * further line that is not empty is decoded as a `LogRecord` of the version the header names.
+ * Empty lines, `\r\n` line ends and
  * a UTF-8 byte order mark are accepted; invalid JSON, unknown `_tag`s, wrong types, unknown
  * fields and lines longer than `maxLineLength` yield an `InvalidLine` and reading goes on. It
  * never throws: a source that fails yields `ReadFailed` and ends.

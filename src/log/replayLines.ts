@@ -257,7 +257,10 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
             }
             stats = addEvent(stats, next.result);
             const recorded = verify ? recordedResult(record) : undefined;
-            if (recorded !== undefined && next.result._tag === 'OperationBroadcast') {
+            if (
+              recorded !== undefined &&
+              (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
+            ) {
               checked += 1;
               divergence = compareResults(l.line, recorded, next.result.result);
               if (O.isSome(divergence)) {

@@ -441,6 +441,7 @@ export const reportBuilder = (maxBuckets: number = MAX_REPORT_BUCKETS): ReportBu
         setState(e.backend.key, StateBits.unregistered, b);
         break;
       case 'OperationBroadcast':
+      case 'OperationBroadcastTo':
         addBroadcast(s, e.result, b);
         break;
       case 'ResponseSet':

@@ -275,7 +275,10 @@ const firstDivergence = (
       continue;
     }
     const recorded = recordedResult(record);
-    if (recorded !== undefined && next.result._tag === 'OperationBroadcast') {
+    if (
+      recorded !== undefined &&
+      (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
+    ) {
       const d = compareResults(r.line, recorded, next.result.result);
       if (O.isSome(d)) {
         return { index: r.index, divergence: d.value };
@@ -327,6 +330,7 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
         last.set(keyId(e.key), { ...last.get(keyId(e.key)), unregister: r.index });
         break;
       case 'Broadcast':
+      case 'BroadcastTo':
         break;
     }
   }

@@ -25,6 +25,7 @@ import type { LogSource, ReadLogOptions } from './logReader';
 import type { Registry } from '../registry/Registry';
 import { backends, setResponse } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
+import type { RegistryEvent } from '../registry/RegistryEvent';
 import { step } from '../registry/step';
 import type { ReplayMode } from './replayLog';
 import type { LinesReplay } from './replayLines';
@@ -259,9 +260,14 @@ const assumedAction = (assumptions: ReadonlyArray<Assumption>, action: RegistryA
     case 'SetLive':
     case 'Unregister':
     case 'Broadcast':
+    case 'BroadcastTo':
       return action;
   }
 };
+
+/** The result of a broadcast to all or to some, if `event` is one. */
+const broadcastResultOf = (event: RegistryEvent): BroadcastResult | undefined =>
+  event._tag === 'OperationBroadcast' || event._tag === 'OperationBroadcastTo' ? event.result : undefined;
 
 const assumedRegistry = (assumptions: ReadonlyArray<Assumption>, registry: Registry): Registry => {
   let state = registry;
@@ -360,12 +366,12 @@ export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise
       }
       const next = step(alt, assumedAction(assumptions, action));
       alt = next.state;
-      if (s.event._tag !== 'OperationBroadcast' || next.result._tag !== 'OperationBroadcast') {
+      const recorded = broadcastResultOf(s.event);
+      const assumed = broadcastResultOf(next.result);
+      if (recorded === undefined || assumed === undefined) {
         return;
       }
       broadcasts += 1;
-      const recorded = s.event.result;
-      const assumed = next.result.result;
       const changes = changesOf(backends(s.before), recorded, assumed);
       if (changes.length === 0 && recorded._tag === assumed._tag) {
         return;

@@ -19,7 +19,7 @@ import { matchTag } from '../internal/match';
 
 /**
  * The fields of each kind of action, by `_tag`: shared with `LogRecord`, whose lines are actions
- * that may also carry a time (and, for a broadcast, a result).
+ * that may also carry a time (and, for a broadcast to all or to some, a result).
  *
  * @internal
  */
@@ -29,6 +29,7 @@ export const registryActionProps = {
   SetResponse: { _tag: t.literal('SetResponse'), key: BackendKey, response: BroadcastBackendResponse },
   Unregister: { _tag: t.literal('Unregister'), key: BackendKey },
   Broadcast: { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
+  BroadcastTo: { _tag: t.literal('BroadcastTo'), operation: BroadcastOperation, keys: t.readonlyArray(BackendKey) },
 };
 
 const RegisterC = closed('Register', registryActionProps.Register);
@@ -36,6 +37,7 @@ const SetLiveC = closed('SetLive', registryActionProps.SetLive);
 const SetResponseC = closed('SetResponse', registryActionProps.SetResponse);
 const UnregisterC = closed('Unregister', registryActionProps.Unregister);
 const BroadcastC = closed('Broadcast', registryActionProps.Broadcast);
+const BroadcastToC = closed('BroadcastTo', registryActionProps.BroadcastTo);
 
 /**
  * Register `backend`, or replace the one with the same key in place.
@@ -73,6 +75,13 @@ export interface UnregisterAction extends t.TypeOf<typeof UnregisterC> {}
 export interface BroadcastAction extends t.TypeOf<typeof BroadcastC> {}
 
 /**
+ * Fan `operation` out to the live backends among `keys`.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastToAction extends t.TypeOf<typeof BroadcastToC> {}
+
+/**
  * The codec of each kind of action, by `_tag`: shared with `LogRecord`, whose lines are actions.
  *
  * @internal
@@ -83,12 +92,14 @@ export const registryActionMembers: {
   readonly SetResponse: t.Type<SetResponseAction, SetResponseAction>;
   readonly Unregister: t.Type<UnregisterAction, UnregisterAction>;
   readonly Broadcast: t.Type<BroadcastAction, BroadcastAction>;
+  readonly BroadcastTo: t.Type<BroadcastToAction, BroadcastToAction>;
 } = {
   Register: RegisterC,
   SetLive: SetLiveC,
   SetResponse: SetResponseC,
   Unregister: UnregisterC,
   Broadcast: BroadcastC,
+  BroadcastTo: BroadcastToC,
 };
 
 /**
@@ -97,7 +108,9 @@ export const registryActionMembers: {
  * - `SetLive`: mark a registered backend live or dead;
  * - `SetResponse`: change how a registered backend answers;
  * - `Unregister`: remove a backend;
- * - `Broadcast`: fan an operation out to every live backend.
+ * - `Broadcast`: fan an operation out to every live backend;
+ * - `BroadcastTo`: fan an operation out to the live backends among some keys (a retry of the
+ *   unacknowledged is one, see `retryUnacknowledged`).
  *
  * @since 0.1.0
  */
@@ -107,7 +120,8 @@ export const RegistryAction: t.Type<RegistryAction, RegistryAction> = tagged('Re
  *
  * @since 0.1.0
  */
-export type RegistryAction = RegisterAction | SetLiveAction | SetResponseAction | UnregisterAction | BroadcastAction;
+export type RegistryAction =
+  RegisterAction | SetLiveAction | SetResponseAction | UnregisterAction | BroadcastAction | BroadcastToAction;
 
 /**
  * The `_tag` of every registry action.
@@ -166,6 +180,17 @@ export const broadcastAction = (operation: BroadcastOperation): RegistryAction =
   operation,
 });
 
+/**
+ * Broadcast `operation` to the live backends among `keys`.
+ *
+ * @since 0.2.0
+ */
+export const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction => ({
+  _tag: 'BroadcastTo',
+  operation,
+  keys,
+});
+
 // -------------------------------------------------------------------------------------
 // pattern matching
 // -------------------------------------------------------------------------------------
@@ -182,6 +207,7 @@ export const broadcastAction = (operation: BroadcastOperation): RegistryAction =
  *   SetResponse: (a) => `${a.key.serviceName} answers ${a.response._tag}`,
  *   Unregister: (a) => `unregister ${a.key.serviceName}`,
  *   Broadcast: (a) => `broadcast ${a.operation._tag}`,
+ *   BroadcastTo: (a) => `broadcast ${a.operation._tag} to ${a.keys.length} backends`,
  * })
  * describeAction(setLiveAction(backendKey(sharedInstance, 'zccache', '1.11.20'), false))
  * // 'zccache is dead'

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Registry, Transition } from './Registry';
-import { broadcast, register, setLive, setResponse, unregister } from './Registry';
+import { broadcast, broadcastTo, register, setLive, setResponse, unregister } from './Registry';
 import type { RegistryAction, RegistryActionTag } from './RegistryAction';
 import type { RegistryEvent } from './RegistryEvent';
 
@@ -23,12 +23,13 @@ const reducers: {
     const r = broadcast(state, a.operation);
     return Object.freeze({ state: r.state, result: Object.freeze({ _tag: 'OperationBroadcast', result: r.result }) });
   },
+  BroadcastTo: (state, a) => broadcastTo(state, a.operation, a.keys),
 };
 
 /**
  * Apply one action: the new registry and the event saying what happened, the very event the
- * matching reducer (`register`, `setLive`, `setResponse`, `unregister`) returns, or
- * `OperationBroadcast` carrying `broadcast`'s result. It never throws for a domain problem: an
+ * matching reducer (`register`, `setLive`, `setResponse`, `unregister`, `broadcastTo`) returns,
+ * or `OperationBroadcast` carrying `broadcast`'s result. It never throws for a domain problem: an
  * unregistered key yields `KeyNotFound` with the state unchanged.
  *
  * @example

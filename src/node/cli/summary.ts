@@ -234,9 +234,22 @@ const tableLines = (table: ReadonlyArray<BackendRow>, options: TableOptions): Re
   ];
 };
 
+const plural = (n: number, one: string, many: string): string => `${String(n)} ${n === 1 ? one : many}`;
+
+/** What the targeted broadcasts did, such as `3 to some backends (1 retry of the unacknowledged); 2 named keys not registered`. */
+const targetedLine = (s: StatsSummary): string => {
+  const t = s.broadcasts.targeted;
+  return `${String(t.broadcasts)} to some backends (${plural(t.retries, 'retry', 'retries')} of the unacknowledged); ${plural(
+    t.keysNotFound,
+    'named key',
+    'named keys',
+  )} not registered`;
+};
+
 /**
  * The readable summary of a replay: what was read, the registry's backends live and dead,
- * actions and broadcasts by kind, outcome counts, the verification, and the per-backend table.
+ * actions and broadcasts by kind, the targeted broadcasts and retries, outcome counts, the
+ * verification, and the per-backend table.
  *
  * @since 0.1.0
  */
@@ -276,6 +289,7 @@ export const renderSummary = (input: SummaryInput): string => {
     `broadcasts  ${thousands(s.broadcasts.total)}: ${counts(s.broadcasts.byOperation)}; quiesce reasons: ${counts(
       s.broadcasts.quiesceReasons,
     )}`,
+    `targeted    ${targetedLine(s)}`,
     `outcomes    ${counts(s.outcomes)}`,
     ...(input.verify ? [`verify      ${verifyLine(r)}`] : []),
     '',
