@@ -164,6 +164,7 @@ export type {
   RecorderOptions,
   RecorderSink,
   StoreView,
+  StreamSink,
   StreamSinkOptions,
   TextWritable,
 } from './redux/recorder';
@@ -178,7 +179,7 @@ export type {
   ReadFailed,
   ReadLogOptions,
 } from './log/logReader';
-export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './log/replayLog';
+export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop, StoppedAtCallbackError } from './log/replayLog';
 export type { Divergence } from './log/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
 export type { GenerateOptions, GeneratedLog } from './log/generateLog';

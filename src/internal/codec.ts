@@ -66,8 +66,98 @@ export const Millis = new t.Type<number, number, unknown>(
 );
 
 // -------------------------------------------------------------------------------------
+// bounded error lists
+// -------------------------------------------------------------------------------------
+
+/**
+ * How many problems of one kind a codec lists (invalid elements of one array, unknown fields of
+ * one record), and how many lines `formatErrors` gives before `and N more`: a hostile value
+ * with a million bad elements costs a million cheap checks, not a million messages.
+ *
+ * @internal
+ */
+export const MAX_LISTED = 10;
+
+/** A validation error standing for `omitted` further problems that were counted, not listed. */
+interface OmittedErrors extends t.ValidationError {
+  readonly omitted: number;
+}
+
+const omitted = (context: t.Context, value: unknown, count: number): OmittedErrors => ({
+  value,
+  context,
+  message: `${String(count)} more problems`,
+  omitted: count,
+});
+
+const omittedCount = (e: t.ValidationError): number => {
+  const n = (e as Partial<OmittedErrors>).omitted;
+  return typeof n === 'number' ? n : 0;
+};
+
+/** `errors.push(...more)` without spreading `more`, which overflows the stack past ~100,000 items. */
+const appendAll = (errors: t.ValidationError[], more: ReadonlyArray<t.ValidationError>): void => {
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of
+  for (let i = 0; i < more.length; i++) {
+    errors.push(more[i] as t.ValidationError);
+  }
+};
+
+// -------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------
+
+/**
+ * A read-only array of `item`, like `t.readonlyArray`, but with a bounded report on a bad value:
+ * the errors of the first `MAX_LISTED` invalid elements are kept; the invalid elements after
+ * them are only counted, and `formatErrors` reports the count as part of one `and N more`.
+ *
+ * @internal
+ */
+export const arrayOf = <C extends t.Mixed>(
+  item: C,
+): t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>> => {
+  const name = `ReadonlyArray<${item.name}>`;
+  const is = (u: unknown): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x));
+  return new t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>, unknown>(
+    name,
+    is,
+    (u, c) => {
+      if (!Array.isArray(u)) {
+        return t.failure(u, c);
+      }
+      const errors: t.ValidationError[] = [];
+      let out: unknown[] | undefined;
+      let invalid = 0;
+      for (let i = 0; i < u.length; i++) {
+        const x: unknown = u[i];
+        if (item.is(x)) {
+          out?.push(x);
+          continue;
+        }
+        const result = item.validate(x, t.appendContext(c, String(i), item, x));
+        if (E.isLeft(result)) {
+          invalid += 1;
+          if (invalid <= MAX_LISTED) {
+            appendAll(errors, result.left);
+          }
+        } else {
+          // A valid element that decodes to another value: the output becomes a copy.
+          out ??= u.slice(0, i);
+          out.push(result.right);
+        }
+      }
+      if (invalid > MAX_LISTED) {
+        errors.push(omitted(c, u, invalid - MAX_LISTED));
+      }
+      if (errors.length > 0) {
+        return t.failures(errors);
+      }
+      return t.success((out ?? u) as ReadonlyArray<t.TypeOf<C>>);
+    },
+    (as) => as.map((a) => item.encode(a) as t.OutputOf<C>),
+  );
+};
 
 /**
  * A record codec that accepts exactly the listed fields: a missing, mistyped or extra field is an
@@ -142,19 +232,28 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
         }
         const result = codec.validate(u[k], t.appendContext(c, k, codec, u[k]));
         if (E.isLeft(result)) {
-          errors.push(...result.left);
+          appendAll(errors, result.left);
         } else {
           out[k] = result.right;
         }
       }
+      // A hostile record may have any number of unknown fields: the first few are reported, the
+      // others only counted.
+      let unexpected = 0;
       for (const k of Object.keys(u)) {
         if (!known.has(k)) {
-          errors.push({
-            value: u[k],
-            context: t.appendContext(c, k, t.never, u[k]),
-            message: 'unexpected field',
-          });
+          unexpected += 1;
+          if (unexpected <= MAX_LISTED) {
+            errors.push({
+              value: u[k],
+              context: t.appendContext(c, k, t.never, u[k]),
+              message: 'unexpected field',
+            });
+          }
         }
+      }
+      if (unexpected > MAX_LISTED) {
+        errors.push(omitted(c, u, unexpected - MAX_LISTED));
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as A);
     },
@@ -294,6 +393,8 @@ export const show = (u: unknown): string => {
 /**
  * One readable line per validation error: `path: expected TYPE, got VALUE`, for example
  * `[3].operation.reason: expected "IdleTimeout" | "BrokerShutdown" | "Maintenance", got "Sleep"`.
+ * Identical lines are given once, and at most 10 are given: any further problems are counted in
+ * a last line, `and N more`, so a value with a million problems gives 11 lines.
  *
  * @example
  * import { BroadcastOperation, formatErrors } from 'lifecycle-broadcast'
@@ -306,17 +407,41 @@ export const show = (u: unknown): string => {
  * @since 0.1.0
  */
 export const formatErrors = (errors: t.Errors): ReadonlyArray<string> => {
-  const lines = errors.map((e) => {
-    const last = e.context[e.context.length - 1];
-    const path = pathOf(e.context);
-    if (e.message !== undefined) {
-      return `${path}: ${e.message}, got ${show(e.value)}`;
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  let more = 0;
+  for (const e of errors) {
+    const count = omittedCount(e);
+    if (count > 0) {
+      more += count;
+      continue;
     }
-    const expected = last?.type.name ?? 'a valid value';
-    const got = e.value === undefined ? 'nothing (missing field)' : show(e.value);
-    return `${path}: expected ${expected}, got ${got}`;
-  });
-  return [...new Set(lines)];
+    const line = formatError(e);
+    if (seen.has(line)) {
+      continue;
+    }
+    seen.add(line);
+    if (lines.length < MAX_LISTED) {
+      lines.push(line);
+    } else {
+      more += 1;
+    }
+  }
+  if (more > 0) {
+    lines.push(`and ${String(more)} more`);
+  }
+  return lines;
+};
+
+const formatError = (e: t.ValidationError): string => {
+  const last = e.context[e.context.length - 1];
+  const path = pathOf(e.context);
+  if (e.message !== undefined) {
+    return `${path}: ${e.message}, got ${show(e.value)}`;
+  }
+  const expected = last?.type.name ?? 'a valid value';
+  const got = e.value === undefined ? 'nothing (missing field)' : show(e.value);
+  return `${path}: expected ${expected}, got ${got}`;
 };
 
 /**

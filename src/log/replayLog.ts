@@ -9,10 +9,12 @@ import * as O from 'fp-ts/Option';
 import { recordAction, recordedResult } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import type { InvalidLine, LogSource, ReadFailed, ReadLogOptions } from './logReader';
-import { logLineBatches } from './logReader';
+import { checkReadArguments, logLineBatches } from './logReader';
 import type { LogStats } from './LogStats';
 import { addEvent, emptyLogStats } from './LogStats';
+import { errorMessage } from '../internal/errorMessage';
 import { matchTag } from '../internal/match';
+import { checkFunction, optionalInteger, optionalOfType, optionalOneOf, optionsObject } from '../internal/options';
 import type { Registry } from '../registry/Registry';
 import { createRegistry } from '../registry/Registry';
 import { step } from '../registry/step';
@@ -39,32 +41,53 @@ export type ReplayMode = 'strict' | 'lenient';
 export const DEFAULT_MAX_PROBLEMS = 100;
 
 /**
- * Options of `replayLog`.
+ * Options of `replayLog`. Each is checked at the call: a wrong one rejects with a `TypeError` or
+ * `RangeError` naming it, before anything is read.
  *
  * @since 0.1.0
  */
 export interface ReplayLogOptions extends ReadLogOptions {
-  /** `strict` (the default) or `lenient`. */
+  /** `'strict'` (the default) or `'lenient'`; anything else is a `RangeError`. */
   readonly mode?: ReplayMode;
   /** Compare each recorded result with the replayed one. */
   readonly verify?: boolean;
-  /** Stop after this line (numbered from 1, the header included): the registry as it was then. */
+  /**
+   * Stop after this line (a positive integer, numbered from 1, the header included): the registry
+   * as it was then.
+   */
   readonly at?: number;
-  /** How many bad lines to keep in `problems`; `DEFAULT_MAX_PROBLEMS` by default. */
+  /** How many bad lines to keep in `problems` (an integer of at least 0); `DEFAULT_MAX_PROBLEMS` by default. */
   readonly maxProblems?: number;
-  /** Called with every bad line as it is met (a fatal header too). */
+  /**
+   * Called with every bad line as it is met (a fatal header too). If it throws, the replay stops
+   * there with `StoppedAtCallbackError`, keeping the state so far.
+   */
   readonly onInvalidLine?: (line: InvalidLine) => void;
 }
 
 /**
+ * The replay stopped because the `onInvalidLine` callback threw on line `line`.
+ *
+ * @since 0.2.0
+ */
+export interface StoppedAtCallbackError {
+  readonly _tag: 'StoppedAtCallbackError';
+  readonly line: number;
+  /** One line: `onInvalidLine threw on line 7: ...`. */
+  readonly message: string;
+}
+
+/**
  * Why a replay ended before the end of the log: a bad line (the first one in strict mode, or a
- * bad header in any mode), or a source that could not be read.
+ * bad header in any mode), a source that could not be read, or an `onInvalidLine` callback that
+ * threw.
  *
  * @since 0.1.0
  */
 export type ReplayStop =
   | { readonly _tag: 'StoppedAtInvalidLine'; readonly invalid: InvalidLine }
-  | { readonly _tag: 'StoppedAtReadFailure'; readonly failure: ReadFailed };
+  | { readonly _tag: 'StoppedAtReadFailure'; readonly failure: ReadFailed }
+  | StoppedAtCallbackError;
 
 /**
  * The outcome of a replay. `state` is the registry after `lastLine`, the last line applied: all
@@ -110,6 +133,7 @@ export interface LogReplay {
  *     matchReplayStop({
  *       StoppedAtInvalidLine: (s) => `stopped: ${describeInvalidLine(s.invalid)}`,
  *       StoppedAtReadFailure: (s) => `stopped after line ${s.failure.line}: ${s.failure.message}`,
+ *       StoppedAtCallbackError: (s) => s.message,
  *     })(r.stopped.value),
  *   )
  * }
@@ -143,8 +167,11 @@ export const isCleanReplay = (r: LogReplay): boolean =>
 
 /**
  * Replay the log in `source` from an empty registry with the header's policy. Lines are read and
- * applied one at a time, so memory is that of the registry and statistics, not of the log. It
- * never throws: bad lines, divergences and read failures are all in the outcome.
+ * applied one at a time, so memory is that of the registry and statistics, not of the log.
+ * Nothing in the log or the source makes it reject: bad lines, divergences, read failures and a
+ * throwing `onInvalidLine` are all in the outcome. Only a wrong call rejects, before anything is
+ * read: a source that is not a sequence of chunks, or an invalid option (`TypeError` or
+ * `RangeError`, naming the option).
  *
  * @example
  * import { replayLog, snapshot } from 'lifecycle-broadcast'
@@ -155,10 +182,15 @@ export const isCleanReplay = (r: LogReplay): boolean =>
  * @since 0.1.0
  */
 export const replayLog = async (source: LogSource, options: ReplayLogOptions = {}): Promise<LogReplay> => {
-  const strict = (options.mode ?? 'strict') === 'strict';
-  const verify = options.verify ?? false;
-  const at = options.at ?? Number.POSITIVE_INFINITY;
-  const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
+  const fn = 'replayLog';
+  const reading = checkReadArguments(fn, source, options);
+  const o = optionsObject(fn, options);
+  const strict = (optionalOneOf(fn, 'mode', o.mode, ['strict', 'lenient']) ?? 'strict') === 'strict';
+  const verify = optionalOfType(fn, 'verify', o.verify, 'boolean') ?? false;
+  const at = optionalInteger(fn, 'at', o.at, 1) ?? Number.POSITIVE_INFINITY;
+  const maxProblems = optionalInteger(fn, 'maxProblems', o.maxProblems, 0) ?? DEFAULT_MAX_PROBLEMS;
+  checkFunction(fn, 'onInvalidLine', o.onInvalidLine);
+  const { onInvalidLine } = options;
 
   let header: O.Option<LogHeader> = O.none;
   let state = createRegistry();
@@ -176,7 +208,16 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
     if (problems.length < maxProblems) {
       problems.push(l);
     }
-    options.onInvalidLine?.(l);
+    try {
+      onInvalidLine?.(l);
+    } catch (error: unknown) {
+      stopped = O.some({
+        _tag: 'StoppedAtCallbackError',
+        line: l.line,
+        message: `onInvalidLine threw on line ${String(l.line)}: ${errorMessage(error)}`,
+      });
+      return false;
+    }
     if (strict || l.fatal) {
       stopped = O.some({ _tag: 'StoppedAtInvalidLine', invalid: l });
       return false;
@@ -185,7 +226,7 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
   };
 
   // Each handler says whether to go on.
-  read: for await (const batch of logLineBatches(source, options)) {
+  read: for await (const batch of logLineBatches(source, reading)) {
     for (const l of batch) {
       if (l.line > at) {
         break read;

@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -13,6 +12,8 @@ import type { LogHeader } from '../log/LogHeader';
 import { encodeHeaderLine } from '../log/LogHeader';
 import type { LogRecord } from '../log/LogRecord';
 import { encodeRecordLine } from '../log/LogRecord';
+import { errorMessage } from '../internal/errorMessage';
+import { writePiece } from './writable';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -26,14 +27,20 @@ import { encodeRecordLine } from '../log/LogRecord';
 export type LogSink = NodeJS.WritableStream;
 
 /**
- * An open log: records are appended one at a time, each written to the stream at once.
+ * An open log: records are appended one at a time, each written to the stream at once. Every
+ * promise it returns settles: a write after `end`, a second `end`, or a write once the stream
+ * failed or was destroyed rejects with an `Error` saying so (the stream's own error when it
+ * failed), and writes nothing.
  *
  * @since 0.1.0
  */
 export interface LogWriter {
   /** Append one record; resolves when the stream can take more, rejects if it failed. */
   readonly write: (record: LogRecord) => Promise<void>;
-  /** Finish the log (ending the stream unless told not to); resolves when all is flushed. */
+  /**
+   * Finish the log (ending the stream unless told not to); resolves when all is written, rejects
+   * if any of it could not be.
+   */
   readonly end: () => Promise<void>;
 }
 
@@ -124,41 +131,89 @@ export const writeLog = async (
  * @since 0.1.0
  */
 export const createLogWriter = (sink: LogSink, header: LogHeader, options: WriteLogOptions = {}): LogWriter => {
+  const fn = 'createLogWriter';
   let failure: { readonly error: unknown } | undefined;
+  let ended = false;
   const onError = (error: unknown): void => {
     failure ??= { error };
   };
   sink.on('error', onError);
+  const state = sink as { readonly destroyed?: unknown; readonly writableEnded?: unknown };
 
-  const put = async (line: string): Promise<void> => {
+  // The stream's state, checked before each write: a write to a destroyed or ended stream would
+  // never drain, and its error could come after the caller stopped listening.
+  const check = (): void => {
     if (failure !== undefined) {
       throw failure.error;
     }
-    if (!sink.write(line)) {
-      // `once` rejects if the stream fails while we wait.
-      await once(sink, 'drain');
+    if (state.destroyed === true) {
+      throw new Error(`${fn}: the stream was destroyed, so the log cannot be written to any more`);
     }
+    if (state.writableEnded === true) {
+      throw new Error(`${fn}: the stream was ended by someone else, so the log cannot be written to any more`);
+    }
+  };
+
+  let last: Promise<void> = Promise.resolve();
+  const put = async (line: string): Promise<void> => {
+    check();
+    const { room, written } = writePiece(sink, line);
+    last = written;
+    await room;
   };
 
   const headerWritten = put(`${encodeHeaderLine(header)}\n`);
   // Reported by the first `write` or `end` that awaits it, not as an unhandled rejection.
   headerWritten.catch(() => undefined);
 
+  const finished = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown): void => {
+        sink.off('finish', onFinish);
+        sink.off('error', onFail);
+        sink.off('close', onClose);
+        if (error === undefined) {
+          resolve();
+        } else {
+          reject(error instanceof Error ? error : new Error(errorMessage(error)));
+        }
+      };
+      const onFinish = (): void => {
+        done();
+      };
+      const onFail = (error: unknown): void => {
+        done(error);
+      };
+      const onClose = (): void => {
+        done(new Error(`${fn}: the stream was closed before the log was finished`));
+      };
+      sink.on('finish', onFinish);
+      sink.on('error', onFail);
+      sink.on('close', onClose);
+    });
+
   return Object.freeze({
     write: async (record: LogRecord): Promise<void> => {
+      if (ended) {
+        throw new Error(`${fn}: write after end(): the log is finished, nothing more can be added`);
+      }
       await headerWritten;
       await put(`${encodeRecordLine(record)}\n`);
     },
     end: async (): Promise<void> => {
+      if (ended) {
+        throw new Error(`${fn}: end() was called already: the log is finished`);
+      }
+      ended = true;
       await headerWritten;
-      if (failure !== undefined) {
-        throw failure.error;
-      }
+      check();
+      await last;
       if (options.end ?? true) {
-        const finished = once(sink, 'finish');
+        const done = finished();
         sink.end();
-        await finished;
+        await done;
       }
+      // The stream is the caller's again: from now on its errors are theirs to handle.
       sink.off('error', onError);
     },
   });

@@ -15,6 +15,8 @@ import type * as t from 'io-ts';
 import type { BroadcastResult } from '../domain/BroadcastResult';
 import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
+import { errorMessage } from '../internal/errorMessage';
+import { printable } from '../internal/printable';
 import type { LogRecord } from '../log/LogRecord';
 import { logRecord } from '../log/LogRecord';
 import { logHeader } from '../log/LogHeader';
@@ -60,13 +62,17 @@ export interface ArraySink extends RecorderSink {
 }
 
 /**
- * Anything with a `write` of strings, such as a Node `Writable` (a file, a socket, `stdout`).
+ * Anything with a `write` of strings, such as a Node `Writable` (a file, a socket, `stdout`) or
+ * the writer of a web `WritableStream`. If it has an `on` method (a Node stream), `streamSink`
+ * listens to its `'error'` event; if `write` returns a promise, a rejection is a failure too.
  *
  * @since 0.1.0
  */
 export interface TextWritable {
   /** Write one piece of text (each is one or more whole lines). */
   readonly write: (chunk: string) => unknown;
+  /** A Node stream's event registration, used for its `'error'` event. */
+  readonly on?: (event: 'error', listener: (error: unknown) => void) => unknown;
 }
 
 /**
@@ -80,6 +86,24 @@ export interface StreamSinkOptions {
    * (default `true`); without it, every line is one record.
    */
   readonly header?: boolean;
+  /**
+   * Called once with the first failure of the stream (an `'error'` event, a `write` that throws
+   * or rejects). By default the failure is reported with one line on `console.error`. Either
+   * way the store goes on working, and the sink records nothing more.
+   *
+   * @since 0.2.0
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The sink `streamSink` returns: a recorder sink that also tells whether its stream failed.
+ *
+ * @since 0.2.0
+ */
+export interface StreamSink extends RecorderSink {
+  /** The first failure of the stream, once it failed (the sink then records nothing more); `null` before. */
+  readonly error: unknown;
 }
 
 /**
@@ -168,8 +192,14 @@ export const arraySink = (): ArraySink => {
  * A sink writing NDJSON to `stream`: by default the operation log header, then one record per
  * line. A log replays from an empty registry, so the store's registry must be empty when
  * recording starts (it is, unless the store was given a preloaded state); otherwise attaching
- * the middleware throws. The stream's errors and back-pressure are the caller's: the sink writes
- * synchronously as actions are dispatched, and never ends the stream.
+ * the middleware throws. The sink writes synchronously as actions are dispatched and never ends
+ * the stream; back-pressure is the caller's.
+ *
+ * A failing stream never crashes the host nor the dispatch: the sink listens to the stream's
+ * `'error'` event (when it has `on`), catches a `write` that throws or rejects, reports the
+ * first failure to `options.onError` (by default, one line on `console.error`) and keeps it in
+ * `sink.error`, and from then on writes nothing, so what was written stays a log that replays to
+ * the store's registry as it was then.
  *
  * @example
  * import { createWriteStream } from 'node:fs'
@@ -183,12 +213,51 @@ export const arraySink = (): ArraySink => {
  *
  * @since 0.1.0
  */
-export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}): RecorderSink => {
+export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}): StreamSink => {
   let started = false;
+  let failure: { readonly error: unknown } | undefined;
+  const fail = (error: unknown): void => {
+    if (failure !== undefined) {
+      return;
+    }
+    failure = { error };
+    const report = (e: unknown): void => {
+      console.error(`streamSink: recording stopped: the stream failed: ${printable(errorMessage(e))}`);
+    };
+    if (options.onError === undefined) {
+      report(error);
+      return;
+    }
+    try {
+      options.onError(error);
+    } catch (thrown: unknown) {
+      // Thrown from inside a stream's 'error' event, it would take the whole process down.
+      report(thrown);
+    }
+  };
+  if (typeof stream.on === 'function') {
+    stream.on('error', fail);
+  }
+  const put = (text: string): void => {
+    if (failure !== undefined) {
+      return;
+    }
+    try {
+      const r: unknown = stream.write(text);
+      if (typeof r === 'object' && r !== null && typeof (r as Partial<PromiseLike<unknown>>).then === 'function') {
+        (r as PromiseLike<unknown>).then(undefined, fail);
+      }
+    } catch (error: unknown) {
+      fail(error);
+    }
+  };
   const line = (value: unknown): void => {
-    stream.write(`${JSON.stringify(value)}\n`);
+    put(`${JSON.stringify(value)}\n`);
   };
   return Object.freeze({
+    get error() {
+      return failure === undefined ? null : failure.error;
+    },
     start: (registry: Registry) => {
       if (started) {
         throw alreadyStarted('streamSink');
@@ -200,7 +269,7 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       }
       started = true;
       if (options.header !== false) {
-        stream.write(`${encodeHeaderLine(logHeader(registry.policy))}\n`);
+        put(`${encodeHeaderLine(logHeader(registry.policy))}\n`);
       }
     },
     write: line,

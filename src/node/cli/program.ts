@@ -13,9 +13,13 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as O from 'fp-ts/Option';
 
+import * as v8 from 'node:v8';
+
 import { broadcastPolicy } from '../../domain/BroadcastPolicy';
-import { generateLog } from '../../log/generateLog';
+import type { GenerateOptions } from '../../log/generateLog';
+import { generateLog, generatedLogFootprint } from '../../log/generateLog';
 import { errorMessage } from '../../internal/errorMessage';
+import { printable } from '../../internal/printable';
 import type { LogLine, LogSource } from '../../log/logReader';
 import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../../log/logReader';
 import { fileSource } from '../fileSource';
@@ -23,9 +27,18 @@ import { writeLog } from '../logWriter';
 import type { ReplayMode } from '../../log/replayLog';
 import { replayLog } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
+import { writeAll } from '../writable';
 import type { ProgressBar } from './progress';
 import { progressBar, wantsProgress } from './progress';
-import { describeStop, renderSummary, summaryJson } from './summary';
+import type { SummaryInput } from './summary';
+import {
+  describeAtBeforeHeader,
+  describeStop,
+  isAtBeforeHeader,
+  jsonPieces,
+  summaryJson,
+  summaryLines,
+} from './summary';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -93,10 +106,40 @@ const versionOf = (): string => {
   }
 };
 
-/** The source and, for a file, its size; `undefined` size for standard input. */
-const openInput = (file: string, io: CliIO): { readonly source: LogSource; readonly size: number | undefined } => {
+const STDIN = 'standard input';
+
+/** A source that fails at once with `error`, so that it is reported like any read failure. */
+const failingSource = (error: Error): LogSource => ({
+  // eslint-disable-next-line require-yield
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    await Promise.resolve();
+    throw error;
+  },
+});
+
+/** Whether standard input is a directory (`< /tmp`), which Node reads as if it were empty. */
+const stdinIsDirectory = (io: CliIO): boolean => {
+  const fd = (io.stdin as { readonly fd?: unknown }).fd;
+  if (typeof fd !== 'number') {
+    return false;
+  }
+  try {
+    return fs.fstatSync(fd).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** The source, its name in messages and, for a file, its size; `undefined` size for standard input. */
+const openInput = (
+  file: string,
+  io: CliIO,
+): { readonly source: LogSource; readonly name: string; readonly size: number | undefined } => {
   if (file === '-') {
-    return { source: io.stdin as AsyncIterable<string | Uint8Array>, size: undefined };
+    const source = stdinIsDirectory(io)
+      ? failingSource(Object.assign(new Error('EISDIR: is a directory, read'), { code: 'EISDIR' }))
+      : (io.stdin as AsyncIterable<string | Uint8Array>);
+    return { source, name: STDIN, size: undefined };
   }
   let size: number | undefined;
   try {
@@ -105,14 +148,39 @@ const openInput = (file: string, io: CliIO): { readonly source: LogSource; reado
     // The reader reports a missing or unreadable file itself, in the same words as any other.
     size = 0;
   }
-  return { source: fileSource(file), size };
+  return { source: fileSource(file), name: file, size };
 };
 
 const progressFor = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
   wantsProgress(io.stderr.isTTY === true, size) ? progressBar(io.stderr, size) : undefined;
 
+/** One line on standard error (a report: its failures cannot be reported anywhere else). */
 const say = (stream: NodeJS.WritableStream, line: string): void => {
   stream.write(`${line}\n`);
+};
+
+/** A JSON document in pieces, with its line end. */
+function* jsonDocument(value: unknown): Generator<string, void, undefined> {
+  yield* jsonPieces(value);
+  yield '\n';
+}
+
+/** The one line for a failed write to standard output. */
+const cannotWriteStdout = (error: unknown): string =>
+  `${PROGRAM}: cannot write standard output: ${printable(errorMessage(error))}`;
+
+/**
+ * Write `pieces` to standard output: `code` once written, or, when standard output cannot take
+ * them (a full disk, a closed pipe), one line saying so and `ExitCode.usage`.
+ */
+const output = async (io: CliIO, pieces: Iterable<string>, code: ExitCode): Promise<ExitCode> => {
+  try {
+    await writeAll(io.stdout, pieces);
+    return code;
+  } catch (error: unknown) {
+    say(io.stderr, cannotWriteStdout(error));
+    return ExitCode.usage;
+  }
 };
 
 // -------------------------------------------------------------------------------------
@@ -131,9 +199,10 @@ interface ReplayFlags {
 const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
-  const { source, size } = openInput(file, io);
+  const { source, name, size } = openInput(file, io);
   const progress = progressFor(io, size);
   const replay = await replayLog(source, {
+    name,
     mode,
     verify,
     maxLineLength: flags.maxLineLength,
@@ -146,26 +215,34 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
   });
   progress?.clear();
 
+  const input: SummaryInput = { file, replay, mode, verify, at: O.fromNullable(flags.at) };
   const stop = O.toUndefined(replay.stopped);
-  if (stop?._tag === 'StoppedAtReadFailure') {
+  let code: ExitCode;
+  if (stop !== undefined && stop._tag !== 'StoppedAtInvalidLine') {
     say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
-    return ExitCode.usage;
-  }
-  if (O.isNone(replay.header)) {
+    code = ExitCode.usage;
+  } else if (flags.at !== undefined && isAtBeforeHeader(input)) {
+    say(io.stderr, `${PROGRAM}: ${describeAtBeforeHeader(flags.at)}`);
+    code = ExitCode.usage;
+  } else if (O.isNone(replay.header)) {
     // The header was refused (already reported): there is no registry to speak of.
-    return ExitCode.invalid;
+    code = ExitCode.invalid;
+  } else {
+    if (O.isSome(replay.firstDivergence)) {
+      say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
+      say(io.stderr, `  recorded: ${printable(JSON.stringify(replay.firstDivergence.value.recorded))}`);
+      say(io.stderr, `  replayed: ${printable(JSON.stringify(replay.firstDivergence.value.replayed))}`);
+    }
+    if (stop !== undefined) {
+      say(io.stderr, `stopped at line ${String(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
+    }
+    code = replay.invalidLines > 0 || replay.divergences > 0 ? ExitCode.invalid : ExitCode.ok;
   }
-  if (O.isSome(replay.firstDivergence)) {
-    say(io.stderr, describeDivergence(replay.firstDivergence.value));
-    say(io.stderr, `  recorded: ${JSON.stringify(replay.firstDivergence.value.recorded)}`);
-    say(io.stderr, `  replayed: ${JSON.stringify(replay.firstDivergence.value.replayed)}`);
+  if (flags.json === true) {
+    // Whatever happened, standard output holds one JSON document saying so.
+    return output(io, jsonDocument(summaryJson(input)), code);
   }
-  if (stop !== undefined) {
-    say(io.stderr, `stopped at line ${String(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
-  }
-  const input = { file, replay, mode, verify, at: O.fromNullable(flags.at) };
-  io.stdout.write(flags.json === true ? `${JSON.stringify(summaryJson(input), null, 2)}\n` : renderSummary(input));
-  return replay.invalidLines > 0 || replay.divergences > 0 ? ExitCode.invalid : ExitCode.ok;
+  return O.isSome(replay.header) ? output(io, summaryLines(input), code) : code;
 };
 
 const validateCommand = async (
@@ -173,13 +250,14 @@ const validateCommand = async (
   flags: { readonly maxLineLength: number },
   io: CliIO,
 ): Promise<ExitCode> => {
-  const { source, size } = openInput(file, io);
+  const { source, name, size } = openInput(file, io);
   const progress = progressFor(io, size);
   let entries = 0;
   let invalid = 0;
   let last = 0;
   let failure: string | undefined;
   for await (const l of readLog(source, {
+    name,
     maxLineLength: flags.maxLineLength,
     ...(progress === undefined ? {} : { onProgress: progress.update }),
   }) as AsyncIterable<LogLine>) {
@@ -202,17 +280,14 @@ const validateCommand = async (
   }
   progress?.clear();
   if (failure !== undefined) {
-    say(io.stderr, `${PROGRAM}: ${failure}`);
+    say(io.stderr, `${PROGRAM}: ${printable(failure)}`);
     return ExitCode.usage;
   }
   const verdict = invalid === 0 ? 'valid' : 'invalid';
-  say(
-    io.stdout,
-    `${file}: ${verdict}: ${String(entries)} entries, ${String(invalid)} invalid line${
-      invalid === 1 ? '' : 's'
-    } (read to line ${String(last)})`,
-  );
-  return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
+  const line = `${printable(file)}: ${verdict}: ${String(entries)} entries, ${String(invalid)} invalid line${
+    invalid === 1 ? '' : 's'
+  } (read to line ${String(last)})\n`;
+  return output(io, [line], invalid === 0 ? ExitCode.ok : ExitCode.invalid);
 };
 
 interface GenerateFlags {
@@ -224,29 +299,80 @@ interface GenerateFlags {
   readonly results: boolean;
 }
 
+const GIB = 1024 * 1024 * 1024;
+
+/** Why the process cannot generate `options`, if it cannot: more memory or a longer line than it can hold. */
+const tooLarge = (options: GenerateOptions): string | undefined => {
+  const need = generatedLogFootprint(options);
+  // The longest string V8 builds (2^29 - 24 characters, on 64-bit builds).
+  const longestString = 536_870_888;
+  if (need.longestLine > longestString) {
+    return `a broadcast line would list ${String(need.registered)} backends, about ${String(
+      need.longestLine,
+    )} characters: more than the longest string Node.js can build (${String(
+      longestString,
+    )}); pass --no-results, or fewer backends`;
+  }
+  const limit = v8.getHeapStatistics().heap_size_limit;
+  if (need.bytes > limit) {
+    return `${String(need.registered)} registered backends need about ${(need.bytes / GIB).toFixed(
+      1,
+    )} GiB of memory, and this process may use ${(limit / GIB).toFixed(
+      1,
+    )} GiB (node --max-old-space-size=<MiB> raises it); pass fewer --backends or --actions`;
+  }
+  return undefined;
+};
+
 const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCode> => {
-  const log = generateLog({
+  const options: GenerateOptions = {
     backends: flags.backends,
     actions: flags.actions,
     seed: flags.seed,
     results: flags.results,
     ...(flags.ackTimeoutMs === undefined ? {} : { policy: broadcastPolicy(flags.ackTimeoutMs) }),
-  });
-  try {
-    if (flags.output === undefined) {
-      await writeLog(io.stdout, log.header, log.records, { end: false });
-    } else {
-      await writeLog(fs.createWriteStream(flags.output), log.header, log.records);
-    }
-  } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') {
-      // The reader went away (`| head`): as for any Unix filter, that is not an error.
-      return ExitCode.ok;
-    }
-    say(io.stderr, `${PROGRAM}: cannot write ${flags.output ?? 'standard output'}: ${errorMessage(error)}`);
+  };
+  // Refused before anything is written, so no empty file is left behind.
+  const refusal = tooLarge(options);
+  if (refusal !== undefined) {
+    say(io.stderr, `${PROGRAM}: cannot generate this log: ${refusal}`);
     return ExitCode.usage;
   }
-  return ExitCode.ok;
+  const footprint = generatedLogFootprint(options);
+  if (footprint.longestLine > DEFAULT_MAX_LINE_LENGTH) {
+    say(
+      io.stderr,
+      `${PROGRAM}: note: broadcast lines may reach about ${String(
+        footprint.longestLine,
+      )} characters, more than a replay reads by default: replay with --max-line-length ${String(
+        footprint.longestLine,
+      )}`,
+    );
+  }
+  const log = generateLog(options);
+  if (flags.output === undefined) {
+    try {
+      await writeLog(io.stdout, log.header, log.records, { end: false });
+      return ExitCode.ok;
+    } catch (error: unknown) {
+      say(io.stderr, cannotWriteStdout(error));
+      return ExitCode.usage;
+    }
+  }
+  const file = flags.output;
+  const existed = fs.existsSync(file);
+  try {
+    await writeLog(fs.createWriteStream(file), log.header, log.records);
+    return ExitCode.ok;
+  } catch (error: unknown) {
+    say(io.stderr, `${PROGRAM}: cannot write ${printable(file)}: ${printable(errorMessage(error))}`);
+    // A partial log would replay without complaint to a registry nobody asked for. Only a plain
+    // file this command created goes: never a device such as /dev/full, nor a file it found.
+    if (!existed && fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() === true) {
+      fs.rmSync(file, { force: true });
+    }
+    return ExitCode.usage;
+  }
 };
 
 // -------------------------------------------------------------------------------------
@@ -270,13 +396,28 @@ const maxLineLengthOption = (): Option =>
  */
 export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<ExitCode> => {
   let code: ExitCode = ExitCode.ok;
+  // Help and version text, written by commander: their failures are reported at the end.
+  const printed: Array<Promise<void>> = [];
+  const printedOk = async (result: ExitCode): Promise<ExitCode> => {
+    try {
+      await Promise.all(printed);
+      return result;
+    } catch (error: unknown) {
+      say(io.stderr, cannotWriteStdout(error));
+      return ExitCode.usage;
+    }
+  };
   const program = new Command()
     .name(PROGRAM)
     .description('Replay, check and generate lifecycle-broadcast operation logs (NDJSON).')
     .version(versionOf())
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
+      writeOut: (s) => {
+        const written = writeAll(io.stdout, [s]);
+        written.catch(() => undefined);
+        printed.push(written);
+      },
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError(`(run ${PROGRAM} --help for usage)`);
@@ -329,12 +470,12 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   try {
     await program.parseAsync([...args], { from: 'user' });
-    return code;
+    return await printedOk(code);
   } catch (error: unknown) {
     if (error instanceof CommanderError) {
       // --help and --version end with code 0; every other commander error is a usage error
       // (its message has been printed already).
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      return printedOk(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
     }
     say(io.stderr, `${PROGRAM}: unexpected error: ${errorMessage(error)}`);
     return ExitCode.usage;

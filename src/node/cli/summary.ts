@@ -11,12 +11,14 @@ import { matchInstance } from '../../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../../domain/BroadcastBackendResponse';
 import { matchResponse } from '../../domain/BroadcastBackendResponse';
 import { LogHeader } from '../../log/LogHeader';
+import type { InvalidLine } from '../../log/logReader';
 import { describeInvalidLine } from '../../log/logReader';
 import type { BackendRow, StatsSummary } from '../../log/LogStats';
 import { summarizeStats } from '../../log/LogStats';
 import type { LogReplay, ReplayMode, ReplayStop } from '../../log/replayLog';
 import { matchReplayStop } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
+import { printable } from '../../internal/printable';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -42,7 +44,8 @@ export interface SummaryInput {
 
 /**
  * A backend key in a few words: service, version, broker instance and the start of its hash,
- * such as `soldr 0.4.1 private:soldr #00a1b2c3`.
+ * such as `soldr 0.4.1 private:soldr #00a1b2c3`. Control characters a log put in a name are
+ * written as `\u001b`-style escapes.
  *
  * @since 0.1.0
  */
@@ -53,7 +56,7 @@ export const keyLabel = (key: BackendKey): string => {
     Explicit: (i) => `explicit:${i.name}`,
   })(key.instance);
   const hash = key.exeHash === '' ? '' : ` #${key.exeHash.slice(0, 8)}`;
-  return `${key.serviceName} ${key.serviceVersion} ${instance}${hash}`;
+  return printable(`${key.serviceName} ${key.serviceVersion} ${instance}${hash}`);
 };
 
 /**
@@ -68,14 +71,32 @@ export const responseLabel: (r: BroadcastBackendResponse) => string = matchRespo
 });
 
 /**
- * One line saying why a replay stopped early.
+ * One printable line saying why a replay stopped early.
  *
  * @since 0.1.0
  */
 export const describeStop: (stop: ReplayStop) => string = matchReplayStop<string>({
   StoppedAtInvalidLine: (s) => describeInvalidLine(s.invalid),
-  StoppedAtReadFailure: (s) => s.failure.message,
+  StoppedAtReadFailure: (s) => printable(s.failure.message),
+  StoppedAtCallbackError: (s) => printable(s.message),
 });
+
+/**
+ * True when `--at` named a line before the log's header: the replay read no further than that,
+ * so there is no registry to show.
+ *
+ * @since 0.2.0
+ */
+export const isAtBeforeHeader = (input: SummaryInput): boolean =>
+  O.isSome(input.at) && O.isNone(input.replay.header) && O.isNone(input.replay.stopped);
+
+/**
+ * The one line saying that `--at` came before the header.
+ *
+ * @since 0.2.0
+ */
+export const describeAtBeforeHeader = (at: number): string =>
+  `--at ${String(at)}: the log has no header up to line ${String(at)}, so there is no registry to show yet`;
 
 const counts = (record: Readonly<Record<string, number>>): string =>
   Object.entries(record)
@@ -102,20 +123,37 @@ const cellsOf = (r: BackendRow): ReadonlyArray<string> => [
 ];
 
 /**
+ * The per-backend table as aligned text, one line per backend under a heading line, made one
+ * line at a time (two passes over `rows`: one for the column widths, one for the lines), so a
+ * table of a million backends is never held as a whole.
+ *
+ * @since 0.2.0
+ */
+export function* tableLines(rows: ReadonlyArray<BackendRow>): Generator<string, void, undefined> {
+  const widths = COLUMNS.map((heading) => heading.length);
+  for (const row of rows) {
+    const cells = cellsOf(row);
+    for (let i = 0; i < widths.length; i++) {
+      widths[i] = Math.max(widths[i] ?? 0, (cells[i] ?? '').length);
+    }
+  }
+  const render = (cells: ReadonlyArray<string>): string =>
+    cells
+      .map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  yield render(COLUMNS);
+  for (const row of rows) {
+    yield render(cellsOf(row));
+  }
+}
+
+/**
  * The per-backend table as aligned text, one line per backend under a heading line.
  *
  * @since 0.1.0
  */
-export const renderTable = (rows: ReadonlyArray<BackendRow>): ReadonlyArray<string> => {
-  const lines = [COLUMNS as ReadonlyArray<string>, ...rows.map(cellsOf)];
-  const widths = COLUMNS.map((_, i) => Math.max(...lines.map((cells) => (cells[i] ?? '').length)));
-  return lines.map((cells) =>
-    cells
-      .map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
-};
+export const renderTable = (rows: ReadonlyArray<BackendRow>): ReadonlyArray<string> => Array.from(tableLines(rows));
 
 // -------------------------------------------------------------------------------------
 // summaries
@@ -132,12 +170,13 @@ const verifyLine = (r: LogReplay): string => {
 };
 
 /**
- * The readable summary of a replay: what was read, the registry's backends live and dead,
- * actions and broadcasts by kind, outcome counts, the verification, and the per-backend table.
+ * The readable summary of a replay, a line at a time (each with its line end): what was read,
+ * the registry's backends live and dead, actions and broadcasts by kind, outcome counts, the
+ * verification, and the per-backend table.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const renderSummary = (input: SummaryInput): string => {
+export function* summaryLines(input: SummaryInput): Generator<string, void, undefined> {
   const { replay: r } = input;
   const s: StatsSummary = summarizeStats(r.stats);
   const policy = O.isSome(r.header) ? `, ack timeout ${String(r.header.value.policy.ackTimeoutMs)} ms` : '';
@@ -157,7 +196,7 @@ export const renderSummary = (input: SummaryInput): string => {
           input.mode === 'strict' ? 'stopped at the first' : 'skipped'
         })`;
   const lines = [
-    `log         ${input.file} (${version}${policy})`,
+    `log         ${printable(input.file)} (${version}${policy})`,
     `read        ${where}: ${String(s.steps)} actions applied, ${invalid}`,
     `backends    ${String(s.backends.registered)} registered: ${String(s.backends.live)} live, ${String(
       s.backends.dead,
@@ -169,13 +208,67 @@ export const renderSummary = (input: SummaryInput): string => {
     `outcomes    ${counts(s.outcomes)}`,
     ...(input.verify ? [`verify      ${verifyLine(r)}`] : []),
     '',
-    ...(s.table.length === 0 ? ['(no backend was registered)'] : renderTable(s.table)),
   ];
-  return `${lines.join('\n')}\n`;
+  for (const line of lines) {
+    yield `${line}\n`;
+  }
+  if (s.table.length === 0) {
+    yield '(no backend was registered)\n';
+    return;
+  }
+  for (const line of tableLines(s.table)) {
+    yield `${line}\n`;
+  }
+}
+
+/**
+ * The readable summary of a replay as one text: what was read, the registry's backends live and
+ * dead, actions and broadcasts by kind, outcome counts, the verification, and the per-backend
+ * table.
+ *
+ * @since 0.1.0
+ */
+export const renderSummary = (input: SummaryInput): string => Array.from(summaryLines(input)).join('');
+
+/**
+ * The version of the JSON document `replay --json` prints, in its `schemaVersion` field. It is
+ * raised whenever a field changes meaning or goes away (a new field does not raise it).
+ *
+ * @since 0.2.0
+ */
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+const rawInvalidLine = (l: InvalidLine): string => `line ${String(l.line)}: ${l.problems.join('; ')}`;
+
+/** Why the replay ended early, as data: `_tag` says what, the other fields where and why. */
+const stoppedJson = (input: SummaryInput): unknown => {
+  const { replay: r } = input;
+  if (O.isSome(r.stopped)) {
+    return matchReplayStop<unknown>({
+      StoppedAtInvalidLine: (s) => ({
+        _tag: s._tag,
+        line: s.invalid.line,
+        fatal: s.invalid.fatal,
+        problems: s.invalid.problems,
+        message: rawInvalidLine(s.invalid),
+      }),
+      StoppedAtReadFailure: (s) => ({ _tag: s._tag, line: s.failure.line, message: s.failure.message }),
+      StoppedAtCallbackError: (s) => ({ _tag: s._tag, line: s.line, message: s.message }),
+    })(r.stopped.value);
+  }
+  if (O.isSome(input.at) && isAtBeforeHeader(input)) {
+    return { _tag: 'AtBeforeHeader', line: input.at.value, message: describeAtBeforeHeader(input.at.value) };
+  }
+  return null;
 };
 
 /**
- * The summary of a replay as JSON-ready data, for `--json`.
+ * The summary of a replay as JSON-ready data, for `--json`: `schemaVersion`, the file, header,
+ * mode and `at`; how far it read (`lastLine`, `complete`) and why it stopped (`stopped`: `null`,
+ * or an object whose `_tag` is `StoppedAtInvalidLine`, `StoppedAtReadFailure`,
+ * `StoppedAtCallbackError` or `AtBeforeHeader`, with a `line` and a `message`); the bad lines
+ * (`invalidLines`, the first of them in `problems`, and `problemsTruncated` when there were more);
+ * the verification; and the statistics. Text from the log is kept exactly as it was.
  *
  * @since 0.1.0
  */
@@ -183,15 +276,17 @@ export const summaryJson = (input: SummaryInput): unknown => {
   const { replay: r } = input;
   const s = summarizeStats(r.stats);
   return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
     file: input.file,
     header: O.isSome(r.header) ? LogHeader.encode(r.header.value) : null,
     mode: input.mode,
     at: O.toNullable(input.at),
     lastLine: r.lastLine,
-    complete: O.isNone(r.stopped),
-    stopped: O.isSome(r.stopped) ? describeStop(r.stopped.value) : null,
+    complete: O.isNone(r.stopped) && !isAtBeforeHeader(input),
+    stopped: stoppedJson(input),
     invalidLines: r.invalidLines,
-    problems: r.problems.map(describeInvalidLine),
+    problems: r.problems.map((l) => ({ line: l.line, fatal: l.fatal, problems: l.problems })),
+    problemsTruncated: r.invalidLines > r.problems.length,
     verify: input.verify
       ? {
           checked: r.checked,
@@ -202,3 +297,42 @@ export const summaryJson = (input: SummaryInput): unknown => {
     ...s,
   };
 };
+
+const isPlainObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * `JSON.stringify(value, null, 2)` in pieces: arrays and the top object are written an element
+ * at a time, so a document with a million-row table never becomes one string (which
+ * could pass the longest string JavaScript can hold). Joined, the pieces are exactly that text.
+ *
+ * @since 0.2.0
+ */
+export function* jsonPieces(value: unknown, indent = ''): Generator<string, void, undefined> {
+  const inner = `${indent}  `;
+  if (Array.isArray(value) && value.length > 0) {
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      yield `${i === 0 ? '' : ','}\n${inner}`;
+      const element: unknown = value[i];
+      yield* jsonPieces(element === undefined || typeof element === 'function' ? null : element, inner);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  // Objects are written a field at a time at the top only; below, one call does a whole one.
+  if (indent === '' && isPlainObject(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    let first = true;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') {
+        continue;
+      }
+      yield `${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
+      first = false;
+      yield* Array.isArray(v) || isPlainObject(v) ? jsonPieces(v, inner) : [JSON.stringify(v)];
+    }
+    yield first ? '{}' : `\n${indent}}`;
+    return;
+  }
+  yield (JSON.stringify(value, null, 2) as string | undefined)?.replace(/\n/g, `\n${indent}`) ?? 'null';
+}
