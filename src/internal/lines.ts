@@ -94,7 +94,8 @@ const concat = (pieces: ReadonlyArray<Uint8Array>, length: number): Uint8Array =
  * Accepts `\n` and `\r\n` line ends and drops a byte order mark at the very start. A line of
  * bytes that is not valid UTF-8 is a `MalformedLine`; one longer than `maxLength` characters
  * (line end excluded) is an `OverlongLine`, reported when it crosses the limit. `onChunk` is
- * called after each chunk with the amount read so far (bytes, or characters for text chunks).
+ * called once the lines of each chunk were taken, with the amount read so far (bytes, or
+ * characters for text chunks).
  *
  * @internal
  */
@@ -297,10 +298,10 @@ export async function* lineBatches(
     } else {
       throw new TypeError(`a chunk must be a string or bytes, got ${chunk === null ? 'null' : typeof chunk}`);
     }
-    onChunk?.(read);
     if (batch.length > 0) {
       yield batch;
     }
+    onChunk?.(read);
   }
   if (!skipping && (pendingText !== '' || pendingByteLength > 0 || malformedAt >= 0)) {
     const batch: RawLine[] = [];

@@ -23,11 +23,12 @@ export const optionalInteger = (fn: string, name: string, value: unknown, min: n
   if (value === undefined) {
     return undefined;
   }
+  const what = min <= Number.MIN_SAFE_INTEGER ? 'an integer' : `an integer of at least ${String(min)}`;
   if (typeof value !== 'number') {
-    throw new TypeError(`${fn}: ${name} must be an integer of at least ${String(min)}, got ${show(value)}`);
+    throw new TypeError(`${fn}: ${name} must be ${what}, got ${show(value)}`);
   }
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`${fn}: ${name} must be an integer of at least ${String(min)}, got ${show(value)}`);
+    throw new RangeError(`${fn}: ${name} must be ${what}, got ${show(value)}`);
   }
   return value;
 };

@@ -268,7 +268,8 @@ const checkOptions = (options: unknown): CheckedOptions => {
   const required = (name: string, min: number): number => {
     const n = optionalInteger(fn, name, o[name], min);
     if (n === undefined) {
-      throw new TypeError(`${fn}: ${name} must be an integer of at least ${String(min)}, got nothing`);
+      const what = min <= Number.MIN_SAFE_INTEGER ? 'an integer' : `an integer of at least ${String(min)}`;
+      throw new TypeError(`${fn}: ${name} must be ${what}, got nothing`);
     }
     return n;
   };
