@@ -33,12 +33,11 @@ import type { BroadcastOperation, QuiesceReason } from './domain/BroadcastOperat
 import { quiesceReasons } from './domain/BroadcastOperation';
 import type { BroadcastPolicy } from './domain/BroadcastPolicy';
 import type { BroadcastResult } from './domain/BroadcastResult';
-import { LogRecord, logRecord } from './log/LogRecord';
+import { LogRecord, recordStep } from './log/LogRecord';
 import { LOG_FORMAT, LOG_VERSION, LogHeader } from './log/LogHeader';
 import type { Registry } from './registry/Registry';
 import { broadcast, createRegistry } from './registry/Registry';
 import type { RegistryAction, RegistryActionTag } from './registry/RegistryAction';
-import { step } from './registry/step';
 import { replay } from './registry/replay';
 
 // -------------------------------------------------------------------------------------
@@ -437,7 +436,7 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
  *
  * @example
  * import * as fc from 'fast-check'
- * import { createRegistry, replay, size } from 'lifecycle-broadcast'
+ * import { backendCount, createRegistry, replay } from 'lifecycle-broadcast'
  * import { actionSequenceArbitrary } from 'lifecycle-broadcast/arbitraries'
  *
  * fc.assert(
@@ -514,10 +513,9 @@ export const logArbitrary = (options?: LogOptions): fc.Arbitrary<SampledLog> => 
   return fc.tuple(logHeaderArbitrary(), templatesArbitrary(options)).map(([header, templates]) => {
     let state = createRegistry(header.policy);
     const records = resolve(templates).map(({ action, record }) => {
-      const { state: next, result: event } = step(state, action);
-      state = next;
-      const keep = recordResults === 'always' || (recordResults === 'sometimes' && record);
-      return keep && event._tag === 'OperationBroadcast' ? logRecord(action, event.result) : action;
+      const next = recordStep(state, action, recordResults === 'always' || (recordResults === 'sometimes' && record));
+      state = next.state;
+      return next.result;
     });
     return { header, records };
   });

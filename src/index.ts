@@ -82,7 +82,7 @@ export {
 export { matchEvent } from './registry/RegistryEvent';
 export { step } from './registry/step';
 export { replay } from './registry/replay';
-export { LogRecord, encodeRecordLine, logRecord, recordAction, recordedResult } from './log/LogRecord';
+export { LogRecord, encodeRecordLine, logRecord, recordAction, recordStep, recordedResult } from './log/LogRecord';
 export { formatErrors } from './internal/codec';
 
 // values: Redux composition
@@ -128,9 +128,18 @@ export { generateLog } from './log/generateLog';
 
 // types
 export type { Handlers } from './internal/match';
+export type { ExplicitInstance, PrivateInstance, SharedInstance } from './domain/BackendKey';
+export type { AckResponse, FailureResponse, TimeoutResponse } from './domain/BroadcastBackendResponse';
 export type { ReleaseHandles, Quiesce } from './domain/BroadcastOperation';
-export type { BroadcastOutcomes } from './domain/BroadcastResult';
-export type { RegistryActionTag } from './registry/RegistryAction';
+export type { AllAcked, BroadcastOutcomes, Degraded, NoLiveTargets } from './domain/BroadcastResult';
+export type {
+  BroadcastAction,
+  RegisterAction,
+  RegistryActionTag,
+  SetLiveAction,
+  SetResponseAction,
+  UnregisterAction,
+} from './registry/RegistryAction';
 export type { Replayed } from './registry/replay';
 export type { BackendSnapshot, Registry, RegistrySnapshot, Transition } from './registry/Registry';
 export type {
@@ -179,6 +188,7 @@ export type {
   ReadFailed,
   ReadLogOptions,
 } from './log/logReader';
+export type { BroadcastRecord } from './log/LogRecord';
 export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop, StoppedAtCallbackError } from './log/replayLog';
 export type { Divergence } from './log/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';

@@ -175,7 +175,10 @@ module.exports = (lb) => {
     events: replayed.events,
     sliceResult: slice.latestResult,
     sliceSnapshot: lb.snapshot(slice.registry),
-    rejected: lb.decode(lb.RegistryAction, { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Sleep' } }),
+    rejected: (() => {
+      const decoded = lb.RegistryAction.decode({ _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Sleep' } });
+      return decoded._tag === 'Left' ? lb.formatErrors(decoded.left) : decoded;
+    })(),
   };
 };
 `;
@@ -207,7 +210,6 @@ const TYPED_CONSUMER = `import {
   backendKey,
   broadcast,
   createRegistry,
-  decode,
   liveBackend,
   matchBroadcastResult,
   quiesceOperation,
@@ -226,7 +228,7 @@ const sent: number = matchBroadcastResult<number>({
   NoLiveTargets: () => 0,
 })(result);
 const event: RegistryEvent = step(registry, { _tag: 'Unregister', key }).result;
-const decoded = decode(RegistryAction, JSON.parse('{}') as unknown);
+const decoded = RegistryAction.decode(JSON.parse('{}') as unknown);
 const action: RegistryAction | undefined = decoded._tag === 'Right' ? decoded.right : undefined;
 const entry: LogRecord | undefined = action;
 const state: LifecycleBroadcastState | null = null;
@@ -260,18 +262,36 @@ const arbitrariesConsumer = (system: 'esm' | 'cjs'): string => {
   const load =
     system === 'esm'
       ? `import * as fc from 'fast-check';
-import { RegistryAction, decode } from '${PACKAGE}';
+import { RegistryAction } from '${PACKAGE}';
 import { registryActionArbitrary } from '${PACKAGE}/arbitraries';
 const resolved = import.meta.resolve('${PACKAGE}/arbitraries');`
       : `'use strict';
 const fc = require('fast-check');
-const { RegistryAction, decode } = require('${PACKAGE}');
+const { RegistryAction } = require('${PACKAGE}');
 const { registryActionArbitrary } = require('${PACKAGE}/arbitraries');
 const resolved = require.resolve('${PACKAGE}/arbitraries');`;
   return `${load}
 const actions = fc.sample(registryActionArbitrary(), { numRuns: 50, seed: 42 });
-const invalid = actions.map((a) => decode(RegistryAction, a)).filter((d) => d._tag === 'Left');
+const invalid = actions.map((a) => RegistryAction.decode(a)).filter((d) => d._tag === 'Left');
 console.log(JSON.stringify({ resolved, count: actions.length, invalid }));
+`;
+};
+
+/** The Node entry point, in both module systems: replays the example log from a file. */
+const nodeConsumer = (system: 'esm' | 'cjs'): string => {
+  const load =
+    system === 'esm'
+      ? `import { replayLog } from '${PACKAGE}';
+import { fileSource } from '${PACKAGE}/node';
+const resolved = import.meta.resolve('${PACKAGE}/node');`
+      : `'use strict';
+const { replayLog } = require('${PACKAGE}');
+const { fileSource } = require('${PACKAGE}/node');
+const resolved = require.resolve('${PACKAGE}/node');`;
+  return `${load}
+replayLog(fileSource('broker.ndjson'), { verify: true }).then((r) => {
+  console.log(JSON.stringify({ resolved, lastLine: r.lastLine, checked: r.checked, divergences: r.divergences }));
+});
 `;
 };
 
@@ -339,6 +359,8 @@ export const createConsumerProject = (): ConsumerProject => {
     write('scenario.cjs', SCENARIO);
     write('esm.mjs', ESM_CONSUMER);
     write('cjs.cjs', CJS_CONSUMER);
+    write('node.mjs', nodeConsumer('esm'));
+    write('node.cjs', nodeConsumer('cjs'));
     write('typed.mts', TYPED_CONSUMER);
     write('typed.cts', TYPED_CONSUMER);
     if (arbitraries) {
@@ -458,7 +480,7 @@ export const unresolvedDeclarationImports = (project: ConsumerProject): Readonly
     module: ts.ModuleKind.Node16,
     moduleResolution: ts.ModuleResolutionKind.Node16,
   };
-  const types = path.join(project.dir, 'node_modules', PACKAGE, 'dist', 'types');
+  const types = path.join(project.dir, 'node_modules', PACKAGE, 'dist');
   return declarationsUnder(types).flatMap((file) => {
     const mode = file.endsWith('.d.mts') ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS;
     return specifiersOf(file)

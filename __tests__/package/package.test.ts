@@ -167,14 +167,14 @@ describeUnlessSkipped('the packed package', () => {
 
       it('should accept the consumer files and every example of the documentation (each @example of the API, each TypeScript block of the README)', () => {
         expect(project.examples.map((e) => e.source)).toEqual(
-          expect.arrayContaining(['README.md', path.join('src', 'Registry.ts')]),
+          expect.arrayContaining(['README.md', path.join('src', 'registry', 'Registry.ts')]),
         );
         expect(compilerErrors(compiled.stdout)).toEqual([]);
         expect(compiled.code).toBe(0);
       });
 
       it('should give an ES module the ES module declarations and a CommonJS module the CommonJS ones', () => {
-        const types = path.join(installed(project), 'dist', 'types');
+        const types = path.join(installed(project), 'dist');
         const esm = files.get(path.join(types, 'index.d.mts'))?.join('\n') ?? '';
         const cjs = files.get(path.join(types, 'index.d.ts'))?.join('\n') ?? '';
         expect(esm).toContain(`Imported via '${PACKAGE}' from file 'typed.mts'`);
@@ -219,6 +219,28 @@ describeUnlessSkipped('the packed package', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     });
+  });
+
+  describe(`${PACKAGE}/node`, () => {
+    for (const [system, file, built] of [
+      ['an ES module', 'node.mjs', 'node.mjs'],
+      ['CommonJS', 'node.cjs', 'node.js'],
+    ] as const) {
+      it(`should replay the example log from a file, from ${system}`, () => {
+        fs.copyFileSync(path.join(ROOT, 'examples', 'broker.ndjson'), path.join(project.dir, 'broker.ndjson'));
+        const r = printed(run(process.execPath, [file], project.dir)) as {
+          resolved: string;
+          lastLine: number;
+          checked: number;
+          divergences: number;
+        };
+        const resolved = r.resolved.startsWith('file:') ? fileURLToPath(r.resolved) : r.resolved;
+        expect(resolved).toBe(path.join(installed(project), 'dist', built));
+        expect(r.lastLine).toBeGreaterThan(1);
+        expect(r.checked).toBeGreaterThan(0);
+        expect(r.divergences).toBe(0);
+      });
+    }
   });
 
   describe(`${PACKAGE}/arbitraries`, () => {

@@ -15,24 +15,26 @@ import { closed } from '../internal/codec';
 // model
 // -------------------------------------------------------------------------------------
 
-/**
- * A backend endpoint: dead backends are skipped by a broadcast, live ones receive it and answer
- * with `response`.
- *
- * @since 0.1.0
- */
-export const Backend = closed('Backend', {
+const BackendC = closed('Backend', {
   key: BackendKey,
   live: t.boolean,
   response: BroadcastBackendResponse,
 });
 
 /**
+ * A backend endpoint: dead backends are skipped by a broadcast, live ones receive it and answer
+ * with `response`.
+ *
+ * @since 0.1.0
+ */
+export const Backend: t.Type<Backend, Backend> = BackendC;
+
+/**
  * What the `Backend` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type Backend = t.TypeOf<typeof Backend>;
+export interface Backend extends t.TypeOf<typeof BackendC> {}
 
 // -------------------------------------------------------------------------------------
 // constructors

@@ -14,16 +14,41 @@ import { matchTag } from '../internal/match';
 // model
 // -------------------------------------------------------------------------------------
 
+const SharedC = closed('Shared', { _tag: t.literal('Shared') });
+const PrivateC = closed('Private', { _tag: t.literal('Private'), serviceName: Name });
+const ExplicitC = closed('Explicit', { _tag: t.literal('Explicit'), name: Name });
+
+/**
+ * The per-user shared broker.
+ *
+ * @since 0.2.0
+ */
+export interface SharedInstance extends t.TypeOf<typeof SharedC> {}
+
+/**
+ * A broker isolated for one service, named after it.
+ *
+ * @since 0.2.0
+ */
+export interface PrivateInstance extends t.TypeOf<typeof PrivateC> {}
+
+/**
+ * An explicitly named broker instance.
+ *
+ * @since 0.2.0
+ */
+export interface ExplicitInstance extends t.TypeOf<typeof ExplicitC> {}
+
 /**
  * The broker trust domain a backend runs in: the per-user shared broker, a broker private to
  * one service, or an explicitly named broker instance.
  *
  * @since 0.1.0
  */
-export const BrokerInstance = tagged('BrokerInstance', {
-  Shared: closed('Shared', { _tag: t.literal('Shared') }),
-  Private: closed('Private', { _tag: t.literal('Private'), serviceName: Name }),
-  Explicit: closed('Explicit', { _tag: t.literal('Explicit'), name: Name }),
+export const BrokerInstance: t.Type<BrokerInstance, BrokerInstance> = tagged('BrokerInstance', {
+  Shared: SharedC,
+  Private: PrivateC,
+  Explicit: ExplicitC,
 });
 
 /**
@@ -31,15 +56,9 @@ export const BrokerInstance = tagged('BrokerInstance', {
  *
  * @since 0.1.0
  */
-export type BrokerInstance = t.TypeOf<typeof BrokerInstance>;
+export type BrokerInstance = SharedInstance | PrivateInstance | ExplicitInstance;
 
-/**
- * A backend's key: broker instance, service name, service version and the lowercase hex hash
- * of the daemon executable (empty when unknown). Two builds of one version are two backends.
- *
- * @since 0.1.0
- */
-export const BackendKey = closed('BackendKey', {
+const BackendKeyC = closed('BackendKey', {
   instance: BrokerInstance,
   serviceName: Name,
   serviceVersion: Name,
@@ -47,11 +66,19 @@ export const BackendKey = closed('BackendKey', {
 });
 
 /**
+ * A backend's key: broker instance, service name, service version and the lowercase hex hash
+ * of the daemon executable (empty when unknown). Two builds of one version are two backends.
+ *
+ * @since 0.1.0
+ */
+export const BackendKey: t.Type<BackendKey, BackendKey> = BackendKeyC;
+
+/**
  * What the `BackendKey` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type BackendKey = t.TypeOf<typeof BackendKey>;
+export interface BackendKey extends t.TypeOf<typeof BackendKeyC> {}
 
 // -------------------------------------------------------------------------------------
 // constructors

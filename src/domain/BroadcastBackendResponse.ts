@@ -18,14 +18,18 @@ import { matchTag } from '../internal/match';
  *
  * @since 0.1.0
  */
-export const BroadcastFailureReason = t.keyof({ UnsupportedOperation: null, Rejected: null, BackendError: null });
+export const BroadcastFailureReason: t.Type<BroadcastFailureReason, BroadcastFailureReason> = t.keyof({
+  UnsupportedOperation: null,
+  Rejected: null,
+  BackendError: null,
+});
 
 /**
  * What the `BroadcastFailureReason` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type BroadcastFailureReason = t.TypeOf<typeof BroadcastFailureReason>;
+export type BroadcastFailureReason = 'UnsupportedOperation' | 'Rejected' | 'BackendError';
 
 /**
  * Every failure reason, in declaration order.
@@ -38,23 +42,47 @@ export const failureReasons: ReadonlyArray<BroadcastFailureReason> = Object.free
   'BackendError',
 ]);
 
+const AckC = closed('Ack', { _tag: t.literal('Ack') });
+const TimeoutC = closed('Timeout', { _tag: t.literal('Timeout') });
+const FailureC = closed('Failure', { _tag: t.literal('Failure'), reason: BroadcastFailureReason });
+
+/**
+ * The backend acknowledges every broadcast it receives.
+ *
+ * @since 0.2.0
+ */
+export interface AckResponse extends t.TypeOf<typeof AckC> {}
+
+/**
+ * The backend never acknowledges in time.
+ *
+ * @since 0.2.0
+ */
+export interface TimeoutResponse extends t.TypeOf<typeof TimeoutC> {}
+
+/**
+ * The backend fails every broadcast, for `reason`.
+ *
+ * @since 0.2.0
+ */
+export interface FailureResponse extends t.TypeOf<typeof FailureC> {}
+
 /**
  * The modelled answer of a backend to any broadcast it receives.
  *
  * @since 0.1.0
  */
-export const BroadcastBackendResponse = tagged('BroadcastBackendResponse', {
-  Ack: closed('Ack', { _tag: t.literal('Ack') }),
-  Timeout: closed('Timeout', { _tag: t.literal('Timeout') }),
-  Failure: closed('Failure', { _tag: t.literal('Failure'), reason: BroadcastFailureReason }),
-});
+export const BroadcastBackendResponse: t.Type<BroadcastBackendResponse, BroadcastBackendResponse> = tagged(
+  'BroadcastBackendResponse',
+  { Ack: AckC, Timeout: TimeoutC, Failure: FailureC },
+);
 
 /**
  * What the `BroadcastBackendResponse` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type BroadcastBackendResponse = t.TypeOf<typeof BroadcastBackendResponse>;
+export type BroadcastBackendResponse = AckResponse | TimeoutResponse | FailureResponse;
 
 // -------------------------------------------------------------------------------------
 // constructors

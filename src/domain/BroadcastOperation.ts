@@ -18,14 +18,18 @@ import { matchTag } from '../internal/match';
  *
  * @since 0.1.0
  */
-export const QuiesceReason = t.keyof({ IdleTimeout: null, BrokerShutdown: null, Maintenance: null });
+export const QuiesceReason: t.Type<QuiesceReason, QuiesceReason> = t.keyof({
+  IdleTimeout: null,
+  BrokerShutdown: null,
+  Maintenance: null,
+});
 
 /**
  * What the `QuiesceReason` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type QuiesceReason = t.TypeOf<typeof QuiesceReason>;
+export type QuiesceReason = 'IdleTimeout' | 'BrokerShutdown' | 'Maintenance';
 
 /**
  * Every quiesce reason, in declaration order.
@@ -38,18 +42,18 @@ export const quiesceReasons: ReadonlyArray<QuiesceReason> = Object.freeze([
   'Maintenance',
 ]);
 
+const ReleaseHandlesC = closed('ReleaseHandles', { _tag: t.literal('ReleaseHandles'), pathPrefix: PathPrefix });
+const QuiesceC = closed('Quiesce', { _tag: t.literal('Quiesce'), reason: QuiesceReason });
+
 /**
  * A lifecycle operation: release the file handles below a path prefix (before a cache is
  * cleaned or replaced), or quiesce (stop taking new work and drain).
  *
  * @since 0.1.0
  */
-export const BroadcastOperation = tagged('BroadcastOperation', {
-  ReleaseHandles: closed('ReleaseHandles', {
-    _tag: t.literal('ReleaseHandles'),
-    pathPrefix: PathPrefix,
-  }),
-  Quiesce: closed('Quiesce', { _tag: t.literal('Quiesce'), reason: QuiesceReason }),
+export const BroadcastOperation: t.Type<BroadcastOperation, BroadcastOperation> = tagged('BroadcastOperation', {
+  ReleaseHandles: ReleaseHandlesC,
+  Quiesce: QuiesceC,
 });
 
 /**
@@ -57,21 +61,21 @@ export const BroadcastOperation = tagged('BroadcastOperation', {
  *
  * @since 0.1.0
  */
-export type BroadcastOperation = t.TypeOf<typeof BroadcastOperation>;
+export type BroadcastOperation = ReleaseHandles | Quiesce;
 
 /**
  * The release-handles variant of `BroadcastOperation`.
  *
  * @since 0.1.0
  */
-export type ReleaseHandles = Extract<BroadcastOperation, { readonly _tag: 'ReleaseHandles' }>;
+export interface ReleaseHandles extends t.TypeOf<typeof ReleaseHandlesC> {}
 
 /**
  * The quiesce variant of `BroadcastOperation`.
  *
  * @since 0.1.0
  */
-export type Quiesce = Extract<BroadcastOperation, { readonly _tag: 'Quiesce' }>;
+export interface Quiesce extends t.TypeOf<typeof QuiesceC> {}
 
 // -------------------------------------------------------------------------------------
 // constructors

@@ -27,7 +27,7 @@ const Fields = closed('BroadcastPolicy', { ackTimeoutMs: Millis });
  *
  * @since 0.1.0
  */
-export const BroadcastPolicy = new t.Type<BroadcastPolicy, t.OutputOf<typeof Fields>>(
+export const BroadcastPolicy: t.Type<BroadcastPolicy, BroadcastPolicy> = new t.Type<BroadcastPolicy, BroadcastPolicy>(
   'BroadcastPolicy',
   (u): u is BroadcastPolicy => Fields.is(u) && u.ackTimeoutMs > 0,
   (u, c) => E.map(broadcastPolicyFrom)(Fields.validate(u, c)),
@@ -39,7 +39,7 @@ export const BroadcastPolicy = new t.Type<BroadcastPolicy, t.OutputOf<typeof Fie
  *
  * @since 0.1.0
  */
-export type BroadcastPolicy = t.TypeOf<typeof Fields>;
+export interface BroadcastPolicy extends t.TypeOf<typeof Fields> {}
 
 // -------------------------------------------------------------------------------------
 // constructors

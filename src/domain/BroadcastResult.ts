@@ -17,76 +17,84 @@ import { matchTag } from '../internal/match';
 // model
 // -------------------------------------------------------------------------------------
 
+const SkippedDeadC = closed('SkippedDead', { _tag: t.literal('SkippedDead'), key: BackendKey });
+
+const BroadcastFailureC = closed('BroadcastFailure', {
+  _tag: t.literal('Failure'),
+  key: BackendKey,
+  reason: BroadcastFailureReason,
+});
+
+const BroadcastTimeoutC = closed('BroadcastTimeout', {
+  _tag: t.literal('Timeout'),
+  key: BackendKey,
+  ackTimeoutMs: Millis,
+});
+
+const BroadcastAckC = closed('BroadcastAck', { _tag: t.literal('Ack'), key: BackendKey });
+
 /**
  * A live backend that acknowledged.
  *
  * @since 0.1.0
  */
-export const BroadcastAck = closed('BroadcastAck', { _tag: t.literal('Ack'), key: BackendKey });
+export const BroadcastAck: t.Type<BroadcastAck, BroadcastAck> = BroadcastAckC;
 
 /**
  * What the `BroadcastAck` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type BroadcastAck = t.TypeOf<typeof BroadcastAck>;
+export interface BroadcastAck extends t.TypeOf<typeof BroadcastAckC> {}
 
 /**
  * A live backend that did not acknowledge within the policy's `ackTimeoutMs`.
  *
  * @since 0.1.0
  */
-export const BroadcastTimeout = closed('BroadcastTimeout', {
-  _tag: t.literal('Timeout'),
-  key: BackendKey,
-  ackTimeoutMs: Millis,
-});
+export const BroadcastTimeout: t.Type<BroadcastTimeout, BroadcastTimeout> = BroadcastTimeoutC;
 
 /**
  * What the `BroadcastTimeout` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type BroadcastTimeout = t.TypeOf<typeof BroadcastTimeout>;
+export interface BroadcastTimeout extends t.TypeOf<typeof BroadcastTimeoutC> {}
 
 /**
  * A live backend that failed the operation, with its reason.
  *
  * @since 0.1.0
  */
-export const BroadcastFailure = closed('BroadcastFailure', {
-  _tag: t.literal('Failure'),
-  key: BackendKey,
-  reason: BroadcastFailureReason,
-});
+export const BroadcastFailure: t.Type<BroadcastFailure, BroadcastFailure> = BroadcastFailureC;
 
 /**
  * What the `BroadcastFailure` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type BroadcastFailure = t.TypeOf<typeof BroadcastFailure>;
+export interface BroadcastFailure extends t.TypeOf<typeof BroadcastFailureC> {}
 
 /**
  * A dead backend, skipped before the fan-out.
  *
  * @since 0.1.0
  */
-export const SkippedDead = closed('SkippedDead', { _tag: t.literal('SkippedDead'), key: BackendKey });
+export const SkippedDead: t.Type<SkippedDead, SkippedDead> = SkippedDeadC;
 
 /**
  * What the `SkippedDead` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type SkippedDead = t.TypeOf<typeof SkippedDead>;
+export interface SkippedDead extends t.TypeOf<typeof SkippedDeadC> {}
 
 /**
  * Any one backend's line in a result.
  *
  * @since 0.1.0
  */
-export const BroadcastEntry = tagged('BroadcastEntry', {
+export const BroadcastEntry: t.Type<BroadcastEntry, BroadcastEntry> = tagged('BroadcastEntry', {
   Ack: BroadcastAck,
   Timeout: BroadcastTimeout,
   Failure: BroadcastFailure,
@@ -98,7 +106,7 @@ export const BroadcastEntry = tagged('BroadcastEntry', {
  *
  * @since 0.1.0
  */
-export type BroadcastEntry = t.TypeOf<typeof BroadcastEntry>;
+export type BroadcastEntry = BroadcastAck | BroadcastTimeout | BroadcastFailure | SkippedDead;
 
 /** The lists that decide a result's status. */
 interface StatusLists {
@@ -135,6 +143,31 @@ const fields = {
   skippedDead: t.readonlyArray(SkippedDead),
 };
 
+const AllAckedC = closed('AllAcked', { _tag: t.literal('AllAcked'), ...fields });
+const DegradedC = closed('Degraded', { _tag: t.literal('Degraded'), ...fields });
+const NoLiveTargetsC = closed('NoLiveTargets', { _tag: t.literal('NoLiveTargets'), ...fields });
+
+/**
+ * A result where at least one live backend received the operation and every one acknowledged.
+ *
+ * @since 0.2.0
+ */
+export interface AllAcked extends t.TypeOf<typeof AllAckedC> {}
+
+/**
+ * A result where at least one live backend timed out or failed.
+ *
+ * @since 0.2.0
+ */
+export interface Degraded extends t.TypeOf<typeof DegradedC> {}
+
+/**
+ * A result where no backend was live, so nothing was sent.
+ *
+ * @since 0.2.0
+ */
+export interface NoLiveTargets extends t.TypeOf<typeof NoLiveTargetsC> {}
+
 /**
  * The result of one broadcast. Its `_tag` is the overall status:
  * - `AllAcked`: at least one live backend received it, and every one acknowledged;
@@ -145,12 +178,8 @@ const fields = {
  *
  * @since 0.1.0
  */
-export const BroadcastResult = consistent(
-  tagged('BroadcastResult', {
-    AllAcked: closed('AllAcked', { _tag: t.literal('AllAcked'), ...fields }),
-    Degraded: closed('Degraded', { _tag: t.literal('Degraded'), ...fields }),
-    NoLiveTargets: closed('NoLiveTargets', { _tag: t.literal('NoLiveTargets'), ...fields }),
-  }),
+export const BroadcastResult: t.Type<BroadcastResult, BroadcastResult> = consistent(
+  tagged('BroadcastResult', { AllAcked: AllAckedC, Degraded: DegradedC, NoLiveTargets: NoLiveTargetsC }),
 );
 
 /**
@@ -158,14 +187,14 @@ export const BroadcastResult = consistent(
  *
  * @since 0.1.0
  */
-export type BroadcastResult = t.TypeOf<typeof BroadcastResult>;
+export type BroadcastResult = AllAcked | Degraded | NoLiveTargets;
 
 /**
  * The lists of a result, without its status.
  *
  * @since 0.1.0
  */
-export type BroadcastOutcomes = Omit<BroadcastResult, '_tag'>;
+export interface BroadcastOutcomes extends Omit<AllAcked, '_tag'> {}
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -218,7 +247,7 @@ export const matchBroadcastResult = matchTag<BroadcastResult>();
  * Fold one backend's entry of a result.
  *
  * @example
- * import { entries, matchEntry, type BroadcastResult } from 'lifecycle-broadcast'
+ * import { matchEntry, resultEntries, type BroadcastResult } from 'lifecycle-broadcast'
  *
  * const describeEntry = matchEntry({
  *   Ack: (e) => `${e.key.serviceName}: acknowledged`,

@@ -9,6 +9,8 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
+import { isRecord } from './isRecord';
+
 // -------------------------------------------------------------------------------------
 // primitives
 // -------------------------------------------------------------------------------------
@@ -190,11 +192,9 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
     ...Object.entries(optional).map(([k, codec]) => [k, codec, false] as const),
   ];
   const known = new Set(fields.map(([k]) => k));
-  const isObject = (u: unknown): u is Record<string, unknown> =>
-    typeof u === 'object' && u !== null && !Array.isArray(u);
   const present = (u: Record<string, unknown>, k: string): boolean => Object.hasOwn(u, k);
   const is = (u: unknown): u is A => {
-    if (!isObject(u)) {
+    if (!isRecord(u)) {
       return false;
     }
     for (const k in u) {
@@ -221,7 +221,7 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
       if (is(u)) {
         return t.success(u);
       }
-      if (!isObject(u)) {
+      if (!isRecord(u)) {
         return t.failure(u, c);
       }
       const errors: t.ValidationError[] = [];
@@ -398,7 +398,7 @@ export const show = (u: unknown): string => {
  *
  * @example
  * import { BroadcastOperation, formatErrors } from 'lifecycle-broadcast'
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
  *
  * const r = BroadcastOperation.decode({ _tag: 'Quiesce', reason: 'Sleep' })
  * if (E.isLeft(r)) console.log(formatErrors(r.left))

@@ -9,6 +9,7 @@ import * as t from 'io-ts';
 
 import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
 import { closed, decode, show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -28,6 +29,12 @@ export const LOG_FORMAT = 'lifecycle-broadcast-log';
  */
 export const LOG_VERSION = 1;
 
+const LogHeaderC = closed('LogHeader', {
+  format: t.literal(LOG_FORMAT),
+  version: t.literal(LOG_VERSION),
+  policy: BroadcastPolicy,
+});
+
 /**
  * The header line of an operation log. Decoding refuses another format, a version other than
  * `LOG_VERSION`, a missing or invalid policy and unknown fields; encoding then decoding gives the
@@ -35,18 +42,14 @@ export const LOG_VERSION = 1;
  *
  * @since 0.1.0
  */
-export const LogHeader = closed('LogHeader', {
-  format: t.literal(LOG_FORMAT),
-  version: t.literal(LOG_VERSION),
-  policy: BroadcastPolicy,
-});
+export const LogHeader: t.Type<LogHeader, LogHeader> = LogHeaderC;
 
 /**
  * What the `LogHeader` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type LogHeader = t.TypeOf<typeof LogHeader>;
+export interface LogHeader extends t.TypeOf<typeof LogHeaderC> {}
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -70,9 +73,6 @@ export const logHeader = (policy: BroadcastPolicy = defaultPolicy): LogHeader =>
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /**
  * Decode a parsed header line. On top of the codec's own messages, it says plainly when the line

@@ -10,12 +10,27 @@ import * as t from 'io-ts';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { closedWith, tagged } from '../internal/codec';
-import type { RegistryAction } from '../registry/RegistryAction';
+import type { Registry, Transition } from '../registry/Registry';
+import type { BroadcastAction, RegistryAction } from '../registry/RegistryAction';
 import { registryActionMembers } from '../registry/RegistryAction';
+import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+const BroadcastRecordC = closedWith(
+  'Broadcast',
+  { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
+  { result: BroadcastResult },
+);
+
+/**
+ * A recorded broadcast: its operation, and optionally the result it had when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastRecord extends t.TypeOf<typeof BroadcastRecordC> {}
 
 /**
  * A `RegistryAction`, where a `Broadcast` may carry an optional `result`: the result recorded
@@ -23,13 +38,9 @@ import { registryActionMembers } from '../registry/RegistryAction';
  *
  * @since 0.1.0
  */
-export const LogRecord = tagged('LogRecord', {
+export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
   ...registryActionMembers,
-  Broadcast: closedWith(
-    'Broadcast',
-    { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
-    { result: BroadcastResult },
-  ),
+  Broadcast: BroadcastRecordC,
 });
 
 /**
@@ -37,7 +48,7 @@ export const LogRecord = tagged('LogRecord', {
  *
  * @since 0.1.0
  */
-export type LogRecord = t.TypeOf<typeof LogRecord>;
+export type LogRecord = Exclude<RegistryAction, BroadcastAction> | BroadcastRecord;
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -60,6 +71,26 @@ export const logRecord = (action: RegistryAction, result?: BroadcastResult): Log
   action._tag === 'Broadcast' && result !== undefined
     ? { _tag: 'Broadcast', operation: action.operation, result }
     : action;
+
+/**
+ * Apply `action` with `step` and give the record a recorder writes for it: the action as it is,
+ * and for a broadcast, the result it had (unless `withResult` is false). Replaying the records
+ * with `replayLog` and `verify` reproduces each recorded result.
+ *
+ * @example
+ * import { broadcastAction, createRegistry, quiesceOperation, recordStep } from 'lifecycle-broadcast'
+ *
+ * const { state, result: record } = recordStep(createRegistry(), broadcastAction(quiesceOperation('Maintenance')))
+ * // record: { _tag: 'Broadcast', operation: ..., result: { _tag: 'NoLiveTargets', ... } }
+ *
+ * @since 0.2.0
+ */
+export const recordStep = (state: Registry, action: RegistryAction, withResult = true): Transition<LogRecord> => {
+  const next = step(state, action);
+  const record =
+    withResult && next.result._tag === 'OperationBroadcast' ? logRecord(action, next.result.result) : action;
+  return Object.freeze({ state: next.state, result: record });
+};
 
 // -------------------------------------------------------------------------------------
 // utils

@@ -65,9 +65,9 @@ export interface LogStats {
   readonly outcomes: Readonly<Record<BroadcastResult['_tag'], number>>;
   /** Actions that named a key that was not registered. */
   readonly keyNotFound: number;
-  /** Every key seen, by key id. */
+  /** @internal Every key seen, by key id (read them with `backendRows`). */
   readonly tallies: HT.HashTrie<BackendTally>;
-  /** Key ids in the order they were first registered. */
+  /** @internal Key ids in the order they were first registered. */
   readonly order: V.Vector<string>;
 }
 

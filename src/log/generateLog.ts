@@ -18,7 +18,7 @@ import { decode } from '../internal/codec';
 import { optionalInteger, optionalOfType, optionsObject } from '../internal/options';
 import * as R from '../internal/random';
 import type { LogRecord } from './LogRecord';
-import { logRecord } from './LogRecord';
+import { recordStep } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import { logHeader } from './LogHeader';
 import type { Registry } from '../registry/Registry';
@@ -31,7 +31,6 @@ import {
   setResponseAction,
   unregisterAction,
 } from '../registry/RegistryAction';
-import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -242,12 +241,12 @@ function* recordsOf(options: CheckedOptions): Generator<LogRecord, void, undefin
     const [action, n] = nextAction(i);
     track(registered, action, n);
     if (state === undefined) {
-      yield logRecord(action);
+      yield action;
       continue;
     }
-    const next = step(state, action);
+    const next = recordStep(state, action);
     state = next.state;
-    yield next.result._tag === 'OperationBroadcast' ? logRecord(action, next.result.result) : logRecord(action);
+    yield next.result;
   }
 }
 

@@ -124,7 +124,7 @@ export interface LogReplay {
  * Fold the reason a replay stopped.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { describeInvalidLine, matchReplayStop, replayLog } from 'lifecycle-broadcast'
  *
  * const r = await replayLog('broker.ndjson')

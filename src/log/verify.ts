@@ -91,7 +91,7 @@ export const compareResults = (
  * One line of text describing a divergence, naming the line, the field and both values there.
  *
  * @example
- * import * as O from 'fp-ts/Option'
+ * import * as O from 'fp-ts/lib/Option.js'
  * import { describeDivergence, replayLog } from 'lifecycle-broadcast'
  *
  * const r = await replayLog('broker.ndjson', { verify: true })

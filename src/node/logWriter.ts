@@ -77,7 +77,6 @@ const PIECE = 1 << 16;
  *   registerAction,
  *   releaseHandlesOperation,
  *   sharedInstance,
- *   writeLog,
  * } from 'lifecycle-broadcast'
  * import { writeLog } from 'lifecycle-broadcast/node'
  *

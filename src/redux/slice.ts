@@ -329,11 +329,11 @@ export const isLifecycleBroadcastAction = (action: unknown): action is Lifecycle
  * dropped: the store computes its own). This is how a recorded log is dispatched into a store.
  *
  * @example
- * import { LogRecord, decode, toSliceAction } from 'lifecycle-broadcast'
- * import * as E from 'fp-ts/Either'
+ * import { LogRecord, toSliceAction } from 'lifecycle-broadcast'
+ * import * as E from 'fp-ts/lib/Either.js'
  *
  * const line = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}'
- * const action = E.map(toSliceAction)(decode(LogRecord, JSON.parse(line)))
+ * const action = E.map(toSliceAction)(LogRecord.decode(JSON.parse(line)))
  * // right({ type: 'lifecycleBroadcast/broadcastRequested', payload: { operation: ... } })
  *
  * @since 0.1.0

@@ -43,7 +43,7 @@ import type { BackendRegistered, BackendUnregistered, KeyNotFound, LivenessSet, 
 /**
  * One registered backend as the registry stores it.
  *
- * @since 0.1.0
+ * @internal
  */
 export interface Slot {
   /** The key's canonical id (see `keyId`). */
@@ -62,21 +62,22 @@ export interface Slot {
 }
 
 /**
- * The registry. Treat it as opaque: read it with the queries of this module, change it with its
- * reducers. It is plain, deeply frozen data (no class instances, `Map` or `Set`).
+ * The registry: an opaque value, read with the queries of this module and changed with its
+ * reducers; only its `policy` is public. It is plain, deeply frozen data (no class instances,
+ * `Map` or `Set`), so it can live in a Redux store and be serialized.
  *
  * @since 0.1.0
  */
 export interface Registry {
   /** The policy every broadcast uses. */
   readonly policy: BroadcastPolicy;
-  /** Backends in registration order; `null` marks a position freed by `unregister`. */
+  /** @internal Backends in registration order; `null` marks a position freed by `unregister`. */
   readonly slots: V.Vector<Slot | null>;
-  /** Key id to position in `slots`. */
+  /** @internal Key id to position in `slots`. */
   readonly index: HT.HashTrie<number>;
-  /** How many registered backends are live. */
+  /** @internal How many registered backends are live. */
   readonly liveCount: number;
-  /** Every operation that reached at least one live backend, in order. */
+  /** @internal Every operation that reached at least one live backend, in order. */
   readonly operations: V.Vector<BroadcastOperation>;
 }
 

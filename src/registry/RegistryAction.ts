@@ -17,21 +17,68 @@ import { matchTag } from '../internal/match';
 // model
 // -------------------------------------------------------------------------------------
 
+const RegisterC = closed('Register', { _tag: t.literal('Register'), backend: Backend });
+const SetLiveC = closed('SetLive', { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean });
+const SetResponseC = closed('SetResponse', {
+  _tag: t.literal('SetResponse'),
+  key: BackendKey,
+  response: BroadcastBackendResponse,
+});
+const UnregisterC = closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey });
+const BroadcastC = closed('Broadcast', { _tag: t.literal('Broadcast'), operation: BroadcastOperation });
+
+/**
+ * Register `backend`, or replace the one with the same key in place.
+ *
+ * @since 0.2.0
+ */
+export interface RegisterAction extends t.TypeOf<typeof RegisterC> {}
+
+/**
+ * Mark the backend with `key` live or dead.
+ *
+ * @since 0.2.0
+ */
+export interface SetLiveAction extends t.TypeOf<typeof SetLiveC> {}
+
+/**
+ * Make the backend with `key` answer with `response`.
+ *
+ * @since 0.2.0
+ */
+export interface SetResponseAction extends t.TypeOf<typeof SetResponseC> {}
+
+/**
+ * Remove the backend with `key`.
+ *
+ * @since 0.2.0
+ */
+export interface UnregisterAction extends t.TypeOf<typeof UnregisterC> {}
+
+/**
+ * Fan `operation` out to every live backend.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastAction extends t.TypeOf<typeof BroadcastC> {}
+
 /**
  * The codec of each kind of action, by `_tag`: shared with `LogRecord`, whose lines are actions.
  *
  * @internal
  */
-export const registryActionMembers = {
-  Register: closed('Register', { _tag: t.literal('Register'), backend: Backend }),
-  SetLive: closed('SetLive', { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean }),
-  SetResponse: closed('SetResponse', {
-    _tag: t.literal('SetResponse'),
-    key: BackendKey,
-    response: BroadcastBackendResponse,
-  }),
-  Unregister: closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey }),
-  Broadcast: closed('Broadcast', { _tag: t.literal('Broadcast'), operation: BroadcastOperation }),
+export const registryActionMembers: {
+  readonly Register: t.Type<RegisterAction, RegisterAction>;
+  readonly SetLive: t.Type<SetLiveAction, SetLiveAction>;
+  readonly SetResponse: t.Type<SetResponseAction, SetResponseAction>;
+  readonly Unregister: t.Type<UnregisterAction, UnregisterAction>;
+  readonly Broadcast: t.Type<BroadcastAction, BroadcastAction>;
+} = {
+  Register: RegisterC,
+  SetLive: SetLiveC,
+  SetResponse: SetResponseC,
+  Unregister: UnregisterC,
+  Broadcast: BroadcastC,
 };
 
 /**
@@ -44,13 +91,13 @@ export const registryActionMembers = {
  *
  * @since 0.1.0
  */
-export const RegistryAction = tagged('RegistryAction', registryActionMembers);
+export const RegistryAction: t.Type<RegistryAction, RegistryAction> = tagged('RegistryAction', registryActionMembers);
 /**
  * What the `RegistryAction` codec decodes: the type of the same name.
  *
  * @since 0.1.0
  */
-export type RegistryAction = t.TypeOf<typeof RegistryAction>;
+export type RegistryAction = RegisterAction | SetLiveAction | SetResponseAction | UnregisterAction | BroadcastAction;
 
 /**
  * The `_tag` of every registry action.
