@@ -7,7 +7,7 @@
 import * as Eq from 'fp-ts/Eq';
 import * as t from 'io-ts';
 
-import { Hex, Name, closed, tagged } from '../internal/codec';
+import { Hex, Name, checked, closed, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -92,21 +92,29 @@ export interface BackendKey extends t.TypeOf<typeof BackendKeyC> {}
 export const sharedInstance: BrokerInstance = Object.freeze({ _tag: 'Shared' });
 
 /**
- * A broker isolated for one service.
+ * A broker isolated for one service. `serviceName` must be a non-empty string without NUL:
+ * otherwise it throws a `RangeError` (a `TypeError` if it is not a string at all).
  *
  * @since 0.1.0
  */
-export const privateInstance = (serviceName: string): BrokerInstance => Object.freeze({ _tag: 'Private', serviceName });
+export const privateInstance = (serviceName: string): BrokerInstance =>
+  Object.freeze(checked('privateInstance', PrivateC, { _tag: 'Private', serviceName }));
 
 /**
- * An explicitly named broker instance.
+ * An explicitly named broker instance. `name` must be a non-empty string without NUL:
+ * otherwise it throws a `RangeError` (a `TypeError` if it is not a string at all).
  *
  * @since 0.1.0
  */
-export const explicitInstance = (name: string): BrokerInstance => Object.freeze({ _tag: 'Explicit', name });
+export const explicitInstance = (name: string): BrokerInstance =>
+  Object.freeze(checked('explicitInstance', ExplicitC, { _tag: 'Explicit', name }));
 
 /**
  * Build a frozen key. The fields are copied, so the result shares nothing with the arguments.
+ * Each is checked with the `BackendKey` codec, which the log reader uses too, so any key built
+ * here can be written to a log and read back: a value outside the codec (an empty or NUL-bearing
+ * name, an upper-case hash) throws a `RangeError`, a value of the wrong type a `TypeError`, each
+ * with the codec's one-line message (`backendKey: exeHash: expected lowercase hex string, got "AB12"`).
  *
  * @example
  * import { backendKey, sharedInstance } from 'lifecycle-broadcast'
@@ -120,26 +128,38 @@ export const backendKey = (
   serviceName: string,
   serviceVersion: string,
   exeHash = '',
-): BackendKey => Object.freeze({ instance: copyInstance(instance), serviceName, serviceVersion, exeHash });
+): BackendKey => {
+  const key = checked('backendKey', BackendKeyC, { instance, serviceName, serviceVersion, exeHash });
+  return frozenKey(key);
+};
+
+/** A frozen copy of a key known to be valid. */
+const frozenKey = (key: BackendKey): BackendKey =>
+  Object.freeze({
+    instance: copyInstance(key.instance),
+    serviceName: key.serviceName,
+    serviceVersion: key.serviceVersion,
+    exeHash: key.exeHash,
+  });
 
 const copyInstance = (i: BrokerInstance): BrokerInstance => {
   switch (i._tag) {
     case 'Shared':
       return sharedInstance;
     case 'Private':
-      return privateInstance(i.serviceName);
+      return Object.isFrozen(i) ? i : Object.freeze({ _tag: 'Private', serviceName: i.serviceName });
     case 'Explicit':
-      return explicitInstance(i.name);
+      return Object.isFrozen(i) ? i : Object.freeze({ _tag: 'Explicit', name: i.name });
   }
 };
 
 /**
- * A frozen copy of `key`, or `key` itself when it is already frozen all the way down.
+ * A frozen copy of `key` (which must be valid: the reducers check it first), or `key` itself
+ * when it is already frozen all the way down.
  *
- * @since 0.1.0
+ * @internal
  */
-export const copyKey = (key: BackendKey): BackendKey =>
-  isFrozenKey(key) ? key : backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+export const copyKey = (key: BackendKey): BackendKey => (isFrozenKey(key) ? key : frozenKey(key));
 
 /** A key frozen all the way down can never change, so it can be shared instead of copied. */
 const isFrozenKey = (key: BackendKey): boolean => Object.isFrozen(key) && Object.isFrozen(key.instance);

@@ -17,13 +17,23 @@ import { isRecord } from './isRecord';
 
 const hasNul = (s: string): boolean => s.includes('\u0000');
 
-const stringWhere = (name: string, ok: (s: string) => boolean): t.Type<string, string> =>
-  new t.Type<string, string, unknown>(
+/**
+ * The JavaScript type each refined primitive narrows (strings of a form, whole milliseconds): a
+ * value of that type that the codec refuses is out of range, any other value is of the wrong
+ * type. `checked` throws a `RangeError` or a `TypeError` accordingly.
+ */
+const domains = new WeakMap<t.Any, 'string' | 'number'>();
+
+const stringWhere = (name: string, ok: (s: string) => boolean): t.Type<string, string> => {
+  const codec = new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && ok(u),
     (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
     t.identity,
   );
+  domains.set(codec, 'string');
+  return codec;
+};
 
 /**
  * A string without NUL characters (which no path, name or version can hold).
@@ -66,6 +76,7 @@ export const Millis = new t.Type<number, number, unknown>(
   (u, c) => (isMillis(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
+domains.set(Millis, 'number');
 
 // -------------------------------------------------------------------------------------
 // bounded error lists
@@ -193,6 +204,11 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
   ];
   const known = new Set(fields.map(([k]) => k));
   const present = (u: Record<string, unknown>, k: string): boolean => Object.hasOwn(u, k);
+  // Parallel arrays read by index: `is` runs for every record of every decoded line and every
+  // argument a reducer checks, and destructuring each field's tuple there costs measurably.
+  const keys = fields.map(([k]) => k);
+  const codecs = fields.map(([, codec]) => codec);
+  const required = fields.map(([, , r]) => r);
   const is = (u: unknown): u is A => {
     if (!isRecord(u)) {
       return false;
@@ -202,11 +218,9 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
         return false;
       }
     }
-    // Indexed, without destructuring: this runs for every record of every decoded line.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < fields.length; i++) {
-      const [k, codec, required] = fields[i] as (typeof fields)[number];
-      if ((required || present(u, k)) && !codec.is(u[k])) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      if ((required[i] === true || present(u, k)) && !(codecs[i] as t.Mixed).is(u[k])) {
         return false;
       }
     }
@@ -464,3 +478,71 @@ export const decode = <A, O>(codec: t.Type<A, O>, input: unknown): E.Either<Read
     return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
   }
 };
+
+// -------------------------------------------------------------------------------------
+// checked construction
+// -------------------------------------------------------------------------------------
+
+/** Whether an error says the value has the right JavaScript type but is outside the codec's values. */
+const isRangeError = (e: t.ValidationError): boolean => {
+  if (omittedCount(e) > 0) {
+    return true;
+  }
+  const last = e.context[e.context.length - 1];
+  if (last === undefined || last.key === '_tag' || e.message === 'unexpected field') {
+    // A missing or unknown tag, or a field the type does not have: not a value of the type at all.
+    return false;
+  }
+  if (e.message !== undefined) {
+    return true;
+  }
+  const type: unknown = last.type;
+  const domain =
+    (type instanceof t.Type ? domains.get(type) : undefined) ??
+    (type instanceof t.KeyofType
+      ? 'string'
+      : type instanceof t.LiteralType
+        ? typeof (type as t.LiteralType<string | number | boolean>).value
+        : undefined);
+  return domain !== undefined && typeof e.value === domain;
+};
+
+/**
+ * Check `value` with `codec` for `fn`, a constructor or reducer that a caller may reach from plain
+ * JavaScript: the value (decoded, so a policy of 0 ms becomes 1 ms), or an exception carrying the
+ * codec's one-line report, such as `backendKey: exeHash: expected lowercase hex string, got "AB"`;
+ * with `name`, the report's paths start there (`setLive: key.serviceName: ...`).
+ * It is a `RangeError` when every problem is a value of the right type outside what the codec
+ * accepts (an empty name, `1.5` ms, the reason `"Sleep"`), and a `TypeError` otherwise (a value of
+ * the wrong type, a missing or unknown field, an unknown `_tag`).
+ *
+ * @internal
+ */
+export const checked = <A, O>(fn: string, codec: t.Type<A, O>, value: unknown, name?: string): A => {
+  if (codec.is(value)) {
+    return value;
+  }
+  let result: t.Validation<A>;
+  try {
+    result = codec.decode(value);
+  } catch (error: unknown) {
+    const where = name === undefined ? '' : `${name}: `;
+    throw new TypeError(`${fn}: ${where}could not be read: ${error instanceof Error ? error.message : show(error)}`);
+  }
+  if (E.isRight(result)) {
+    return result.right;
+  }
+  const lines = formatErrors(result.left);
+  const message = `${fn}: ${(name === undefined ? lines : lines.map((l) => under(name, l))).join('; ')}`;
+  throw result.left.every(isRangeError) ? new RangeError(message) : new TypeError(message);
+};
+
+/** A report line of a value, as a line about the field `name` that holds it. */
+const under = (name: string, line: string): string =>
+  /^and \d+ more$/.test(line)
+    ? line
+    : line.startsWith('(root)')
+      ? `${name}${line.slice('(root)'.length)}`
+      : line.startsWith('[')
+        ? `${name}${line}`
+        : `${name}.${line}`;

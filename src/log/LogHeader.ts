@@ -8,7 +8,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
 import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
-import { closed, decode, show } from '../internal/codec';
+import { checked, closed, decode, show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 
 // -------------------------------------------------------------------------------------
@@ -57,7 +57,8 @@ export interface LogHeader extends t.TypeOf<typeof LogHeaderC> {}
 
 /**
  * The header of a log written now, for a broker broadcasting with `policy` (the default policy
- * when omitted).
+ * when omitted). A policy the `BroadcastPolicy` codec refuses throws a `TypeError` or
+ * `RangeError` with its message.
  *
  * @example
  * import { broadcastPolicy, logHeader } from 'lifecycle-broadcast'
@@ -68,7 +69,7 @@ export interface LogHeader extends t.TypeOf<typeof LogHeaderC> {}
  * @since 0.1.0
  */
 export const logHeader = (policy: BroadcastPolicy = defaultPolicy): LogHeader =>
-  Object.freeze({ format: LOG_FORMAT, version: LOG_VERSION, policy });
+  Object.freeze(checked('logHeader', LogHeaderC, { format: LOG_FORMAT, version: LOG_VERSION, policy }));
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -111,8 +112,20 @@ export const decodeLogHeader = (input: unknown): E.Either<ReadonlyArray<string>,
 // -------------------------------------------------------------------------------------
 
 /**
- * The header as one line of JSON (without the line end).
+ * The header as one line of JSON (without the line end). A header the `LogHeader` codec refuses
+ * (a policy of `1.5` ms from plain JavaScript) throws a `TypeError` or `RangeError` with its
+ * message instead of writing a line the reader would reject.
  *
  * @since 0.1.0
  */
-export const encodeHeaderLine = (header: LogHeader): string => JSON.stringify(LogHeader.encode(header));
+export const encodeHeaderLine = (header: LogHeader): string => headerLine('encodeHeaderLine', header);
+
+const HeaderArgs = closed('header', { header: LogHeaderC });
+
+/**
+ * `encodeHeaderLine` for `fn`, which names `fn` in its errors.
+ *
+ * @internal
+ */
+export const headerLine = (fn: string, header: LogHeader): string =>
+  JSON.stringify(LogHeader.encode(checked(fn, HeaderArgs, { header }).header));

@@ -9,10 +9,10 @@ import * as t from 'io-ts';
 
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastResult } from '../domain/BroadcastResult';
-import { closedWith, tagged } from '../internal/codec';
+import { checked, closed, closedWith, tagged } from '../internal/codec';
 import type { Registry, Transition } from '../registry/Registry';
 import type { BroadcastAction, RegistryAction } from '../registry/RegistryAction';
-import { registryActionMembers } from '../registry/RegistryAction';
+import { RegistryAction as RegistryActionCodec, registryActionMembers } from '../registry/RegistryAction';
 import { step } from '../registry/step';
 
 // -------------------------------------------------------------------------------------
@@ -55,7 +55,9 @@ export type LogRecord = Exclude<RegistryAction, BroadcastAction> | BroadcastReco
 // -------------------------------------------------------------------------------------
 
 /**
- * The log record for `action`; a broadcast carries `result` when one is given.
+ * The log record for `action`; a broadcast carries `result` when one is given. Both are checked
+ * with the codecs (a `TypeError` or `RangeError` with their message), so a record built here can
+ * be written to a log and read back.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, releaseHandlesOperation } from 'lifecycle-broadcast'
@@ -67,7 +69,22 @@ export type LogRecord = Exclude<RegistryAction, BroadcastAction> | BroadcastReco
  *
  * @since 0.1.0
  */
-export const logRecord = (action: RegistryAction, result?: BroadcastResult): LogRecord =>
+export const logRecord = (action: RegistryAction, result?: BroadcastResult): LogRecord => {
+  const args =
+    result === undefined
+      ? { action: checked('logRecord', LogRecordArgs, { action }).action, result }
+      : checked('logRecord', LogRecordArgs, { action, result });
+  return recordOf(args.action, args.result);
+};
+
+const LogRecordArgs = closedWith('logRecord', { action: RegistryActionCodec }, { result: BroadcastResult });
+
+/**
+ * `logRecord` for an action and a result already checked (a step's own), without the checks.
+ *
+ * @internal
+ */
+export const recordOf = (action: RegistryAction, result?: BroadcastResult): LogRecord =>
   action._tag === 'Broadcast' && result !== undefined
     ? { _tag: 'Broadcast', operation: action.operation, result }
     : action;
@@ -87,8 +104,9 @@ export const logRecord = (action: RegistryAction, result?: BroadcastResult): Log
  */
 export const recordStep = (state: Registry, action: RegistryAction, withResult = true): Transition<LogRecord> => {
   const next = step(state, action);
+  // `step` checked the action, and made the result: nothing left to check.
   const record =
-    withResult && next.result._tag === 'OperationBroadcast' ? logRecord(action, next.result.result) : action;
+    withResult && next.result._tag === 'OperationBroadcast' ? recordOf(action, next.result.result) : action;
   return Object.freeze({ state: next.state, result: record });
 };
 
@@ -117,7 +135,9 @@ export const recordedResult = (record: LogRecord): BroadcastResult | undefined =
 // -------------------------------------------------------------------------------------
 
 /**
- * A record as one line of JSON (without the line end). Decoding the line gives the record back.
+ * A record as one line of JSON (without the line end). Decoding the line gives the record back;
+ * a record the `LogRecord` codec refuses (from plain JavaScript) throws a `TypeError` or
+ * `RangeError` with its message instead of writing a line the reader would reject.
  *
  * @example
  * import { backendKey, encodeRecordLine, liveBackend, registerAction, sharedInstance } from 'lifecycle-broadcast'
@@ -127,4 +147,15 @@ export const recordedResult = (record: LogRecord): BroadcastResult | undefined =
  *
  * @since 0.1.0
  */
-export const encodeRecordLine = (record: LogRecord): string => JSON.stringify(LogRecord.encode(record));
+export const encodeRecordLine = (record: LogRecord): string => recordLine('encodeRecordLine', record);
+
+const RecordArgs = closed('record', { record: LogRecord });
+
+/**
+ * `encodeRecordLine` for `fn`: the record is checked with the `LogRecord` codec first, so that
+ * nothing the reader would refuse is ever written (a `TypeError` or `RangeError` naming `fn`).
+ *
+ * @internal
+ */
+export const recordLine = (fn: string, record: LogRecord): string =>
+  JSON.stringify(LogRecord.encode(checked(fn, RecordArgs, { record }).record));

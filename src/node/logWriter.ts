@@ -9,9 +9,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import type { LogHeader } from '../log/LogHeader';
-import { encodeHeaderLine } from '../log/LogHeader';
+import { headerLine } from '../log/LogHeader';
 import type { LogRecord } from '../log/LogRecord';
-import { encodeRecordLine } from '../log/LogRecord';
+import { recordLine } from '../log/LogRecord';
 import { errorMessage } from '../internal/errorMessage';
 import { writePiece } from './writable';
 
@@ -64,7 +64,10 @@ const PIECE = 1 << 16;
 /**
  * Write a whole log, `header` then `records` (a list, or a lazy or asynchronous sequence, which
  * is consumed only as fast as the stream drains), and resolve when it is written. Lines are
- * written in pieces of about 64 KiB; a failing stream rejects the promise.
+ * written in pieces of about 64 KiB; a failing stream rejects the promise. The header and every
+ * record are checked with their codecs, so the log is one the reader accepts: an invalid header
+ * rejects before anything is written, an invalid record rejects there (`writeLog: records[7]:
+ * ...`), after the lines before it.
  *
  * @example
  * import * as fs from 'node:fs'
@@ -95,10 +98,14 @@ export const writeLog = async (
   records: Iterable<LogRecord> | AsyncIterable<LogRecord>,
   options: WriteLogOptions = {},
 ): Promise<void> => {
+  // Checked before anything is written: a header the reader would refuse makes the whole log unreadable.
+  const first = `${headerLine('writeLog', header)}\n`;
   async function* pieces(): AsyncGenerator<string, void, undefined> {
-    let piece = `${encodeHeaderLine(header)}\n`;
+    let piece = first;
+    let i = 0;
     for await (const record of records) {
-      piece += `${encodeRecordLine(record)}\n`;
+      piece += `${recordLine(`writeLog: records[${String(i)}]`, record)}\n`;
+      i += 1;
       if (piece.length >= PIECE) {
         yield piece;
         piece = '';
@@ -114,7 +121,9 @@ export const writeLog = async (
 /**
  * Open a log on `sink`: the header is written at once, then each `write` appends one record. The
  * writer honours backpressure: `write` resolves only once the stream has room again, so a caller
- * that awaits it never buffers more than the stream's high-water mark.
+ * that awaits it never buffers more than the stream's high-water mark. It writes only what the
+ * reader accepts: a header the codec refuses throws a `TypeError` or `RangeError` here, a record
+ * it refuses makes that `write` reject with one, writing nothing.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, logHeader, quiesceOperation } from 'lifecycle-broadcast'
@@ -131,6 +140,8 @@ export const writeLog = async (
  */
 export const createLogWriter = (sink: LogSink, header: LogHeader, options: WriteLogOptions = {}): LogWriter => {
   const fn = 'createLogWriter';
+  // Checked at the call, before the stream is touched.
+  const first = `${headerLine(fn, header)}\n`;
   let failure: { readonly error: unknown } | undefined;
   let ended = false;
   const onError = (error: unknown): void => {
@@ -161,7 +172,7 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
     await room;
   };
 
-  const headerWritten = put(`${encodeHeaderLine(header)}\n`);
+  const headerWritten = put(first);
   // Reported by the first `write` or `end` that awaits it, not as an unhandled rejection.
   headerWritten.catch(() => undefined);
 
@@ -196,8 +207,9 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
       if (ended) {
         throw new Error(`${fn}: write after end(): the log is finished, nothing more can be added`);
       }
+      const line = `${recordLine(`${fn}: write`, record)}\n`;
       await headerWritten;
-      await put(`${encodeRecordLine(record)}\n`);
+      await put(line);
     },
     end: async (): Promise<void> => {
       if (ended) {

@@ -18,7 +18,7 @@ import { deepFreeze } from '../internal/deepFreeze';
 import { errorMessage } from '../internal/errorMessage';
 import { printable } from '../internal/printable';
 import type { LogRecord } from '../log/LogRecord';
-import { logRecord } from '../log/LogRecord';
+import { recordOf } from '../log/LogRecord';
 import { logHeader } from '../log/LogHeader';
 import { encodeHeaderLine } from '../log/LogHeader';
 import type { Registry } from '../registry/Registry';
@@ -349,7 +349,8 @@ export const createRecorderMiddleware =
             registryAction._tag === 'Broadcast'
               ? broadcast(sliceState().registry, registryAction.operation).result
               : undefined;
-          options.sink.write(encodeRecord(logRecord(registryAction, result)));
+          // Both come checked: the action by the slice's decoder, the result from `broadcast`.
+          options.sink.write(encodeRecord(recordOf(registryAction, result)));
         }
       }
       return next(action);

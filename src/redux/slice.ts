@@ -19,7 +19,7 @@ import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
 import type { BroadcastResult } from '../domain/BroadcastResult';
-import { closed, decode, show } from '../internal/codec';
+import { checked, closed, decode, show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
 import type { LogRecord } from '../log/LogRecord';
 import type { Registry } from '../registry/Registry';
@@ -222,7 +222,8 @@ const actionCreator = <T extends string, P, Args extends ReadonlyArray<unknown>>
  */
 export const backendRegistered = actionCreator(
   'lifecycleBroadcast/backendRegistered',
-  (backend: Backend): BackendRegisteredPayload => BackendRegisteredPayload.encode({ backend }),
+  (backend: Backend): BackendRegisteredPayload =>
+    BackendRegisteredPayload.encode(checked('backendRegistered', BackendRegisteredPayload, { backend })),
 );
 
 /**
@@ -233,7 +234,9 @@ export const backendRegistered = actionCreator(
 export const backendLivenessChanged = actionCreator(
   'lifecycleBroadcast/backendLivenessChanged',
   (key: BackendKey, live: boolean): BackendLivenessChangedPayload =>
-    BackendLivenessChangedPayload.encode({ key, live }),
+    BackendLivenessChangedPayload.encode(
+      checked('backendLivenessChanged', BackendLivenessChangedPayload, { key, live }),
+    ),
 );
 
 /**
@@ -244,7 +247,9 @@ export const backendLivenessChanged = actionCreator(
 export const backendResponseChanged = actionCreator(
   'lifecycleBroadcast/backendResponseChanged',
   (key: BackendKey, response: BroadcastBackendResponse): BackendResponseChangedPayload =>
-    BackendResponseChangedPayload.encode({ key, response }),
+    BackendResponseChangedPayload.encode(
+      checked('backendResponseChanged', BackendResponseChangedPayload, { key, response }),
+    ),
 );
 
 /**
@@ -254,7 +259,8 @@ export const backendResponseChanged = actionCreator(
  */
 export const backendUnregistered = actionCreator(
   'lifecycleBroadcast/backendUnregistered',
-  (key: BackendKey): BackendUnregisteredPayload => BackendUnregisteredPayload.encode({ key }),
+  (key: BackendKey): BackendUnregisteredPayload =>
+    BackendUnregisteredPayload.encode(checked('backendUnregistered', BackendUnregisteredPayload, { key })),
 );
 
 /**
@@ -271,7 +277,8 @@ export const backendUnregistered = actionCreator(
  */
 export const broadcastRequested = actionCreator(
   'lifecycleBroadcast/broadcastRequested',
-  (operation: BroadcastOperation): BroadcastRequestedPayload => BroadcastRequestedPayload.encode({ operation }),
+  (operation: BroadcastOperation): BroadcastRequestedPayload =>
+    BroadcastRequestedPayload.encode(checked('broadcastRequested', BroadcastRequestedPayload, { operation })),
 );
 
 /**

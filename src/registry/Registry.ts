@@ -12,16 +12,19 @@
  * @since 0.1.0
  */
 import type * as O from 'fp-ts/Option';
+import * as t from 'io-ts';
 
-import { frozenBackend, withLive, withResponse } from '../domain/Backend';
-import type { Backend } from '../domain/Backend';
-import type { BackendKey } from '../domain/BackendKey';
-import { copyKey, keyId } from '../domain/BackendKey';
-import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
-import type { BroadcastOperation, QuiesceReason } from '../domain/BroadcastOperation';
-import { copyOperation, quiesceOperation, releaseHandlesOperation } from '../domain/BroadcastOperation';
-import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
-import { broadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
+import { Backend, frozenBackend, liveAs, respondingWith } from '../domain/Backend';
+import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
+import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import {
+  BroadcastOperation,
+  QuiesceReason,
+  copyOperation,
+  quiesceOperation,
+  releaseHandlesOperation,
+} from '../domain/BroadcastOperation';
+import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
 import type {
   BroadcastAck,
   BroadcastEntry,
@@ -30,9 +33,11 @@ import type {
   BroadcastTimeout,
   SkippedDead,
 } from '../domain/BroadcastResult';
-import { broadcastResult } from '../domain/BroadcastResult';
+import { resultOf } from '../domain/BroadcastResult';
 import { canonicalResponse } from '../domain/BroadcastBackendResponse';
+import { PathPrefix, checked, show } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
+import { isRecord } from '../internal/isRecord';
 import * as V from '../internal/Vector';
 import type { BackendRegistered, BackendUnregistered, KeyNotFound, LivenessSet, ResponseSet } from './RegistryEvent';
 
@@ -97,7 +102,8 @@ export interface Transition<R> {
 
 /**
  * An empty registry broadcasting with `policy` (the default policy, 5000 ms, when omitted).
- * A zero timeout is clamped to 1 ms.
+ * A zero timeout is clamped to 1 ms; a policy the `BroadcastPolicy` codec refuses throws a
+ * `TypeError` or `RangeError` with its message (`createRegistry: policy.ackTimeoutMs: ...`).
  *
  * @example
  * import { broadcastPolicy, createRegistry } from 'lifecycle-broadcast'
@@ -108,7 +114,9 @@ export interface Transition<R> {
  */
 export const createRegistry = (policy: BroadcastPolicy = defaultPolicy): Registry =>
   Object.freeze({
-    policy: broadcastPolicy(policy.ackTimeoutMs),
+    policy: Object.freeze({
+      ackTimeoutMs: checked('createRegistry', BroadcastPolicy, policy, 'policy').ackTimeoutMs,
+    }),
     slots: V.empty,
     index: HT.empty,
     liveCount: 0,
@@ -242,24 +250,45 @@ const update = (
 };
 
 // -------------------------------------------------------------------------------------
+// checks
+// -------------------------------------------------------------------------------------
+
+// A reducer reached from plain JavaScript checks what it is given with the codecs the log reader
+// uses, before anything is stored: a wrong value throws a `TypeError` or `RangeError` carrying
+// the codec's message, and is never kept in a registry.
+
+/**
+ * Check that `state` looks like a registry (one a reducer made, or its serialized copy): a
+ * `TypeError` naming `fn` otherwise, rather than a failure deep inside.
+ *
+ * @internal
+ */
+export const checkRegistry = (fn: string, state: unknown): Registry => {
+  if (
+    isRecord(state) &&
+    isRecord(state.policy) &&
+    isRecord(state.slots) &&
+    isRecord(state.index) &&
+    typeof state.liveCount === 'number' &&
+    isRecord(state.operations)
+  ) {
+    return state as unknown as Registry;
+  }
+  throw new TypeError(`${fn}: state: expected a Registry (from createRegistry or a reducer), got ${show(state)}`);
+};
+
+const keyOf = (fn: string, key: unknown): BackendKey => checked(fn, BackendKey, key, 'key');
+
+// -------------------------------------------------------------------------------------
 // reducers
 // -------------------------------------------------------------------------------------
 
 /**
- * Register `backend`. A new key is appended; a key already registered is replaced in place,
- * keeping its position, and the event names the replaced backend. The replacement starts with
- * no received operations, as a new endpoint would.
+ * `register` without the checks, for `step`, which checked the whole action.
  *
- * @example
- * import { backendKey, createRegistry, liveBackend, register, sharedInstance } from 'lifecycle-broadcast'
- *
- * const key = backendKey(sharedInstance, 'zccache', '1.11.20')
- * const { state, result } = register(createRegistry(), liveBackend(key))
- * // result: { _tag: 'BackendRegistered', backend: { key, live: true, ... }, replaced: none }
- *
- * @since 0.1.0
+ * @internal
  */
-export const register = (state: Registry, backend: Backend): Transition<BackendRegistered> => {
+export const registerChecked = (state: Registry, backend: Backend): Transition<BackendRegistered> => {
   // The registry stores a frozen backend as it is, so the event names the stored object.
   const b = frozenBackend(backend);
   const id = keyId(b.key);
@@ -277,13 +306,35 @@ export const register = (state: Registry, backend: Backend): Transition<BackendR
 };
 
 /**
- * Mark the backend with `key` live or dead: `LivenessSet`. Setting the value it already has
- * returns the same state; an unregistered key returns the same state with `KeyNotFound`.
+ * Register `backend`. A new key is appended; a key already registered is replaced in place,
+ * keeping its position, and the event names the replaced backend. The replacement starts with
+ * no received operations, as a new endpoint would. A backend the `Backend` codec refuses throws
+ * a `TypeError` or `RangeError` with its message (`register: backend.live: expected boolean,
+ * got "yes"`) and changes nothing.
+ *
+ * @example
+ * import { backendKey, createRegistry, liveBackend, register, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * const key = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const { state, result } = register(createRegistry(), liveBackend(key))
+ * // result: { _tag: 'BackendRegistered', backend: { key, live: true, ... }, replaced: none }
  *
  * @since 0.1.0
  */
-export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
-  const r = update(state, key, (b) => (b.live === live ? b : withLive(b, live)));
+export const register = (state: Registry, backend: Backend): Transition<BackendRegistered> =>
+  registerChecked(checkRegistry('register', state), checked('register', Backend, backend, 'backend'));
+
+/**
+ * `setLive` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const setLiveChecked = (
+  state: Registry,
+  key: BackendKey,
+  live: boolean,
+): Transition<LivenessSet | KeyNotFound> => {
+  const r = update(state, key, (b) => (b.live === live ? b : liveAs(b, live)));
   return r === undefined
     ? transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })))
     : transition(
@@ -293,17 +344,28 @@ export const setLive = (state: Registry, key: BackendKey, live: boolean): Transi
 };
 
 /**
- * Make the backend with `key` answer broadcasts with `response`: `ResponseSet`. Setting the
- * response it already has returns the same state; an unregistered key gives `KeyNotFound`.
+ * Mark the backend with `key` live or dead: `LivenessSet`. Setting the value it already has
+ * returns the same state; an unregistered key returns the same state with `KeyNotFound`. A key
+ * the codec refuses, or a `live` that is not a boolean, throws a `TypeError` or `RangeError`.
  *
  * @since 0.1.0
  */
-export const setResponse = (
+export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
+  const k = keyOf('setLive', key);
+  return setLiveChecked(checkRegistry('setLive', state), k, checked('setLive', t.boolean, live, 'live'));
+};
+
+/**
+ * `setResponse` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const setResponseChecked = (
   state: Registry,
   key: BackendKey,
   response: BroadcastBackendResponse,
 ): Transition<ResponseSet | KeyNotFound> => {
-  const r = update(state, key, (b) => withResponse(b, response));
+  const r = update(state, key, (b) => respondingWith(b, response));
   return r === undefined
     ? transition(
         state,
@@ -316,12 +378,28 @@ export const setResponse = (
 };
 
 /**
- * Remove the backend with `key`: `BackendUnregistered`; the others keep their order. An
- * unregistered key gives `KeyNotFound` and the same state.
+ * Make the backend with `key` answer broadcasts with `response`: `ResponseSet`. Setting the
+ * response it already has returns the same state; an unregistered key gives `KeyNotFound`. A key
+ * or response the codecs refuse throws a `TypeError` or `RangeError` and changes nothing.
  *
  * @since 0.1.0
  */
-export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
+export const setResponse = (
+  state: Registry,
+  key: BackendKey,
+  response: BroadcastBackendResponse,
+): Transition<ResponseSet | KeyNotFound> => {
+  const k = keyOf('setResponse', key);
+  const r = checked('setResponse', BroadcastBackendResponse, response, 'response');
+  return setResponseChecked(checkRegistry('setResponse', state), k, r);
+};
+
+/**
+ * `unregister` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const unregisterChecked = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
   const id = keyId(key);
   const found = findSlot(state, id);
   if (found === undefined) {
@@ -338,18 +416,21 @@ export const unregister = (state: Registry, key: BackendKey): Transition<Backend
 };
 
 /**
- * Fan `operation` out to every live backend, in registration order. Dead backends are skipped;
- * a timeout or failure does not stop the fan-out. The result lists every backend once.
- *
- * @example
- * import { broadcast, createRegistry, releaseHandlesOperation } from 'lifecycle-broadcast'
- *
- * const { state, result } = broadcast(createRegistry(), releaseHandlesOperation('/cache'))
- * // result._tag === 'NoLiveTargets'
+ * Remove the backend with `key`: `BackendUnregistered`; the others keep their order. An
+ * unregistered key gives `KeyNotFound` and the same state; a key the codec refuses throws a
+ * `TypeError` or `RangeError`.
  *
  * @since 0.1.0
  */
-export const broadcast = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
+export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> =>
+  unregisterChecked(checkRegistry('unregister', state), keyOf('unregister', key));
+
+/**
+ * `broadcast` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const broadcastChecked = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
   const op = copyOperation(operation);
   const acks: BroadcastAck[] = [];
   const timeouts: BroadcastTimeout[] = [];
@@ -379,7 +460,7 @@ export const broadcast = (state: Registry, operation: BroadcastOperation): Trans
       }
     }
   });
-  const result = broadcastResult({
+  const result = resultOf({
     operation: op,
     acks: Object.freeze(acks),
     timeouts: Object.freeze(timeouts),
@@ -394,20 +475,43 @@ export const broadcast = (state: Registry, operation: BroadcastOperation): Trans
 };
 
 /**
- * Ask every live backend to release its file handles below `pathPrefix`.
+ * Fan `operation` out to every live backend, in registration order. Dead backends are skipped;
+ * a timeout or failure does not stop the fan-out. The result lists every backend once. An
+ * operation the `BroadcastOperation` codec refuses (`{ _tag: 'toString' }`) throws a `TypeError`
+ * or `RangeError` and changes nothing.
+ *
+ * @example
+ * import { broadcast, createRegistry, releaseHandlesOperation } from 'lifecycle-broadcast'
+ *
+ * const { state, result } = broadcast(createRegistry(), releaseHandlesOperation('/cache'))
+ * // result._tag === 'NoLiveTargets'
  *
  * @since 0.1.0
  */
-export const releaseHandlesUnderPath = (state: Registry, pathPrefix: string): Transition<BroadcastResult> =>
-  broadcast(state, releaseHandlesOperation(pathPrefix));
+export const broadcast = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> =>
+  broadcastChecked(checkRegistry('broadcast', state), checked('broadcast', BroadcastOperation, operation, 'operation'));
 
 /**
- * Ask every live backend to stop taking new work and drain, for `reason`.
+ * Ask every live backend to release its file handles below `pathPrefix` (checked as
+ * `releaseHandlesOperation` checks it).
  *
  * @since 0.1.0
  */
-export const quiesce = (state: Registry, reason: QuiesceReason): Transition<BroadcastResult> =>
-  broadcast(state, quiesceOperation(reason));
+export const releaseHandlesUnderPath = (state: Registry, pathPrefix: string): Transition<BroadcastResult> => {
+  const path = checked('releaseHandlesUnderPath', PathPrefix, pathPrefix, 'pathPrefix');
+  return broadcastChecked(checkRegistry('releaseHandlesUnderPath', state), releaseHandlesOperation(path));
+};
+
+/**
+ * Ask every live backend to stop taking new work and drain, for `reason` (checked as
+ * `quiesceOperation` checks it).
+ *
+ * @since 0.1.0
+ */
+export const quiesce = (state: Registry, reason: QuiesceReason): Transition<BroadcastResult> => {
+  const r = checked('quiesce', QuiesceReason, reason, 'reason');
+  return broadcastChecked(checkRegistry('quiesce', state), quiesceOperation(r));
+};
 
 // -------------------------------------------------------------------------------------
 // queries
@@ -419,7 +523,7 @@ export const quiesce = (state: Registry, reason: QuiesceReason): Transition<Broa
  * @since 0.1.0
  */
 export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
-  const found = findSlot(state, keyId(key));
+  const found = findSlot(checkRegistry('lookup', state), keyId(keyOf('lookup', key)));
   return found === undefined ? none : some(found.slot.backend);
 };
 
@@ -428,7 +532,8 @@ export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
  *
  * @since 0.1.0
  */
-export const isRegistered = (state: Registry, key: BackendKey): boolean => findSlot(state, keyId(key)) !== undefined;
+export const isRegistered = (state: Registry, key: BackendKey): boolean =>
+  findSlot(checkRegistry('isRegistered', state), keyId(keyOf('isRegistered', key))) !== undefined;
 
 const backendsCache = new WeakMap<Registry['slots'], ReadonlyArray<Backend>>();
 
@@ -439,6 +544,7 @@ const backendsCache = new WeakMap<Registry['slots'], ReadonlyArray<Backend>>();
  * @since 0.1.0
  */
 export const backends = (state: Registry): ReadonlyArray<Backend> => {
+  checkRegistry('backends', state);
   const cached = backendsCache.get(state.slots);
   if (cached !== undefined) {
     return cached;
@@ -459,14 +565,14 @@ export const backends = (state: Registry): ReadonlyArray<Backend> => {
  *
  * @since 0.1.0
  */
-export const backendCount = (state: Registry): number => state.index.size;
+export const backendCount = (state: Registry): number => checkRegistry('backendCount', state).index.size;
 
 /**
  * How many registered backends are live.
  *
  * @since 0.1.0
  */
-export const liveCount = (state: Registry): number => state.liveCount;
+export const liveCount = (state: Registry): number => checkRegistry('liveCount', state).liveCount;
 
 const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation> => {
   const out: BroadcastOperation[] = [];
@@ -490,7 +596,7 @@ const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation>
  * @since 0.1.0
  */
 export const receivedOperations = (state: Registry, key: BackendKey): O.Option<ReadonlyArray<BroadcastOperation>> => {
-  const found = findSlot(state, keyId(key));
+  const found = findSlot(checkRegistry('receivedOperations', state), keyId(keyOf('receivedOperations', key)));
   return found === undefined ? none : some(receivedOf(state, found.slot));
 };
 
@@ -531,6 +637,7 @@ export interface RegistrySnapshot {
  * @since 0.1.0
  */
 export const snapshot = (state: Registry): RegistrySnapshot => {
+  checkRegistry('snapshot', state);
   const out: BackendSnapshot[] = [];
   V.forEach(state.slots, (s) => {
     if (s !== null) {
