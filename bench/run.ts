@@ -13,6 +13,8 @@ import { naiveImmer } from './baselines/naiveImmer';
 import { library } from './library';
 import { fanOut, fullSizes, history, quickSizes, registryScale } from './workloads';
 import { replayWorkload } from './replay';
+import { REPLY_DELAY_MS, liveWorkload } from './live';
+import { liveReport } from './liveRun';
 
 interface Row {
   readonly workload: string;
@@ -135,6 +137,37 @@ const main = async (): Promise<void> => {
   target('W4 validate-and-replay time / bare parse time', w4.parseLinesPerSecond / w4.replayLinesPerSecond, 3);
   target('W4 peak RSS, MB', w4.peakRssMb, 200);
 
+  log(`W5 live: ${quick ? '100' : '1,000'} backends on Unix sockets, answering after ${String(REPLY_DELAY_MS)} ms`);
+  const w5 = await liveWorkload('unix', { backends: quick ? 100 : 1000, runs: quick ? 3 : 15, sequential: true });
+  const w5Note = `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; bare sockets ${fmt(w5.wallBare.median)} ms; sequential loop ${fmt(w5.sequentialMs)} ms`;
+  rows.push({
+    workload: 'W5 live',
+    metric: 'ms per broadcast',
+    ours: w5.wallDefault.median,
+    mutable: null,
+    naiveImmer: null,
+    note: w5Note,
+  });
+  rows.push({
+    workload: 'W5 live',
+    metric: 'ms per broadcast, 10% never answer, 250 ms policy',
+    ours: w5.tenPercentSilentDefault.median,
+    mutable: null,
+    naiveImmer: null,
+    note: `range ${w5.tenPercentSilentDefault.min.toFixed(0)}-${w5.tenPercentSilentDefault.max.toFixed(0)} ms`,
+  });
+  rows.push({
+    workload: 'W5 live',
+    metric: 'broker CPU us per backend per broadcast',
+    ours: w5.cpuUsPerBackend.median,
+    mutable: null,
+    naiveImmer: null,
+    note: '',
+  });
+  for (const [name, value, limit] of liveReport(w5).targets) {
+    target(name, value, limit);
+  }
+
   const header = [
     'workload',
     'metric',
@@ -184,7 +217,7 @@ const main = async (): Promise<void> => {
   if (out !== undefined) {
     fs.writeFileSync(
       out,
-      `${JSON.stringify({ date: new Date().toISOString(), quick, sizes, machine, rows, targets, w4 }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), quick, sizes, machine, rows, targets, w4, w5 }, null, 2)}\n`,
     );
     log(`results written to ${out}`);
   }

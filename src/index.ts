@@ -87,29 +87,38 @@ export { formatErrors } from './internal/codec';
 
 // values: Redux composition
 export {
-  BackendLivenessChangedPayload,
   BackendRegisteredPayload,
-  BackendResponseChangedPayload,
   BackendUnregisteredPayload,
-  BroadcastRequestedPayload,
-  DEFAULT_RECENT_LIMIT,
+  LivenessSetPayload,
+  OperationBroadcastPayload,
+  ResponseSetPayload,
+} from './redux/actions';
+export {
   LIFECYCLE_BROADCAST,
-  backendLivenessChanged,
   backendRegistered,
-  backendResponseChanged,
   backendUnregistered,
-  broadcastRequested,
   createLifecycleBroadcastSlice,
   decodeSliceAction,
   isLifecycleBroadcastAction,
   lifecycleBroadcastActions,
   lifecycleBroadcastReducer,
   lifecycleBroadcastSlice,
+  livenessSet,
+  operationBroadcast,
+  responseSet,
   toRegistryAction,
   toSliceAction,
 } from './redux/slice';
+export { DEFAULT_RECENT_LIMIT } from './redux/state';
 export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from './redux/selectors';
 export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
+export { lifecycleBroadcastMiddlewareOptions } from './redux/middlewareOptions';
+export {
+  DEFAULT_DEVTOOLS_ITEMS,
+  lifecycleBroadcastDevToolsOptions,
+  lifecycleBroadcastStateView,
+} from './redux/devTools';
+export { stateFromRegistry } from './redux/stateFromRegistry';
 
 // values: operation logs (header, reader, writer, replay, verify, statistics, generator)
 export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, encodeHeaderLine, logHeader } from './log/LogHeader';
@@ -125,6 +134,11 @@ export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from 
 export { compareResults, describeDivergence } from './log/verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './log/LogStats';
 export { generateLog } from './log/generateLog';
+
+// values: live broadcasts
+export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } from './live/Transport';
+export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
+export { liveBroadcast } from './redux/liveBroadcast';
 
 // types
 export type { Handlers } from './internal/match';
@@ -154,17 +168,29 @@ export type {
 
 // types: Redux composition
 export type {
-  ActionRejected,
+  ActionRow,
   LifecycleBroadcastAction,
+  LifecycleBroadcastActionCreators,
+  LifecycleBroadcastActionName,
+  LifecycleBroadcastActionTable,
   LifecycleBroadcastActionType,
-  LifecycleBroadcastEvent,
-  LifecycleBroadcastReducer,
-  LifecycleBroadcastSlice,
-  LifecycleBroadcastSliceOptions,
-  LifecycleBroadcastState,
   SliceAction,
   SliceActionCreator,
+} from './redux/actions';
+export type {
+  AnyLifecycleBroadcastSlice,
+  InjectIntoConfig,
+  InjectableReducer,
+  InjectedLifecycleBroadcastSlice,
+  LifecycleBroadcastCaseReducers,
+  LifecycleBroadcastReducer,
+  LifecycleBroadcastSlice,
+  LifecycleBroadcastSliceBase,
+  LifecycleBroadcastSliceOptions,
+  WithInjectedLifecycleBroadcastSlice,
+  WithLifecycleBroadcastSlice,
 } from './redux/slice';
+export type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState, RecentLimits } from './redux/state';
 export type { BackendCounts, LifecycleBroadcastSelectors } from './redux/selectors';
 export type {
   ArraySink,
@@ -177,6 +203,19 @@ export type {
   StreamSinkOptions,
   TextWritable,
 } from './redux/recorder';
+export type { LifecycleBroadcastMiddlewareOptions } from './redux/middlewareOptions';
+export type {
+  BackendView,
+  BoundedList,
+  DevToolsViewOptions,
+  EventView,
+  LifecycleBroadcastDevToolsOptions,
+  LifecycleBroadcastStateView,
+  RegistryView,
+  RejectionView,
+  ResultSummary,
+  ResultView,
+} from './redux/devTools';
 
 // types: operation logs
 export type {
@@ -193,3 +232,14 @@ export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop, StoppedAtCall
 export type { Divergence } from './log/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
 export type { GenerateOptions, GeneratedLog } from './log/generateLog';
+
+// types: live broadcasts
+export type { AckOutcome, FailureOutcome, Transport } from './live/Transport';
+export type {
+  Cancelled,
+  InvalidOutcome,
+  LiveBroadcast,
+  RunBroadcastOptions,
+  TransportFailed,
+} from './live/runBroadcast';
+export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';

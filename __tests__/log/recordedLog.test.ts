@@ -5,7 +5,6 @@
 import { configureStore } from '@reduxjs/toolkit';
 import * as fc from 'fast-check';
 
-import type { LifecycleBroadcastState } from '../../src';
 import {
   broadcastPolicy,
   createLifecycleBroadcastSlice,
@@ -13,7 +12,6 @@ import {
   replayLog,
   snapshot,
   streamSink,
-  toSliceAction,
 } from '../../src';
 import { actionsArb } from '../support/logArbitraries';
 import { collector, readableOf } from '../support/streams';
@@ -23,19 +21,16 @@ describe('streamSink', () => {
     await fc.assert(
       fc.asyncProperty(actionsArb, async (actions) => {
         const sink = collector();
-        const broker = createLifecycleBroadcastSlice({ policy: broadcastPolicy(250) });
+        const broker = createLifecycleBroadcastSlice({ name: 'broker', policy: broadcastPolicy(250) });
         const store = configureStore({
           reducer: { broker: broker.reducer },
           middleware: (getDefault) =>
             getDefault({ serializableCheck: false, immutableCheck: false }).concat(
-              createRecorderMiddleware({
-                sink: streamSink(sink),
-                selectState: (root: { readonly broker: LifecycleBroadcastState }) => root.broker,
-              }),
+              createRecorderMiddleware({ slice: broker, sink: streamSink(sink) }),
             ),
         });
         for (const action of actions) {
-          store.dispatch(toSliceAction(action));
+          store.dispatch(broker.toSliceAction(action));
         }
         const r = await replayLog(readableOf(sink.text()), { verify: true });
         expect(r.invalidLines).toBe(0);

@@ -11,7 +11,9 @@ import * as ts from 'typescript';
 const SRC = path.join(__dirname, '..', '..', 'src');
 
 /** The entry points of the package, as source files. */
-const entryPoints = ['index.ts', 'arbitraries.ts'].map((f) => path.join(SRC, f)).filter((f) => fs.existsSync(f));
+const entryPoints = ['index.ts', 'arbitraries.ts', path.join('node', 'index.ts')]
+  .map((f) => path.join(SRC, f))
+  .filter((f) => fs.existsSync(f));
 
 const parse = (file: string): ts.SourceFile =>
   ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);

@@ -168,7 +168,7 @@ module.exports = (lb) => {
   const replayed = lb.replay(lb.createRegistry(lb.broadcastPolicy(250)), actions);
   const slice = [
     lb.backendRegistered(lb.liveBackend(zccache)),
-    lb.broadcastRequested(lb.quiesceOperation('IdleTimeout')),
+    lb.operationBroadcast(lb.quiesceOperation('IdleTimeout')),
   ].reduce(lb.lifecycleBroadcastReducer, undefined);
   return {
     snapshot: lb.snapshot(replayed.state),
@@ -277,8 +277,8 @@ console.log(JSON.stringify({ resolved, count: actions.length, invalid }));
 `;
 };
 
-/** The Node entry point, in both module systems: replays the example log from a file. */
-const nodeConsumer = (system: 'esm' | 'cjs'): string => {
+/** The Node entry point's file source, in both module systems: replays the example log from a file. */
+const fileConsumer = (system: 'esm' | 'cjs'): string => {
   const load =
     system === 'esm'
       ? `import { replayLog } from '${PACKAGE}';
@@ -291,6 +291,57 @@ const resolved = require.resolve('${PACKAGE}/node');`;
   return `${load}
 replayLog(fileSource('broker.ndjson'), { verify: true }).then((r) => {
   console.log(JSON.stringify({ resolved, lastLine: r.lastLine, checked: r.checked, divergences: r.divergences }));
+});
+`;
+};
+
+/**
+ * A live broadcast through the installed `lifecycle-broadcast/node`, in either module system: a
+ * backend on a Unix socket in this process, the root's runner, the node entry's socket transport.
+ */
+const nodeConsumer = (system: 'esm' | 'cjs'): string => {
+  const load =
+    system === 'esm'
+      ? `import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as lb from '${PACKAGE}';
+import { socketTransport } from '${PACKAGE}/node';
+const resolved = import.meta.resolve('${PACKAGE}/node');`
+      : `'use strict';
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const lb = require('${PACKAGE}');
+const { socketTransport } = require('${PACKAGE}/node');
+const resolved = require.resolve('${PACKAGE}/node');`;
+  return `${load}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-consumer-'));
+const socketPath = path.join(dir, 'zccache.sock');
+const server = net.createServer((socket) => {
+  let buffered = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\\n'); end >= 0; end = buffered.indexOf('\\n')) {
+      const request = JSON.parse(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+      socket.write(JSON.stringify({ id: request.id, outcome: { _tag: 'Ack' } }) + '\\n');
+    }
+  });
+});
+server.listen(socketPath, async () => {
+  const key = lb.backendKey(lb.sharedInstance, 'zccache', '1.11.20');
+  const start = lb.register(lb.createRegistry(lb.broadcastPolicy(5000)), lb.liveBackend(key)).state;
+  const transport = socketTransport({ addressOf: () => ({ path: socketPath }) });
+  const live = await lb.runBroadcast(start, lb.releaseHandlesOperation('/var/cache'), transport);
+  await transport.close();
+  server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const replayed = lb.replay(start, live.actions).events.at(-1);
+  console.log(JSON.stringify({ resolved, status: live.result._tag, acks: live.result.acks.length, reproduced: JSON.stringify(replayed.result) === JSON.stringify(live.result) }));
 });
 `;
 };
@@ -359,10 +410,14 @@ export const createConsumerProject = (): ConsumerProject => {
     write('scenario.cjs', SCENARIO);
     write('esm.mjs', ESM_CONSUMER);
     write('cjs.cjs', CJS_CONSUMER);
-    write('node.mjs', nodeConsumer('esm'));
-    write('node.cjs', nodeConsumer('cjs'));
+    write('file.mjs', fileConsumer('esm'));
+    write('file.cjs', fileConsumer('cjs'));
     write('typed.mts', TYPED_CONSUMER);
     write('typed.cts', TYPED_CONSUMER);
+    if (points.includes(`${PACKAGE}/node`)) {
+      write('node.mjs', nodeConsumer('esm'));
+      write('node.cjs', nodeConsumer('cjs'));
+    }
     if (arbitraries) {
       write('arbitraries.mjs', arbitrariesConsumer('esm'));
       write('arbitraries.cjs', arbitrariesConsumer('cjs'));

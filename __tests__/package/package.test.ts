@@ -72,6 +72,12 @@ describe('the exports map', () => {
     );
   });
 
+  it('should serve ./node exactly when src/node/index.ts exists', () => {
+    expect(Object.keys(manifest().exports).includes('./node')).toBe(
+      fs.existsSync(path.join(ROOT, 'src', 'node', 'index.ts')),
+    );
+  });
+
   it('should give every entry point ES module and CommonJS code, each with its own types', () => {
     for (const [subpath, target] of Object.entries(manifest().exports)) {
       if (subpath === './package.json') {
@@ -223,8 +229,8 @@ describeUnlessSkipped('the packed package', () => {
 
   describe(`${PACKAGE}/node`, () => {
     for (const [system, file, built] of [
-      ['an ES module', 'node.mjs', 'node.mjs'],
-      ['CommonJS', 'node.cjs', 'node.js'],
+      ['an ES module', 'file.mjs', 'node.mjs'],
+      ['CommonJS', 'file.cjs', 'node.js'],
     ] as const) {
       it(`should replay the example log from a file, from ${system}`, () => {
         fs.copyFileSync(path.join(ROOT, 'examples', 'broker.ndjson'), path.join(project.dir, 'broker.ndjson'));
@@ -261,6 +267,25 @@ describeUnlessSkipped('the packed package', () => {
         expect(resolved).toBe(path.join(installed(project), 'dist', built));
         expect(r.count).toBe(50);
         expect(r.invalid).toEqual([]);
+      });
+    }
+  });
+
+  describe(`${PACKAGE}/node`, () => {
+    for (const [system, file, built] of [
+      ['an ES module', 'node.mjs', 'node.mjs'],
+      ['CommonJS', 'node.cjs', 'node.js'],
+    ] as const) {
+      it(`should run a live broadcast over a Unix socket with the root's runner and its socket transport, from ${system}`, () => {
+        const r = printed(run(process.execPath, [file], project.dir)) as {
+          resolved: string;
+          status: string;
+          acks: number;
+          reproduced: boolean;
+        };
+        const resolved = r.resolved.startsWith('file:') ? fileURLToPath(r.resolved) : r.resolved;
+        expect(resolved).toBe(path.join(installed(project), 'dist', built));
+        expect(r).toMatchObject({ status: 'AllAcked', acks: 1, reproduced: true });
       });
     }
   });

@@ -16,6 +16,7 @@ import {
   createRegistry,
   lifecycleBroadcastActions,
   lifecycleBroadcastReducer,
+  lifecycleBroadcastSlice,
   readLog,
   recordAction,
   replay,
@@ -37,19 +38,19 @@ const fieldsOf = (a: RegistryAction): Record<string, unknown> =>
 
 /** The creator of each kind of action, called with the payload's fields as its arguments. */
 const create = (a: RegistryAction, p: Record<string, unknown>): unknown => {
-  const { backendRegistered, backendLivenessChanged, backendResponseChanged, backendUnregistered, broadcastRequested } =
+  const { backendRegistered, livenessSet, responseSet, backendUnregistered, operationBroadcast } =
     lifecycleBroadcastActions;
   switch (a._tag) {
     case 'Register':
       return backendRegistered(p.backend as never);
     case 'SetLive':
-      return backendLivenessChanged(p.key as never, p.live as never);
+      return livenessSet(p.key as never, p.live as never);
     case 'SetResponse':
-      return backendResponseChanged(p.key as never, p.response as never);
+      return responseSet(p.key as never, p.response as never);
     case 'Unregister':
       return backendUnregistered(p.key as never);
     case 'Broadcast':
-      return broadcastRequested(p.operation as never);
+      return operationBroadcast(p.operation as never);
   }
 };
 
@@ -71,8 +72,8 @@ describe('createRecorderMiddleware fuzzed', () => {
         const store = legacy_createStore(
           combineReducers({ lifecycleBroadcast: lifecycleBroadcastReducer }),
           applyMiddleware(
-            createRecorderMiddleware({ sink: memory, selectState }),
-            createRecorderMiddleware({ sink: streamSink(out), selectState }),
+            createRecorderMiddleware({ slice: lifecycleBroadcastSlice, sink: memory, selectState }),
+            createRecorderMiddleware({ slice: lifecycleBroadcastSlice, sink: streamSink(out), selectState }),
           ),
         );
         for (const [viaCreator, { a, p }] of steps) {

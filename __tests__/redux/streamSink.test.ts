@@ -13,9 +13,10 @@ import type { LifecycleBroadcastState } from '../../src';
 import {
   backendKey,
   backendRegistered,
-  broadcastRequested,
+  operationBroadcast,
   createRecorderMiddleware,
   lifecycleBroadcastReducer,
+  lifecycleBroadcastSlice,
   liveBackend,
   quiesceOperation,
   sharedInstance,
@@ -28,6 +29,7 @@ const storeWith = (sink: ReturnType<typeof streamSink>) =>
     middleware: (getDefault) =>
       getDefault().concat(
         createRecorderMiddleware({
+          slice: lifecycleBroadcastSlice,
           sink,
           selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
         }),
@@ -43,7 +45,7 @@ describe('streamSink', () => {
     const store = storeWith(sink);
     store.dispatch(backendRegistered(liveBackend(zccache)));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    store.dispatch(broadcastRequested(quiesceOperation('Maintenance')));
+    store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'ENOSPC' });
     expect(sink.error).toBe(errors[0]);
@@ -81,8 +83,8 @@ describe('streamSink', () => {
     store.dispatch(backendRegistered(liveBackend(zccache)));
     await new Promise((resolve) => setTimeout(resolve, 20));
     const after = writes;
-    store.dispatch(broadcastRequested(quiesceOperation('Maintenance')));
-    store.dispatch(broadcastRequested(quiesceOperation('IdleTimeout')));
+    store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
+    store.dispatch(operationBroadcast(quiesceOperation('IdleTimeout')));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(writes).toBe(after);
     expect(errors.map((e) => (e as Error).message)).toEqual(['socket closed']);
@@ -116,9 +118,9 @@ describe('streamSink', () => {
       const sink = L.streamSink(require('node:fs').createWriteStream('/dev/full'));
       const store = configureStore({
         reducer: { lifecycleBroadcast: L.lifecycleBroadcastReducer },
-        middleware: (d) => d().concat(L.createRecorderMiddleware({ sink, selectState: (r) => r.lifecycleBroadcast })),
+        middleware: (d) => d().concat(L.createRecorderMiddleware({ slice: L.lifecycleBroadcastSlice, sink })),
       });
-      store.dispatch(L.broadcastRequested(L.quiesceOperation('Maintenance')));
+      store.dispatch(L.operationBroadcast(L.quiesceOperation('Maintenance')));
       setTimeout(() => { process.stdout.write('alive ' + String(sink.error && sink.error.code)); }, 200);
     `;
     const r = spawnSync(process.execPath, ['-e', program], {

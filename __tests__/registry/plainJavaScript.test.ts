@@ -107,7 +107,7 @@ describe('reducers from plain JavaScript', () => {
     [
       'isRegistered of nothing',
       () => isRegistered(s, undefined as never),
-      'TypeError: isRegistered: key: expected BackendKey, got nothing',
+      'TypeError: isRegistered: key: expected BackendKey, got nothing (missing field)',
     ],
     [
       'step(s, {})',

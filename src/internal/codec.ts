@@ -454,8 +454,7 @@ const formatError = (e: t.ValidationError): string => {
     return `${path}: ${e.message}, got ${show(e.value)}`;
   }
   const expected = last?.type.name ?? 'a valid value';
-  // Only a field can be missing; a value itself that is undefined is just nothing.
-  const got = e.value === undefined ? (e.context.length > 1 ? 'nothing (missing field)' : 'nothing') : show(e.value);
+  const got = e.value === undefined ? 'nothing (missing field)' : show(e.value);
   return `${path}: expected ${expected}, got ${got}`;
 };
 

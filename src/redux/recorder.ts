@@ -12,7 +12,6 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
-import type { BroadcastResult } from '../domain/BroadcastResult';
 import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
 import { errorMessage } from '../internal/errorMessage';
@@ -23,8 +22,9 @@ import { logHeader } from '../log/LogHeader';
 import { encodeHeaderLine } from '../log/LogHeader';
 import type { Registry } from '../registry/Registry';
 import { broadcast, backendCount } from '../registry/Registry';
-import type { LifecycleBroadcastState } from './slice';
-import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
+import type { RegistryAction } from '../registry/RegistryAction';
+import type { AnyLifecycleBroadcastSlice } from './slice';
+import type { LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -131,10 +131,15 @@ export type RecorderMiddleware<Root> = (
  * @since 0.1.0
  */
 export interface RecorderOptions<Root> {
+  /** The slice whose actions are recorded. */
+  readonly slice: AnyLifecycleBroadcastSlice;
   /** Where records go. */
   readonly sink: RecorderSink;
-  /** Where the store's root state holds the slice, e.g. `(root) => root.lifecycleBroadcast`. */
-  readonly selectState: (root: Root) => LifecycleBroadcastState;
+  /**
+   * Where the store's root state holds the slice, e.g. `(root) => root.broker` (default: the
+   * slice's `selectSlice`, which reads it at its `reducerPath`).
+   */
+  readonly selectState?: (root: Root) => LifecycleBroadcastState;
 }
 
 // -------------------------------------------------------------------------------------
@@ -148,14 +153,10 @@ const alreadyStarted = (sink: string): Error =>
  * A sink that keeps the starting registry and the records in memory.
  *
  * @example
- * import { arraySink, createRecorderMiddleware, recordAction, replay } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { arraySink, createRecorderMiddleware, lifecycleBroadcastSlice, recordAction, replay } from 'lifecycle-broadcast'
  *
  * const sink = arraySink()
- * const recorder = createRecorderMiddleware({
- *   sink,
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const recorder = createRecorderMiddleware({ slice: lifecycleBroadcastSlice, sink })
  * // after dispatching, this is the store's registry again:
  * // replay(sink.initial, sink.records.map(recordAction)).state
  *
@@ -203,13 +204,10 @@ export const arraySink = (): ArraySink => {
  *
  * @example
  * import { createWriteStream } from 'node:fs'
- * import { createRecorderMiddleware, streamSink } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { createLifecycleBroadcastSlice, createRecorderMiddleware, streamSink } from 'lifecycle-broadcast'
  *
- * const recorder = createRecorderMiddleware({
- *   sink: streamSink(createWriteStream('broker.ndjson')),
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
+ * const recorder = createRecorderMiddleware({ slice: broker, sink: streamSink(createWriteStream('broker.ndjson')) })
  *
  * @since 0.1.0
  */
@@ -297,31 +295,31 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   u.registry !== null &&
   'recentResults' in u;
 
+/** An action on its way to the reducer, with the slice state it will be applied to. */
+interface Pending {
+  readonly action: RegistryAction;
+  readonly before: LifecycleBroadcastState;
+}
+
 /**
- * A middleware recording every action of the slice that its reducer accepts (unknown keys
+ * A middleware recording every action of `slice` that its reducer accepts (unknown keys
  * included, as they replay to the same outcome; actions rejected for an invalid payload are
- * not, as they did nothing) to `sink`, each broadcast with its result.
+ * not, as they did nothing) to `sink`, each broadcast with the result the reducer computed.
  *
- * A record is written just before the action reaches the reducer, with the result computed from
- * the same registry the reducer is about to see, so records are in the order the reducer applies
- * them even when a subscriber dispatches while a dispatch is running. Add it after any
- * middleware that transforms or drops actions (`getDefaultMiddleware().concat(recorder)`).
- *
- * Attaching it throws when `selectState` does not find the slice state in the store.
+ * Put it last (`getDefaultMiddleware().concat(recorder)`): it writes each record once the reducer
+ * has applied the action, in the reducer's order, with the result the reducer stored. Attaching
+ * it throws when `selectState` does not find the slice state.
  *
  * @example
- * import { configureStore } from '@reduxjs/toolkit'
- * import { arraySink, createRecorderMiddleware, lifecycleBroadcastReducer } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { combineSlices, configureStore } from '@reduxjs/toolkit'
+ * import { arraySink, createLifecycleBroadcastSlice, createRecorderMiddleware } from 'lifecycle-broadcast'
  *
+ * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
  * const sink = arraySink()
- * const recorder = createRecorderMiddleware({
- *   sink,
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const rootReducer = combineSlices(broker)
  * const store = configureStore({
- *   reducer: { lifecycleBroadcast: lifecycleBroadcastReducer },
- *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(recorder),
+ *   reducer: rootReducer,
+ *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(createRecorderMiddleware({ slice: broker, sink })),
  * })
  *
  * @since 0.1.0
@@ -329,30 +327,83 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
 export const createRecorderMiddleware =
   <Root>(options: RecorderOptions<Root>): RecorderMiddleware<Root> =>
   (api) => {
+    const { slice, sink } = options;
+    const select: (root: Root) => unknown = options.selectState ?? (slice.selectSlice as (root: Root) => unknown);
     const sliceState = (): LifecycleBroadcastState => {
-      const state: unknown = options.selectState(api.getState());
+      let state: unknown;
+      try {
+        state = select(api.getState());
+      } catch {
+        state = undefined;
+      }
       if (!looksLikeSliceState(state)) {
         throw new Error(
-          `createRecorderMiddleware: selectState did not find the lifecycle-broadcast slice state in the store (got ${show(state)}); mount the slice reducer and select where it is mounted`,
+          `createRecorderMiddleware: selectState did not find the ${slice.name} slice state in the store (got ${show(state)}); mount the slice reducer and select where it is mounted`,
         );
       }
       return state;
     };
-    options.sink.start(sliceState().registry);
+    sink.start(sliceState().registry);
+
+    // At most one action is between the recorder and the end of the reducer at any time: the
+    // recorder is the last middleware, so `next` applies the action at once, and an action a
+    // subscriber dispatches from inside `next` arrives after that. Its record is written then,
+    // or when `next` returns, whichever comes first.
+    let pending: Pending | null = null;
+
+    // Records are built without checking them again: the action was decoded by the slice, and
+    // each result is the registry's own.
+
+    /** The record of `p`, its broadcast result computed again from the registry it was sent to. */
+    const recomputed = (p: Pending): LogRecord =>
+      p.action._tag === 'Broadcast'
+        ? recordOf(p.action, broadcast(p.before.registry, p.action.operation).result)
+        : p.action;
+
+    const flush = (final: boolean): void => {
+      const p = pending;
+      if (p === null) {
+        return;
+      }
+      pending = null;
+      const after = sliceState();
+      const event = after.lastEvent;
+      if (after !== p.before) {
+        sink.write(
+          encodeRecord(
+            p.action._tag !== 'Broadcast'
+              ? p.action
+              : event?._tag === 'OperationBroadcast'
+                ? recordOf(p.action, event.result)
+                : recomputed(p),
+          ),
+        );
+      } else if (!final) {
+        // Another action arrived before the reducer applied this one: only possible when a
+        // middleware after the recorder dispatches. Its result is then computed again.
+        sink.write(encodeRecord(recomputed(p)));
+      }
+      // Otherwise the reducer never applied it (another reducer of the store threw, or a
+      // middleware after the recorder dropped it): there is nothing to record.
+    };
+
     return (next) => (action) => {
-      if (isLifecycleBroadcastAction(action)) {
-        const decoded = decodeRegistryAction(action);
-        if (E.isRight(decoded)) {
-          const registryAction = decoded.right;
-          // `broadcast` is pure: this is the result the reducer is about to compute.
-          const result: BroadcastResult | undefined =
-            registryAction._tag === 'Broadcast'
-              ? broadcast(sliceState().registry, registryAction.operation).result
-              : undefined;
-          // Both come checked: the action by the slice's decoder, the result from `broadcast`.
-          options.sink.write(encodeRecord(recordOf(registryAction, result)));
+      if (!slice.isAction(action)) {
+        return next(action);
+      }
+      const decoded = slice.decodeRegistryAction(action);
+      if (E.isLeft(decoded)) {
+        return next(action);
+      }
+      flush(false);
+      const mine: Pending = { action: decoded.right, before: sliceState() };
+      pending = mine;
+      try {
+        return next(action);
+      } finally {
+        if (pending === mine) {
+          flush(true);
         }
       }
-      return next(action);
     };
   };

@@ -17,7 +17,7 @@ import type { Registry, RegistrySnapshot } from '../registry/Registry';
 import { backends, liveCount, lookup, receivedOperations, backendCount, snapshot } from '../registry/Registry';
 import type { KeyNotFound } from '../registry/RegistryEvent';
 import { memoizeByRef, memoizeByRefAndId, shallowEqualArrays } from './memoize';
-import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './slice';
+import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
