@@ -18,6 +18,7 @@ import {
   encodeHeaderLine,
   explicitInstance,
   failure,
+  failureOutcome,
   logHeader,
   logRecord,
   privateInstance,
@@ -109,6 +110,11 @@ describe('constructors from plain JavaScript', () => {
       'failure("constructor")',
       () => failure('constructor' as never),
       'RangeError: failure: reason: expected "UnsupportedOperation" | "Rejected" | "BackendError", got "constructor"',
+    ],
+    [
+      'failureOutcome("constructor")',
+      () => failureOutcome('constructor' as never),
+      'RangeError: failureOutcome: reason: expected "UnsupportedOperation" | "Rejected" | "BackendError", got "constructor"',
     ],
     [
       'backend with live "yes"',
