@@ -140,6 +140,52 @@ export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } fr
 export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
 export { liveBroadcast } from './redux/liveBroadcast';
 
+// values: targeted broadcasts, retries and the idle coordinator
+export { EqBroadcastOperation } from './domain/BroadcastOperation';
+export {
+  EqBroadcastEntry,
+  EqBroadcastResult,
+  emptyResult,
+  getBroadcastResultMonoid,
+  getBroadcastResultSemigroup,
+  unacknowledgedKeys,
+} from './domain/BroadcastResult';
+export { broadcastTo, mergeRetry, registrationOrder, retryUnacknowledged } from './registry/Registry';
+export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  IdleAction,
+  IdleBackend,
+  IdleCoordinator,
+  IdleDue,
+  IdleState,
+  IdleTimeoutMs,
+  collectDue,
+  collectDueAction,
+  createIdleCoordinator,
+  emptyIdleCoordinator,
+  idleBackend,
+  markActivity,
+  markActivityAction,
+  markDraining,
+  markDrainingAction,
+  markQuiesced,
+  markQuiescedAction,
+  matchIdleAction,
+  matchIdleEvent,
+  nextDueAt,
+  remove,
+  removeAction,
+  stepIdle,
+  track,
+  trackAction,
+} from './registry/IdleCoordinator';
+export { quiesceDue } from './registry/quiesceDue';
+export { broadcastToAction } from './registry/RegistryAction';
+export { LogVersion } from './log/LogHeader';
+export { OperationBroadcastToPayload } from './redux/actions';
+export { ActivityMarkedPayload, BackendTrackedPayload, DueQuiescedPayload, IdleKeyPayload } from './redux/idleActions';
+export { lifecycleBroadcastIdleActions, operationBroadcastTo } from './redux/slice';
+
 // types
 export type { Handlers } from './internal/match';
 export type { ExplicitInstance, PrivateInstance, SharedInstance } from './domain/BackendKey';
@@ -148,6 +194,7 @@ export type { ReleaseHandles, Quiesce } from './domain/BroadcastOperation';
 export type { AllAcked, BroadcastOutcomes, Degraded, NoLiveTargets } from './domain/BroadcastResult';
 export type {
   BroadcastAction,
+  BroadcastToAction,
   RegisterAction,
   RegistryActionTag,
   SetLiveAction,
@@ -162,6 +209,7 @@ export type {
   KeyNotFound,
   LivenessSet,
   OperationBroadcast,
+  OperationBroadcastTo,
   RegistryEvent,
   ResponseSet,
 } from './registry/RegistryEvent';
@@ -183,6 +231,7 @@ export type {
   InjectableReducer,
   InjectedLifecycleBroadcastSlice,
   LifecycleBroadcastCaseReducers,
+  LifecycleBroadcastIdleCaseReducers,
   LifecycleBroadcastReducer,
   LifecycleBroadcastSlice,
   LifecycleBroadcastSliceBase,
@@ -243,3 +292,33 @@ export type {
   TransportFailed,
 } from './live/runBroadcast';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
+
+// types: targeted broadcasts and the idle coordinator
+export type {
+  ActivityMarked,
+  BackendTracked,
+  BackendUntracked,
+  CollectDueAction,
+  DrainingMarked,
+  DueCollected,
+  IdleActionTag,
+  IdleEvent,
+  IdleTransition,
+  MarkActivityAction,
+  MarkDrainingAction,
+  MarkQuiescedAction,
+  NotTracked,
+  QuiescedMarked,
+  RemoveAction,
+  TrackAction,
+} from './registry/IdleCoordinator';
+export type { DueQuiesced, IdleSweep } from './registry/quiesceDue';
+export type { TargetedCounts } from './log/LogStats';
+export type { BroadcastToRecord } from './log/LogRecord';
+export type {
+  IdleActionRow,
+  LifecycleBroadcastIdleAction,
+  LifecycleBroadcastIdleActionCreators,
+  LifecycleBroadcastIdleActionName,
+  LifecycleBroadcastIdleActionTable,
+} from './redux/idleActions';

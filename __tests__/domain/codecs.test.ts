@@ -224,7 +224,9 @@ describe('RegistryAction', () => {
     [
       'an unknown tag',
       { _tag: 'Restart' },
-      ['_tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got "Restart"'],
+      [
+        '_tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast" | "BroadcastTo", got "Restart"',
+      ],
     ],
   ]);
 

@@ -166,6 +166,7 @@ describe('match', () => {
       SetResponse: (a) => a.response._tag,
       Unregister: (a) => a.key.serviceName,
       Broadcast: (a) => a.operation._tag,
+      BroadcastTo: (a) => a.operation._tag,
     });
 
     assertType<Equal<ReturnType<typeof isFailure>, boolean>>();
@@ -186,6 +187,7 @@ describe('match', () => {
       ResponseSet: (e) => e.backend.key,
       BackendUnregistered: (e) => e.backend.key,
       OperationBroadcast: () => undefined,
+      OperationBroadcastTo: () => undefined,
       KeyNotFound: (e) => {
         assertType<Equal<typeof e, KeyNotFound>>();
         // Registering and broadcasting never miss a key.

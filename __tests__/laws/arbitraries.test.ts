@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 
 import {
+  LOG_VERSION,
   Backend,
   BackendKey,
   BroadcastBackendResponse,
@@ -62,7 +63,11 @@ const walk = (
 };
 
 const keyOf = (action: RegistryAction): BackendKey | undefined =>
-  action._tag === 'Register' ? action.backend.key : action._tag === 'Broadcast' ? undefined : action.key;
+  action._tag === 'Register'
+    ? action.backend.key
+    : action._tag === 'Broadcast' || action._tag === 'BroadcastTo'
+      ? undefined
+      : action.key;
 
 describe('brokerInstanceArbitrary', () => {
   it('should produce valid instances of all three kinds', () => {
@@ -154,7 +159,7 @@ describe('registryActionArbitrary', () => {
 
     expect(values.every((v) => RegistryAction.is(v))).toBe(true);
     expect(new Set(values.map((a) => a._tag))).toEqual(
-      new Set(['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast']),
+      new Set(['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast', 'BroadcastTo']),
     );
   });
 });
@@ -238,7 +243,7 @@ describe('actionSequenceArbitrary', () => {
       ),
     );
 
-    expect(kinds).toEqual(new Set(['Register', 'SetLive', 'Broadcast']));
+    expect(kinds).toEqual(new Set(['Register', 'SetLive', 'Broadcast', 'BroadcastTo']));
   });
 
   it('should produce the same sequences from the same seed', () => {
@@ -264,7 +269,9 @@ describe('actionSequenceArbitrary', () => {
       'weights.Register must be a non-negative integer, got 0.5',
     );
     expect(() =>
-      actionSequenceArbitrary({ weights: { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0 } }),
+      actionSequenceArbitrary({
+        weights: { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0, BroadcastTo: 0 },
+      }),
     ).toThrow('weights must allow at least one kind of action');
     expect(() => actionSequenceArbitrary({ names: 'every' as 'any' })).toThrow(
       `names must be 'pool' or 'any', got "every"`,
@@ -300,7 +307,9 @@ describe('logArbitrary', () => {
         records.forEach((entry, i) => {
           const recorded = recordedResult(entry);
           if (recorded !== undefined) {
-            expect({ _tag: 'OperationBroadcast', result: recorded }).toEqual(events[i]);
+            const event = events[i];
+            expect(event?._tag).toBe(entry._tag === 'Broadcast' ? 'OperationBroadcast' : 'OperationBroadcastTo');
+            expect(event !== undefined && 'result' in event ? event.result : undefined).toEqual(recorded);
           }
         });
       }),
@@ -322,7 +331,7 @@ describe('logArbitrary', () => {
   it('should name the format and its version in the header', () => {
     for (const { header } of sample(logArbitrary(), 20)) {
       expect(header.format).toBe('lifecycle-broadcast-log');
-      expect(header.version).toBe(1);
+      expect(header.version).toBe(LOG_VERSION);
       expect(BroadcastPolicy.is(header.policy)).toBe(true);
     }
   });

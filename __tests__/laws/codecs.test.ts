@@ -12,6 +12,11 @@ import {
   BroadcastPolicy,
   BroadcastResult,
   BrokerInstance,
+  IdleAction,
+  IdleBackend,
+  IdleCoordinator,
+  IdleDue,
+  IdleState,
   LogRecord,
   LogHeader,
   QuiesceReason,
@@ -28,6 +33,11 @@ import {
   broadcastResultArbitrary,
   brokerInstanceArbitrary,
   failureReasonArbitrary,
+  idleActionArbitrary,
+  idleBackendArbitrary,
+  idleCoordinatorArbitrary,
+  idleDueArbitrary,
+  idleStateArbitrary,
   logArbitrary,
   logHeaderArbitrary,
   quiesceReasonArbitrary,
@@ -82,6 +92,11 @@ const cases: ReadonlyArray<Case> = [
     ),
   ),
   codecCase('LogHeader', LogHeader, logHeaderArbitrary()),
+  codecCase('IdleState', IdleState, idleStateArbitrary()),
+  codecCase('IdleBackend', IdleBackend, idleBackendArbitrary(any)),
+  codecCase('IdleCoordinator', IdleCoordinator, idleCoordinatorArbitrary({ ...anyShort })),
+  codecCase('IdleDue', IdleDue, idleDueArbitrary(any)),
+  codecCase('IdleAction', IdleAction, idleActionArbitrary(any)),
 ];
 
 const names = cases.map((c) => c.name);
@@ -160,6 +175,13 @@ const FIELDS = [
   'skippedDead',
   'backend',
   'result',
+  'keys',
+  'state',
+  'lastActivityMs',
+  'idleTimeoutMs',
+  'backends',
+  'nowMs',
+  'idleForMs',
 ];
 const TAGS = [
   'Shared',
@@ -179,6 +201,17 @@ const TAGS = [
   'SetResponse',
   'Unregister',
   'Broadcast',
+  'BroadcastTo',
+  'Running',
+  'Draining',
+  'Quiesced',
+  'IdleTimeout',
+  'Track',
+  'MarkActivity',
+  'CollectDue',
+  'MarkDraining',
+  'MarkQuiesced',
+  'Remove',
 ];
 
 /** Anything JavaScript can hold, boxed values, maps, null prototypes and sparse arrays included. */
@@ -295,8 +328,8 @@ const isRecordAt = (value: unknown, at: Position): boolean => {
 
 const isFieldAt = (_value: unknown, at: Position): boolean => typeof at[at.length - 1] === 'string';
 
-/** The codecs of records (every one but the two string enums). */
-const recordNames = names.filter((n) => n !== 'QuiesceReason' && n !== 'BroadcastFailureReason');
+/** The codecs of records (every one but the three string enums). */
+const recordNames = names.filter((n) => n !== 'QuiesceReason' && n !== 'BroadcastFailureReason' && n !== 'IdleState');
 
 // -------------------------------------------------------------------------------------
 // laws
@@ -392,8 +425,10 @@ describe('law: invalid values get readable messages naming where', () => {
 
         const result = decodeSafely(c, input);
 
-        // A broadcast's recorded result is the one optional field.
-        if (at[at.length - 1] === 'result' && E.isRight(result)) {
+        // A broadcast's recorded result and the timeout of an idle Track action are the optional fields.
+        const optional =
+          at[at.length - 1] === 'result' || (name === 'IdleAction' && at[at.length - 1] === 'idleTimeoutMs');
+        if (optional && E.isRight(result)) {
           return;
         }
         expectRefused(result, (line) => line.startsWith(`${pathText(at)}: `));

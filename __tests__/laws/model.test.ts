@@ -4,6 +4,7 @@ import * as O from 'fp-ts/Option';
 import {
   backends,
   broadcast,
+  broadcastTo,
   createRegistry,
   isRegistered,
   liveCount,
@@ -12,6 +13,7 @@ import {
   receivedOperations,
   register,
   releaseHandlesUnderPath,
+  retryUnacknowledged,
   setLive,
   setResponse,
   backendCount,
@@ -25,6 +27,7 @@ import type {
   BroadcastBackendResponse,
   BroadcastOperation,
   BroadcastPolicy,
+  BroadcastResult,
   Registry,
   RegistryAction,
 } from '../../src';
@@ -107,6 +110,18 @@ const modelBroadcast = (m: Model, operation: BroadcastOperation): unknown => {
   return { _tag: status, operation, acks, timeouts, failures, skippedDead };
 };
 
+/** `broadcast`, restricted to the registered backends among `keys`; the others are reported, once each. */
+const modelBroadcastTo = (m: Model, operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): unknown => {
+  const asked = keys.filter((k, i) => keys.findIndex((other) => sameKey(other, k)) === i);
+  const targets = m.backends.filter((b) => asked.some((k) => sameKey(k, b.key)));
+  const result = modelBroadcast({ policy: m.policy, backends: targets }, operation);
+  return {
+    _tag: 'OperationBroadcastTo',
+    result,
+    keysNotFound: asked.filter((k) => find(m, k) === undefined),
+  };
+};
+
 // -------------------------------------------------------------------------------------
 // the system under test: the reducers, and step applied to a second registry
 // -------------------------------------------------------------------------------------
@@ -118,6 +133,8 @@ interface Real {
   appended: number;
   /** Every key the commands may use, for the query checks. */
   readonly keys: ReadonlyArray<BackendKey>;
+  /** The result of the latest broadcast, to all or to some: what a retry retries. */
+  latest: BroadcastResult | undefined;
 }
 
 /** Apply `action` with step to the second registry, and return its event. */
@@ -296,6 +313,7 @@ class BroadcastCommand implements fc.Command<Model, Real> {
           ? releaseHandlesUnderPath(r.state, op.pathPrefix)
           : quiesce(r.state, op.reason);
     r.state = state;
+    r.latest = result;
     expectEqual(result, expected);
     expectEqual(stepReal(r, { _tag: 'Broadcast', operation: op }), { _tag: 'OperationBroadcast', result: expected });
     checkQueries(m, r);
@@ -306,6 +324,47 @@ class BroadcastCommand implements fc.Command<Model, Real> {
     const argument = op._tag === 'ReleaseHandles' ? JSON.stringify(op.pathPrefix) : op.reason;
     return `${this.via === 'broadcast' ? 'broadcast' : shorthand}(${argument})`;
   };
+}
+
+/** A broadcast to some keys of the pool (in any order, some twice), by `broadcastTo`. */
+class BroadcastToCommand implements fc.Command<Model, Real> {
+  constructor(
+    readonly operation: BroadcastOperation,
+    readonly slots: ReadonlyArray<number>,
+  ) {}
+  check = (): boolean => true;
+  run(m: Model, r: Real): void {
+    const keys = this.slots.map((slot) => keyAt(r, slot));
+    const expected = modelBroadcastTo(m, this.operation, keys);
+    const { state, result } = broadcastTo(r.state, this.operation, keys);
+    r.state = state;
+    r.latest = result.result;
+    expectEqual(result, expected);
+    expectEqual(stepReal(r, { _tag: 'BroadcastTo', operation: this.operation, keys }), expected);
+    checkQueries(m, r);
+  }
+  toString = (): string =>
+    `broadcastTo(${this.operation._tag}, [${this.slots.map((slot) => `k${String(slot)}`).join(', ')}])`;
+}
+
+/** A retry of the latest broadcast's unacknowledged backends, by `retryUnacknowledged`. */
+class RetryCommand implements fc.Command<Model, Real> {
+  check = (): boolean => true;
+  run(m: Model, r: Real): void {
+    const previous = r.latest;
+    if (previous === undefined) {
+      return;
+    }
+    const keys = [...previous.timeouts, ...previous.failures].map((e) => e.key);
+    const expected = modelBroadcastTo(m, previous.operation, keys);
+    const { state, result } = retryUnacknowledged(r.state, previous);
+    r.state = state;
+    r.latest = result.result;
+    expectEqual(result, expected);
+    expectEqual(stepReal(r, { _tag: 'BroadcastTo', operation: previous.operation, keys }), expected);
+    checkQueries(m, r);
+  }
+  toString = (): string => 'retryUnacknowledged(latest)';
 }
 
 // -------------------------------------------------------------------------------------
@@ -340,6 +399,10 @@ const commands = (maxCommands: number, churn = false): fc.Arbitrary<Iterable<fc.
           fc.constantFrom('broadcast' as const, 'shorthand' as const),
         )
         .map(([op, via]) => new BroadcastCommand(op, via)),
+      fc
+        .tuple(broadcastOperationArbitrary({ names: 'any' }), fc.array(slot, { maxLength: MAX_KEYS + 2 }))
+        .map(([op, slots]) => new BroadcastToCommand(op, slots)),
+      fc.constant(null).map(() => new RetryCommand()),
     ],
     { maxCommands, size: 'max' },
   );
@@ -350,7 +413,13 @@ const runAgainstModel = (
   keys: ReadonlyArray<BackendKey>,
   cmds: Iterable<fc.Command<Model, Real>>,
 ): Real => {
-  const real: Real = { state: createRegistry(policy), viaStep: createRegistry(policy), appended: 0, keys };
+  const real: Real = {
+    state: createRegistry(policy),
+    viaStep: createRegistry(policy),
+    appended: 0,
+    keys,
+    latest: undefined,
+  };
   fc.modelRun(() => ({ model: { policy, backends: [] }, real }), cmds);
   return real;
 };

@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 
 import {
   broadcast,
+  broadcastTo,
   createRegistry,
   recordAction,
   isCleanReplay,
@@ -114,6 +115,9 @@ describe('law: step agrees with the reducers', () => {
             break;
           case 'Broadcast':
             expectEqual(event, { _tag: 'OperationBroadcast', result: broadcast(state, action.operation).result });
+            break;
+          case 'BroadcastTo':
+            expectEqual(event, broadcastTo(state, action.operation, action.keys).result);
             break;
         }
         if (event._tag === 'KeyNotFound') {

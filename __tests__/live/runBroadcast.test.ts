@@ -10,13 +10,18 @@ import {
   ack,
   broadcast,
   broadcastAction,
+  broadcastTo,
+  broadcastToAction,
   failure,
   matchDiagnostic,
   quiesceOperation,
   releaseHandlesOperation,
+  replay,
   runBroadcast,
   setResponseAction,
+  snapshot,
   timeout,
+  unacknowledgedKeys,
 } from '../../src';
 import { decode } from '../../src/internal/codec';
 import type { Backend, Registry, Transport } from '../../src';
@@ -336,6 +341,65 @@ describe('runBroadcast', () => {
       expect(unfrozenPaths(live.actions)).toEqual([]);
       expect(unfrozenPaths(live.diagnostics)).toEqual([]);
       expect(Object.isFrozen(live)).toBe(true);
+    });
+  });
+
+  describe('a targeted run through options.keys', () => {
+    it("should send only to the live backends among the keys, giving broadcastTo's result when they answer as modelled", async () => {
+      const start = registryOf(100, mixed);
+      const t = modelledTransport();
+      const keys = [service('cachesrv'), service('indexd'), service('soldr'), service('cachesrv'), service('ghost')];
+
+      const live = await runBroadcast(start, release, t.transport, { keys });
+
+      expect(t.received.map((r) => r.backend.key.serviceName).sort()).toEqual(['cachesrv', 'soldr']);
+      expect(live.result).toEqual(broadcastTo(start, release, keys).result.result);
+      expect(namesOf(live.result.acks)).toEqual(['cachesrv']);
+      expect(namesOf(live.result.failures)).toEqual(['soldr']);
+      expect(namesOf(live.result.skippedDead)).toEqual(['indexd']);
+    });
+
+    it('should be reproduced by a SetResponse for each backend that answered otherwise, then the BroadcastTo', async () => {
+      const start = registryOf(100, mixed);
+      const first = broadcast(start, release).result;
+      // The retry of the unacknowledged: soldr now acks, fbuild still does not answer.
+      const t = recordingTransport((b) => (b.key.serviceName === 'soldr' ? resolveWith({ _tag: 'Ack' }) : hang));
+
+      const live = await runBroadcast(start, release, t.transport, { keys: unacknowledgedKeys(first) });
+
+      expect(live.actions).toEqual([
+        setResponseAction(service('soldr'), ack),
+        broadcastToAction(release, [service('fbuild'), service('soldr')]),
+      ]);
+      const replayed = replay(start, live.actions);
+      const last = replayed.events[replayed.events.length - 1];
+      expect(last?._tag).toBe('OperationBroadcastTo');
+      expect(last?._tag === 'OperationBroadcastTo' ? last.result : undefined).toEqual(live.result);
+      expect(snapshot(replayed.state)).toEqual(snapshot(live.state));
+      expect(namesOf(live.result.acks)).toEqual(['soldr']);
+      expect(namesOf(live.result.timeouts)).toEqual(['fbuild']);
+      expect(unfrozenPaths(live)).toEqual([]);
+    });
+
+    it('should send nothing and change nothing when none of the keys is a live backend', async () => {
+      const start = registryOf(100, mixed);
+      const t = modelledTransport();
+
+      const live = await runBroadcast(start, release, t.transport, { keys: [service('indexd'), service('ghost')] });
+
+      expect(t.received).toEqual([]);
+      expect(live.result._tag).toBe('NoLiveTargets');
+      expect(live.state).toBe(start);
+    });
+
+    it('should refuse keys that are not a list of backend keys, before sending anything', async () => {
+      const t = modelledTransport();
+      const call = runBroadcast as unknown as (...a: ReadonlyArray<unknown>) => Promise<unknown>;
+
+      await expect(
+        call(registryOf(100, mixed), release, t.transport, { keys: [{ serviceName: 'soldr' }] }),
+      ).rejects.toThrow(/^runBroadcast: options\.keys: \[0\]\.instance: expected/);
+      expect(t.received).toEqual([]);
     });
   });
 

@@ -11,7 +11,7 @@ describe('logHeader', () => {
 
   it('should encode as the documented first line of a log', () => {
     expect(JSON.stringify(LogHeader.encode(logHeader()))).toBe(
-      '{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":5000}}',
+      '{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000}}',
     );
   });
 });
@@ -33,7 +33,7 @@ describe('decodeLogHeader', () => {
 
   it('should refuse a version that never existed', () => {
     expect(expectLeft(decodeLogHeader({ format: LOG_FORMAT, version: 0, policy: { ackTimeoutMs: 5 } }))).toEqual([
-      'version: expected 1, got 0',
+      'version: expected 1 | 2, got 0',
     ]);
   });
 

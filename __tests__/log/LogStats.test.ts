@@ -22,7 +22,7 @@ interface Counted {
   skipped: number;
 }
 
-/** The oracle: count each key's entries in every broadcast result, one by one. */
+/** The oracle: count each key's entries in every broadcast result (to all or to some), one by one. */
 const countEntries = (events: ReadonlyArray<RegistryEvent>): ReadonlyMap<string, Counted> => {
   const counts = new Map<string, Counted>();
   const add = (key: BackendKey, field: keyof Counted): void => {
@@ -31,7 +31,7 @@ const countEntries = (events: ReadonlyArray<RegistryEvent>): ReadonlyMap<string,
     counts.set(keyId(key), c);
   };
   for (const e of events) {
-    if (e._tag === 'OperationBroadcast') {
+    if (e._tag === 'OperationBroadcast' || e._tag === 'OperationBroadcastTo') {
       e.result.acks.forEach((x) => {
         add(x.key, 'acks');
       });
@@ -78,12 +78,10 @@ describe('addEvent', () => {
         expect(stats.actions.Register).toBe(actions.filter((a) => a._tag === 'Register').length);
         expect(stats.actions.Unregister).toBe(actions.filter((a) => a._tag === 'Unregister').length);
         expect(stats.keyNotFound).toBe(count((e) => e._tag === 'KeyNotFound'));
-        expect(stats.outcomes.Degraded).toBe(
-          count((e) => e._tag === 'OperationBroadcast' && e.result._tag === 'Degraded'),
-        );
-        expect(stats.operations.Quiesce).toBe(
-          count((e) => e._tag === 'OperationBroadcast' && e.result.operation._tag === 'Quiesce'),
-        );
+        const isBroadcast = (e: RegistryEvent) => e._tag === 'OperationBroadcast' || e._tag === 'OperationBroadcastTo';
+        expect(stats.actions.BroadcastTo).toBe(actions.filter((a) => a._tag === 'BroadcastTo').length);
+        expect(stats.outcomes.Degraded).toBe(count((e) => isBroadcast(e) && e.result._tag === 'Degraded'));
+        expect(stats.operations.Quiesce).toBe(count((e) => isBroadcast(e) && e.result.operation._tag === 'Quiesce'));
       }),
     );
   });

@@ -39,7 +39,7 @@ describe('generateLog at scale', () => {
     for (const r of records) {
       if (r._tag === 'Register') {
         registered.add(keyId(r.backend.key));
-      } else if (r._tag !== 'Broadcast') {
+      } else if (r._tag !== 'Broadcast' && r._tag !== 'BroadcastTo') {
         named += 1;
         found += registered.has(keyId(r.key)) ? 1 : 0;
         if (r._tag === 'Unregister') {

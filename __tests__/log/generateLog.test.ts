@@ -37,7 +37,11 @@ describe('generateLog', () => {
     const registered = es.slice(0, 5).map((e) => (e._tag === 'Register' ? keyId(e.backend.key) : 'not a registration'));
     expect(new Set(registered).size).toBe(5);
     const used = es.flatMap((e) =>
-      e._tag === 'Register' ? [keyId(e.backend.key)] : e._tag === 'Broadcast' ? [] : [keyId(e.key)],
+      e._tag === 'Register'
+        ? [keyId(e.backend.key)]
+        : e._tag === 'Broadcast' || e._tag === 'BroadcastTo'
+          ? []
+          : [keyId(e.key)],
     );
     expect(used.every((id) => registered.includes(id))).toBe(true);
   });

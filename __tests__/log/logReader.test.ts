@@ -82,7 +82,7 @@ describe('readLog', () => {
   it('should report an unknown _tag, naming the tags that exist', async () => {
     const lines = await read(`${HEADER}\n{"_tag":"Restart"}\n`);
     expect(problemsOf(lines)).toEqual([
-      'line 2: _tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got "Restart"',
+      'line 2: _tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast" | "BroadcastTo", got "Restart"',
     ]);
   });
 
@@ -118,7 +118,7 @@ describe('readLog', () => {
 
   it('should refuse a log of a newer version and read nothing after its header', async () => {
     const lines = await read(
-      `{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000}}\n${QUIESCE}\n`,
+      `{"format":"lifecycle-broadcast-log","version":3,"policy":{"ackTimeoutMs":5000}}\n${QUIESCE}\n`,
     );
     expect(lines).toEqual([
       {
@@ -126,7 +126,7 @@ describe('readLog', () => {
         line: 1,
         fatal: true,
         problems: [
-          'log format version 2 is newer than this reader supports (1): upgrade lifecycle-broadcast to read it',
+          'log format version 3 is newer than this reader supports (2): upgrade lifecycle-broadcast to read it',
         ],
       },
     ]);

@@ -35,7 +35,7 @@ describe('streamSink', () => {
         const r = await replayLog(readableOf(sink.text()), { verify: true });
         expect(r.invalidLines).toBe(0);
         expect(r.divergences).toBe(0);
-        expect(r.checked).toBe(actions.filter((a) => a._tag === 'Broadcast').length);
+        expect(r.checked).toBe(actions.filter((a) => a._tag === 'Broadcast' || a._tag === 'BroadcastTo').length);
         expect(snapshot(r.state)).toEqual(snapshot(store.getState().broker.registry));
       }),
       { numRuns: 30 },

@@ -30,7 +30,7 @@ const readBack = async (text: string): Promise<ReadonlyArray<LogRecord>> =>
 describe('encodeHeaderLine', () => {
   it('should write the header as one line of JSON', () => {
     expect(encodeHeaderLine(logHeader(POLICY))).toBe(
-      '{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":300}}',
+      '{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":300}}',
     );
   });
 });
@@ -57,7 +57,7 @@ describe('writeLog', () => {
         const r = await replayLog(readableOf(text), { verify: true });
         expect(snapshot(r.state)).toEqual(snapshot(replay(createRegistry(POLICY), actions).state));
         expect(r.divergences).toBe(0);
-        expect(r.checked).toBe(actions.filter((a) => a._tag === 'Broadcast').length);
+        expect(r.checked).toBe(actions.filter((a) => a._tag === 'Broadcast' || a._tag === 'BroadcastTo').length);
       }),
       { numRuns: 40 },
     );

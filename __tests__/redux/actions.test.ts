@@ -13,6 +13,7 @@ import {
   BackendUnregisteredPayload,
   LivenessSetPayload,
   OperationBroadcastPayload,
+  OperationBroadcastToPayload,
   RegistryAction,
   ResponseSetPayload,
   createLifecycleBroadcastSlice,
@@ -87,6 +88,8 @@ describe('the action table', () => {
               return actions.backendUnregistered(action.key);
             case 'Broadcast':
               return actions.operationBroadcast(action.operation);
+            case 'BroadcastTo':
+              return actions.operationBroadcastTo(action.operation, action.keys);
           }
         })();
         expect(built).toEqual(lifecycleBroadcastSlice.toSliceAction(action));
@@ -102,8 +105,8 @@ describe('the action table', () => {
         (byTag, action) => byTag.set(action._tag, lifecycleBroadcastSlice.toSliceAction(action).type),
         new Map(),
       );
-    expect(tags.size).toBe(5);
-    expect(new Set(tags.values()).size).toBe(5);
+    expect(tags.size).toBe(6);
+    expect(new Set(tags.values()).size).toBe(6);
   });
 });
 
@@ -114,6 +117,7 @@ describe('payload codecs', () => {
     ResponseSetPayload,
     BackendUnregisteredPayload,
     OperationBroadcastPayload,
+    OperationBroadcastToPayload,
   ];
 
   it('should be named after their type, and be the codec each action’s payload is checked with', () => {
@@ -123,6 +127,7 @@ describe('payload codecs', () => {
       'ResponseSetPayload',
       'BackendUnregisteredPayload',
       'OperationBroadcastPayload',
+      'OperationBroadcastToPayload',
     ]);
   });
 

@@ -66,7 +66,7 @@ const lookedIntoSlice = (options?: ReturnType<typeof lifecycleBroadcastMiddlewar
 describe('lifecycleBroadcastMiddlewareOptions', () => {
   it('should list each slice’s reducerPath for both checks, and its action types for the serializable one', () => {
     const types = (slice: AnyLifecycleBroadcastSlice): ReadonlyArray<string> =>
-      Object.values(slice.actions).map((creator) => creator.type);
+      [...Object.values(slice.actions), ...Object.values(slice.idleActions)].map((creator) => creator.type);
     expect(lifecycleBroadcastMiddlewareOptions([broker, staging])).toEqual({
       serializableCheck: {
         ignoredPaths: ['broker', 'stagingFleet'],
@@ -80,6 +80,13 @@ describe('lifecycleBroadcastMiddlewareOptions', () => {
       'broker/responseSet',
       'broker/backendUnregistered',
       'broker/operationBroadcast',
+      'broker/operationBroadcastTo',
+      'broker/backendTracked',
+      'broker/activityMarked',
+      'broker/dueQuiesced',
+      'broker/drainingMarked',
+      'broker/quiescedMarked',
+      'broker/backendUntracked',
     ]);
   });
 
@@ -87,7 +94,9 @@ describe('lifecycleBroadcastMiddlewareOptions', () => {
     expect(lifecycleBroadcastMiddlewareOptions({ ...broker, reducerPath: 'outer.broker' })).toEqual({
       serializableCheck: {
         ignoredPaths: ['outer.broker'],
-        ignoredActions: Object.values(broker.actions).map((creator) => creator.type),
+        ignoredActions: [...Object.values(broker.actions), ...Object.values(broker.idleActions)].map(
+          (creator) => creator.type,
+        ),
       },
       immutableCheck: { ignoredPaths: ['outer.broker'] },
     });

@@ -38,7 +38,7 @@ const fieldsOf = (a: RegistryAction): Record<string, unknown> =>
 
 /** The creator of each kind of action, called with the payload's fields as its arguments. */
 const create = (a: RegistryAction, p: Record<string, unknown>): unknown => {
-  const { backendRegistered, livenessSet, responseSet, backendUnregistered, operationBroadcast } =
+  const { backendRegistered, livenessSet, responseSet, backendUnregistered, operationBroadcast, operationBroadcastTo } =
     lifecycleBroadcastActions;
   switch (a._tag) {
     case 'Register':
@@ -51,6 +51,8 @@ const create = (a: RegistryAction, p: Record<string, unknown>): unknown => {
       return backendUnregistered(p.key as never);
     case 'Broadcast':
       return operationBroadcast(p.operation as never);
+    case 'BroadcastTo':
+      return operationBroadcastTo(p.operation as never, p.keys as never);
   }
 };
 

@@ -20,6 +20,7 @@ import {
   livenessSet,
   logRecord,
   operationBroadcast,
+  operationBroadcastTo,
   quiesceOperation,
   recordedResult,
   releaseHandlesOperation,
@@ -71,6 +72,7 @@ describe('action creators', () => {
       'lifecycleBroadcast/responseSet',
       'lifecycleBroadcast/backendUnregistered',
       'lifecycleBroadcast/operationBroadcast',
+      'lifecycleBroadcast/operationBroadcastTo',
     ]);
     expect(LIFECYCLE_BROADCAST).toBe('lifecycleBroadcast');
   });
@@ -82,6 +84,7 @@ describe('action creators', () => {
       toRegistryAction(responseSet(zccache, failure('Rejected'))),
       toRegistryAction(backendUnregistered(zccache)),
       toRegistryAction(operationBroadcast(quiesceOperation('Maintenance'))),
+      toRegistryAction(operationBroadcastTo(quiesceOperation('Maintenance'), [zccache])),
     ]).events.map((e) => e._tag);
     const names = Object.keys(lifecycleBroadcastActions).map((name) => name.charAt(0).toUpperCase() + name.slice(1));
     expect(events).toEqual(names);

@@ -5,6 +5,12 @@
 import {
   backendKey,
   backends,
+  collectDue,
+  createIdleCoordinator,
+  idleBackend,
+  markActivityAction,
+  stepIdle,
+  track,
   broadcast,
   createRegistry,
   isRegistered,
@@ -112,12 +118,12 @@ describe('reducers from plain JavaScript', () => {
     [
       'step(s, {})',
       () => step(s, {} as never),
-      'TypeError: step: action._tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got nothing (missing field)',
+      'TypeError: step: action._tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast" | "BroadcastTo", got nothing (missing field)',
     ],
     [
       'step(s, { _tag: "constructor" })',
       () => step(s, { _tag: 'constructor' } as never),
-      'TypeError: step: action._tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got "constructor"',
+      'TypeError: step: action._tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast" | "BroadcastTo", got "constructor"',
     ],
     [
       'step of a SetLive with live "yes"',
@@ -127,7 +133,7 @@ describe('reducers from plain JavaScript', () => {
     [
       'replay of a bad second action',
       () => replay(s, [broadcastAction(quiesceOperation('Maintenance')), {} as never]),
-      'TypeError: replay: actions[1]: action._tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got nothing (missing field)',
+      'TypeError: replay: actions[1]: action._tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast" | "BroadcastTo", got nothing (missing field)',
     ],
     [
       'a state that is not a registry',
@@ -146,5 +152,35 @@ describe('reducers from plain JavaScript', () => {
   it('should keep liveCount equal to the number of live backends under any boolean', () => {
     const t = setLive(setLive(s, soldr, true).state, zccache, false).state;
     expect(liveCount(t)).toBe(backends(t).filter((b) => b.live).length);
+  });
+});
+
+describe('the idle coordinator from plain JavaScript', () => {
+  const idle = track(createIdleCoordinator(1000), zccache, 0).state;
+
+  it.each<[string, () => unknown, string]>([
+    [
+      'track of a key with an empty name',
+      () => track(idle, { ...zccache, serviceName: '' }, 5),
+      'RangeError: track: key.serviceName: expected non-empty string without NUL, got ""',
+    ],
+    [
+      'stepIdle of { _tag: "toString" }',
+      () => stepIdle(idle, { _tag: 'toString' } as never),
+      'TypeError: stepIdle: action._tag: expected "Track" | "MarkActivity" | "CollectDue" | "MarkDraining" | "MarkQuiesced" | "Remove", got "toString"',
+    ],
+    [
+      'markActivityAction with a time of "now"',
+      () => markActivityAction(zccache, 'now' as never),
+      'TypeError: markActivityAction: nowMs: expected non-negative integer milliseconds, got "now"',
+    ],
+    [
+      'collectDue on something that is not a coordinator',
+      () => collectDue({ backends: 'all' } as never, 10),
+      'TypeError: collectDue: coordinator.idleTimeoutMs: expected idle timeout in milliseconds, got nothing (missing field); coordinator.backends: expected ReadonlyArray<IdleBackend>, got "all"',
+    ],
+  ])('should refuse %s', (_name, call, message) => {
+    expect(thrown(call)).toBe(message);
+    expect(idleBackend(idle, zccache)).toMatchObject({ _tag: 'Some', value: { lastActivityMs: 0 } });
   });
 });

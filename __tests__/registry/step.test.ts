@@ -99,6 +99,7 @@ describe('matchEvent', () => {
       BackendUnregistered: (e) => `unregistered ${e.backend.key.serviceName}`,
       OperationBroadcast: (e) => `broadcast ${e.result._tag}`,
       KeyNotFound: (e) => `unknown ${e.key.serviceName}`,
+      OperationBroadcastTo: (e) => `broadcast to some ${e.result._tag}`,
     });
     const events: ReadonlyArray<RegistryEvent> = replay(createRegistry(), [
       registerAction(liveBackend(key('a'))),

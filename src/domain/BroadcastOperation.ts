@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as Eq from 'fp-ts/Eq';
 import * as t from 'io-ts';
 
 import { checked, closed, PathPrefix, tagged } from '../internal/codec';
@@ -117,6 +118,24 @@ export const quiesceOperation = (reason: QuiesceReason): BroadcastOperation =>
  * @since 0.1.0
  */
 export const matchOperation = matchTag<BroadcastOperation>();
+
+// -------------------------------------------------------------------------------------
+// instances
+// -------------------------------------------------------------------------------------
+
+/**
+ * Structural equality of operations: the same kind, with the same path prefix or reason.
+ *
+ * @since 0.2.0
+ */
+export const EqBroadcastOperation: Eq.Eq<BroadcastOperation> = Eq.fromEquals((a, b) => {
+  switch (a._tag) {
+    case 'ReleaseHandles':
+      return b._tag === 'ReleaseHandles' && a.pathPrefix === b.pathPrefix;
+    case 'Quiesce':
+      return b._tag === 'Quiesce' && a.reason === b.reason;
+  }
+});
 
 // -------------------------------------------------------------------------------------
 // utils

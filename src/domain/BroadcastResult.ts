@@ -5,11 +5,17 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either';
+import * as Eq from 'fp-ts/Eq';
+import type { Monoid } from 'fp-ts/Monoid';
+import type * as O from 'fp-ts/Option';
+import type { Ord } from 'fp-ts/Ord';
+import * as RA from 'fp-ts/ReadonlyArray';
+import type { Semigroup } from 'fp-ts/Semigroup';
 import * as t from 'io-ts';
 
-import { BackendKey } from './BackendKey';
+import { BackendKey, EqBackendKey, copyKey, keyId } from './BackendKey';
 import { BroadcastFailureReason } from './BroadcastBackendResponse';
-import { BroadcastOperation } from './BroadcastOperation';
+import { BroadcastOperation, EqBroadcastOperation, copyOperation } from './BroadcastOperation';
 import { Millis, arrayOf, checked, closed, closedWith, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
@@ -309,3 +315,186 @@ export const resultEntries = (r: BroadcastOutcomes): ReadonlyArray<BroadcastEntr
   ...r.failures,
   ...r.skippedDead,
 ];
+
+/**
+ * The keys of the backends that did not acknowledge: those of `timeouts`, then those of
+ * `failures`. They are what `retryUnacknowledged` sends the operation to again.
+ *
+ * @since 0.2.0
+ */
+export const unacknowledgedKeys = (r: BroadcastOutcomes): ReadonlyArray<BackendKey> =>
+  Object.freeze([...r.timeouts.map((e) => e.key), ...r.failures.map((e) => e.key)]);
+
+// -------------------------------------------------------------------------------------
+// instances
+// -------------------------------------------------------------------------------------
+
+/**
+ * Structural equality of entries: the same kind, key, timeout or reason.
+ *
+ * @since 0.2.0
+ */
+export const EqBroadcastEntry: Eq.Eq<BroadcastEntry> = Eq.fromEquals((a, b) => {
+  if (!EqBackendKey.equals(a.key, b.key)) {
+    return false;
+  }
+  switch (a._tag) {
+    case 'Ack':
+      return b._tag === 'Ack';
+    case 'Timeout':
+      return b._tag === 'Timeout' && a.ackTimeoutMs === b.ackTimeoutMs;
+    case 'Failure':
+      return b._tag === 'Failure' && a.reason === b.reason;
+    case 'SkippedDead':
+      return b._tag === 'SkippedDead';
+  }
+});
+
+const EqEntries: Eq.Eq<ReadonlyArray<BroadcastEntry>> = RA.getEq(EqBroadcastEntry);
+
+/**
+ * Structural equality of results: the same status and operation, and the same entries in the
+ * same order in each list.
+ *
+ * @since 0.2.0
+ */
+export const EqBroadcastResult: Eq.Eq<BroadcastResult> = Eq.fromEquals(
+  (a, b) =>
+    a._tag === b._tag &&
+    EqBroadcastOperation.equals(a.operation, b.operation) &&
+    EqEntries.equals(a.acks, b.acks) &&
+    EqEntries.equals(a.timeouts, b.timeouts) &&
+    EqEntries.equals(a.failures, b.failures) &&
+    EqEntries.equals(a.skippedDead, b.skippedDead),
+);
+
+/** A frozen entry sharing nothing that could still change. */
+const frozenEntry = (e: BroadcastEntry): BroadcastEntry => {
+  const key = copyKey(e.key);
+  if (Object.isFrozen(e) && key === e.key) {
+    return e;
+  }
+  switch (e._tag) {
+    case 'Ack':
+      return Object.freeze({ _tag: 'Ack', key });
+    case 'Timeout':
+      return Object.freeze({ _tag: 'Timeout', key, ackTimeoutMs: e.ackTimeoutMs });
+    case 'Failure':
+      return Object.freeze({ _tag: 'Failure', key, reason: e.reason });
+    case 'SkippedDead':
+      return Object.freeze({ _tag: 'SkippedDead', key });
+  }
+};
+
+/**
+ * The semigroup of results in which the latest answer of each backend wins: `concat(x, y)`
+ * lists every backend that `x` or `y` lists, with its entry from `y` when `y` lists it and from
+ * `x` otherwise, each list sorted by `ord`; it carries `y`'s operation, and its status follows
+ * from the lists. It is associative for every `ord` that orders distinct keys apart.
+ *
+ * With `ord` the registration order of a registry (`registrationOrder`), concatenating a result
+ * with the result of its retry (`retryUnacknowledged`) gives the result the broadcast would have
+ * had if the retried backends had answered it as they answered the retry: `mergeRetry`.
+ *
+ * There is no identity over all results: an identity `e` would need `concat(x, e) = x`, so `e`
+ * would carry the operation of every `x` at once. Over the results of one operation that are in
+ * `ord` order, `emptyResult(operation)` is one; `getBroadcastResultMonoid` adds `none` as the
+ * identity instead, which works for every result.
+ *
+ * @example
+ * import * as S from 'fp-ts/Semigroup'
+ * import { getBroadcastResultSemigroup, registrationOrder, type BroadcastResult, type Registry } from 'lifecycle-broadcast'
+ *
+ * // The latest answer of each backend over a first broadcast and its retries, in registration order.
+ * const latestAnswers = (registry: Registry, first: BroadcastResult, retries: ReadonlyArray<BroadcastResult>) =>
+ *   S.concatAll(getBroadcastResultSemigroup(registrationOrder(registry)))(first)(retries)
+ *
+ * @since 0.2.0
+ */
+export const getBroadcastResultSemigroup = (ord: Ord<BackendKey>): Semigroup<BroadcastResult> => ({
+  concat: (x, y) => {
+    const latest = new Map<string, BroadcastEntry>();
+    for (const r of [x, y]) {
+      for (const list of [r.acks, r.timeouts, r.failures, r.skippedDead]) {
+        for (const e of list) {
+          latest.set(keyId(e.key), e);
+        }
+      }
+    }
+    const sorted = [...latest.values()].sort((a, b) => ord.compare(a.key, b.key));
+    const acks: BroadcastAck[] = [];
+    const timeouts: BroadcastTimeout[] = [];
+    const failures: BroadcastFailure[] = [];
+    const skippedDead: SkippedDead[] = [];
+    for (const entry of sorted) {
+      const e = frozenEntry(entry);
+      switch (e._tag) {
+        case 'Ack':
+          acks.push(e);
+          break;
+        case 'Timeout':
+          timeouts.push(e);
+          break;
+        case 'Failure':
+          failures.push(e);
+          break;
+        case 'SkippedDead':
+          skippedDead.push(e);
+          break;
+      }
+    }
+    return broadcastResult({
+      operation: copyOperation(y.operation),
+      acks: Object.freeze(acks),
+      timeouts: Object.freeze(timeouts),
+      failures: Object.freeze(failures),
+      skippedDead: Object.freeze(skippedDead),
+    });
+  },
+});
+
+// fp-ts's `none` and `some` are not frozen; everything this module returns is.
+const none: O.Option<never> = Object.freeze({ _tag: 'None' });
+
+/**
+ * `getBroadcastResultSemigroup(ord)` with an identity added: `none`, "no result yet". Folding
+ * any list of results wrapped in `some` gives the latest answer of each backend, and folding none
+ * of them gives `none`.
+ *
+ * @example
+ * import * as O from 'fp-ts/Option'
+ * import { concatAll } from 'fp-ts/Monoid'
+ * import { getBroadcastResultMonoid, registrationOrder, type BroadcastResult, type Registry } from 'lifecycle-broadcast'
+ *
+ * const latestAnswers = (registry: Registry, results: ReadonlyArray<BroadcastResult>): O.Option<BroadcastResult> =>
+ *   concatAll(getBroadcastResultMonoid(registrationOrder(registry)))(results.map(O.some))
+ *
+ * @since 0.2.0
+ */
+export const getBroadcastResultMonoid = (ord: Ord<BackendKey>): Monoid<O.Option<BroadcastResult>> => {
+  const S = getBroadcastResultSemigroup(ord);
+  return {
+    concat: (x, y) =>
+      x._tag === 'None'
+        ? y
+        : y._tag === 'None'
+          ? x
+          : Object.freeze({ _tag: 'Some', value: S.concat(x.value, y.value) }),
+    empty: none,
+  };
+};
+
+/**
+ * The result of sending `operation` to nobody: `NoLiveTargets`, every list empty. It is the
+ * identity of `getBroadcastResultSemigroup` over the results of `operation`.
+ *
+ * @since 0.2.0
+ */
+export const emptyResult = (operation: BroadcastOperation): BroadcastResult =>
+  broadcastResult({
+    operation: copyOperation(operation),
+    acks: Object.freeze([]),
+    timeouts: Object.freeze([]),
+    failures: Object.freeze([]),
+    skippedDead: Object.freeze([]),
+  });

@@ -1,7 +1,7 @@
 /**
  * `runBroadcast`: a real fan-out of one operation to every live backend of a registry, through a
  * `Transport`, reported in the model's vocabulary. The result has the shape, the codec and the
- * order of `broadcast`'s; the run also returns the registry actions that reproduce it, so a live
+ * order of `broadcast`'s (of `broadcastTo`'s, given `options.keys`); the run also returns the registry actions that reproduce it, so a live
  * run can be recorded in an operation log, replayed and verified like any other.
  *
  * This is the effectful shell around the pure registry: it reads no clock but its timers, opens
@@ -13,7 +13,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
 import type { Backend } from '../domain/Backend';
-import { BackendKey } from '../domain/BackendKey';
+import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { failure, timeout } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation, copyOperation } from '../domain/BroadcastOperation';
@@ -99,8 +99,8 @@ export const LiveDiagnostic: t.Type<
  * A live broadcast, done: what it observed in the model's words, and how to reproduce it.
  *
  * The law: `replay(start, actions)`, from the registry the run started from, ends in a registry
- * with the same snapshot as `state`, and its last event is an `OperationBroadcast` whose result
- * equals `result`.
+ * with the same snapshot as `state`, and its last event is an `OperationBroadcast` (an
+ * `OperationBroadcastTo`, given `options.keys`) whose result equals `result`.
  *
  * @since 0.2.0
  */
@@ -117,7 +117,7 @@ export interface LiveBroadcast {
   /**
    * The actions that reproduce the run in the model: a `SetResponse` with the observed answer
    * for each live backend whose answer differs from its modelled response (in registration
-   * order), then the `Broadcast`.
+   * order), then the `Broadcast` (the `BroadcastTo`, given `options.keys`).
    */
   readonly actions: ReadonlyArray<RegistryAction>;
   /**
@@ -147,6 +147,13 @@ export interface RunBroadcastOptions {
    * `cancelled` set, and a `Cancelled` diagnostic for each.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Send the operation only to the live backends among these keys, as `broadcastTo` does (in
+   * registration order, a key given twice counts once, dead ones are skipped, keys that are not
+   * registered are sent nothing); the run is then reproduced with a `BroadcastTo`. A retry of
+   * the unacknowledged is `{ keys: unacknowledgedKeys(previous) }`.
+   */
+  readonly keys?: ReadonlyArray<BackendKey>;
 }
 
 /**
@@ -402,7 +409,10 @@ const reproduce = (
   for (const action of actions) {
     const next = step(state, action);
     state = next.state;
-    result = next.result._tag === 'OperationBroadcast' ? next.result.result : result;
+    result =
+      next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo'
+        ? next.result.result
+        : result;
   }
   const diagnostics = run.answers.flatMap((a) => (a.diagnostic === undefined ? [] : [a.diagnostic]));
   return Object.freeze({
@@ -447,6 +457,14 @@ const concurrencyOf = (value: unknown): number => {
   );
 };
 
+const keysOf = (value: unknown): ReadonlyArray<BackendKey> | undefined => {
+  if (value === undefined) {
+    return undefined;
+  }
+  const decoded = decode(t.readonlyArray(BackendKey), value);
+  return E.isRight(decoded) ? decoded.right : fail(`options.keys: ${decoded.left.join('; ')}`);
+};
+
 const signalOf = (value: unknown): AbortSignal | undefined => {
   if (value === undefined) {
     return undefined;
@@ -467,7 +485,7 @@ const signalOf = (value: unknown): AbortSignal | undefined => {
 
 /**
  * Broadcast `operation` for real: send it through `transport` to every live backend of
- * `registry`, concurrently (at most `options.concurrency` at once), skipping dead backends as
+ * `registry` (or, given `options.keys`, to the live backends among them), concurrently (at most `options.concurrency` at once), skipping dead backends as
  * the model does, and give each backend the registry's `policy.ackTimeoutMs` from its own send:
  * when its timer fires, its request is aborted and it is listed as timed out.
  *
@@ -519,12 +537,18 @@ export const runBroadcast = async (
   }
   const concurrency = concurrencyOf(options.concurrency);
   const signal = signalOf(options.signal);
+  const keys = keysOf(options.keys);
   const op = copyOperation(decoded.right);
-  const targets = all.filter((b) => b.live);
+  const wanted = keys === undefined ? undefined : new Set(keys.map(keyId));
+  const targets = all.filter((b) => b.live && (wanted === undefined || wanted.has(keyId(b.key))));
   const run = await fanOut(targets, op, transport, {
     ackTimeoutMs: registry.policy.ackTimeoutMs,
     concurrency,
     signal,
   });
-  return reproduce(registry, targets, run, Object.freeze({ _tag: 'Broadcast', operation: op }));
+  const final: RegistryAction =
+    keys === undefined
+      ? Object.freeze({ _tag: 'Broadcast', operation: op })
+      : Object.freeze({ _tag: 'BroadcastTo', operation: op, keys: Object.freeze(keys.map(copyKey)) });
+  return reproduce(registry, targets, run, final);
 };

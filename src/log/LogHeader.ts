@@ -23,21 +23,43 @@ import { isRecord } from '../internal/isRecord';
 export const LOG_FORMAT = 'lifecycle-broadcast-log';
 
 /**
- * The newest log format version this library reads and the one it writes.
+ * The newest log format version this library reads and the one it writes. Version 2 added the
+ * `BroadcastTo` line; version 1 logs are still read.
  *
  * @since 0.1.0
  */
-export const LOG_VERSION = 1;
+export const LOG_VERSION = 2;
+
+const isLogVersion = (u: unknown): u is 1 | 2 => u === 1 || u === 2;
+
+/**
+ * A log format version this library reads: `1` or `2`.
+ *
+ * @since 0.2.0
+ */
+export const LogVersion = new t.Type<1 | 2, 1 | 2>(
+  '1 | 2',
+  isLogVersion,
+  (u, c) => (isLogVersion(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/**
+ * What the `LogVersion` codec decodes: the type of the same name.
+ *
+ * @since 0.2.0
+ */
+export type LogVersion = t.TypeOf<typeof LogVersion>;
 
 const LogHeaderC = closed('LogHeader', {
   format: t.literal(LOG_FORMAT),
-  version: t.literal(LOG_VERSION),
+  version: LogVersion,
   policy: BroadcastPolicy,
 });
 
 /**
- * The header line of an operation log. Decoding refuses another format, a version other than
- * `LOG_VERSION`, a missing or invalid policy and unknown fields; encoding then decoding gives the
+ * The header line of an operation log. Decoding refuses another format, a version this library
+ * does not read, a missing or invalid policy and unknown fields; encoding then decoding gives the
  * same header back.
  *
  * @since 0.1.0
@@ -64,7 +86,7 @@ export interface LogHeader extends t.TypeOf<typeof LogHeaderC> {}
  * import { broadcastPolicy, logHeader } from 'lifecycle-broadcast'
  *
  * logHeader(broadcastPolicy(250))
- * // { format: 'lifecycle-broadcast-log', version: 1, policy: { ackTimeoutMs: 250 } }
+ * // { format: 'lifecycle-broadcast-log', version: 2, policy: { ackTimeoutMs: 250 } }
  *
  * @since 0.1.0
  */
@@ -83,8 +105,8 @@ export const logHeader = (policy: BroadcastPolicy = defaultPolicy): LogHeader =>
  * @example
  * import { decodeLogHeader } from 'lifecycle-broadcast'
  *
- * decodeLogHeader({ format: 'lifecycle-broadcast-log', version: 2, policy: { ackTimeoutMs: 5000 } })
- * // left([ 'log format version 2 is newer than this reader supports (1): upgrade lifecycle-broadcast to read it' ])
+ * decodeLogHeader({ format: 'lifecycle-broadcast-log', version: 3, policy: { ackTimeoutMs: 5000 } })
+ * // left([ 'log format version 3 is newer than this reader supports (2): upgrade lifecycle-broadcast to read it' ])
  *
  * @since 0.1.0
  */

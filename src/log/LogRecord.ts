@@ -5,15 +5,20 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
+import { BackendKey } from '../domain/BackendKey';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastResult } from '../domain/BroadcastResult';
-import { checked, closed, closedWith, tagged } from '../internal/codec';
+import { arrayOf, checked, closed, closedWith, decode, tagged } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
 import type { Registry, Transition } from '../registry/Registry';
-import type { BroadcastAction, RegistryAction } from '../registry/RegistryAction';
+import type { BroadcastAction, BroadcastToAction, RegistryAction } from '../registry/RegistryAction';
 import { RegistryAction as RegistryActionCodec, registryActionMembers } from '../registry/RegistryAction';
 import { step } from '../registry/step';
+import type { LogVersion } from './LogHeader';
+import { LOG_VERSION } from './LogHeader';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -32,15 +37,30 @@ const BroadcastRecordC = closedWith(
  */
 export interface BroadcastRecord extends t.TypeOf<typeof BroadcastRecordC> {}
 
+const BroadcastToRecordC = closedWith(
+  'BroadcastTo',
+  { _tag: t.literal('BroadcastTo'), operation: BroadcastOperation, keys: arrayOf(BackendKey) },
+  { result: BroadcastResult },
+);
+
 /**
- * A `RegistryAction`, where a `Broadcast` may carry an optional `result`: the result recorded
- * when it ran, to verify a replay against.
+ * A recorded targeted broadcast: its operation and keys, and optionally the result it had when it
+ * was recorded. Log format version 2 added it.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastToRecord extends t.TypeOf<typeof BroadcastToRecordC> {}
+
+/**
+ * A `RegistryAction`, where a `Broadcast` or a `BroadcastTo` may carry an optional `result`: the
+ * result recorded when it ran, to verify a replay against.
  *
  * @since 0.1.0
  */
 export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
   ...registryActionMembers,
   Broadcast: BroadcastRecordC,
+  BroadcastTo: BroadcastToRecordC,
 });
 
 /**
@@ -48,16 +68,17 @@ export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
  *
  * @since 0.1.0
  */
-export type LogRecord = Exclude<RegistryAction, BroadcastAction> | BroadcastRecord;
+export type LogRecord =
+  Exclude<RegistryAction, BroadcastAction | BroadcastToAction> | BroadcastRecord | BroadcastToRecord;
 
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
 
 /**
- * The log record for `action`; a broadcast carries `result` when one is given. Both are checked
- * with the codecs (a `TypeError` or `RangeError` with their message), so a record built here can
- * be written to a log and read back.
+ * The log record for `action`; a broadcast (to all or to some) carries `result` when one is given.
+ * Both are checked with the codecs (a `TypeError` or `RangeError` with their message), so a
+ * record built here can be written to a log and read back.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, releaseHandlesOperation } from 'lifecycle-broadcast'
@@ -85,13 +106,17 @@ const LogRecordArgs = closedWith('logRecord', { action: RegistryActionCodec }, {
  * @internal
  */
 export const recordOf = (action: RegistryAction, result?: BroadcastResult): LogRecord =>
-  action._tag === 'Broadcast' && result !== undefined
-    ? { _tag: 'Broadcast', operation: action.operation, result }
-    : action;
+  result === undefined
+    ? action
+    : action._tag === 'Broadcast'
+      ? { _tag: 'Broadcast', operation: action.operation, result }
+      : action._tag === 'BroadcastTo'
+        ? { _tag: 'BroadcastTo', operation: action.operation, keys: action.keys, result }
+        : action;
 
 /**
  * Apply `action` with `step` and give the record a recorder writes for it: the action as it is,
- * and for a broadcast, the result it had (unless `withResult` is false). Replaying the records
+ * and for a broadcast (to all or to some), the result it had (unless `withResult` is false). Replaying the records
  * with `replayLog` and `verify` reproduces each recorded result.
  *
  * @example
@@ -104,9 +129,12 @@ export const recordOf = (action: RegistryAction, result?: BroadcastResult): LogR
  */
 export const recordStep = (state: Registry, action: RegistryAction, withResult = true): Transition<LogRecord> => {
   const next = step(state, action);
+  const event = next.result;
   // `step` checked the action, and made the result: nothing left to check.
   const record =
-    withResult && next.result._tag === 'OperationBroadcast' ? recordOf(action, next.result.result) : action;
+    withResult && (event._tag === 'OperationBroadcast' || event._tag === 'OperationBroadcastTo')
+      ? recordOf(action, event.result)
+      : action;
   return Object.freeze({ state: next.state, result: record });
 };
 
@@ -120,15 +148,51 @@ export const recordStep = (state: Registry, action: RegistryAction, withResult =
  * @since 0.1.0
  */
 export const recordAction = (record: LogRecord): RegistryAction =>
-  record._tag === 'Broadcast' ? { _tag: 'Broadcast', operation: record.operation } : record;
+  record._tag === 'Broadcast'
+    ? { _tag: 'Broadcast', operation: record.operation }
+    : record._tag === 'BroadcastTo'
+      ? { _tag: 'BroadcastTo', operation: record.operation, keys: record.keys }
+      : record;
 
 /**
- * The result a record recorded, if it is a broadcast that carries one.
+ * The result a record recorded, if it is a broadcast (to all or to some) that carries one.
  *
  * @since 0.1.0
  */
 export const recordedResult = (record: LogRecord): BroadcastResult | undefined =>
-  record._tag === 'Broadcast' ? record.result : undefined;
+  record._tag === 'Broadcast' || record._tag === 'BroadcastTo' ? record.result : undefined;
+
+// -------------------------------------------------------------------------------------
+// versions
+// -------------------------------------------------------------------------------------
+
+/** The lines of a version 1 log: every kind of line but `BroadcastTo`, which version 2 added. */
+const LogRecordVersion1 = tagged('LogRecord', {
+  Register: registryActionMembers.Register,
+  SetLive: registryActionMembers.SetLive,
+  SetResponse: registryActionMembers.SetResponse,
+  Unregister: registryActionMembers.Unregister,
+  Broadcast: BroadcastRecordC,
+});
+
+/** The record decoder of each log format version: the one place a new version adds a row. */
+const recordDecoders: Readonly<Record<LogVersion, (input: unknown) => E.Either<ReadonlyArray<string>, LogRecord>>> = {
+  1: (input) =>
+    isRecord(input) && input._tag === 'BroadcastTo'
+      ? E.left(['_tag: "BroadcastTo" lines need log format version 2, and this log is version 1'])
+      : decode(LogRecordVersion1, input),
+  2: (input) => decode(LogRecord, input),
+};
+
+/**
+ * Decode a parsed record line of a log of format `version`: a version 1 line is a version 2 line
+ * as it is (version 2 only added a kind of line), but a `BroadcastTo` line in a version 1 log is
+ * refused, saying which version it needs. Never throws.
+ *
+ * @internal
+ */
+export const decodeLogRecord = (version: LogVersion, input: unknown): E.Either<ReadonlyArray<string>, LogRecord> =>
+  recordDecoders[version](input);
 
 // -------------------------------------------------------------------------------------
 // encoding
@@ -152,10 +216,17 @@ export const encodeRecordLine = (record: LogRecord): string => recordLine('encod
 const RecordArgs = closed('record', { record: LogRecord });
 
 /**
- * `encodeRecordLine` for `fn`: the record is checked with the `LogRecord` codec first, so that
- * nothing the reader would refuse is ever written (a `TypeError` or `RangeError` naming `fn`).
+ * `encodeRecordLine` for `fn`, for a log of format `version`: the record is checked with the
+ * `LogRecord` codec first, and must be a line that version has, so that nothing the reader would
+ * refuse is ever written (a `TypeError` or `RangeError` naming `fn`).
  *
  * @internal
  */
-export const recordLine = (fn: string, record: LogRecord): string =>
-  JSON.stringify(LogRecord.encode(checked(fn, RecordArgs, { record }).record));
+export const recordLine = (fn: string, record: LogRecord, version: LogVersion = LOG_VERSION): string => {
+  const valid = checked(fn, RecordArgs, { record }).record;
+  const forVersion = recordDecoders[version](valid);
+  if (E.isLeft(forVersion)) {
+    throw new TypeError(`${fn}: record.${forVersion.left.join('; record.')}`);
+  }
+  return JSON.stringify(LogRecord.encode(valid));
+};

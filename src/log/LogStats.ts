@@ -9,11 +9,13 @@ import type { BackendKey } from '../domain/BackendKey';
 import { keyId } from '../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from '../domain/BroadcastOperation';
-import type { BroadcastResult } from '../domain/BroadcastResult';
+import { EqBroadcastOperation } from '../domain/BroadcastOperation';
+import type { BroadcastEntry, BroadcastResult } from '../domain/BroadcastResult';
+import { unacknowledgedKeys } from '../domain/BroadcastResult';
 import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
 import type { RegistryActionTag } from '../registry/RegistryAction';
-import type { RegistryEvent } from '../registry/RegistryEvent';
+import type { OperationBroadcastTo, RegistryEvent } from '../registry/RegistryEvent';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -69,6 +71,24 @@ export interface LogStats {
   readonly tallies: HT.HashTrie<BackendTally>;
   /** @internal Key ids in the order they were first registered. */
   readonly order: V.Vector<string>;
+  /** Broadcasts to some backends (`BroadcastTo`), and how many of them were retries. */
+  readonly targeted: TargetedCounts;
+  /** The result of the latest broadcast, to all or to some: what a retry would retry. */
+  readonly latest: BroadcastResult | null;
+}
+
+/**
+ * What the statistics count of targeted broadcasts: how many there were, how many of them were
+ * retries (the operation of the broadcast just before, sent again to exactly the backends that did
+ * not acknowledge it, as `retryUnacknowledged` does), and how many keys they named that were not
+ * registered.
+ *
+ * @since 0.2.0
+ */
+export interface TargetedCounts {
+  readonly broadcasts: number;
+  readonly retries: number;
+  readonly keysNotFound: number;
 }
 
 /**
@@ -99,9 +119,12 @@ export interface StatsSummary {
   };
   readonly actions: Readonly<Record<RegistryActionTag, number>>;
   readonly broadcasts: {
+    /** Every broadcast, to all live backends or to some. */
     readonly total: number;
     readonly byOperation: Readonly<Record<BroadcastOperation['_tag'], number>>;
     readonly quiesceReasons: Readonly<Record<QuiesceReason, number>>;
+    /** Broadcasts to some backends, retries among them, and the keys they named that were not registered. */
+    readonly targeted: TargetedCounts;
   };
   readonly outcomes: Readonly<Record<BroadcastResult['_tag'], number>>;
   readonly keyNotFound: number;
@@ -119,13 +142,15 @@ export interface StatsSummary {
  */
 export const emptyLogStats: LogStats = Object.freeze({
   steps: 0,
-  actions: Object.freeze({ Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0 }),
+  actions: Object.freeze({ Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0, BroadcastTo: 0 }),
   operations: Object.freeze({ ReleaseHandles: 0, Quiesce: 0 }),
   quiesceReasons: Object.freeze({ IdleTimeout: 0, BrokerShutdown: 0, Maintenance: 0 }),
   outcomes: Object.freeze({ AllAcked: 0, Degraded: 0, NoLiveTargets: 0 }),
   keyNotFound: 0,
   tallies: HT.empty,
   order: V.empty,
+  targeted: Object.freeze({ broadcasts: 0, retries: 0, keysNotFound: 0 }),
+  latest: null,
 });
 
 // -------------------------------------------------------------------------------------
@@ -147,6 +172,7 @@ const actionsWith = (a: Actions, tag: RegistryActionTag): Actions =>
     SetResponse: a.SetResponse + (tag === 'SetResponse' ? 1 : 0),
     Unregister: a.Unregister + (tag === 'Unregister' ? 1 : 0),
     Broadcast: a.Broadcast + (tag === 'Broadcast' ? 1 : 0),
+    BroadcastTo: a.BroadcastTo + (tag === 'BroadcastTo' ? 1 : 0),
   });
 
 const operationsWith = (o: Operations, tag: BroadcastOperation['_tag']): Operations =>
@@ -173,7 +199,12 @@ const outcomesWith = (o: Outcomes, tag: BroadcastResult['_tag']): Outcomes =>
 const statsOf = (
   s: LogStats,
   actions: Actions,
-  changes: Partial<Pick<LogStats, 'operations' | 'quiesceReasons' | 'outcomes' | 'keyNotFound' | 'tallies' | 'order'>>,
+  changes: Partial<
+    Pick<
+      LogStats,
+      'operations' | 'quiesceReasons' | 'outcomes' | 'keyNotFound' | 'tallies' | 'order' | 'targeted' | 'latest'
+    >
+  >,
 ): LogStats =>
   Object.freeze({
     steps: s.steps + 1,
@@ -184,6 +215,8 @@ const statsOf = (
     keyNotFound: changes.keyNotFound ?? s.keyNotFound,
     tallies: changes.tallies ?? s.tallies,
     order: changes.order ?? s.order,
+    targeted: changes.targeted ?? s.targeted,
+    latest: changes.latest === undefined ? s.latest : changes.latest,
   });
 
 const tally = (t: Omit<BackendTally, keyof Answers>, answers: Answers): BackendTally =>
@@ -200,6 +233,7 @@ const tally = (t: Omit<BackendTally, keyof Answers>, answers: Answers): BackendT
     since: t.since,
   });
 
+/** Broadcasts to every live backend: each backend's stretch counts these (targeted ones are counted apart). */
 const broadcastsOf = (stats: LogStats): number => stats.actions.Broadcast;
 
 const NO_ANSWERS: Answers = Object.freeze({ acks: 0, timeouts: 0, failures: 0, skipped: 0 });
@@ -264,13 +298,63 @@ const withTally = (
   });
 };
 
+/**
+ * Count a targeted broadcast's answers on the tallies of the backends it lists, one each: it
+ * reached only them, so they are counted here rather than in their stretches. A key first seen
+ * here (the replay began with a registry that already held it) has no tally, as for a broadcast.
+ */
+const withTargetedAnswers = (tallies: LogStats['tallies'], result: BroadcastResult): LogStats['tallies'] => {
+  let out = tallies;
+  const count = (e: BroadcastEntry): void => {
+    const id = keyId(e.key);
+    const t = HT.get(out, id);
+    if (t === undefined) {
+      return;
+    }
+    out = HT.set(
+      out,
+      id,
+      tally(t, {
+        acks: t.acks + (e._tag === 'Ack' ? 1 : 0),
+        timeouts: t.timeouts + (e._tag === 'Timeout' ? 1 : 0),
+        failures: t.failures + (e._tag === 'Failure' ? 1 : 0),
+        skipped: t.skipped + (e._tag === 'SkippedDead' ? 1 : 0),
+      }),
+    );
+  };
+  result.acks.forEach(count);
+  result.timeouts.forEach(count);
+  result.failures.forEach(count);
+  result.skippedDead.forEach(count);
+  return out;
+};
+
+/** True when `event` sends the operation of `latest` again to exactly the backends that did not acknowledge it. */
+const isRetryOf = (latest: BroadcastResult | null, event: OperationBroadcastTo): boolean => {
+  if (latest === null || !EqBroadcastOperation.equals(latest.operation, event.result.operation)) {
+    return false;
+  }
+  const wanted = new Set(unacknowledgedKeys(latest).map(keyId));
+  if (wanted.size === 0) {
+    return false;
+  }
+  const r = event.result;
+  const asked = new Set(
+    [...r.acks, ...r.timeouts, ...r.failures, ...r.skippedDead]
+      .map((e) => keyId(e.key))
+      .concat(event.keysNotFound.map(keyId)),
+  );
+  return asked.size === wanted.size && [...wanted].every((id) => asked.has(id));
+};
+
 // -------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------
 
 /**
  * Fold one event into the statistics. It is O(log n) in the number of keys seen for an event
- * that touches a backend, and O(1) for a broadcast.
+ * that touches a backend, O(1) for a broadcast to every live backend, and O(k log n) for a
+ * broadcast to k backends.
  *
  * @example
  * import {
@@ -317,6 +401,23 @@ export const addEvent = (stats: LogStats, event: RegistryEvent): LogStats => {
         operations: operationsWith(stats.operations, op._tag),
         quiesceReasons: op._tag === 'Quiesce' ? reasonsWith(stats.quiesceReasons, op.reason) : stats.quiesceReasons,
         outcomes: outcomesWith(stats.outcomes, event.result._tag),
+        latest: event.result,
+      });
+    }
+    case 'OperationBroadcastTo': {
+      const op = event.result.operation;
+      const t = stats.targeted;
+      return statsOf(stats, actionsWith(stats.actions, 'BroadcastTo'), {
+        operations: operationsWith(stats.operations, op._tag),
+        quiesceReasons: op._tag === 'Quiesce' ? reasonsWith(stats.quiesceReasons, op.reason) : stats.quiesceReasons,
+        outcomes: outcomesWith(stats.outcomes, event.result._tag),
+        tallies: withTargetedAnswers(stats.tallies, event.result),
+        targeted: Object.freeze({
+          broadcasts: t.broadcasts + 1,
+          retries: t.retries + (isRetryOf(stats.latest, event) ? 1 : 0),
+          keysNotFound: t.keysNotFound + event.keysNotFound.length,
+        }),
+        latest: event.result,
       });
     }
   }
@@ -359,7 +460,8 @@ export const backendRows = (stats: LogStats): ReadonlyArray<BackendRow> => {
 
 /**
  * The statistics as plain data: backends live, dead and unregistered, actions by kind,
- * broadcasts by operation and reason, outcome counts and the per-backend table.
+ * broadcasts by operation and reason (targeted ones and retries among them), outcome counts and
+ * the per-backend table.
  *
  * @since 0.1.0
  */
@@ -373,9 +475,10 @@ export const summarizeStats = (stats: LogStats): StatsSummary => {
     backends: Object.freeze({ registered: live + dead, live, dead, unregistered: count('unregistered') }),
     actions: stats.actions,
     broadcasts: Object.freeze({
-      total: stats.actions.Broadcast,
+      total: stats.actions.Broadcast + stats.actions.BroadcastTo,
       byOperation: stats.operations,
       quiesceReasons: stats.quiesceReasons,
+      targeted: stats.targeted,
     }),
     outcomes: stats.outcomes,
     keyNotFound: stats.keyNotFound,

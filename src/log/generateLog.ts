@@ -175,6 +175,7 @@ const track = (registered: Registered, action: RegistryAction, i: number): void 
     }
     case 'SetResponse':
     case 'Broadcast':
+    case 'BroadcastTo':
       return;
   }
 };

@@ -8,16 +8,16 @@
  */
 import * as E from 'fp-ts/Either';
 
-import { decode } from '../internal/codec';
 import type { RawLine } from '../internal/lines';
 import { errorMessage } from '../internal/errorMessage';
 import { lineBatches } from '../internal/lines';
 import { matchTag } from '../internal/match';
 import { checkFunction, optionalInteger, optionalOfType, optionsObject } from '../internal/options';
 import { printable } from '../internal/printable';
-import { LogRecord } from './LogRecord';
-import type { LogHeader } from './LogHeader';
-import { decodeLogHeader } from './LogHeader';
+import type { LogRecord } from './LogRecord';
+import { decodeLogRecord } from './LogRecord';
+import type { LogHeader, LogVersion } from './LogHeader';
+import { LOG_VERSION, decodeLogHeader } from './LogHeader';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -173,7 +173,8 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
 };
 
 /**
- * Decode the text of entry line `line`.
+ * Decode the text of entry line `line` of a log whose header says `version` (the newest when
+ * omitted): each version's lines are read as that version wrote them.
  *
  * @example
  * import { decodeRecordLine } from 'lifecycle-broadcast'
@@ -184,14 +185,18 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
  *
  * @since 0.1.0
  */
-export const decodeRecordLine = (text: string, line: number): RecordLine | InvalidLine => {
+export const decodeRecordLine = (
+  text: string,
+  line: number,
+  version: LogVersion = LOG_VERSION,
+): RecordLine | InvalidLine => {
   // The hot path of every replay: plain branches rather than fp-ts combinators, whose
   // data-first/data-last dispatch copies `arguments` on every call.
   const parsed = parse(text);
   if (E.isLeft(parsed)) {
     return invalid(line, parsed.left);
   }
-  const decoded = decode(LogRecord, parsed.right);
+  const decoded = decodeLogRecord(version, parsed.right);
   return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'RecordLine', line, record: decoded.right };
 };
 
@@ -267,7 +272,11 @@ export async function* logLineBatches(
 ): AsyncGenerator<ReadonlyArray<LogLine>, void, undefined> {
   const { name, maxLineLength: maxLength, onProgress } = options;
   // Read through an object: the flag is set inside `decodeRaw`, out of the compiler's sight.
-  const seen = { header: false, callbackFailed: false };
+  const seen: { header: boolean; version: LogVersion; callbackFailed: boolean } = {
+    header: false,
+    version: LOG_VERSION,
+    callbackFailed: false,
+  };
   let last = 0;
   const rejected = (line: number, problem: string): InvalidLine => {
     if (seen.header) {
@@ -275,6 +284,13 @@ export async function* logLineBatches(
     }
     seen.header = true;
     return invalid(line, [problem], true);
+  };
+  /** The header line, its version kept to decode the lines after it. */
+  const withVersion = (header: HeaderLine | InvalidLine): HeaderLine | InvalidLine => {
+    if (header._tag === 'HeaderLine') {
+      seen.version = header.header.version;
+    }
+    return header;
   };
   const decodeRaw = (raw: RawLine): LogLine | undefined => {
     last = raw.line;
@@ -288,10 +304,10 @@ export async function* logLineBatches(
           return undefined;
         }
         if (seen.header) {
-          return decodeRecordLine(raw.text, raw.line);
+          return decodeRecordLine(raw.text, raw.line, seen.version);
         }
         seen.header = true;
-        return decodeHeaderLine(raw.text, raw.line);
+        return withVersion(decodeHeaderLine(raw.text, raw.line));
     }
   };
   const onChunk =
@@ -336,12 +352,13 @@ export async function* logLineBatches(
 
 /**
  * Read an operation log line by line. The first line that is not empty must be the header; each
- * further line that is not empty is decoded as a `LogRecord`. Empty lines, `\r\n` line ends and
- * a UTF-8 byte order mark are accepted; invalid JSON, invalid UTF-8, unknown `_tag`s, wrong
- * types, unknown fields and lines longer than `maxLineLength` yield an `InvalidLine` and reading
- * goes on (a bad header ends it). Nothing in the log or the source makes it throw: a source that
- * fails yields `ReadFailed` and ends. Only a wrong call throws, at once: a source that is not a
- * sequence of chunks (`TypeError`) or an invalid option (`TypeError` or `RangeError`).
+ * further line that is not empty is decoded as a `LogRecord` of the version the header names.
+ * Empty lines, `\r\n` line ends and a UTF-8 byte order mark are accepted; invalid JSON, invalid
+ * UTF-8, unknown `_tag`s, wrong types, unknown fields and lines longer than `maxLineLength`
+ * yield an `InvalidLine` and reading goes on (a bad header ends it). Nothing in the log or the
+ * source makes it throw: a source that fails yields `ReadFailed` and ends. Only a wrong call
+ * throws, at once: a source that is not a sequence of chunks (`TypeError`) or an invalid option
+ * (`TypeError` or `RangeError`).
  *
  * @example
  * import { readLog } from 'lifecycle-broadcast'

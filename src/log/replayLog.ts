@@ -246,7 +246,10 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
           stats = addEvent(stats, next.result);
           lastLine = l.line;
           const recorded = verify ? recordedResult(l.record) : undefined;
-          if (recorded !== undefined && next.result._tag === 'OperationBroadcast') {
+          if (
+            recorded !== undefined &&
+            (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
+          ) {
             checked += 1;
             const d = compareResults(l.line, recorded, next.result.result);
             if (O.isSome(d)) {

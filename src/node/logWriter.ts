@@ -104,7 +104,8 @@ export const writeLog = async (
     let piece = first;
     let i = 0;
     for await (const record of records) {
-      piece += `${recordLine(`writeLog: records[${String(i)}]`, record)}\n`;
+      // Each record must be a line of the header's version (a version 1 log has no BroadcastTo).
+      piece += `${recordLine(`writeLog: records[${String(i)}]`, record, header.version)}\n`;
       i += 1;
       if (piece.length >= PIECE) {
         yield piece;
@@ -207,7 +208,7 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
       if (ended) {
         throw new Error(`${fn}: write after end(): the log is finished, nothing more can be added`);
       }
-      const line = `${recordLine(`${fn}: write`, record)}\n`;
+      const line = `${recordLine(`${fn}: write`, record, header.version)}\n`;
       await headerWritten;
       await put(line);
     },

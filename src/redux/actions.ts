@@ -2,7 +2,8 @@
  * The actions of a lifecycle-broadcast slice, all derived from one table, as Redux Toolkit's
  * `createSlice` derives action types, creators and `.match` from its `reducers` map. Each row
  * names an action after the event the registry answers it with (`backendRegistered`,
- * `livenessSet`, `responseSet`, `backendUnregistered`, `operationBroadcast`), the
+ * `livenessSet`, `responseSet`, `backendUnregistered`, `operationBroadcast`,
+ * `operationBroadcastTo`), the
  * `RegistryAction` it stands for, and the codec of its payload: that action's fields without
  * `_tag`. The creators, the type guards and both conversions between slice actions and registry
  * actions are written once, over the table.
@@ -141,6 +142,26 @@ export interface OperationBroadcastPayload extends t.TypeOf<typeof OperationBroa
 export const OperationBroadcastPayload: t.Type<OperationBroadcastPayload, OperationBroadcastPayload> =
   OperationBroadcastPayloadC;
 
+const OperationBroadcastToPayloadC = closed('OperationBroadcastToPayload', {
+  operation: BroadcastOperation,
+  keys: t.readonlyArray(BackendKey),
+});
+
+/**
+ * Payload of `operationBroadcastTo`: the fields of a `BroadcastTo` action.
+ *
+ * @since 0.2.0
+ */
+export interface OperationBroadcastToPayload extends t.TypeOf<typeof OperationBroadcastToPayloadC> {}
+
+/**
+ * The codec of `OperationBroadcastToPayload`.
+ *
+ * @since 0.2.0
+ */
+export const OperationBroadcastToPayload: t.Type<OperationBroadcastToPayload, OperationBroadcastToPayload> =
+  OperationBroadcastToPayloadC;
+
 // -------------------------------------------------------------------------------------
 // the table
 // -------------------------------------------------------------------------------------
@@ -167,6 +188,11 @@ export interface LifecycleBroadcastActionTable {
   >;
   readonly backendUnregistered: ActionRow<'Unregister', BackendUnregisteredPayload, [key: BackendKey]>;
   readonly operationBroadcast: ActionRow<'Broadcast', OperationBroadcastPayload, [operation: BroadcastOperation]>;
+  readonly operationBroadcastTo: ActionRow<
+    'BroadcastTo',
+    OperationBroadcastToPayload,
+    [operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>]
+  >;
 }
 
 /**
@@ -221,6 +247,11 @@ const table: { readonly [K in LifecycleBroadcastActionName]: RowOf<K> } = {
   })),
   backendUnregistered: row('Unregister', BackendUnregisteredPayload, (key: BackendKey) => ({ key })),
   operationBroadcast: row('Broadcast', OperationBroadcastPayload, (operation: BroadcastOperation) => ({ operation })),
+  operationBroadcastTo: row(
+    'BroadcastTo',
+    OperationBroadcastToPayload,
+    (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>) => ({ operation, keys }),
+  ),
 };
 
 /**
@@ -299,8 +330,12 @@ export interface SliceActions<Name extends string> {
   ) => E.Either<ReadonlyArray<string>, RegistryAction>;
 }
 
-/** Errors of a payload codec, as paths from the action (`payload.key.exeHash: ...`). */
-const inPayload = (line: string): string =>
+/**
+ * Errors of a payload codec, as paths from the action (`payload.key.exeHash: ...`).
+ *
+ * @internal
+ */
+export const inPayload = (line: string): string =>
   line.startsWith('(root)')
     ? `payload${line.slice('(root)'.length)}`
     : line.startsWith('[')

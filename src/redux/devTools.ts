@@ -7,6 +7,7 @@
  * @since 0.2.0
  */
 import type { Backend } from '../domain/Backend';
+import type { BackendKey } from '../domain/BackendKey';
 import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import type {
@@ -17,6 +18,7 @@ import type {
   SkippedDead,
 } from '../domain/BroadcastResult';
 import { show } from '../internal/codec';
+import type { IdleBackend, IdleDue, IdleEvent } from '../registry/IdleCoordinator';
 import type { Registry } from '../registry/Registry';
 import { backendCount, backends, liveCount, receivedOperations } from '../registry/Registry';
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
@@ -101,8 +103,20 @@ export interface ResultSummary {
  * @since 0.2.0
  */
 export type EventView =
-  | Exclude<RegistryEvent, { readonly _tag: 'OperationBroadcast' }>
+  | Exclude<RegistryEvent, { readonly _tag: 'OperationBroadcast' | 'OperationBroadcastTo' }>
   | { readonly _tag: 'OperationBroadcast'; readonly result: ResultView }
+  | {
+      readonly _tag: 'OperationBroadcastTo';
+      readonly result: ResultView;
+      readonly keysNotFound: BoundedList<BackendKey>;
+    }
+  | IdleEvent
+  | {
+      readonly _tag: 'DueQuiesced';
+      readonly due: BoundedList<IdleDue>;
+      readonly result: ResultView;
+      readonly keysNotFound: BoundedList<BackendKey>;
+    }
   | RejectionView;
 
 /**
@@ -129,6 +143,8 @@ export interface LifecycleBroadcastStateView {
   readonly recentResults: BoundedList<ResultSummary>;
   readonly recentKeysNotFound: BoundedList<KeyNotFound>;
   readonly recentRejections: BoundedList<RejectionView>;
+  /** The idle coordinator: its idle timeout and its first tracked backends. */
+  readonly idle: { readonly idleTimeoutMs: number; readonly backends: BoundedList<IdleBackend> };
 }
 
 /**
@@ -212,8 +228,30 @@ const eventView = (e: LifecycleBroadcastEvent, n: number): EventView => {
   switch (e._tag) {
     case 'OperationBroadcast':
       return { _tag: 'OperationBroadcast', result: resultView(e.result, n) };
+    case 'OperationBroadcastTo':
+      return {
+        _tag: 'OperationBroadcastTo',
+        result: resultView(e.result, n),
+        keysNotFound: firstOf(e.keysNotFound, n),
+      };
+    case 'DueQuiesced':
+      return {
+        _tag: 'DueQuiesced',
+        due: firstOf(e.due, n),
+        result: resultView(e.result, n),
+        keysNotFound: firstOf(e.keysNotFound, n),
+      };
+    case 'DueCollected':
+      // The slice answers a sweep with `DueQuiesced`; this one only comes from a hand-made state.
+      return { _tag: 'DueCollected', due: firstOf(e.due, n).shown };
     case 'ActionRejected':
       return rejectionView(e);
+    case 'BackendTracked':
+    case 'ActivityMarked':
+    case 'DrainingMarked':
+    case 'QuiescedMarked':
+    case 'BackendUntracked':
+    case 'NotTracked':
     case 'BackendRegistered':
     case 'LivenessSet':
     case 'ResponseSet':
@@ -278,6 +316,7 @@ export const lifecycleBroadcastStateView = (
     recentResults: latestOf(state.recentResults, n, resultSummary),
     recentKeysNotFound: latestOf(state.recentKeysNotFound, n, (e) => e),
     recentRejections: latestOf(state.recentRejections, n, rejectionView),
+    idle: { idleTimeoutMs: state.idle.idleTimeoutMs, backends: firstOf(state.idle.backends, n) },
   };
 };
 

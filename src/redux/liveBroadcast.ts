@@ -1,8 +1,8 @@
 /**
  * A live broadcast from a Redux store: a thunk that runs `runBroadcast` on the store's current
  * registry and dispatches the actions that reproduce it, as ordinary slice actions. The reducer,
- * the selectors and the recorder then see a plain, replayable history: a `backendResponseChanged`
- * for each backend that answered otherwise than modelled, then the `broadcastRequested`.
+ * the selectors and the recorder then see a plain, replayable history: a `responseSet`
+ * for each backend that answered otherwise than modelled, then the `operationBroadcast`.
  *
  * The thunk is typed structurally, so this module needs no Redux; Redux Toolkit's default thunk
  * middleware runs it, and so does a listener (`api.dispatch(thunk)`, or `thunk(api.dispatch,

@@ -56,7 +56,10 @@ const actionTypesOf = (
   slices: AnyLifecycleBroadcastSlice | ReadonlyArray<AnyLifecycleBroadcastSlice>,
 ): ReadonlyArray<string> =>
   listOf(slices).flatMap((slice) =>
-    Object.values((slice as Partial<AnyLifecycleBroadcastSlice>).actions ?? {}).flatMap((creator: unknown) => {
+    [
+      ...Object.values((slice as Partial<AnyLifecycleBroadcastSlice>).actions ?? {}),
+      ...Object.values((slice as Partial<AnyLifecycleBroadcastSlice>).idleActions ?? {}),
+    ].flatMap((creator: unknown) => {
       const type: unknown =
         typeof creator === 'function' || (typeof creator === 'object' && creator !== null)
           ? (creator as { readonly type?: unknown }).type

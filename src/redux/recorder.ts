@@ -1,6 +1,8 @@
 /**
  * A Redux middleware that records every registry action a store dispatches, with each
- * broadcast's result, as codec-encoded `LogRecord` values: into an array, or as NDJSON lines on a
+ * broadcast's result (an idle sweep that finds backends due is recorded as the `BroadcastTo` it
+ * makes; the idle coordinator's own bookkeeping is not part of the log), as codec-encoded
+ * `LogRecord` values: into an array, or as NDJSON lines on a
  * Node writable stream in the operation log format. Replaying the records with `step` from the
  * registry the store started with gives the store's registry.
  *
@@ -16,13 +18,18 @@ import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
 import { errorMessage } from '../internal/errorMessage';
 import { printable } from '../internal/printable';
+import { quiesceOperation } from '../domain/BroadcastOperation';
 import type { LogRecord } from '../log/LogRecord';
 import { recordOf } from '../log/LogRecord';
 import { logHeader } from '../log/LogHeader';
 import { encodeHeaderLine } from '../log/LogHeader';
+import type { CollectDueAction } from '../registry/IdleCoordinator';
+import type { DueQuiesced } from '../registry/quiesceDue';
+import { quiesceDue } from '../registry/quiesceDue';
 import type { Registry } from '../registry/Registry';
-import { broadcast, backendCount } from '../registry/Registry';
+import { broadcast, broadcastTo, backendCount } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
+import { broadcastToAction } from '../registry/RegistryAction';
 import type { AnyLifecycleBroadcastSlice } from './slice';
 import type { LifecycleBroadcastState } from './state';
 
@@ -295,16 +302,36 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   u.registry !== null &&
   'recentResults' in u;
 
-/** An action on its way to the reducer, with the slice state it will be applied to. */
+/**
+ * An action on its way to the reducer, with the slice state it will be applied to: a registry
+ * action, or an idle sweep (the one idle coordinator action that changes the registry).
+ */
 interface Pending {
-  readonly action: RegistryAction;
+  readonly action: RegistryAction | CollectDueAction;
   readonly before: LifecycleBroadcastState;
 }
+
+// Records are built without checking them again: the actions were decoded by the slice, and
+// each result is the registry's own.
+
+/** The `BroadcastTo` an idle sweep made, with its result; nothing when it found none due. */
+const sweepRecord = (swept: DueQuiesced): LogRecord | undefined =>
+  swept.due.length === 0
+    ? undefined
+    : recordOf(
+        broadcastToAction(
+          quiesceOperation('IdleTimeout'),
+          swept.due.map((d) => d.key),
+        ),
+        swept.result,
+      );
 
 /**
  * A middleware recording every action of `slice` that its reducer accepts (unknown keys
  * included, as they replay to the same outcome; actions rejected for an invalid payload are
- * not, as they did nothing) to `sink`, each broadcast with the result the reducer computed.
+ * not, as they did nothing) to `sink`, each broadcast with the result the reducer computed. An
+ * idle sweep that finds backends due is recorded as the `BroadcastTo` it makes, with its result;
+ * the other idle coordinator actions change no registry and are not recorded.
  *
  * Put it last (`getDefaultMiddleware().concat(recorder)`): it writes each record once the reducer
  * has applied the action, in the reducer's order, with the result the reducer stored. Attaching
@@ -351,14 +378,47 @@ export const createRecorderMiddleware =
     // or when `next` returns, whichever comes first.
     let pending: Pending | null = null;
 
-    // Records are built without checking them again: the action was decoded by the slice, and
-    // each result is the registry's own.
+    /** The record of `p`, its broadcast result computed again from the state it was sent to. */
+    const recomputed = (p: Pending): LogRecord | undefined => {
+      const a = p.action;
+      switch (a._tag) {
+        case 'Broadcast':
+          return recordOf(a, broadcast(p.before.registry, a.operation).result);
+        case 'BroadcastTo':
+          return recordOf(a, broadcastTo(p.before.registry, a.operation, a.keys).result.result);
+        case 'CollectDue':
+          return sweepRecord(quiesceDue(p.before.registry, p.before.idle, a.nowMs).swept);
+        case 'Register':
+        case 'SetLive':
+        case 'SetResponse':
+        case 'Unregister':
+          return a;
+      }
+    };
 
-    /** The record of `p`, its broadcast result computed again from the registry it was sent to. */
-    const recomputed = (p: Pending): LogRecord =>
-      p.action._tag === 'Broadcast'
-        ? recordOf(p.action, broadcast(p.before.registry, p.action.operation).result)
-        : p.action;
+    /** The record of `p` from the state the reducer left, with the result it stored. */
+    const applied = (p: Pending, after: LifecycleBroadcastState): LogRecord | undefined => {
+      const event = after.lastEvent;
+      switch (p.action._tag) {
+        case 'Broadcast':
+          return event?._tag === 'OperationBroadcast' ? recordOf(p.action, event.result) : recomputed(p);
+        case 'BroadcastTo':
+          return event?._tag === 'OperationBroadcastTo' ? recordOf(p.action, event.result) : recomputed(p);
+        case 'CollectDue':
+          return event?._tag === 'DueQuiesced' ? sweepRecord(event) : recomputed(p);
+        case 'Register':
+        case 'SetLive':
+        case 'SetResponse':
+        case 'Unregister':
+          return p.action;
+      }
+    };
+
+    const write = (record: LogRecord | undefined): void => {
+      if (record !== undefined) {
+        sink.write(encodeRecord(record));
+      }
+    };
 
     const flush = (final: boolean): void => {
       const p = pending;
@@ -367,36 +427,37 @@ export const createRecorderMiddleware =
       }
       pending = null;
       const after = sliceState();
-      const event = after.lastEvent;
       if (after !== p.before) {
-        sink.write(
-          encodeRecord(
-            p.action._tag !== 'Broadcast'
-              ? p.action
-              : event?._tag === 'OperationBroadcast'
-                ? recordOf(p.action, event.result)
-                : recomputed(p),
-          ),
-        );
+        write(applied(p, after));
       } else if (!final) {
         // Another action arrived before the reducer applied this one: only possible when a
         // middleware after the recorder dispatches. Its result is then computed again.
-        sink.write(encodeRecord(recomputed(p)));
+        write(recomputed(p));
       }
       // Otherwise the reducer never applied it (another reducer of the store threw, or a
       // middleware after the recorder dropped it): there is nothing to record.
     };
 
-    return (next) => (action) => {
-      if (!slice.isAction(action)) {
-        return next(action);
+    /** What `action` is to the recorder: a registry action, an idle sweep, or nothing to record. */
+    const recordable = (action: unknown): RegistryAction | CollectDueAction | undefined => {
+      if (slice.isAction(action)) {
+        const decoded = slice.decodeRegistryAction(action);
+        return E.isRight(decoded) ? decoded.right : undefined;
       }
-      const decoded = slice.decodeRegistryAction(action);
-      if (E.isLeft(decoded)) {
+      if (slice.isIdleAction(action)) {
+        const decoded = slice.decodeIdleAction(action);
+        return E.isRight(decoded) && decoded.right._tag === 'CollectDue' ? decoded.right : undefined;
+      }
+      return undefined;
+    };
+
+    return (next) => (action) => {
+      const recorded = recordable(action);
+      if (recorded === undefined) {
         return next(action);
       }
       flush(false);
-      const mine: Pending = { action: decoded.right, before: sliceState() };
+      const mine: Pending = { action: recorded, before: sliceState() };
       pending = mine;
       try {
         return next(action);

@@ -16,6 +16,7 @@ import type { BroadcastResult } from '../domain/BroadcastResult';
 import type { Registry, RegistrySnapshot } from '../registry/Registry';
 import { backends, liveCount, lookup, receivedOperations, backendCount, snapshot } from '../registry/Registry';
 import type { KeyNotFound } from '../registry/RegistryEvent';
+import type { IdleCoordinator } from '../registry/IdleCoordinator';
 import { memoizeByRef, memoizeByRefAndId, shallowEqualArrays } from './memoize';
 import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './state';
 
@@ -71,6 +72,8 @@ export interface LifecycleBroadcastSelectors<Root> {
   readonly selectRecentRejections: (root: Root) => ReadonlyArray<ActionRejected>;
   /** The registry as plain data (see `snapshot`), for comparison and display. */
   readonly selectSnapshot: (root: Root) => RegistrySnapshot;
+  /** The idle coordinator (the same object until an idle action changes it). */
+  readonly selectIdleCoordinator: (root: Root) => IdleCoordinator;
 }
 
 // -------------------------------------------------------------------------------------
@@ -144,6 +147,7 @@ export const createLifecycleBroadcastSelectors = <Root>(
     selectRecentKeysNotFound: (root: Root) => selectState(root).recentKeysNotFound,
     selectRecentRejections: (root: Root) => selectState(root).recentRejections,
     selectSnapshot: (root: Root) => snapshotOf(selectRegistry(root)),
+    selectIdleCoordinator: (root: Root) => selectState(root).idle,
   });
 };
 

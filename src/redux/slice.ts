@@ -15,6 +15,9 @@ import * as E from 'fp-ts/Either';
 import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
 import { decode, show } from '../internal/codec';
 import type { LogRecord } from '../log/LogRecord';
+import type { IdleAction } from '../registry/IdleCoordinator';
+import { checkedMillis, createIdleCoordinator, stepIdle } from '../registry/IdleCoordinator';
+import { quiesceDue } from '../registry/quiesceDue';
 import { createRegistry } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
 import { step } from '../registry/step';
@@ -24,10 +27,16 @@ import type {
   LifecycleBroadcastActionName,
 } from './actions';
 import { sliceActions } from './actions';
+import type {
+  LifecycleBroadcastIdleAction,
+  LifecycleBroadcastIdleActionCreators,
+  LifecycleBroadcastIdleActionName,
+} from './idleActions';
+import { sliceIdleActions } from './idleActions';
 import type { LifecycleBroadcastSelectors } from './selectors';
 import { createLifecycleBroadcastSelectors } from './selectors';
 import type { ActionRejected, LifecycleBroadcastState, RecentLimits } from './state';
-import { DEFAULT_RECENT_LIMIT, stateOf, withEvent, withRejection } from './state';
+import { DEFAULT_RECENT_LIMIT, stateOf, withEvent, withIdleEvent, withRejection, withSweep } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -58,6 +67,8 @@ export interface LifecycleBroadcastSliceOptions<Name extends string, ReducerPath
   readonly recentKeysNotFoundLimit?: number;
   /** How many rejected actions `recentRejections` keeps (default `DEFAULT_RECENT_LIMIT`). */
   readonly recentRejectionsLimit?: number;
+  /** The idle timeout of the initial idle coordinator (default 30 s; 0 is clamped to 1 ms). */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
@@ -81,6 +92,19 @@ export type LifecycleBroadcastCaseReducers<Name extends string> = {
   readonly [K in LifecycleBroadcastActionName]: (
     state: LifecycleBroadcastState,
     action: ReturnType<LifecycleBroadcastActionCreators<Name>[K]>,
+  ) => LifecycleBroadcastState;
+};
+
+/**
+ * One reducer per idle coordinator action of the slice, by action name: each applies the payload
+ * of its action (checked by its codec), whatever the action's type.
+ *
+ * @since 0.2.0
+ */
+export type LifecycleBroadcastIdleCaseReducers<Name extends string> = {
+  readonly [K in LifecycleBroadcastIdleActionName]: (
+    state: LifecycleBroadcastState,
+    action: ReturnType<LifecycleBroadcastIdleActionCreators<Name>[K]>,
   ) => LifecycleBroadcastState;
 };
 
@@ -121,12 +145,20 @@ export interface AnyLifecycleBroadcastSlice {
   readonly reducerPath: string;
   readonly limits: RecentLimits;
   readonly actions: Readonly<Record<string, { readonly type: string }>>;
+  /** As `LifecycleBroadcastSlice.idleActions`. */
+  readonly idleActions: Readonly<Record<string, { readonly type: string }>>;
+  /** As `LifecycleBroadcastSlice.getInitialState`. */
+  readonly getInitialState: () => LifecycleBroadcastState;
   /** As `LifecycleBroadcastSlice.selectSlice`. */
   readonly selectSlice: (root: never) => LifecycleBroadcastState;
   /** As `LifecycleBroadcastSlice.isAction`. */
   readonly isAction: (action: unknown) => boolean;
   /** As `LifecycleBroadcastSlice.decodeRegistryAction`. */
   readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
+  /** As `LifecycleBroadcastSlice.isIdleAction`. */
+  readonly isIdleAction: (action: unknown) => boolean;
+  /** As `LifecycleBroadcastSlice.decodeIdleAction`. */
+  readonly decodeIdleAction: (input: unknown) => E.Either<ReadonlyArray<string>, IdleAction>;
   /** As `LifecycleBroadcastSlice.toSliceAction`. */
   readonly toSliceAction: (record: LogRecord | RegistryAction) => { readonly type: string; readonly payload: unknown };
 }
@@ -147,7 +179,14 @@ export interface LifecycleBroadcastSliceBase<Name extends string, ReducerPath ex
   readonly actions: LifecycleBroadcastActionCreators<Name>;
   /** One reducer per action, by action name. */
   readonly caseReducers: LifecycleBroadcastCaseReducers<Name>;
-  /** The state before any action: an empty registry with the configured policy. */
+  /** The idle coordinator action creators, by action name. */
+  readonly idleActions: LifecycleBroadcastIdleActionCreators<Name>;
+  /** One reducer per idle coordinator action, by action name. */
+  readonly idleCaseReducers: LifecycleBroadcastIdleCaseReducers<Name>;
+  /**
+   * The state before any action: an empty registry with the configured policy, and an empty idle
+   * coordinator with the configured idle timeout.
+   */
   readonly getInitialState: () => LifecycleBroadcastState;
   /** How many entries each list of the state keeps. */
   readonly limits: RecentLimits;
@@ -159,6 +198,10 @@ export interface LifecycleBroadcastSliceBase<Name extends string, ReducerPath ex
   readonly toSliceAction: (entry: LogRecord | RegistryAction) => LifecycleBroadcastAction<Name>;
   /** Check any value: the registry action it stands for, or one line per problem. */
   readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
+  /** True for an idle coordinator action of one of the slice's types (its payload is not checked). */
+  readonly isIdleAction: (action: unknown) => action is LifecycleBroadcastIdleAction<Name>;
+  /** Check any value: the idle coordinator action it stands for, or one line per problem. */
+  readonly decodeIdleAction: (input: unknown) => E.Either<ReadonlyArray<string>, IdleAction>;
   /** Check any value: the slice action rebuilt from its checked payload, or one line per problem. */
   readonly decodeSliceAction: (input: unknown) => E.Either<ReadonlyArray<string>, LifecycleBroadcastAction<Name>>;
   /** Inject the reducer into a `combineSlices` reducer; the injected slice's selectors then work before it has state. */
@@ -256,6 +299,9 @@ const policyOf = (policy: unknown): BroadcastPolicy => {
   return decoded.right;
 };
 
+const idleTimeoutOf = (value: unknown): number | undefined =>
+  value === undefined ? undefined : checkedMillis(SLICE, 'idleTimeoutMs', value as number);
+
 const nameOf = (field: string, value: unknown): string => {
   if (typeof value !== 'string' || value === '') {
     throw new TypeError(`${SLICE}: ${field} must be a non-empty string, got ${show(value)}`);
@@ -332,9 +378,13 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     keysNotFound: limitOf('recentKeysNotFoundLimit', options.recentKeysNotFoundLimit),
     rejections: limitOf('recentRejectionsLimit', options.recentRejectionsLimit),
   });
-  const initialState = stateOf(createRegistry(policyOf(options.policy)));
+  const initialState = stateOf(
+    createRegistry(policyOf(options.policy)),
+    createIdleCoordinator(idleTimeoutOf(options.idleTimeoutMs)),
+  );
   const getInitialState = (): LifecycleBroadcastState => initialState;
   const actions = sliceActions(name);
+  const idleActions = sliceIdleActions(name);
 
   const reject = (state: LifecycleBroadcastState, action: unknown, errors: ReadonlyArray<string>) => {
     const type = typeOfAction(action);
@@ -359,6 +409,33 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     return withEvent(state, next.state, next.result, limits);
   };
 
+  // The coordinator, like the registry, is read and replaced; an idle sweep changes both.
+  const applyIdle = (
+    state: LifecycleBroadcastState,
+    action: unknown,
+    decoded: E.Either<ReadonlyArray<string>, IdleAction>,
+  ): LifecycleBroadcastState => {
+    if (E.isLeft(decoded)) {
+      return reject(state, action, decoded.left);
+    }
+    const idleAction = decoded.right;
+    if (idleAction._tag === 'CollectDue') {
+      return withSweep(state, quiesceDue(state.registry, state.idle, idleAction.nowMs), limits);
+    }
+    const next = stepIdle(state.idle, idleAction);
+    return withIdleEvent(state, next.state, next.result);
+  };
+
+  const idleCaseReducers = Object.freeze(
+    Object.fromEntries(
+      (Object.keys(idleActions.creators) as ReadonlyArray<LifecycleBroadcastIdleActionName>).map((actionName) => [
+        actionName,
+        (state: LifecycleBroadcastState, action: unknown) =>
+          applyIdle(state, action, idleActions.decodePayloadOf(actionName, action)),
+      ]),
+    ),
+  ) as unknown as LifecycleBroadcastIdleCaseReducers<Name>;
+
   const caseReducers = Object.freeze(
     Object.fromEntries(
       (Object.keys(actions.creators) as ReadonlyArray<LifecycleBroadcastActionName>).map((actionName) => [
@@ -369,10 +446,15 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     ),
   ) as unknown as LifecycleBroadcastCaseReducers<Name>;
 
-  const reducer: LifecycleBroadcastReducer = (state = initialState, action) =>
-    actions.nameOf(typeOfAction(action)) === undefined
+  const reducer: LifecycleBroadcastReducer = (state = initialState, action) => {
+    const type = typeOfAction(action);
+    if (actions.nameOf(type) !== undefined) {
+      return apply(state, action, actions.decodeRegistryAction(action));
+    }
+    return idleActions.nameOf(type) === undefined
       ? state
-      : apply(state, action, actions.decodeRegistryAction(action));
+      : applyIdle(state, action, idleActions.decodeIdleAction(action));
+  };
 
   const decodeSliceAction = (input: unknown): E.Either<ReadonlyArray<string>, LifecycleBroadcastAction<Name>> =>
     E.map(actions.toSliceAction)(actions.decodeRegistryAction(input));
@@ -425,9 +507,13 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     reducer,
     actions: actions.creators,
     caseReducers,
+    idleActions: idleActions.creators,
+    idleCaseReducers,
     getInitialState,
     limits,
     isAction: actions.isAction,
+    isIdleAction: idleActions.isAction,
+    decodeIdleAction: idleActions.decodeIdleAction,
     toRegistryAction: actions.toRegistryAction,
     toSliceAction: actions.toSliceAction,
     decodeRegistryAction: actions.decodeRegistryAction,
@@ -543,6 +629,37 @@ export const backendUnregistered = lifecycleBroadcastActions.backendUnregistered
  * @since 0.2.0
  */
 export const operationBroadcast = lifecycleBroadcastActions.operationBroadcast;
+
+/**
+ * An operation was broadcast to the live backends among some keys: the action of
+ * `lifecycleBroadcastSlice` that `step` answers with `OperationBroadcastTo`; its result lands in
+ * `latestResult` and `recentResults`, the keys that are not registered in the event. A retry of
+ * the unacknowledged is one.
+ *
+ * @example
+ * import { operationBroadcastTo, unacknowledgedKeys, type BroadcastResult } from 'lifecycle-broadcast'
+ *
+ * const retryRequested = (previous: BroadcastResult) => operationBroadcastTo(previous.operation, unacknowledgedKeys(previous))
+ *
+ * @since 0.2.0
+ */
+export const operationBroadcastTo = lifecycleBroadcastActions.operationBroadcastTo;
+
+/**
+ * The idle coordinator action creators of `lifecycleBroadcastSlice`, by name: `backendTracked`,
+ * `activityMarked`, `dueQuiesced` (the idle sweep), `drainingMarked`, `quiescedMarked`,
+ * `backendUntracked`.
+ *
+ * @example
+ * import { lifecycleBroadcastIdleActions } from 'lifecycle-broadcast'
+ *
+ * // from a timer in the shell, never in a reducer: the time is the action's
+ * const sweep = () => lifecycleBroadcastIdleActions.dueQuiesced(Math.round(performance.now()))
+ *
+ * @since 0.2.0
+ */
+export const lifecycleBroadcastIdleActions: LifecycleBroadcastIdleActionCreators<typeof LIFECYCLE_BROADCAST> =
+  lifecycleBroadcastSlice.idleActions;
 
 /**
  * True when `action` has the type of one of `lifecycleBroadcastSlice`'s actions (its payload is

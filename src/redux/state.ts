@@ -6,6 +6,8 @@
  */
 import type { BroadcastResult } from '../domain/BroadcastResult';
 import { deepFreeze } from '../internal/deepFreeze';
+import type { IdleCoordinator, IdleEvent } from '../registry/IdleCoordinator';
+import type { DueQuiesced, IdleSweep } from '../registry/quiesceDue';
 import type { Registry } from '../registry/Registry';
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
 
@@ -27,11 +29,12 @@ export interface ActionRejected {
 }
 
 /**
- * What the slice's last action did: the `step` event, or the rejection of an invalid action.
+ * What the slice's last action did: the `step` event, the idle coordinator's event (`DueQuiesced`
+ * for an idle sweep), or the rejection of an invalid action.
  *
  * @since 0.1.0
  */
-export type LifecycleBroadcastEvent = RegistryEvent | ActionRejected;
+export type LifecycleBroadcastEvent = RegistryEvent | IdleEvent | DueQuiesced | ActionRejected;
 
 /**
  * The slice state: plain, deeply frozen JSON. The registry is only changed by `step`; the other
@@ -45,7 +48,10 @@ export interface LifecycleBroadcastState {
   readonly registry: Registry;
   /** What the last action of this slice did; `null` before the first. */
   readonly lastEvent: LifecycleBroadcastEvent | null;
-  /** The result of the latest broadcast; `null` before the first. */
+  /**
+   * The result of the latest broadcast (to all, to some, or by an idle sweep that found some
+   * due); `null` before the first.
+   */
   readonly latestResult: BroadcastResult | null;
   /** The results of the latest broadcasts, oldest first. */
   readonly recentResults: ReadonlyArray<BroadcastResult>;
@@ -53,6 +59,8 @@ export interface LifecycleBroadcastState {
   readonly recentKeysNotFound: ReadonlyArray<KeyNotFound>;
   /** The latest actions rejected for an invalid payload, oldest first. */
   readonly recentRejections: ReadonlyArray<ActionRejected>;
+  /** The idle coordinator: when each tracked backend was last active (see `dueQuiesced`). */
+  readonly idle: IdleCoordinator;
 }
 
 /**
@@ -81,11 +89,11 @@ export const DEFAULT_RECENT_LIMIT = 16;
 // -------------------------------------------------------------------------------------
 
 /**
- * The state holding `registry` and nothing else yet.
+ * The state holding `registry` and `idle`, and nothing else yet.
  *
  * @internal
  */
-export const stateOf = (registry: Registry): LifecycleBroadcastState =>
+export const stateOf = (registry: Registry, idle: IdleCoordinator): LifecycleBroadcastState =>
   deepFreeze({
     registry,
     lastEvent: null,
@@ -93,6 +101,7 @@ export const stateOf = (registry: Registry): LifecycleBroadcastState =>
     recentResults: [],
     recentKeysNotFound: [],
     recentRejections: [],
+    idle,
   });
 
 // -------------------------------------------------------------------------------------
@@ -131,6 +140,7 @@ export const withEvent = (
 ): LifecycleBroadcastState => {
   switch (event._tag) {
     case 'OperationBroadcast':
+    case 'OperationBroadcastTo':
       return Object.freeze({
         registry,
         lastEvent: event,
@@ -138,6 +148,7 @@ export const withEvent = (
         recentResults: pushBounded(state.recentResults, event.result, limits.results),
         recentKeysNotFound: state.recentKeysNotFound,
         recentRejections: state.recentRejections,
+        idle: state.idle,
       });
     case 'KeyNotFound':
       return Object.freeze({
@@ -147,6 +158,7 @@ export const withEvent = (
         recentResults: state.recentResults,
         recentKeysNotFound: pushBounded(state.recentKeysNotFound, event, limits.keysNotFound),
         recentRejections: state.recentRejections,
+        idle: state.idle,
       });
     case 'BackendRegistered':
     case 'LivenessSet':
@@ -159,6 +171,7 @@ export const withEvent = (
         recentResults: state.recentResults,
         recentKeysNotFound: state.recentKeysNotFound,
         recentRejections: state.recentRejections,
+        idle: state.idle,
       });
     default: {
       const unknownEvent: never = event;
@@ -184,4 +197,49 @@ export const withRejection = (
     recentResults: state.recentResults,
     recentKeysNotFound: state.recentKeysNotFound,
     recentRejections: pushBounded(state.recentRejections, rejected, limits.rejections),
+    idle: state.idle,
   });
+
+/**
+ * The state after the idle coordinator answered an action other than a sweep with `event`: the
+ * registry is unchanged.
+ *
+ * @internal
+ */
+export const withIdleEvent = (
+  state: LifecycleBroadcastState,
+  idle: IdleCoordinator,
+  event: IdleEvent,
+): LifecycleBroadcastState =>
+  Object.freeze({
+    registry: state.registry,
+    lastEvent: event,
+    latestResult: state.latestResult,
+    recentResults: state.recentResults,
+    recentKeysNotFound: state.recentKeysNotFound,
+    recentRejections: state.recentRejections,
+    idle,
+  });
+
+/**
+ * The state after an idle sweep: a sweep that found some due lands its result in
+ * `latestResult` and `recentResults`; one that found none changes neither.
+ *
+ * @internal
+ */
+export const withSweep = (
+  state: LifecycleBroadcastState,
+  sweep: IdleSweep,
+  limits: RecentLimits,
+): LifecycleBroadcastState => {
+  const found = sweep.swept.due.length > 0;
+  return Object.freeze({
+    registry: sweep.registry,
+    lastEvent: sweep.swept,
+    latestResult: found ? sweep.swept.result : state.latestResult,
+    recentResults: found ? pushBounded(state.recentResults, sweep.swept.result, limits.results) : state.recentResults,
+    recentKeysNotFound: state.recentKeysNotFound,
+    recentRejections: state.recentRejections,
+    idle: sweep.coordinator,
+  });
+};

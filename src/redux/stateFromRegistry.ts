@@ -20,6 +20,7 @@ const eventTags: ReadonlySet<string> = new Set<RegistryEvent['_tag']>([
   'BackendUnregistered',
   'OperationBroadcast',
   'KeyNotFound',
+  'OperationBroadcastTo',
 ]);
 
 const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null;
@@ -27,8 +28,9 @@ const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof 
 /**
  * The state of `slice` holding `registry`, as its reducer would have made it: `events` (`step`'s
  * events on the way there, by default none) fill `lastEvent`, `latestResult` and the recent
- * lists. With `replay`'s events, it equals the state a store of the slice reaches with the same
- * actions. Throws a `TypeError` for what is not a registry or a list of events.
+ * lists; the idle coordinator is the slice's initial one. With `replay`'s events, it equals the
+ * state a store of the slice reaches with the same actions. Throws a `TypeError` for what is not
+ * a registry or a list of events.
  *
  * @example
  * import { combineSlices, configureStore } from '@reduxjs/toolkit'
@@ -53,7 +55,7 @@ export const stateFromRegistry = (
   events: ReadonlyArray<RegistryEvent> = [],
 ): LifecycleBroadcastState => {
   const where = `stateFromRegistry(${isObject(slice) && typeof slice.name === 'string' ? slice.name : '?'})`;
-  if (!isObject(slice) || !isObject(slice.limits)) {
+  if (!isObject(slice) || !isObject(slice.limits) || typeof slice.getInitialState !== 'function') {
     throw new TypeError(`${where}: expected a slice from createLifecycleBroadcastSlice, got ${show(slice)}`);
   }
   if (!isObject(registry) || !Object.isFrozen(registry) || !BroadcastPolicy.is(registry.policy)) {
@@ -64,7 +66,7 @@ export const stateFromRegistry = (
   if (!Array.isArray(events)) {
     throw new TypeError(`${where}: expected the events as an array, got ${show(events)}`);
   }
-  let state = stateOf(registry);
+  let state = stateOf(registry, slice.getInitialState().idle);
   events.forEach((event: unknown, i) => {
     if (!isObject(event) || typeof event._tag !== 'string' || !eventTags.has(event._tag)) {
       throw new TypeError(`${where}: events[${String(i)}]: expected a RegistryEvent, got ${show(event)}`);

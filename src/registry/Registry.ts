@@ -12,10 +12,11 @@
  * @since 0.1.0
  */
 import type * as O from 'fp-ts/Option';
+import type { Ord } from 'fp-ts/Ord';
 import * as t from 'io-ts';
 
 import { Backend, frozenBackend, liveAs, respondingWith } from '../domain/Backend';
-import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
+import { BackendKey, EqBackendKey, copyKey, keyId } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import {
   BroadcastOperation,
@@ -29,17 +30,28 @@ import type {
   BroadcastAck,
   BroadcastEntry,
   BroadcastFailure,
-  BroadcastResult,
   BroadcastTimeout,
   SkippedDead,
 } from '../domain/BroadcastResult';
-import { resultOf } from '../domain/BroadcastResult';
+import {
+  BroadcastResult,
+  getBroadcastResultSemigroup,
+  resultOf as uncheckedResult,
+  unacknowledgedKeys,
+} from '../domain/BroadcastResult';
 import { canonicalResponse } from '../domain/BroadcastBackendResponse';
-import { PathPrefix, checked, show } from '../internal/codec';
+import { PathPrefix, arrayOf, checked, show } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import { isRecord } from '../internal/isRecord';
 import * as V from '../internal/Vector';
-import type { BackendRegistered, BackendUnregistered, KeyNotFound, LivenessSet, ResponseSet } from './RegistryEvent';
+import type {
+  BackendRegistered,
+  BackendUnregistered,
+  KeyNotFound,
+  LivenessSet,
+  OperationBroadcastTo,
+  ResponseSet,
+} from './RegistryEvent';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -84,6 +96,25 @@ export interface Registry {
   readonly liveCount: number;
   /** @internal Every operation that reached at least one live backend, in order. */
   readonly operations: V.Vector<BroadcastOperation>;
+  /**
+   * @internal The operations of `operations` that reached only some of the live backends
+   * (targeted broadcasts, see `broadcastTo`), oldest first, each with the ids of the backends
+   * it reached.
+   */
+  readonly audiences: V.Vector<Audience>;
+}
+
+/**
+ * A targeted broadcast that reached only some of the live backends: where its operation is in
+ * `Registry.operations`, and the key ids of the backends it reached.
+ *
+ * @internal
+ */
+export interface Audience {
+  /** Index of the operation in `Registry.operations`. */
+  readonly at: number;
+  /** The key ids of the live backends it reached, each mapped to `true`. */
+  readonly reached: Readonly<Record<string, true>>;
 }
 
 /**
@@ -121,6 +152,7 @@ export const createRegistry = (policy: BroadcastPolicy = defaultPolicy): Registr
     index: HT.empty,
     liveCount: 0,
     operations: V.empty,
+    audiences: V.empty,
   });
 
 /**
@@ -175,7 +207,8 @@ const withState = (
   index: Registry['index'],
   liveCount: number,
   operations: Registry['operations'] = state.operations,
-): Registry => Object.freeze({ policy: state.policy, slots, index, liveCount, operations });
+  audiences: Registry['audiences'] = state.audiences,
+): Registry => Object.freeze({ policy: state.policy, slots, index, liveCount, operations, audiences });
 
 const findSlot = (state: Registry, id: string): { readonly at: number; readonly slot: Slot } | undefined => {
   const at = HT.get(state.index, id);
@@ -185,6 +218,56 @@ const findSlot = (state: Registry, id: string): { readonly at: number; readonly 
   const found = V.get(state.slots, at);
   return found === undefined || found === null ? undefined : { at, slot: found };
 };
+
+/** The four lists of a result as a fan-out fills them: what `broadcast` and `broadcastTo` share. */
+interface Lists {
+  readonly acks: BroadcastAck[];
+  readonly timeouts: BroadcastTimeout[];
+  readonly failures: BroadcastFailure[];
+  readonly skippedDead: SkippedDead[];
+}
+
+const emptyLists = (): Lists => ({ acks: [], timeouts: [], failures: [], skippedDead: [] });
+
+/**
+ * File the entry of each slot (precomputed when its backend last changed) in the list its kind
+ * says, in order: the fan-out loop of `broadcast` (one call per leaf of slots) and `broadcastTo`.
+ */
+const addEntries = (lists: Lists, slots: ReadonlyArray<Slot | null>): void => {
+  const { acks, timeouts, failures, skippedDead } = lists;
+  // An indexed loop: `for...of` goes through the array iterator, measurably slower here.
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of
+  for (let i = 0; i < slots.length; i++) {
+    const e = slots[i]?.entry;
+    if (e === undefined) {
+      continue;
+    }
+    switch (e._tag) {
+      case 'Ack':
+        acks.push(e);
+        break;
+      case 'Timeout':
+        timeouts.push(e);
+        break;
+      case 'Failure':
+        failures.push(e);
+        break;
+      case 'SkippedDead':
+        skippedDead.push(e);
+        break;
+    }
+  }
+};
+
+// The registry's own entries, of checked backends: the result needs no check.
+const resultOf = (op: BroadcastOperation, lists: Lists): BroadcastResult =>
+  uncheckedResult({
+    operation: op,
+    acks: Object.freeze(lists.acks),
+    timeouts: Object.freeze(lists.timeouts),
+    failures: Object.freeze(lists.failures),
+    skippedDead: Object.freeze(lists.skippedDead),
+  });
 
 /**
  * Positions freed by `unregister` are reclaimed once there are more than 32 of them and more
@@ -432,41 +515,11 @@ export const unregister = (state: Registry, key: BackendKey): Transition<Backend
  */
 export const broadcastChecked = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
   const op = copyOperation(operation);
-  const acks: BroadcastAck[] = [];
-  const timeouts: BroadcastTimeout[] = [];
-  const failures: BroadcastFailure[] = [];
-  const skippedDead: SkippedDead[] = [];
+  const lists = emptyLists();
   V.forEachLeaf(state.slots, (leaf) => {
-    // An indexed loop: `for...of` goes through the array iterator, measurably slower here.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < leaf.length; i++) {
-      const e = leaf[i]?.entry;
-      if (e === undefined) {
-        continue;
-      }
-      switch (e._tag) {
-        case 'Ack':
-          acks.push(e);
-          break;
-        case 'Timeout':
-          timeouts.push(e);
-          break;
-        case 'Failure':
-          failures.push(e);
-          break;
-        case 'SkippedDead':
-          skippedDead.push(e);
-          break;
-      }
-    }
+    addEntries(lists, leaf);
   });
-  const result = resultOf({
-    operation: op,
-    acks: Object.freeze(acks),
-    timeouts: Object.freeze(timeouts),
-    failures: Object.freeze(failures),
-    skippedDead: Object.freeze(skippedDead),
-  });
+  const result = resultOf(op, lists);
   if (state.liveCount === 0) {
     return transition(state, result);
   }
@@ -574,17 +627,46 @@ export const backendCount = (state: Registry): number => checkRegistry('backendC
  */
 export const liveCount = (state: Registry): number => checkRegistry('liveCount', state).liveCount;
 
+/** The position of the first audience of a targeted broadcast at or after operation `from`. */
+const firstAudienceFrom = (audiences: Registry['audiences'], from: number): number => {
+  let lo = 0;
+  let hi = audiences.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((V.get(audiences, mid) as Audience).at < from) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+};
+
 const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation> => {
   const out: BroadcastOperation[] = [];
-  const collect = (op: BroadcastOperation): void => {
-    out.push(op);
+  const { audiences } = state;
+  // A live span received every operation in it, except the targeted broadcasts that left it out.
+  const collectRange = (from: number, to: number): void => {
+    let next = firstAudienceFrom(audiences, from);
+    let audience = V.get(audiences, next);
+    V.forEachRange(state.operations, from, to, (op, i) => {
+      if (audience?.at === i) {
+        if (Object.hasOwn(audience.reached, s.id)) {
+          out.push(op);
+        }
+        next += 1;
+        audience = V.get(audiences, next);
+      } else {
+        out.push(op);
+      }
+    });
   };
   const spans = s.history === null ? [] : V.toArray(s.history);
   for (let i = 0; i + 1 < spans.length; i += 2) {
-    V.forEachRange(state.operations, spans[i] ?? 0, spans[i + 1] ?? 0, collect);
+    collectRange(spans[i] ?? 0, spans[i + 1] ?? 0);
   }
   if (s.liveSince >= 0) {
-    V.forEachRange(state.operations, s.liveSince, state.operations.size, collect);
+    collectRange(s.liveSince, state.operations.size);
   }
   return Object.freeze(out);
 };
@@ -646,3 +728,162 @@ export const snapshot = (state: Registry): RegistrySnapshot => {
   });
   return Object.freeze({ policy: state.policy, backends: Object.freeze(out) });
 };
+
+// -------------------------------------------------------------------------------------
+// targeted broadcasts
+// -------------------------------------------------------------------------------------
+
+/**
+ * Fan `operation` out to the live backends among `keys`, in registration order (whatever the
+ * order of `keys`; a key given twice counts once). Dead ones are listed in `skippedDead`; keys
+ * that are not registered are returned in `keysNotFound`, beside the result, and nothing else
+ * happens to them. The result has the shape and codec of every broadcast result, and lists each
+ * targeted backend once. Only the backends reached receive the operation; when none of them is
+ * live, the registry is returned as it was. `broadcast(state, op)` is `broadcastTo` over every
+ * registered key. An operation or keys the codecs refuse throw a `TypeError` or `RangeError`
+ * with their message, and change nothing.
+ *
+ * @example
+ * import { backendKey, broadcastTo, createRegistry, liveBackend, quiesceOperation, register, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const soldr = backendKey(sharedInstance, 'soldr', '0.4.1')
+ * const registry = register(register(createRegistry(), liveBackend(zccache)).state, liveBackend(soldr)).state
+ * const { result } = broadcastTo(registry, quiesceOperation('Maintenance'), [soldr])
+ * // result.result.acks: [{ _tag: 'Ack', key: soldr }]; zccache received nothing
+ *
+ * @since 0.2.0
+ */
+export const broadcastTo = (
+  state: Registry,
+  operation: BroadcastOperation,
+  keys: ReadonlyArray<BackendKey>,
+): Transition<OperationBroadcastTo> =>
+  broadcastToChecked(
+    checkRegistry('broadcastTo', state),
+    checked('broadcastTo', BroadcastOperation, operation, 'operation'),
+    checked('broadcastTo', Keys, keys, 'keys'),
+  );
+
+const Keys = arrayOf(BackendKey);
+
+/**
+ * `broadcastTo` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const broadcastToChecked = (
+  state: Registry,
+  operation: BroadcastOperation,
+  keys: ReadonlyArray<BackendKey>,
+): Transition<OperationBroadcastTo> => {
+  const op = copyOperation(operation);
+  const seen = new Set<string>();
+  const targets: Array<{ readonly at: number; readonly slot: Slot }> = [];
+  const keysNotFound: BackendKey[] = [];
+  for (const key of keys) {
+    const id = keyId(key);
+    if (seen.has(id)) {
+      continue;
+    }
+    seen.add(id);
+    const found = findSlot(state, id);
+    if (found === undefined) {
+      keysNotFound.push(copyKey(key));
+    } else {
+      targets.push(found);
+    }
+  }
+  const slots = targets.sort((a, b) => a.at - b.at).map((t) => t.slot);
+  const lists = emptyLists();
+  addEntries(lists, slots);
+  const reached: Record<string, true> = {};
+  let live = 0;
+  for (const s of slots) {
+    if (s.backend.live) {
+      reached[s.id] = true;
+      live += 1;
+    }
+  }
+  const outcome: OperationBroadcastTo = Object.freeze({
+    _tag: 'OperationBroadcastTo',
+    result: resultOf(op, lists),
+    keysNotFound: Object.freeze(keysNotFound),
+  });
+  if (live === 0) {
+    return transition(state, outcome);
+  }
+  const at = state.operations.size;
+  const operations = V.push(state.operations, op);
+  // Reaching every live backend is a broadcast like any other: only a partial one needs an audience.
+  const audiences =
+    live === state.liveCount
+      ? state.audiences
+      : V.push(state.audiences, Object.freeze({ at, reached: Object.freeze(reached) }));
+  return transition(withState(state, state.slots, state.index, state.liveCount, operations, audiences), outcome);
+};
+
+/**
+ * Send `previous.operation` again to exactly the backends that did not acknowledge it: the keys
+ * of its `timeouts` and `failures` (`unacknowledgedKeys`). Those that acknowledged receive
+ * nothing more. Combine the two results with `mergeRetry` to report the broadcast as it ended.
+ *
+ * @example
+ * import { ack, mergeRetry, retryUnacknowledged, setResponse } from 'lifecycle-broadcast'
+ * import type { BackendKey, BroadcastResult, Registry } from 'lifecycle-broadcast'
+ *
+ * // After a degraded broadcast, the backend that timed out answers again: send it the operation once more.
+ * const retryAfterRecovery = (registry: Registry, first: BroadcastResult, recovered: BackendKey) => {
+ *   const { state, result } = retryUnacknowledged(setResponse(registry, recovered, ack).state, first)
+ *   return { state, report: mergeRetry(state, first, result.result) } // the broadcast as it ended
+ * }
+ *
+ * @since 0.2.0
+ */
+export const retryUnacknowledged = (state: Registry, previous: BroadcastResult): Transition<OperationBroadcastTo> => {
+  const result = checked('retryUnacknowledged', BroadcastResult, previous, 'previous');
+  return broadcastToChecked(checkRegistry('retryUnacknowledged', state), result.operation, unacknowledgedKeys(result));
+};
+
+/**
+ * The order in which `state` lists its backends, as an fp-ts `Ord` of keys: registered keys by
+ * position, then keys that are not registered, by `keyId`. It orders distinct keys apart, as
+ * `getBroadcastResultSemigroup` needs.
+ *
+ * @since 0.2.0
+ */
+export const registrationOrder = (state: Registry): Ord<BackendKey> => {
+  checkRegistry('registrationOrder', state);
+  const positionOf = (key: BackendKey): number => HT.get(state.index, keyId(key)) ?? Number.POSITIVE_INFINITY;
+  return Object.freeze({
+    equals: EqBackendKey.equals,
+    compare: (a: BackendKey, b: BackendKey) => {
+      const pa = positionOf(a);
+      const pb = positionOf(b);
+      if (pa !== pb) {
+        return pa < pb ? -1 : 1;
+      }
+      if (pa !== Number.POSITIVE_INFINITY) {
+        return 0;
+      }
+      const ia = keyId(a);
+      const ib = keyId(b);
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
+    },
+  });
+};
+
+/**
+ * The result a broadcast and its retry report together: every backend with its latest answer
+ * (the retry's when it was retried, the first one's otherwise), each list in the registration
+ * order of `state`. It equals the result the first broadcast would have had if the retried
+ * backends had answered it as they answered the retry. It is `concat` of
+ * `getBroadcastResultSemigroup(registrationOrder(state))`, so retries of retries merge too.
+ *
+ * @since 0.2.0
+ */
+export const mergeRetry = (state: Registry, first: BroadcastResult, retry: BroadcastResult): BroadcastResult =>
+  getBroadcastResultSemigroup(registrationOrder(checkRegistry('mergeRetry', state))).concat(
+    checked('mergeRetry', BroadcastResult, first, 'first'),
+    checked('mergeRetry', BroadcastResult, retry, 'retry'),
+  );

@@ -26,6 +26,11 @@ const SetResponseC = closed('SetResponse', {
 });
 const UnregisterC = closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey });
 const BroadcastC = closed('Broadcast', { _tag: t.literal('Broadcast'), operation: BroadcastOperation });
+const BroadcastToC = closed('BroadcastTo', {
+  _tag: t.literal('BroadcastTo'),
+  operation: BroadcastOperation,
+  keys: t.readonlyArray(BackendKey),
+});
 
 /**
  * Register `backend`, or replace the one with the same key in place.
@@ -63,6 +68,13 @@ export interface UnregisterAction extends t.TypeOf<typeof UnregisterC> {}
 export interface BroadcastAction extends t.TypeOf<typeof BroadcastC> {}
 
 /**
+ * Fan `operation` out to the live backends among `keys`.
+ *
+ * @since 0.2.0
+ */
+export interface BroadcastToAction extends t.TypeOf<typeof BroadcastToC> {}
+
+/**
  * The codec of each kind of action, by `_tag`: shared with `LogRecord`, whose lines are actions.
  *
  * @internal
@@ -73,12 +85,14 @@ export const registryActionMembers: {
   readonly SetResponse: t.Type<SetResponseAction, SetResponseAction>;
   readonly Unregister: t.Type<UnregisterAction, UnregisterAction>;
   readonly Broadcast: t.Type<BroadcastAction, BroadcastAction>;
+  readonly BroadcastTo: t.Type<BroadcastToAction, BroadcastToAction>;
 } = {
   Register: RegisterC,
   SetLive: SetLiveC,
   SetResponse: SetResponseC,
   Unregister: UnregisterC,
   Broadcast: BroadcastC,
+  BroadcastTo: BroadcastToC,
 };
 
 /**
@@ -87,7 +101,9 @@ export const registryActionMembers: {
  * - `SetLive`: mark a registered backend live or dead;
  * - `SetResponse`: change how a registered backend answers;
  * - `Unregister`: remove a backend;
- * - `Broadcast`: fan an operation out to every live backend.
+ * - `Broadcast`: fan an operation out to every live backend;
+ * - `BroadcastTo`: fan an operation out to the live backends among some keys (a retry of the
+ *   unacknowledged is one, see `retryUnacknowledged`).
  *
  * @since 0.1.0
  */
@@ -97,7 +113,8 @@ export const RegistryAction: t.Type<RegistryAction, RegistryAction> = tagged('Re
  *
  * @since 0.1.0
  */
-export type RegistryAction = RegisterAction | SetLiveAction | SetResponseAction | UnregisterAction | BroadcastAction;
+export type RegistryAction =
+  RegisterAction | SetLiveAction | SetResponseAction | UnregisterAction | BroadcastAction | BroadcastToAction;
 
 /**
  * The `_tag` of every registry action.
@@ -153,6 +170,17 @@ export const unregisterAction = (key: BackendKey): RegistryAction =>
 export const broadcastAction = (operation: BroadcastOperation): RegistryAction =>
   Object.freeze(checked('broadcastAction', BroadcastC, { _tag: 'Broadcast', operation }));
 
+/**
+ * Broadcast `operation` to the live backends among `keys`.
+ *
+ * @since 0.2.0
+ */
+export const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction => ({
+  _tag: 'BroadcastTo',
+  operation,
+  keys,
+});
+
 // -------------------------------------------------------------------------------------
 // pattern matching
 // -------------------------------------------------------------------------------------
@@ -169,6 +197,7 @@ export const broadcastAction = (operation: BroadcastOperation): RegistryAction =
  *   SetResponse: (a) => `${a.key.serviceName} answers ${a.response._tag}`,
  *   Unregister: (a) => `unregister ${a.key.serviceName}`,
  *   Broadcast: (a) => `broadcast ${a.operation._tag}`,
+ *   BroadcastTo: (a) => `broadcast ${a.operation._tag} to ${a.keys.length} backends`,
  * })
  * describeAction(setLiveAction(backendKey(sharedInstance, 'zccache', '1.11.20'), false))
  * // 'zccache is dead'

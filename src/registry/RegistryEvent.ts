@@ -76,8 +76,21 @@ export interface OperationBroadcast {
  */
 export interface KeyNotFound {
   readonly _tag: 'KeyNotFound';
-  readonly action: Exclude<RegistryAction, { readonly _tag: 'Register' | 'Broadcast' }>;
+  readonly action: Exclude<RegistryAction, { readonly _tag: 'Register' | 'Broadcast' | 'BroadcastTo' }>;
   readonly key: BackendKey;
+}
+
+/**
+ * An operation was broadcast to some backends (`broadcastTo`): the result of the fan-out, shaped
+ * as every broadcast result is, and the keys it was given that are not registered (in the order
+ * given), which nothing was sent to.
+ *
+ * @since 0.2.0
+ */
+export interface OperationBroadcastTo {
+  readonly _tag: 'OperationBroadcastTo';
+  readonly result: BroadcastResult;
+  readonly keysNotFound: ReadonlyArray<BackendKey>;
 }
 
 /**
@@ -86,7 +99,13 @@ export interface KeyNotFound {
  * @since 0.1.0
  */
 export type RegistryEvent =
-  BackendRegistered | LivenessSet | ResponseSet | BackendUnregistered | OperationBroadcast | KeyNotFound;
+  | BackendRegistered
+  | LivenessSet
+  | ResponseSet
+  | BackendUnregistered
+  | OperationBroadcast
+  | KeyNotFound
+  | OperationBroadcastTo;
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -105,6 +124,7 @@ export type RegistryEvent =
  *   BackendUnregistered: (e) => `unregistered ${e.backend.key.serviceName}`,
  *   OperationBroadcast: (e) => `broadcast: ${e.result._tag}`,
  *   KeyNotFound: (e) => `${e.action._tag}: ${e.key.serviceName} is not registered`,
+ *   OperationBroadcastTo: (e) => `broadcast to some: ${e.result._tag}, ${e.keysNotFound.length} not registered`,
  * })
  * describeEvent(step(createRegistry(), unregisterAction(backendKey(sharedInstance, 'soldr', '0.4.1'))).result)
  * // 'Unregister: soldr is not registered'

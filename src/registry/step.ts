@@ -8,6 +8,7 @@ import { checked } from '../internal/codec';
 import type { Registry, Transition } from './Registry';
 import {
   broadcastChecked,
+  broadcastToChecked,
   checkRegistry,
   registerChecked,
   setLiveChecked,
@@ -20,10 +21,7 @@ import type { RegistryEvent } from './RegistryEvent';
 
 type ActionOf<K extends RegistryActionTag> = Extract<RegistryAction, { readonly _tag: K }>;
 
-/**
- * One reducer per action: each returns exactly the event the individual reducer returns. The
- * action was checked whole, so each calls the reducer's body without checking it again.
- */
+/** One reducer per action: each returns exactly the event the individual reducer returns. */
 const reducers: {
   readonly [K in RegistryActionTag]: (state: Registry, action: ActionOf<K>) => Transition<RegistryEvent>;
 } = {
@@ -35,6 +33,7 @@ const reducers: {
     const r = broadcastChecked(state, a.operation);
     return Object.freeze({ state: r.state, result: Object.freeze({ _tag: 'OperationBroadcast', result: r.result }) });
   },
+  BroadcastTo: (state, a) => broadcastToChecked(state, a.operation, a.keys),
 };
 
 /**
@@ -55,8 +54,8 @@ export const stepChecked = (state: Registry, action: RegistryAction): Transition
 
 /**
  * Apply one action: the new registry and the event saying what happened, the very event the
- * matching reducer (`register`, `setLive`, `setResponse`, `unregister`) returns, or
- * `OperationBroadcast` carrying `broadcast`'s result. It never throws for a domain problem: an
+ * matching reducer (`register`, `setLive`, `setResponse`, `unregister`, `broadcastTo`) returns,
+ * or `OperationBroadcast` carrying `broadcast`'s result. It never throws for a domain problem: an
  * unregistered key yields `KeyNotFound` with the state unchanged. An action the `RegistryAction`
  * codec refuses (from plain JavaScript: `{}`, `{ _tag: 'toString' }`, a `live` of `"yes"`)
  * throws a `TypeError` or `RangeError` carrying the codec's message, such as

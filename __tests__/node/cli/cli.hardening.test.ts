@@ -70,7 +70,9 @@ describe('lifecycle-broadcast replay --json', () => {
     expect(doc.problems[0]).toEqual({
       line: 2,
       fatal: false,
-      problems: ['_tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast", got "Nope"'],
+      problems: [
+        '_tag: expected "Register" | "SetLive" | "SetResponse" | "Unregister" | "Broadcast" | "BroadcastTo", got "Nope"',
+      ],
     });
   });
 });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { encodeHeaderLine, generateLog, logHeader, replayLog, summarizeStats } from '../../../src';
+import { LOG_VERSION, encodeHeaderLine, generateLog, logHeader, replayLog, summarizeStats } from '../../../src';
 import { writeLog } from '../../../src/node';
 import { linesOf, requireBuiltCli, runCli } from '../../support/cli';
 import { collector } from '../../support/streams';
@@ -146,11 +146,12 @@ describe('lifecycle-broadcast replay on a corrupted log', () => {
   });
 
   it('should refuse a log of a newer version before reading a line of it', async () => {
-    const newer = good.replace('"version":1', '"version":2');
+    const newer = good.replace(`"version":${String(LOG_VERSION)}`, `"version":${String(LOG_VERSION + 1)}`);
+    expect(newer).not.toBe(good);
     const r = await replayJson(write('newer.ndjson', newer), '--lenient');
     expect(r.code).toBe(1);
     expect(r.first).toBe(
-      'line 1: log format version 2 is newer than this reader supports (1): upgrade lifecycle-broadcast to read it',
+      `line 1: log format version ${String(LOG_VERSION + 1)} is newer than this reader supports (${String(LOG_VERSION)}): upgrade lifecycle-broadcast to read it`,
     );
     expect(r.summary).toMatchObject({ lastLine: 0, steps: 0, complete: false, table: [] });
   });

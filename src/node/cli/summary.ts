@@ -169,9 +169,22 @@ const verifyLine = (r: LogReplay): string => {
     : `${String(r.checked)} recorded results checked, ${String(r.divergences)} not reproduced${first}`;
 };
 
+const plural = (n: number, one: string, many: string): string => `${String(n)} ${n === 1 ? one : many}`;
+
+/** What the targeted broadcasts did, such as `3 to some backends (1 retry of the unacknowledged); 2 named keys not registered`. */
+const targetedLine = (s: StatsSummary): string => {
+  const t = s.broadcasts.targeted;
+  return `${String(t.broadcasts)} to some backends (${plural(t.retries, 'retry', 'retries')} of the unacknowledged); ${plural(
+    t.keysNotFound,
+    'named key',
+    'named keys',
+  )} not registered`;
+};
+
 /**
  * The readable summary of a replay, a line at a time (each with its line end): what was read,
- * the registry's backends live and dead, actions and broadcasts by kind, outcome counts, the
+ * the registry's backends live and dead, actions and broadcasts by kind, the targeted broadcasts
+ * and retries, outcome counts, the
  * verification, and the per-backend table.
  *
  * @since 0.2.0
@@ -205,6 +218,7 @@ export function* summaryLines(input: SummaryInput): Generator<string, void, unde
     `broadcasts  ${String(s.broadcasts.total)}: ${counts(s.broadcasts.byOperation)}; quiesce reasons: ${counts(
       s.broadcasts.quiesceReasons,
     )}`,
+    `targeted    ${targetedLine(s)}`,
     `outcomes    ${counts(s.outcomes)}`,
     ...(input.verify ? [`verify      ${verifyLine(r)}`] : []),
     '',
