@@ -108,3 +108,20 @@ describe('writeLog fuzzed', () => {
     expect(seen.complete).toBeGreaterThan(20);
   });
 });
+
+describe('the writers and the header version', () => {
+  it('should refuse a BroadcastTo record in a version 1 log, which its reader would refuse', async () => {
+    const header: LogHeader = { format: 'lifecycle-broadcast-log', version: 1, policy: { ackTimeoutMs: 100 } };
+    const record: LogRecord = { _tag: 'BroadcastTo', operation: { _tag: 'Quiesce', reason: 'Maintenance' }, keys: [] };
+    const sink = collector();
+    const log = createLogWriter(sink, header);
+    await expect(log.write(record)).rejects.toThrow(
+      new TypeError(
+        'createLogWriter: write: record._tag: "BroadcastTo" lines need log format version 2, and this log is version 1',
+      ),
+    );
+    await log.end();
+    await linesOf(sink.text());
+    await expect(writeLog(collector(), header, [record])).rejects.toThrow(/^writeLog: records\[0\]: record\._tag: /);
+  });
+});
