@@ -20,7 +20,7 @@ import { Backend } from '../domain/Backend';
 import { BackendKey } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
-import { checked, closed, decode, show } from '../internal/codec';
+import { arrayOf, checked, closed, decode, show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
 import { isRecord } from '../internal/isRecord';
 import type { LogRecord } from '../log/LogRecord';
@@ -144,7 +144,7 @@ export const OperationBroadcastPayload: t.Type<OperationBroadcastPayload, Operat
 
 const OperationBroadcastToPayloadC = closed('OperationBroadcastToPayload', {
   operation: BroadcastOperation,
-  keys: t.readonlyArray(BackendKey),
+  keys: arrayOf(BackendKey),
 });
 
 /**

@@ -18,7 +18,7 @@ import type * as O from 'fp-ts/Option';
 import * as t from 'io-ts';
 
 import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
-import { Millis, checked, closed, closedWith, show, tagged } from '../internal/codec';
+import { Millis, arrayOf, checked, closed, closedWith, show, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -85,9 +85,12 @@ export interface IdleBackend extends t.TypeOf<typeof IdleBackendC> {}
  */
 export const IdleBackend: t.Type<IdleBackend, IdleBackend> = IdleBackendC;
 
+// Bounded: a hostile coordinator with a million bad backends lists ten of them.
+const IdleBackends = arrayOf(IdleBackend);
+
 const IdleCoordinatorFields = closed('IdleCoordinator', {
   idleTimeoutMs: IdleTimeoutMs,
-  backends: t.readonlyArray(IdleBackend),
+  backends: IdleBackends,
 });
 
 /**
@@ -131,7 +134,7 @@ export const IdleCoordinator = new t.Type<IdleCoordinator, IdleCoordinator>(
         return t.success(decoded);
       }
       const backend = decoded.backends[duplicate.at] as IdleBackend;
-      const atBackends = t.appendContext(c, 'backends', t.readonlyArray(IdleBackend), decoded.backends);
+      const atBackends = t.appendContext(c, 'backends', IdleBackends, decoded.backends);
       const atEntry = t.appendContext(atBackends, String(duplicate.at), IdleBackend, backend);
       return t.failure<IdleCoordinator>(
         backend.key,

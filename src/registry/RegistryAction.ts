@@ -10,7 +10,7 @@ import { Backend } from '../domain/Backend';
 import { BackendKey } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
-import { checked, closed, tagged } from '../internal/codec';
+import { arrayOf, checked, closed, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ const BroadcastC = closed('Broadcast', { _tag: t.literal('Broadcast'), operation
 const BroadcastToC = closed('BroadcastTo', {
   _tag: t.literal('BroadcastTo'),
   operation: BroadcastOperation,
-  keys: t.readonlyArray(BackendKey),
+  keys: arrayOf(BackendKey),
 });
 
 /**
@@ -175,11 +175,8 @@ export const broadcastAction = (operation: BroadcastOperation): RegistryAction =
  *
  * @since 0.2.0
  */
-export const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction => ({
-  _tag: 'BroadcastTo',
-  operation,
-  keys,
-});
+export const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction =>
+  Object.freeze(checked('broadcastToAction', BroadcastToC, { _tag: 'BroadcastTo', operation, keys }));
 
 // -------------------------------------------------------------------------------------
 // pattern matching
