@@ -60,8 +60,9 @@ const r2 = (x: number): string => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
 const fmtRatio = (s: Spread | undefined): string =>
   s === undefined ? '-' : s.values.length === 1 ? `${r2(s.median)}x` : `${r2(s.median)}x [${r2(s.min)}..${r2(s.max)}]`;
 const count = (n: number): string => n.toLocaleString('en-US');
+const startedAt = process.hrtime.bigint();
 const log = (s: string): void => {
-  process.stderr.write(`${s}\n`);
+  process.stderr.write(`[${(Number(process.hrtime.bigint() - startedAt) / 1e9).toFixed(0).padStart(4)} s] ${s}\n`);
 };
 
 const NAMES: Readonly<Record<string, Column>> = {
@@ -114,12 +115,14 @@ const main = async (): Promise<void> => {
   const three: ReadonlyArray<Implementation> = [library, mutable, immutableJs];
 
   // Naive immer copies every backend's history on each broadcast, so it runs alone, small.
-  const immerW1 = fanOut([naiveImmer], sizes.w1Immer.backends, sizes.w1Immer.broadcasts, 1, 0)[naiveImmer.name]?.[0];
+  const immerW1 = fanOut([naiveImmer], sizes.w1Immer.backends, sizes.w1Immer.broadcasts, 1, { warmup: 0 })[
+    naiveImmer.name
+  ]?.[0];
   for (const w of sizes.w1) {
     log(
       `W1 fan-out: ${count(w.backends)} backends, ${count(w.broadcasts)} broadcasts a round, ${String(w.rounds)} rounds`,
     );
-    const series = fanOut(three, w.backends, w.broadcasts, w.rounds);
+    const series = fanOut(three, w.backends, w.broadcasts, w.rounds, { apart: w.apart });
     const withImmer = w.backends === sizes.w1Immer.backends;
     const row = rowOf(
       `W1 fan-out ${count(w.backends)}`,

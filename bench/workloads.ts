@@ -4,6 +4,8 @@
  * round, so that a ratio between two implementations can be taken inside one round, under the
  * same load of a shared machine.
  */
+import type { Backend } from '../src';
+
 import { keys, operation, population } from './fixtures';
 import { collectGarbage, heapAfterGc, since, timeMs } from './measure';
 import type { Implementation, Subject } from './subject';
@@ -16,7 +18,13 @@ export type Series = Readonly<Record<string, ReadonlyArray<number>>>;
 /** The sizes of one run. */
 export interface Sizes {
   /** W1: backends, with the broadcasts timed per round and the rounds at that size. */
-  readonly w1: ReadonlyArray<{ readonly backends: number; readonly broadcasts: number; readonly rounds: number }>;
+  readonly w1: ReadonlyArray<{
+    readonly backends: number;
+    readonly broadcasts: number;
+    readonly rounds: number;
+    /** Hold one implementation's registry at a time (for the largest size). */
+    readonly apart: boolean;
+  }>;
   /** W1 of the naive immer baseline, which copies every backend's history on each broadcast. */
   readonly w1Immer: { readonly backends: number; readonly broadcasts: number };
   /** W2: keys registered then flipped dead, and rounds. */
@@ -43,10 +51,10 @@ export interface Sizes {
 
 export const fullSizes: Sizes = {
   w1: [
-    { backends: 1_000, broadcasts: 1_000, rounds: 7 },
-    { backends: 10_000, broadcasts: 100, rounds: 7 },
-    { backends: 100_000, broadcasts: 20, rounds: 7 },
-    { backends: 1_000_000, broadcasts: 5, rounds: 5 },
+    { backends: 1_000, broadcasts: 1_000, rounds: 7, apart: false },
+    { backends: 10_000, broadcasts: 100, rounds: 7, apart: false },
+    { backends: 100_000, broadcasts: 20, rounds: 7, apart: false },
+    { backends: 1_000_000, broadcasts: 5, rounds: 3, apart: true },
   ],
   w1Immer: { backends: 1_000, broadcasts: 10 },
   w2: [
@@ -63,8 +71,8 @@ export const fullSizes: Sizes = {
 
 export const quickSizes: Sizes = {
   w1: [
-    { backends: 1_000, broadcasts: 200, rounds: 3 },
-    { backends: 10_000, broadcasts: 20, rounds: 3 },
+    { backends: 1_000, broadcasts: 200, rounds: 3, apart: false },
+    { backends: 10_000, broadcasts: 20, rounds: 3, apart: false },
   ],
   w1Immer: { backends: 1_000, broadcasts: 5 },
   w2: [
@@ -79,13 +87,18 @@ export const quickSizes: Sizes = {
   w4: { lines: 100_000, backends: 200, resultLines: 20_000, resultBackends: 20, runs: 1 },
 };
 
-const filled = (impl: Implementation, n: number, mix = { live: 0.9, timeout: 0.1, failure: 0.1 }): Subject => {
+const FAN_OUT_MIX = { live: 0.9, timeout: 0.1, failure: 0.1 };
+
+const filledWith = (impl: Implementation, backends: ReadonlyArray<Backend>): Subject => {
   const subject = impl.create(POLICY);
-  for (const b of population(keys(n), mix)) {
+  for (const b of backends) {
     subject.register(b);
   }
   return subject;
 };
+
+const filled = (impl: Implementation, n: number, mix = FAN_OUT_MIX): Subject =>
+  filledWith(impl, population(keys(n), mix));
 
 /** Rotate `xs` left by `by`, so that no implementation is always measured first. */
 const rotated = <A>(xs: ReadonlyArray<A>, by: number): ReadonlyArray<A> => {
@@ -116,18 +129,21 @@ const inRounds = (
 /**
  * W1 fan-out: nanoseconds per registered backend per broadcast. Each implementation's registry
  * is built once (untimed) and broadcast to in every round; none of them slows down with the
- * operations broadcast before (the naive immer baseline does, and runs apart).
+ * operations broadcast before (the naive immer baseline does, and runs apart). With `apart`, for
+ * the largest sizes, one registry is held at a time: each implementation is built, measured over
+ * all its rounds and dropped before the next, and round `i` of one is compared with round `i` of
+ * the other.
  */
 export const fanOut = (
   impls: ReadonlyArray<Implementation>,
   backends: number,
   broadcasts: number,
   rounds: number,
-  warmup = 1,
+  options: { readonly warmup?: number; readonly apart?: boolean } = {},
 ): Series => {
-  const subjects = new Map(impls.map((impl) => [impl.name, { subject: filled(impl, backends), next: 0 }]));
-  const series = inRounds(impls, rounds, warmup, (impl) => {
-    const s = subjects.get(impl.name) as { subject: Subject; next: number };
+  const warmup = options.warmup ?? 1;
+  const pop = population(keys(backends), FAN_OUT_MIX);
+  const measureOn = (s: { subject: Subject; next: number }): number => {
     const ms = timeMs(() => {
       for (let i = 0; i < broadcasts; i++) {
         s.subject.broadcast(operation(s.next + i));
@@ -135,7 +151,27 @@ export const fanOut = (
     });
     s.next += broadcasts;
     return (ms * 1e6) / (broadcasts * backends);
-  });
+  };
+  if (options.apart === true) {
+    const out: Record<string, number[]> = {};
+    for (const impl of impls) {
+      collectGarbage();
+      const s = { subject: filledWith(impl, pop), next: 0 };
+      const figures: number[] = [];
+      for (let r = 0; r < warmup + rounds; r++) {
+        const figure = measureOn(s);
+        if (r >= warmup) {
+          figures.push(figure);
+        }
+      }
+      out[impl.name] = figures;
+    }
+    return out;
+  }
+  const subjects = new Map(impls.map((impl) => [impl.name, { subject: filledWith(impl, pop), next: 0 }]));
+  const series = inRounds(impls, rounds, warmup, (impl) =>
+    measureOn(subjects.get(impl.name) as { subject: Subject; next: number }),
+  );
   subjects.clear();
   return series;
 };
