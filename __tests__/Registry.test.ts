@@ -1,6 +1,7 @@
 /**
  * The registry's reducers and queries: positions, unknown keys, immutability and sharing.
  */
+import * as fc from 'fast-check';
 import * as O from 'fp-ts/Option';
 
 import {
@@ -21,6 +22,7 @@ import {
   receivedOperations,
   register,
   releaseHandlesOperation,
+  replay,
   setLive,
   setResponse,
   size,
@@ -30,7 +32,9 @@ import {
   withResponse,
 } from '../src';
 import type { BackendKey, Registry } from '../src';
+import { broadcastCounted, broadcastStatus } from '../src/Registry';
 import { expectSome, key, unfrozenPaths } from './helpers';
+import { actionsArb, operationArb } from './logArbitraries';
 
 const withBackends = (keys: ReadonlyArray<BackendKey>, state: Registry = createRegistry()): Registry =>
   keys.reduce((s, k) => register(s, liveBackend(k)).state, state);
@@ -363,5 +367,79 @@ describe('at scale', () => {
 
     const changed = after.filter((b, i) => b !== before[i]);
     expect(changed.map((b) => b.key.serviceName)).toEqual(['svc-1234']);
+  });
+});
+
+describe('broadcastStatus', () => {
+  it('should be the status broadcast gives, read from the live counters', () => {
+    fc.assert(
+      fc.property(actionsArb, operationArb, (actions, op) => {
+        const { state } = replay(createRegistry(), actions);
+        const { result } = broadcast(state, op);
+
+        expect(broadcastStatus(state)).toBe(result._tag);
+        expect([state.liveAcks, state.liveTimeouts, state.liveFailures]).toEqual([
+          result.acks.length,
+          result.timeouts.length,
+          result.failures.length,
+        ]);
+        expect(state.liveCount).toBe(state.liveAcks + state.liveTimeouts + state.liveFailures);
+      }),
+    );
+  });
+});
+
+describe('broadcastCounted', () => {
+  it('should reach the registry broadcast reaches, with its status and operation', () => {
+    fc.assert(
+      fc.property(actionsArb, operationArb, (actions, op) => {
+        const { state } = replay(createRegistry(), actions);
+        const full = broadcast(state, op);
+
+        const counted = broadcastCounted(state, op);
+
+        expect(counted.state).toEqual(full.state);
+        expect(snapshot(counted.state)).toEqual(snapshot(full.state));
+        expect(counted.status).toBe(full.result._tag);
+        expect(counted.operation).toEqual(full.result.operation);
+        expect(unfrozenPaths(counted.state)).toEqual([]);
+      }),
+    );
+  });
+
+  it('should return the same registry when nothing is live', () => {
+    const state = register(createRegistry(), deadBackend(key('a'))).state;
+
+    expect(broadcastCounted(state, quiesceOperation('Maintenance')).state).toBe(state);
+  });
+});
+
+describe('stored operations', () => {
+  it('should store one object for equal operations, however they were given', () => {
+    const state = withBackends([key('a')]);
+    const plain = { _tag: 'ReleaseHandles' as const, pathPrefix: '/var/cache' };
+
+    const once = broadcast(state, plain);
+    const twice = broadcast(once.state, releaseHandlesOperation('/var/cache'));
+    const drained = broadcast(broadcast(twice.state, quiesceOperation('Maintenance')).state, {
+      _tag: 'Quiesce',
+      reason: 'Maintenance',
+    });
+
+    const received = expectSome(receivedOperations(drained.state, key('a')));
+    expect(received).toEqual([plain, plain, quiesceOperation('Maintenance'), quiesceOperation('Maintenance')]);
+    expect(received[1]).toBe(received[0]);
+    expect(received[3]).toBe(received[2]);
+    expect(twice.result.operation).toBe(once.result.operation);
+    expect(Object.isFrozen(plain)).toBe(false);
+  });
+
+  it('should share a frozen operation of the right shape, and copy one with extra fields', () => {
+    const state = withBackends([key('a')]);
+    const frozen = releaseHandlesOperation('/tmp');
+    const extra = Object.freeze({ _tag: 'ReleaseHandles' as const, pathPrefix: '/srv', note: 'x' });
+
+    expect(broadcast(state, frozen).result.operation).toBe(frozen);
+    expect(broadcast(state, extra).result.operation).toEqual({ _tag: 'ReleaseHandles', pathPrefix: '/srv' });
   });
 });

@@ -5,10 +5,12 @@ import * as O from 'fp-ts/Option';
 
 import type { InvalidLine, LogEntry } from '../src';
 import {
+  addEvent,
   broadcastPolicy,
   createRegistry,
   encodeEntryLine,
   encodeHeaderLine,
+  emptyLogStats,
   entryAction,
   isCleanReplay,
   logHeader,
@@ -49,6 +51,23 @@ describe('replayLog', () => {
         expect(r.lastLine).toBe(actions.length + 1);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('should fold the statistics addEvent folds over the events of the pure replay, verifying or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(actionsArb, async (actions) => {
+        const text = logText(recordEntries(createRegistry(POLICY), actions));
+        const expected = replay(createRegistry(POLICY), actions).events.reduce(addEvent, emptyLogStats);
+
+        const plain = await replayLog(readableOf(text));
+        const verified = await replayLog(readableOf(text), { verify: true });
+
+        expect(plain.stats).toEqual(expected);
+        expect(verified.stats).toEqual(expected);
+        expect(verified.state).toEqual(plain.state);
+      }),
+      { numRuns: 40 },
     );
   });
 

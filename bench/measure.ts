@@ -2,14 +2,21 @@
  * Timing, memory and spread helpers shared by the workloads.
  */
 
-/** Milliseconds since `start` (from `process.hrtime.bigint()`). */
-export const since = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+/** CPU time (user and system, every thread of the process) since `start`, in milliseconds. */
+export const cpuSince = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
 
-/** Wall time of one call of `fn`, in milliseconds. */
+/**
+ * The time one call of `fn` takes, in milliseconds of CPU time. On a machine shared with other
+ * work, wall time measures the other work as much as `fn`; the CPU time this process spends
+ * does not, and it still counts the garbage collector's threads.
+ */
 export const timeMs = (fn: () => void): number => {
-  const start = process.hrtime.bigint();
+  const start = process.cpuUsage();
   fn();
-  return since(start);
+  return cpuSince(start);
 };
 
 /** Collect garbage (the runner starts node with --expose-gc). */

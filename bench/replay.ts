@@ -13,7 +13,9 @@ import { generateLog, writeLog } from '../src';
 /** What one measured process reports. */
 export interface ChildFigures {
   readonly lines: number;
+  /** CPU time, user and system. */
   readonly seconds: number;
+  readonly wallSeconds: number;
   readonly peakRssMb: number;
   /** For `replay` and `verify`: recorded results compared, divergences and bad lines. */
   readonly checked?: number;

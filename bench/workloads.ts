@@ -7,7 +7,7 @@
 import type { Backend } from '../src';
 
 import { keys, operation, population } from './fixtures';
-import { collectGarbage, heapAfterGc, since, timeMs } from './measure';
+import { collectGarbage, cpuSince, heapAfterGc, timeMs } from './measure';
 import type { Implementation, Subject } from './subject';
 
 const POLICY = { ackTimeoutMs: 5000 };
@@ -159,6 +159,7 @@ export const fanOut = (
       const s = { subject: filledWith(impl, pop), next: 0 };
       const figures: number[] = [];
       for (let r = 0; r < warmup + rounds; r++) {
+        collectGarbage();
         const figure = measureOn(s);
         if (r >= warmup) {
           figures.push(figure);
@@ -241,17 +242,17 @@ export const history = (impl: Implementation, backends: number, broadcasts: numb
   const before = heapAfterGc();
   const subject = filled(impl, backends, { live: 1, timeout: 0.1, failure: 0.1 });
   let firstMs = 0;
-  let start = process.hrtime.bigint();
+  let start = process.cpuUsage();
   for (let i = 0; i < broadcasts; i++) {
     if (i === window) {
-      firstMs = since(start);
+      firstMs = cpuSince(start);
     }
     if (i === broadcasts - window) {
-      start = process.hrtime.bigint();
+      start = process.cpuUsage();
     }
     subject.broadcast(operation(i));
   }
-  const lastMs = since(start);
+  const lastMs = cpuSince(start);
   const heapBytes = heapAfterGc() - before;
   // Keep the state reachable until the heap was measured.
   if (subject.state() === undefined) {

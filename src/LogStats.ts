@@ -6,7 +6,7 @@
  */
 import type { Backend } from './Backend';
 import type { BackendKey } from './BackendKey';
-import { keyId } from './BackendKey';
+import { keyId, keyIdentity } from './BackendKey';
 import type { BroadcastBackendResponse } from './BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
 import type { BroadcastResult } from './BroadcastResult';
@@ -320,6 +320,168 @@ export const addEvent = (stats: LogStats, event: RegistryEvent): LogStats => {
       });
     }
   }
+};
+
+/** A tally the accumulator changes in place; frozen into a `BackendTally` at the end. */
+interface MutableTally {
+  key: BackendKey;
+  registered: boolean;
+  live: boolean;
+  response: BroadcastBackendResponse;
+  registrations: number;
+  acks: number;
+  timeouts: number;
+  failures: number;
+  skipped: number;
+  since: number;
+  readonly hash: number;
+}
+
+/**
+ * Statistics folded in place by the one fold that owns them (a replay), frozen once at the end:
+ * `result()` is the value `addEvent` folds from `emptyLogStats` over the same events, without a
+ * frozen copy of the counters and a path of the tally trie per line.
+ *
+ * @internal
+ */
+export interface StatsAccumulator {
+  /** Fold in one event. */
+  readonly add: (event: RegistryEvent) => void;
+  /**
+   * Fold in a broadcast of `operation` whose result had status `status`: all the statistics
+   * take from an `OperationBroadcast`, so a fold that never builds the result's lists can count it.
+   */
+  readonly addBroadcast: (operation: BroadcastOperation, status: BroadcastResult['_tag']) => void;
+  /** The statistics so far, frozen. */
+  readonly result: () => LogStats;
+}
+
+/**
+ * A fresh accumulator, holding the statistics of no events.
+ *
+ * @internal
+ */
+export const statsAccumulator = (): StatsAccumulator => {
+  let steps = 0;
+  let keyNotFound = 0;
+  const actions = { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0 };
+  const operations = { ReleaseHandles: 0, Quiesce: 0 };
+  const quiesceReasons = { IdleTimeout: 0, BrokerShutdown: 0, Maintenance: 0 };
+  const outcomes = { AllAcked: 0, Degraded: 0, NoLiveTargets: 0 };
+  const tallies = new Map<string, MutableTally>();
+  const order: string[] = [];
+
+  // What `withTally` does, in place.
+  const touch = (tag: RegistryActionTag, b: Backend, registration: number, registered: boolean): void => {
+    steps += 1;
+    actions[tag] += 1;
+    const k = keyIdentity(b.key);
+    const now = actions.Broadcast;
+    const t = tallies.get(k.id);
+    if (t === undefined) {
+      tallies.set(k.id, {
+        key: b.key,
+        registered,
+        live: b.live,
+        response: b.response,
+        registrations: 1,
+        acks: 0,
+        timeouts: 0,
+        failures: 0,
+        skipped: 0,
+        since: now,
+        hash: k.hash,
+      });
+      order.push(k.id);
+      return;
+    }
+    const n = t.registered ? now - t.since : 0;
+    if (!t.live) {
+      t.skipped += n;
+    } else if (t.response._tag === 'Ack') {
+      t.acks += n;
+    } else if (t.response._tag === 'Timeout') {
+      t.timeouts += n;
+    } else {
+      t.failures += n;
+    }
+    t.key = b.key;
+    t.registered = registered;
+    t.live = b.live;
+    t.response = b.response;
+    t.registrations += registration;
+    t.since = now;
+  };
+
+  const addBroadcast = (operation: BroadcastOperation, status: BroadcastResult['_tag']): void => {
+    steps += 1;
+    actions.Broadcast += 1;
+    operations[operation._tag] += 1;
+    if (operation._tag === 'Quiesce') {
+      quiesceReasons[operation.reason] += 1;
+    }
+    outcomes[status] += 1;
+  };
+
+  const add = (event: RegistryEvent): void => {
+    switch (event._tag) {
+      case 'BackendRegistered':
+        touch('Register', event.backend, 1, true);
+        return;
+      case 'LivenessSet':
+        touch('SetLive', event.backend, 0, true);
+        return;
+      case 'ResponseSet':
+        touch('SetResponse', event.backend, 0, true);
+        return;
+      case 'BackendUnregistered':
+        touch('Unregister', event.backend, 0, false);
+        return;
+      case 'KeyNotFound':
+        steps += 1;
+        actions[event.action._tag] += 1;
+        keyNotFound += 1;
+        return;
+      case 'OperationBroadcast':
+        addBroadcast(event.result.operation, event.result._tag);
+        return;
+    }
+  };
+
+  const result = (): LogStats => {
+    let trie: HT.HashTrie<BackendTally> = HT.empty;
+    for (const id of order) {
+      const t = tallies.get(id) as MutableTally;
+      trie = HT.setHashed(
+        trie,
+        id,
+        t.hash,
+        tally(
+          {
+            key: t.key,
+            registered: t.registered,
+            live: t.live,
+            response: t.response,
+            registrations: t.registrations,
+            since: t.since,
+          },
+          t,
+        ),
+      );
+    }
+    return Object.freeze({
+      steps,
+      actions: Object.freeze({ ...actions }),
+      operations: Object.freeze({ ...operations }),
+      quiesceReasons: Object.freeze({ ...quiesceReasons }),
+      outcomes: Object.freeze({ ...outcomes }),
+      keyNotFound,
+      tallies: trie,
+      order: V.fromArray(order),
+    });
+  };
+
+  return { add, addBroadcast, result };
 };
 
 // -------------------------------------------------------------------------------------

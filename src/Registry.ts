@@ -13,11 +13,12 @@
  */
 import type * as O from 'fp-ts/Option';
 
-import { frozenBackend, withLive, withResponse } from './Backend';
+import { frozenBackend } from './Backend';
 import type { Backend } from './Backend';
-import type { BackendKey } from './BackendKey';
-import { copyKey, keyId } from './BackendKey';
+import type { BackendKey, KeyIdentity } from './BackendKey';
+import { cachedKeyIdentity, copyKey, frozenKeyIdentity, keyIdentity } from './BackendKey';
 import type { BroadcastBackendResponse } from './BroadcastBackendResponse';
+import { canonicalResponse } from './BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
 import { copyOperation, quiesceOperation, releaseHandlesOperation } from './BroadcastOperation';
 import type { BroadcastPolicy } from './BroadcastPolicy';
@@ -47,17 +48,30 @@ import * as V from './internal/Vector';
 export interface Slot {
   /** The key's canonical id (see `keyId`). */
   readonly id: string;
+  /** The hash the index files `id` under, kept so that reindexing never computes it again. */
+  readonly hash: number;
   /** The backend: key, liveness and modelled response. */
   readonly backend: Backend;
   /** The entry this backend contributes to a broadcast result, computed once per change. */
   readonly entry: BroadcastEntry;
   /** Index into `Registry.operations` from which it has been live; -1 while it is dead. */
   readonly liveSince: number;
-  /**
-   * Earlier live spans since it was registered, as `[start, end, start, end, ...]` indexes into
-   * `Registry.operations`; `null` until it first goes dead.
-   */
-  readonly history: V.Vector<number> | null;
+  /** Earlier live spans since it was registered, the latest first; `null` until it first goes dead. */
+  readonly history: LiveSpan | null;
+}
+
+/**
+ * One earlier live span of a backend: the operations from `start` (inclusive) to `end`
+ * (exclusive) of `Registry.operations` reached it. Spans are linked from the latest to the
+ * earliest, so closing one costs one small object.
+ *
+ * @since 0.2.0
+ */
+export interface LiveSpan {
+  readonly start: number;
+  readonly end: number;
+  /** The span before this one, or `null`. */
+  readonly earlier: LiveSpan | null;
 }
 
 /**
@@ -75,8 +89,19 @@ export interface Registry {
   readonly index: HT.HashTrie<number>;
   /** How many registered backends are live. */
   readonly liveCount: number;
+  /** How many live backends acknowledge (`liveAcks + liveTimeouts + liveFailures = liveCount`). */
+  readonly liveAcks: number;
+  /** How many live backends time out. */
+  readonly liveTimeouts: number;
+  /** How many live backends fail. */
+  readonly liveFailures: number;
   /** Every operation that reached at least one live backend, in order. */
   readonly operations: V.Vector<BroadcastOperation>;
+  /**
+   * The release-handles operations stored so far, one per path prefix: a broadcast of an equal
+   * operation stores this one again, so a long history of a few paths holds a few objects.
+   */
+  readonly releases: HT.HashTrie<BroadcastOperation>;
 }
 
 /**
@@ -156,7 +181,11 @@ export const createRegistry = (policy: BroadcastPolicy = defaultPolicy): Registr
     slots: V.empty,
     index: HT.empty,
     liveCount: 0,
+    liveAcks: 0,
+    liveTimeouts: 0,
+    liveFailures: 0,
     operations: V.empty,
+    releases: HT.empty,
   });
 
 /**
@@ -194,29 +223,60 @@ const entryOf = (b: Backend, policy: BroadcastPolicy): BroadcastEntry => {
   }
 };
 
-const slot = (
-  id: string,
-  b: Backend,
-  policy: BroadcastPolicy,
-  liveSince: number,
-  history: V.Vector<number> | null,
-): Slot => Object.freeze({ id, backend: b, entry: entryOf(b, policy), liveSince, history });
+const slot = (k: KeyIdentity, b: Backend, policy: BroadcastPolicy, liveSince: number, history: LiveSpan | null): Slot =>
+  Object.freeze({ id: k.id, hash: k.hash, backend: b, entry: entryOf(b, policy), liveSince, history });
 
-const withState = (
+/**
+ * The registry with new slots, index and operations, where the backend `before` (or none) was
+ * replaced by `after` (or none): the live counters move by what each of them counted for.
+ */
+const withSwap = (
   state: Registry,
   slots: Registry['slots'],
   index: Registry['index'],
-  liveCount: number,
+  before: Backend | null,
+  after: Backend | null,
   operations: Registry['operations'] = state.operations,
-): Registry => Object.freeze({ policy: state.policy, slots, index, liveCount, operations });
-
-const findSlot = (state: Registry, id: string): { readonly at: number; readonly slot: Slot } | undefined => {
-  const at = HT.get(state.index, id);
-  if (at === undefined) {
-    return undefined;
+  releases: Registry['releases'] = state.releases,
+): Registry => {
+  let acks = state.liveAcks;
+  let timeouts = state.liveTimeouts;
+  let failures = state.liveFailures;
+  if (before?.live === true) {
+    const tag = before.response._tag;
+    acks -= tag === 'Ack' ? 1 : 0;
+    timeouts -= tag === 'Timeout' ? 1 : 0;
+    failures -= tag === 'Failure' ? 1 : 0;
   }
-  const found = V.get(state.slots, at);
-  return found === undefined || found === null ? undefined : { at, slot: found };
+  if (after?.live === true) {
+    const tag = after.response._tag;
+    acks += tag === 'Ack' ? 1 : 0;
+    timeouts += tag === 'Timeout' ? 1 : 0;
+    failures += tag === 'Failure' ? 1 : 0;
+  }
+  return Object.freeze({
+    policy: state.policy,
+    slots,
+    index,
+    liveCount: acks + timeouts + failures,
+    liveAcks: acks,
+    liveTimeouts: timeouts,
+    liveFailures: failures,
+    operations,
+    releases,
+  });
+};
+
+/** The position of the slot of `key` in `slots`, or -1 when it is not registered. */
+const positionOf = (state: Registry, key: BackendKey): number => {
+  const k = keyIdentity(key);
+  return HT.getHashed(state.index, k.id, k.hash) ?? -1;
+};
+
+/** The slot of `key`, or `undefined` when it is not registered. */
+const slotOf = (state: Registry, key: BackendKey): Slot | undefined => {
+  const at = positionOf(state, key);
+  return at < 0 ? undefined : (V.get(state.slots, at) ?? undefined);
 };
 
 /**
@@ -235,38 +295,137 @@ const compact = (state: Registry): Registry => {
   let index: Registry['index'] = HT.empty;
   V.forEach(state.slots, (s) => {
     if (s !== null) {
-      index = HT.set(index, s.id, slots.size);
+      index = HT.setHashed(index, s.id, s.hash, slots.size);
       slots = V.push(slots, s);
     }
   });
-  return withState(state, slots, index, state.liveCount);
+  return withSwap(state, slots, index, null, null);
 };
 
-/** Change one registered backend; a liveness flip opens or closes one of its live spans. */
-const update = (state: Registry, key: BackendKey, change: (b: Backend) => Backend): Transition<UpdateOutcome> => {
-  const found = findSlot(state, keyId(key));
-  if (found === undefined) {
-    return transition(state, unknownKey(key));
-  }
-  const previous = found.slot.backend;
-  const next = change(previous);
-  if (next.live === previous.live && next.response === previous.response) {
+/**
+ * Give the backend at `at` liveness `live` and response `response` (a canonical one). A
+ * liveness flip opens or closes one of its live spans.
+ */
+const update = (
+  state: Registry,
+  at: number,
+  s: Slot,
+  live: boolean,
+  response: BroadcastBackendResponse,
+): Transition<UpdateOutcome> => {
+  const previous = s.backend;
+  if (live === previous.live && response === previous.response) {
     return transition(state, updated(previous, previous));
   }
-  const flipped = next.live !== previous.live;
+  const next: Backend = Object.freeze({ key: previous.key, live, response });
   const now = state.operations.size;
-  const { liveSince, history } = found.slot;
-  // Going dead closes the open span into the history; going live opens a new one.
-  const closed =
-    flipped && !next.live
-      ? history === null
-        ? V.fromArray([liveSince, now])
-        : V.push(V.push(history, liveSince), now)
-      : history;
-  const since = next.live ? (flipped ? now : liveSince) : -1;
-  const slots = V.set(state.slots, found.at, slot(found.slot.id, next, state.policy, since, closed));
-  const liveCount = state.liveCount + (flipped ? (next.live ? 1 : -1) : 0);
-  return transition(withState(state, slots, state.index, liveCount), updated(previous, next));
+  let liveSince = s.liveSince;
+  let history = s.history;
+  if (live !== previous.live) {
+    // Going dead closes the open span into the history; going live opens a new one.
+    if (live) {
+      liveSince = now;
+    } else {
+      history = Object.freeze({ start: liveSince, end: now, earlier: history });
+      liveSince = -1;
+    }
+  }
+  const slots = V.set(state.slots, at, slot(s, next, state.policy, liveSince, history));
+  return transition(withSwap(state, slots, state.index, previous, next), updated(previous, next));
+};
+
+/** The canonical frozen quiesce operations: a broadcast of one stores no object of its own. */
+const quiesceOperations: Readonly<Record<QuiesceReason, BroadcastOperation>> = Object.freeze({
+  IdleTimeout: quiesceOperation('IdleTimeout'),
+  BrokerShutdown: quiesceOperation('BrokerShutdown'),
+  Maintenance: quiesceOperation('Maintenance'),
+});
+
+/** True when `op` is frozen and has no own fields beyond a release-handles operation's two. */
+const isSharableRelease = (op: BroadcastOperation): boolean => {
+  if (!Object.isFrozen(op) || op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
+    return false;
+  }
+  let fields = 0;
+  for (const k in op) {
+    if (Object.hasOwn(op, k)) {
+      fields += 1;
+    }
+  }
+  return fields === 2;
+};
+
+/**
+ * The operation a broadcast stores and returns: a canonical instance for a quiesce, the given
+ * object for a frozen release-handles operation (it can never change), otherwise a frozen copy.
+ */
+const storedOperation = (op: BroadcastOperation): BroadcastOperation => {
+  if (op._tag === 'Quiesce') {
+    switch (op.reason) {
+      case 'IdleTimeout':
+      case 'BrokerShutdown':
+      case 'Maintenance':
+        return quiesceOperations[op.reason];
+    }
+  }
+  return isSharableRelease(op) ? op : copyOperation(op);
+};
+
+/** Set by `pooled`: the pool of release-handles operations after it (the same when unchanged). */
+let pool: Registry['releases'] = HT.empty;
+
+/**
+ * The operation to store for `op` in `state`: an equal release-handles operation stored before
+ * if there is one (whatever `op` is, it is equal to it in value), otherwise `storedOperation`,
+ * added to the pool in `pool`.
+ */
+const pooled = (state: Registry, op: BroadcastOperation): BroadcastOperation => {
+  pool = state.releases;
+  if (op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
+    return storedOperation(op);
+  }
+  const h = HT.hash(op.pathPrefix);
+  const found = HT.getHashed(state.releases, op.pathPrefix, h);
+  if (found !== undefined) {
+    return found;
+  }
+  const stored = storedOperation(op);
+  if (stored._tag === 'ReleaseHandles' && stored.pathPrefix === op.pathPrefix) {
+    pool = HT.setHashed(state.releases, op.pathPrefix, h, stored);
+  }
+  return stored;
+};
+
+/**
+ * The status a broadcast from `state` has, read from the live counters in O(1): what
+ * `broadcast(state, op).result._tag` is, for any `op`.
+ *
+ * @internal
+ */
+export const broadcastStatus = (state: Registry): BroadcastResult['_tag'] =>
+  state.liveTimeouts > 0 || state.liveFailures > 0 ? 'Degraded' : state.liveAcks > 0 ? 'AllAcked' : 'NoLiveTargets';
+
+/**
+ * A broadcast of `operation` without its result lists, in O(1) whatever the number of
+ * backends: the registry `broadcast` returns, with the operation stored and its status (from
+ * `broadcastStatus`). For folds, such as a replay, that never look at the lists.
+ *
+ * @internal
+ */
+export const broadcastCounted = (
+  state: Registry,
+  operation: BroadcastOperation,
+): { readonly state: Registry; readonly operation: BroadcastOperation; readonly status: BroadcastResult['_tag'] } => {
+  const status = broadcastStatus(state);
+  if (state.liveCount === 0) {
+    return { state, operation: storedOperation(operation), status };
+  }
+  const op = pooled(state, operation);
+  return {
+    state: withSwap(state, state.slots, state.index, null, null, V.push(state.operations, op), pool),
+    operation: op,
+    status,
+  };
 };
 
 // -------------------------------------------------------------------------------------
@@ -288,19 +447,24 @@ const update = (state: Registry, key: BackendKey, change: (b: Backend) => Backen
  * @since 0.1.0
  */
 export const register = (state: Registry, backend: Backend): Transition<O.Option<Backend>> => {
-  const b = frozenBackend(backend);
-  const id = keyId(b.key);
-  const fresh = slot(id, b, state.policy, b.live ? state.operations.size : -1, null);
-  const liveDelta = b.live ? 1 : 0;
-  const { existing: at, map: index } = HT.getOrAdd(state.index, id, state.slots.size);
+  // A frozen backend whose key has a cached identity (so is frozen all the way down) and whose
+  // response is canonical is stored as it is, checked with one `isFrozen` and one cache lookup.
+  const known =
+    Object.isFrozen(backend) && canonicalResponse(backend.response) === backend.response
+      ? cachedKeyIdentity(backend.key)
+      : undefined;
+  const b = known === undefined ? frozenBackend(backend) : backend;
+  const k = known ?? frozenKeyIdentity(b.key);
+  const fresh = slot(k, b, state.policy, b.live ? state.operations.size : -1, null);
+  const { existing: at, map: index } = HT.getOrAddHashed(state.index, k.id, k.hash, state.slots.size);
   const previous = at === undefined ? null : V.get(state.slots, at);
   if (at === undefined || previous === undefined || previous === null) {
-    const slots = V.push(state.slots, fresh);
-    return transition(withState(state, slots, index, state.liveCount + liveDelta), none);
+    return transition(withSwap(state, V.push(state.slots, fresh), index, null, b), none);
   }
-  const slots = V.set(state.slots, at, fresh);
-  const liveCount = state.liveCount + liveDelta - (previous.backend.live ? 1 : 0);
-  return transition(withState(state, slots, state.index, liveCount), some(previous.backend));
+  return transition(
+    withSwap(state, V.set(state.slots, at, fresh), state.index, previous.backend, b),
+    some(previous.backend),
+  );
 };
 
 /**
@@ -309,8 +473,13 @@ export const register = (state: Registry, backend: Backend): Transition<O.Option
  *
  * @since 0.1.0
  */
-export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<UpdateOutcome> =>
-  update(state, key, (b) => (b.live === live ? b : withLive(b, live)));
+export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<UpdateOutcome> => {
+  const at = positionOf(state, key);
+  const s = at < 0 ? null : V.get(state.slots, at);
+  return s === undefined || s === null
+    ? transition(state, unknownKey(key))
+    : update(state, at, s, live, s.backend.response);
+};
 
 /**
  * Make the backend with `key` answer broadcasts with `response`. Setting the response it
@@ -322,7 +491,13 @@ export const setResponse = (
   state: Registry,
   key: BackendKey,
   response: BroadcastBackendResponse,
-): Transition<UpdateOutcome> => update(state, key, (b) => withResponse(b, response));
+): Transition<UpdateOutcome> => {
+  const at = positionOf(state, key);
+  const s = at < 0 ? null : V.get(state.slots, at);
+  return s === undefined || s === null
+    ? transition(state, unknownKey(key))
+    : update(state, at, s, s.backend.live, canonicalResponse(response));
+};
 
 /**
  * Remove the backend with `key`; the others keep their order. An unregistered key gives
@@ -331,20 +506,18 @@ export const setResponse = (
  * @since 0.1.0
  */
 export const unregister = (state: Registry, key: BackendKey): Transition<RemoveOutcome> => {
-  const id = keyId(key);
-  const found = findSlot(state, id);
-  if (found === undefined) {
+  const k = keyIdentity(key);
+  const at = HT.getHashed(state.index, k.id, k.hash);
+  const s = at === undefined ? null : V.get(state.slots, at);
+  if (at === undefined || s === undefined || s === null) {
     return transition(state, unknownKey(key));
   }
-  const removed = found.slot.backend;
-  const next = withState(
-    state,
-    V.set(state.slots, found.at, null),
-    HT.remove(state.index, id),
-    state.liveCount - (removed.live ? 1 : 0),
-  );
+  const removed = s.backend;
+  const next = withSwap(state, V.set(state.slots, at, null), HT.removeHashed(state.index, k.id, k.hash), removed, null);
   return transition(compact(next), Object.freeze({ _tag: 'Removed', backend: removed }));
 };
+
+const EMPTY_LIST: ReadonlyArray<never> = Object.freeze([]);
 
 /**
  * Fan `operation` out to every live backend, in registration order. Dead backends are skipped;
@@ -359,7 +532,8 @@ export const unregister = (state: Registry, key: BackendKey): Transition<RemoveO
  * @since 0.1.0
  */
 export const broadcast = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
-  const op = copyOperation(operation);
+  // Nothing is stored when nothing is live, and then nothing needs pooling.
+  const op = state.liveCount === 0 ? storedOperation(operation) : pooled(state, operation);
   const acks: BroadcastAck[] = [];
   const timeouts: BroadcastTimeout[] = [];
   const failures: BroadcastFailure[] = [];
@@ -388,18 +562,19 @@ export const broadcast = (state: Registry, operation: BroadcastOperation): Trans
       }
     }
   });
+  // An empty list is the one shared frozen empty array: most results have one or more.
   const result = broadcastResult({
     operation: op,
-    acks: Object.freeze(acks),
-    timeouts: Object.freeze(timeouts),
-    failures: Object.freeze(failures),
-    skippedDead: Object.freeze(skippedDead),
+    acks: acks.length === 0 ? EMPTY_LIST : Object.freeze(acks),
+    timeouts: timeouts.length === 0 ? EMPTY_LIST : Object.freeze(timeouts),
+    failures: failures.length === 0 ? EMPTY_LIST : Object.freeze(failures),
+    skippedDead: skippedDead.length === 0 ? EMPTY_LIST : Object.freeze(skippedDead),
   });
   if (state.liveCount === 0) {
     return transition(state, result);
   }
   const operations = V.push(state.operations, op);
-  return transition(withState(state, state.slots, state.index, state.liveCount, operations), result);
+  return transition(withSwap(state, state.slots, state.index, null, null, operations, pool), result);
 };
 
 /**
@@ -428,8 +603,8 @@ export const quiesce = (state: Registry, reason: QuiesceReason): Transition<Broa
  * @since 0.1.0
  */
 export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
-  const found = findSlot(state, keyId(key));
-  return found === undefined ? none : some(found.slot.backend);
+  const s = slotOf(state, key);
+  return s === undefined ? none : some(s.backend);
 };
 
 /**
@@ -437,7 +612,7 @@ export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
  *
  * @since 0.1.0
  */
-export const has = (state: Registry, key: BackendKey): boolean => findSlot(state, keyId(key)) !== undefined;
+export const has = (state: Registry, key: BackendKey): boolean => slotOf(state, key) !== undefined;
 
 const backendsCache = new WeakMap<Registry['slots'], ReadonlyArray<Backend>>();
 
@@ -482,9 +657,13 @@ const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation>
   const collect = (op: BroadcastOperation): void => {
     out.push(op);
   };
-  const spans = s.history === null ? [] : V.toArray(s.history);
-  for (let i = 0; i + 1 < spans.length; i += 2) {
-    V.forEachRange(state.operations, spans[i] ?? 0, spans[i + 1] ?? 0, collect);
+  const spans: LiveSpan[] = [];
+  for (let span = s.history; span !== null; span = span.earlier) {
+    spans.push(span);
+  }
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i] as LiveSpan;
+    V.forEachRange(state.operations, span.start, span.end, collect);
   }
   if (s.liveSince >= 0) {
     V.forEachRange(state.operations, s.liveSince, state.operations.size, collect);
@@ -499,8 +678,8 @@ const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation>
  * @since 0.1.0
  */
 export const receivedOperations = (state: Registry, key: BackendKey): O.Option<ReadonlyArray<BroadcastOperation>> => {
-  const found = findSlot(state, keyId(key));
-  return found === undefined ? none : some(receivedOf(state, found.slot));
+  const s = slotOf(state, key);
+  return s === undefined ? none : some(receivedOf(state, s));
 };
 
 /**
