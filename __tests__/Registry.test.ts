@@ -443,3 +443,27 @@ describe('stored operations', () => {
     expect(broadcast(state, extra).result.operation).toEqual({ _tag: 'ReleaseHandles', pathPrefix: '/srv' });
   });
 });
+
+describe('liveness flips', () => {
+  it('should give back the very backend and entry a backend had when it flips back', () => {
+    const state = withBackends([key('a'), key('b')]);
+    const before = expectSome(lookup(state, key('a')));
+    const entryBefore = broadcast(state, quiesceOperation('Maintenance')).result.acks[0];
+
+    const dead = setLive(state, key('a'), false).state;
+    const back = setLive(dead, key('a'), true).state;
+
+    expect(expectSome(lookup(back, key('a')))).toBe(before);
+    expect(broadcast(back, quiesceOperation('Maintenance')).result.acks[0]).toBe(entryBefore);
+  });
+
+  it('should not give back a backend whose response changed in between', () => {
+    const state = withBackends([key('a')]);
+    const dead = setResponse(setLive(state, key('a'), false).state, key('a'), timeout).state;
+
+    const back = setLive(dead, key('a'), true);
+
+    expect(expectSome(lookup(back.state, key('a')))).toEqual(withResponse(liveBackend(key('a')), timeout));
+    expect(broadcast(back.state, quiesceOperation('Maintenance')).result.timeouts).toHaveLength(1);
+  });
+});

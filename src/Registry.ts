@@ -58,6 +58,12 @@ export interface Slot {
   readonly liveSince: number;
   /** Earlier live spans since it was registered, the latest first; `null` until it first goes dead. */
   readonly history: LiveSpan | null;
+  /**
+   * The backend as it was before its last liveness flip, with its entry (`null` before the first
+   * flip, or after a change of response): flipping back reuses both instead of making them again.
+   */
+  readonly unflipped: Backend | null;
+  readonly unflippedEntry: BroadcastEntry | null;
 }
 
 /**
@@ -224,7 +230,16 @@ const entryOf = (b: Backend, policy: BroadcastPolicy): BroadcastEntry => {
 };
 
 const slot = (k: KeyIdentity, b: Backend, policy: BroadcastPolicy, liveSince: number, history: LiveSpan | null): Slot =>
-  Object.freeze({ id: k.id, hash: k.hash, backend: b, entry: entryOf(b, policy), liveSince, history });
+  Object.freeze({
+    id: k.id,
+    hash: k.hash,
+    backend: b,
+    entry: entryOf(b, policy),
+    liveSince,
+    history,
+    unflipped: null,
+    unflippedEntry: null,
+  });
 
 /**
  * The registry with new slots, index and operations, where the backend `before` (or none) was
@@ -317,20 +332,28 @@ const update = (
   if (live === previous.live && response === previous.response) {
     return transition(state, updated(previous, previous));
   }
-  const next: Backend = Object.freeze({ key: previous.key, live, response });
   const now = state.operations.size;
-  let liveSince = s.liveSince;
-  let history = s.history;
-  if (live !== previous.live) {
-    // Going dead closes the open span into the history; going live opens a new one.
-    if (live) {
-      liveSince = now;
-    } else {
-      history = Object.freeze({ start: liveSince, end: now, earlier: history });
-      liveSince = -1;
-    }
+  let changed: Slot;
+  if (live === previous.live) {
+    changed = slot(s, Object.freeze({ key: previous.key, live, response }), state.policy, s.liveSince, s.history);
+  } else {
+    // A flip back to how the backend was reuses that backend and its entry.
+    const back = s.unflipped !== null && s.unflipped.response === response ? s.unflipped : null;
+    const next = back ?? Object.freeze({ key: previous.key, live, response });
+    changed = Object.freeze({
+      id: s.id,
+      hash: s.hash,
+      backend: next,
+      entry: back === null ? entryOf(next, state.policy) : (s.unflippedEntry ?? entryOf(next, state.policy)),
+      // Going dead closes the open span into the history; going live opens a new one.
+      liveSince: live ? now : -1,
+      history: live ? s.history : Object.freeze({ start: s.liveSince, end: now, earlier: s.history }),
+      unflipped: previous,
+      unflippedEntry: s.entry,
+    });
   }
-  const slots = V.set(state.slots, at, slot(s, next, state.policy, liveSince, history));
+  const next = changed.backend;
+  const slots = V.set(state.slots, at, changed);
   return transition(withSwap(state, slots, state.index, previous, next), updated(previous, next));
 };
 
@@ -534,10 +557,15 @@ const EMPTY_LIST: ReadonlyArray<never> = Object.freeze([]);
 export const broadcast = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
   // Nothing is stored when nothing is live, and then nothing needs pooling.
   const op = state.liveCount === 0 ? storedOperation(operation) : pooled(state, operation);
-  const acks: BroadcastAck[] = [];
-  const timeouts: BroadcastTimeout[] = [];
-  const failures: BroadcastFailure[] = [];
-  const skippedDead: SkippedDead[] = [];
+  // The counters give each list's length: the lists are made at their size, never grown.
+  const acks = new Array<BroadcastAck>(state.liveAcks);
+  const timeouts = new Array<BroadcastTimeout>(state.liveTimeouts);
+  const failures = new Array<BroadcastFailure>(state.liveFailures);
+  const skippedDead = new Array<SkippedDead>(state.index.size - state.liveCount);
+  let a = 0;
+  let t = 0;
+  let f = 0;
+  let d = 0;
   V.forEachLeaf(state.slots, (leaf) => {
     // An indexed loop: `for...of` goes through the array iterator, measurably slower here.
     // eslint-disable-next-line @typescript-eslint/prefer-for-of
@@ -548,16 +576,16 @@ export const broadcast = (state: Registry, operation: BroadcastOperation): Trans
       }
       switch (e._tag) {
         case 'Ack':
-          acks.push(e);
+          acks[a++] = e;
           break;
         case 'Timeout':
-          timeouts.push(e);
+          timeouts[t++] = e;
           break;
         case 'Failure':
-          failures.push(e);
+          failures[f++] = e;
           break;
         case 'SkippedDead':
-          skippedDead.push(e);
+          skippedDead[d++] = e;
           break;
       }
     }
@@ -565,10 +593,10 @@ export const broadcast = (state: Registry, operation: BroadcastOperation): Trans
   // An empty list is the one shared frozen empty array: most results have one or more.
   const result = broadcastResult({
     operation: op,
-    acks: acks.length === 0 ? EMPTY_LIST : Object.freeze(acks),
-    timeouts: timeouts.length === 0 ? EMPTY_LIST : Object.freeze(timeouts),
-    failures: failures.length === 0 ? EMPTY_LIST : Object.freeze(failures),
-    skippedDead: skippedDead.length === 0 ? EMPTY_LIST : Object.freeze(skippedDead),
+    acks: a === 0 ? EMPTY_LIST : Object.freeze(acks),
+    timeouts: t === 0 ? EMPTY_LIST : Object.freeze(timeouts),
+    failures: f === 0 ? EMPTY_LIST : Object.freeze(failures),
+    skippedDead: d === 0 ? EMPTY_LIST : Object.freeze(skippedDead),
   });
   if (state.liveCount === 0) {
     return transition(state, result);
