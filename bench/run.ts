@@ -163,12 +163,13 @@ const main = async (): Promise<void> => {
   log(
     `Toggles: ${count(tg.toggles)} setLive calls a round on ${count(tg.backends)} backends, ${String(tg.rounds)} rounds`,
   );
-  const immerToggles = toggles([naiveImmer], tg.backends, sizes.togglesImmer, 1, 0)[naiveImmer.name]?.[0];
+  const ti = sizes.togglesImmer;
+  const immerToggles = toggles([naiveImmer], ti.backends, ti.toggles, 1, 0)[naiveImmer.name]?.[0];
   const toggleRow = rowOf(
     `Toggles on ${count(tg.backends)}`,
     'us per setLive',
     toggles(three, tg.backends, tg.toggles, tg.rounds),
-    `${count(tg.toggles)} calls a round; naive immer: ${count(sizes.togglesImmer)} calls, once`,
+    `${count(tg.toggles)} calls a round; naive immer: ${count(ti.toggles)} calls on ${count(ti.backends)} backends, once`,
     immerToggles,
   );
   rows.push(toggleRow);
