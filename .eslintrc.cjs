@@ -19,6 +19,8 @@ module.exports = {
     '@typescript-eslint/array-type': ['error', { default: 'array-simple', readonly: 'generic' }],
     // `as X` narrowing is preferred to `!`, which the strict set forbids.
     '@typescript-eslint/non-nullable-type-assertion-style': 'off',
+    // io-ts style named types: `interface X extends t.TypeOf<typeof XC> {}` names a codec's type.
+    '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
   },
   ignorePatterns: ['dist/', 'node_modules/', 'coverage/', '*.cjs', '*.js', '*.mjs'],
 };

@@ -1,20 +1,21 @@
 /**
- * Build of the JavaScript: esbuild bundles each entry point twice, as CommonJS (`.js`) and as
- * an ES module (`.mjs`), sharing code between entry points through chunks. The declarations
- * come next in `npm run build`: `tsc -p tsconfig.build.json`, then
- * scripts/esm-declarations.mjs.
+ * Build: esbuild bundles each entry point twice, as CommonJS (`.js`) and as an ES module
+ * (`.mjs`), and tsup writes the declarations beside them (`.d.ts` for `require`, `.d.mts` for
+ * `import`), bundled per entry point, with the registry's storage (members marked `@internal`)
+ * left out of the public types.
  *
  * Bundling is what lets the sources keep extensionless relative imports: Node's ES module
  * loader would need `./Registry.js` in every import of an unbundled build.
  */
-import { existsSync } from 'node:fs';
 import type { Options } from 'tsup';
 import { defineConfig } from 'tsup';
 
 /** The package's entry points (`exports` in package.json), by output name. */
-const library: Readonly<Record<string, string>> = Object.fromEntries(
-  ['index', 'arbitraries'].filter((name) => existsSync(`src/${name}.ts`)).map((name) => [name, `src/${name}.ts`]),
-);
+const library: Readonly<Record<string, string>> = {
+  index: 'src/index.ts',
+  arbitraries: 'src/arbitraries.ts',
+  node: 'src/node/index.ts',
+};
 
 const common = {
   platform: 'node',
@@ -24,8 +25,10 @@ const common = {
   skipNodeModulesBundle: true,
   sourcemap: false,
   removeNodeProtocol: false,
-  dts: false,
 } as const;
+
+/** Declarations for the library's entry points, without what the sources mark `@internal`. */
+const dts = { entry: library, compilerOptions: { stripInternal: true } } as const;
 
 /**
  * fp-ts 2 has no `exports` map, and Node's ES module loader does not resolve the directories
@@ -43,6 +46,12 @@ export default defineConfig([
   // The command line (`bin`) is CommonJS only: `node dist/cli/main.js` must run it. No code
   // splitting here: tsup splits CommonJS by way of sucrase, which rewrites every `?.` and `??`
   // into helper calls, several times slower on the registry's hot paths.
-  { ...common, entry: { ...library, 'cli/main': 'src/cli/main.ts' }, format: ['cjs'], splitting: false },
-  { ...common, entry: library, format: ['esm'], plugins: [fpTsModulesByFile] },
+  {
+    ...common,
+    entry: { ...library, 'cli/main': 'src/node/cli/main.ts' },
+    format: ['cjs'],
+    splitting: false,
+    dts,
+  },
+  { ...common, entry: library, format: ['esm'], plugins: [fpTsModulesByFile], dts },
 ]);

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { generateLog, writeLog } from '../src';
+import { generateLog } from '../src';
+import { writeLog } from '../src/node';
 
 /** What one measured process reports. */
 export interface ChildFigures {
@@ -51,7 +52,7 @@ export const withGeneratedLog = async <A>(spec: LogSpec, use: (file: string) => 
       seed: spec.seed,
       results: spec.results,
     });
-    await writeLog(fs.createWriteStream(file), log.header, log.entries);
+    await writeLog(fs.createWriteStream(file), log.header, log.records);
     return await use(file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

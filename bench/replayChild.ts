@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 
 import { replayLog } from '../src';
+import { fileSource } from '../src/node';
 import { lineBatches } from '../src/internal/lines';
 
 const [mode, file] = process.argv.slice(2);
@@ -58,7 +59,7 @@ const main = async (): Promise<void> => {
     process.stdout.write(JSON.stringify({ lines, ...times(), peakRssMb: peakRssMb() }));
     return;
   }
-  const r = await replayLog(file, { verify: mode === 'verify' });
+  const r = await replayLog(fileSource(file), { verify: mode === 'verify' });
   process.stdout.write(
     JSON.stringify({
       lines: r.lastLine,

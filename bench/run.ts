@@ -26,6 +26,8 @@ import { fanOut, fullSizes, history, quickSizes, registryScale, toggles } from '
 const COLUMNS = ['lifecycle-broadcast', 'mutable JS', 'Immutable.js', 'naive immer', 'bare parse'] as const;
 type Column = (typeof COLUMNS)[number];
 const BASELINES = COLUMNS.slice(1) as ReadonlyArray<Exclude<Column, 'lifecycle-broadcast'>>;
+import { REPLY_DELAY_MS, liveWorkload } from './live';
+import { liveReport } from './liveRun';
 
 interface Row {
   readonly workload: string;
@@ -255,6 +257,35 @@ const main = async (): Promise<void> => {
   const peak = Math.max(...[plain, recordedReplay, recordedVerify].flatMap((f) => f.peakRssMb));
   target('W4 peak RSS of any replay, MB', spreadOf([peak]), 150);
 
+  log(`W5 live: ${quick ? '100' : '1,000'} backends on Unix sockets, answering after ${String(REPLY_DELAY_MS)} ms`);
+  const w5 = await liveWorkload('unix', { backends: quick ? 100 : 1000, runs: quick ? 3 : 15, sequential: true });
+  // The live workload reports a median with its range: the range goes in the note.
+  const liveRow = (metric: string, median: number, note: string): Row => ({
+    workload: 'W5 live',
+    metric,
+    figures: { 'lifecycle-broadcast': spreadOf([median]) },
+    ratios: {},
+    note,
+  });
+  rows.push(
+    liveRow(
+      'ms per broadcast',
+      w5.wallDefault.median,
+      `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; bare sockets ${fmt(w5.wallBare.median)} ms; sequential loop ${fmt(w5.sequentialMs ?? undefined)} ms`,
+    ),
+  );
+  rows.push(
+    liveRow(
+      'ms per broadcast, 10% never answer, 250 ms policy',
+      w5.tenPercentSilentDefault.median,
+      `range ${w5.tenPercentSilentDefault.min.toFixed(0)}-${w5.tenPercentSilentDefault.max.toFixed(0)} ms`,
+    ),
+  );
+  rows.push(liveRow('broker CPU us per backend per broadcast', w5.cpuUsPerBackend.median, ''));
+  for (const [name, value, limit] of liveReport(w5).targets) {
+    target(name, spreadOf([value]), limit);
+  }
+
   const header = ['workload', 'metric', ...COLUMNS, ...BASELINES.map((b) => `ours / ${b}`), 'note'];
   const table = rows.map((r) => [
     r.workload,
@@ -297,7 +328,7 @@ const main = async (): Promise<void> => {
   }
   fs.writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, sizes, machine, rows, targets }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, sizes, machine, rows, targets, w5 }, null, 2)}\n`,
   );
   log(`results written to ${out}`);
 };

@@ -1,91 +1,108 @@
 import { isDeepStrictEqual } from 'node:util';
 
-import { configureStore, createSlice } from '@reduxjs/toolkit';
+import { combineSlices, configureStore, createListenerMiddleware, createSlice } from '@reduxjs/toolkit';
 import type { PayloadAction } from '@reduxjs/toolkit';
 import {
-  arraySink,
   backendKey,
-  backendLivenessChanged,
-  backendRegistered,
-  backendResponseChanged,
-  backendUnregistered,
   broadcastPolicy,
-  broadcastRequested,
-  createLifecycleBroadcastSelectors,
   createLifecycleBroadcastSlice,
   createRecorderMiddleware,
+  createRegistry,
   deadBackend,
-  entryAction,
+  decodeHeaderLine,
+  decodeRecordLine,
   explicitInstance,
   failure,
+  lifecycleBroadcastDevToolsOptions,
+  lifecycleBroadcastMiddlewareOptions,
   liveBackend,
   privateInstance,
   quiesceOperation,
+  recordAction,
   releaseHandlesOperation,
   replay,
   sharedInstance,
-  snapshot,
+  stateFromRegistry,
+  streamSink,
   timeout,
   withResponse,
 } from 'lifecycle-broadcast';
-import type { LifecycleBroadcastState } from 'lifecycle-broadcast';
 
-// 1. The broker's registry as a slice (250 ms ack timeout, last 8 results kept), beside an
-//    application slice of its own.
-const broker = createLifecycleBroadcastSlice({ policy: broadcastPolicy(250), recentResultsLimit: 8 });
+// 1. Two registries as slices (production with a 250 ms ack timeout and the last 8 results
+//    kept, and staging), beside an application slice of its own.
+const broker = createLifecycleBroadcastSlice({ name: 'broker', policy: broadcastPolicy(250), recentResultsLimit: 8 });
+const staging = createLifecycleBroadcastSlice({ name: 'staging' });
 
 const ui = createSlice({
   name: 'ui',
-  initialState: { selectedService: null as string | null },
+  initialState: { selectedService: null as string | null, alerts: [] as string[] },
   reducers: {
     serviceSelected: (state, action: PayloadAction<string>) => {
       state.selectedService = action.payload;
     },
+    alerted: (state, action: PayloadAction<string>) => {
+      state.alerts.push(action.payload);
+    },
   },
 });
 
-// 2. A recorder keeping every registry action, with each broadcast's result, in memory.
-const recording = arraySink();
-const recorder = createRecorderMiddleware({
-  sink: recording,
-  selectState: (root: { readonly broker: LifecycleBroadcastState }) => root.broker,
+const rootReducer = combineSlices(broker, staging, ui);
+
+// 2. A listener raising an alert whenever a production broadcast comes back degraded.
+const listener = createListenerMiddleware<ReturnType<typeof rootReducer>>();
+listener.startListening({
+  actionCreator: broker.actions.operationBroadcast,
+  effect: (action, api) => {
+    const result = broker.selectors.selectLatestResult(api.getState());
+    if (result?._tag === 'Degraded') {
+      api.dispatch(ui.actions.alerted(`${action.payload.operation._tag} degraded`));
+    }
+  },
 });
 
-// 3. The store: Redux Toolkit's default middleware (serializable and immutability checks on),
-//    then the recorder, last, so that it sees actions as the reducer will.
+// 3. A recorder writing every production action as an operation log (here into memory; a file
+//    stream works the same way).
+const log: string[] = [];
+const recorder = createRecorderMiddleware({ slice: broker, sink: streamSink({ write: (line) => log.push(line) }) });
+
+// 4. The store: Redux Toolkit's development checks stay on, without walking the registries after
+//    every dispatch; DevTools shows the registries as readable, bounded data; the recorder last.
 const store = configureStore({
-  reducer: { broker: broker.reducer, ui: ui.reducer },
-  middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(recorder),
+  reducer: rootReducer,
+  middleware: (getDefaultMiddleware) =>
+    getDefaultMiddleware(lifecycleBroadcastMiddlewareOptions([broker, staging]))
+      .prepend(listener.middleware)
+      .concat(recorder),
+  devTools: lifecycleBroadcastDevToolsOptions([broker, staging]),
 });
 
-type RootState = ReturnType<typeof store.getState>;
-
-const select = createLifecycleBroadcastSelectors((root: RootState) => root.broker);
-
-// 4. Register three backends, change them, broadcast both kinds of operation, unregister one.
+// 5. Register three backends, change them, broadcast both kinds of operation, unregister one.
 const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');
 const soldr = backendKey(privateInstance('soldr'), 'soldr', '0.4.1');
 const fbuild = backendKey(explicitInstance('ci'), 'fbuild', '2.0.0');
+const { backendRegistered, livenessSet, responseSet, backendUnregistered, operationBroadcast } = broker.actions;
 
 store.dispatch(backendRegistered(liveBackend(zccache)));
 store.dispatch(backendRegistered(withResponse(liveBackend(soldr), timeout)));
 store.dispatch(backendRegistered(deadBackend(fbuild)));
-store.dispatch(broadcastRequested(releaseHandlesOperation('/var/cache/zccache')));
-store.dispatch(backendLivenessChanged(fbuild, true));
-store.dispatch(backendResponseChanged(fbuild, failure('BackendError')));
-store.dispatch(broadcastRequested(quiesceOperation('Maintenance')));
+store.dispatch(operationBroadcast(releaseHandlesOperation('/var/cache/zccache')));
+store.dispatch(livenessSet(fbuild, true));
+store.dispatch(responseSet(fbuild, failure('BackendError')));
+store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
 store.dispatch(backendUnregistered(soldr));
-store.dispatch(backendLivenessChanged(soldr, false)); // soldr is gone: a KeyNotFound outcome
+store.dispatch(livenessSet(soldr, false)); // soldr is gone: a KeyNotFound outcome
+store.dispatch(staging.actions.backendRegistered(liveBackend(zccache))); // staging only
 store.dispatch(ui.actions.serviceSelected('zccache'));
 
-// 5. Read the store through the selectors.
+// 6. Read the store through each slice's selectors.
 const root = store.getState();
 const names = (keyed: ReadonlyArray<{ readonly key: { readonly serviceName: string } }>): string =>
   keyed.length === 0 ? 'none' : keyed.map((entry) => entry.key.serviceName).join(', ');
 
-console.log('counts:', JSON.stringify(select.selectCounts(root)));
-console.log('live:', names(select.selectLiveBackends(root)));
-for (const result of select.selectRecentResults(root)) {
+console.log('broker counts:', JSON.stringify(broker.selectors.selectCounts(root)));
+console.log('staging counts:', JSON.stringify(staging.selectors.selectCounts(root)));
+console.log('live:', names(broker.selectors.selectLiveBackends(root)));
+for (const result of broker.selectors.selectRecentResults(root)) {
   console.log(
     `${result.operation._tag}: ${result._tag}; acked ${names(result.acks)};`,
     `timed out ${names(result.timeouts)}; failed ${names(result.failures)}; skipped ${names(result.skippedDead)}`,
@@ -93,17 +110,31 @@ for (const result of select.selectRecentResults(root)) {
 }
 console.log(
   'zccache received:',
-  select
+  broker.selectors
     .selectReceivedOperations(root, zccache)
     ?.map((op) => op._tag)
     .join(', '),
 );
-console.log('unknown keys:', names(select.selectRecentKeysNotFound(root)));
-console.log('selected service:', root.ui.selectedService);
+console.log('unknown keys:', names(broker.selectors.selectRecentKeysNotFound(root)));
+console.log('alerts:', root.ui.alerts.join('; '));
 
-// 6. Replaying the recording from the initial registry gives the store's registry.
-const replayed = replay(broker.getInitialState().registry, recording.entries.map(entryAction));
+// 7. Load the recorded log into a new store: replay it, and hydrate the slice with what it
+//    replayed to. The new store holds the same production state as the one that recorded it.
+const [headerLine = '', ...recordLines] = log.join('').trimEnd().split('\n');
+const header = decodeHeaderLine(headerLine, 1);
+const records = recordLines.flatMap((text, i) => {
+  const line = decodeRecordLine(text, i + 2);
+  return line._tag === 'RecordLine' ? [recordAction(line.record)] : [];
+});
+if (header._tag !== 'HeaderLine' || records.length !== recordLines.length) {
+  throw new Error('the recorded log does not read back');
+}
+const replayed = replay(createRegistry(header.header.policy), records);
+const loaded = configureStore({
+  reducer: rootReducer,
+  preloadedState: { broker: stateFromRegistry(broker, replayed.state, replayed.events) },
+});
 console.log(
-  `recorded ${String(recording.entries.length)} entries; replay matches the store:`,
-  isDeepStrictEqual(snapshot(replayed.state), snapshot(root.broker.registry)),
+  `recorded ${String(records.length)} records; the loaded store matches:`,
+  isDeepStrictEqual(loaded.getState().broker, root.broker),
 );

@@ -25,21 +25,24 @@
  */
 import * as fc from 'fast-check';
 
-import type { Backend } from './Backend';
-import type { BackendKey, BrokerInstance } from './BackendKey';
-import type { BroadcastBackendResponse, BroadcastFailureReason } from './BroadcastBackendResponse';
-import { failureReasons } from './BroadcastBackendResponse';
-import type { BroadcastOperation, QuiesceReason } from './BroadcastOperation';
-import { quiesceReasons } from './BroadcastOperation';
-import type { BroadcastPolicy } from './BroadcastPolicy';
-import type { BroadcastResult } from './BroadcastResult';
-import { LogEntry, logEntry } from './LogEntry';
-import { LOG_FORMAT, LOG_VERSION, LogHeader } from './LogHeader';
-import type { Registry } from './Registry';
-import { broadcast, createRegistry } from './Registry';
-import type { RegistryAction, RegistryActionTag } from './RegistryAction';
-import { step } from './RegistryEvent';
-import { replay } from './replay';
+import type { Backend } from './domain/Backend';
+import type { BackendKey, BrokerInstance } from './domain/BackendKey';
+import type { BroadcastBackendResponse, BroadcastFailureReason } from './domain/BroadcastBackendResponse';
+import { failureReasons } from './domain/BroadcastBackendResponse';
+import type { BroadcastOperation, QuiesceReason } from './domain/BroadcastOperation';
+import { quiesceReasons } from './domain/BroadcastOperation';
+import type { BroadcastPolicy } from './domain/BroadcastPolicy';
+import type { BroadcastResult } from './domain/BroadcastResult';
+import { unacknowledgedKeys } from './domain/BroadcastResult';
+import { LogRecord, recordStep } from './log/LogRecord';
+import { LOG_FORMAT, LOG_VERSION, LogHeader } from './log/LogHeader';
+import type { Registry } from './registry/Registry';
+import { backends, broadcast, createRegistry } from './registry/Registry';
+import type { RegistryAction, RegistryActionTag } from './registry/RegistryAction';
+import { replay } from './registry/replay';
+import { step } from './registry/step';
+import type { IdleAction, IdleBackend, IdleDue, IdleState } from './registry/IdleCoordinator';
+import { IdleCoordinator, createIdleCoordinator, stepIdle } from './registry/IdleCoordinator';
 
 // -------------------------------------------------------------------------------------
 // options
@@ -88,9 +91,16 @@ export interface ActionSequenceOptions extends NameOptions {
   readonly reregisterRatio?: number;
   /**
    * Relative frequency of each kind of action; a kind with weight 0 never appears. When omitted:
-   * `Register` 4, `SetLive` 3, `SetResponse` 2, `Unregister` 1, `Broadcast` 3.
+   * `Register` 4, `SetLive` 3, `SetResponse` 2, `Unregister` 1, `Broadcast` 3, `BroadcastTo` 2.
    */
   readonly weights?: Partial<Readonly<Record<RegistryActionTag, number>>>;
+  /**
+   * How often a `BroadcastTo` is a retry: the operation of the latest broadcast of the sequence,
+   * sent to exactly the backends that did not acknowledge it (what `retryUnacknowledged` sends),
+   * when that broadcast left any: 0 never, 1 always; 0.5 when omitted. Otherwise it targets
+   * registered keys picked in any order (some twice), now and then with a key drawn afresh.
+   */
+  readonly retryRatio?: number;
 }
 
 /**
@@ -269,6 +279,9 @@ export const registryActionArbitrary = (options?: NameOptions): fc.Arbitrary<Reg
       .map(([key, response]): RegistryAction => ({ _tag: 'SetResponse', key, response })),
     backendKeyArbitrary(options).map((key): RegistryAction => ({ _tag: 'Unregister', key })),
     broadcastOperationArbitrary(options).map((operation): RegistryAction => ({ _tag: 'Broadcast', operation })),
+    fc
+      .tuple(broadcastOperationArbitrary(options), fc.array(backendKeyArbitrary(options), { maxLength: 4 }))
+      .map(([operation, keys]): RegistryAction => ({ _tag: 'BroadcastTo', operation, keys })),
   );
 
 // -------------------------------------------------------------------------------------
@@ -292,7 +305,15 @@ type Template =
   | (Aim & { readonly kind: 'SetLive'; readonly live: boolean })
   | (Aim & { readonly kind: 'SetResponse'; readonly response: BroadcastBackendResponse })
   | (Aim & { readonly kind: 'Unregister' })
-  | { readonly kind: 'Broadcast'; readonly operation: BroadcastOperation; readonly record: boolean };
+  | { readonly kind: 'Broadcast'; readonly operation: BroadcastOperation; readonly record: boolean }
+  | {
+      readonly kind: 'BroadcastTo';
+      readonly operation: BroadcastOperation;
+      readonly retry: boolean;
+      readonly picks: ReadonlyArray<number>;
+      readonly fresh: ReadonlyArray<BackendKey>;
+      readonly record: boolean;
+    };
 
 const DEFAULT_WEIGHTS: Readonly<Record<RegistryActionTag, number>> = {
   Register: 4,
@@ -300,6 +321,7 @@ const DEFAULT_WEIGHTS: Readonly<Record<RegistryActionTag, number>> = {
   SetResponse: 2,
   Unregister: 1,
   Broadcast: 3,
+  BroadcastTo: 2,
 };
 
 const checkedCount = (what: string, n: number): number => {
@@ -319,6 +341,7 @@ const ratio = (what: string, p: number): number => {
 const templatesArbitrary = (options: ActionSequenceOptions | undefined): fc.Arbitrary<ReadonlyArray<Template>> => {
   const reuse = ratio('reuseKeyRatio', options?.reuseKeyRatio ?? 0.8);
   const reregister = ratio('reregisterRatio', options?.reregisterRatio ?? 0.25);
+  const retry = ratio('retryRatio', options?.retryRatio ?? 0.5);
   const minLength = checkedCount('minLength', options?.minLength ?? 0);
   const maxLength = checkedCount('maxLength', options?.maxLength ?? Math.max(30, minLength));
   if (maxLength < minLength) {
@@ -357,6 +380,20 @@ const templatesArbitrary = (options: ActionSequenceOptions | undefined): fc.Arbi
     Broadcast: fc
       .tuple(broadcastOperationArbitrary(options), fc.boolean())
       .map(([operation, record]): Template => ({ kind: 'Broadcast', operation, record })),
+    BroadcastTo: fc
+      .record({
+        operation: broadcastOperationArbitrary(options),
+        // Thousandths, shrinking towards 0, that is towards a retry.
+        retry: fc.integer({ min: 0, max: 999 }).map((n) => n < Math.round(retry * 1000)),
+        picks: fc.array(fc.nat(), { maxLength: 4 }),
+        // A fresh key one time in four: usually one that is not registered.
+        fresh: fc.oneof(
+          { arbitrary: fc.constant([]), weight: 3 },
+          { arbitrary: fc.tuple(key).map((k) => [...k]), weight: 1 },
+        ),
+        record: fc.boolean(),
+      })
+      .map((t): Template => ({ kind: 'BroadcastTo', ...t })),
   };
   const weighted = (Object.keys(byKind) as RegistryActionTag[])
     .filter((tag) => weights[tag] > 0)
@@ -395,9 +432,25 @@ interface Resolved {
   readonly record: boolean;
 }
 
-/** Resolve templates in order, tracking which keys are registered (in registration order). */
+/**
+ * Resolve templates in order, tracking which keys are registered (in registration order), and,
+ * for retries, replaying the actions so far to know what the latest broadcast left unacknowledged.
+ */
 const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> => {
   const registered = new Map<string, BackendKey>();
+  let simulated = createRegistry();
+  let latest: BroadcastResult | undefined;
+  const retries = templates.some((t) => t.kind === 'BroadcastTo');
+  const simulate = (resolved: Resolved): Resolved => {
+    if (retries) {
+      const next = step(simulated, resolved.action);
+      simulated = next.state;
+      if (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo') {
+        latest = next.result.result;
+      }
+    }
+    return resolved;
+  };
   const target = (a: Aim): BackendKey => {
     if (!a.reuse || registered.size === 0) {
       return copyKey(a.key);
@@ -405,7 +458,8 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
     const all = [...registered.values()];
     return copyKey(all[a.pick % all.length] as BackendKey);
   };
-  return templates.map((t): Resolved => {
+  return templates.map((t): Resolved => simulate(resolveOne(t)));
+  function resolveOne(t: Template): Resolved {
     switch (t.kind) {
       case 'Register': {
         const key = target(t);
@@ -423,8 +477,21 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
       }
       case 'Broadcast':
         return { action: { _tag: 'Broadcast', operation: t.operation }, record: t.record };
+      case 'BroadcastTo': {
+        const unacknowledged = latest === undefined ? [] : unacknowledgedKeys(latest);
+        if (t.retry && latest !== undefined && unacknowledged.length > 0) {
+          const operation: BroadcastOperation = { ...latest.operation };
+          return { action: { _tag: 'BroadcastTo', operation, keys: unacknowledged.map(copyKey) }, record: t.record };
+        }
+        const all = [...registered.values()];
+        const picked = all.length === 0 ? [] : t.picks.map((p) => copyKey(all[p % all.length] as BackendKey));
+        return {
+          action: { _tag: 'BroadcastTo', operation: t.operation, keys: [...picked, ...t.fresh.map(copyKey)] },
+          record: t.record,
+        };
+      }
     }
-  });
+  }
 };
 
 /**
@@ -437,13 +504,13 @@ const resolve = (templates: ReadonlyArray<Template>): ReadonlyArray<Resolved> =>
  *
  * @example
  * import * as fc from 'fast-check'
- * import { createRegistry, replay, size } from 'lifecycle-broadcast'
+ * import { backendCount, createRegistry, replay } from 'lifecycle-broadcast'
  * import { actionSequenceArbitrary } from 'lifecycle-broadcast/arbitraries'
  *
  * fc.assert(
  *   fc.property(actionSequenceArbitrary({ maxLength: 50, reuseKeyRatio: 0.9 }), (actions) => {
  *     const { state } = replay(createRegistry(), actions)
- *     return size(state) <= actions.length
+ *     return backendCount(state) <= actions.length
  *   }),
  * )
  *
@@ -490,13 +557,13 @@ export const logHeaderArbitrary = (): fc.Arbitrary<LogHeader> =>
  *
  * @since 0.1.0
  */
-export interface GeneratedLog {
+export interface SampledLog {
   readonly header: LogHeader;
-  readonly entries: ReadonlyArray<LogEntry>;
+  readonly records: ReadonlyArray<LogRecord>;
 }
 
 /**
- * Whole operation logs: a header with any policy, then the entries of an action sequence. The
+ * Whole operation logs: a header with any policy, then the records of an action sequence. The
  * broadcasts chosen by `recordResults` carry the result they have when the log is replayed from
  * an empty registry with the header's policy, as a recorder would have written them.
  *
@@ -509,17 +576,16 @@ export interface GeneratedLog {
  *
  * @since 0.1.0
  */
-export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> => {
+export const logArbitrary = (options?: LogOptions): fc.Arbitrary<SampledLog> => {
   const recordResults = options?.recordResults ?? 'sometimes';
   return fc.tuple(logHeaderArbitrary(), templatesArbitrary(options)).map(([header, templates]) => {
     let state = createRegistry(header.policy);
-    const entries = resolve(templates).map(({ action, record }) => {
-      const { state: next, result: event } = step(state, action);
-      state = next;
-      const keep = recordResults === 'always' || (recordResults === 'sometimes' && record);
-      return keep && event._tag === 'OperationBroadcast' ? logEntry(action, event.result) : action;
+    const records = resolve(templates).map(({ action, record }) => {
+      const next = recordStep(state, action, recordResults === 'always' || (recordResults === 'sometimes' && record));
+      state = next.state;
+      return next.result;
     });
-    return { header, entries };
+    return { header, records };
   });
 };
 
@@ -529,7 +595,230 @@ export const logArbitrary = (options?: LogOptions): fc.Arbitrary<GeneratedLog> =
  *
  * @since 0.1.0
  */
-export const logLines = (log: GeneratedLog): ReadonlyArray<string> => [
+export const logLines = (log: SampledLog): ReadonlyArray<string> => [
   JSON.stringify(LogHeader.encode(log.header)),
-  ...log.entries.map((entry) => JSON.stringify(LogEntry.encode(entry))),
+  ...log.records.map((record) => JSON.stringify(LogRecord.encode(record))),
 ];
+
+// -------------------------------------------------------------------------------------
+// targeted broadcasts
+// -------------------------------------------------------------------------------------
+
+/**
+ * Keys to aim a `broadcastTo` at over `registry`: registered keys picked in any order, some of
+ * them twice, and now and then a key drawn afresh (usually one that is not registered).
+ *
+ * @example
+ * import * as fc from 'fast-check'
+ * import { broadcastTo, sentCount } from 'lifecycle-broadcast'
+ * import { broadcastOperationArbitrary, registryArbitrary, targetKeysArbitrary } from 'lifecycle-broadcast/arbitraries'
+ *
+ * fc.assert(
+ *   fc.property(
+ *     registryArbitrary().chain((registry) => fc.tuple(fc.constant(registry), targetKeysArbitrary(registry))),
+ *     broadcastOperationArbitrary(),
+ *     ([registry, keys], op) => sentCount(broadcastTo(registry, op, keys).result.result) <= keys.length,
+ *   ),
+ * )
+ *
+ * @since 0.2.0
+ */
+export const targetKeysArbitrary = (
+  registry: Registry,
+  options?: NameOptions,
+): fc.Arbitrary<ReadonlyArray<BackendKey>> => {
+  const registered = backends(registry).map((b) => b.key);
+  const fresh = fc.array(backendKeyArbitrary(options), { maxLength: 2 });
+  return registered.length === 0
+    ? fresh
+    : fc
+        .tuple(fc.array(fc.nat({ max: registered.length - 1 }), { maxLength: 2 * registered.length }), fresh)
+        .map(([picks, drawn]) => [...picks.map((i) => copyKey(registered[i] as BackendKey)), ...drawn]);
+};
+
+// -------------------------------------------------------------------------------------
+// the idle coordinator
+// -------------------------------------------------------------------------------------
+
+/**
+ * Options of `idleActionSequenceArbitrary` and the arbitraries built on it.
+ *
+ * @since 0.2.0
+ */
+export interface IdleSequenceOptions extends NameOptions {
+  /** Fewest actions; 0 when omitted. */
+  readonly minLength?: number;
+  /** Most actions; 30 when omitted. */
+  readonly maxLength?: number;
+  /**
+   * How often an action other than `Track` names a key tracked at that point of the sequence,
+   * when there is one: 0 never, 1 always; 0.8 when omitted.
+   */
+  readonly reuseKeyRatio?: number;
+  /** The clock moves forward by 0 to this many milliseconds from one action to the next; 20000 when omitted. */
+  readonly maxStepMs?: number;
+}
+
+/**
+ * Where a tracked backend stands: running, draining or quiesced.
+ *
+ * @since 0.2.0
+ */
+export const idleStateArbitrary = (): fc.Arbitrary<IdleState> => fc.constantFrom('Running', 'Draining', 'Quiesced');
+
+/**
+ * Idle timeouts: usually a familiar one (1 ms, 1 s, the default 30 s), sometimes anything up to
+ * two minutes. Zero is never produced, since every constructor clamps it to 1 ms.
+ *
+ * @since 0.2.0
+ */
+export const idleTimeoutArbitrary = (): fc.Arbitrary<number> =>
+  fc.oneof(fc.constantFrom(1, 1_000, 30_000), fc.integer({ min: 1, max: 120_000 }));
+
+/**
+ * Tracked backends: any key, in any state, last active at any time, with any idle timeout.
+ *
+ * @since 0.2.0
+ */
+export const idleBackendArbitrary = (options?: NameOptions): fc.Arbitrary<IdleBackend> =>
+  fc
+    .tuple(backendKeyArbitrary(options), idleStateArbitrary(), fc.nat({ max: 10_000_000 }), idleTimeoutArbitrary())
+    .map(([key, state, lastActivityMs, idleTimeoutMs]): IdleBackend => ({ key, state, lastActivityMs, idleTimeoutMs }));
+
+/**
+ * Single idle actions of every kind, each drawn on its own (keys are not aimed at tracked ones:
+ * use `idleActionSequenceArbitrary` for that). A `Track` may carry its own timeout, zero
+ * included.
+ *
+ * @since 0.2.0
+ */
+export const idleActionArbitrary = (options?: NameOptions): fc.Arbitrary<IdleAction> => {
+  const key = backendKeyArbitrary(options);
+  const now = fc.nat({ max: 10_000_000 });
+  return fc.oneof(
+    fc
+      .tuple(key, now, fc.option(fc.nat({ max: 120_000 }), { nil: undefined }))
+      .map(([k, nowMs, idleTimeoutMs]): IdleAction =>
+        idleTimeoutMs === undefined
+          ? { _tag: 'Track', key: k, nowMs }
+          : { _tag: 'Track', key: k, nowMs, idleTimeoutMs },
+      ),
+    fc.tuple(key, now).map(([k, nowMs]): IdleAction => ({ _tag: 'MarkActivity', key: k, nowMs })),
+    now.map((nowMs): IdleAction => ({ _tag: 'CollectDue', nowMs })),
+    key.map((k): IdleAction => ({ _tag: 'MarkDraining', key: k })),
+    key.map((k): IdleAction => ({ _tag: 'MarkQuiesced', key: k })),
+    key.map((k): IdleAction => ({ _tag: 'Remove', key: k })),
+  );
+};
+
+/** One idle action before its key is resolved against what the sequence tracks, and its clock step. */
+interface IdleTemplate {
+  readonly kind: IdleAction['_tag'];
+  readonly stepMs: number;
+  readonly aim: Aim;
+  readonly idleTimeoutMs: number | undefined;
+}
+
+/**
+ * Sequences of idle actions on a clock that only moves forward (by 0 to `maxStepMs` each time),
+ * most of them about backends tracked earlier in the sequence: backends are tracked, active now
+ * and then, collected when due, marked by hand and removed. With the default 20 s steps and 30 s
+ * timeouts, collections find some backends due and leave others.
+ *
+ * @example
+ * import * as fc from 'fast-check'
+ * import { createIdleCoordinator, stepIdle } from 'lifecycle-broadcast'
+ * import { idleActionSequenceArbitrary } from 'lifecycle-broadcast/arbitraries'
+ *
+ * fc.assert(
+ *   fc.property(idleActionSequenceArbitrary(), (actions) => {
+ *     const idle = actions.reduce((c, a) => stepIdle(c, a).state, createIdleCoordinator())
+ *     return idle.backends.length <= actions.length
+ *   }),
+ * )
+ *
+ * @since 0.2.0
+ */
+export const idleActionSequenceArbitrary = (options?: IdleSequenceOptions): fc.Arbitrary<ReadonlyArray<IdleAction>> => {
+  const reuse = ratio('reuseKeyRatio', options?.reuseKeyRatio ?? 0.8);
+  const minLength = checkedCount('minLength', options?.minLength ?? 0);
+  const maxLength = checkedCount('maxLength', options?.maxLength ?? Math.max(30, minLength));
+  const maxStepMs = checkedCount('maxStepMs', options?.maxStepMs ?? 20_000);
+  if (maxLength < minLength) {
+    throw new RangeError(`maxLength (${String(maxLength)}) must not be below minLength (${String(minLength)})`);
+  }
+  const template = fc.record({
+    kind: fc.oneof(
+      { arbitrary: fc.constant('Track' as const), weight: 3 },
+      { arbitrary: fc.constant('MarkActivity' as const), weight: 4 },
+      { arbitrary: fc.constant('CollectDue' as const), weight: 3 },
+      { arbitrary: fc.constant('MarkDraining' as const), weight: 1 },
+      { arbitrary: fc.constant('MarkQuiesced' as const), weight: 1 },
+      { arbitrary: fc.constant('Remove' as const), weight: 1 },
+    ),
+    stepMs: fc.nat({ max: maxStepMs }),
+    aim: fc.record({
+      reuse: fc.integer({ min: 0, max: 999 }).map((n) => n < Math.round(reuse * 1000)),
+      pick: fc.nat(),
+      key: backendKeyArbitrary(options),
+    }),
+    idleTimeoutMs: fc.option(fc.oneof(fc.constant(0), idleTimeoutArbitrary()), { nil: undefined, freq: 3 }),
+  });
+  return fc.array(template, { minLength, maxLength, size: 'max' }).map((templates) => {
+    const tracked = new Map<string, BackendKey>();
+    let nowMs = 0;
+    return templates.map((t: IdleTemplate): IdleAction => {
+      nowMs += t.stepMs;
+      const all = [...tracked.values()];
+      const key = copyKey(
+        t.kind !== 'Track' && t.aim.reuse && all.length > 0 ? (all[t.aim.pick % all.length] as BackendKey) : t.aim.key,
+      );
+      switch (t.kind) {
+        case 'Track':
+          tracked.set(identity(key), key);
+          return t.idleTimeoutMs === undefined
+            ? { _tag: 'Track', key, nowMs }
+            : { _tag: 'Track', key, nowMs, idleTimeoutMs: t.idleTimeoutMs };
+        case 'MarkActivity':
+          return { _tag: 'MarkActivity', key, nowMs };
+        case 'CollectDue':
+          return { _tag: 'CollectDue', nowMs };
+        case 'MarkDraining':
+          return { _tag: 'MarkDraining', key };
+        case 'MarkQuiesced':
+          return { _tag: 'MarkQuiesced', key };
+        case 'Remove':
+          tracked.delete(identity(key));
+          return { _tag: 'Remove', key };
+      }
+    });
+  });
+};
+
+/**
+ * Coordinators reached by applying an idle action sequence to an empty coordinator with any idle
+ * timeout, as plain unfrozen data (as the `IdleCoordinator` codec decodes them).
+ *
+ * @since 0.2.0
+ */
+export const idleCoordinatorArbitrary = (options?: IdleSequenceOptions): fc.Arbitrary<IdleCoordinator> =>
+  fc.tuple(idleTimeoutArbitrary(), idleActionSequenceArbitrary(options)).map(([timeout, actions]) => {
+    const reached = actions.reduce((c, a) => stepIdle(c, a).state, createIdleCoordinator(timeout));
+    return JSON.parse(JSON.stringify(IdleCoordinator.encode(reached))) as IdleCoordinator;
+  });
+
+/**
+ * Due backends as `collectDue` reports them: idle for at least their timeout, with reason
+ * `IdleTimeout`.
+ *
+ * @since 0.2.0
+ */
+export const idleDueArbitrary = (options?: NameOptions): fc.Arbitrary<IdleDue> =>
+  fc
+    .tuple(backendKeyArbitrary(options), idleTimeoutArbitrary(), fc.nat({ max: 10_000_000 }))
+    .map(([key, idleTimeoutMs, over]): IdleDue => ({
+      key,
+      idleForMs: idleTimeoutMs + over,
+      idleTimeoutMs,
+      reason: 'IdleTimeout',
+    }));

@@ -12,34 +12,31 @@ export {
   EqBackendKey,
   EqBrokerInstance,
   backendKey,
-  copyKey,
   explicitInstance,
   keyId,
   matchInstance,
   privateInstance,
   sharedInstance,
-} from './BackendKey';
+} from './domain/BackendKey';
 export {
   BroadcastOperation,
   QuiesceReason,
-  copyOperation,
   matchOperation,
   quiesceOperation,
   quiesceReasons,
   releaseHandlesOperation,
-} from './BroadcastOperation';
+} from './domain/BroadcastOperation';
 export {
   BroadcastBackendResponse,
   BroadcastFailureReason,
   ack,
-  canonicalResponse,
   failure,
   failureReasons,
   matchResponse,
   timeout,
-} from './BroadcastBackendResponse';
-export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './BroadcastPolicy';
-export { Backend, backend, deadBackend, frozenBackend, liveBackend, withLive, withResponse } from './Backend';
+} from './domain/BroadcastBackendResponse';
+export { BroadcastPolicy, DEFAULT_ACK_TIMEOUT_MS, broadcastPolicy, defaultPolicy } from './domain/BroadcastPolicy';
+export { Backend, backend, deadBackend, liveBackend, withLive, withResponse } from './domain/Backend';
 export {
   BroadcastAck,
   BroadcastEntry,
@@ -49,12 +46,12 @@ export {
   SkippedDead,
   allLiveBackendsAcked,
   broadcastResult,
-  entries,
   matchBroadcastResult,
   matchEntry,
+  resultEntries,
   sentCount,
   statusOf,
-} from './BroadcastResult';
+} from './domain/BroadcastResult';
 export {
   RegistryAction,
   broadcastAction,
@@ -63,119 +60,190 @@ export {
   setLiveAction,
   setResponseAction,
   unregisterAction,
-} from './RegistryAction';
+} from './registry/RegistryAction';
 export {
+  backendCount,
   backends,
   broadcast,
   createRegistry,
   emptyRegistry,
-  has,
+  isRegistered,
   liveCount,
   lookup,
-  matchRemoval,
-  matchUpdate,
   quiesce,
   receivedOperations,
   register,
   releaseHandlesUnderPath,
   setLive,
   setResponse,
-  size,
   snapshot,
   unregister,
-} from './Registry';
-export { matchEvent, step } from './RegistryEvent';
-export { replay } from './replay';
-export { LogEntry, entryAction, logEntry, recordedResult } from './LogEntry';
-export { Hex, Millis, Name, PathPrefix, Text, closed, closedWith, decode, formatErrors, show, tagged } from './codec';
+} from './registry/Registry';
+export { matchEvent } from './registry/RegistryEvent';
+export { step } from './registry/step';
+export { replay } from './registry/replay';
+export { LogRecord, encodeRecordLine, logRecord, recordAction, recordStep, recordedResult } from './log/LogRecord';
+export { formatErrors } from './internal/codec';
 
 // values: Redux composition
 export {
-  BackendLivenessChangedPayload,
   BackendRegisteredPayload,
-  BackendResponseChangedPayload,
   BackendUnregisteredPayload,
-  BroadcastRequestedPayload,
-  DEFAULT_RECENT_LIMIT,
+  LivenessSetPayload,
+  OperationBroadcastPayload,
+  ResponseSetPayload,
+} from './redux/actions';
+export {
   LIFECYCLE_BROADCAST,
-  backendLivenessChanged,
   backendRegistered,
-  backendResponseChanged,
   backendUnregistered,
-  broadcastRequested,
   createLifecycleBroadcastSlice,
   decodeSliceAction,
   isLifecycleBroadcastAction,
   lifecycleBroadcastActions,
   lifecycleBroadcastReducer,
   lifecycleBroadcastSlice,
+  livenessSet,
+  operationBroadcast,
+  responseSet,
   toRegistryAction,
   toSliceAction,
 } from './redux/slice';
+export { DEFAULT_RECENT_LIMIT } from './redux/state';
 export { createLifecycleBroadcastSelectors, lifecycleBroadcastSelectors } from './redux/selectors';
 export { arraySink, createRecorderMiddleware, streamSink } from './redux/recorder';
+export { lifecycleBroadcastMiddlewareOptions } from './redux/middlewareOptions';
+export {
+  DEFAULT_DEVTOOLS_ITEMS,
+  lifecycleBroadcastDevToolsOptions,
+  lifecycleBroadcastStateView,
+} from './redux/devTools';
+export { stateFromRegistry } from './redux/stateFromRegistry';
 
 // values: operation logs (header, reader, writer, replay, verify, statistics, generator)
-export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, logHeader } from './LogHeader';
+export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, encodeHeaderLine, logHeader } from './log/LogHeader';
 export {
   DEFAULT_MAX_LINE_LENGTH,
-  decodeEntryLine,
+  decodeRecordLine,
   decodeHeaderLine,
   describeInvalidLine,
   matchLogLine,
   readLog,
-} from './logReader';
-export { createLogWriter, encodeEntryLine, encodeHeaderLine, writeLog } from './logWriter';
-export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './replayLog';
-export { compareResults, describeDivergence } from './verify';
-export { addEvent, backendRows, emptyLogStats, summarizeStats } from './LogStats';
-export { generateLog } from './generateLog';
+} from './log/logReader';
+export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './log/replayLog';
+export { compareResults, describeDivergence } from './log/verify';
+export { addEvent, backendRows, emptyLogStats, summarizeStats } from './log/LogStats';
+export { generateLog } from './log/generateLog';
+
+// values: live broadcasts
+export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } from './live/Transport';
+export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
+export { liveBroadcast } from './redux/liveBroadcast';
+
+// values: targeted broadcasts, retries and the idle coordinator
+export { EqBroadcastOperation } from './domain/BroadcastOperation';
+export {
+  EqBroadcastEntry,
+  EqBroadcastResult,
+  emptyResult,
+  getBroadcastResultMonoid,
+  getBroadcastResultSemigroup,
+  unacknowledgedKeys,
+} from './domain/BroadcastResult';
+export { broadcastTo, mergeRetry, registrationOrder, retryUnacknowledged } from './registry/Registry';
+export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  IdleAction,
+  IdleBackend,
+  IdleCoordinator,
+  IdleDue,
+  IdleState,
+  IdleTimeoutMs,
+  collectDue,
+  collectDueAction,
+  createIdleCoordinator,
+  emptyIdleCoordinator,
+  idleBackend,
+  markActivity,
+  markActivityAction,
+  markDraining,
+  markDrainingAction,
+  markQuiesced,
+  markQuiescedAction,
+  matchIdleAction,
+  matchIdleEvent,
+  nextDueAt,
+  remove,
+  removeAction,
+  stepIdle,
+  track,
+  trackAction,
+} from './registry/IdleCoordinator';
+export { quiesceDue } from './registry/quiesceDue';
+export { broadcastToAction } from './registry/RegistryAction';
+export { LogVersion } from './log/LogHeader';
+export { OperationBroadcastToPayload } from './redux/actions';
+export { ActivityMarkedPayload, BackendTrackedPayload, DueQuiescedPayload, IdleKeyPayload } from './redux/idleActions';
+export { lifecycleBroadcastIdleActions, operationBroadcastTo } from './redux/slice';
 
 // types
 export type { Handlers } from './internal/match';
-export type { ReleaseHandles, Quiesce } from './BroadcastOperation';
-export type { BroadcastOutcomes } from './BroadcastResult';
-export type { RegistryActionTag } from './RegistryAction';
-export type { Replayed } from './replay';
+export type { ExplicitInstance, PrivateInstance, SharedInstance } from './domain/BackendKey';
+export type { AckResponse, FailureResponse, TimeoutResponse } from './domain/BroadcastBackendResponse';
+export type { ReleaseHandles, Quiesce } from './domain/BroadcastOperation';
+export type { AllAcked, BroadcastOutcomes, Degraded, NoLiveTargets } from './domain/BroadcastResult';
 export type {
-  BackendSnapshot,
-  Registry,
-  RegistrySnapshot,
-  RemoveOutcome,
-  Removed,
-  Slot,
-  Transition,
-  UnknownKey,
-  UpdateOutcome,
-  Updated,
-} from './Registry';
+  BroadcastAction,
+  BroadcastToAction,
+  RegisterAction,
+  RegistryActionTag,
+  SetLiveAction,
+  SetResponseAction,
+  UnregisterAction,
+} from './registry/RegistryAction';
+export type { Replayed } from './registry/replay';
+export type { BackendSnapshot, Registry, RegistrySnapshot, Transition } from './registry/Registry';
 export type {
   BackendRegistered,
   BackendUnregistered,
   KeyNotFound,
   LivenessSet,
   OperationBroadcast,
+  OperationBroadcastTo,
   RegistryEvent,
   ResponseSet,
-} from './RegistryEvent';
+} from './registry/RegistryEvent';
 
 // types: Redux composition
 export type {
-  ActionRejected,
+  ActionRow,
   LifecycleBroadcastAction,
+  LifecycleBroadcastActionCreators,
+  LifecycleBroadcastActionName,
+  LifecycleBroadcastActionTable,
   LifecycleBroadcastActionType,
-  LifecycleBroadcastEvent,
-  LifecycleBroadcastReducer,
-  LifecycleBroadcastSlice,
-  LifecycleBroadcastSliceOptions,
-  LifecycleBroadcastState,
   SliceAction,
   SliceActionCreator,
+} from './redux/actions';
+export type {
+  AnyLifecycleBroadcastSlice,
+  InjectIntoConfig,
+  InjectableReducer,
+  InjectedLifecycleBroadcastSlice,
+  LifecycleBroadcastCaseReducers,
+  LifecycleBroadcastIdleCaseReducers,
+  LifecycleBroadcastReducer,
+  LifecycleBroadcastSlice,
+  LifecycleBroadcastSliceBase,
+  LifecycleBroadcastSliceOptions,
+  WithInjectedLifecycleBroadcastSlice,
+  WithLifecycleBroadcastSlice,
 } from './redux/slice';
+export type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState, RecentLimits } from './redux/state';
 export type { BackendCounts, LifecycleBroadcastSelectors } from './redux/selectors';
 export type {
   ArraySink,
-  EncodedLogEntry,
+  EncodedLogRecord,
   RecorderMiddleware,
   RecorderOptions,
   RecorderSink,
@@ -183,11 +251,73 @@ export type {
   StreamSinkOptions,
   TextWritable,
 } from './redux/recorder';
+export type { LifecycleBroadcastMiddlewareOptions } from './redux/middlewareOptions';
+export type {
+  BackendView,
+  BoundedList,
+  DevToolsViewOptions,
+  EventView,
+  LifecycleBroadcastDevToolsOptions,
+  LifecycleBroadcastStateView,
+  RegistryView,
+  RejectionView,
+  ResultSummary,
+  ResultView,
+} from './redux/devTools';
 
 // types: operation logs
-export type { EntryLine, HeaderLine, InvalidLine, LogLine, LogSource, ReadFailed, ReadLogOptions } from './logReader';
-export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
-export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './replayLog';
-export type { Divergence } from './verify';
-export type { BackendRow, BackendTally, LogStats, StatsSummary } from './LogStats';
-export type { GenerateOptions, GeneratedLog } from './generateLog';
+export type {
+  RecordLine,
+  HeaderLine,
+  InvalidLine,
+  LogLine,
+  LogSource,
+  ReadFailed,
+  ReadLogOptions,
+} from './log/logReader';
+export type { BroadcastRecord } from './log/LogRecord';
+export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './log/replayLog';
+export type { Divergence } from './log/verify';
+export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
+export type { GenerateOptions, GeneratedLog } from './log/generateLog';
+
+// types: live broadcasts
+export type { AckOutcome, FailureOutcome, Transport } from './live/Transport';
+export type {
+  Cancelled,
+  InvalidOutcome,
+  LiveBroadcast,
+  RunBroadcastOptions,
+  TransportFailed,
+} from './live/runBroadcast';
+export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
+
+// types: targeted broadcasts and the idle coordinator
+export type {
+  ActivityMarked,
+  BackendTracked,
+  BackendUntracked,
+  CollectDueAction,
+  DrainingMarked,
+  DueCollected,
+  IdleActionTag,
+  IdleEvent,
+  IdleTransition,
+  MarkActivityAction,
+  MarkDrainingAction,
+  MarkQuiescedAction,
+  NotTracked,
+  QuiescedMarked,
+  RemoveAction,
+  TrackAction,
+} from './registry/IdleCoordinator';
+export type { DueQuiesced, IdleSweep } from './registry/quiesceDue';
+export type { TargetedCounts } from './log/LogStats';
+export type { BroadcastToRecord } from './log/LogRecord';
+export type {
+  IdleActionRow,
+  LifecycleBroadcastIdleAction,
+  LifecycleBroadcastIdleActionCreators,
+  LifecycleBroadcastIdleActionName,
+  LifecycleBroadcastIdleActionTable,
+} from './redux/idleActions';

@@ -11,7 +11,7 @@ import {
   releaseHandlesUnderPath,
   sentCount,
   setLive,
-  size,
+  backendCount,
   snapshot,
 } from '../../src';
 import type { Backend, BroadcastResult } from '../../src';
@@ -39,7 +39,7 @@ describe('law: fan-out conservation', () => {
       fc.property(registryArbitrary(), broadcastOperationArbitrary(), (state, op) => {
         const { result } = broadcast(state, op);
 
-        expectSame(sentCount(result) + result.skippedDead.length, size(state));
+        expectSame(sentCount(result) + result.skippedDead.length, backendCount(state));
       }),
       lawParameters(),
     );

@@ -12,13 +12,18 @@ import {
   BroadcastPolicy,
   BroadcastResult,
   BrokerInstance,
-  LogEntry,
+  IdleAction,
+  IdleBackend,
+  IdleCoordinator,
+  IdleDue,
+  IdleState,
+  LogRecord,
   LogHeader,
   QuiesceReason,
   RegistryAction,
-  decode,
-  entries,
+  resultEntries,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import {
   backendArbitrary,
   backendKeyArbitrary,
@@ -28,6 +33,11 @@ import {
   broadcastResultArbitrary,
   brokerInstanceArbitrary,
   failureReasonArbitrary,
+  idleActionArbitrary,
+  idleBackendArbitrary,
+  idleCoordinatorArbitrary,
+  idleDueArbitrary,
+  idleStateArbitrary,
   logArbitrary,
   logHeaderArbitrary,
   quiesceReasonArbitrary,
@@ -70,18 +80,23 @@ const cases: ReadonlyArray<Case> = [
     'BroadcastEntry',
     BroadcastEntry,
     broadcastResultArbitrary(anyShort)
-      .filter((r) => entries(r).length > 0)
-      .chain((r) => fc.constantFrom(...entries(r))),
+      .filter((r) => resultEntries(r).length > 0)
+      .chain((r) => fc.constantFrom(...resultEntries(r))),
   ),
   codecCase('RegistryAction', RegistryAction, registryActionArbitrary(any)),
   codecCase(
-    'LogEntry',
-    LogEntry,
+    'LogRecord',
+    LogRecord,
     logArbitrary({ ...anyShort, minLength: 1, recordResults: 'sometimes' }).chain((log) =>
-      fc.constantFrom(...log.entries),
+      fc.constantFrom(...log.records),
     ),
   ),
   codecCase('LogHeader', LogHeader, logHeaderArbitrary()),
+  codecCase('IdleState', IdleState, idleStateArbitrary()),
+  codecCase('IdleBackend', IdleBackend, idleBackendArbitrary(any)),
+  codecCase('IdleCoordinator', IdleCoordinator, idleCoordinatorArbitrary({ ...anyShort })),
+  codecCase('IdleDue', IdleDue, idleDueArbitrary(any)),
+  codecCase('IdleAction', IdleAction, idleActionArbitrary(any)),
 ];
 
 const names = cases.map((c) => c.name);
@@ -151,6 +166,13 @@ const FIELDS = [
   'skippedDead',
   'backend',
   'result',
+  'keys',
+  'state',
+  'lastActivityMs',
+  'idleTimeoutMs',
+  'backends',
+  'nowMs',
+  'idleForMs',
 ];
 const TAGS = [
   'Shared',
@@ -170,6 +192,17 @@ const TAGS = [
   'SetResponse',
   'Unregister',
   'Broadcast',
+  'BroadcastTo',
+  'Running',
+  'Draining',
+  'Quiesced',
+  'IdleTimeout',
+  'Track',
+  'MarkActivity',
+  'CollectDue',
+  'MarkDraining',
+  'MarkQuiesced',
+  'Remove',
 ];
 
 /** Anything JavaScript can hold, boxed values, maps, null prototypes and sparse arrays included. */
@@ -286,8 +319,8 @@ const isRecordAt = (value: unknown, at: Position): boolean => {
 
 const isFieldAt = (_value: unknown, at: Position): boolean => typeof at[at.length - 1] === 'string';
 
-/** The codecs of records (every one but the two string enums). */
-const recordNames = names.filter((n) => n !== 'QuiesceReason' && n !== 'BroadcastFailureReason');
+/** The codecs of records (every one but the three string enums). */
+const recordNames = names.filter((n) => n !== 'QuiesceReason' && n !== 'BroadcastFailureReason' && n !== 'IdleState');
 
 // -------------------------------------------------------------------------------------
 // laws
@@ -383,8 +416,10 @@ describe('law: invalid values get readable messages naming where', () => {
 
         const result = decodeSafely(c, input);
 
-        // A broadcast's recorded result is the one optional field.
-        if (at[at.length - 1] === 'result' && E.isRight(result)) {
+        // A broadcast's recorded result and the timeout of an idle Track action are the optional fields.
+        const optional =
+          at[at.length - 1] === 'result' || (name === 'IdleAction' && at[at.length - 1] === 'idleTimeoutMs');
+        if (optional && E.isRight(result)) {
           return;
         }
         expectRefused(result, (line) => line.startsWith(`${pathText(at)}: `));

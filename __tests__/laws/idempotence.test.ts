@@ -1,6 +1,14 @@
 import * as fc from 'fast-check';
 
-import { setLive, setResponse, snapshot, unregister } from '../../src';
+import {
+  setLive,
+  setLiveAction,
+  setResponse,
+  setResponseAction,
+  snapshot,
+  unregister,
+  unregisterAction,
+} from '../../src';
 import type { BackendKey, Registry } from '../../src';
 import { backendKeyArbitrary, broadcastBackendResponseArbitrary, registryArbitrary } from '../../src/arbitraries';
 import { backendAt, expectEqual, expectSame, lawParameters } from './support';
@@ -24,7 +32,7 @@ describe('law: idempotence of setLive', () => {
         const twice = setLive(once.state, key, live);
 
         expectSame(twice.state, once.state);
-        if (twice.result._tag === 'Updated') {
+        if (twice.result._tag === 'LivenessSet') {
           expectSame(twice.result.backend, twice.result.previous);
           expectSame(twice.result.backend.live, live);
         } else {
@@ -57,7 +65,7 @@ describe('law: idempotence of setResponse', () => {
         const twice = setResponse(once.state, key, response);
 
         expectSame(twice.state, once.state);
-        if (twice.result._tag === 'Updated') {
+        if (twice.result._tag === 'ResponseSet') {
           expectSame(twice.result.backend, twice.result.previous);
           expectEqual(twice.result.backend.response, response);
         } else {
@@ -82,7 +90,7 @@ describe('law: idempotence of setResponse', () => {
 });
 
 describe('law: unknown keys change nothing', () => {
-  it('should return the same registry and UnknownKey from setLive, setResponse and unregister', () => {
+  it('should return the same registry and KeyNotFound from setLive, setResponse and unregister', () => {
     fc.assert(
       fc.property(
         registryAndKey(),
@@ -91,9 +99,14 @@ describe('law: unknown keys change nothing', () => {
         ({ state, key }, live, response) => {
           fc.pre(backendAt(state, key) === undefined);
 
-          for (const r of [setLive(state, key, live), setResponse(state, key, response), unregister(state, key)]) {
+          const cases = [
+            { r: setLive(state, key, live), action: setLiveAction(key, live) },
+            { r: setResponse(state, key, response), action: setResponseAction(key, response) },
+            { r: unregister(state, key), action: unregisterAction(key) },
+          ];
+          for (const { r, action } of cases) {
             expectSame(r.state, state);
-            expectEqual(r.result, { _tag: 'UnknownKey', key });
+            expectEqual(r.result, { _tag: 'KeyNotFound', action, key });
           }
         },
       ),

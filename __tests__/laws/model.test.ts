@@ -4,17 +4,19 @@ import * as O from 'fp-ts/Option';
 import {
   backends,
   broadcast,
+  broadcastTo,
   createRegistry,
-  has,
+  isRegistered,
   liveCount,
   lookup,
   quiesce,
   receivedOperations,
   register,
   releaseHandlesUnderPath,
+  retryUnacknowledged,
   setLive,
   setResponse,
-  size,
+  backendCount,
   snapshot,
   step,
   unregister,
@@ -25,6 +27,7 @@ import type {
   BroadcastBackendResponse,
   BroadcastOperation,
   BroadcastPolicy,
+  BroadcastResult,
   Registry,
   RegistryAction,
 } from '../../src';
@@ -107,6 +110,18 @@ const modelBroadcast = (m: Model, operation: BroadcastOperation): unknown => {
   return { _tag: status, operation, acks, timeouts, failures, skippedDead };
 };
 
+/** `broadcast`, restricted to the registered backends among `keys`; the others are reported, once each. */
+const modelBroadcastTo = (m: Model, operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): unknown => {
+  const asked = keys.filter((k, i) => keys.findIndex((other) => sameKey(other, k)) === i);
+  const targets = m.backends.filter((b) => asked.some((k) => sameKey(k, b.key)));
+  const result = modelBroadcast({ policy: m.policy, backends: targets }, operation);
+  return {
+    _tag: 'OperationBroadcastTo',
+    result,
+    keysNotFound: asked.filter((k) => find(m, k) === undefined),
+  };
+};
+
 // -------------------------------------------------------------------------------------
 // the system under test: the reducers, and step applied to a second registry
 // -------------------------------------------------------------------------------------
@@ -118,6 +133,8 @@ interface Real {
   appended: number;
   /** Every key the commands may use, for the query checks. */
   readonly keys: ReadonlyArray<BackendKey>;
+  /** The result of the latest broadcast, to all or to some: what a retry retries. */
+  latest: BroadcastResult | undefined;
 }
 
 /** Apply `action` with step to the second registry, and return its event. */
@@ -136,11 +153,11 @@ const checkQueries = (m: Model, r: Real): void => {
   for (const state of [r.state, r.viaStep]) {
     expectEqual(snapshot(state), expected);
     expectEqual(backends(state), m.backends.map(plain));
-    expectSame(size(state), m.backends.length);
+    expectSame(backendCount(state), m.backends.length);
     expectSame(liveCount(state), m.backends.filter((b) => b.live).length);
     for (const key of r.keys) {
       const b = find(m, key);
-      expectSame(has(state, key), b !== undefined);
+      expectSame(isRegistered(state, key), b !== undefined);
       expectEqual(lookup(state, key), b === undefined ? O.none : O.some(plain(b)));
       expectEqual(receivedOperations(state, key), b === undefined ? O.none : O.some(b.received));
     }
@@ -166,20 +183,19 @@ const showResponse = (r: BroadcastBackendResponse): string => (r._tag === 'Failu
  */
 const keyAt = (r: Real, slot: number): BackendKey => r.keys[slot % r.keys.length] as BackendKey;
 
-/** The expected outcome of `setLive`, `setResponse` or `unregister` on a key the model may not hold. */
-const checkKeyed = (
+/**
+ * The reducer's event and `step`'s event for the same action are both the one the model
+ * expects: `KeyNotFound` for a key it does not hold.
+ */
+const checkEvent = (
   r: Real,
   action: RegistryAction & { readonly key: BackendKey },
   result: unknown,
-  expected: { readonly reducer: unknown; readonly event: unknown } | undefined,
+  expected: unknown,
 ): void => {
-  if (expected === undefined) {
-    expectEqual(result, { _tag: 'UnknownKey', key: action.key });
-    expectEqual(stepReal(r, action), { _tag: 'KeyNotFound', action, key: action.key });
-  } else {
-    expectEqual(result, expected.reducer);
-    expectEqual(stepReal(r, action), expected.event);
-  }
+  const event = expected ?? { _tag: 'KeyNotFound', action, key: action.key };
+  expectEqual(result, event);
+  expectEqual(stepReal(r, action), event);
 };
 
 class RegisterCommand implements fc.Command<Model, Real> {
@@ -193,11 +209,15 @@ class RegisterCommand implements fc.Command<Model, Real> {
     const backend: Backend = { key: keyAt(r, this.slot), live: this.live, response: this.response };
     const replaced = modelRegister(m, backend);
     r.appended += replaced === undefined ? 1 : 0;
-    const expected = replaced === undefined ? O.none : O.some(replaced);
+    const expected = {
+      _tag: 'BackendRegistered',
+      backend,
+      replaced: replaced === undefined ? O.none : O.some(replaced),
+    };
     const { state, result } = register(r.state, backend);
     r.state = state;
     expectEqual(result, expected);
-    expectEqual(stepReal(r, { _tag: 'Register', backend }), { _tag: 'BackendRegistered', backend, replaced: expected });
+    expectEqual(stepReal(r, { _tag: 'Register', backend }), expected);
     checkQueries(m, r);
   }
   toString = (): string =>
@@ -219,16 +239,11 @@ class SetLiveCommand implements fc.Command<Model, Real> {
     }
     const { state, result } = setLive(r.state, key, this.live);
     r.state = state;
-    checkKeyed(
+    checkEvent(
       r,
       { _tag: 'SetLive', key, live: this.live },
       result,
-      b === undefined || previous === undefined
-        ? undefined
-        : {
-            reducer: { _tag: 'Updated', previous, backend: plain(b) },
-            event: { _tag: 'LivenessSet', previous, backend: plain(b) },
-          },
+      b === undefined || previous === undefined ? undefined : { _tag: 'LivenessSet', previous, backend: plain(b) },
     );
     checkQueries(m, r);
   }
@@ -250,16 +265,11 @@ class SetResponseCommand implements fc.Command<Model, Real> {
     }
     const { state, result } = setResponse(r.state, key, this.response);
     r.state = state;
-    checkKeyed(
+    checkEvent(
       r,
       { _tag: 'SetResponse', key, response: this.response },
       result,
-      b === undefined || previous === undefined
-        ? undefined
-        : {
-            reducer: { _tag: 'Updated', previous, backend: plain(b) },
-            event: { _tag: 'ResponseSet', previous, backend: plain(b) },
-          },
+      b === undefined || previous === undefined ? undefined : { _tag: 'ResponseSet', previous, backend: plain(b) },
     );
     checkQueries(m, r);
   }
@@ -275,13 +285,11 @@ class UnregisterCommand implements fc.Command<Model, Real> {
     const removed = i >= 0 ? plain(m.backends.splice(i, 1)[0] as ModelBackend) : undefined;
     const { state, result } = unregister(r.state, key);
     r.state = state;
-    checkKeyed(
+    checkEvent(
       r,
       { _tag: 'Unregister', key },
       result,
-      removed === undefined
-        ? undefined
-        : { reducer: { _tag: 'Removed', backend: removed }, event: { _tag: 'BackendUnregistered', backend: removed } },
+      removed === undefined ? undefined : { _tag: 'BackendUnregistered', backend: removed },
     );
     checkQueries(m, r);
   }
@@ -305,6 +313,7 @@ class BroadcastCommand implements fc.Command<Model, Real> {
           ? releaseHandlesUnderPath(r.state, op.pathPrefix)
           : quiesce(r.state, op.reason);
     r.state = state;
+    r.latest = result;
     expectEqual(result, expected);
     expectEqual(stepReal(r, { _tag: 'Broadcast', operation: op }), { _tag: 'OperationBroadcast', result: expected });
     checkQueries(m, r);
@@ -315,6 +324,47 @@ class BroadcastCommand implements fc.Command<Model, Real> {
     const argument = op._tag === 'ReleaseHandles' ? JSON.stringify(op.pathPrefix) : op.reason;
     return `${this.via === 'broadcast' ? 'broadcast' : shorthand}(${argument})`;
   };
+}
+
+/** A broadcast to some keys of the pool (in any order, some twice), by `broadcastTo`. */
+class BroadcastToCommand implements fc.Command<Model, Real> {
+  constructor(
+    readonly operation: BroadcastOperation,
+    readonly slots: ReadonlyArray<number>,
+  ) {}
+  check = (): boolean => true;
+  run(m: Model, r: Real): void {
+    const keys = this.slots.map((slot) => keyAt(r, slot));
+    const expected = modelBroadcastTo(m, this.operation, keys);
+    const { state, result } = broadcastTo(r.state, this.operation, keys);
+    r.state = state;
+    r.latest = result.result;
+    expectEqual(result, expected);
+    expectEqual(stepReal(r, { _tag: 'BroadcastTo', operation: this.operation, keys }), expected);
+    checkQueries(m, r);
+  }
+  toString = (): string =>
+    `broadcastTo(${this.operation._tag}, [${this.slots.map((slot) => `k${String(slot)}`).join(', ')}])`;
+}
+
+/** A retry of the latest broadcast's unacknowledged backends, by `retryUnacknowledged`. */
+class RetryCommand implements fc.Command<Model, Real> {
+  check = (): boolean => true;
+  run(m: Model, r: Real): void {
+    const previous = r.latest;
+    if (previous === undefined) {
+      return;
+    }
+    const keys = [...previous.timeouts, ...previous.failures].map((e) => e.key);
+    const expected = modelBroadcastTo(m, previous.operation, keys);
+    const { state, result } = retryUnacknowledged(r.state, previous);
+    r.state = state;
+    r.latest = result.result;
+    expectEqual(result, expected);
+    expectEqual(stepReal(r, { _tag: 'BroadcastTo', operation: previous.operation, keys }), expected);
+    checkQueries(m, r);
+  }
+  toString = (): string => 'retryUnacknowledged(latest)';
 }
 
 // -------------------------------------------------------------------------------------
@@ -349,6 +399,10 @@ const commands = (maxCommands: number, churn = false): fc.Arbitrary<Iterable<fc.
           fc.constantFrom('broadcast' as const, 'shorthand' as const),
         )
         .map(([op, via]) => new BroadcastCommand(op, via)),
+      fc
+        .tuple(broadcastOperationArbitrary({ names: 'any' }), fc.array(slot, { maxLength: MAX_KEYS + 2 }))
+        .map(([op, slots]) => new BroadcastToCommand(op, slots)),
+      fc.constant(null).map(() => new RetryCommand()),
     ],
     { maxCommands, size: 'max' },
   );
@@ -359,7 +413,13 @@ const runAgainstModel = (
   keys: ReadonlyArray<BackendKey>,
   cmds: Iterable<fc.Command<Model, Real>>,
 ): Real => {
-  const real: Real = { state: createRegistry(policy), viaStep: createRegistry(policy), appended: 0, keys };
+  const real: Real = {
+    state: createRegistry(policy),
+    viaStep: createRegistry(policy),
+    appended: 0,
+    keys,
+    latest: undefined,
+  };
   fc.modelRun(() => ({ model: { policy, backends: [] }, real }), cmds);
   return real;
 };

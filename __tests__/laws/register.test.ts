@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import * as O from 'fp-ts/Option';
 
-import { backends, has, keyId, liveCount, register, size, snapshot, unregister } from '../../src';
+import { backendCount, backends, isRegistered, keyId, liveCount, register, snapshot, unregister } from '../../src';
 import type { Backend, Registry } from '../../src';
 import { backendArbitrary, registryArbitrary } from '../../src/arbitraries';
 import { backendAt, expectEqual, expectSame, lawParameters, receivedBy } from './support';
@@ -10,8 +10,8 @@ import { backendAt, expectEqual, expectSame, lawParameters, receivedBy } from '.
 const registryWithPosition = (): fc.Arbitrary<{ readonly state: Registry; readonly at: number }> =>
   fc
     .tuple(registryArbitrary({ minLength: 1, weights: { Register: 6, Unregister: 0 } }), fc.nat())
-    .filter(([state]) => size(state) > 0)
-    .map(([state, n]) => ({ state, at: n % size(state) }));
+    .filter(([state]) => backendCount(state) > 0)
+    .map(([state, n]) => ({ state, at: n % backendCount(state) }));
 
 const plain = (b: Backend): Backend => ({ key: b.key, live: b.live, response: b.response });
 
@@ -25,8 +25,8 @@ describe('law: register', () => {
 
         const { state: next, result } = register(state, replacement);
 
-        expectEqual(result, O.some(old));
-        expectSame(size(next), size(state));
+        expectEqual(result, { _tag: 'BackendRegistered', backend: replacement, replaced: O.some(old) });
+        expectSame(backendCount(next), backendCount(state));
         expectEqual(plain(backends(next)[at] as Backend), replacement);
         expectEqual(receivedBy(next, old.key), []);
         const others = (s: typeof before): typeof before.backends => s.backends.filter((_, i) => i !== at);
@@ -40,13 +40,13 @@ describe('law: register', () => {
   it('should append a backend with a fresh key, return none and leave the others as they were', () => {
     fc.assert(
       fc.property(registryArbitrary(), backendArbitrary({ names: 'any' }), (state, b) => {
-        fc.pre(!has(state, b.key));
+        fc.pre(!isRegistered(state, b.key));
         const before = snapshot(state);
 
         const { state: next, result } = register(state, b);
 
-        expectEqual(result, O.none);
-        expectSame(size(next), size(state) + 1);
+        expectEqual(result, { _tag: 'BackendRegistered', backend: b, replaced: O.none });
+        expectSame(backendCount(next), backendCount(state) + 1);
         expectEqual(snapshot(next).backends, [...before.backends, { backend: b, received: [] }]);
         expectSame(liveCount(next), liveCount(state) + (b.live ? 1 : 0));
       }),
@@ -75,8 +75,8 @@ describe('law: unregister', () => {
 
         const { state: next, result } = unregister(state, gone.key);
 
-        expectEqual(result, { _tag: 'Removed', backend: gone });
-        expectSame(has(next, gone.key), false);
+        expectEqual(result, { _tag: 'BackendUnregistered', backend: gone });
+        expectSame(isRegistered(next, gone.key), false);
         expectEqual(
           snapshot(next).backends,
           before.backends.filter((_, i) => i !== at),

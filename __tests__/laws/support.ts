@@ -10,6 +10,7 @@ import * as O from 'fp-ts/Option';
 import type { Backend, BackendKey, BroadcastOperation, Registry, RegistryAction } from '../../src';
 import {
   broadcast,
+  broadcastTo,
   createRegistry,
   lookup,
   receivedOperations,
@@ -116,6 +117,8 @@ export const applyReducer = (
       return unregister(state, action.key);
     case 'Broadcast':
       return broadcast(state, action.operation);
+    case 'BroadcastTo':
+      return broadcastTo(state, action.operation, action.keys);
   }
 };
 

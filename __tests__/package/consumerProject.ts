@@ -168,14 +168,17 @@ module.exports = (lb) => {
   const replayed = lb.replay(lb.createRegistry(lb.broadcastPolicy(250)), actions);
   const slice = [
     lb.backendRegistered(lb.liveBackend(zccache)),
-    lb.broadcastRequested(lb.quiesceOperation('IdleTimeout')),
+    lb.operationBroadcast(lb.quiesceOperation('IdleTimeout')),
   ].reduce(lb.lifecycleBroadcastReducer, undefined);
   return {
     snapshot: lb.snapshot(replayed.state),
     events: replayed.events,
     sliceResult: slice.latestResult,
     sliceSnapshot: lb.snapshot(slice.registry),
-    rejected: lb.decode(lb.RegistryAction, { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Sleep' } }),
+    rejected: (() => {
+      const decoded = lb.RegistryAction.decode({ _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Sleep' } });
+      return decoded._tag === 'Left' ? lb.formatErrors(decoded.left) : decoded;
+    })(),
   };
 };
 `;
@@ -207,7 +210,6 @@ const TYPED_CONSUMER = `import {
   backendKey,
   broadcast,
   createRegistry,
-  decode,
   liveBackend,
   matchBroadcastResult,
   quiesceOperation,
@@ -215,7 +217,7 @@ const TYPED_CONSUMER = `import {
   sharedInstance,
   step,
 } from '${PACKAGE}';
-import type { BroadcastResult, LifecycleBroadcastState, LogEntry, Registry, RegistryEvent } from '${PACKAGE}';
+import type { BroadcastResult, LifecycleBroadcastState, LogRecord, Registry, RegistryEvent } from '${PACKAGE}';
 
 const key = backendKey(sharedInstance, 'zccache', '1.11.20');
 const registry: Registry = register(createRegistry(), liveBackend(key)).state;
@@ -226,9 +228,9 @@ const sent: number = matchBroadcastResult<number>({
   NoLiveTargets: () => 0,
 })(result);
 const event: RegistryEvent = step(registry, { _tag: 'Unregister', key }).result;
-const decoded = decode(RegistryAction, JSON.parse('{}') as unknown);
+const decoded = RegistryAction.decode(JSON.parse('{}') as unknown);
 const action: RegistryAction | undefined = decoded._tag === 'Right' ? decoded.right : undefined;
-const entry: LogEntry | undefined = action;
+const entry: LogRecord | undefined = action;
 const state: LifecycleBroadcastState | null = null;
 
 // The types are the package's, not \`any\`: each line below must be an error.
@@ -260,18 +262,87 @@ const arbitrariesConsumer = (system: 'esm' | 'cjs'): string => {
   const load =
     system === 'esm'
       ? `import * as fc from 'fast-check';
-import { RegistryAction, decode } from '${PACKAGE}';
+import { RegistryAction } from '${PACKAGE}';
 import { registryActionArbitrary } from '${PACKAGE}/arbitraries';
 const resolved = import.meta.resolve('${PACKAGE}/arbitraries');`
       : `'use strict';
 const fc = require('fast-check');
-const { RegistryAction, decode } = require('${PACKAGE}');
+const { RegistryAction } = require('${PACKAGE}');
 const { registryActionArbitrary } = require('${PACKAGE}/arbitraries');
 const resolved = require.resolve('${PACKAGE}/arbitraries');`;
   return `${load}
 const actions = fc.sample(registryActionArbitrary(), { numRuns: 50, seed: 42 });
-const invalid = actions.map((a) => decode(RegistryAction, a)).filter((d) => d._tag === 'Left');
+const invalid = actions.map((a) => RegistryAction.decode(a)).filter((d) => d._tag === 'Left');
 console.log(JSON.stringify({ resolved, count: actions.length, invalid }));
+`;
+};
+
+/** The Node entry point's file source, in both module systems: replays the example log from a file. */
+const fileConsumer = (system: 'esm' | 'cjs'): string => {
+  const load =
+    system === 'esm'
+      ? `import { replayLog } from '${PACKAGE}';
+import { fileSource } from '${PACKAGE}/node';
+const resolved = import.meta.resolve('${PACKAGE}/node');`
+      : `'use strict';
+const { replayLog } = require('${PACKAGE}');
+const { fileSource } = require('${PACKAGE}/node');
+const resolved = require.resolve('${PACKAGE}/node');`;
+  return `${load}
+replayLog(fileSource('broker.ndjson'), { verify: true }).then((r) => {
+  console.log(JSON.stringify({ resolved, lastLine: r.lastLine, checked: r.checked, divergences: r.divergences }));
+});
+`;
+};
+
+/**
+ * A live broadcast through the installed `lifecycle-broadcast/node`, in either module system: a
+ * backend on a Unix socket in this process, the root's runner, the node entry's socket transport.
+ */
+const nodeConsumer = (system: 'esm' | 'cjs'): string => {
+  const load =
+    system === 'esm'
+      ? `import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as lb from '${PACKAGE}';
+import { socketTransport } from '${PACKAGE}/node';
+const resolved = import.meta.resolve('${PACKAGE}/node');`
+      : `'use strict';
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const lb = require('${PACKAGE}');
+const { socketTransport } = require('${PACKAGE}/node');
+const resolved = require.resolve('${PACKAGE}/node');`;
+  return `${load}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-consumer-'));
+const socketPath = path.join(dir, 'zccache.sock');
+const server = net.createServer((socket) => {
+  let buffered = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\\n'); end >= 0; end = buffered.indexOf('\\n')) {
+      const request = JSON.parse(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+      socket.write(JSON.stringify({ id: request.id, outcome: { _tag: 'Ack' } }) + '\\n');
+    }
+  });
+});
+server.listen(socketPath, async () => {
+  const key = lb.backendKey(lb.sharedInstance, 'zccache', '1.11.20');
+  const start = lb.register(lb.createRegistry(lb.broadcastPolicy(5000)), lb.liveBackend(key)).state;
+  const transport = socketTransport({ addressOf: () => ({ path: socketPath }) });
+  const live = await lb.runBroadcast(start, lb.releaseHandlesOperation('/var/cache'), transport);
+  await transport.close();
+  server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const replayed = lb.replay(start, live.actions).events.at(-1);
+  console.log(JSON.stringify({ resolved, status: live.result._tag, acks: live.result.acks.length, reproduced: JSON.stringify(replayed.result) === JSON.stringify(live.result) }));
+});
 `;
 };
 
@@ -339,8 +410,14 @@ export const createConsumerProject = (): ConsumerProject => {
     write('scenario.cjs', SCENARIO);
     write('esm.mjs', ESM_CONSUMER);
     write('cjs.cjs', CJS_CONSUMER);
+    write('file.mjs', fileConsumer('esm'));
+    write('file.cjs', fileConsumer('cjs'));
     write('typed.mts', TYPED_CONSUMER);
     write('typed.cts', TYPED_CONSUMER);
+    if (points.includes(`${PACKAGE}/node`)) {
+      write('node.mjs', nodeConsumer('esm'));
+      write('node.cjs', nodeConsumer('cjs'));
+    }
     if (arbitraries) {
       write('arbitraries.mjs', arbitrariesConsumer('esm'));
       write('arbitraries.cjs', arbitrariesConsumer('cjs'));
@@ -458,7 +535,7 @@ export const unresolvedDeclarationImports = (project: ConsumerProject): Readonly
     module: ts.ModuleKind.Node16,
     moduleResolution: ts.ModuleResolutionKind.Node16,
   };
-  const types = path.join(project.dir, 'node_modules', PACKAGE, 'dist', 'types');
+  const types = path.join(project.dir, 'node_modules', PACKAGE, 'dist');
   return declarationsUnder(types).flatMap((file) => {
     const mode = file.endsWith('.d.mts') ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS;
     return specifiersOf(file)

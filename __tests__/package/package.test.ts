@@ -72,6 +72,12 @@ describe('the exports map', () => {
     );
   });
 
+  it('should serve ./node exactly when src/node/index.ts exists', () => {
+    expect(Object.keys(manifest().exports).includes('./node')).toBe(
+      fs.existsSync(path.join(ROOT, 'src', 'node', 'index.ts')),
+    );
+  });
+
   it('should give every entry point ES module and CommonJS code, each with its own types', () => {
     for (const [subpath, target] of Object.entries(manifest().exports)) {
       if (subpath === './package.json') {
@@ -167,14 +173,14 @@ describeUnlessSkipped('the packed package', () => {
 
       it('should accept the consumer files and every example of the documentation (each @example of the API, each TypeScript block of the README)', () => {
         expect(project.examples.map((e) => e.source)).toEqual(
-          expect.arrayContaining(['README.md', path.join('src', 'Registry.ts')]),
+          expect.arrayContaining(['README.md', path.join('src', 'registry', 'Registry.ts')]),
         );
         expect(compilerErrors(compiled.stdout)).toEqual([]);
         expect(compiled.code).toBe(0);
       });
 
       it('should give an ES module the ES module declarations and a CommonJS module the CommonJS ones', () => {
-        const types = path.join(installed(project), 'dist', 'types');
+        const types = path.join(installed(project), 'dist');
         const esm = files.get(path.join(types, 'index.d.mts'))?.join('\n') ?? '';
         const cjs = files.get(path.join(types, 'index.d.ts'))?.join('\n') ?? '';
         expect(esm).toContain(`Imported via '${PACKAGE}' from file 'typed.mts'`);
@@ -221,6 +227,28 @@ describeUnlessSkipped('the packed package', () => {
     });
   });
 
+  describe(`${PACKAGE}/node`, () => {
+    for (const [system, file, built] of [
+      ['an ES module', 'file.mjs', 'node.mjs'],
+      ['CommonJS', 'file.cjs', 'node.js'],
+    ] as const) {
+      it(`should replay the example log from a file, from ${system}`, () => {
+        fs.copyFileSync(path.join(ROOT, 'examples', 'broker.ndjson'), path.join(project.dir, 'broker.ndjson'));
+        const r = printed(run(process.execPath, [file], project.dir)) as {
+          resolved: string;
+          lastLine: number;
+          checked: number;
+          divergences: number;
+        };
+        const resolved = r.resolved.startsWith('file:') ? fileURLToPath(r.resolved) : r.resolved;
+        expect(resolved).toBe(path.join(installed(project), 'dist', built));
+        expect(r.lastLine).toBeGreaterThan(1);
+        expect(r.checked).toBeGreaterThan(0);
+        expect(r.divergences).toBe(0);
+      });
+    }
+  });
+
   describe(`${PACKAGE}/arbitraries`, () => {
     const exported = Object.keys(manifest().exports).includes('./arbitraries');
     const itIfExported = exported ? it : it.skip;
@@ -239,6 +267,25 @@ describeUnlessSkipped('the packed package', () => {
         expect(resolved).toBe(path.join(installed(project), 'dist', built));
         expect(r.count).toBe(50);
         expect(r.invalid).toEqual([]);
+      });
+    }
+  });
+
+  describe(`${PACKAGE}/node`, () => {
+    for (const [system, file, built] of [
+      ['an ES module', 'node.mjs', 'node.mjs'],
+      ['CommonJS', 'node.cjs', 'node.js'],
+    ] as const) {
+      it(`should run a live broadcast over a Unix socket with the root's runner and its socket transport, from ${system}`, () => {
+        const r = printed(run(process.execPath, [file], project.dir)) as {
+          resolved: string;
+          status: string;
+          acks: number;
+          reproduced: boolean;
+        };
+        const resolved = r.resolved.startsWith('file:') ? fileURLToPath(r.resolved) : r.resolved;
+        expect(resolved).toBe(path.join(installed(project), 'dist', built));
+        expect(r).toMatchObject({ status: 'AllAcked', acks: 1, reproduced: true });
       });
     }
   });

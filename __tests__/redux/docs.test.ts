@@ -38,7 +38,7 @@ describe('docs/redux.md', () => {
         await import('../../examples/redux-store');
       });
       expect(`${printed.join('\n')}\n`).toBe(blockAfter('<!-- output: examples/redux-store.ts -->'));
-      expect(printed[printed.length - 1]).toMatch(/replay matches the store: true$/);
+      expect(printed[printed.length - 1]).toMatch(/the loaded store matches: true$/);
       // Redux Toolkit's checks can only warn that they were slow here (the example keeps their
       // defaults); anything else they or Redux say would be a problem with the example.
       const slow = /took \d+ms, which is more than the warning threshold/;

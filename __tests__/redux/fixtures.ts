@@ -5,27 +5,27 @@
 import * as E from 'fp-ts/Either';
 
 import {
-  LogEntry,
+  LogRecord,
   backendKey,
-  backendLivenessChanged,
   backendRegistered,
-  backendResponseChanged,
   backendUnregistered,
-  broadcastRequested,
   deadBackend,
-  decode,
-  entryAction,
+  recordAction,
   explicitInstance,
   failure,
   liveBackend,
+  livenessSet,
+  operationBroadcast,
   privateInstance,
   quiesceOperation,
   releaseHandlesOperation,
+  responseSet,
   sharedInstance,
   timeout,
   toRegistryAction,
   withResponse,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
 import type { LifecycleBroadcastAction, RegistryAction } from '../../src';
 
 export const zccache = backendKey(sharedInstance, 'zccache', '1.11.20', 'ab12');
@@ -41,18 +41,18 @@ export const scenario: ReadonlyArray<LifecycleBroadcastAction> = [
   backendRegistered(liveBackend(zccache)),
   backendRegistered(withResponse(liveBackend(soldr), timeout)),
   backendRegistered(deadBackend(fbuild)),
-  broadcastRequested(releaseHandlesOperation('/var/cache/zccache')),
-  backendLivenessChanged(fbuild, true),
-  backendResponseChanged(fbuild, failure('BackendError')),
-  broadcastRequested(quiesceOperation('IdleTimeout')),
-  backendLivenessChanged(zccache, false),
+  operationBroadcast(releaseHandlesOperation('/var/cache/zccache')),
+  livenessSet(fbuild, true),
+  responseSet(fbuild, failure('BackendError')),
+  operationBroadcast(quiesceOperation('IdleTimeout')),
+  livenessSet(zccache, false),
   backendUnregistered(soldr),
-  backendLivenessChanged(ghost, true),
+  livenessSet(ghost, true),
   backendUnregistered(ghost),
-  broadcastRequested(quiesceOperation('Maintenance')),
+  operationBroadcast(quiesceOperation('Maintenance')),
   backendRegistered(liveBackend(soldr)),
-  backendLivenessChanged(zccache, true),
-  broadcastRequested(releaseHandlesOperation('/tmp/fbuild')),
+  livenessSet(zccache, true),
+  operationBroadcast(releaseHandlesOperation('/tmp/fbuild')),
 ];
 
 /** The registry actions of the scenario, for the pure `replay`. */
@@ -75,11 +75,12 @@ export const expectLeft = <A>(e: E.Either<ReadonlyArray<string>, A>): ReadonlyAr
 };
 
 /** Decode recorded entries (as parsed JSON) back into registry actions. */
-export const decodeEntries = (entries: ReadonlyArray<unknown>): ReadonlyArray<LogEntry> =>
-  entries.map((entry) => expectRight(decode(LogEntry, entry)));
+export const decodeEntries = (entries: ReadonlyArray<unknown>): ReadonlyArray<LogRecord> =>
+  entries.map((entry) => expectRight(decode(LogRecord, entry)));
 
 /** The registry actions of decoded entries. */
-export const actionsOf = (entries: ReadonlyArray<LogEntry>): ReadonlyArray<RegistryAction> => entries.map(entryAction);
+export const actionsOf = (entries: ReadonlyArray<LogRecord>): ReadonlyArray<RegistryAction> =>
+  entries.map(recordAction);
 
 /** Paths (from `root`) of every object or array reachable from `value` that is not frozen. */
 export const unfrozenPaths = (value: unknown, root = '(root)'): ReadonlyArray<string> => {

@@ -6,21 +6,17 @@ import { finished } from 'node:stream/promises';
 
 import { configureStore } from '@reduxjs/toolkit';
 import { applyMiddleware, combineReducers, legacy_createStore } from 'redux';
-import type { UnknownAction } from 'redux';
+import type { Middleware, UnknownAction } from 'redux';
 
 import {
   BroadcastPolicy,
-  LogEntry,
+  LogRecord,
   arraySink,
-  backendLivenessChanged,
-  backendRegistered,
   broadcastPolicy,
-  broadcastRequested,
   createLifecycleBroadcastSlice,
   createRecorderMiddleware,
   createRegistry,
   deadBackend,
-  decode,
   liveBackend,
   quiesceOperation,
   recordedResult,
@@ -28,6 +24,8 @@ import {
   snapshot,
   streamSink,
 } from '../../src';
+import { decode } from '../../src/internal/codec';
+import * as RegistryModule from '../../src/registry/Registry';
 import type { LifecycleBroadcastSlice, LifecycleBroadcastState, RecorderSink, Registry } from '../../src';
 import {
   actionsOf,
@@ -35,7 +33,6 @@ import {
   decodeEntries,
   expectRight,
   fbuild,
-  scenario,
   scenarioActions,
   soldr,
   unfrozenPaths,
@@ -51,10 +48,17 @@ interface RootState {
 
 const clicks = (state = 0, action: UnknownAction): number => (action.type === 'clicked' ? state + 1 : state);
 
-const storeWith = (sink: RecorderSink, broker: LifecycleBroadcastSlice = createLifecycleBroadcastSlice({ policy })) =>
+/** A slice holds no state of its own: one serves every store of these specifications. */
+const broker: LifecycleBroadcastSlice<'broker'> = createLifecycleBroadcastSlice({ name: 'broker', policy });
+const { backendRegistered, livenessSet, operationBroadcast } = broker.actions;
+
+/** The shared scenario, as actions of this slice. */
+const scenario = scenarioActions.map(broker.toSliceAction);
+
+const storeWith = (sink: RecorderSink) =>
   legacy_createStore(
     combineReducers({ broker: broker.reducer, clicks }),
-    applyMiddleware(createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker })),
+    applyMiddleware(createRecorderMiddleware({ slice: broker, sink })),
   );
 
 const registryOf = (root: RootState): Registry => root.broker.registry;
@@ -84,13 +88,13 @@ describe('arraySink', () => {
   it('should start empty, then hold the starting registry and every entry, frozen', () => {
     const sink = arraySink();
     expect(sink.initial).toBeNull();
-    expect(sink.entries).toEqual([]);
+    expect(sink.records).toEqual([]);
     const store = storeWith(sink);
     expect(sink.initial).toBe(registryOf(store.getState()));
     scenario.forEach((action) => store.dispatch(action));
-    expect(sink.entries).toHaveLength(scenario.length);
-    expect(unfrozenPaths(sink.entries)).toEqual([]);
-    expect(sink.entries).toBe(sink.entries);
+    expect(sink.records).toHaveLength(scenario.length);
+    expect(unfrozenPaths(sink.records)).toEqual([]);
+    expect(sink.records).toBe(sink.records);
   });
 
   it('should refuse to record a second store', () => {
@@ -105,16 +109,16 @@ describe('createRecorderMiddleware', () => {
     const sink = arraySink();
     const store = storeWith(sink);
     scenario.forEach((action) => store.dispatch(action));
-    expect(actionsOf(decodeEntries(sink.entries))).toEqual(scenarioActions);
-    expect(JSON.parse(JSON.stringify(sink.entries))).toEqual(sink.entries);
+    expect(actionsOf(decodeEntries(sink.records))).toEqual(scenarioActions);
+    expect(JSON.parse(JSON.stringify(sink.records))).toEqual(sink.records);
   });
 
-  it('should hand out entries equal to their encoding with the LogEntry codec, field order included', () => {
+  it('should hand out entries equal to their encoding with the LogRecord codec, field order included', () => {
     const sink = arraySink();
     const store = storeWith(sink);
     scenario.forEach((action) => store.dispatch(action));
-    for (const entry of sink.entries) {
-      const encoded = LogEntry.encode(expectRight(decode(LogEntry, entry)));
+    for (const entry of sink.records) {
+      const encoded = LogRecord.encode(expectRight(decode(LogRecord, entry)));
       expect(entry).toEqual(encoded);
       expect(JSON.stringify(entry)).toBe(JSON.stringify(encoded));
     }
@@ -124,56 +128,141 @@ describe('createRecorderMiddleware', () => {
     const sink = arraySink();
     const store = storeWith(sink);
     scenario.forEach((action) => store.dispatch(action));
-    expectReplayMatches(sink.initial as Registry, sink.entries, store.getState());
+    expectReplayMatches(sink.initial as Registry, sink.records, store.getState());
   });
 
   it('should replay to the store’s registry (array sink, Redux Toolkit store)', () => {
     const sink = arraySink();
-    const broker = createLifecycleBroadcastSlice({ policy });
     const store = configureStore({
       reducer: { broker: broker.reducer, clicks },
       middleware: (getDefault) =>
         getDefault(checksWithoutTimingWarnings).concat(
-          createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker }),
+          createRecorderMiddleware({ slice: broker, sink, selectState: (root: RootState) => root.broker }),
         ),
     });
     scenario.forEach((action) => store.dispatch(action));
-    expectReplayMatches(createRegistry(policy), sink.entries, store.getState());
+    expectReplayMatches(createRegistry(policy), sink.records, store.getState());
   });
 
   it('should record nothing for other actions, nor for actions the reducer rejects', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const sink = arraySink();
+      const store = storeWith(sink);
+      store.dispatch({ type: 'clicked' });
+      store.dispatch({ type: backendRegistered.type, payload: { backend: 'zccache' } });
+      expect(store.getState().broker.lastEvent?._tag).toBe('ActionRejected');
+      expect(sink.records).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('should record nothing for an action of another slice, even one of the same shape', () => {
     const sink = arraySink();
     const store = storeWith(sink);
-    store.dispatch({ type: 'clicked' });
-    store.dispatch({ type: backendRegistered.type, payload: { backend: 'zccache' } });
-    expect(store.getState().broker.lastEvent?._tag).toBe('ActionRejected');
-    expect(sink.entries).toEqual([]);
+    const other = createLifecycleBroadcastSlice({ name: 'other' });
+    store.dispatch(other.actions.backendRegistered(liveBackend(zccache)));
+    expect(sink.records).toEqual([]);
+  });
+
+  it('should hand out the result the reducer computed, not a second computation of it', () => {
+    const computed = jest.spyOn(RegistryModule, 'broadcast');
+    try {
+      const sink = arraySink();
+      const store = storeWith(sink);
+      scenario.forEach((action) => {
+        store.dispatch(action);
+        const last = sink.records[sink.records.length - 1];
+        if (last?._tag === 'Broadcast') {
+          expect(last.result).toBe(store.getState().broker.latestResult);
+        }
+      });
+      const broadcasts = scenario.filter((action) => operationBroadcast.match(action)).length;
+      expect(broadcasts).toBeGreaterThan(1);
+      expect(computed).toHaveBeenCalledTimes(broadcasts);
+    } finally {
+      computed.mockRestore();
+    }
+  });
+
+  it('should record nothing when the store did not apply the action (another reducer threw)', () => {
+    const sink = arraySink();
+    const failing = (state = 0, action: UnknownAction): number => {
+      if (livenessSet.match(action) && action.payload.key.serviceName === 'soldr') {
+        throw new Error('failing reducer');
+      }
+      return state;
+    };
+    const store = legacy_createStore(
+      combineReducers({ broker: broker.reducer, failing }),
+      applyMiddleware(createRecorderMiddleware({ slice: broker, sink })),
+    );
+    store.dispatch(backendRegistered(liveBackend(soldr)));
+    expect(() => store.dispatch(livenessSet(soldr, false))).toThrow('failing reducer');
+    store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
+    expect(actionsOf(decodeEntries(sink.records)).map((a) => a._tag)).toEqual(['Register', 'Broadcast']);
+    expectReplayMatches(createRegistry(policy), sink.records, { broker: store.getState().broker, clicks: 0 });
+  });
+
+  it('should lose no record when a middleware after it dispatches (it belongs last, where this cannot happen)', () => {
+    const sink = arraySink();
+    // Dispatches a liveness change ahead of every broadcast it sees, before passing it on.
+    const meddler: Middleware<object, RootState> = (api) => (next) => (action) => {
+      if (operationBroadcast.match(action)) {
+        api.dispatch(livenessSet(soldr, false));
+      }
+      return next(action);
+    };
+    const store = legacy_createStore(
+      combineReducers({ broker: broker.reducer, clicks }),
+      applyMiddleware(createRecorderMiddleware({ slice: broker, sink }), meddler),
+    );
+    store.dispatch(backendRegistered(liveBackend(zccache)));
+    store.dispatch(backendRegistered(liveBackend(soldr)));
+    store.dispatch(operationBroadcast(quiesceOperation('IdleTimeout')));
+    const recorded = actionsOf(decodeEntries(sink.records));
+    expect(recorded.map((a) => a._tag).sort()).toEqual(['Broadcast', 'Register', 'Register', 'SetLive']);
+  });
+
+  it('should read the slice at its reducerPath when no selectState is given', () => {
+    const sink = arraySink();
+    const fleet = createLifecycleBroadcastSlice({ name: 'broker', reducerPath: 'fleet', policy });
+    const store = legacy_createStore(
+      combineReducers({ fleet: fleet.reducer, clicks }),
+      applyMiddleware(createRecorderMiddleware({ slice: fleet, sink })),
+    );
+    store.dispatch(backendRegistered(liveBackend(zccache)));
+    store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
+    expect(sink.initial).toBe(fleet.getInitialState().registry);
+    expect(sink.records).toHaveLength(2);
+    expectReplayMatches(createRegistry(policy), sink.records, { broker: store.getState().fleet, clicks: 0 });
   });
 
   it('should record actions naming an unknown key, which replay to the same outcome', () => {
     const sink = arraySink();
     const store = storeWith(sink);
-    store.dispatch(backendLivenessChanged(zccache, true));
+    store.dispatch(livenessSet(zccache, true));
     expect(store.getState().broker.lastEvent?._tag).toBe('KeyNotFound');
-    expect(actionsOf(decodeEntries(sink.entries))).toEqual([{ _tag: 'SetLive', key: zccache, live: true }]);
+    expect(actionsOf(decodeEntries(sink.records))).toEqual([{ _tag: 'SetLive', key: zccache, live: true }]);
   });
 
   it('should start from a preloaded registry, which the array sink keeps', () => {
-    const broker = createLifecycleBroadcastSlice({ policy });
     const preloaded = [
       backendRegistered(liveBackend(zccache)),
-      broadcastRequested(quiesceOperation('Maintenance')),
+      operationBroadcast(quiesceOperation('Maintenance')),
     ].reduce(broker.reducer, broker.getInitialState());
     const sink = arraySink();
     const store = legacy_createStore(
       combineReducers({ broker: broker.reducer, clicks }),
       { broker: preloaded, clicks: 0 },
-      applyMiddleware(createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker })),
+      applyMiddleware(createRecorderMiddleware({ slice: broker, sink, selectState: (root: RootState) => root.broker })),
     );
     store.dispatch(backendRegistered(deadBackend(fbuild)));
-    store.dispatch(broadcastRequested(quiesceOperation('BrokerShutdown')));
+    store.dispatch(operationBroadcast(quiesceOperation('BrokerShutdown')));
     expect(sink.initial).toBe(preloaded.registry);
-    const replayed = replay(sink.initial as Registry, actionsOf(decodeEntries(sink.entries)));
+    const replayed = replay(sink.initial as Registry, actionsOf(decodeEntries(sink.records)));
     expect(snapshot(replayed.state)).toEqual(snapshot(registryOf(store.getState())));
   });
 
@@ -185,14 +274,14 @@ describe('createRecorderMiddleware', () => {
     store.subscribe(() => {
       const event = store.getState().broker.lastEvent;
       if (event?._tag === 'OperationBroadcast' && event.result.operation._tag === 'Quiesce') {
-        store.dispatch(backendLivenessChanged(soldr, false));
+        store.dispatch(livenessSet(soldr, false));
       }
     });
     store.dispatch(backendRegistered(liveBackend(zccache)));
     store.dispatch(backendRegistered(liveBackend(soldr)));
-    store.dispatch(broadcastRequested(quiesceOperation('IdleTimeout')));
-    store.dispatch(broadcastRequested(quiesceOperation('Maintenance')));
-    expect(actionsOf(decodeEntries(sink.entries)).map((a) => a._tag)).toEqual([
+    store.dispatch(operationBroadcast(quiesceOperation('IdleTimeout')));
+    store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
+    expect(actionsOf(decodeEntries(sink.records)).map((a) => a._tag)).toEqual([
       'Register',
       'Register',
       'Broadcast',
@@ -200,17 +289,17 @@ describe('createRecorderMiddleware', () => {
       'Broadcast',
       'SetLive',
     ]);
-    expectReplayMatches(sink.initial as Registry, sink.entries, store.getState());
+    expectReplayMatches(sink.initial as Registry, sink.records, store.getState());
   });
 
   it('should refuse, when attached, a selectState that does not find the slice', () => {
     const sink = arraySink();
-    const broker = createLifecycleBroadcastSlice();
     const attach = () =>
       legacy_createStore(
         combineReducers({ broker: broker.reducer, clicks }),
         applyMiddleware(
           createRecorderMiddleware({
+            slice: broker,
             sink,
             selectState: (root: RootState) =>
               (root as unknown as { readonly lifecycleBroadcast: LifecycleBroadcastState }).lifecycleBroadcast,
@@ -218,7 +307,7 @@ describe('createRecorderMiddleware', () => {
         ),
       );
     expect(attach).toThrow(
-      'createRecorderMiddleware: selectState did not find the lifecycle-broadcast slice state in the store (got nothing); mount the slice reducer and select where it is mounted',
+      'createRecorderMiddleware: selectState did not find the broker slice state in the store (got nothing); mount the slice reducer and select where it is mounted',
     );
   });
 });
@@ -237,7 +326,7 @@ describe('streamSink', () => {
     const store = storeWith(streamSink(stream));
     scenario.forEach((action) => store.dispatch(action));
     const [header, ...entries] = parseLines(text());
-    expect(header).toEqual({ format: 'lifecycle-broadcast-log', version: 1, policy: { ackTimeoutMs: 250 } });
+    expect(header).toEqual({ format: 'lifecycle-broadcast-log', version: 2, policy: { ackTimeoutMs: 250 } });
     expect(entries).toHaveLength(scenario.length);
     expect(text().endsWith('\n')).toBe(true);
     expectReplayMatches(createRegistry(policy), entries, store.getState());
@@ -271,7 +360,6 @@ describe('streamSink', () => {
   });
 
   it('should refuse to start from a registry that already holds backends', () => {
-    const broker = createLifecycleBroadcastSlice();
     const preloaded = broker.reducer(undefined, backendRegistered(liveBackend(zccache)));
     const written: string[] = [];
     const sink = streamSink(
@@ -286,7 +374,9 @@ describe('streamSink', () => {
       legacy_createStore(
         combineReducers({ broker: broker.reducer, clicks }),
         { broker: preloaded, clicks: 0 },
-        applyMiddleware(createRecorderMiddleware({ sink, selectState: (root: RootState) => root.broker })),
+        applyMiddleware(
+          createRecorderMiddleware({ slice: broker, sink, selectState: (root: RootState) => root.broker }),
+        ),
       ),
     ).toThrow(
       'streamSink: a log starts from an empty registry, but the store already holds 1 backend(s); attach the recorder before registering any, or use arraySink, which keeps the starting registry',

@@ -3,13 +3,10 @@ import {
   DEFAULT_RECENT_LIMIT,
   LIFECYCLE_BROADCAST,
   RegistryAction,
-  backendLivenessChanged,
   backendRegistered,
-  backendResponseChanged,
   backendUnregistered,
   broadcast,
   broadcastPolicy,
-  broadcastRequested,
   createLifecycleBroadcastSlice,
   createRegistry,
   decodeSliceAction,
@@ -17,13 +14,18 @@ import {
   isLifecycleBroadcastAction,
   lifecycleBroadcastActions,
   lifecycleBroadcastReducer,
+  lifecycleBroadcastSelectors,
   lifecycleBroadcastSlice,
   liveBackend,
-  logEntry,
+  livenessSet,
+  logRecord,
+  operationBroadcast,
+  operationBroadcastTo,
   quiesceOperation,
   recordedResult,
   releaseHandlesOperation,
   replay,
+  responseSet,
   snapshot,
   step,
   toRegistryAction,
@@ -51,24 +53,46 @@ const run = (
   actions: ReadonlyArray<Parameters<LifecycleBroadcastReducer>[1]>,
 ): LifecycleBroadcastState => actions.reduce(reducer, reducer(undefined, init));
 
+/** Every `console.warn` the reducer makes is captured (and silenced) by each test. */
+let warn: jest.SpyInstance;
+
+beforeEach(() => {
+  warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
 describe('action creators', () => {
-  it('should name every action type `lifecycleBroadcast/<event in the past tense>`', () => {
+  it('should name every action type `<slice name>/<the event step answers it with>`', () => {
     expect(Object.values(lifecycleBroadcastActions).map((c) => c.type)).toEqual([
       'lifecycleBroadcast/backendRegistered',
-      'lifecycleBroadcast/backendLivenessChanged',
-      'lifecycleBroadcast/backendResponseChanged',
+      'lifecycleBroadcast/livenessSet',
+      'lifecycleBroadcast/responseSet',
       'lifecycleBroadcast/backendUnregistered',
-      'lifecycleBroadcast/broadcastRequested',
+      'lifecycleBroadcast/operationBroadcast',
+      'lifecycleBroadcast/operationBroadcastTo',
     ]);
     expect(LIFECYCLE_BROADCAST).toBe('lifecycleBroadcast');
   });
 
+  it('should name each action after the event `step` returns for it', () => {
+    const events = replay(createRegistry(), [
+      toRegistryAction(backendRegistered(liveBackend(zccache))),
+      toRegistryAction(livenessSet(zccache, false)),
+      toRegistryAction(responseSet(zccache, failure('Rejected'))),
+      toRegistryAction(backendUnregistered(zccache)),
+      toRegistryAction(operationBroadcast(quiesceOperation('Maintenance'))),
+      toRegistryAction(operationBroadcastTo(quiesceOperation('Maintenance'), [zccache])),
+    ]).events.map((e) => e._tag);
+    const names = Object.keys(lifecycleBroadcastActions).map((name) => name.charAt(0).toUpperCase() + name.slice(1));
+    expect(events).toEqual(names);
+  });
+
   it('should build an action whose type is the creator’s `.type`', () => {
-    for (const action of scenario) {
-      const creator = Object.values(lifecycleBroadcastActions).find((c) => c.type === action.type);
-      expect(creator).toBeDefined();
-    }
     expect(backendUnregistered(zccache).type).toBe(backendUnregistered.type);
+    expect(operationBroadcast(quiesceOperation('Maintenance')).type).toBe(operationBroadcast.type);
   });
 
   it('should put the codec-encoded fields in the payload, as plain deeply frozen JSON', () => {
@@ -79,6 +103,14 @@ describe('action creators', () => {
     expect(unfrozenPaths(action)).toEqual([]);
   });
 
+  it('should carry exactly the fields of the registry action, without `_tag`', () => {
+    for (const action of scenario) {
+      const { _tag, ...fields } = toRegistryAction(action);
+      expect(typeof _tag).toBe('string');
+      expect(action.payload).toEqual(fields);
+    }
+  });
+
   it('should copy its arguments, so the action shares nothing mutable with the caller', () => {
     const key = { ...zccache, instance: { _tag: 'Shared' as const } };
     const action = backendUnregistered(key);
@@ -87,12 +119,12 @@ describe('action creators', () => {
   });
 
   it('should match exactly the actions of its own type with `.match`', () => {
-    const action = broadcastRequested(quiesceOperation('BrokerShutdown'));
-    expect(broadcastRequested.match(action)).toBe(true);
+    const action = operationBroadcast(quiesceOperation('BrokerShutdown'));
+    expect(operationBroadcast.match(action)).toBe(true);
     expect(backendRegistered.match(action)).toBe(false);
-    expect(broadcastRequested.match({ type: 'other/broadcastRequested' })).toBe(false);
-    expect(broadcastRequested.match(null)).toBe(false);
-    expect(broadcastRequested.match('lifecycleBroadcast/broadcastRequested')).toBe(false);
+    expect(operationBroadcast.match({ type: 'other/operationBroadcast' })).toBe(false);
+    expect(operationBroadcast.match(null)).toBe(false);
+    expect(operationBroadcast.match('lifecycleBroadcast/operationBroadcast')).toBe(false);
   });
 });
 
@@ -101,10 +133,12 @@ describe('isLifecycleBroadcastAction', () => {
     expect(scenario.every(isLifecycleBroadcastAction)).toBe(true);
   });
 
-  it('should refuse other actions and non-actions', () => {
-    for (const other of [
+  it('should refuse other actions, those of other slices, and non-actions', () => {
+    const other = createLifecycleBroadcastSlice({ name: 'other' });
+    for (const action of [
       { type: 'ui/clicked' },
       { type: 'lifecycleBroadcast/somethingElse' },
+      other.actions.backendRegistered(liveBackend(zccache)),
       { type: 1 },
       {},
       null,
@@ -112,7 +146,7 @@ describe('isLifecycleBroadcastAction', () => {
       'lifecycleBroadcast/backendRegistered',
       [backendUnregistered(zccache)],
     ]) {
-      expect(isLifecycleBroadcastAction(other)).toBe(false);
+      expect(isLifecycleBroadcastAction(action)).toBe(false);
     }
   });
 });
@@ -122,12 +156,12 @@ describe('toSliceAction', () => {
     expect(scenarioActions.map(toSliceAction)).toEqual(scenario);
   });
 
-  it('should drop the result a decoded log entry recorded', () => {
+  it('should drop the result a decoded log record recorded', () => {
     const registry = step(createRegistry(), toRegistryAction(backendRegistered(liveBackend(zccache)))).state;
     const operation = quiesceOperation('Maintenance');
-    const recorded = logEntry({ _tag: 'Broadcast', operation }, broadcast(registry, operation).result);
+    const recorded = logRecord({ _tag: 'Broadcast', operation }, broadcast(registry, operation).result);
     expect(recordedResult(recorded)).toBeDefined();
-    expect(toSliceAction(recorded)).toEqual(broadcastRequested(operation));
+    expect(toSliceAction(recorded)).toEqual(operationBroadcast(operation));
   });
 });
 
@@ -137,6 +171,16 @@ describe('toRegistryAction', () => {
     for (const action of scenarioActions) {
       expect(RegistryAction.is(action)).toBe(true);
     }
+  });
+
+  it('should refuse, with a clear error, an action of another slice passed off as one of its own', () => {
+    const other = createLifecycleBroadcastSlice({ name: 'other' });
+    const forged = other.actions.backendUnregistered(zccache) as unknown as Parameters<typeof toRegistryAction>[0];
+    expect(() => toRegistryAction(forged)).toThrow(
+      new TypeError(
+        'toRegistryAction: "other/backendUnregistered" is not an action type of the lifecycleBroadcast slice',
+      ),
+    );
   });
 });
 
@@ -170,8 +214,8 @@ describe('decodeSliceAction', () => {
   });
 
   it('should refuse a payload that is not an object, or an unknown field in it', () => {
-    expect(expectLeft(decodeSliceAction({ type: broadcastRequested.type }))).toEqual([
-      'payload: expected BroadcastRequestedPayload, got nothing (missing field)',
+    expect(expectLeft(decodeSliceAction({ type: operationBroadcast.type }))).toEqual([
+      'payload: expected OperationBroadcastPayload, got nothing (missing field)',
     ]);
     expect(
       expectLeft(decodeSliceAction({ type: backendUnregistered.type, payload: { key: zccache, 'odd key': 1 } })),
@@ -181,6 +225,15 @@ describe('decodeSliceAction', () => {
   it('should refuse an action of another slice, naming the types it knows', () => {
     const [line] = expectLeft(decodeSliceAction({ type: 'ui/clicked' }));
     expect(line).toMatch(/^type: expected one of "lifecycleBroadcast\/backendRegistered" \| .*, got "ui\/clicked"$/);
+  });
+
+  it('should copy a payload that is not frozen, and freeze nothing of the caller’s', () => {
+    const payload = { key: { ...zccache, instance: { _tag: 'Shared' } }, live: false };
+    const decoded = expectRight(decodeSliceAction({ type: livenessSet.type, payload }));
+    expect(Object.isFrozen(payload.key)).toBe(false);
+    expect(unfrozenPaths(decoded)).toEqual([]);
+    payload.key.serviceName = 'changed';
+    expect(decoded.payload).toEqual({ key: zccache, live: false });
   });
 
   it('should never throw, even on a value whose fields cannot be read', () => {
@@ -198,8 +251,47 @@ describe('decodeSliceAction', () => {
 });
 
 describe('createLifecycleBroadcastSlice', () => {
+  it('should have the fields of a Redux Toolkit slice', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker', reducerPath: 'brokers' });
+    expect(slice.name).toBe('broker');
+    expect(slice.reducerPath).toBe('brokers');
+    for (const field of ['reducer', 'getInitialState', 'getSelectors', 'selectSlice', 'injectInto'] as const) {
+      expect(typeof slice[field]).toBe('function');
+    }
+    expect(Object.keys(slice.actions)).toEqual(Object.keys(lifecycleBroadcastActions));
+    expect(Object.keys(slice.caseReducers)).toEqual(Object.keys(lifecycleBroadcastActions));
+    expect(Object.keys(slice.selectors)).toEqual(Object.keys(lifecycleBroadcastSelectors));
+    expect(Object.isFrozen(slice)).toBe(true);
+  });
+
+  it('should mount at its name unless given a reducerPath', () => {
+    expect(createLifecycleBroadcastSlice({ name: 'broker' }).reducerPath).toBe('broker');
+  });
+
+  it('should prefix every action type with its name', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    expect(Object.values(slice.actions).map((c) => c.type)).toEqual(
+      Object.keys(lifecycleBroadcastActions).map((name) => `broker/${name}`),
+    );
+    expect(slice.actions.livenessSet(zccache, true)).toEqual({
+      type: 'broker/livenessSet',
+      payload: { key: zccache, live: true },
+    });
+  });
+
+  it('should keep two slices independent: each applies only its own actions', () => {
+    const a = createLifecycleBroadcastSlice({ name: 'a' });
+    const b = createLifecycleBroadcastSlice({ name: 'b' });
+    const stateA = a.reducer(undefined, a.actions.backendRegistered(liveBackend(zccache)));
+    const stateB = b.reducer(undefined, a.actions.backendRegistered(liveBackend(zccache)));
+    expect(a.selectors.selectCounts({ a: stateA }).registered).toBe(1);
+    expect(stateB).toBe(b.getInitialState());
+    expect(b.reducer(stateB, b.actions.backendRegistered(liveBackend(soldr))).registry).not.toBe(stateB.registry);
+    expect(a.isAction(b.actions.backendRegistered(liveBackend(soldr)))).toBe(false);
+  });
+
   it('should start from an empty registry with the configured policy', () => {
-    const slice = createLifecycleBroadcastSlice({ policy: broadcastPolicy(250) });
+    const slice = createLifecycleBroadcastSlice({ name: 'broker', policy: broadcastPolicy(250) });
     const state = slice.reducer(undefined, init);
     expect(state).toBe(slice.getInitialState());
     expect(snapshot(state.registry)).toEqual(snapshot(createRegistry(broadcastPolicy(250))));
@@ -211,24 +303,28 @@ describe('createLifecycleBroadcastSlice', () => {
   });
 
   it('should clamp a zero timeout as the registry does', () => {
-    const slice = createLifecycleBroadcastSlice({ policy: broadcastPolicy(0) });
+    const slice = createLifecycleBroadcastSlice({ name: 'broker', policy: broadcastPolicy(0) });
     expect(slice.getInitialState().registry.policy).toEqual(createRegistry(broadcastPolicy(0)).policy);
   });
 
   it('should return the same state, by reference, for an action it does not own', () => {
-    const slice = createLifecycleBroadcastSlice();
+    const slice = createLifecycleBroadcastSlice({ name: 'lifecycleBroadcast' });
     const state = run(slice.reducer, scenario);
-    for (const other of [init, { type: 'ui/clicked', payload: 1 }, { type: 'lifecycleBroadcast/unknown' }]) {
+    for (const other of [
+      init,
+      { type: 'ui/clicked', payload: 1 },
+      { type: 'lifecycleBroadcast/unknown' },
+      createLifecycleBroadcastSlice({ name: 'other' }).actions.backendUnregistered(zccache),
+    ]) {
       expect(slice.reducer(state, other)).toBe(state);
     }
   });
 
   it('should agree with `step` on the registry and the event of every action', () => {
-    const slice = createLifecycleBroadcastSlice();
-    let state = slice.reducer(undefined, init);
+    let state = lifecycleBroadcastReducer(undefined, init);
     let registry = createRegistry();
     for (const action of scenario) {
-      state = slice.reducer(state, action);
+      state = lifecycleBroadcastReducer(state, action);
       const next = step(registry, toRegistryAction(action));
       registry = next.state;
       expect(snapshot(state.registry)).toEqual(snapshot(registry));
@@ -237,14 +333,24 @@ describe('createLifecycleBroadcastSlice', () => {
   });
 
   it('should keep the latest broadcast result and the recent ones, oldest first', () => {
-    const slice = createLifecycleBroadcastSlice();
-    const state = run(slice.reducer, scenario);
+    const state = run(lifecycleBroadcastReducer, scenario);
     const results = replay(createRegistry(), scenarioActions).events.flatMap((e) =>
       e._tag === 'OperationBroadcast' ? [e.result] : [],
     );
     expect(results.length).toBeGreaterThan(1);
     expect(state.recentResults).toEqual(results);
     expect(state.latestResult).toEqual(results[results.length - 1]);
+  });
+
+  it('should share what an action leaves unchanged, by reference', () => {
+    const before = run(lifecycleBroadcastReducer, scenario);
+    const afterSetLive = lifecycleBroadcastReducer(before, livenessSet(soldr, false));
+    expect(afterSetLive.recentResults).toBe(before.recentResults);
+    expect(afterSetLive.recentKeysNotFound).toBe(before.recentKeysNotFound);
+    expect(afterSetLive.latestResult).toBe(before.latestResult);
+    const afterBroadcast = lifecycleBroadcastReducer(before, operationBroadcast(quiesceOperation('Maintenance')));
+    expect(afterBroadcast.recentKeysNotFound).toBe(before.recentKeysNotFound);
+    expect(afterBroadcast.recentRejections).toBe(before.recentRejections);
   });
 
   it('should bound the recent results by `recentResultsLimit`, dropping the oldest', () => {
@@ -254,24 +360,27 @@ describe('createLifecycleBroadcastSlice', () => {
       releaseHandlesOperation('/b'),
       quiesceOperation('Maintenance'),
       releaseHandlesOperation('/c'),
-    ].map(broadcastRequested);
+    ].map(operationBroadcast);
     const actions = [backendRegistered(liveBackend(zccache)), ...broadcasts];
-    const all = run(createLifecycleBroadcastSlice({ recentResultsLimit: 100 }).reducer, actions);
-    const bounded = run(createLifecycleBroadcastSlice({ recentResultsLimit: 2 }).reducer, actions);
+    const name = LIFECYCLE_BROADCAST;
+    const all = run(createLifecycleBroadcastSlice({ name, recentResultsLimit: 100 }).reducer, actions);
+    const bounded = run(createLifecycleBroadcastSlice({ name, recentResultsLimit: 2 }).reducer, actions);
     expect(all.recentResults).toHaveLength(broadcasts.length);
     expect(bounded.recentResults).toEqual(all.recentResults.slice(-2));
     expect(bounded.latestResult).toEqual(all.latestResult);
   });
 
   it('should keep no recent results with a limit of zero, but still the latest', () => {
-    const state = run(createLifecycleBroadcastSlice({ recentResultsLimit: 0 }).reducer, scenario);
+    const slice = createLifecycleBroadcastSlice({ name: LIFECYCLE_BROADCAST, recentResultsLimit: 0 });
+    const state = run(slice.reducer, scenario);
     expect(state.recentResults).toEqual([]);
     expect(state.latestResult).not.toBeNull();
+    expect(slice.limits).toEqual({ results: 0, keysNotFound: DEFAULT_RECENT_LIMIT, rejections: DEFAULT_RECENT_LIMIT });
   });
 
   it('should default every bound to DEFAULT_RECENT_LIMIT', () => {
     const actions = Array.from({ length: DEFAULT_RECENT_LIMIT + 3 }, (_, i) =>
-      broadcastRequested(releaseHandlesOperation(`/p${String(i)}`)),
+      operationBroadcast(releaseHandlesOperation(`/p${String(i)}`)),
     );
     const misses = Array.from({ length: DEFAULT_RECENT_LIMIT + 3 }, () => backendUnregistered(ghost));
     const rejected = Array.from({ length: DEFAULT_RECENT_LIMIT + 3 }, () => ({
@@ -285,25 +394,24 @@ describe('createLifecycleBroadcastSlice', () => {
   });
 
   it('should make unknown-key outcomes observable, leaving the registry as it was', () => {
-    const slice = createLifecycleBroadcastSlice({ recentKeysNotFoundLimit: 1 });
+    const slice = createLifecycleBroadcastSlice({ name: LIFECYCLE_BROADCAST, recentKeysNotFoundLimit: 1 });
     const before = run(slice.reducer, [backendRegistered(liveBackend(zccache))]);
-    const once = slice.reducer(before, backendLivenessChanged(ghost, false));
-    const twice = slice.reducer(once, backendResponseChanged(fbuild, failure('Rejected')));
+    const once = slice.reducer(before, livenessSet(ghost, false));
+    const twice = slice.reducer(once, responseSet(fbuild, failure('Rejected')));
     expect(once.registry).toBe(before.registry);
     expect(twice.registry).toBe(before.registry);
     expect(once.lastEvent).toEqual({
       _tag: 'KeyNotFound',
-      action: toRegistryAction(backendLivenessChanged(ghost, false)),
+      action: toRegistryAction(livenessSet(ghost, false)),
       key: ghost,
     });
     expect(twice.recentKeysNotFound).toEqual([twice.lastEvent]);
   });
 
   it('should reject an action with an invalid payload, keeping the registry and saying why', () => {
-    const slice = createLifecycleBroadcastSlice();
-    const before = run(slice.reducer, scenario);
-    const bad = { type: backendLivenessChanged.type, payload: { key: zccache, live: 'yes' } };
-    const after = slice.reducer(before, bad);
+    const before = run(lifecycleBroadcastReducer, scenario);
+    const bad = { type: livenessSet.type, payload: { key: zccache, live: 'yes' } };
+    const after = lifecycleBroadcastReducer(before, bad);
     const rejection = { _tag: 'ActionRejected', type: bad.type, errors: ['payload.live: expected boolean, got "yes"'] };
     expect(after.registry).toBe(before.registry);
     expect(after.recentResults).toBe(before.recentResults);
@@ -311,13 +419,55 @@ describe('createLifecycleBroadcastSlice', () => {
     expect(after.recentRejections).toEqual([rejection]);
   });
 
-  it('should keep the whole state plain JSON and deeply frozen', () => {
-    const slice = createLifecycleBroadcastSlice();
-    const states = scenario.reduce<LifecycleBroadcastState[]>(
-      (acc, action) => [...acc, slice.reducer(acc[acc.length - 1], action)],
-      [slice.reducer(undefined, init)],
+  it('should warn once per rejected action, with the codec’s message, in development', () => {
+    const before = run(lifecycleBroadcastReducer, scenario);
+    expect(warn).not.toHaveBeenCalled();
+    lifecycleBroadcastReducer(before, { type: livenessSet.type, payload: { key: zccache, live: 'yes' } });
+    expect(warn.mock.calls).toEqual([
+      [
+        'lifecycle-broadcast: lifecycleBroadcast/livenessSet was rejected, nothing changed: payload.live: expected boolean, got "yes"',
+      ],
+    ]);
+  });
+
+  it('should not warn when NODE_ENV is production, and reject the action all the same', () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      const after = lifecycleBroadcastReducer(undefined, { type: backendRegistered.type, payload: 1 });
+      expect(after.lastEvent?._tag).toBe('ActionRejected');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  });
+
+  it('should never throw in the reducer, whatever the action', () => {
+    const hostile = new Proxy(
+      { type: backendRegistered.type },
+      {
+        get: (target, key) => {
+          if (key === 'type') {
+            return target.type;
+          }
+          throw new Error('no access');
+        },
+      },
     );
-    const rejected = slice.reducer(states[states.length - 1], { type: backendRegistered.type, payload: 1 });
+    const state = lifecycleBroadcastReducer(undefined, hostile);
+    expect(state.lastEvent).toEqual({
+      _tag: 'ActionRejected',
+      type: backendRegistered.type,
+      errors: ['(root): could not be read: no access'],
+    });
+  });
+
+  it('should keep the whole state plain JSON and deeply frozen', () => {
+    const states = scenario.reduce<LifecycleBroadcastState[]>(
+      (acc, action) => [...acc, lifecycleBroadcastReducer(acc[acc.length - 1], action)],
+      [lifecycleBroadcastReducer(undefined, init)],
+    );
+    const rejected = lifecycleBroadcastReducer(states[states.length - 1], { type: backendRegistered.type, payload: 1 });
     for (const state of [...states, rejected]) {
       expect(unfrozenPaths(state)).toEqual([]);
       expect(JSON.parse(JSON.stringify(state))).toEqual(state);
@@ -325,35 +475,158 @@ describe('createLifecycleBroadcastSlice', () => {
   });
 
   it('should not change the state it is given, nor the action', () => {
-    const slice = createLifecycleBroadcastSlice();
-    const before = run(slice.reducer, scenario.slice(0, 5));
+    const before = run(lifecycleBroadcastReducer, scenario.slice(0, 5));
     const copy = JSON.parse(JSON.stringify(before)) as unknown;
-    const action = broadcastRequested(quiesceOperation('BrokerShutdown'));
+    const action = operationBroadcast(quiesceOperation('BrokerShutdown'));
     const actionCopy = JSON.parse(JSON.stringify(action)) as unknown;
-    slice.reducer(before, action);
+    lifecycleBroadcastReducer(before, action);
     expect(before).toEqual(copy);
     expect(action).toEqual(actionCopy);
   });
 
-  it('should refuse an invalid bound or policy when the slice is made', () => {
-    expect(() => createLifecycleBroadcastSlice({ recentResultsLimit: -1 })).toThrow(
+  it('should refuse an invalid name, bound or policy when the slice is made', () => {
+    const name = 'broker';
+    expect(() => createLifecycleBroadcastSlice({ name, recentResultsLimit: -1 })).toThrow(
       new RangeError('createLifecycleBroadcastSlice: recentResultsLimit must be a non-negative integer, got -1'),
     );
-    expect(() => createLifecycleBroadcastSlice({ recentRejectionsLimit: 1.5 })).toThrow(
+    expect(() => createLifecycleBroadcastSlice({ name, recentRejectionsLimit: 1.5 })).toThrow(
       'recentRejectionsLimit must be a non-negative integer, got 1.5',
     );
-    expect(() => createLifecycleBroadcastSlice({ policy: { ackTimeoutMs: -5 } })).toThrow(
+    expect(() => createLifecycleBroadcastSlice({ name, policy: { ackTimeoutMs: -5 } })).toThrow(
       new RangeError(
         'createLifecycleBroadcastSlice: policy.ackTimeoutMs: expected non-negative integer milliseconds, got -5',
       ),
     );
+    expect(() => createLifecycleBroadcastSlice({ name: '' })).toThrow(
+      new TypeError('createLifecycleBroadcastSlice: name must be a non-empty string, got ""'),
+    );
+    expect(() => createLifecycleBroadcastSlice({ name, reducerPath: 3 as unknown as string })).toThrow(
+      new TypeError('createLifecycleBroadcastSlice: reducerPath must be a non-empty string, got 3'),
+    );
+    const untyped = createLifecycleBroadcastSlice as (options?: unknown) => unknown;
+    expect(() => untyped()).toThrow(
+      new TypeError('createLifecycleBroadcastSlice: expected options with a name, got nothing'),
+    );
+    expect(() => untyped({ policy: broadcastPolicy(250) })).toThrow(
+      new TypeError('createLifecycleBroadcastSlice: name must be a non-empty string, got nothing'),
+    );
+  });
+});
+
+describe('LifecycleBroadcastSlice.caseReducers', () => {
+  it('should apply the payload of its own action, as the reducer does', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    const registered = slice.caseReducers.backendRegistered(
+      slice.getInitialState(),
+      slice.actions.backendRegistered(liveBackend(zccache)),
+    );
+    expect(registered).toEqual(slice.reducer(undefined, slice.actions.backendRegistered(liveBackend(zccache))));
+    const dead = slice.caseReducers.livenessSet(registered, slice.actions.livenessSet(zccache, false));
+    expect(slice.selectors.selectCounts({ broker: dead })).toEqual({ registered: 1, live: 0, dead: 1 });
+  });
+
+  it('should reject an invalid payload as the reducer does', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    const forged = { type: 'broker/livenessSet', payload: { key: zccache } } as unknown as ReturnType<
+      typeof slice.actions.livenessSet
+    >;
+    const state = slice.caseReducers.livenessSet(slice.getInitialState(), forged);
+    expect(state.lastEvent).toEqual({
+      _tag: 'ActionRejected',
+      type: 'broker/livenessSet',
+      errors: ['payload.live: expected boolean, got nothing (missing field)'],
+    });
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('LifecycleBroadcastSlice.getSelectors', () => {
+  it('should read the slice state itself without an argument', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    const state = run(slice.reducer, [slice.actions.backendRegistered(liveBackend(zccache))]);
+    expect(slice.getSelectors().selectCounts(state)).toEqual({ registered: 1, live: 1, dead: 0 });
+  });
+
+  it('should read the slice where `selectState` finds it, and return the same selectors for it', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    const selectState = (root: { readonly nested: { readonly broker: LifecycleBroadcastState } }) => root.nested.broker;
+    const state = run(slice.reducer, [slice.actions.backendRegistered(liveBackend(zccache))]);
+    const selectors = slice.getSelectors(selectState);
+    expect(selectors.selectBackends({ nested: { broker: state } })).toEqual([liveBackend(zccache)]);
+    expect(slice.getSelectors(selectState)).toBe(selectors);
+    expect(slice.getSelectors()).toBe(slice.getSelectors());
+  });
+
+  it('should throw a clear error when `selectState` finds nothing, for a slice that was not injected', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    const selectors = slice.getSelectors(
+      (root: { readonly broker?: LifecycleBroadcastState }) => root.broker as LifecycleBroadcastState,
+    );
+    expect(() => selectors.selectCounts({})).toThrow(
+      'broker.getSelectors: the root state holds no broker state at "broker"; mount its reducer there (combineSlices(broker) does) or inject it with injectInto',
+    );
+  });
+});
+
+describe('LifecycleBroadcastSlice.selectSlice', () => {
+  it('should read the state at `reducerPath`', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker', reducerPath: 'fleet' });
+    const state = slice.getInitialState();
+    expect(slice.selectSlice({ fleet: state })).toBe(state);
+    expect(slice.selectors.selectState({ fleet: state })).toBe(state);
+  });
+
+  it('should throw a clear error when the root state has no state there', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker', reducerPath: 'fleet' });
+    const untyped = slice.selectSlice as (root: unknown) => unknown;
+    expect(() => untyped({ broker: slice.getInitialState() })).toThrow(
+      'broker.selectSlice: the root state holds no broker state at "fleet"',
+    );
+    expect(() => untyped(undefined)).toThrow('broker.selectSlice');
+  });
+});
+
+describe('LifecycleBroadcastSlice.injectInto', () => {
+  /** A stand-in with the one method injectInto calls; real `combineSlices` reducers are in stores.test.ts. */
+  const recordingInjectable = () => {
+    const injected: Array<{ readonly reducerPath: string; readonly config: unknown }> = [];
+    return {
+      injected,
+      inject: (slice: { reducerPath: string }, config?: unknown) => {
+        injected.push({ reducerPath: slice.reducerPath, config });
+      },
+    };
+  };
+
+  it('should inject the reducer at its reducerPath, or the one given', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    const target = recordingInjectable();
+    expect(slice.injectInto(target).reducerPath).toBe('broker');
+    expect(slice.injectInto(target, { reducerPath: 'other', overrideExisting: true }).reducerPath).toBe('other');
+    expect(target.injected).toEqual([
+      { reducerPath: 'broker', config: {} },
+      { reducerPath: 'other', config: { overrideExisting: true } },
+    ]);
+  });
+
+  it('should give selectors that read the initial state until the store holds the slice', () => {
+    const slice = createLifecycleBroadcastSlice({ name: 'broker' });
+    const injected = slice.injectInto(recordingInjectable());
+    expect(injected.selectSlice({})).toBe(slice.getInitialState());
+    expect(injected.selectors.selectCounts({})).toEqual({ registered: 0, live: 0, dead: 0 });
+    expect(
+      injected.getSelectors((root: { readonly b?: LifecycleBroadcastState }) => root.b).selectBackends({}),
+    ).toEqual([]);
+    const state = run(slice.reducer, [slice.actions.backendRegistered(liveBackend(zccache))]);
+    expect(injected.selectors.selectCounts({ broker: state }).registered).toBe(1);
   });
 });
 
 describe('lifecycleBroadcastSlice', () => {
-  it('should be the slice with the default options', () => {
-    const configured = createLifecycleBroadcastSlice();
+  it('should be the slice named lifecycleBroadcast with the default options', () => {
+    const configured = createLifecycleBroadcastSlice({ name: LIFECYCLE_BROADCAST });
     expect(lifecycleBroadcastSlice.name).toBe(LIFECYCLE_BROADCAST);
+    expect(lifecycleBroadcastSlice.reducerPath).toBe(LIFECYCLE_BROADCAST);
     expect(lifecycleBroadcastSlice.actions).toBe(lifecycleBroadcastActions);
     expect(lifecycleBroadcastSlice.getInitialState()).toEqual(configured.getInitialState());
     expect(run(lifecycleBroadcastSlice.reducer, scenario)).toEqual(run(configured.reducer, scenario));

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { show } from '../codec';
+import { show } from './codec';
 
 /**
  * The message of `error` on one line. Node's system errors read `ENOENT: no such file or

@@ -5,6 +5,8 @@
  * @internal
  */
 
+import { isRecord } from './isRecord';
+
 /** Where two values first differ, and what each holds there (`undefined`: absent). */
 export interface JsonDifference {
   readonly path: string;
@@ -13,9 +15,6 @@ export interface JsonDifference {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /** A difference found deep down: the keys leading to it, innermost first (built on the way out). */
 interface Found {

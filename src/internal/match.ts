@@ -1,8 +1,4 @@
-/**
- * The one pattern-matching helper behind every `match*` export.
- *
- * @internal
- */
+// The one pattern-matching helper behind every `match*` export.
 
 /**
  * One handler per variant of the `_tag` union `U`, each given the narrowed variant.

@@ -1,7 +1,9 @@
 /**
  * A Redux middleware that records every registry action a store dispatches, with each
- * broadcast's result, as codec-encoded `LogEntry` values: into an array, or as NDJSON lines on a
- * Node writable stream in the operation log format. Replaying the entries with `step` from the
+ * broadcast's result (an idle sweep that finds backends due is recorded as the `BroadcastTo` it
+ * makes; the idle coordinator's own bookkeeping is not part of the log), as codec-encoded
+ * `LogRecord` values: into an array, or as NDJSON lines on a
+ * Node writable stream in the operation log format. Replaying the records with `step` from the
  * registry the store started with gives the store's registry.
  *
  * The middleware is typed structurally, so this module needs no Redux at run time or in its
@@ -12,28 +14,33 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
-import type { BroadcastResult } from '../BroadcastResult';
-import { show } from '../codec';
+import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
-import type { LogEntry } from '../LogEntry';
-import { logEntry } from '../LogEntry';
-import { logHeader } from '../LogHeader';
-import { encodeHeaderLine } from '../logWriter';
-import type { Registry } from '../Registry';
-import { broadcast, size } from '../Registry';
-import type { LifecycleBroadcastState } from './slice';
-import { decodeRegistryAction, isLifecycleBroadcastAction } from './slice';
+import { quiesceOperation } from '../domain/BroadcastOperation';
+import type { LogRecord } from '../log/LogRecord';
+import { logRecord } from '../log/LogRecord';
+import { logHeader } from '../log/LogHeader';
+import { encodeHeaderLine } from '../log/LogHeader';
+import type { CollectDueAction } from '../registry/IdleCoordinator';
+import type { DueQuiesced } from '../registry/quiesceDue';
+import { quiesceDue } from '../registry/quiesceDue';
+import type { Registry } from '../registry/Registry';
+import { broadcast, broadcastTo, backendCount } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
+import { broadcastToAction } from '../registry/RegistryAction';
+import type { AnyLifecycleBroadcastSlice } from './slice';
+import type { LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * A log entry as the `LogEntry` codec encodes it: plain JSON, ready for `JSON.stringify`.
+ * A log record as the `LogRecord` codec encodes it: plain JSON, ready for `JSON.stringify`.
  *
  * @since 0.1.0
  */
-export type EncodedLogEntry = t.OutputOf<typeof LogEntry>;
+export type EncodedLogRecord = t.OutputOf<typeof LogRecord>;
 
 /**
  * Where a recorder puts what it records.
@@ -43,8 +50,8 @@ export type EncodedLogEntry = t.OutputOf<typeof LogEntry>;
 export interface RecorderSink {
   /** Called once, when the middleware is attached to a store, with the store's registry. */
   readonly start: (initial: Registry) => void;
-  /** Called with every recorded entry, in the order the reducer applies the actions. */
-  readonly write: (entry: EncodedLogEntry) => void;
+  /** Called with every recorded record, in the order the reducer applies the actions. */
+  readonly write: (record: EncodedLogRecord) => void;
 }
 
 /**
@@ -55,8 +62,8 @@ export interface RecorderSink {
 export interface ArraySink extends RecorderSink {
   /** The registry the store had when recording started; `null` before. */
   readonly initial: Registry | null;
-  /** The entries recorded so far, oldest first: a deeply frozen copy, new after each write. */
-  readonly entries: ReadonlyArray<EncodedLogEntry>;
+  /** The records recorded so far, oldest first: a deeply frozen copy, new after each write. */
+  readonly records: ReadonlyArray<EncodedLogRecord>;
 }
 
 /**
@@ -77,7 +84,7 @@ export interface TextWritable {
 export interface StreamSinkOptions {
   /**
    * Start with the operation log header line naming the format, its version and the policy
-   * (default `true`); without it, every line is one entry.
+   * (default `true`); without it, every line is one record.
    */
   readonly header?: boolean;
 }
@@ -107,10 +114,15 @@ export type RecorderMiddleware<Root> = (
  * @since 0.1.0
  */
 export interface RecorderOptions<Root> {
-  /** Where entries go. */
+  /** The slice whose actions are recorded. */
+  readonly slice: AnyLifecycleBroadcastSlice;
+  /** Where records go. */
   readonly sink: RecorderSink;
-  /** Where the store's root state holds the slice, e.g. `(root) => root.lifecycleBroadcast`. */
-  readonly selectState: (root: Root) => LifecycleBroadcastState;
+  /**
+   * Where the store's root state holds the slice, e.g. `(root) => root.broker` (default: the
+   * slice's `selectSlice`, which reads it at its `reducerPath`).
+   */
+  readonly selectState?: (root: Root) => LifecycleBroadcastState;
 }
 
 // -------------------------------------------------------------------------------------
@@ -121,34 +133,30 @@ const alreadyStarted = (sink: string): Error =>
   new Error(`${sink}: already recording a store; give each store its own sink`);
 
 /**
- * A sink that keeps the starting registry and the entries in memory.
+ * A sink that keeps the starting registry and the records in memory.
  *
  * @example
- * import { arraySink, createRecorderMiddleware, entryAction, replay } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { arraySink, createRecorderMiddleware, lifecycleBroadcastSlice, recordAction, replay } from 'lifecycle-broadcast'
  *
  * const sink = arraySink()
- * const recorder = createRecorderMiddleware({
- *   sink,
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const recorder = createRecorderMiddleware({ slice: lifecycleBroadcastSlice, sink })
  * // after dispatching, this is the store's registry again:
- * // replay(sink.initial, sink.entries.map(entryAction)).state
+ * // replay(sink.initial, sink.records.map(recordAction)).state
  *
  * @since 0.1.0
  */
 export const arraySink = (): ArraySink => {
   let initial: Registry | null = null;
-  const entries: EncodedLogEntry[] = [];
+  const records: EncodedLogRecord[] = [];
   // A frozen copy handed out until the next write, so readers can neither change the record
   // nor see it change under them.
-  let view: ReadonlyArray<EncodedLogEntry> | null = null;
+  let view: ReadonlyArray<EncodedLogRecord> | null = null;
   return Object.freeze({
     get initial() {
       return initial;
     },
-    get entries() {
-      view ??= Object.freeze(entries.slice());
+    get records() {
+      view ??= Object.freeze(records.slice());
       return view;
     },
     start: (registry: Registry) => {
@@ -157,15 +165,15 @@ export const arraySink = (): ArraySink => {
       }
       initial = registry;
     },
-    write: (entry: EncodedLogEntry) => {
-      entries.push(deepFreeze(entry));
+    write: (record: EncodedLogRecord) => {
+      records.push(deepFreeze(record));
       view = null;
     },
   });
 };
 
 /**
- * A sink writing NDJSON to `stream`: by default the operation log header, then one entry per
+ * A sink writing NDJSON to `stream`: by default the operation log header, then one record per
  * line. A log replays from an empty registry, so the store's registry must be empty when
  * recording starts (it is, unless the store was given a preloaded state); otherwise attaching
  * the middleware throws. The stream's errors and back-pressure are the caller's: the sink writes
@@ -173,13 +181,10 @@ export const arraySink = (): ArraySink => {
  *
  * @example
  * import { createWriteStream } from 'node:fs'
- * import { createRecorderMiddleware, streamSink } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { createLifecycleBroadcastSlice, createRecorderMiddleware, streamSink } from 'lifecycle-broadcast'
  *
- * const recorder = createRecorderMiddleware({
- *   sink: streamSink(createWriteStream('broker.ndjson')),
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
+ * const recorder = createRecorderMiddleware({ slice: broker, sink: streamSink(createWriteStream('broker.ndjson')) })
  *
  * @since 0.1.0
  */
@@ -193,9 +198,9 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       if (started) {
         throw alreadyStarted('streamSink');
       }
-      if (size(registry) > 0) {
+      if (backendCount(registry) > 0) {
         throw new Error(
-          `streamSink: a log starts from an empty registry, but the store already holds ${String(size(registry))} backend(s); attach the recorder before registering any, or use arraySink, which keeps the starting registry`,
+          `streamSink: a log starts from an empty registry, but the store already holds ${String(backendCount(registry))} backend(s); attach the recorder before registering any, or use arraySink, which keeps the starting registry`,
         );
       }
       started = true;
@@ -213,12 +218,12 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
 
 /**
  * Every codec of the library encodes a value to a deep-equal plain copy of itself, so a frozen
- * entry is already its own encoding: handing it out as is, instead of `LogEntry.encode`'s copy,
+ * record is already its own encoding: handing it out as is, instead of `LogRecord.encode`'s copy,
  * shares the backend keys with the store instead of copying every key of every broadcast result
  * (for a result over 10,000 backends, the copy and its freezing cost about 30 ms and 1 MB). The
  * assignment below stops compiling if a codec's encoded type ever departs from its value type.
  */
-const encodeEntry = (entry: LogEntry): EncodedLogEntry => entry;
+const encodeRecord = (record: LogRecord): EncodedLogRecord => record;
 
 const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   typeof u === 'object' &&
@@ -229,30 +234,47 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
   'recentResults' in u;
 
 /**
- * A middleware recording every action of the slice that its reducer accepts (unknown keys
+ * An action on its way to the reducer, with the slice state it will be applied to: a registry
+ * action, or an idle sweep (the one idle coordinator action that changes the registry).
+ */
+interface Pending {
+  readonly action: RegistryAction | CollectDueAction;
+  readonly before: LifecycleBroadcastState;
+}
+
+/** The `BroadcastTo` an idle sweep made, with its result; nothing when it found none due. */
+const sweepRecord = (swept: DueQuiesced): LogRecord | undefined =>
+  swept.due.length === 0
+    ? undefined
+    : logRecord(
+        broadcastToAction(
+          quiesceOperation('IdleTimeout'),
+          swept.due.map((d) => d.key),
+        ),
+        swept.result,
+      );
+
+/**
+ * A middleware recording every action of `slice` that its reducer accepts (unknown keys
  * included, as they replay to the same outcome; actions rejected for an invalid payload are
- * not, as they did nothing) to `sink`, each broadcast with its result.
+ * not, as they did nothing) to `sink`, each broadcast with the result the reducer computed. An
+ * idle sweep that finds backends due is recorded as the `BroadcastTo` it makes, with its result;
+ * the other idle coordinator actions change no registry and are not recorded.
  *
- * An entry is written just before the action reaches the reducer, with the result computed from
- * the same registry the reducer is about to see, so entries are in the order the reducer applies
- * them even when a subscriber dispatches while a dispatch is running. Add it after any
- * middleware that transforms or drops actions (`getDefaultMiddleware().concat(recorder)`).
- *
- * Attaching it throws when `selectState` does not find the slice state in the store.
+ * Put it last (`getDefaultMiddleware().concat(recorder)`): it writes each record once the reducer
+ * has applied the action, in the reducer's order, with the result the reducer stored. Attaching
+ * it throws when `selectState` does not find the slice state.
  *
  * @example
- * import { configureStore } from '@reduxjs/toolkit'
- * import { arraySink, createRecorderMiddleware, lifecycleBroadcastReducer } from 'lifecycle-broadcast'
- * import type { LifecycleBroadcastState } from 'lifecycle-broadcast'
+ * import { combineSlices, configureStore } from '@reduxjs/toolkit'
+ * import { arraySink, createLifecycleBroadcastSlice, createRecorderMiddleware } from 'lifecycle-broadcast'
  *
+ * const broker = createLifecycleBroadcastSlice({ name: 'broker' })
  * const sink = arraySink()
- * const recorder = createRecorderMiddleware({
- *   sink,
- *   selectState: (root: { readonly lifecycleBroadcast: LifecycleBroadcastState }) => root.lifecycleBroadcast,
- * })
+ * const rootReducer = combineSlices(broker)
  * const store = configureStore({
- *   reducer: { lifecycleBroadcast: lifecycleBroadcastReducer },
- *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(recorder),
+ *   reducer: rootReducer,
+ *   middleware: (getDefaultMiddleware) => getDefaultMiddleware().concat(createRecorderMiddleware({ slice: broker, sink })),
  * })
  *
  * @since 0.1.0
@@ -260,29 +282,117 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
 export const createRecorderMiddleware =
   <Root>(options: RecorderOptions<Root>): RecorderMiddleware<Root> =>
   (api) => {
+    const { slice, sink } = options;
+    const select: (root: Root) => unknown = options.selectState ?? (slice.selectSlice as (root: Root) => unknown);
     const sliceState = (): LifecycleBroadcastState => {
-      const state: unknown = options.selectState(api.getState());
+      let state: unknown;
+      try {
+        state = select(api.getState());
+      } catch {
+        state = undefined;
+      }
       if (!looksLikeSliceState(state)) {
         throw new Error(
-          `createRecorderMiddleware: selectState did not find the lifecycle-broadcast slice state in the store (got ${show(state)}); mount the slice reducer and select where it is mounted`,
+          `createRecorderMiddleware: selectState did not find the ${slice.name} slice state in the store (got ${show(state)}); mount the slice reducer and select where it is mounted`,
         );
       }
       return state;
     };
-    options.sink.start(sliceState().registry);
+    sink.start(sliceState().registry);
+
+    // At most one action is between the recorder and the end of the reducer at any time: the
+    // recorder is the last middleware, so `next` applies the action at once, and an action a
+    // subscriber dispatches from inside `next` arrives after that. Its record is written then,
+    // or when `next` returns, whichever comes first.
+    let pending: Pending | null = null;
+
+    /** The record of `p`, its broadcast result computed again from the state it was sent to. */
+    const recomputed = (p: Pending): LogRecord | undefined => {
+      const a = p.action;
+      switch (a._tag) {
+        case 'Broadcast':
+          return logRecord(a, broadcast(p.before.registry, a.operation).result);
+        case 'BroadcastTo':
+          return logRecord(a, broadcastTo(p.before.registry, a.operation, a.keys).result.result);
+        case 'CollectDue':
+          return sweepRecord(quiesceDue(p.before.registry, p.before.idle, a.nowMs).swept);
+        case 'Register':
+        case 'SetLive':
+        case 'SetResponse':
+        case 'Unregister':
+          return a;
+      }
+    };
+
+    /** The record of `p` from the state the reducer left, with the result it stored. */
+    const applied = (p: Pending, after: LifecycleBroadcastState): LogRecord | undefined => {
+      const event = after.lastEvent;
+      switch (p.action._tag) {
+        case 'Broadcast':
+          return event?._tag === 'OperationBroadcast' ? logRecord(p.action, event.result) : recomputed(p);
+        case 'BroadcastTo':
+          return event?._tag === 'OperationBroadcastTo' ? logRecord(p.action, event.result) : recomputed(p);
+        case 'CollectDue':
+          return event?._tag === 'DueQuiesced' ? sweepRecord(event) : recomputed(p);
+        case 'Register':
+        case 'SetLive':
+        case 'SetResponse':
+        case 'Unregister':
+          return p.action;
+      }
+    };
+
+    const write = (record: LogRecord | undefined): void => {
+      if (record !== undefined) {
+        sink.write(encodeRecord(record));
+      }
+    };
+
+    const flush = (final: boolean): void => {
+      const p = pending;
+      if (p === null) {
+        return;
+      }
+      pending = null;
+      const after = sliceState();
+      if (after !== p.before) {
+        write(applied(p, after));
+      } else if (!final) {
+        // Another action arrived before the reducer applied this one: only possible when a
+        // middleware after the recorder dispatches. Its result is then computed again.
+        write(recomputed(p));
+      }
+      // Otherwise the reducer never applied it (another reducer of the store threw, or a
+      // middleware after the recorder dropped it): there is nothing to record.
+    };
+
+    /** What `action` is to the recorder: a registry action, an idle sweep, or nothing to record. */
+    const recordable = (action: unknown): RegistryAction | CollectDueAction | undefined => {
+      if (slice.isAction(action)) {
+        const decoded = slice.decodeRegistryAction(action);
+        return E.isRight(decoded) ? decoded.right : undefined;
+      }
+      if (slice.isIdleAction(action)) {
+        const decoded = slice.decodeIdleAction(action);
+        return E.isRight(decoded) && decoded.right._tag === 'CollectDue' ? decoded.right : undefined;
+      }
+      return undefined;
+    };
+
     return (next) => (action) => {
-      if (isLifecycleBroadcastAction(action)) {
-        const decoded = decodeRegistryAction(action);
-        if (E.isRight(decoded)) {
-          const registryAction = decoded.right;
-          // `broadcast` is pure: this is the result the reducer is about to compute.
-          const result: BroadcastResult | undefined =
-            registryAction._tag === 'Broadcast'
-              ? broadcast(sliceState().registry, registryAction.operation).result
-              : undefined;
-          options.sink.write(encodeEntry(logEntry(registryAction, result)));
+      const recorded = recordable(action);
+      if (recorded === undefined) {
+        return next(action);
+      }
+      flush(false);
+      const mine: Pending = { action: recorded, before: sliceState() };
+      pending = mine;
+      try {
+        return next(action);
+      } finally {
+        if (pending === mine) {
+          flush(true);
         }
       }
-      return next(action);
     };
   };

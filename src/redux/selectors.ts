@@ -8,16 +8,17 @@
  */
 import * as O from 'fp-ts/Option';
 
-import type { Backend } from '../Backend';
-import type { BackendKey } from '../BackendKey';
-import { keyId } from '../BackendKey';
-import type { BroadcastOperation } from '../BroadcastOperation';
-import type { BroadcastResult } from '../BroadcastResult';
-import type { Registry, RegistrySnapshot } from '../Registry';
-import { backends, liveCount, lookup, receivedOperations, size, snapshot } from '../Registry';
-import type { KeyNotFound } from '../RegistryEvent';
+import type { Backend } from '../domain/Backend';
+import type { BackendKey } from '../domain/BackendKey';
+import { keyId } from '../domain/BackendKey';
+import type { BroadcastOperation } from '../domain/BroadcastOperation';
+import type { BroadcastResult } from '../domain/BroadcastResult';
+import type { Registry, RegistrySnapshot } from '../registry/Registry';
+import { backends, liveCount, lookup, receivedOperations, backendCount, snapshot } from '../registry/Registry';
+import type { KeyNotFound } from '../registry/RegistryEvent';
+import type { IdleCoordinator } from '../registry/IdleCoordinator';
 import { memoizeByRef, memoizeByRefAndId, shallowEqualArrays } from './memoize';
-import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './slice';
+import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -71,6 +72,8 @@ export interface LifecycleBroadcastSelectors<Root> {
   readonly selectRecentRejections: (root: Root) => ReadonlyArray<ActionRejected>;
   /** The registry as plain data (see `snapshot`), for comparison and display. */
   readonly selectSnapshot: (root: Root) => RegistrySnapshot;
+  /** The idle coordinator (the same object until an idle action changes it). */
+  readonly selectIdleCoordinator: (root: Root) => IdleCoordinator;
 }
 
 // -------------------------------------------------------------------------------------
@@ -114,9 +117,9 @@ export const createLifecycleBroadcastSelectors = <Root>(
   const countsOf = memoizeByRef(
     (registry: Registry): BackendCounts =>
       Object.freeze({
-        registered: size(registry),
+        registered: backendCount(registry),
         live: liveCount(registry),
-        dead: size(registry) - liveCount(registry),
+        dead: backendCount(registry) - liveCount(registry),
       }),
     countsEqual,
   );
@@ -144,6 +147,7 @@ export const createLifecycleBroadcastSelectors = <Root>(
     selectRecentKeysNotFound: (root: Root) => selectState(root).recentKeysNotFound,
     selectRecentRejections: (root: Root) => selectState(root).recentRejections,
     selectSnapshot: (root: Root) => snapshotOf(selectRegistry(root)),
+    selectIdleCoordinator: (root: Root) => selectState(root).idle,
   });
 };
 

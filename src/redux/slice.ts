@@ -1,478 +1,64 @@
 /**
- * The registry as a Redux slice: action creators in `lifecycleBroadcast/eventInPastTense` form,
- * the slice state, and its reducer, all built on `step`.
+ * The registry as a Redux slice, shaped like what Redux Toolkit 2's `createSlice` returns
+ * (`name`, `reducerPath`, `reducer`, `actions`, `caseReducers`, `getInitialState`, `selectors`,
+ * `getSelectors`, `selectSlice`, `injectInto`), so that `combineSlices`, `.inject`,
+ * `configureStore`, `builder.addCase` and the listener middleware take it as they take their own.
+ * The action types are prefixed by the slice's name: two slices are two independent registries.
  *
- * Nothing here imports Redux or Redux Toolkit: the action creators are written by hand (each
- * with `.type` and `.match`, as Redux Toolkit's are) and the reducer is a plain function, so the
- * library runs without either. Actions and state are plain, frozen JSON data, which is what
- * Redux Toolkit's serializable and immutability checks expect.
+ * Nothing here imports Redux or Redux Toolkit: the reducer is a plain function over plain,
+ * deeply frozen JSON, built on `step`, so the library runs without either.
  *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either';
-import { castDraft, produce } from 'immer';
-import * as t from 'io-ts';
 
-import { Backend } from '../Backend';
-import { BackendKey } from '../BackendKey';
-import { BroadcastBackendResponse } from '../BroadcastBackendResponse';
-import { BroadcastOperation } from '../BroadcastOperation';
-import { BroadcastPolicy, defaultPolicy } from '../BroadcastPolicy';
-import type { BroadcastResult } from '../BroadcastResult';
-import { closed, decode, show } from '../codec';
-import { deepFreeze } from '../internal/deepFreeze';
-import type { LogEntry } from '../LogEntry';
-import type { Registry } from '../Registry';
-import { createRegistry } from '../Registry';
-import type { RegistryAction } from '../RegistryAction';
-import type { KeyNotFound, RegistryEvent } from '../RegistryEvent';
-import { step } from '../RegistryEvent';
+import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
+import { decode, show } from '../internal/codec';
+import type { LogRecord } from '../log/LogRecord';
+import type { IdleAction } from '../registry/IdleCoordinator';
+import { checkedMillis, createIdleCoordinator, stepIdle } from '../registry/IdleCoordinator';
+import { quiesceDue } from '../registry/quiesceDue';
+import { createRegistry } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
+import { step } from '../registry/step';
+import type {
+  LifecycleBroadcastAction,
+  LifecycleBroadcastActionCreators,
+  LifecycleBroadcastActionName,
+} from './actions';
+import { sliceActions } from './actions';
+import type {
+  LifecycleBroadcastIdleAction,
+  LifecycleBroadcastIdleActionCreators,
+  LifecycleBroadcastIdleActionName,
+} from './idleActions';
+import { sliceIdleActions } from './idleActions';
+import type { LifecycleBroadcastSelectors } from './selectors';
+import { createLifecycleBroadcastSelectors } from './selectors';
+import type { ActionRejected, LifecycleBroadcastState, RecentLimits } from './state';
+import { DEFAULT_RECENT_LIMIT, stateOf, withEvent, withIdleEvent, withRejection, withSweep } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * The slice's name: the prefix of every action type it owns, and the key it is usually mounted
- * under in a root reducer.
+ * The name of the default slice: the prefix of its action types and the key it is mounted under.
  *
  * @since 0.1.0
  */
 export const LIFECYCLE_BROADCAST = 'lifecycleBroadcast';
 
 /**
- * An action of this slice: a type and a payload of plain JSON (the codec-encoded fields).
- *
- * @since 0.1.0
- */
-// A type alias, not an interface: Redux's `UnknownAction` has an index signature, which only
-// an alias satisfies implicitly.
-// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
-export type SliceAction<T extends string, P> = {
-  readonly type: T;
-  readonly payload: P;
-};
-
-/**
- * An action creator, shaped like Redux Toolkit's: call it to build the action, read `.type` for
- * its type, and use `.match` to narrow an unknown action to it (by type only: the reducer checks
- * the payload).
- *
- * @since 0.1.0
- */
-export interface SliceActionCreator<T extends string, P, Args extends ReadonlyArray<unknown>> {
-  (...args: Args): SliceAction<T, P>;
-  /** The type of the actions it builds. */
-  readonly type: T;
-  /** True when `action` has that type (its payload is not checked). */
-  readonly match: (action: unknown) => action is SliceAction<T, P>;
-}
-
-/**
- * Payload of `backendRegistered`.
- *
- * @since 0.1.0
- */
-export const BackendRegisteredPayload = closed('BackendRegisteredPayload', { backend: Backend });
-
-/**
- * What the `BackendRegisteredPayload` codec decodes: the type of the same name.
- *
- * @since 0.1.0
- */
-export type BackendRegisteredPayload = t.TypeOf<typeof BackendRegisteredPayload>;
-
-/**
- * Payload of `backendLivenessChanged`.
- *
- * @since 0.1.0
- */
-export const BackendLivenessChangedPayload = closed('BackendLivenessChangedPayload', {
-  key: BackendKey,
-  live: t.boolean,
-});
-
-/**
- * What the `BackendLivenessChangedPayload` codec decodes: the type of the same name.
- *
- * @since 0.1.0
- */
-export type BackendLivenessChangedPayload = t.TypeOf<typeof BackendLivenessChangedPayload>;
-
-/**
- * Payload of `backendResponseChanged`.
- *
- * @since 0.1.0
- */
-export const BackendResponseChangedPayload = closed('BackendResponseChangedPayload', {
-  key: BackendKey,
-  response: BroadcastBackendResponse,
-});
-
-/**
- * What the `BackendResponseChangedPayload` codec decodes: the type of the same name.
- *
- * @since 0.1.0
- */
-export type BackendResponseChangedPayload = t.TypeOf<typeof BackendResponseChangedPayload>;
-
-/**
- * Payload of `backendUnregistered`.
- *
- * @since 0.1.0
- */
-export const BackendUnregisteredPayload = closed('BackendUnregisteredPayload', { key: BackendKey });
-
-/**
- * What the `BackendUnregisteredPayload` codec decodes: the type of the same name.
- *
- * @since 0.1.0
- */
-export type BackendUnregisteredPayload = t.TypeOf<typeof BackendUnregisteredPayload>;
-
-/**
- * Payload of `broadcastRequested`.
- *
- * @since 0.1.0
- */
-export const BroadcastRequestedPayload = closed('BroadcastRequestedPayload', {
-  operation: BroadcastOperation,
-});
-
-/**
- * What the `BroadcastRequestedPayload` codec decodes: the type of the same name.
- *
- * @since 0.1.0
- */
-export type BroadcastRequestedPayload = t.TypeOf<typeof BroadcastRequestedPayload>;
-
-/**
- * An action of this slice whose type was ours but whose payload was not valid: nothing changed.
- * `errors` has one readable line per problem, such as
- * `payload.key.exeHash: expected lowercase hex string, got "XYZ"`.
- *
- * @since 0.1.0
- */
-export interface ActionRejected {
-  readonly _tag: 'ActionRejected';
-  readonly type: string;
-  readonly errors: ReadonlyArray<string>;
-}
-
-/**
- * What the slice's last action did: the `step` event, or the rejection of an invalid action.
- *
- * @since 0.1.0
- */
-export type LifecycleBroadcastEvent = RegistryEvent | ActionRejected;
-
-/**
- * The slice state: plain, deeply frozen JSON. The registry is only changed by `step`; the other
- * fields make what each action did observable without any side effect in the reducer. Every
- * list is oldest first and bounded.
- *
- * @since 0.1.0
- */
-export interface LifecycleBroadcastState {
-  /** The registry (read it with the selectors or the registry queries). */
-  readonly registry: Registry;
-  /** What the last action of this slice did; `null` before the first. */
-  readonly lastEvent: LifecycleBroadcastEvent | null;
-  /** The result of the latest broadcast; `null` before the first. */
-  readonly latestResult: BroadcastResult | null;
-  /** The results of the latest broadcasts, oldest first. */
-  readonly recentResults: ReadonlyArray<BroadcastResult>;
-  /** The latest actions that named a key that is not registered, oldest first. */
-  readonly recentKeysNotFound: ReadonlyArray<KeyNotFound>;
-  /** The latest actions rejected for an invalid payload, oldest first. */
-  readonly recentRejections: ReadonlyArray<ActionRejected>;
-}
-
-// -------------------------------------------------------------------------------------
-// action creators
-// -------------------------------------------------------------------------------------
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u);
-
-const actionCreator = <T extends string, P, Args extends ReadonlyArray<unknown>>(
-  type: T,
-  prepare: (...args: Args) => P,
-): SliceActionCreator<T, P, Args> =>
-  Object.freeze(
-    Object.assign(
-      (...args: Args): SliceAction<T, P> => Object.freeze({ type, payload: deepFreeze(prepare(...args)) }),
-      {
-        type,
-        match: (action: unknown): action is SliceAction<T, P> => isRecord(action) && action.type === type,
-      },
-    ),
-  );
-
-/**
- * A backend was registered (or replaced the one with the same key, in place).
- *
- * @example
- * import { backendKey, backendRegistered, liveBackend, sharedInstance } from 'lifecycle-broadcast'
- *
- * backendRegistered(liveBackend(backendKey(sharedInstance, 'zccache', '1.11.20')))
- * // { type: 'lifecycleBroadcast/backendRegistered', payload: { backend: { key: ..., live: true, response: { _tag: 'Ack' } } } }
- *
- * @since 0.1.0
- */
-export const backendRegistered = actionCreator(
-  'lifecycleBroadcast/backendRegistered',
-  (backend: Backend): BackendRegisteredPayload => BackendRegisteredPayload.encode({ backend }),
-);
-
-/**
- * A backend was seen to go live or dead.
- *
- * @since 0.1.0
- */
-export const backendLivenessChanged = actionCreator(
-  'lifecycleBroadcast/backendLivenessChanged',
-  (key: BackendKey, live: boolean): BackendLivenessChangedPayload =>
-    BackendLivenessChangedPayload.encode({ key, live }),
-);
-
-/**
- * A backend's modelled response to broadcasts changed.
- *
- * @since 0.1.0
- */
-export const backendResponseChanged = actionCreator(
-  'lifecycleBroadcast/backendResponseChanged',
-  (key: BackendKey, response: BroadcastBackendResponse): BackendResponseChangedPayload =>
-    BackendResponseChangedPayload.encode({ key, response }),
-);
-
-/**
- * A backend was unregistered.
- *
- * @since 0.1.0
- */
-export const backendUnregistered = actionCreator(
-  'lifecycleBroadcast/backendUnregistered',
-  (key: BackendKey): BackendUnregisteredPayload => BackendUnregisteredPayload.encode({ key }),
-);
-
-/**
- * A broadcast of `operation` to every live backend was requested; its result lands in
- * `latestResult` and `recentResults`.
- *
- * @example
- * import { broadcastRequested, quiesceOperation, releaseHandlesOperation } from 'lifecycle-broadcast'
- *
- * broadcastRequested(releaseHandlesOperation('/var/cache/zccache'))
- * broadcastRequested(quiesceOperation('BrokerShutdown'))
- *
- * @since 0.1.0
- */
-export const broadcastRequested = actionCreator(
-  'lifecycleBroadcast/broadcastRequested',
-  (operation: BroadcastOperation): BroadcastRequestedPayload => BroadcastRequestedPayload.encode({ operation }),
-);
-
-/**
- * Every action creator of the slice, by name.
- *
- * @since 0.1.0
- */
-export const lifecycleBroadcastActions = Object.freeze({
-  backendRegistered,
-  backendLivenessChanged,
-  backendResponseChanged,
-  backendUnregistered,
-  broadcastRequested,
-});
-
-/**
- * Any action of this slice.
- *
- * @since 0.1.0
- */
-export type LifecycleBroadcastAction = ReturnType<
-  (typeof lifecycleBroadcastActions)[keyof typeof lifecycleBroadcastActions]
->;
-
-/**
- * The type of any action of this slice.
- *
- * @since 0.1.0
- */
-export type LifecycleBroadcastActionType = LifecycleBroadcastAction['type'];
-
-const ownedTypes: ReadonlySet<string> = new Set(
-  Object.values(lifecycleBroadcastActions).map((creator) => creator.type),
-);
-
-// -------------------------------------------------------------------------------------
-// refinements
-// -------------------------------------------------------------------------------------
-
-/**
- * True when `action` has the type of one of this slice's actions (its payload is checked by the
- * reducer, not here), like Redux Toolkit's `isAnyOf` over every action creator.
- *
- * @since 0.1.0
- */
-export const isLifecycleBroadcastAction = (action: unknown): action is LifecycleBroadcastAction =>
-  isRecord(action) && typeof action.type === 'string' && ownedTypes.has(action.type);
-
-// -------------------------------------------------------------------------------------
-// conversions
-// -------------------------------------------------------------------------------------
-
-/**
- * The slice action for a registry action or a decoded log entry (a recorded broadcast result is
- * dropped: the store computes its own). This is how a recorded log is dispatched into a store.
- *
- * @example
- * import { LogEntry, decode, toSliceAction } from 'lifecycle-broadcast'
- * import * as E from 'fp-ts/Either'
- *
- * const line = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}'
- * const action = E.map(toSliceAction)(decode(LogEntry, JSON.parse(line)))
- * // right({ type: 'lifecycleBroadcast/broadcastRequested', payload: { operation: ... } })
- *
- * @since 0.1.0
- */
-export const toSliceAction = (entry: LogEntry | RegistryAction): LifecycleBroadcastAction => {
-  switch (entry._tag) {
-    case 'Register':
-      return backendRegistered(entry.backend);
-    case 'SetLive':
-      return backendLivenessChanged(entry.key, entry.live);
-    case 'SetResponse':
-      return backendResponseChanged(entry.key, entry.response);
-    case 'Unregister':
-      return backendUnregistered(entry.key);
-    case 'Broadcast':
-      return broadcastRequested(entry.operation);
-  }
-};
-
-/**
- * The registry action a slice action stands for: what the reducer hands to `step`, and what the
- * recorder writes. It trusts the action's static type; `decodeSliceAction` checks one from
- * outside first.
- *
- * @example
- * import { isLifecycleBroadcastAction, toRegistryAction, type RegistryAction } from 'lifecycle-broadcast'
- *
- * // In a listener or a middleware: the registry action behind any action of the slice.
- * const registryActionOf = (action: unknown): RegistryAction | undefined =>
- *   isLifecycleBroadcastAction(action) ? toRegistryAction(action) : undefined
- *
- * @since 0.1.0
- */
-export const toRegistryAction = (action: LifecycleBroadcastAction): RegistryAction => {
-  switch (action.type) {
-    case 'lifecycleBroadcast/backendRegistered':
-      return { _tag: 'Register', backend: action.payload.backend };
-    case 'lifecycleBroadcast/backendLivenessChanged':
-      return { _tag: 'SetLive', key: action.payload.key, live: action.payload.live };
-    case 'lifecycleBroadcast/backendResponseChanged':
-      return { _tag: 'SetResponse', key: action.payload.key, response: action.payload.response };
-    case 'lifecycleBroadcast/backendUnregistered':
-      return { _tag: 'Unregister', key: action.payload.key };
-    case 'lifecycleBroadcast/broadcastRequested':
-      return { _tag: 'Broadcast', operation: action.payload.operation };
-  }
-};
-
-/** Errors of a payload codec, as paths from the action (`payload.key.exeHash: ...`). */
-const inPayload = (line: string): string =>
-  line.startsWith('(root)')
-    ? `payload${line.slice('(root)'.length)}`
-    : line.startsWith('[')
-      ? `payload${line}`
-      : `payload.${line}`;
-
-const payloadOf = <P, O, R>(
-  codec: t.Type<P, O>,
-  payload: unknown,
-  toAction: (p: P) => R,
-): E.Either<ReadonlyArray<string>, R> =>
-  E.bimap((lines: ReadonlyArray<string>) => lines.map(inPayload), toAction)(decode(codec, payload));
-
-/**
- * Check an action from outside (any value) and return the registry action it stands for, deeply
- * frozen, or one readable line per problem. Never throws.
- *
- * @internal
- */
-export const decodeRegistryAction = (input: unknown): E.Either<ReadonlyArray<string>, RegistryAction> => {
-  let type: unknown;
-  let payload: unknown;
-  try {
-    if (!isRecord(input)) {
-      return E.left([`(root): expected a ${LIFECYCLE_BROADCAST} action, got ${show(input)}`]);
-    }
-    type = input.type;
-    payload = input.payload;
-  } catch (error: unknown) {
-    return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
-  }
-  const decoded = ((): E.Either<ReadonlyArray<string>, RegistryAction> => {
-    switch (type) {
-      case backendRegistered.type:
-        return payloadOf(BackendRegisteredPayload, payload, (p) => ({ _tag: 'Register', backend: p.backend }));
-      case backendLivenessChanged.type:
-        return payloadOf(BackendLivenessChangedPayload, payload, (p) => ({
-          _tag: 'SetLive',
-          key: p.key,
-          live: p.live,
-        }));
-      case backendResponseChanged.type:
-        return payloadOf(BackendResponseChangedPayload, payload, (p) => ({
-          _tag: 'SetResponse',
-          key: p.key,
-          response: p.response,
-        }));
-      case backendUnregistered.type:
-        return payloadOf(BackendUnregisteredPayload, payload, (p) => ({ _tag: 'Unregister', key: p.key }));
-      case broadcastRequested.type:
-        return payloadOf(BroadcastRequestedPayload, payload, (p) => ({
-          _tag: 'Broadcast',
-          operation: p.operation,
-        }));
-      default:
-        return E.left([
-          `type: expected one of ${[...ownedTypes].map((s) => JSON.stringify(s)).join(' | ')}, got ${show(type)}`,
-        ]);
-    }
-  })();
-  return E.map((action: RegistryAction) => deepFreeze(action))(decoded);
-};
-
-/**
- * Check an action from outside (any value: a dispatched action, one received over the wire):
- * the same action rebuilt from its checked payload, or one readable line per problem naming the
- * field, such as `payload.backend.live: expected boolean, got "yes"`. Never throws.
- *
- * @example
- * import { decodeSliceAction } from 'lifecycle-broadcast'
- *
- * decodeSliceAction({ type: 'lifecycleBroadcast/backendUnregistered', payload: {} })
- * // left([ 'payload.key: expected BackendKey, got nothing (missing field)' ])
- *
- * @since 0.1.0
- */
-export const decodeSliceAction = (input: unknown): E.Either<ReadonlyArray<string>, LifecycleBroadcastAction> =>
-  E.map(toSliceAction)(decodeRegistryAction(input));
-
-// -------------------------------------------------------------------------------------
-// reducer
-// -------------------------------------------------------------------------------------
-
-/**
  * How a slice is configured.
  *
  * @since 0.1.0
  */
-export interface LifecycleBroadcastSliceOptions {
+export interface LifecycleBroadcastSliceOptions<Name extends string, ReducerPath extends string = Name> {
+  /** The prefix of every action type of the slice (`${name}/livenessSet`, ...). */
+  readonly name: Name;
+  /** Where `combineSlices`, `selectors` and `selectSlice` find the slice state (default: `name`). */
+  readonly reducerPath?: ReducerPath;
   /** The policy of the initial registry (default: 5000 ms; 0 is clamped to 1 ms). */
   readonly policy?: BroadcastPolicy;
   /** How many broadcast results `recentResults` keeps (default `DEFAULT_RECENT_LIMIT`). */
@@ -481,18 +67,13 @@ export interface LifecycleBroadcastSliceOptions {
   readonly recentKeysNotFoundLimit?: number;
   /** How many rejected actions `recentRejections` keeps (default `DEFAULT_RECENT_LIMIT`). */
   readonly recentRejectionsLimit?: number;
+  /** The idle timeout of the initial idle coordinator (default 30 s; 0 is clamped to 1 ms). */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
- * The default bound of each list of recent outcomes in the slice state.
- *
- * @since 0.1.0
- */
-export const DEFAULT_RECENT_LIMIT = 16;
-
-/**
- * A Redux reducer for the slice: the initial state when `state` is `undefined`, the same state
- * (by reference) for any action the slice does not own.
+ * A Redux reducer for a slice: the initial state when `state` is `undefined`, the same state
+ * (by reference) for any action the slice does not own. It never throws.
  *
  * @since 0.1.0
  */
@@ -502,138 +83,478 @@ export type LifecycleBroadcastReducer = (
 ) => LifecycleBroadcastState;
 
 /**
- * A configured slice, shaped like the part of a Redux Toolkit slice that stores use.
+ * One reducer per action of the slice, as a Redux Toolkit slice's `caseReducers`: each applies
+ * the payload of its action (checked by its codec), whatever the action's type.
+ *
+ * @since 0.2.0
+ */
+export type LifecycleBroadcastCaseReducers<Name extends string> = {
+  readonly [K in LifecycleBroadcastActionName]: (
+    state: LifecycleBroadcastState,
+    action: ReturnType<LifecycleBroadcastActionCreators<Name>[K]>,
+  ) => LifecycleBroadcastState;
+};
+
+/**
+ * One reducer per idle coordinator action of the slice, by action name: each applies the payload
+ * of its action (checked by its codec), whatever the action's type.
+ *
+ * @since 0.2.0
+ */
+export type LifecycleBroadcastIdleCaseReducers<Name extends string> = {
+  readonly [K in LifecycleBroadcastIdleActionName]: (
+    state: LifecycleBroadcastState,
+    action: ReturnType<LifecycleBroadcastIdleActionCreators<Name>[K]>,
+  ) => LifecycleBroadcastState;
+};
+
+/**
+ * What `injectInto` injects into: a reducer from Redux Toolkit's `combineSlices`.
+ *
+ * @since 0.2.0
+ */
+export interface InjectableReducer {
+  /** Add a reducer at `reducerPath` (Redux Toolkit's `CombinedSliceReducer.inject`). */
+  readonly inject: (
+    slice: { reducerPath: string; reducer: LifecycleBroadcastReducer },
+    config?: { overrideExisting?: boolean },
+  ) => unknown;
+}
+
+/**
+ * How `injectInto` injects: where (default: the slice's `reducerPath`), and whether it may
+ * replace a different reducer already there.
+ *
+ * @since 0.2.0
+ */
+export interface InjectIntoConfig<ReducerPath extends string> {
+  /** The key to inject the reducer at. */
+  readonly reducerPath?: ReducerPath;
+  /** Replace a different reducer already injected at that key (Redux Toolkit's option). */
+  readonly overrideExisting?: boolean;
+}
+
+/**
+ * Any slice, whatever its name, injected or not: what the recorder, the middleware options, the
+ * DevTools options and `stateFromRegistry` take.
+ *
+ * @since 0.2.0
+ */
+export interface AnyLifecycleBroadcastSlice {
+  readonly name: string;
+  readonly reducerPath: string;
+  readonly limits: RecentLimits;
+  readonly actions: Readonly<Record<string, { readonly type: string }>>;
+  /** As `LifecycleBroadcastSlice.idleActions`. */
+  readonly idleActions: Readonly<Record<string, { readonly type: string }>>;
+  /** As `LifecycleBroadcastSlice.getInitialState`. */
+  readonly getInitialState: () => LifecycleBroadcastState;
+  /** As `LifecycleBroadcastSlice.selectSlice`. */
+  readonly selectSlice: (root: never) => LifecycleBroadcastState;
+  /** As `LifecycleBroadcastSlice.isAction`. */
+  readonly isAction: (action: unknown) => boolean;
+  /** As `LifecycleBroadcastSlice.decodeRegistryAction`. */
+  readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
+  /** As `LifecycleBroadcastSlice.isIdleAction`. */
+  readonly isIdleAction: (action: unknown) => boolean;
+  /** As `LifecycleBroadcastSlice.decodeIdleAction`. */
+  readonly decodeIdleAction: (input: unknown) => E.Either<ReadonlyArray<string>, IdleAction>;
+  /** As `LifecycleBroadcastSlice.toSliceAction`. */
+  readonly toSliceAction: (record: LogRecord | RegistryAction) => { readonly type: string; readonly payload: unknown };
+}
+
+/**
+ * What every slice has, injected or not.
+ *
+ * @since 0.2.0
+ */
+export interface LifecycleBroadcastSliceBase<Name extends string, ReducerPath extends string> {
+  /** The prefix of every action type of the slice. */
+  readonly name: Name;
+  /** Where the slice state is mounted in the root state. */
+  readonly reducerPath: ReducerPath;
+  /** The reducer, built on `step`: mount it at `reducerPath`. */
+  readonly reducer: LifecycleBroadcastReducer;
+  /** The action creators, by action name. */
+  readonly actions: LifecycleBroadcastActionCreators<Name>;
+  /** One reducer per action, by action name. */
+  readonly caseReducers: LifecycleBroadcastCaseReducers<Name>;
+  /** The idle coordinator action creators, by action name. */
+  readonly idleActions: LifecycleBroadcastIdleActionCreators<Name>;
+  /** One reducer per idle coordinator action, by action name. */
+  readonly idleCaseReducers: LifecycleBroadcastIdleCaseReducers<Name>;
+  /**
+   * The state before any action: an empty registry with the configured policy, and an empty idle
+   * coordinator with the configured idle timeout.
+   */
+  readonly getInitialState: () => LifecycleBroadcastState;
+  /** How many entries each list of the state keeps. */
+  readonly limits: RecentLimits;
+  /** True for an action of one of the slice's types (its payload is not checked). */
+  readonly isAction: (action: unknown) => action is LifecycleBroadcastAction<Name>;
+  /** The registry action a slice action stands for (trusting its static type). */
+  readonly toRegistryAction: (action: LifecycleBroadcastAction<Name>) => RegistryAction;
+  /** The slice action for a registry action or a log record (whose result is dropped). */
+  readonly toSliceAction: (entry: LogRecord | RegistryAction) => LifecycleBroadcastAction<Name>;
+  /** Check any value: the registry action it stands for, or one line per problem. */
+  readonly decodeRegistryAction: (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>;
+  /** True for an idle coordinator action of one of the slice's types (its payload is not checked). */
+  readonly isIdleAction: (action: unknown) => action is LifecycleBroadcastIdleAction<Name>;
+  /** Check any value: the idle coordinator action it stands for, or one line per problem. */
+  readonly decodeIdleAction: (input: unknown) => E.Either<ReadonlyArray<string>, IdleAction>;
+  /** Check any value: the slice action rebuilt from its checked payload, or one line per problem. */
+  readonly decodeSliceAction: (input: unknown) => E.Either<ReadonlyArray<string>, LifecycleBroadcastAction<Name>>;
+  /** Inject the reducer into a `combineSlices` reducer; the injected slice's selectors then work before it has state. */
+  readonly injectInto: <NewReducerPath extends string = ReducerPath>(
+    injectable: InjectableReducer,
+    config?: InjectIntoConfig<NewReducerPath>,
+  ) => InjectedLifecycleBroadcastSlice<Name, NewReducerPath>;
+}
+
+/**
+ * The root state of a store that mounts the slice state at `ReducerPath`.
+ *
+ * @since 0.2.0
+ */
+// A mapped type, as Redux Toolkit writes it, so that hovers show `{ readonly broker: ... }`.
+// eslint-disable-next-line @typescript-eslint/consistent-indexed-object-style
+export type WithLifecycleBroadcastSlice<ReducerPath extends string> = {
+  readonly [K in ReducerPath]: LifecycleBroadcastState;
+};
+
+/**
+ * The root state of a store into which the slice may have been injected at `ReducerPath`.
+ *
+ * @since 0.2.0
+ */
+// eslint-disable-next-line @typescript-eslint/consistent-indexed-object-style
+export type WithInjectedLifecycleBroadcastSlice<ReducerPath extends string> = {
+  readonly [K in ReducerPath]?: LifecycleBroadcastState | undefined;
+};
+
+/**
+ * A configured slice, shaped like the slice Redux Toolkit 2's `createSlice` returns.
  *
  * @since 0.1.0
  */
-export interface LifecycleBroadcastSlice {
-  /** `lifecycleBroadcast`: the action type prefix and the usual mount point. */
-  readonly name: typeof LIFECYCLE_BROADCAST;
-  readonly reducer: LifecycleBroadcastReducer;
-  readonly actions: typeof lifecycleBroadcastActions;
-  /** The state before any action: an empty registry with the configured policy. */
-  readonly getInitialState: () => LifecycleBroadcastState;
+export interface LifecycleBroadcastSlice<
+  Name extends string = typeof LIFECYCLE_BROADCAST,
+  ReducerPath extends string = Name,
+> extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
+  /** The selectors over the slice state, or over the root state where `selectState` finds it (cached per `selectState`). */
+  readonly getSelectors: {
+    (): LifecycleBroadcastSelectors<LifecycleBroadcastState>;
+    <Root>(selectState: (root: Root) => LifecycleBroadcastState): LifecycleBroadcastSelectors<Root>;
+  };
+  /** The selectors over a root state holding the slice at `reducerPath`. */
+  readonly selectors: LifecycleBroadcastSelectors<WithLifecycleBroadcastSlice<ReducerPath>>;
+  /** The slice state at `reducerPath`; throws when the root state has none there. */
+  readonly selectSlice: (root: WithLifecycleBroadcastSlice<ReducerPath>) => LifecycleBroadcastState;
 }
 
-const limitOf = (name: string, value: number | undefined): number => {
+/**
+ * A slice after `injectInto`: its selectors read the initial state until the store holds its state.
+ *
+ * @since 0.2.0
+ */
+export interface InjectedLifecycleBroadcastSlice<
+  Name extends string,
+  ReducerPath extends string,
+> extends LifecycleBroadcastSliceBase<Name, ReducerPath> {
+  /** As `LifecycleBroadcastSlice.getSelectors`; `selectState` may find nothing yet. */
+  readonly getSelectors: {
+    (): LifecycleBroadcastSelectors<LifecycleBroadcastState | undefined>;
+    <Root>(selectState: (root: Root) => LifecycleBroadcastState | undefined): LifecycleBroadcastSelectors<Root>;
+  };
+  /** The selectors over a root state that may hold the slice at `reducerPath`. */
+  readonly selectors: LifecycleBroadcastSelectors<WithInjectedLifecycleBroadcastSlice<ReducerPath>>;
+  /** The slice state at `reducerPath`, or the initial state when there is none yet. */
+  readonly selectSlice: (root: WithInjectedLifecycleBroadcastSlice<ReducerPath>) => LifecycleBroadcastState;
+}
+
+// -------------------------------------------------------------------------------------
+// options
+// -------------------------------------------------------------------------------------
+
+const SLICE = 'createLifecycleBroadcastSlice';
+
+const limitOf = (field: string, value: unknown): number => {
   if (value === undefined) {
     return DEFAULT_RECENT_LIMIT;
   }
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`createLifecycleBroadcastSlice: ${name} must be a non-negative integer, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${SLICE}: ${field} must be a non-negative integer, got ${show(value)}`);
   }
   return value;
 };
 
-const policyOf = (policy: BroadcastPolicy | undefined): BroadcastPolicy => {
+const policyOf = (policy: unknown): BroadcastPolicy => {
   if (policy === undefined) {
     return defaultPolicy;
   }
   const decoded = decode(BroadcastPolicy, policy);
   if (E.isLeft(decoded)) {
-    throw new RangeError(`createLifecycleBroadcastSlice: policy.${decoded.left.join('; policy.')}`);
+    throw new RangeError(`${SLICE}: policy.${decoded.left.join('; policy.')}`);
   }
   return decoded.right;
 };
 
-const pushBounded = <A>(list: A[], item: A, limit: number): void => {
-  if (limit === 0) {
-    return;
+const idleTimeoutOf = (value: unknown): number | undefined =>
+  value === undefined ? undefined : checkedMillis(SLICE, 'idleTimeoutMs', value as number);
+
+const nameOf = (field: string, value: unknown): string => {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${SLICE}: ${field} must be a non-empty string, got ${show(value)}`);
   }
-  list.push(item);
-  if (list.length > limit) {
-    list.splice(0, list.length - limit);
+  return value;
+};
+
+// -------------------------------------------------------------------------------------
+// development warnings
+// -------------------------------------------------------------------------------------
+
+/**
+ * True in a production build. Bundlers replace `process.env.NODE_ENV` as a whole; where nothing
+ * replaces it and there is no `process` (a browser without a bundler), reading it throws, and
+ * that counts as development, as in Redux Toolkit.
+ */
+const isProduction = (): boolean => {
+  try {
+    return process.env.NODE_ENV === 'production';
+  } catch {
+    return false;
   }
 };
 
-/** `step` shallow-freezes its event; the slice stores it deeply frozen, options included. */
-const frozenEvent = (event: RegistryEvent): RegistryEvent =>
-  event._tag === 'BackendRegistered'
-    ? Object.freeze({
-        _tag: 'BackendRegistered',
-        backend: event.backend,
-        replaced: Object.freeze(
-          event.replaced._tag === 'Some' ? { _tag: 'Some', value: event.replaced.value } : { _tag: 'None' },
-        ),
-      })
-    : event;
+/** The one development warning for a rejected action: what was wrong, as the codec said it. */
+const warnRejected = (rejected: ActionRejected): void => {
+  if (!isProduction()) {
+    console.warn(`lifecycle-broadcast: ${rejected.type} was rejected, nothing changed: ${rejected.errors.join('; ')}`);
+  }
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const typeOfAction = (action: unknown): unknown => {
+  try {
+    return typeof action === 'object' && action !== null ? (action as { readonly type?: unknown }).type : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
- * A slice configured with `options`: its reducer, its action creators (shared by every slice,
- * as the action types are) and its initial state. An invalid option throws a `RangeError` here,
- * never later in the reducer.
+ * A slice named `name`, shaped like what Redux Toolkit's `createSlice` returns, with its own
+ * action types (`${name}/livenessSet`, ...). An invalid option throws here. The reducer never
+ * throws: an action with an invalid payload changes nothing, goes to `recentRejections`, and
+ * logs one `console.warn` unless `NODE_ENV` is `production`.
  *
  * @example
- * import { broadcastPolicy, createLifecycleBroadcastSlice } from 'lifecycle-broadcast'
+ * import { configureStore, combineSlices } from '@reduxjs/toolkit'
+ * import { backendKey, broadcastPolicy, createLifecycleBroadcastSlice, liveBackend, sharedInstance } from 'lifecycle-broadcast'
  *
- * const broker = createLifecycleBroadcastSlice({ policy: broadcastPolicy(250), recentResultsLimit: 4 })
- * const state = broker.reducer(undefined, { type: '@@init' })
+ * const broker = createLifecycleBroadcastSlice({ name: 'broker', policy: broadcastPolicy(250) })
+ * const rootReducer = combineSlices(broker)
+ * const store = configureStore({ reducer: rootReducer })
+ * store.dispatch(broker.actions.backendRegistered(liveBackend(backendKey(sharedInstance, 'zccache', '1.11.20'))))
+ * broker.selectors.selectCounts(store.getState()) // { registered: 1, live: 1, dead: 0 }
  *
  * @since 0.1.0
  */
-export const createLifecycleBroadcastSlice = (
-  options: LifecycleBroadcastSliceOptions = {},
-): LifecycleBroadcastSlice => {
-  const limits = {
+export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath extends string = Name>(
+  options: LifecycleBroadcastSliceOptions<Name, ReducerPath>,
+): LifecycleBroadcastSlice<Name, ReducerPath> => {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new TypeError(`${SLICE}: expected options with a name, got ${show(options)}`);
+  }
+  const name = nameOf('name', options.name) as Name;
+  const reducerPath = (
+    options.reducerPath === undefined ? name : nameOf('reducerPath', options.reducerPath)
+  ) as ReducerPath;
+  const limits: RecentLimits = Object.freeze({
     results: limitOf('recentResultsLimit', options.recentResultsLimit),
     keysNotFound: limitOf('recentKeysNotFoundLimit', options.recentKeysNotFoundLimit),
     rejections: limitOf('recentRejectionsLimit', options.recentRejectionsLimit),
-  };
-  const initialState: LifecycleBroadcastState = deepFreeze({
-    registry: createRegistry(policyOf(options.policy)),
-    lastEvent: null,
-    latestResult: null,
-    recentResults: [],
-    recentKeysNotFound: [],
-    recentRejections: [],
   });
+  const initialState = stateOf(
+    createRegistry(policyOf(options.policy)),
+    createIdleCoordinator(idleTimeoutOf(options.idleTimeoutMs)),
+  );
+  const getInitialState = (): LifecycleBroadcastState => initialState;
+  const actions = sliceActions(name);
+  const idleActions = sliceIdleActions(name);
+
+  const reject = (state: LifecycleBroadcastState, action: unknown, errors: ReadonlyArray<string>) => {
+    const type = typeOfAction(action);
+    const rejected: ActionRejected = Object.freeze({
+      _tag: 'ActionRejected',
+      type: typeof type === 'string' ? type : show(type),
+      errors: Object.freeze([...errors]),
+    });
+    warnRejected(rejected);
+    return withRejection(state, rejected, limits);
+  };
+
+  const apply = (
+    state: LifecycleBroadcastState,
+    action: unknown,
+    decoded: E.Either<ReadonlyArray<string>, RegistryAction>,
+  ): LifecycleBroadcastState => {
+    if (E.isLeft(decoded)) {
+      return reject(state, action, decoded.left);
+    }
+    const next = step(state.registry, decoded.right);
+    return withEvent(state, next.state, next.result, limits);
+  };
+
+  // The coordinator, like the registry, is read and replaced; an idle sweep changes both.
+  const applyIdle = (
+    state: LifecycleBroadcastState,
+    action: unknown,
+    decoded: E.Either<ReadonlyArray<string>, IdleAction>,
+  ): LifecycleBroadcastState => {
+    if (E.isLeft(decoded)) {
+      return reject(state, action, decoded.left);
+    }
+    const idleAction = decoded.right;
+    if (idleAction._tag === 'CollectDue') {
+      return withSweep(state, quiesceDue(state.registry, state.idle, idleAction.nowMs), limits);
+    }
+    const next = stepIdle(state.idle, idleAction);
+    return withIdleEvent(state, next.state, next.result);
+  };
+
+  const idleCaseReducers = Object.freeze(
+    Object.fromEntries(
+      (Object.keys(idleActions.creators) as ReadonlyArray<LifecycleBroadcastIdleActionName>).map((actionName) => [
+        actionName,
+        (state: LifecycleBroadcastState, action: unknown) =>
+          applyIdle(state, action, idleActions.decodePayloadOf(actionName, action)),
+      ]),
+    ),
+  ) as unknown as LifecycleBroadcastIdleCaseReducers<Name>;
+
+  const caseReducers = Object.freeze(
+    Object.fromEntries(
+      (Object.keys(actions.creators) as ReadonlyArray<LifecycleBroadcastActionName>).map((actionName) => [
+        actionName,
+        (state: LifecycleBroadcastState, action: unknown) =>
+          apply(state, action, actions.decodePayloadOf(actionName, action)),
+      ]),
+    ),
+  ) as unknown as LifecycleBroadcastCaseReducers<Name>;
 
   const reducer: LifecycleBroadcastReducer = (state = initialState, action) => {
-    if (!isLifecycleBroadcastAction(action)) {
-      return state;
+    const type = typeOfAction(action);
+    if (actions.nameOf(type) !== undefined) {
+      return apply(state, action, actions.decodeRegistryAction(action));
     }
-    const decoded = decodeRegistryAction(action);
-    if (E.isLeft(decoded)) {
-      const rejected: ActionRejected = deepFreeze({
-        _tag: 'ActionRejected',
-        type: action.type,
-        errors: [...decoded.left],
-      });
-      return produce(state, (draft) => {
-        draft.lastEvent = castDraft(rejected);
-        pushBounded(draft.recentRejections, castDraft(rejected), limits.rejections);
-      });
-    }
-    // `step` reads the base registry, never a draft: the registry is already an immutable
-    // persistent structure, and drafting it would copy what it shares.
-    const next = step(state.registry, decoded.right);
-    const event = frozenEvent(next.result);
-    return produce(state, (draft) => {
-      draft.registry = castDraft(next.state);
-      draft.lastEvent = castDraft(event);
-      if (event._tag === 'OperationBroadcast') {
-        draft.latestResult = castDraft(event.result);
-        pushBounded(draft.recentResults, castDraft(event.result), limits.results);
-      } else if (event._tag === 'KeyNotFound') {
-        pushBounded(draft.recentKeysNotFound, castDraft(event), limits.keysNotFound);
+    return idleActions.nameOf(type) === undefined
+      ? state
+      : applyIdle(state, action, idleActions.decodeIdleAction(action));
+  };
+
+  const decodeSliceAction = (input: unknown): E.Either<ReadonlyArray<string>, LifecycleBroadcastAction<Name>> =>
+    E.map(actions.toSliceAction)(actions.decodeRegistryAction(input));
+
+  /** The selectors and `selectSlice` for the slice mounted (or injected) at `path`. */
+  const selectorProps = (path: string, injected: boolean) => {
+    const missing = (where: string): Error =>
+      new Error(
+        `${name}.${where}: the root state holds no ${name} state at ${JSON.stringify(path)}; mount its reducer there (combineSlices(${name}) does) or inject it with injectInto`,
+      );
+    const orInitial = (state: LifecycleBroadcastState | undefined, where: string): LifecycleBroadcastState => {
+      if (state !== undefined) {
+        return state;
       }
-    });
+      if (injected) {
+        return initialState;
+      }
+      throw missing(where);
+    };
+    const selectSlice = (root: unknown): LifecycleBroadcastState =>
+      orInitial(
+        typeof root === 'object' && root !== null
+          ? (root as Readonly<Record<string, LifecycleBroadcastState>>)[path]
+          : undefined,
+        'selectSlice',
+      );
+    const cache = new WeakMap<
+      (root: never) => LifecycleBroadcastState | undefined,
+      LifecycleBroadcastSelectors<never>
+    >();
+    const itself = (state: LifecycleBroadcastState | undefined): LifecycleBroadcastState | undefined => state;
+    const getSelectors = <Root>(
+      selectState: (root: Root) => LifecycleBroadcastState | undefined = itself as (
+        root: Root,
+      ) => LifecycleBroadcastState,
+    ): LifecycleBroadcastSelectors<Root> => {
+      const cached = cache.get(selectState);
+      if (cached !== undefined) {
+        return cached as LifecycleBroadcastSelectors<Root>;
+      }
+      const made = createLifecycleBroadcastSelectors((root: Root) => orInitial(selectState(root), 'getSelectors'));
+      cache.set(selectState, made);
+      return made;
+    };
+    return { reducerPath: path, selectSlice, getSelectors, selectors: getSelectors(selectSlice) };
+  };
+
+  const base = {
+    name,
+    reducer,
+    actions: actions.creators,
+    caseReducers,
+    idleActions: idleActions.creators,
+    idleCaseReducers,
+    getInitialState,
+    limits,
+    isAction: actions.isAction,
+    isIdleAction: idleActions.isAction,
+    decodeIdleAction: idleActions.decodeIdleAction,
+    toRegistryAction: actions.toRegistryAction,
+    toSliceAction: actions.toSliceAction,
+    decodeRegistryAction: actions.decodeRegistryAction,
+    decodeSliceAction,
+  };
+
+  const injectInto = <NewReducerPath extends string = ReducerPath>(
+    injectable: InjectableReducer,
+    config: InjectIntoConfig<NewReducerPath> = {},
+  ): InjectedLifecycleBroadcastSlice<Name, NewReducerPath> => {
+    const path = config.reducerPath === undefined ? reducerPath : nameOf('injectInto: reducerPath', config.reducerPath);
+    injectable.inject(
+      { reducerPath: path, reducer },
+      config.overrideExisting === undefined ? {} : { overrideExisting: config.overrideExisting },
+    );
+    return Object.freeze({
+      ...base,
+      ...selectorProps(path, true),
+      injectInto,
+    }) as unknown as InjectedLifecycleBroadcastSlice<Name, NewReducerPath>;
   };
 
   return Object.freeze({
-    name: LIFECYCLE_BROADCAST,
-    reducer,
-    actions: lifecycleBroadcastActions,
-    getInitialState: () => initialState,
-  });
+    ...base,
+    ...selectorProps(reducerPath, false),
+    injectInto,
+  }) as unknown as LifecycleBroadcastSlice<Name, ReducerPath>;
 };
 
+// -------------------------------------------------------------------------------------
+// the default slice
+// -------------------------------------------------------------------------------------
+
 /**
- * The slice with the default policy (5000 ms) and the default bounds.
+ * The slice named `lifecycleBroadcast`, with the default policy (5000 ms) and bounds.
  *
  * @since 0.1.0
  */
-export const lifecycleBroadcastSlice: LifecycleBroadcastSlice = createLifecycleBroadcastSlice();
+export const lifecycleBroadcastSlice: LifecycleBroadcastSlice = createLifecycleBroadcastSlice({
+  name: LIFECYCLE_BROADCAST,
+});
 
 /**
  * The reducer of `lifecycleBroadcastSlice`.
@@ -647,3 +568,153 @@ export const lifecycleBroadcastSlice: LifecycleBroadcastSlice = createLifecycleB
  * @since 0.1.0
  */
 export const lifecycleBroadcastReducer: LifecycleBroadcastReducer = lifecycleBroadcastSlice.reducer;
+
+/**
+ * The action creators of `lifecycleBroadcastSlice`, by name.
+ *
+ * @since 0.1.0
+ */
+export const lifecycleBroadcastActions: LifecycleBroadcastActionCreators<typeof LIFECYCLE_BROADCAST> =
+  lifecycleBroadcastSlice.actions;
+
+/**
+ * A backend was registered (or replaced the one with the same key, in place): the action of
+ * `lifecycleBroadcastSlice` that `step` answers with `BackendRegistered`.
+ *
+ * @example
+ * import { backendKey, backendRegistered, liveBackend, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * backendRegistered(liveBackend(backendKey(sharedInstance, 'zccache', '1.11.20')))
+ * // { type: 'lifecycleBroadcast/backendRegistered', payload: { backend: { key: ..., live: true, response: { _tag: 'Ack' } } } }
+ *
+ * @since 0.1.0
+ */
+export const backendRegistered = lifecycleBroadcastActions.backendRegistered;
+
+/**
+ * A backend's liveness was set: the action of `lifecycleBroadcastSlice` that `step` answers with
+ * `LivenessSet` (or `KeyNotFound`).
+ *
+ * @since 0.2.0
+ */
+export const livenessSet = lifecycleBroadcastActions.livenessSet;
+
+/**
+ * A backend's modelled response was set: the action of `lifecycleBroadcastSlice` that `step`
+ * answers with `ResponseSet` (or `KeyNotFound`).
+ *
+ * @since 0.2.0
+ */
+export const responseSet = lifecycleBroadcastActions.responseSet;
+
+/**
+ * A backend was unregistered: the action of `lifecycleBroadcastSlice` that `step` answers with
+ * `BackendUnregistered` (or `KeyNotFound`).
+ *
+ * @since 0.1.0
+ */
+export const backendUnregistered = lifecycleBroadcastActions.backendUnregistered;
+
+/**
+ * An operation was broadcast to every live backend: the action of `lifecycleBroadcastSlice` that
+ * `step` answers with `OperationBroadcast`; its result lands in `latestResult` and
+ * `recentResults`.
+ *
+ * @example
+ * import { operationBroadcast, quiesceOperation, releaseHandlesOperation } from 'lifecycle-broadcast'
+ *
+ * operationBroadcast(releaseHandlesOperation('/var/cache/zccache'))
+ * operationBroadcast(quiesceOperation('BrokerShutdown'))
+ *
+ * @since 0.2.0
+ */
+export const operationBroadcast = lifecycleBroadcastActions.operationBroadcast;
+
+/**
+ * An operation was broadcast to the live backends among some keys: the action of
+ * `lifecycleBroadcastSlice` that `step` answers with `OperationBroadcastTo`; its result lands in
+ * `latestResult` and `recentResults`, the keys that are not registered in the event. A retry of
+ * the unacknowledged is one.
+ *
+ * @example
+ * import { operationBroadcastTo, unacknowledgedKeys, type BroadcastResult } from 'lifecycle-broadcast'
+ *
+ * const retryRequested = (previous: BroadcastResult) => operationBroadcastTo(previous.operation, unacknowledgedKeys(previous))
+ *
+ * @since 0.2.0
+ */
+export const operationBroadcastTo = lifecycleBroadcastActions.operationBroadcastTo;
+
+/**
+ * The idle coordinator action creators of `lifecycleBroadcastSlice`, by name: `backendTracked`,
+ * `activityMarked`, `dueQuiesced` (the idle sweep), `drainingMarked`, `quiescedMarked`,
+ * `backendUntracked`.
+ *
+ * @example
+ * import { lifecycleBroadcastIdleActions } from 'lifecycle-broadcast'
+ *
+ * // from a timer in the shell, never in a reducer: the time is the action's
+ * const sweep = () => lifecycleBroadcastIdleActions.dueQuiesced(Math.round(performance.now()))
+ *
+ * @since 0.2.0
+ */
+export const lifecycleBroadcastIdleActions: LifecycleBroadcastIdleActionCreators<typeof LIFECYCLE_BROADCAST> =
+  lifecycleBroadcastSlice.idleActions;
+
+/**
+ * True when `action` has the type of one of `lifecycleBroadcastSlice`'s actions (its payload is
+ * checked by the reducer, not here), like Redux Toolkit's `isAnyOf` over every action creator.
+ *
+ * @since 0.1.0
+ */
+export const isLifecycleBroadcastAction: (action: unknown) => action is LifecycleBroadcastAction =
+  lifecycleBroadcastSlice.isAction;
+
+/**
+ * The action of `lifecycleBroadcastSlice` for a registry action or a log record (a recorded
+ * result is dropped: the store computes its own); `slice.toSliceAction` for any other slice.
+ *
+ * @example
+ * import { LogRecord, toSliceAction } from 'lifecycle-broadcast'
+ * import * as E from 'fp-ts/lib/Either.js'
+ *
+ * const line = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}'
+ * const action = E.map(toSliceAction)(LogRecord.decode(JSON.parse(line)))
+ * // right({ type: 'lifecycleBroadcast/operationBroadcast', payload: { operation: ... } })
+ *
+ * @since 0.1.0
+ */
+export const toSliceAction: (entry: LogRecord | RegistryAction) => LifecycleBroadcastAction =
+  lifecycleBroadcastSlice.toSliceAction;
+
+/**
+ * The registry action an action of `lifecycleBroadcastSlice` stands for;
+ * `slice.toRegistryAction` for any other slice.
+ *
+ * @example
+ * import { isLifecycleBroadcastAction, toRegistryAction, type RegistryAction } from 'lifecycle-broadcast'
+ *
+ * // In a listener or a middleware: the registry action behind any action of the slice.
+ * const registryActionOf = (action: unknown): RegistryAction | undefined =>
+ *   isLifecycleBroadcastAction(action) ? toRegistryAction(action) : undefined
+ *
+ * @since 0.1.0
+ */
+export const toRegistryAction: (action: LifecycleBroadcastAction) => RegistryAction =
+  lifecycleBroadcastSlice.toRegistryAction;
+
+/**
+ * Check an action of `lifecycleBroadcastSlice` from outside (any value: one received over the
+ * wire): the same action rebuilt from its checked payload, or one readable line per problem
+ * naming the field, such as `payload.backend.live: expected boolean, got "yes"`. Never throws.
+ *
+ * @example
+ * import { decodeSliceAction } from 'lifecycle-broadcast'
+ *
+ * decodeSliceAction({ type: 'lifecycleBroadcast/backendUnregistered', payload: {} })
+ * // left([ 'payload.key: expected BackendKey, got nothing (missing field)' ])
+ *
+ * @since 0.1.0
+ */
+export const decodeSliceAction: (input: unknown) => E.Either<ReadonlyArray<string>, LifecycleBroadcastAction> =
+  lifecycleBroadcastSlice.decodeSliceAction;

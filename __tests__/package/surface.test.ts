@@ -1,0 +1,156 @@
+/**
+ * The shape of what the package ships: the root entry bundles for a browser (no Node built-in
+ * anywhere it reaches) and stays small, the declarations stay small, and the exports of every
+ * entry point are the pinned list in `surface.json`, so that a new export is a deliberate change.
+ *
+ * After a deliberate change of the public surface, `LIFECYCLE_BROADCAST_UPDATE_SURFACE=1 npx jest
+ * __tests__/package/surface.test.ts` rewrites `surface.json` (then review the diff).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { buildSync } from 'esbuild';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIST = path.join(ROOT, 'dist');
+const PINNED = path.join(__dirname, 'surface.json');
+
+/** The most the root entry may weigh, minified and gzipped, without its dependencies. */
+const MAX_BROWSER_GZIP = 30 * 1024;
+/** The most the declaration files (`.d.ts`; each has an ES module twin, `.d.mts`) may weigh. */
+const MAX_DECLARATIONS = 250 * 1024;
+
+/** The entry points, by subpath, with their sources and their CommonJS declarations. */
+const ENTRIES = {
+  '.': { source: 'src/index.ts', declarations: 'index.d.ts' },
+  './arbitraries': { source: 'src/arbitraries.ts', declarations: 'arbitraries.d.ts' },
+  './node': { source: 'src/node/index.ts', declarations: 'node.d.ts' },
+} as const;
+
+type Surface = Record<
+  keyof typeof ENTRIES,
+  { readonly values: ReadonlyArray<string>; readonly types: ReadonlyArray<string> }
+>;
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(DIST, 'index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  }
+});
+
+/** Every name the `export { ... }` statements of a bundled declaration file export. */
+const declaredExports = (file: string): ReadonlyArray<string> => {
+  const text = fs.readFileSync(path.join(DIST, file), 'utf8');
+  const names: string[] = [];
+  for (const block of text.matchAll(/^export \{([^}]*)\}(?: from '[^']+')?;?$/gm)) {
+    for (const raw of (block[1] ?? '').split(',')) {
+      const item = raw.trim().replace(/^type\s+/, '');
+      // `a as b` exports `b`.
+      const name = item.split(/\s+as\s+/).pop() ?? item;
+      if (name !== '') {
+        names.push(name);
+      }
+    }
+  }
+  return [...new Set(names)].sort();
+};
+
+const runtimeExports = (subpath: string): string[] => {
+  const file = subpath === '.' ? 'index.js' : `${subpath.slice(2)}.js`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return Object.keys(require(path.join(DIST, file)) as object).sort();
+};
+
+describe('the root entry in a browser', () => {
+  const bundle = (): ReturnType<typeof buildSync> =>
+    buildSync({
+      entryPoints: [path.join(ROOT, ENTRIES['.'].source)],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      // The dependencies are the application's to bundle; what is measured is the library.
+      external: ['fp-ts', 'fp-ts/*', 'io-ts', 'immer'],
+    });
+
+  it('should bundle for --platform=browser without a single Node built-in', () => {
+    const result = bundle();
+    const imported = Object.values(result.metafile?.inputs ?? {}).flatMap((input) => input.imports.map((i) => i.path));
+
+    expect(result.errors).toEqual([]);
+    expect(
+      imported.filter((p) => p.startsWith('node:') || ['fs', 'path', 'stream', 'events', 'net'].includes(p)),
+    ).toEqual([]);
+  });
+
+  it(`should weigh at most ${String(MAX_BROWSER_GZIP / 1024)} KiB minified and gzipped, dependencies excluded`, () => {
+    const code = bundle().outputFiles?.[0]?.contents ?? new Uint8Array();
+    const gzipped = gzipSync(code, { level: 9 }).length;
+    console.log(
+      `root entry for the browser: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped`,
+    );
+
+    expect(code.length).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThanOrEqual(MAX_BROWSER_GZIP);
+  });
+});
+
+describe('the declarations', () => {
+  it(`should weigh at most ${String(MAX_DECLARATIONS / 1024)} KiB in all`, () => {
+    const files = fs.readdirSync(DIST).filter((f) => /\.d\.m?ts$/.test(f));
+    const size = (suffix: string): number =>
+      files.filter((f) => f.endsWith(suffix)).reduce((sum, f) => sum + fs.statSync(path.join(DIST, f)).size, 0);
+    console.log(
+      `declarations: ${(size('.d.ts') / 1024).toFixed(1)} KiB (.d.ts), ${(size('.d.mts') / 1024).toFixed(1)} KiB (.d.mts)`,
+    );
+
+    expect(files).toEqual(expect.arrayContaining(['index.d.ts', 'index.d.mts', 'node.d.ts', 'node.d.mts']));
+    expect(size('.d.ts')).toBeLessThanOrEqual(MAX_DECLARATIONS);
+    expect(size('.d.mts')).toBeLessThanOrEqual(MAX_DECLARATIONS);
+  });
+
+  it('should keep the registry opaque: its storage is not part of the public type', () => {
+    const text = fs
+      .readdirSync(DIST)
+      .filter((f) => f.endsWith('.d.ts'))
+      .map((f) => fs.readFileSync(path.join(DIST, f), 'utf8'))
+      .join('\n');
+    const registry = /interface Registry \{([^}]*)\}/.exec(text)?.[1] ?? '';
+
+    expect(registry).toContain('policy');
+    expect(registry).not.toMatch(/slots|index|operations|liveCount/);
+    expect(text).not.toMatch(/\bHashTrie\b|\bVector\b/);
+  });
+});
+
+describe('the exports of every entry point', () => {
+  const current = (): Surface =>
+    Object.fromEntries(
+      Object.entries(ENTRIES).map(([subpath, entry]) => {
+        const values = runtimeExports(subpath);
+        const types = declaredExports(entry.declarations).filter((name) => !values.includes(name));
+        return [subpath, { values, types }];
+      }),
+    ) as unknown as Surface;
+
+  it('should declare every value it exports at run time', () => {
+    for (const [subpath, entry] of Object.entries(ENTRIES)) {
+      const declared = declaredExports(entry.declarations);
+      expect([subpath, runtimeExports(subpath).filter((name) => !declared.includes(name))]).toEqual([subpath, []]);
+    }
+  });
+
+  it('should be the pinned list (surface.json)', () => {
+    const now = current();
+    if (process.env.LIFECYCLE_BROADCAST_UPDATE_SURFACE === '1') {
+      fs.writeFileSync(PINNED, `${JSON.stringify(now, null, 2)}\n`);
+    }
+    const pinned = JSON.parse(fs.readFileSync(PINNED, 'utf8')) as Surface;
+
+    expect(now).toEqual(pinned);
+  });
+});

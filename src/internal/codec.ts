@@ -1,0 +1,341 @@
+/**
+ * Building blocks shared by every codec of the library, and the readable error report.
+ *
+ * Every codec here decodes `unknown` without throwing, rejects fields it does not know, and
+ * reports each problem as one line naming the path, what was expected and what was found.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+
+import { isRecord } from './isRecord';
+
+// -------------------------------------------------------------------------------------
+// primitives
+// -------------------------------------------------------------------------------------
+
+const hasNul = (s: string): boolean => s.includes('\u0000');
+
+const stringWhere = (name: string, ok: (s: string) => boolean): t.Type<string, string> =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && ok(u),
+    (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  );
+
+/**
+ * A string without NUL characters (which no path, name or version can hold).
+ *
+ * @since 0.1.0
+ */
+export const Text = stringWhere('string without NUL', (s) => !hasNul(s));
+
+/**
+ * A non-empty string without NUL characters.
+ *
+ * @since 0.1.0
+ */
+export const Name = stringWhere('non-empty string without NUL', (s) => s.length > 0 && !hasNul(s));
+
+/**
+ * A path prefix: a non-empty string without NUL characters.
+ *
+ * @since 0.1.0
+ */
+export const PathPrefix = stringWhere('non-empty path without NUL', (s) => s.length > 0 && !hasNul(s));
+
+/**
+ * Lowercase hexadecimal, possibly empty (a content hash, or none).
+ *
+ * @since 0.1.0
+ */
+export const Hex = stringWhere('lowercase hex string', (s) => /^[0-9a-f]*$/.test(s));
+
+const isMillis = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0;
+
+/**
+ * A duration in whole milliseconds: a non-negative safe integer (no fraction, NaN or infinity).
+ *
+ * @since 0.1.0
+ */
+export const Millis = new t.Type<number, number, unknown>(
+  'non-negative integer milliseconds',
+  isMillis,
+  (u, c) => (isMillis(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * A record codec that accepts exactly the listed fields: a missing, mistyped or extra field is an
+ * error. Fields in `optional` may be absent (but not `undefined`). A valid input decodes to
+ * itself; one that is valid only after its fields are decoded gives a fresh object with the
+ * fields in the listed order.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { PathPrefix, closed, decode } from 'lifecycle-broadcast'
+ *
+ * const Cleanup = closed('Cleanup', { pathPrefix: PathPrefix, force: t.boolean })
+ * decode(Cleanup, { pathPrefix: '/var/cache', force: true, extra: 1 })
+ * // left([ 'extra: unexpected field, got 1' ])
+ *
+ * @since 0.1.0
+ */
+export const closedWith = <P extends t.Props, Q extends t.Props>(
+  name: string,
+  props: P,
+  optional: Q,
+): t.Type<
+  Readonly<t.TypeOfProps<P> & Partial<t.TypeOfProps<Q>>>,
+  Readonly<t.OutputOfProps<P> & Partial<t.OutputOfProps<Q>>>
+> => {
+  type A = Readonly<t.TypeOfProps<P> & Partial<t.TypeOfProps<Q>>>;
+  type O = Readonly<t.OutputOfProps<P> & Partial<t.OutputOfProps<Q>>>;
+  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
+    ...Object.entries(props).map(([k, codec]) => [k, codec, true] as const),
+    ...Object.entries(optional).map(([k, codec]) => [k, codec, false] as const),
+  ];
+  const known = new Set(fields.map(([k]) => k));
+  const present = (u: Record<string, unknown>, k: string): boolean => Object.hasOwn(u, k);
+  const is = (u: unknown): u is A => {
+    if (!isRecord(u)) {
+      return false;
+    }
+    for (const k in u) {
+      if (!known.has(k)) {
+        return false;
+      }
+    }
+    // Indexed, without destructuring: this runs for every record of every decoded line.
+    // eslint-disable-next-line @typescript-eslint/prefer-for-of
+    for (let i = 0; i < fields.length; i++) {
+      const [k, codec, required] = fields[i] as (typeof fields)[number];
+      if ((required || present(u, k)) && !codec.is(u[k])) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return new t.Type<A, O>(
+    name,
+    is,
+    (u, c) => {
+      // Fast path: every codec of this library decodes a value it accepts to that same value,
+      // so a valid input needs no copy and no context for error paths.
+      if (is(u)) {
+        return t.success(u);
+      }
+      if (!isRecord(u)) {
+        return t.failure(u, c);
+      }
+      const errors: t.ValidationError[] = [];
+      const out: Record<string, unknown> = {};
+      for (const [k, codec, required] of fields) {
+        if (!required && !present(u, k)) {
+          continue;
+        }
+        const result = codec.validate(u[k], t.appendContext(c, k, codec, u[k]));
+        if (E.isLeft(result)) {
+          errors.push(...result.left);
+        } else {
+          out[k] = result.right;
+        }
+      }
+      for (const k of Object.keys(u)) {
+        if (!known.has(k)) {
+          errors.push({
+            value: u[k],
+            context: t.appendContext(c, k, t.never, u[k]),
+            message: 'unexpected field',
+          });
+        }
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out as A);
+    },
+    (a) => {
+      const record = a as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, codec, required] of fields) {
+        if (required || present(record, k)) {
+          out[k] = codec.encode(record[k]);
+        }
+      }
+      return out as O;
+    },
+  );
+};
+
+/**
+ * A record codec that accepts exactly the listed fields, all required: a missing, mistyped or
+ * extra field is an error.
+ *
+ * @since 0.1.0
+ */
+export const closed = <P extends t.Props>(
+  name: string,
+  props: P,
+): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> => closedWith(name, props, {});
+
+/**
+ * A union discriminated by `_tag`: the tag picks the member, so a bad value gets the member's
+ * own errors (or one error naming the tags that exist), never one error per member.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Name, closed, decode, tagged } from 'lifecycle-broadcast'
+ *
+ * const Command = tagged('Command', {
+ *   Start: closed('Start', { _tag: t.literal('Start'), service: Name }),
+ *   Stop: closed('Stop', { _tag: t.literal('Stop'), service: Name }),
+ * })
+ * decode(Command, { _tag: 'Restart', service: 'soldr' })
+ * // left([ '_tag: expected "Start" | "Stop", got "Restart"' ])
+ *
+ * @since 0.1.0
+ */
+export const tagged = <M extends Record<string, t.Mixed>>(
+  name: string,
+  members: M,
+): t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>> => {
+  const tags = Object.keys(members);
+  const Tag = t.keyof(Object.fromEntries(tags.map((k) => [k, null])));
+  const memberOf = (u: unknown): t.Mixed | undefined => {
+    if (typeof u !== 'object' || u === null || !('_tag' in u)) {
+      return undefined;
+    }
+    const tag = u._tag;
+    return typeof tag === 'string' && Object.hasOwn(members, tag) ? members[tag] : undefined;
+  };
+  return new t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown>(
+    name,
+    (u): u is t.TypeOf<M[keyof M]> => memberOf(u)?.is(u) === true,
+    (u, c) => {
+      const member = memberOf(u);
+      if (member?.is(u) === true) {
+        return t.success(u as t.TypeOf<M[keyof M]>);
+      }
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+        return t.failure(u, c);
+      }
+      if (member === undefined) {
+        const tag = (u as { _tag?: unknown })._tag;
+        return t.failure(tag, t.appendContext(c, '_tag', Tag, tag));
+      }
+      return member.validate(u, c) as t.Validation<t.TypeOf<M[keyof M]>>;
+    },
+    (a) => (memberOf(a) as t.Mixed).encode(a) as t.OutputOf<M[keyof M]>,
+  );
+};
+
+// -------------------------------------------------------------------------------------
+// error report
+// -------------------------------------------------------------------------------------
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Longest field name shown in a path: a hostile input's keys must not make the report unreadable. */
+const MAX_KEY_SHOWN = 40;
+
+const shortened = (text: string, max: number, end = ''): string =>
+  text.length > max ? `${text.slice(0, max - 3 - end.length)}...${end}` : text;
+
+const pathOf = (context: t.Context): string => {
+  let path = '';
+  for (const entry of context.slice(1)) {
+    if (/^(0|[1-9][0-9]*)$/.test(entry.key)) {
+      path += `[${shortened(entry.key, MAX_KEY_SHOWN)}]`;
+    } else if (IDENTIFIER.test(entry.key)) {
+      const key = shortened(entry.key, MAX_KEY_SHOWN);
+      path += path === '' ? key : `.${key}`;
+    } else {
+      path += `[${shortened(JSON.stringify(entry.key), MAX_KEY_SHOWN, '"')}]`;
+    }
+  }
+  return path === '' ? '(root)' : path;
+};
+
+const MAX_SHOWN = 60;
+
+/**
+ * A short, single-line rendering of any value, for error messages.
+ *
+ * @since 0.1.0
+ */
+export const show = (u: unknown): string => {
+  switch (typeof u) {
+    case 'undefined':
+      return 'nothing';
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+    case 'symbol':
+      return String(u);
+    case 'function':
+      return 'a function';
+    case 'string':
+    case 'object': {
+      let text: string;
+      try {
+        text = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+      } catch {
+        text = Array.isArray(u) ? 'an array' : 'an object';
+      }
+      return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 3)}...` : text;
+    }
+  }
+};
+
+/**
+ * One readable line per validation error: `path: expected TYPE, got VALUE`, for example
+ * `[3].operation.reason: expected "IdleTimeout" | "BrokerShutdown" | "Maintenance", got "Sleep"`.
+ *
+ * @example
+ * import { BroadcastOperation, formatErrors } from 'lifecycle-broadcast'
+ * import * as E from 'fp-ts/lib/Either.js'
+ *
+ * const r = BroadcastOperation.decode({ _tag: 'Quiesce', reason: 'Sleep' })
+ * if (E.isLeft(r)) console.log(formatErrors(r.left))
+ * // [ 'reason: expected "IdleTimeout" | "BrokerShutdown" | "Maintenance", got "Sleep"' ]
+ *
+ * @since 0.1.0
+ */
+export const formatErrors = (errors: t.Errors): ReadonlyArray<string> => {
+  const lines = errors.map((e) => {
+    const last = e.context[e.context.length - 1];
+    const path = pathOf(e.context);
+    if (e.message !== undefined) {
+      return `${path}: ${e.message}, got ${show(e.value)}`;
+    }
+    const expected = last?.type.name ?? 'a valid value';
+    const got = e.value === undefined ? 'nothing (missing field)' : show(e.value);
+    return `${path}: expected ${expected}, got ${got}`;
+  });
+  return [...new Set(lines)];
+};
+
+/**
+ * Decode `input` with `codec`: the value, or one readable line per problem. Never throws.
+ *
+ * @example
+ * import { BroadcastPolicy, decode } from 'lifecycle-broadcast'
+ *
+ * decode(BroadcastPolicy, { ackTimeoutMs: -1 })
+ * // left([ 'ackTimeoutMs: expected non-negative integer milliseconds, got -1' ])
+ *
+ * @since 0.1.0
+ */
+export const decode = <A, O>(codec: t.Type<A, O>, input: unknown): E.Either<ReadonlyArray<string>, A> => {
+  try {
+    const result = codec.decode(input);
+    return E.isRight(result) ? result : E.left(formatErrors(result.left));
+  } catch (error: unknown) {
+    // A getter that throws or a proxy: report it rather than crash the caller.
+    return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
+  }
+};

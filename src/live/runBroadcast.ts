@@ -1,0 +1,554 @@
+/**
+ * `runBroadcast`: a real fan-out of one operation to every live backend of a registry, through a
+ * `Transport`, reported in the model's vocabulary. The result has the shape, the codec and the
+ * order of `broadcast`'s (of `broadcastTo`'s, given `options.keys`); the run also returns the registry actions that reproduce it, so a live
+ * run can be recorded in an operation log, replayed and verified like any other.
+ *
+ * This is the effectful shell around the pure registry: it reads no clock but its timers, opens
+ * nothing itself, and loads anywhere (no Node module).
+ *
+ * @since 0.2.0
+ */
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+
+import type { Backend } from '../domain/Backend';
+import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
+import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import { failure, timeout } from '../domain/BroadcastBackendResponse';
+import { BroadcastOperation, copyOperation } from '../domain/BroadcastOperation';
+import type { BroadcastResult } from '../domain/BroadcastResult';
+import { closed, decode, show, tagged } from '../internal/codec';
+import { errorMessage } from '../internal/errorMessage';
+import { matchTag } from '../internal/match';
+import type { Registry } from '../registry/Registry';
+import { backends } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
+import { step } from '../registry/step';
+import type { Transport } from './Transport';
+import { Outcome, outcomeResponse } from './Transport';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+const TransportFailedC = closed('TransportFailed', {
+  _tag: t.literal('TransportFailed'),
+  key: BackendKey,
+  message: t.string,
+  code: t.union([t.string, t.null]),
+});
+
+/**
+ * The transport rejected or threw for this backend, which the result records as `Failure
+ * BackendError`: `message` is the error's message on one line, `code` its `code` when that is a
+ * string (such as `ConnectionRefused` from the socket transport), otherwise `null`.
+ *
+ * @since 0.2.0
+ */
+export interface TransportFailed extends t.TypeOf<typeof TransportFailedC> {}
+
+const InvalidOutcomeC = closed('InvalidOutcome', {
+  _tag: t.literal('InvalidOutcome'),
+  key: BackendKey,
+  message: t.string,
+});
+
+/**
+ * The transport resolved with something that is not an `Outcome` (a transport written in plain
+ * JavaScript can), which the result records as `Failure BackendError`; `message` says what it
+ * was and why it was refused.
+ *
+ * @since 0.2.0
+ */
+export interface InvalidOutcome extends t.TypeOf<typeof InvalidOutcomeC> {}
+
+const CancelledC = closed('Cancelled', { _tag: t.literal('Cancelled'), key: BackendKey, sent: t.boolean });
+
+/**
+ * The run was cancelled (`options.signal`) before this backend answered, which the result records
+ * as a timeout; `sent` says whether the operation had been sent to it.
+ *
+ * @since 0.2.0
+ */
+export interface Cancelled extends t.TypeOf<typeof CancelledC> {}
+
+/**
+ * What happened on the way to a backend that the result's shape cannot say: why a backend is
+ * listed as failed or timed out when it did not answer so itself.
+ *
+ * @since 0.2.0
+ */
+export type LiveDiagnostic = TransportFailed | InvalidOutcome | Cancelled;
+
+/**
+ * The codec of `LiveDiagnostic`, to write diagnostics out and read them back.
+ *
+ * @since 0.2.0
+ */
+export const LiveDiagnostic: t.Type<
+  LiveDiagnostic,
+  t.OutputOf<typeof TransportFailedC> | t.OutputOf<typeof InvalidOutcomeC> | t.OutputOf<typeof CancelledC>
+> = tagged('LiveDiagnostic', {
+  TransportFailed: TransportFailedC,
+  InvalidOutcome: InvalidOutcomeC,
+  Cancelled: CancelledC,
+});
+
+/**
+ * A live broadcast, done: what it observed in the model's words, and how to reproduce it.
+ *
+ * The law: `replay(start, actions)`, from the registry the run started from, ends in a registry
+ * with the same snapshot as `state`, and its last event is an `OperationBroadcast` (an
+ * `OperationBroadcastTo`, given `options.keys`) whose result equals `result`.
+ *
+ * @since 0.2.0
+ */
+export interface LiveBroadcast {
+  /**
+   * The result, with the codec, the lists, the order (registration order) and the status rules
+   * of `broadcast`'s: a backend that answered `Ack` is in `acks`, one that answered `Failure`,
+   * or whose transport failed, in `failures`, one that did not answer within the policy's
+   * `ackTimeoutMs` (or before the run was cancelled) in `timeouts`, a dead one in `skippedDead`.
+   */
+  readonly result: BroadcastResult;
+  /** The registry after the run: the starting registry with the `actions` applied. */
+  readonly state: Registry;
+  /**
+   * The actions that reproduce the run in the model: a `SetResponse` with the observed answer
+   * for each live backend whose answer differs from its modelled response (in registration
+   * order), then the `Broadcast` (the `BroadcastTo`, given `options.keys`).
+   */
+  readonly actions: ReadonlyArray<RegistryAction>;
+  /**
+   * True when `options.signal` cut the run short: at least one live backend had not answered
+   * when it aborted, and is listed in `timeouts` (with a `Cancelled` diagnostic).
+   */
+  readonly cancelled: boolean;
+  /** Why backends failed or timed out without saying so themselves, in registration order. */
+  readonly diagnostics: ReadonlyArray<LiveDiagnostic>;
+}
+
+/**
+ * How `runBroadcast` runs.
+ *
+ * @since 0.2.0
+ */
+export interface RunBroadcastOptions {
+  /**
+   * How many requests may be outstanding at once: a positive integer, or `Infinity` for no bound
+   * (default `DEFAULT_CONCURRENCY`). A backend's ack timeout starts when its own request is sent,
+   * not while it waits for its turn.
+   */
+  readonly concurrency?: number;
+  /**
+   * Cancels the run when it aborts: outstanding requests are aborted, nothing more is sent, and
+   * the run resolves at once with every backend that had not answered listed as timed out,
+   * `cancelled` set, and a `Cancelled` diagnostic for each.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Send the operation only to the live backends among these keys, as `broadcastTo` does (in
+   * registration order, a key given twice counts once, dead ones are skipped, keys that are not
+   * registered are sent nothing); the run is then reproduced with a `BroadcastTo`. A retry of
+   * the unacknowledged is `{ keys: unacknowledgedKeys(previous) }`.
+   */
+  readonly keys?: ReadonlyArray<BackendKey>;
+}
+
+/**
+ * The default bound on outstanding requests: 1024. A request costs little while it is out (a
+ * timer, a promise, an abort controller, a line on a connection the transport keeps anyway), so
+ * a registry of up to 1024 live backends goes out in one wave; a larger one is held to that.
+ *
+ * @since 0.2.0
+ */
+export const DEFAULT_CONCURRENCY = 1024;
+
+// -------------------------------------------------------------------------------------
+// pattern matching
+// -------------------------------------------------------------------------------------
+
+/**
+ * Fold a diagnostic, one handler per kind.
+ *
+ * @example
+ * import { matchDiagnostic } from 'lifecycle-broadcast'
+ *
+ * const describeDiagnostic = matchDiagnostic({
+ *   TransportFailed: (d) => `${d.key.serviceName}: ${d.message}`,
+ *   InvalidOutcome: (d) => `${d.key.serviceName}: ${d.message}`,
+ *   Cancelled: (d) => `${d.key.serviceName}: cancelled ${d.sent ? 'before it answered' : 'before it was sent'}`,
+ * })
+ *
+ * @since 0.2.0
+ */
+export const matchDiagnostic = matchTag<LiveDiagnostic>();
+
+// -------------------------------------------------------------------------------------
+// fan-out
+// -------------------------------------------------------------------------------------
+
+/** One target's answer as the model needs it, and why, when the backend did not say so itself. */
+interface Answer {
+  readonly response: BroadcastBackendResponse;
+  readonly diagnostic: LiveDiagnostic | undefined;
+}
+
+interface FanOut {
+  /** One answer per target, in the targets' order. */
+  readonly answers: ReadonlyArray<Answer>;
+  readonly cancelled: boolean;
+}
+
+interface FanOutOptions {
+  readonly ackTimeoutMs: number;
+  readonly concurrency: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+const timeoutReason = (ms: number): Error =>
+  Object.assign(new Error(`no acknowledgement within ${String(ms)} ms`), { name: 'TimeoutError' });
+
+const transportFailed = (key: BackendKey, error: unknown): Answer => {
+  const code = (error as { readonly code?: unknown } | null | undefined)?.code;
+  return {
+    response: failure('BackendError'),
+    diagnostic: Object.freeze({
+      _tag: 'TransportFailed',
+      key,
+      message: errorMessage(error),
+      code: typeof code === 'string' ? code : null,
+    }),
+  };
+};
+
+const answerOf = (key: BackendKey, value: unknown): Answer => {
+  const decoded = decode(Outcome, value);
+  return E.isRight(decoded)
+    ? { response: outcomeResponse(decoded.right), diagnostic: undefined }
+    : {
+        response: failure('BackendError'),
+        diagnostic: Object.freeze({
+          _tag: 'InvalidOutcome',
+          key,
+          message: `the transport resolved with ${show(value)}, not an outcome: ${decoded.left.join('; ')}`,
+        }),
+      };
+};
+
+/** Reading `code` off a hostile error can throw too: then it is reported without one. */
+const safely = (key: BackendKey, error: unknown): Answer => {
+  try {
+    return transportFailed(key, error);
+  } catch {
+    return transportFailed(key, 'an error that could not be read');
+  }
+};
+
+/**
+ * Send `operation` to each of `targets` through `transport`, at most `concurrency` at a time, each
+ * with its own timer from its own send, and resolve with every target's answer in the targets'
+ * order. Never rejects: whatever a transport does becomes an answer. This is the whole effectful
+ * part of a run; which backends are targets, and how the answers are reproduced in the model,
+ * are decided around it.
+ */
+const fanOut = (
+  targets: ReadonlyArray<Backend>,
+  operation: BroadcastOperation,
+  transport: Transport,
+  options: FanOutOptions,
+): Promise<FanOut> =>
+  new Promise((resolve) => {
+    const { ackTimeoutMs, concurrency, signal } = options;
+    const n = targets.length;
+    const answers: Array<Answer | undefined> = new Array<Answer | undefined>(n).fill(undefined);
+    const outstanding = new Map<
+      number,
+      { readonly controller: AbortController; readonly timer: ReturnType<typeof setTimeout> }
+    >();
+    let next = 0;
+    let answered = 0;
+    let done = false;
+    let launching = false;
+
+    const finish = (cancelled: boolean): void => {
+      done = true;
+      signal?.removeEventListener('abort', onAbort);
+      resolve({ answers: answers as ReadonlyArray<Answer>, cancelled });
+    };
+
+    const settle = (i: number, answer: Answer): void => {
+      if (done || answers[i] !== undefined) {
+        return; // late: the timer or a cancellation already decided
+      }
+      answers[i] = answer;
+      answered += 1;
+      const request = outstanding.get(i);
+      if (request !== undefined) {
+        clearTimeout(request.timer);
+        outstanding.delete(i);
+      }
+      if (answered === n) {
+        finish(false);
+      } else {
+        launch();
+      }
+    };
+
+    const send = (i: number): void => {
+      const target = targets[i] as Backend;
+      const controller = new AbortController();
+      const timer = setTimeout(() => {
+        controller.abort(timeoutReason(ackTimeoutMs));
+        settle(i, { response: timeout, diagnostic: undefined });
+      }, ackTimeoutMs);
+      outstanding.set(i, { controller, timer });
+      let reply: Promise<unknown>;
+      try {
+        reply = Promise.resolve(transport(target, operation, controller.signal));
+      } catch (error: unknown) {
+        settle(i, safely(target.key, error));
+        return;
+      }
+      reply.then(
+        (value) => {
+          settle(i, answerOf(target.key, value));
+        },
+        (error: unknown) => {
+          settle(i, safely(target.key, error));
+        },
+      );
+    };
+
+    // A loop, not recursion: a transport that throws at once settles inside `send`, and each
+    // settlement launches the next, which would otherwise nest one call deeper per backend.
+    const launch = (): void => {
+      if (launching) {
+        return;
+      }
+      launching = true;
+      try {
+        while (!done && outstanding.size < concurrency && next < n) {
+          const i = next;
+          next += 1;
+          send(i);
+        }
+      } finally {
+        launching = false;
+      }
+    };
+
+    function onAbort(): void {
+      if (done) {
+        return;
+      }
+      let unanswered = 0;
+      for (let i = 0; i < n; i++) {
+        if (answers[i] !== undefined) {
+          continue;
+        }
+        const request = outstanding.get(i);
+        if (request !== undefined) {
+          clearTimeout(request.timer);
+          request.controller.abort(signal?.reason);
+        }
+        unanswered += 1;
+        answers[i] = {
+          response: timeout,
+          diagnostic: Object.freeze({ _tag: 'Cancelled', key: (targets[i] as Backend).key, sent: i < next }),
+        };
+      }
+      outstanding.clear();
+      finish(unanswered > 0);
+    }
+
+    if (n === 0) {
+      finish(false);
+      return;
+    }
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    launch();
+  });
+
+// -------------------------------------------------------------------------------------
+// reproduction
+// -------------------------------------------------------------------------------------
+
+const sameResponse = (a: BroadcastBackendResponse, b: BroadcastBackendResponse): boolean =>
+  a._tag === b._tag && (a._tag !== 'Failure' || (b._tag === 'Failure' && a.reason === b.reason));
+
+/**
+ * The actions reproducing a fan-out in the model (a `SetResponse` for each target whose answer
+ * differs from its modelled response, then `final`, the action that broadcast), and the registry
+ * and result they give. Computing the result by applying the actions makes the law hold by
+ * construction: the result is the model's own.
+ */
+const reproduce = (
+  registry: Registry,
+  targets: ReadonlyArray<Backend>,
+  run: FanOut,
+  final: RegistryAction,
+): LiveBroadcast => {
+  const actions: RegistryAction[] = [];
+  targets.forEach((target, i) => {
+    const answer = run.answers[i] as Answer;
+    if (!sameResponse(target.response, answer.response)) {
+      actions.push(Object.freeze({ _tag: 'SetResponse', key: target.key, response: answer.response }));
+    }
+  });
+  actions.push(final);
+  let state = registry;
+  let result: BroadcastResult | undefined;
+  for (const action of actions) {
+    const next = step(state, action);
+    state = next.state;
+    result =
+      next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo'
+        ? next.result.result
+        : result;
+  }
+  const diagnostics = run.answers.flatMap((a) => (a.diagnostic === undefined ? [] : [a.diagnostic]));
+  return Object.freeze({
+    result: result as BroadcastResult,
+    state,
+    actions: Object.freeze(actions),
+    cancelled: run.cancelled,
+    diagnostics: Object.freeze(diagnostics),
+  });
+};
+
+// -------------------------------------------------------------------------------------
+// checks of input from plain JavaScript
+// -------------------------------------------------------------------------------------
+
+const fail = (what: string): never => {
+  throw new TypeError(`runBroadcast: ${what}`);
+};
+
+const registeredBackends = (registry: unknown): ReadonlyArray<Backend> => {
+  try {
+    const all = backends(registry as Registry);
+    const ms: unknown = (registry as Registry).policy.ackTimeoutMs;
+    if (typeof ms === 'number' && ms > 0) {
+      return all;
+    }
+  } catch {
+    // reported below
+  }
+  return fail(`registry: expected a registry (from createRegistry and its reducers), got ${show(registry)}`);
+};
+
+const concurrencyOf = (value: unknown): number => {
+  if (value === undefined) {
+    return DEFAULT_CONCURRENCY;
+  }
+  if (value === Infinity || (typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) {
+    return value;
+  }
+  throw new RangeError(
+    `runBroadcast: options.concurrency: expected a positive integer or Infinity, got ${show(value)}`,
+  );
+};
+
+const keysOf = (value: unknown): ReadonlyArray<BackendKey> | undefined => {
+  if (value === undefined) {
+    return undefined;
+  }
+  const decoded = decode(t.readonlyArray(BackendKey), value);
+  return E.isRight(decoded) ? decoded.right : fail(`options.keys: ${decoded.left.join('; ')}`);
+};
+
+const signalOf = (value: unknown): AbortSignal | undefined => {
+  if (value === undefined) {
+    return undefined;
+  }
+  const s = value as Readonly<Record<string, unknown>> | null;
+  return typeof s === 'object' &&
+    s !== null &&
+    typeof s.aborted === 'boolean' &&
+    typeof s.addEventListener === 'function' &&
+    typeof s.removeEventListener === 'function'
+    ? (value as AbortSignal)
+    : fail(`options.signal: expected an AbortSignal, got ${show(value)}`);
+};
+
+// -------------------------------------------------------------------------------------
+// runner
+// -------------------------------------------------------------------------------------
+
+/**
+ * Broadcast `operation` for real: send it through `transport` to every live backend of
+ * `registry` (or, given `options.keys`, to the live backends among them), concurrently (at most `options.concurrency` at once), skipping dead backends as
+ * the model does, and give each backend the registry's `policy.ackTimeoutMs` from its own send:
+ * when its timer fires, its request is aborted and it is listed as timed out.
+ *
+ * It never rejects because of a backend or a transport: a transport that throws, rejects,
+ * resolves with something that is not an `Outcome`, or never settles, is recorded as a failure
+ * or a timeout, with a diagnostic. It rejects only for an argument that is not what its type
+ * says (a `TypeError` or `RangeError` naming it), before anything is sent.
+ *
+ * @example
+ * import {
+ *   ackOutcome,
+ *   backendKey,
+ *   broadcastPolicy,
+ *   createRegistry,
+ *   liveBackend,
+ *   register,
+ *   releaseHandlesOperation,
+ *   replay,
+ *   runBroadcast,
+ *   sharedInstance,
+ *   snapshot,
+ * } from 'lifecycle-broadcast'
+ * import { deepStrictEqual } from 'node:assert'
+ *
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const start = register(createRegistry(broadcastPolicy(250)), liveBackend(zccache)).state
+ * const live = await runBroadcast(start, releaseHandlesOperation('/var/cache'), async () => ackOutcome)
+ * // live.result._tag === 'AllAcked'; live.actions: the Broadcast alone, as zccache answered as modelled
+ * deepStrictEqual(snapshot(replay(start, live.actions).state), snapshot(live.state))
+ *
+ * @since 0.2.0
+ */
+export const runBroadcast = async (
+  registry: Registry,
+  operation: BroadcastOperation,
+  transport: Transport,
+  options: RunBroadcastOptions = {},
+): Promise<LiveBroadcast> => {
+  const all = registeredBackends(registry);
+  const decoded = decode(BroadcastOperation, operation);
+  if (E.isLeft(decoded)) {
+    return fail(`operation: ${decoded.left.join('; ')}`);
+  }
+  if (typeof transport !== 'function') {
+    return fail(`transport: expected a function, got ${show(transport)}`);
+  }
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    return fail(`options: expected an object, got ${show(options)}`);
+  }
+  const concurrency = concurrencyOf(options.concurrency);
+  const signal = signalOf(options.signal);
+  const keys = keysOf(options.keys);
+  const op = copyOperation(decoded.right);
+  const wanted = keys === undefined ? undefined : new Set(keys.map(keyId));
+  const targets = all.filter((b) => b.live && (wanted === undefined || wanted.has(keyId(b.key))));
+  const run = await fanOut(targets, op, transport, {
+    ackTimeoutMs: registry.policy.ackTimeoutMs,
+    concurrency,
+    signal,
+  });
+  const final: RegistryAction =
+    keys === undefined
+      ? Object.freeze({ _tag: 'Broadcast', operation: op })
+      : Object.freeze({ _tag: 'BroadcastTo', operation: op, keys: Object.freeze(keys.map(copyKey)) });
+  return reproduce(registry, targets, run, final);
+};

@@ -1,0 +1,450 @@
+/**
+ * A `Transport` over stream sockets (Unix domain sockets or TCP) speaking the NDJSON protocol of
+ * docs/live.md: one request line out, one reply line back, matched by id. Connections are opened
+ * on first use, kept for later broadcasts, and closed by `close()`.
+ *
+ * @since 0.2.0
+ */
+import { isUtf8 } from 'node:buffer';
+import * as net from 'node:net';
+
+import * as E from 'fp-ts/Either';
+
+import type { BackendKey } from '../domain/BackendKey';
+import { BroadcastOperation } from '../domain/BroadcastOperation';
+import { decode, show } from '../internal/codec';
+import { errorMessage } from '../internal/errorMessage';
+import type { Outcome, Transport } from '../live/Transport';
+import type { SocketAddress } from './protocol';
+import { BackendReply, BackendRequest, SocketAddress as SocketAddressCodec } from './protocol';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The default limit on one reply line: 64 KiB (a reply is a few dozen bytes).
+ *
+ * @since 0.2.0
+ */
+export const DEFAULT_MAX_REPLY_BYTES = 65_536;
+
+/**
+ * How `socketTransport` reaches backends.
+ *
+ * @since 0.2.0
+ */
+export interface SocketTransportOptions {
+  /** Where the backend with `key` listens; asked before every request, so an address may change. */
+  readonly addressOf: (key: BackendKey) => SocketAddress;
+  /** The longest reply line accepted, in bytes (line end excluded; default `DEFAULT_MAX_REPLY_BYTES`). */
+  readonly maxReplyBytes?: number;
+}
+
+/**
+ * Why the socket transport could not get an answer: the `code` of the error it rejects with,
+ * which `runBroadcast` keeps in its `TransportFailed` diagnostic.
+ * - `InvalidAddress`: `addressOf` threw or returned something that is not a `SocketAddress`;
+ * - `ConnectionRefused`: nothing listens there (`ECONNREFUSED`, or no socket file);
+ * - `ConnectionReset`: the connection was reset (`ECONNRESET`, `EPIPE`);
+ * - `ConnectionClosed`: the backend closed the connection before it replied;
+ * - `ConnectionFailed`: any other socket error;
+ * - `MalformedReply`: a reply line that is not UTF-8, not JSON, or not a `BackendReply`;
+ * - `MismatchedReply`: a reply with an id that was not asked on that connection;
+ * - `OversizedReply`: a reply line longer than `maxReplyBytes`;
+ * - `TransportClosed`: `close()` was called.
+ *
+ * @since 0.2.0
+ */
+export type SocketFailureCode =
+  | 'InvalidAddress'
+  | 'ConnectionRefused'
+  | 'ConnectionReset'
+  | 'ConnectionClosed'
+  | 'ConnectionFailed'
+  | 'MalformedReply'
+  | 'MismatchedReply'
+  | 'OversizedReply'
+  | 'TransportClosed';
+
+/**
+ * The error a socket transport rejects with: a one-line message naming the backend's address,
+ * and a `SocketFailureCode`.
+ *
+ * @since 0.2.0
+ */
+export interface SocketTransportError extends Error {
+  readonly code: SocketFailureCode;
+}
+
+/**
+ * A `Transport` over sockets, with the connections it keeps open.
+ *
+ * @since 0.2.0
+ */
+export interface SocketTransport extends Transport {
+  /**
+   * Close every connection; outstanding requests reject with `TransportClosed`, and so does
+   * every later request. Resolves once every socket is closed. Until then, open connections keep
+   * a Node process running.
+   */
+  readonly close: () => Promise<void>;
+}
+
+// -------------------------------------------------------------------------------------
+// connections
+// -------------------------------------------------------------------------------------
+
+interface Pending {
+  readonly resolve: (outcome: Outcome) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Connection {
+  readonly socket: net.Socket;
+  readonly id: string;
+  readonly label: string;
+  readonly pending: Map<number, Pending>;
+  /** Ids of requests given up on (timed out or cancelled): their replies are dropped when they come. */
+  readonly abandoned: Set<number>;
+  /** Resolves when the socket has closed. */
+  readonly closed: Promise<void>;
+  connected: boolean;
+  failed: boolean;
+  /** The bytes of a reply line not yet ended. */
+  partial: Buffer[];
+  partialBytes: number;
+}
+
+const ONCE = Object.freeze({ once: true });
+
+/** How many abandoned ids a connection remembers; a reply older than that counts as mismatched. */
+const MAX_ABANDONED = 4096;
+
+const socketError = (code: SocketFailureCode, message: string): SocketTransportError =>
+  Object.assign(new Error(message), { code });
+
+const errorCode = (error: unknown): string | undefined => {
+  const code = (error as { readonly code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+const connectionError = (label: string, error: unknown): SocketTransportError => {
+  const code = errorCode(error) ?? '';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return socketError('ConnectionRefused', `connection refused by ${label} (ECONNREFUSED)`);
+    case 'ENOENT':
+      return socketError('ConnectionRefused', `connection refused by ${label}: no socket there (ENOENT)`);
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return socketError('ConnectionReset', `connection to ${label} reset before the reply (${code})`);
+    default:
+      return socketError('ConnectionFailed', `cannot talk to ${label}: ${errorMessage(error)}`);
+  }
+};
+
+/** Why `signal` aborted, as an error (the runner aborts with one; any other reason is wrapped). */
+const abortReason = (signal: AbortSignal): Error => {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'object' && reason !== null && typeof (reason as Error).message === 'string'
+    ? (reason as Error)
+    : Object.assign(new Error(`aborted: ${show(reason)}`), { name: 'AbortError' });
+};
+
+const addressId = (a: SocketAddress): string => ('path' in a ? `unix:${a.path}` : `tcp:${a.host}:${String(a.port)}`);
+
+const addressLabel = (a: SocketAddress): string => ('path' in a ? a.path : `${a.host}:${String(a.port)}`);
+
+/** A line's text for an error message: short, on one line. */
+const excerpt = (text: string): string => show(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+/**
+ * A broadcast sends one operation object to every backend: its JSON is written once, and each
+ * request line is the id put in front of it (the same text `BackendRequest`'s encoding gives).
+ */
+const operationJson = new WeakMap<BroadcastOperation, string>();
+
+const requestLine = (id: number, operation: BroadcastOperation): string => {
+  let json = Object.isFrozen(operation) ? operationJson.get(operation) : undefined;
+  if (json === undefined) {
+    json = JSON.stringify(BackendRequest.encode({ id, operation }).operation);
+    if (Object.isFrozen(operation)) {
+      operationJson.set(operation, json);
+    }
+  }
+  return `{"id":${String(id)},"operation":${json}}\n`;
+};
+
+const maxReplyBytesOf = (value: unknown): number => {
+  if (value === undefined) {
+    return DEFAULT_MAX_REPLY_BYTES;
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) {
+    return value;
+  }
+  throw new RangeError(`socketTransport: maxReplyBytes: expected a positive integer, got ${show(value)}`);
+};
+
+// -------------------------------------------------------------------------------------
+// transport
+// -------------------------------------------------------------------------------------
+
+/**
+ * A transport sending each request over a stream socket to the address `options.addressOf`
+ * gives for the backend's key, and resolving with the backend's reply.
+ *
+ * One connection per address, opened on first use and reused by later requests and broadcasts;
+ * several requests may be outstanding on one, told apart by their ids (positive integers, never
+ * reused by this transport). A reply for a request given up on (its signal aborted) is dropped
+ * when it comes, so a late backend never answers the next request. A connection that fails
+ * (refused, reset, closed before the reply, a malformed, mismatched or oversized reply) rejects
+ * every request outstanding on it with a `SocketTransportError` and is dropped; the next request
+ * to that address opens a new one.
+ *
+ * @example
+ * import * as path from 'node:path'
+ * import { broadcastPolicy, createRegistry, quiesceOperation, runBroadcast } from 'lifecycle-broadcast'
+ * import { socketTransport } from 'lifecycle-broadcast/node'
+ *
+ * // Each backend listens on /run/broker/<service>.sock.
+ * const transport = socketTransport({ addressOf: (key) => ({ path: path.join('/run/broker', `${key.serviceName}.sock`) }) })
+ * try {
+ *   const live = await runBroadcast(createRegistry(broadcastPolicy(2000)), quiesceOperation('BrokerShutdown'), transport)
+ *   console.log(live.result._tag, live.diagnostics)
+ * } finally {
+ *   await transport.close()
+ * }
+ *
+ * @since 0.2.0
+ */
+export const socketTransport = (options: SocketTransportOptions): SocketTransport => {
+  if (typeof options !== 'object' || (options as unknown) === null || typeof options.addressOf !== 'function') {
+    throw new TypeError(`socketTransport: expected options with an addressOf function, got ${show(options)}`);
+  }
+  const { addressOf } = options;
+  const maxReplyBytes = maxReplyBytesOf(options.maxReplyBytes);
+  const connections = new Map<string, Connection>();
+  let lastId = 0;
+  let closed = false;
+
+  /** Reject everything outstanding on `conn` with `error`, and drop it. */
+  const fail = (conn: Connection, error: SocketTransportError): void => {
+    if (conn.failed) {
+      return;
+    }
+    conn.failed = true;
+    if (connections.get(conn.id) === conn) {
+      connections.delete(conn.id);
+    }
+    const waiting = [...conn.pending.values()];
+    conn.pending.clear();
+    conn.socket.destroy();
+    for (const p of waiting) {
+      p.reject(error);
+    }
+  };
+
+  const onLine = (conn: Connection, bytes: Buffer): void => {
+    if (!isUtf8(bytes)) {
+      fail(conn, socketError('MalformedReply', `malformed reply from ${conn.label}: not UTF-8`));
+      return;
+    }
+    let text = bytes.toString('utf8');
+    if (text.endsWith('\r')) {
+      text = text.slice(0, -1);
+    }
+    if (text.trim() === '') {
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      fail(conn, socketError('MalformedReply', `malformed reply from ${conn.label}: not JSON: ${excerpt(text)}`));
+      return;
+    }
+    const decoded = decode(BackendReply, json);
+    if (E.isLeft(decoded)) {
+      const id = (json as { readonly id?: unknown } | null)?.id;
+      const problem = `malformed reply from ${conn.label}: ${decoded.left.join('; ')}`;
+      const waiting = typeof id === 'number' ? conn.pending.get(id) : undefined;
+      if (typeof id === 'number' && waiting !== undefined) {
+        conn.pending.delete(id);
+        waiting.reject(socketError('MalformedReply', `${problem} (reply to request ${String(id)})`));
+      } else if (!(typeof id === 'number' && conn.abandoned.delete(id))) {
+        fail(conn, socketError('MalformedReply', problem));
+      }
+      return;
+    }
+    const { id, outcome } = decoded.right;
+    const waiting = conn.pending.get(id);
+    if (waiting !== undefined) {
+      conn.pending.delete(id);
+      waiting.resolve(outcome);
+    } else if (!conn.abandoned.delete(id)) {
+      const asked = [...conn.pending.keys()].join(', ');
+      fail(
+        conn,
+        socketError(
+          'MismatchedReply',
+          `mismatched reply from ${conn.label}: id ${String(id)} was not asked${
+            asked === '' ? '' : ` (waiting for ${asked})`
+          }`,
+        ),
+      );
+    }
+  };
+
+  const onData = (conn: Connection, chunk: Buffer): void => {
+    let start = 0;
+    while (!conn.failed) {
+      const end = chunk.indexOf(0x0a, start);
+      const piece = chunk.subarray(start, end < 0 ? chunk.length : end);
+      if (conn.partialBytes + piece.length > maxReplyBytes) {
+        fail(conn, socketError('OversizedReply', `reply from ${conn.label} over ${String(maxReplyBytes)} bytes`));
+        return;
+      }
+      if (end < 0) {
+        if (piece.length > 0) {
+          conn.partial.push(piece);
+          conn.partialBytes += piece.length;
+        }
+        return;
+      }
+      const line = conn.partial.length === 0 ? piece : Buffer.concat([...conn.partial, piece]);
+      conn.partial = [];
+      conn.partialBytes = 0;
+      onLine(conn, line);
+      start = end + 1;
+    }
+  };
+
+  const open = (address: SocketAddress): Connection => {
+    const id = addressId(address);
+    const label = addressLabel(address);
+    const socket =
+      'path' in address ? net.connect({ path: address.path }) : net.connect({ host: address.host, port: address.port });
+    const conn: Connection = {
+      socket,
+      id,
+      label,
+      pending: new Map(),
+      abandoned: new Set(),
+      closed: new Promise((resolve) => {
+        socket.once('close', () => {
+          resolve();
+        });
+      }),
+      connected: false,
+      failed: false,
+      partial: [],
+      partialBytes: 0,
+    };
+    socket.on('connect', () => {
+      conn.connected = true;
+      if (!('path' in address)) {
+        socket.setNoDelay(true);
+      }
+    });
+    socket.on('data', (chunk: Buffer) => {
+      onData(conn, chunk);
+    });
+    socket.on('error', (error) => {
+      fail(conn, connectionError(label, error));
+    });
+    socket.on('close', () => {
+      fail(conn, socketError('ConnectionClosed', `${label} closed the connection before it replied`));
+    });
+    connections.set(id, conn);
+    return conn;
+  };
+
+  const addressFor = (key: BackendKey): E.Either<SocketTransportError, SocketAddress> => {
+    let given: unknown;
+    try {
+      given = addressOf(key);
+    } catch (error: unknown) {
+      return E.left(socketError('InvalidAddress', `addressOf threw for ${key.serviceName}: ${errorMessage(error)}`));
+    }
+    const decoded = decode(SocketAddressCodec, given);
+    return E.isRight(decoded)
+      ? decoded
+      : E.left(
+          socketError(
+            'InvalidAddress',
+            `addressOf gave ${show(given)} for ${key.serviceName}, not a socket address: ${decoded.left.join('; ')}`,
+          ),
+        );
+  };
+
+  const request = (key: BackendKey, operation: BroadcastOperation, signal: AbortSignal): Promise<Outcome> =>
+    new Promise<Outcome>((resolve, reject) => {
+      if (closed) {
+        reject(socketError('TransportClosed', 'the socket transport is closed'));
+        return;
+      }
+      if (signal.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const address = addressFor(key);
+      if (E.isLeft(address)) {
+        reject(address.left);
+        return;
+      }
+      const conn = connections.get(addressId(address.right)) ?? open(address.right);
+      lastId += 1;
+      const id = lastId;
+      const onAbort = (): void => {
+        if (!conn.pending.delete(id)) {
+          return;
+        }
+        conn.abandoned.add(id);
+        if (conn.abandoned.size > MAX_ABANDONED) {
+          const oldest = conn.abandoned.values().next();
+          if (oldest.done !== true) {
+            conn.abandoned.delete(oldest.value);
+          }
+        }
+        reject(abortReason(signal));
+        if (!conn.connected && conn.pending.size === 0) {
+          // Still connecting with nobody waiting: give up the connection rather than keep it.
+          fail(conn, socketError('ConnectionFailed', `gave up connecting to ${conn.label}`));
+        }
+      };
+      conn.pending.set(id, {
+        resolve: (outcome) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(outcome);
+        },
+        reject: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      });
+      signal.addEventListener('abort', onAbort, ONCE);
+      conn.socket.write(requestLine(id, operation));
+    });
+
+  const transport: Transport = (backend, operation, signal) => {
+    if (BroadcastOperation.is(operation)) {
+      return request(backend.key, operation, signal);
+    }
+    const decoded = decode(BroadcastOperation, operation);
+    return E.isLeft(decoded)
+      ? Promise.reject(new TypeError(`socketTransport: operation: ${decoded.left.join('; ')}`))
+      : request(backend.key, decoded.right, signal);
+  };
+
+  const close = async (): Promise<void> => {
+    closed = true;
+    const all = [...connections.values()];
+    for (const conn of all) {
+      fail(conn, socketError('TransportClosed', `the socket transport was closed before ${conn.label} replied`));
+    }
+    await Promise.all(all.map((conn) => conn.closed));
+  };
+
+  return Object.freeze(Object.assign(transport, { close }));
+};

@@ -1,0 +1,973 @@
+/**
+ * The broadcast registry: an immutable value holding the backends in registration order, and
+ * the pure reducers that return a new registry together with a tagged result.
+ *
+ * The registry is plain, deeply frozen JSON data, so it can live in a Redux store. Inside, it
+ * keeps two persistent tries (a vector of backends in registration order and a hash index from
+ * key id to position) and the list of operations broadcast so far; each backend remembers only
+ * the spans of that list during which it was live. A broadcast therefore appends one operation
+ * instead of touching every backend: its cost does not grow with the operations broadcast
+ * before, and memory is O(backends + operations). See `docs/concepts.md`.
+ *
+ * @since 0.1.0
+ */
+import type * as O from 'fp-ts/Option';
+import type { Ord } from 'fp-ts/Ord';
+
+import { frozenBackend } from '../domain/Backend';
+import type { Backend } from '../domain/Backend';
+import type { BackendKey, KeyIdentity } from '../domain/BackendKey';
+import { EqBackendKey, cachedKeyIdentity, copyKey, frozenKeyIdentity, keyId, keyIdentity } from '../domain/BackendKey';
+import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import type { BroadcastOperation, QuiesceReason } from '../domain/BroadcastOperation';
+import { copyOperation, quiesceOperation, releaseHandlesOperation } from '../domain/BroadcastOperation';
+import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
+import { broadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
+import type {
+  BroadcastAck,
+  BroadcastEntry,
+  BroadcastFailure,
+  BroadcastResult,
+  BroadcastTimeout,
+  SkippedDead,
+} from '../domain/BroadcastResult';
+import { broadcastResult, getBroadcastResultSemigroup, unacknowledgedKeys } from '../domain/BroadcastResult';
+import { canonicalResponse } from '../domain/BroadcastBackendResponse';
+import * as HT from '../internal/HashTrie';
+import * as V from '../internal/Vector';
+import type {
+  BackendRegistered,
+  BackendUnregistered,
+  KeyNotFound,
+  LivenessSet,
+  OperationBroadcastTo,
+  ResponseSet,
+} from './RegistryEvent';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * One registered backend as the registry stores it.
+ *
+ * @internal
+ */
+export interface Slot {
+  /** The key's canonical id (see `keyId`). */
+  readonly id: string;
+  /** The hash the index files `id` under, kept so that reindexing never computes it again. */
+  readonly hash: number;
+  /** The backend: key, liveness and modelled response. */
+  readonly backend: Backend;
+  /** The entry this backend contributes to a broadcast result, computed once per change. */
+  readonly entry: BroadcastEntry;
+  /** Index into `Registry.operations` from which it has been live; -1 while it is dead. */
+  readonly liveSince: number;
+  /** Earlier live spans since it was registered, the latest first; `null` until it first goes dead. */
+  readonly history: LiveSpan | null;
+  /**
+   * The backend as it was before its last liveness flip, with its entry (`null` before the first
+   * flip, or after a change of response): flipping back reuses both instead of making them again.
+   */
+  readonly unflipped: Backend | null;
+  readonly unflippedEntry: BroadcastEntry | null;
+}
+
+/**
+ * One earlier live span of a backend: the operations from `start` (inclusive) to `end`
+ * (exclusive) of `Registry.operations` reached it. Spans are linked from the latest to the
+ * earliest, so closing one costs one small object.
+ *
+ * @since 0.2.0
+ */
+export interface LiveSpan {
+  readonly start: number;
+  readonly end: number;
+  /** The span before this one, or `null`. */
+  readonly earlier: LiveSpan | null;
+}
+
+/**
+ * The registry: an opaque value, read with the queries of this module and changed with its
+ * reducers; only its `policy` is public. It is plain, deeply frozen data (no class instances,
+ * `Map` or `Set`), so it can live in a Redux store and be serialized.
+ *
+ * @since 0.1.0
+ */
+export interface Registry {
+  /** The policy every broadcast uses. */
+  readonly policy: BroadcastPolicy;
+  /** @internal Backends in registration order; `null` marks a position freed by `unregister`. */
+  readonly slots: V.Vector<Slot | null>;
+  /** @internal Key id to position in `slots`. */
+  readonly index: HT.HashTrie<number>;
+  /** @internal How many registered backends are live. */
+  readonly liveCount: number;
+  /** @internal How many live backends acknowledge (`liveAcks + liveTimeouts + liveFailures = liveCount`). */
+  readonly liveAcks: number;
+  /** @internal How many live backends time out. */
+  readonly liveTimeouts: number;
+  /** @internal How many live backends fail. */
+  readonly liveFailures: number;
+  /** @internal Every operation that reached at least one live backend, in order. */
+  readonly operations: V.Vector<BroadcastOperation>;
+  /**
+   * @internal The release-handles operations stored so far, one per path prefix: a broadcast of
+   * an equal operation stores this one again, so a long history of a few paths holds a few objects.
+   */
+  readonly releases: HT.HashTrie<BroadcastOperation>;
+  /**
+   * @internal The operations of `operations` that reached only some of the live backends
+   * (targeted broadcasts, see `broadcastTo`), oldest first, each with the ids of the backends
+   * it reached.
+   */
+  readonly audiences: V.Vector<Audience>;
+}
+
+/**
+ * A targeted broadcast that reached only some of the live backends: where its operation is in
+ * `Registry.operations`, and the key ids of the backends it reached.
+ *
+ * @internal
+ */
+export interface Audience {
+  /** Index of the operation in `Registry.operations`. */
+  readonly at: number;
+  /** The key ids of the live backends it reached, each mapped to `true`. */
+  readonly reached: Readonly<Record<string, true>>;
+}
+
+/**
+ * A new registry and what the reducer did.
+ *
+ * @since 0.1.0
+ */
+export interface Transition<R> {
+  readonly state: Registry;
+  readonly result: R;
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * An empty registry broadcasting with `policy` (the default policy, 5000 ms, when omitted).
+ * A zero timeout is clamped to 1 ms.
+ *
+ * @example
+ * import { broadcastPolicy, createRegistry } from 'lifecycle-broadcast'
+ *
+ * const registry = createRegistry(broadcastPolicy(250))
+ *
+ * @since 0.1.0
+ */
+export const createRegistry = (policy: BroadcastPolicy = defaultPolicy): Registry =>
+  Object.freeze({
+    policy: broadcastPolicy(policy.ackTimeoutMs),
+    slots: V.empty,
+    index: HT.empty,
+    liveCount: 0,
+    liveAcks: 0,
+    liveTimeouts: 0,
+    liveFailures: 0,
+    operations: V.empty,
+    releases: HT.empty,
+    audiences: V.empty,
+  });
+
+/**
+ * The empty registry with the default policy.
+ *
+ * @since 0.1.0
+ */
+export const emptyRegistry: Registry = createRegistry();
+
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+
+// fp-ts's `none` and `some` are not frozen; everything this module returns is.
+const none: O.Option<never> = Object.freeze({ _tag: 'None' });
+const some = <A>(value: A): O.Option<A> => Object.freeze({ _tag: 'Some', value });
+
+/** `KeyNotFound` for `action`, a frozen copy that shares nothing with the caller's arguments. */
+const keyNotFound = (action: KeyNotFound['action']): KeyNotFound =>
+  Object.freeze({ _tag: 'KeyNotFound', action, key: action.key });
+
+const transition = <R>(state: Registry, result: R): Transition<R> => Object.freeze({ state, result });
+
+const registered = (backend: Backend, replaced: O.Option<Backend>): BackendRegistered =>
+  Object.freeze({ _tag: 'BackendRegistered', backend, replaced });
+
+const entryOf = (b: Backend, policy: BroadcastPolicy): BroadcastEntry => {
+  if (!b.live) {
+    return Object.freeze({ _tag: 'SkippedDead', key: b.key });
+  }
+  switch (b.response._tag) {
+    case 'Ack':
+      return Object.freeze({ _tag: 'Ack', key: b.key });
+    case 'Timeout':
+      return Object.freeze({ _tag: 'Timeout', key: b.key, ackTimeoutMs: policy.ackTimeoutMs });
+    case 'Failure':
+      return Object.freeze({ _tag: 'Failure', key: b.key, reason: b.response.reason });
+  }
+};
+
+const slot = (k: KeyIdentity, b: Backend, policy: BroadcastPolicy, liveSince: number, history: LiveSpan | null): Slot =>
+  Object.freeze({
+    id: k.id,
+    hash: k.hash,
+    backend: b,
+    entry: entryOf(b, policy),
+    liveSince,
+    history,
+    unflipped: null,
+    unflippedEntry: null,
+  });
+
+/**
+ * The registry with new slots, index and operations, where the backend `before` (or none) was
+ * replaced by `after` (or none): the live counters move by what each of them counted for.
+ */
+const withSwap = (
+  state: Registry,
+  slots: Registry['slots'],
+  index: Registry['index'],
+  before: Backend | null,
+  after: Backend | null,
+  operations: Registry['operations'] = state.operations,
+  releases: Registry['releases'] = state.releases,
+  audiences: Registry['audiences'] = state.audiences,
+): Registry => {
+  let acks = state.liveAcks;
+  let timeouts = state.liveTimeouts;
+  let failures = state.liveFailures;
+  if (before?.live === true) {
+    const tag = before.response._tag;
+    acks -= tag === 'Ack' ? 1 : 0;
+    timeouts -= tag === 'Timeout' ? 1 : 0;
+    failures -= tag === 'Failure' ? 1 : 0;
+  }
+  if (after?.live === true) {
+    const tag = after.response._tag;
+    acks += tag === 'Ack' ? 1 : 0;
+    timeouts += tag === 'Timeout' ? 1 : 0;
+    failures += tag === 'Failure' ? 1 : 0;
+  }
+  return Object.freeze({
+    policy: state.policy,
+    slots,
+    index,
+    liveCount: acks + timeouts + failures,
+    liveAcks: acks,
+    liveTimeouts: timeouts,
+    liveFailures: failures,
+    operations,
+    releases,
+    audiences,
+  });
+};
+
+/** The position of the slot of `key` in `slots`, or -1 when it is not registered. */
+const positionOf = (state: Registry, key: BackendKey): number => {
+  const k = keyIdentity(key);
+  return HT.getHashed(state.index, k.id, k.hash) ?? -1;
+};
+
+/** The position and slot of `key`, or `undefined` when it is not registered. */
+const findSlot = (state: Registry, key: BackendKey): { readonly at: number; readonly slot: Slot } | undefined => {
+  const at = positionOf(state, key);
+  const found = at < 0 ? undefined : V.get(state.slots, at);
+  return found === undefined || found === null ? undefined : { at, slot: found };
+};
+
+/** The slot of `key`, or `undefined` when it is not registered. */
+const slotOf = (state: Registry, key: BackendKey): Slot | undefined => {
+  const at = positionOf(state, key);
+  return at < 0 ? undefined : (V.get(state.slots, at) ?? undefined);
+};
+
+/**
+ * The four lists of a result as a fan-out fills them, each with how many entries it holds: what
+ * `broadcast` and `broadcastTo` share.
+ */
+interface Lists {
+  readonly acks: BroadcastAck[];
+  readonly timeouts: BroadcastTimeout[];
+  readonly failures: BroadcastFailure[];
+  readonly skippedDead: SkippedDead[];
+  a: number;
+  t: number;
+  f: number;
+  d: number;
+}
+
+/** Lists that grow as they are filled (`broadcastTo`, whose counts are not known beforehand). */
+const emptyLists = (): Lists => ({ acks: [], timeouts: [], failures: [], skippedDead: [], a: 0, t: 0, f: 0, d: 0 });
+
+/** Lists made at their final size (`broadcast`, whose counts the live counters give). */
+const sizedLists = (acks: number, timeouts: number, failures: number, skippedDead: number): Lists => ({
+  acks: new Array<BroadcastAck>(acks),
+  timeouts: new Array<BroadcastTimeout>(timeouts),
+  failures: new Array<BroadcastFailure>(failures),
+  skippedDead: new Array<SkippedDead>(skippedDead),
+  a: 0,
+  t: 0,
+  f: 0,
+  d: 0,
+});
+
+/**
+ * File the entry of each slot (precomputed when its backend last changed) in the list its kind
+ * says, in order: the fan-out loop of `broadcast` (one call per leaf of slots) and `broadcastTo`.
+ */
+const addEntries = (lists: Lists, slots: ReadonlyArray<Slot | null>): void => {
+  const { acks, timeouts, failures, skippedDead } = lists;
+  // An indexed loop: `for...of` goes through the array iterator, measurably slower here.
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of
+  for (let i = 0; i < slots.length; i++) {
+    const e = slots[i]?.entry;
+    if (e === undefined) {
+      continue;
+    }
+    switch (e._tag) {
+      case 'Ack':
+        acks[lists.a++] = e;
+        break;
+      case 'Timeout':
+        timeouts[lists.t++] = e;
+        break;
+      case 'Failure':
+        failures[lists.f++] = e;
+        break;
+      case 'SkippedDead':
+        skippedDead[lists.d++] = e;
+        break;
+    }
+  }
+};
+
+const EMPTY_LIST: ReadonlyArray<never> = Object.freeze([]);
+
+/** The result of a fan-out: an empty list is the one shared frozen empty array. */
+const resultOf = (op: BroadcastOperation, lists: Lists): BroadcastResult =>
+  broadcastResult({
+    operation: op,
+    acks: lists.a === 0 ? EMPTY_LIST : Object.freeze(lists.acks),
+    timeouts: lists.t === 0 ? EMPTY_LIST : Object.freeze(lists.timeouts),
+    failures: lists.f === 0 ? EMPTY_LIST : Object.freeze(lists.failures),
+    skippedDead: lists.d === 0 ? EMPTY_LIST : Object.freeze(lists.skippedDead),
+  });
+
+/**
+ * Positions freed by `unregister` are reclaimed once there are more than 32 of them and more
+ * than half as many as backends: a broadcast then never walks more than 1.5 times the slots it
+ * needs, and each reclaim, O(slots), follows at least that many removals.
+ */
+const MIN_HOLES_TO_COMPACT = 32;
+
+const compact = (state: Registry): Registry => {
+  const holes = state.slots.size - state.index.size;
+  if (holes <= MIN_HOLES_TO_COMPACT || holes * 2 <= state.index.size) {
+    return state;
+  }
+  let slots: Registry['slots'] = V.empty;
+  let index: Registry['index'] = HT.empty;
+  V.forEach(state.slots, (s) => {
+    if (s !== null) {
+      index = HT.setHashed(index, s.id, s.hash, slots.size);
+      slots = V.push(slots, s);
+    }
+  });
+  return withSwap(state, slots, index, null, null);
+};
+
+/** What `update` did to a backend: how it was and how it is now (one object if unchanged). */
+interface Change {
+  readonly previous: Backend;
+  readonly backend: Backend;
+}
+
+/**
+ * Give the backend at `at` liveness `live` and response `response` (a canonical one). A
+ * liveness flip opens or closes one of its live spans.
+ */
+const update = (
+  state: Registry,
+  at: number,
+  s: Slot,
+  live: boolean,
+  response: BroadcastBackendResponse,
+): { readonly state: Registry; readonly change: Change } => {
+  const previous = s.backend;
+  if (live === previous.live && response === previous.response) {
+    return { state, change: { previous, backend: previous } };
+  }
+  const now = state.operations.size;
+  let changed: Slot;
+  if (live === previous.live) {
+    changed = slot(s, Object.freeze({ key: previous.key, live, response }), state.policy, s.liveSince, s.history);
+  } else {
+    // A flip back to how the backend was reuses that backend and its entry.
+    const back = s.unflipped !== null && s.unflipped.response === response ? s.unflipped : null;
+    const next = back ?? Object.freeze({ key: previous.key, live, response });
+    changed = Object.freeze({
+      id: s.id,
+      hash: s.hash,
+      backend: next,
+      entry: back === null ? entryOf(next, state.policy) : (s.unflippedEntry ?? entryOf(next, state.policy)),
+      // Going dead closes the open span into the history; going live opens a new one.
+      liveSince: live ? now : -1,
+      history: live ? s.history : Object.freeze({ start: s.liveSince, end: now, earlier: s.history }),
+      unflipped: previous,
+      unflippedEntry: s.entry,
+    });
+  }
+  const next = changed.backend;
+  const slots = V.set(state.slots, at, changed);
+  return { state: withSwap(state, slots, state.index, previous, next), change: { previous, backend: next } };
+};
+
+/** The canonical frozen quiesce operations: a broadcast of one stores no object of its own. */
+const quiesceOperations: Readonly<Record<QuiesceReason, BroadcastOperation>> = Object.freeze({
+  IdleTimeout: quiesceOperation('IdleTimeout'),
+  BrokerShutdown: quiesceOperation('BrokerShutdown'),
+  Maintenance: quiesceOperation('Maintenance'),
+});
+
+/** True when `op` is frozen and has no own fields beyond a release-handles operation's two. */
+const isSharableRelease = (op: BroadcastOperation): boolean => {
+  if (!Object.isFrozen(op) || op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
+    return false;
+  }
+  let fields = 0;
+  for (const k in op) {
+    if (Object.hasOwn(op, k)) {
+      fields += 1;
+    }
+  }
+  return fields === 2;
+};
+
+/**
+ * The operation a broadcast stores and returns: a canonical instance for a quiesce, the given
+ * object for a frozen release-handles operation (it can never change), otherwise a frozen copy.
+ */
+const storedOperation = (op: BroadcastOperation): BroadcastOperation => {
+  if (op._tag === 'Quiesce') {
+    switch (op.reason) {
+      case 'IdleTimeout':
+      case 'BrokerShutdown':
+      case 'Maintenance':
+        return quiesceOperations[op.reason];
+    }
+  }
+  return isSharableRelease(op) ? op : copyOperation(op);
+};
+
+/** Set by `pooled`: the pool of release-handles operations after it (the same when unchanged). */
+let pool: Registry['releases'] = HT.empty;
+
+/**
+ * The operation to store for `op` in `state`: an equal release-handles operation stored before
+ * if there is one (whatever `op` is, it is equal to it in value), otherwise `storedOperation`,
+ * added to the pool in `pool`.
+ */
+const pooled = (state: Registry, op: BroadcastOperation): BroadcastOperation => {
+  pool = state.releases;
+  if (op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
+    return storedOperation(op);
+  }
+  const h = HT.hash(op.pathPrefix);
+  const found = HT.getHashed(state.releases, op.pathPrefix, h);
+  if (found !== undefined) {
+    return found;
+  }
+  const stored = storedOperation(op);
+  if (stored._tag === 'ReleaseHandles' && stored.pathPrefix === op.pathPrefix) {
+    pool = HT.setHashed(state.releases, op.pathPrefix, h, stored);
+  }
+  return stored;
+};
+
+/**
+ * The status a broadcast from `state` has, read from the live counters in O(1): what
+ * `broadcast(state, op).result._tag` is, for any `op`.
+ *
+ * @internal
+ */
+export const broadcastStatus = (state: Registry): BroadcastResult['_tag'] =>
+  state.liveTimeouts > 0 || state.liveFailures > 0 ? 'Degraded' : state.liveAcks > 0 ? 'AllAcked' : 'NoLiveTargets';
+
+/**
+ * A broadcast of `operation` without its result lists, in O(1) whatever the number of
+ * backends: the registry `broadcast` returns, with the operation stored and its status (from
+ * `broadcastStatus`). For folds, such as a replay, that never look at the lists.
+ *
+ * @internal
+ */
+export const broadcastCounted = (
+  state: Registry,
+  operation: BroadcastOperation,
+): { readonly state: Registry; readonly operation: BroadcastOperation; readonly status: BroadcastResult['_tag'] } => {
+  const status = broadcastStatus(state);
+  if (state.liveCount === 0) {
+    return { state, operation: storedOperation(operation), status };
+  }
+  const op = pooled(state, operation);
+  return {
+    state: withSwap(state, state.slots, state.index, null, null, V.push(state.operations, op), pool),
+    operation: op,
+    status,
+  };
+};
+
+// -------------------------------------------------------------------------------------
+// reducers
+// -------------------------------------------------------------------------------------
+
+/**
+ * Register `backend`. A new key is appended; a key already registered is replaced in place,
+ * keeping its position, and the event names the replaced backend. The replacement starts with
+ * no received operations, as a new endpoint would.
+ *
+ * @example
+ * import { backendKey, createRegistry, liveBackend, register, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * const key = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const { state, result } = register(createRegistry(), liveBackend(key))
+ * // result: { _tag: 'BackendRegistered', backend: { key, live: true, ... }, replaced: none }
+ *
+ * @since 0.1.0
+ */
+export const register = (state: Registry, backend: Backend): Transition<BackendRegistered> => {
+  // A frozen backend whose key has a cached identity (so is frozen all the way down) and whose
+  // response is canonical is stored as it is, checked with one `isFrozen` and one cache lookup.
+  // The registry stores a frozen backend as it is, so the event names the stored object.
+  const known =
+    Object.isFrozen(backend) && canonicalResponse(backend.response) === backend.response
+      ? cachedKeyIdentity(backend.key)
+      : undefined;
+  const b = known === undefined ? frozenBackend(backend) : backend;
+  const k = known ?? frozenKeyIdentity(b.key);
+  const fresh = slot(k, b, state.policy, b.live ? state.operations.size : -1, null);
+  const { existing: at, map: index } = HT.getOrAddHashed(state.index, k.id, k.hash, state.slots.size);
+  const previous = at === undefined ? null : V.get(state.slots, at);
+  if (at === undefined || previous === undefined || previous === null) {
+    return transition(withSwap(state, V.push(state.slots, fresh), index, null, b), registered(b, none));
+  }
+  return transition(
+    withSwap(state, V.set(state.slots, at, fresh), state.index, previous.backend, b),
+    registered(b, some(previous.backend)),
+  );
+};
+
+/**
+ * Mark the backend with `key` live or dead: `LivenessSet`. Setting the value it already has
+ * returns the same state; an unregistered key returns the same state with `KeyNotFound`.
+ *
+ * @since 0.1.0
+ */
+export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
+  const at = positionOf(state, key);
+  const s = at < 0 ? null : V.get(state.slots, at);
+  if (s === undefined || s === null) {
+    return transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })));
+  }
+  const r = update(state, at, s, live, s.backend.response);
+  return transition(
+    r.state,
+    Object.freeze({ _tag: 'LivenessSet', previous: r.change.previous, backend: r.change.backend }),
+  );
+};
+
+/**
+ * Make the backend with `key` answer broadcasts with `response`: `ResponseSet`. Setting the
+ * response it already has returns the same state; an unregistered key gives `KeyNotFound`.
+ *
+ * @since 0.1.0
+ */
+export const setResponse = (
+  state: Registry,
+  key: BackendKey,
+  response: BroadcastBackendResponse,
+): Transition<ResponseSet | KeyNotFound> => {
+  const at = positionOf(state, key);
+  const s = at < 0 ? null : V.get(state.slots, at);
+  if (s === undefined || s === null) {
+    return transition(
+      state,
+      keyNotFound(Object.freeze({ _tag: 'SetResponse', key: copyKey(key), response: canonicalResponse(response) })),
+    );
+  }
+  const r = update(state, at, s, s.backend.live, canonicalResponse(response));
+  return transition(
+    r.state,
+    Object.freeze({ _tag: 'ResponseSet', previous: r.change.previous, backend: r.change.backend }),
+  );
+};
+
+/**
+ * Remove the backend with `key`: `BackendUnregistered`; the others keep their order. An
+ * unregistered key gives `KeyNotFound` and the same state.
+ *
+ * @since 0.1.0
+ */
+export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
+  const k = keyIdentity(key);
+  const at = HT.getHashed(state.index, k.id, k.hash);
+  const s = at === undefined ? null : V.get(state.slots, at);
+  if (at === undefined || s === undefined || s === null) {
+    return transition(state, keyNotFound(Object.freeze({ _tag: 'Unregister', key: copyKey(key) })));
+  }
+  const removed = s.backend;
+  const next = withSwap(state, V.set(state.slots, at, null), HT.removeHashed(state.index, k.id, k.hash), removed, null);
+  return transition(compact(next), Object.freeze({ _tag: 'BackendUnregistered', backend: removed }));
+};
+
+/**
+ * Fan `operation` out to every live backend, in registration order. Dead backends are skipped;
+ * a timeout or failure does not stop the fan-out. The result lists every backend once.
+ *
+ * @example
+ * import { broadcast, createRegistry, releaseHandlesOperation } from 'lifecycle-broadcast'
+ *
+ * const { state, result } = broadcast(createRegistry(), releaseHandlesOperation('/cache'))
+ * // result._tag === 'NoLiveTargets'
+ *
+ * @since 0.1.0
+ */
+export const broadcast = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
+  // Nothing is stored when nothing is live, and then nothing needs pooling.
+  const op = state.liveCount === 0 ? storedOperation(operation) : pooled(state, operation);
+  // The counters give each list's length: the lists are made at their size, never grown.
+  const lists = sizedLists(state.liveAcks, state.liveTimeouts, state.liveFailures, state.index.size - state.liveCount);
+  V.forEachLeaf(state.slots, (leaf) => {
+    addEntries(lists, leaf);
+  });
+  const result = resultOf(op, lists);
+  if (state.liveCount === 0) {
+    return transition(state, result);
+  }
+  const operations = V.push(state.operations, op);
+  return transition(withSwap(state, state.slots, state.index, null, null, operations, pool), result);
+};
+
+/**
+ * Ask every live backend to release its file handles below `pathPrefix`.
+ *
+ * @since 0.1.0
+ */
+export const releaseHandlesUnderPath = (state: Registry, pathPrefix: string): Transition<BroadcastResult> =>
+  broadcast(state, releaseHandlesOperation(pathPrefix));
+
+/**
+ * Ask every live backend to stop taking new work and drain, for `reason`.
+ *
+ * @since 0.1.0
+ */
+export const quiesce = (state: Registry, reason: QuiesceReason): Transition<BroadcastResult> =>
+  broadcast(state, quiesceOperation(reason));
+
+// -------------------------------------------------------------------------------------
+// queries
+// -------------------------------------------------------------------------------------
+
+/**
+ * The backend registered under `key`.
+ *
+ * @since 0.1.0
+ */
+export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
+  const s = slotOf(state, key);
+  return s === undefined ? none : some(s.backend);
+};
+
+/**
+ * True when a backend is registered under `key`.
+ *
+ * @since 0.1.0
+ */
+export const isRegistered = (state: Registry, key: BackendKey): boolean => slotOf(state, key) !== undefined;
+
+const backendsCache = new WeakMap<Registry['slots'], ReadonlyArray<Backend>>();
+
+/**
+ * Every registered backend in registration order, as a frozen array. The same registry gives
+ * the same array (by reference).
+ *
+ * @since 0.1.0
+ */
+export const backends = (state: Registry): ReadonlyArray<Backend> => {
+  const cached = backendsCache.get(state.slots);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const out: Backend[] = [];
+  V.forEach(state.slots, (s) => {
+    if (s !== null) {
+      out.push(s.backend);
+    }
+  });
+  const frozen = Object.freeze(out);
+  backendsCache.set(state.slots, frozen);
+  return frozen;
+};
+
+/**
+ * How many backends are registered.
+ *
+ * @since 0.1.0
+ */
+export const backendCount = (state: Registry): number => state.index.size;
+
+/**
+ * How many registered backends are live.
+ *
+ * @since 0.1.0
+ */
+export const liveCount = (state: Registry): number => state.liveCount;
+
+/** The position of the first audience of a targeted broadcast at or after operation `from`. */
+const firstAudienceFrom = (audiences: Registry['audiences'], from: number): number => {
+  let lo = 0;
+  let hi = audiences.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((V.get(audiences, mid) as Audience).at < from) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+};
+
+const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation> => {
+  const out: BroadcastOperation[] = [];
+  const { audiences } = state;
+  // A live span received every operation in it, except the targeted broadcasts that left it out.
+  const collectRange = (from: number, to: number): void => {
+    let next = firstAudienceFrom(audiences, from);
+    let audience = V.get(audiences, next);
+    V.forEachRange(state.operations, from, to, (op, i) => {
+      if (audience?.at === i) {
+        if (Object.hasOwn(audience.reached, s.id)) {
+          out.push(op);
+        }
+        next += 1;
+        audience = V.get(audiences, next);
+      } else {
+        out.push(op);
+      }
+    });
+  };
+  const spans: LiveSpan[] = [];
+  for (let span = s.history; span !== null; span = span.earlier) {
+    spans.push(span);
+  }
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i] as LiveSpan;
+    collectRange(span.start, span.end);
+  }
+  if (s.liveSince >= 0) {
+    collectRange(s.liveSince, state.operations.size);
+  }
+  return Object.freeze(out);
+};
+
+/**
+ * The operations that reached the backend registered under `key`, oldest first (since it was
+ * last registered); `none` when the key is not registered.
+ *
+ * @since 0.1.0
+ */
+export const receivedOperations = (state: Registry, key: BackendKey): O.Option<ReadonlyArray<BroadcastOperation>> => {
+  const s = slotOf(state, key);
+  return s === undefined ? none : some(receivedOf(state, s));
+};
+
+/**
+ * One backend of a snapshot, with the operations it received.
+ *
+ * @since 0.1.0
+ */
+export interface BackendSnapshot {
+  readonly backend: Backend;
+  readonly received: ReadonlyArray<BroadcastOperation>;
+}
+
+/**
+ * A registry as plain data, independent of how it is stored: two registries with equal
+ * snapshots behave the same under every reducer.
+ *
+ * @since 0.1.0
+ */
+export interface RegistrySnapshot {
+  readonly policy: BroadcastPolicy;
+  readonly backends: ReadonlyArray<BackendSnapshot>;
+}
+
+/**
+ * The registry's snapshot: its policy, and every backend in registration order with the
+ * operations it received.
+ *
+ * @example
+ * import { deepStrictEqual } from 'node:assert'
+ * import { backendKey, createRegistry, liveBackend, register, setLive, sharedInstance, snapshot } from 'lifecycle-broadcast'
+ *
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const before = register(createRegistry(), liveBackend(zccache)).state
+ * const after = setLive(setLive(before, zccache, false).state, zccache, true).state
+ * deepStrictEqual(snapshot(after), snapshot(before)) // passes: the same backends, in the same state
+ *
+ * @since 0.1.0
+ */
+export const snapshot = (state: Registry): RegistrySnapshot => {
+  const out: BackendSnapshot[] = [];
+  V.forEach(state.slots, (s) => {
+    if (s !== null) {
+      out.push(Object.freeze({ backend: s.backend, received: receivedOf(state, s) }));
+    }
+  });
+  return Object.freeze({ policy: state.policy, backends: Object.freeze(out) });
+};
+
+// -------------------------------------------------------------------------------------
+// targeted broadcasts
+// -------------------------------------------------------------------------------------
+
+/**
+ * Fan `operation` out to the live backends among `keys`, in registration order (whatever the
+ * order of `keys`; a key given twice counts once). Dead ones are listed in `skippedDead`; keys
+ * that are not registered are returned in `keysNotFound`, beside the result, and nothing else
+ * happens to them. The result has the shape and codec of every broadcast result, and lists each
+ * targeted backend once. Only the backends reached receive the operation; when none of them is
+ * live, the registry is returned as it was. `broadcast(state, op)` is `broadcastTo` over every
+ * registered key.
+ *
+ * @example
+ * import { backendKey, broadcastTo, createRegistry, liveBackend, quiesceOperation, register, sharedInstance } from 'lifecycle-broadcast'
+ *
+ * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
+ * const soldr = backendKey(sharedInstance, 'soldr', '0.4.1')
+ * const registry = register(register(createRegistry(), liveBackend(zccache)).state, liveBackend(soldr)).state
+ * const { result } = broadcastTo(registry, quiesceOperation('Maintenance'), [soldr])
+ * // result.result.acks: [{ _tag: 'Ack', key: soldr }]; zccache received nothing
+ *
+ * @since 0.2.0
+ */
+export const broadcastTo = (
+  state: Registry,
+  operation: BroadcastOperation,
+  keys: ReadonlyArray<BackendKey>,
+): Transition<OperationBroadcastTo> => {
+  const op = copyOperation(operation);
+  const seen = new Set<string>();
+  const targets: Array<{ readonly at: number; readonly slot: Slot }> = [];
+  const keysNotFound: BackendKey[] = [];
+  for (const key of keys) {
+    const id = keyId(key);
+    if (seen.has(id)) {
+      continue;
+    }
+    seen.add(id);
+    const found = findSlot(state, key);
+    if (found === undefined) {
+      keysNotFound.push(copyKey(key));
+    } else {
+      targets.push(found);
+    }
+  }
+  const slots = targets.sort((a, b) => a.at - b.at).map((t) => t.slot);
+  const lists = emptyLists();
+  addEntries(lists, slots);
+  const reached: Record<string, true> = {};
+  let live = 0;
+  for (const s of slots) {
+    if (s.backend.live) {
+      reached[s.id] = true;
+      live += 1;
+    }
+  }
+  const outcome: OperationBroadcastTo = Object.freeze({
+    _tag: 'OperationBroadcastTo',
+    result: resultOf(op, lists),
+    keysNotFound: Object.freeze(keysNotFound),
+  });
+  if (live === 0) {
+    return transition(state, outcome);
+  }
+  const at = state.operations.size;
+  const operations = V.push(state.operations, op);
+  // Reaching every live backend is a broadcast like any other: only a partial one needs an audience.
+  const audiences =
+    live === state.liveCount
+      ? state.audiences
+      : V.push(state.audiences, Object.freeze({ at, reached: Object.freeze(reached) }));
+  return transition(
+    withSwap(state, state.slots, state.index, null, null, operations, state.releases, audiences),
+    outcome,
+  );
+};
+
+/**
+ * Send `previous.operation` again to exactly the backends that did not acknowledge it: the keys
+ * of its `timeouts` and `failures` (`unacknowledgedKeys`). Those that acknowledged receive
+ * nothing more. Combine the two results with `mergeRetry` to report the broadcast as it ended.
+ *
+ * @example
+ * import { ack, mergeRetry, retryUnacknowledged, setResponse } from 'lifecycle-broadcast'
+ * import type { BackendKey, BroadcastResult, Registry } from 'lifecycle-broadcast'
+ *
+ * // After a degraded broadcast, the backend that timed out answers again: send it the operation once more.
+ * const retryAfterRecovery = (registry: Registry, first: BroadcastResult, recovered: BackendKey) => {
+ *   const { state, result } = retryUnacknowledged(setResponse(registry, recovered, ack).state, first)
+ *   return { state, report: mergeRetry(state, first, result.result) } // the broadcast as it ended
+ * }
+ *
+ * @since 0.2.0
+ */
+export const retryUnacknowledged = (state: Registry, previous: BroadcastResult): Transition<OperationBroadcastTo> =>
+  broadcastTo(state, previous.operation, unacknowledgedKeys(previous));
+
+/**
+ * The order in which `state` lists its backends, as an fp-ts `Ord` of keys: registered keys by
+ * position, then keys that are not registered, by `keyId`. It orders distinct keys apart, as
+ * `getBroadcastResultSemigroup` needs.
+ *
+ * @since 0.2.0
+ */
+export const registrationOrder = (state: Registry): Ord<BackendKey> => {
+  const positionOf = (key: BackendKey): number => HT.get(state.index, keyId(key)) ?? Number.POSITIVE_INFINITY;
+  return Object.freeze({
+    equals: EqBackendKey.equals,
+    compare: (a: BackendKey, b: BackendKey) => {
+      const pa = positionOf(a);
+      const pb = positionOf(b);
+      if (pa !== pb) {
+        return pa < pb ? -1 : 1;
+      }
+      if (pa !== Number.POSITIVE_INFINITY) {
+        return 0;
+      }
+      const ia = keyId(a);
+      const ib = keyId(b);
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
+    },
+  });
+};
+
+/**
+ * The result a broadcast and its retry report together: every backend with its latest answer
+ * (the retry's when it was retried, the first one's otherwise), each list in the registration
+ * order of `state`. It equals the result the first broadcast would have had if the retried
+ * backends had answered it as they answered the retry. It is `concat` of
+ * `getBroadcastResultSemigroup(registrationOrder(state))`, so retries of retries merge too.
+ *
+ * @since 0.2.0
+ */
+export const mergeRetry = (state: Registry, first: BroadcastResult, retry: BroadcastResult): BroadcastResult =>
+  getBroadcastResultSemigroup(registrationOrder(state)).concat(first, retry);
