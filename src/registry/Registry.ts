@@ -864,7 +864,6 @@ export const broadcastTo = (
   operation: BroadcastOperation,
   keys: ReadonlyArray<BackendKey>,
 ): Transition<OperationBroadcastTo> => {
-  const op = copyOperation(operation);
   const seen = new Set<string>();
   const targets: Array<{ readonly at: number; readonly slot: Slot }> = [];
   const keysNotFound: BackendKey[] = [];
@@ -882,8 +881,6 @@ export const broadcastTo = (
     }
   }
   const slots = targets.sort((a, b) => a.at - b.at).map((t) => t.slot);
-  const lists = emptyLists();
-  addEntries(lists, slots);
   const reached: Record<string, true> = {};
   let live = 0;
   for (const s of slots) {
@@ -892,6 +889,10 @@ export const broadcastTo = (
       live += 1;
     }
   }
+  // Stored as `broadcast` stores it: reaching every live backend gives the very registry it gives.
+  const op = live === 0 ? storedOperation(operation) : pooled(state, operation);
+  const lists = emptyLists();
+  addEntries(lists, slots);
   const outcome: OperationBroadcastTo = Object.freeze({
     _tag: 'OperationBroadcastTo',
     result: resultOf(op, lists),
@@ -907,10 +908,7 @@ export const broadcastTo = (
     live === state.liveCount
       ? state.audiences
       : V.push(state.audiences, Object.freeze({ at, reached: Object.freeze(reached) }));
-  return transition(
-    withSwap(state, state.slots, state.index, null, null, operations, state.releases, audiences),
-    outcome,
-  );
+  return transition(withSwap(state, state.slots, state.index, null, null, operations, pool, audiences), outcome);
 };
 
 /**
