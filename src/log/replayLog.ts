@@ -6,17 +6,22 @@
  */
 import * as O from 'fp-ts/Option';
 
-import { recordAction, recordedResult } from './LogRecord';
+import type { Backend } from '../domain/Backend';
+import type { KeyInterner } from '../domain/BackendKey';
+import { keyInterner } from '../domain/BackendKey';
+import type { LogRecord } from './LogRecord';
+import { recordedResult } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import type { InvalidLine, LogSource, ReadFailed, ReadLogOptions } from './logReader';
 import { checkReadArguments, logLineBatches } from './logReader';
 import type { LogStats } from './LogStats';
-import { addEvent, emptyLogStats } from './LogStats';
+import { statsAccumulator } from './LogStats';
 import { errorMessage } from '../internal/errorMessage';
 import { matchTag } from '../internal/match';
 import { checkFunction, optionalInteger, optionalOfType, optionalOneOf, optionsObject } from '../internal/options';
 import type { Registry } from '../registry/Registry';
-import { createRegistry } from '../registry/Registry';
+import { broadcast, broadcastCounted, createRegistry } from '../registry/Registry';
+import type { RegistryAction } from '../registry/RegistryAction';
 import { stepChecked } from '../registry/step';
 import type { Divergence } from './verify';
 import { compareResults } from './verify';
@@ -161,6 +166,30 @@ export const matchReplayStop = matchTag<ReplayStop>();
 export const isCleanReplay = (r: LogReplay): boolean =>
   O.isNone(r.stopped) && r.invalidLines === 0 && r.divergences === 0;
 
+/**
+ * The action of a decoded entry, its key replaced by the canonical one of `keys`: a decoded key is
+ * a fresh object on every line, the canonical one has its id and hash computed once.
+ */
+const internedAction = (keys: KeyInterner, entry: LogRecord): RegistryAction => {
+  switch (entry._tag) {
+    case 'Register': {
+      const b = entry.backend;
+      const backend: Backend = { key: keys.intern(b.key), live: b.live, response: b.response };
+      return { _tag: 'Register', backend };
+    }
+    case 'SetLive':
+      return { _tag: 'SetLive', key: keys.intern(entry.key), live: entry.live };
+    case 'SetResponse':
+      return { _tag: 'SetResponse', key: keys.intern(entry.key), response: entry.response };
+    case 'Unregister':
+      return { _tag: 'Unregister', key: keys.intern(entry.key) };
+    case 'Broadcast':
+      return { _tag: 'Broadcast', operation: entry.operation };
+    case 'BroadcastTo':
+      return { _tag: 'BroadcastTo', operation: entry.operation, keys: entry.keys.map((k) => keys.intern(k)) };
+  }
+};
+
 // -------------------------------------------------------------------------------------
 // replay
 // -------------------------------------------------------------------------------------
@@ -194,7 +223,9 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
 
   let header: O.Option<LogHeader> = O.none;
   let state = createRegistry();
-  let stats = emptyLogStats;
+  // Owned by this replay alone, so folded in place and frozen once at the end.
+  const stats = statsAccumulator();
+  const keys = keyInterner();
   let lastLine = 0;
   let invalidLines = 0;
   const problems: InvalidLine[] = [];
@@ -240,12 +271,24 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
           goOn = true;
           break;
         case 'RecordLine': {
-          // The reader decoded the record with the action codecs: `step`'s check would be a second one.
-          const next = stepChecked(state, recordAction(l.record));
-          state = next.state;
-          stats = addEvent(stats, next.result);
+          const record = l.record;
           lastLine = l.line;
-          const recorded = verify ? recordedResult(l.record) : undefined;
+          const recorded = verify ? recordedResult(record) : undefined;
+          if (record._tag === 'Broadcast' && recorded === undefined) {
+            // Nothing looks at this broadcast's lists: apply it in O(1), whatever the backends.
+            // A `BroadcastTo` takes the normal path, which records which backends it reached.
+            const before = state;
+            const b = broadcastCounted(before, record.operation);
+            state = b.state;
+            // Its result is built only if the statistics need it (a retry after it, or the end).
+            stats.addBroadcast(b.operation, b.status, () => broadcast(before, b.operation).result);
+            goOn = true;
+            break;
+          }
+          // The reader decoded the record with the action codecs: `step`'s check would be a second one.
+          const next = stepChecked(state, internedAction(keys, record));
+          state = next.state;
+          stats.add(next.result);
           if (
             recorded !== undefined &&
             (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
@@ -279,7 +322,7 @@ export const replayLog = async (source: LogSource, options: ReplayLogOptions = {
   return Object.freeze({
     header,
     state,
-    stats,
+    stats: stats.result(),
     lastLine,
     invalidLines,
     problems: Object.freeze(problems),
