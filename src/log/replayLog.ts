@@ -131,8 +131,9 @@ export interface LogReplay {
  * @example
  * import * as O from 'fp-ts/lib/Option.js'
  * import { describeInvalidLine, matchReplayStop, replayLog } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * const r = await replayLog('broker.ndjson')
+ * const r = await replayLog(fileSource('broker.ndjson'))
  * if (O.isSome(r.stopped)) {
  *   console.error(
  *     matchReplayStop({
@@ -157,8 +158,9 @@ export const matchReplayStop = matchTag<ReplayStop>();
  *
  * @example
  * import { isCleanReplay, replayLog } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * const r = await replayLog('broker.ndjson', { mode: 'lenient', verify: true })
+ * const r = await replayLog(fileSource('broker.ndjson'), { mode: 'lenient', verify: true })
  * process.exitCode = isCleanReplay(r) ? 0 : 1
  *
  * @since 0.1.0
@@ -204,8 +206,9 @@ const internedAction = (keys: KeyInterner, entry: LogRecord): RegistryAction => 
  *
  * @example
  * import { replayLog, snapshot } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * const r = await replayLog('broker.ndjson', { mode: 'lenient', verify: true })
+ * const r = await replayLog(fileSource('broker.ndjson'), { mode: 'lenient', verify: true })
  * console.log(r.invalidLines, r.divergences, snapshot(r.state))
  *
  * @since 0.1.0
