@@ -198,10 +198,8 @@ const broadcastCost = (state: LifecycleBroadcastState, checks: Checks): number =
 // workloads
 // -------------------------------------------------------------------------------------
 
-interface Figures {
-  /** Median ms per dispatch, by workload name, one entry per round. */
-  readonly [workload: string]: number[];
-}
+/** Median ms per dispatch, by workload name, one entry per round. */
+type Figures = Readonly<Record<string, number[]>>;
 
 const figures: Record<string, number[]> = {};
 const record = (name: string, value: number): void => {

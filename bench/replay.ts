@@ -14,7 +14,9 @@ import { writeLog } from '../src/node';
 /** What one measured process reports. */
 export interface ChildFigures {
   readonly lines: number;
+  /** CPU time, user and system. */
   readonly seconds: number;
+  readonly wallSeconds: number;
   readonly peakRssMb: number;
   /** For `replay` and `verify`: recorded results compared, divergences and bad lines. */
   readonly checked?: number;
@@ -57,39 +59,52 @@ export const withGeneratedLog = async <A>(spec: LogSpec, use: (file: string) => 
   }
 };
 
-/** What W4 reports. */
+/** What W4 reports for one log. */
 export interface ReplayFigures {
   readonly lines: number;
   readonly bytes: number;
-  readonly parseLinesPerSecond: number;
-  readonly replayLinesPerSecond: number;
-  readonly parseSeconds: number;
-  readonly replaySeconds: number;
-  readonly peakRssMb: number;
-  readonly parsePeakRssMb: number;
+  /** Seconds of each run of the bare parse loop, and of the measured mode, in the order run. */
+  readonly parseSeconds: ReadonlyArray<number>;
+  readonly modeSeconds: ReadonlyArray<number>;
+  /** Peak RSS of each run of the measured mode, and of the parse loop, MB. */
+  readonly peakRssMb: ReadonlyArray<number>;
+  readonly parsePeakRssMb: ReadonlyArray<number>;
 }
 
 /**
- * W4: a log of about 200 backends and 20% broadcasts, without recorded results (1,000,000 lines,
- * or 100,000 with `quick`); a loop that only parses each line against validate-and-replay, each
- * the best of `runs` fresh processes.
+ * W4: generate the log of `spec`, then `runs` times, each in a fresh process, the loop that only
+ * parses each line and `mode` (validate and replay, or replay and verify), one right after the
+ * other so that each pair can be compared under the same load.
  */
-export const replayWorkload = (quick: boolean, runs = 3): Promise<ReplayFigures> =>
-  withGeneratedLog({ lines: quick ? 100_000 : 1_000_000, backends: 200, seed: 2024, results: false }, (file) => {
-    const best = (mode: 'parse' | 'replay'): ChildFigures => {
-      const all = Array.from({ length: runs }, () => measureChild(mode, file));
-      return all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    };
-    const parse = best('parse');
-    const replay = best('replay');
+export const replayWorkload = (spec: LogSpec, mode: 'replay' | 'verify', runs: number): Promise<ReplayFigures> =>
+  withGeneratedLog(spec, (file) => {
+    const parse: ChildFigures[] = [];
+    const measured: ChildFigures[] = [];
+    for (let r = 0; r < runs; r++) {
+      // Alternate which goes first, so that neither always meets a cold page cache.
+      if (r % 2 === 0) {
+        parse.push(measureChild('parse', file));
+        measured.push(measureChild(mode, file));
+      } else {
+        measured.push(measureChild(mode, file));
+        parse.push(measureChild('parse', file));
+      }
+    }
+    const last = measured[measured.length - 1];
+    if (last === undefined) {
+      throw new Error('W4: no run');
+    }
+    if (last.invalidLines !== 0 || last.divergences !== 0) {
+      throw new Error(
+        `W4: the replay was not clean (${String(last.invalidLines)} invalid, ${String(last.divergences)} divergences)`,
+      );
+    }
     return {
-      lines: replay.lines,
+      lines: last.lines,
       bytes: fs.statSync(file).size,
-      parseLinesPerSecond: parse.lines / parse.seconds,
-      replayLinesPerSecond: replay.lines / replay.seconds,
-      parseSeconds: parse.seconds,
-      replaySeconds: replay.seconds,
-      peakRssMb: replay.peakRssMb,
-      parsePeakRssMb: parse.peakRssMb,
+      parseSeconds: parse.map((p) => p.seconds),
+      modeSeconds: measured.map((m) => m.seconds),
+      peakRssMb: measured.map((m) => m.peakRssMb),
+      parsePeakRssMb: parse.map((p) => p.peakRssMb),
     };
   });

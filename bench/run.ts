@@ -1,33 +1,48 @@
 /**
- * `npm run bench`: every workload against this library and both baselines, in one process and
- * one run, printed as one table of figures and ratios and written to bench/results.json.
+ * `npm run bench`: every workload against this library and its baselines (mutable JS,
+ * Immutable.js, naive immer; for the replay, a loop that only parses the log), in one process
+ * and one run, printed as one table of figures and per-round ratios, then the targets.
  *
- * Flags: `--quick` for small sizes (a smoke run), `--out FILE` to write the results elsewhere.
+ * Flags: `--quick` for small sizes (a smoke run, which writes nothing unless `--out` is given),
+ * `--out FILE` to write the results elsewhere than bench/results.json.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { immutableJs } from './baselines/immutableJs';
 import { mutable } from './baselines/mutable';
 import { naiveImmer } from './baselines/naiveImmer';
 import { library } from './library';
-import { fanOut, fullSizes, history, quickSizes, registryScale } from './workloads';
+import type { Spread } from './measure';
+import { ratios, spreadOf } from './measure';
+import type { ReplayFigures } from './replay';
 import { replayWorkload } from './replay';
+import type { Implementation } from './subject';
+import type { Series } from './workloads';
+import { fanOut, fullSizes, history, quickSizes, registryScale, toggles } from './workloads';
+
+/** The columns of the table: this library, then each baseline. */
+const COLUMNS = ['lifecycle-broadcast', 'mutable JS', 'Immutable.js', 'naive immer', 'bare parse'] as const;
+type Column = (typeof COLUMNS)[number];
+const BASELINES = COLUMNS.slice(1) as ReadonlyArray<Exclude<Column, 'lifecycle-broadcast'>>;
 import { REPLY_DELAY_MS, liveWorkload } from './live';
 import { liveReport } from './liveRun';
 
 interface Row {
   readonly workload: string;
   readonly metric: string;
-  readonly ours: number;
-  readonly mutable: number | null;
-  readonly naiveImmer: number | null;
+  /** Each implementation's figure over the rounds; absent where it did not run. */
+  readonly figures: Partial<Record<Column, Spread>>;
+  /** Ours divided by each baseline, round by round (or by its single figure). */
+  readonly ratios: Partial<Record<Column, Spread>>;
   readonly note: string;
 }
 
 interface Target {
   readonly name: string;
   readonly value: number;
+  readonly spread: string;
   readonly limit: number;
   readonly met: boolean;
 }
@@ -35,157 +50,248 @@ interface Target {
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outIndex = args.indexOf('--out');
-const out = outIndex >= 0 ? args[outIndex + 1] : path.join(__dirname, '..', '..', 'bench', 'results.json');
+const explicitOut = outIndex >= 0 ? args[outIndex + 1] : undefined;
+// Only a full run replaces the committed figures.
+const out = explicitOut ?? (quick ? undefined : path.join(__dirname, '..', '..', 'bench', 'results.json'));
 const sizes = quick ? quickSizes : fullSizes;
 
-const fmt = (x: number | null, digits = 1): string => (x === null ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(digits));
-const ratio = (a: number | null, b: number | null): string =>
-  a === null || b === null ? '-' : `${(a / b).toFixed(2)}x`;
+const fmt = (x: number | undefined, digits = 2): string =>
+  x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(digits);
+/** Two decimals, or two significant digits for ratios below 0.1 (naive immer's are tiny). */
+const r2 = (x: number): string => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
+const fmtRatio = (s: Spread | undefined): string =>
+  s === undefined ? '-' : s.values.length === 1 ? `${r2(s.median)}x` : `${r2(s.median)}x [${r2(s.min)}..${r2(s.max)}]`;
+const count = (n: number): string => n.toLocaleString('en-US');
+const startedAt = process.hrtime.bigint();
+const log = (s: string): void => {
+  process.stderr.write(`[${(Number(process.hrtime.bigint() - startedAt) / 1e9).toFixed(0).padStart(4)} s] ${s}\n`);
+};
+
+const NAMES: Readonly<Record<string, Column>> = {
+  [library.name]: 'lifecycle-broadcast',
+  [mutable.name]: 'mutable JS',
+  [immutableJs.name]: 'Immutable.js',
+  [naiveImmer.name]: 'naive immer',
+};
+
+/** A row from per-round series (and a single naive immer figure, possibly at another size). */
+const rowOf = (workload: string, metric: string, series: Series, note = '', immer?: number): Row => {
+  const figures: Partial<Record<Column, Spread>> = {};
+  for (const [name, values] of Object.entries(series)) {
+    const column = NAMES[name];
+    if (column !== undefined && values.length > 0) {
+      figures[column] = spreadOf(values);
+    }
+  }
+  if (immer !== undefined) {
+    figures['naive immer'] = spreadOf([immer]);
+  }
+  const ours = series[library.name] ?? [];
+  const rs: Partial<Record<Column, Spread>> = {};
+  for (const b of BASELINES) {
+    const base = Object.entries(series).find(([name]) => NAMES[name] === b)?.[1];
+    if (base !== undefined && base.length > 0) {
+      rs[b] = ratios(ours, base);
+    } else if (b === 'naive immer' && immer !== undefined && ours.length > 0) {
+      rs[b] = spreadOf(ours.map((x) => x / immer));
+    }
+  }
+  return { workload, metric, figures, ratios: rs, note };
+};
 
 const main = async (): Promise<void> => {
+  const started = process.hrtime.bigint();
   const rows: Row[] = [];
   const targets: Target[] = [];
-  const target = (name: string, value: number, limit: number): void => {
-    targets.push({ name, value, limit, met: value <= limit });
+  const target = (name: string, s: Spread | undefined, limit: number): void => {
+    if (s !== undefined) {
+      targets.push({
+        name,
+        value: s.median,
+        spread: s.values.length > 1 ? `[${s.min.toFixed(2)}..${s.max.toFixed(2)}]` : '',
+        limit,
+        met: s.median <= limit,
+      });
+    }
   };
-  const log = (s: string): void => {
-    process.stderr.write(`${s}\n`);
-  };
+  const three: ReadonlyArray<Implementation> = [library, mutable, immutableJs];
 
-  log(`W1 fan-out: ${String(sizes.w1Backends)} backends, ${String(sizes.w1Broadcasts)} broadcasts`);
-  const w1 = {
-    ours: await fanOut(library, sizes, sizes.iterations),
-    mutable: await fanOut(mutable, sizes, sizes.iterations),
-    naiveImmer: await fanOut(naiveImmer, sizes, 1, 0),
-  };
-  rows.push({ workload: 'W1 fan-out', metric: 'ns per backend per broadcast', ...w1, note: '' });
-  target('W1 ours / mutable', w1.ours / w1.mutable, 0.5);
-
-  for (const n of [sizes.w2Small, sizes.w2Large]) {
-    log(`W2 registry scale: ${String(n)} keys`);
-    const ours = await registryScale(library, n, sizes.iterations);
-    const base = await registryScale(mutable, n, sizes.iterations);
-    const immerRuns = n <= 10_000;
-    const immer = immerRuns ? await registryScale(naiveImmer, n, 1, 0) : null;
-    rows.push({
-      workload: `W2 register+flip ${n.toLocaleString('en-US')}`,
-      metric: 'ms total',
-      ours,
-      mutable: base,
-      naiveImmer: immer,
-      note: immerRuns ? '' : 'naive immer not run: quadratic (see the 10k row)',
-    });
-  }
-  const w2 = rows.filter((r) => r.workload.startsWith('W2'));
-  const [small, large] = [w2[0], w2[1]];
-  if (small !== undefined && large !== undefined && large.mutable !== null) {
-    target(`W2 ours / mutable at ${sizes.w2Large.toLocaleString('en-US')}`, large.ours / large.mutable, 3);
-    target('W2 growth from small to large (ours)', large.ours / small.ours, 12);
+  // Naive immer copies every backend's history on each broadcast, so it runs alone, small.
+  const immerW1 = fanOut([naiveImmer], sizes.w1Immer.backends, sizes.w1Immer.broadcasts, 1, { warmup: 0 })[
+    naiveImmer.name
+  ]?.[0];
+  for (const w of sizes.w1) {
+    log(
+      `W1 fan-out: ${count(w.backends)} backends, ${count(w.broadcasts)} broadcasts a round, ${String(w.rounds)} rounds`,
+    );
+    const series = fanOut(three, w.backends, w.broadcasts, w.rounds, { apart: w.apart });
+    const withImmer = w.backends === sizes.w1Immer.backends;
+    const row = rowOf(
+      `W1 fan-out ${count(w.backends)}`,
+      'ns per backend per broadcast',
+      series,
+      withImmer ? `naive immer: ${count(sizes.w1Immer.broadcasts)} broadcasts, once` : '',
+      withImmer ? immerW1 : undefined,
+    );
+    rows.push(row);
+    target(`W1 ours / mutable at ${count(w.backends)}`, row.ratios['mutable JS'], 0.4);
   }
 
-  log(`W3 history: ${String(sizes.w3Backends)} backends, ${String(sizes.w3Broadcasts)} broadcasts`);
-  const h = history(library, sizes.w3Backends, sizes.w3Broadcasts, sizes.w3Window);
-  const hm = history(mutable, sizes.w3Backends, sizes.w3Broadcasts, sizes.w3Window);
-  const immerBroadcasts = Math.min(sizes.w3Broadcasts, 1_000);
-  const hi = history(naiveImmer, sizes.w3Backends, immerBroadcasts, immerBroadcasts / 10);
-  const immerNote = `naive immer: ${immerBroadcasts.toLocaleString('en-US')} broadcasts, windows of ${String(immerBroadcasts / 10)}`;
-  rows.push({
-    workload: 'W3 history',
-    metric: 'us per broadcast, first window',
-    ours: h.firstUs,
-    mutable: hm.firstUs,
-    naiveImmer: hi.firstUs,
-    note: immerNote,
-  });
-  rows.push({
-    workload: 'W3 history',
-    metric: 'us per broadcast, last window',
-    ours: h.lastUs,
-    mutable: hm.lastUs,
-    naiveImmer: hi.lastUs,
-    note: immerNote,
-  });
-  rows.push({
-    workload: 'W3 history',
-    metric: 'MB of heap held by the final state',
-    ours: h.heapBytes / 2 ** 20,
-    mutable: hm.heapBytes / 2 ** 20,
-    naiveImmer: hi.heapBytes / 2 ** 20,
-    note: immerNote,
-  });
-  target('W3 last window / first window (ours)', h.lastUs / h.firstUs, 1.3);
-  target('W3 heap held by the final state, MB (ours)', h.heapBytes / 2 ** 20, 64);
+  const w2Rows: Row[] = [];
+  for (const w of sizes.w2) {
+    log(`W2 registry scale: ${count(w.keys)} keys, ${String(w.rounds)} rounds`);
+    const series = registryScale(three, w.keys, w.rounds);
+    const withImmer = w.keys === sizes.w2Immer;
+    const immer = withImmer ? registryScale([naiveImmer], w.keys, 1, 0)[naiveImmer.name]?.[0] : undefined;
+    const row = rowOf(
+      `W2 register+flip ${count(w.keys)}`,
+      'ms total',
+      series,
+      withImmer ? 'naive immer: once' : 'naive immer not run: quadratic',
+      immer,
+    );
+    rows.push(row);
+    w2Rows.push(row);
+  }
+  const [small, large] = [w2Rows[0], w2Rows[w2Rows.length - 1]];
+  target(`W2 ours / mutable at ${count(sizes.w2[sizes.w2.length - 1]?.keys ?? 0)}`, large?.ratios['mutable JS'], 2);
+  const oursSmall = small?.figures['lifecycle-broadcast'];
+  const oursLarge = large?.figures['lifecycle-broadcast'];
+  if (oursSmall !== undefined && oursLarge !== undefined && small !== large) {
+    target('W2 growth from small to large (ours)', spreadOf([oursLarge.median / oursSmall.median]), 12);
+  }
 
-  log('W4 replay: generating and replaying a log');
-  const w4 = await replayWorkload(quick);
-  rows.push({
-    workload: 'W4 replay',
-    metric: 'lines per second',
-    ours: w4.replayLinesPerSecond,
-    mutable: null,
-    naiveImmer: null,
-    note: `bare JSON.parse loop: ${fmt(w4.parseLinesPerSecond)} lines/s; ${w4.lines.toLocaleString('en-US')} lines, ${(w4.bytes / 2 ** 20).toFixed(0)} MiB`,
-  });
-  rows.push({
-    workload: 'W4 replay',
-    metric: 'peak RSS, MB',
-    ours: w4.peakRssMb,
-    mutable: null,
-    naiveImmer: null,
-    note: `child process running the streaming replay (the parse-only loop: ${fmt(w4.parsePeakRssMb)} MB)`,
-  });
-  target('W4 validate-and-replay time / bare parse time', w4.parseLinesPerSecond / w4.replayLinesPerSecond, 3);
-  target('W4 peak RSS, MB', w4.peakRssMb, 200);
+  const tg = sizes.toggles;
+  log(
+    `Toggles: ${count(tg.toggles)} setLive calls a round on ${count(tg.backends)} backends, ${String(tg.rounds)} rounds`,
+  );
+  const ti = sizes.togglesImmer;
+  const immerToggles = toggles([naiveImmer], ti.backends, ti.toggles, 1, 0)[naiveImmer.name]?.[0];
+  const toggleRow = rowOf(
+    `Toggles on ${count(tg.backends)}`,
+    'us per setLive',
+    toggles(three, tg.backends, tg.toggles, tg.rounds),
+    `${count(tg.toggles)} calls a round; naive immer: ${count(ti.toggles)} calls on ${count(ti.backends)} backends, once`,
+    immerToggles,
+  );
+  rows.push(toggleRow);
+  target('Toggles ours / mutable', toggleRow.ratios['mutable JS'], 3);
+
+  const w3 = sizes.w3;
+  log(`W3 history: ${count(w3.backends)} backends, ${count(w3.broadcasts)} broadcasts`);
+  const h = Object.fromEntries(
+    three.map((impl) => [impl.name, history(impl, w3.backends, w3.broadcasts, w3.window)] as const),
+  );
+  const hi = history(naiveImmer, w3.backends, sizes.w3Immer.broadcasts, sizes.w3Immer.window);
+  const immerNote = `naive immer: ${count(sizes.w3Immer.broadcasts)} broadcasts, windows of ${count(sizes.w3Immer.window)}`;
+  const w3Series = (f: (x: { firstUs: number; lastUs: number; heapBytes: number }) => number): Series =>
+    Object.fromEntries(Object.entries(h).map(([name, x]) => [name, [f(x)]]));
+  rows.push(
+    rowOf(
+      'W3 history',
+      'us per broadcast, first window',
+      w3Series((x) => x.firstUs),
+      immerNote,
+      hi.firstUs,
+    ),
+  );
+  rows.push(
+    rowOf(
+      'W3 history',
+      'us per broadcast, last window',
+      w3Series((x) => x.lastUs),
+      immerNote,
+      hi.lastUs,
+    ),
+  );
+  const heapRow = rowOf(
+    'W3 history',
+    'MB of heap held by the final state',
+    w3Series((x) => x.heapBytes / 2 ** 20),
+    `${immerNote} (a history 200 times shorter)`,
+    hi.heapBytes / 2 ** 20,
+  );
+  rows.push(heapRow);
+  const ours3 = h[library.name];
+  if (ours3 !== undefined) {
+    target('W3 last window / first window (ours)', spreadOf([ours3.lastUs / ours3.firstUs]), 1.3);
+  }
+  target('W3 heap held by the final state, MB (ours)', heapRow.figures['lifecycle-broadcast'], 4);
+
+  const w4 = sizes.w4;
+  const w4Row = (name: string, f: ReplayFigures, mode: string): Row => {
+    const row: Row = {
+      workload: name,
+      metric: `seconds to ${mode} the log`,
+      figures: { 'lifecycle-broadcast': spreadOf(f.modeSeconds), 'bare parse': spreadOf(f.parseSeconds) },
+      ratios: { 'bare parse': ratios(f.modeSeconds, f.parseSeconds) },
+      note: `${count(f.lines)} lines, ${(f.bytes / 2 ** 20).toFixed(0)} MiB; peak RSS ${fmt(spreadOf(f.peakRssMb).max)} MB (parse loop ${fmt(spreadOf(f.parsePeakRssMb).max)} MB)`,
+    };
+    rows.push(row);
+    return row;
+  };
+  log(`W4 replay: a log of ${count(w4.lines)} lines without results`);
+  const plain = await replayWorkload(
+    { lines: w4.lines, backends: w4.backends, seed: 2024, results: false },
+    'replay',
+    w4.runs,
+  );
+  const plainRow = w4Row(`W4 replay, ${count(w4.backends)} backends`, plain, 'replay');
+  log(`W4 replay: a log of ${count(w4.resultLines)} lines with recorded results`);
+  const recordedSpec = { lines: w4.resultLines, backends: w4.resultBackends, seed: 2025, results: true };
+  const recordedReplay = await replayWorkload(recordedSpec, 'replay', w4.runs);
+  const recordedRow = w4Row(
+    `W4 replay, results recorded, ${count(w4.resultBackends)} backends`,
+    recordedReplay,
+    'replay',
+  );
+  const recordedVerify = await replayWorkload(recordedSpec, 'verify', w4.runs);
+  const verifyRow = w4Row(
+    `W4 verify, results recorded, ${count(w4.resultBackends)} backends`,
+    recordedVerify,
+    'verify',
+  );
+  target('W4 replay / bare parse, log without results', plainRow.ratios['bare parse'], 1.5);
+  target('W4 replay / bare parse, log with results', recordedRow.ratios['bare parse'], 2);
+  target('W4 verify / bare parse, log with results', verifyRow.ratios['bare parse'], 2);
+  const peak = Math.max(...[plain, recordedReplay, recordedVerify].flatMap((f) => f.peakRssMb));
+  target('W4 peak RSS of any replay, MB', spreadOf([peak]), 150);
 
   log(`W5 live: ${quick ? '100' : '1,000'} backends on Unix sockets, answering after ${String(REPLY_DELAY_MS)} ms`);
   const w5 = await liveWorkload('unix', { backends: quick ? 100 : 1000, runs: quick ? 3 : 15, sequential: true });
-  const w5Note = `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; bare sockets ${fmt(w5.wallBare.median)} ms; sequential loop ${fmt(w5.sequentialMs)} ms`;
-  rows.push({
+  // The live workload reports a median with its range: the range goes in the note.
+  const liveRow = (metric: string, median: number, note: string): Row => ({
     workload: 'W5 live',
-    metric: 'ms per broadcast',
-    ours: w5.wallDefault.median,
-    mutable: null,
-    naiveImmer: null,
-    note: w5Note,
+    metric,
+    figures: { 'lifecycle-broadcast': spreadOf([median]) },
+    ratios: {},
+    note,
   });
-  rows.push({
-    workload: 'W5 live',
-    metric: 'ms per broadcast, 10% never answer, 250 ms policy',
-    ours: w5.tenPercentSilentDefault.median,
-    mutable: null,
-    naiveImmer: null,
-    note: `range ${w5.tenPercentSilentDefault.min.toFixed(0)}-${w5.tenPercentSilentDefault.max.toFixed(0)} ms`,
-  });
-  rows.push({
-    workload: 'W5 live',
-    metric: 'broker CPU us per backend per broadcast',
-    ours: w5.cpuUsPerBackend.median,
-    mutable: null,
-    naiveImmer: null,
-    note: '',
-  });
+  rows.push(
+    liveRow(
+      'ms per broadcast',
+      w5.wallDefault.median,
+      `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; bare sockets ${fmt(w5.wallBare.median)} ms; sequential loop ${fmt(w5.sequentialMs ?? undefined)} ms`,
+    ),
+  );
+  rows.push(
+    liveRow(
+      'ms per broadcast, 10% never answer, 250 ms policy',
+      w5.tenPercentSilentDefault.median,
+      `range ${w5.tenPercentSilentDefault.min.toFixed(0)}-${w5.tenPercentSilentDefault.max.toFixed(0)} ms`,
+    ),
+  );
+  rows.push(liveRow('broker CPU us per backend per broadcast', w5.cpuUsPerBackend.median, ''));
   for (const [name, value, limit] of liveReport(w5).targets) {
-    target(name, value, limit);
+    target(name, spreadOf([value]), limit);
   }
 
-  const header = [
-    'workload',
-    'metric',
-    'lifecycle-broadcast',
-    'mutable JS',
-    'naive immer',
-    'ours/mutable',
-    'immer/ours',
-    'note',
-  ];
+  const header = ['workload', 'metric', ...COLUMNS, ...BASELINES.map((b) => `ours / ${b}`), 'note'];
   const table = rows.map((r) => [
     r.workload,
     r.metric,
-    fmt(r.ours, 2),
-    fmt(r.mutable, 2),
-    fmt(r.naiveImmer, 2),
-    ratio(r.ours, r.mutable),
-    ratio(r.naiveImmer, r.ours),
+    ...COLUMNS.map((c) => fmt(r.figures[c]?.median)),
+    ...BASELINES.map((b) => fmtRatio(r.ratios[b])),
     r.note,
   ]);
   const widths = header.map((h2, i) => Math.max(h2.length, ...table.map((row) => (row[i] ?? '').length)));
@@ -198,13 +304,15 @@ const main = async (): Promise<void> => {
   });
   console.log('');
   const tWidth = Math.max(6, ...targets.map((t) => t.name.length));
-  console.log(`| ${'target'.padEnd(tWidth)} | value    | limit | met |`);
-  console.log(`| ${'-'.repeat(tWidth)} | -------- | ----- | --- |`);
+  console.log(`| ${'target'.padEnd(tWidth)} | median | rounds [min..max] | limit | met |`);
+  console.log(`| ${'-'.repeat(tWidth)} | ------ | ----------------- | ----- | --- |`);
   targets.forEach((t) => {
     console.log(
-      `| ${t.name.padEnd(tWidth)} | ${t.value.toFixed(2).padEnd(8)} | ${String(t.limit).padEnd(5)} | ${t.met ? 'yes' : 'NO '} |`,
+      `| ${t.name.padEnd(tWidth)} | ${t.value.toFixed(2).padEnd(6)} | ${t.spread.padEnd(17)} | ${String(t.limit).padEnd(5)} | ${t.met ? 'yes' : 'NO '} |`,
     );
   });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  log(`${quick ? 'quick' : 'full'} run: ${seconds.toFixed(0)} s`);
 
   const machine = {
     node: process.version,
@@ -214,13 +322,15 @@ const main = async (): Promise<void> => {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     platform: `${os.platform()} ${os.release()}`,
   };
-  if (out !== undefined) {
-    fs.writeFileSync(
-      out,
-      `${JSON.stringify({ date: new Date().toISOString(), quick, sizes, machine, rows, targets, w4, w5 }, null, 2)}\n`,
-    );
-    log(`results written to ${out}`);
+  if (out === undefined) {
+    log('quick run: bench/results.json left as it is (pass --out FILE to keep these figures)');
+    return;
   }
+  fs.writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, sizes, machine, rows, targets, w5 }, null, 2)}\n`,
+  );
+  log(`results written to ${out}`);
 };
 
 main().catch((error: unknown) => {

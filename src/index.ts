@@ -304,6 +304,7 @@ export type {
   RecorderOptions,
   RecorderSink,
   StoreView,
+  StreamSink,
   StreamSinkOptions,
   TextWritable,
 } from './redux/recorder';
@@ -339,7 +340,7 @@ export type {
   UnregisterRecord,
 } from './log/LogRecord';
 export type { LogVersionFeatures } from './log/LogHeader';
-export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop } from './log/replayLog';
+export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop, StoppedAtCallbackError } from './log/replayLog';
 export type { Divergence } from './log/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
 export type { GenerateOptions, GeneratedLog } from './log/generateLog';

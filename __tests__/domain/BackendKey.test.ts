@@ -12,8 +12,9 @@ import {
   privateInstance,
   sharedInstance,
 } from '../../src';
-import { copyKey } from '../../src/domain/BackendKey';
+import { copyKey, keyIdentity } from '../../src/domain/BackendKey';
 import type { BackendKey, BrokerInstance } from '../../src';
+import * as HT from '../../src/internal/HashTrie';
 
 // Names drawn from a tiny alphabet that includes every character JSON must escape, so that
 // collisions and escapes both happen often.
@@ -103,5 +104,34 @@ describe('copyKey', () => {
     expect(copy).toEqual(k);
     expect(Object.isFrozen(copy) && Object.isFrozen(copy.instance)).toBe(true);
     expect(Object.isFrozen(k)).toBe(false);
+  });
+});
+
+describe('keyIdentity', () => {
+  it('should give the id of keyId with the index hash of that id', () => {
+    fc.assert(
+      fc.property(keyArb, (k) => {
+        const identity = keyIdentity(k);
+        expect(identity.id).toBe(keyId(k));
+        expect(identity.hash).toBe(HT.hash(identity.id));
+      }),
+    );
+  });
+
+  it('should compute the identity of a frozen key once, and that of a key that can change every time', () => {
+    const frozen = backendKey(sharedInstance, 'zccache', '1.11.20', 'ab');
+    const plain = {
+      instance: { _tag: 'Shared' as const },
+      serviceName: 'zccache',
+      serviceVersion: '1.11.20',
+      exeHash: 'ab',
+    };
+
+    const first = keyIdentity(plain);
+    plain.serviceVersion = '1.11.21';
+
+    expect(keyIdentity(frozen)).toBe(keyIdentity(frozen));
+    expect(keyIdentity(plain).id).not.toBe(first.id);
+    expect(keyIdentity(plain).id).toBe(keyId(backendKey(sharedInstance, 'zccache', '1.11.21', 'ab')));
   });
 });

@@ -108,3 +108,39 @@ describe('HashTrie', () => {
     expect(kept.map).toBe(added.map);
   });
 });
+
+describe('HashTrie, with hashes given', () => {
+  it('should agree with the plain functions when given each key with its hash', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => {
+        let plain: HT.HashTrie<number> = HT.empty;
+        let hashed: HT.HashTrie<number> = HT.empty;
+        for (const op of ops) {
+          if (op.kind === 'set') {
+            plain = HT.set(plain, op.key, op.value);
+            hashed = HT.setHashed(hashed, op.key, HT.hash(op.key), op.value);
+          } else {
+            plain = HT.remove(plain, op.key);
+            hashed = HT.removeHashed(hashed, op.key, HT.hash(op.key));
+          }
+        }
+        expect(hashed).toEqual(plain);
+        for (const op of ops) {
+          expect(HT.getHashed(hashed, op.key, HT.hash(op.key))).toBe(HT.get(plain, op.key));
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('should keep an entry inline in its node rather than in an array of its own', () => {
+    // 'a' and 'b' differ in the low five bits of their hashes, so both sit in the root.
+    expect((HT.hash('a') & 31) === (HT.hash('b') & 31)).toBe(false);
+
+    const m = HT.set(HT.set(HT.empty, 'a', 1), 'b', 2);
+
+    expect(m.root).toHaveLength(6);
+    expect([...m.root].filter((x) => typeof x === 'string').sort()).toEqual(['a', 'b']);
+    expect(Object.isFrozen(m.root)).toBe(true);
+  });
+});

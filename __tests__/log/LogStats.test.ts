@@ -13,6 +13,8 @@ import {
   backendCount,
   summarizeStats,
 } from '../../src';
+import { statsAccumulator } from '../../src/log/LogStats';
+import { unfrozenPaths } from '../support/helpers';
 import { actionsArb } from '../support/logArbitraries';
 
 interface Counted {
@@ -135,6 +137,42 @@ describe('summarizeStats', () => {
         expect(s.backends.registered).toBe(backendCount(state));
         expect(s.backends.dead).toBe(backendCount(state) - liveCount(state));
         expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+      }),
+    );
+  });
+});
+
+describe('statsAccumulator', () => {
+  it('should end with the statistics addEvent folds from the same events', () => {
+    fc.assert(
+      fc.property(actionsArb, (actions) => {
+        const { events } = replay(createRegistry(), actions);
+        const acc = statsAccumulator();
+        events.forEach(acc.add);
+
+        const stats = acc.result();
+
+        expect(stats).toEqual(events.reduce(addEvent, emptyLogStats));
+        expect(summarizeStats(stats)).toEqual(summarizeStats(events.reduce(addEvent, emptyLogStats)));
+        expect(unfrozenPaths(stats)).toEqual([]);
+      }),
+    );
+  });
+
+  it('should count a broadcast given by its operation, status and result as the event that carries them', () => {
+    fc.assert(
+      fc.property(actionsArb, (actions) => {
+        const { events } = replay(createRegistry(), actions);
+        const acc = statsAccumulator();
+        for (const e of events) {
+          if (e._tag === 'OperationBroadcast') {
+            acc.addBroadcast(e.result.operation, e.result._tag, () => e.result);
+          } else {
+            acc.add(e);
+          }
+        }
+
+        expect(acc.result()).toEqual(events.reduce(addEvent, emptyLogStats));
       }),
     );
   });

@@ -100,9 +100,7 @@ describe('readLog', () => {
     const chunks = text.match(/[\s\S]{1,7}/g) ?? [];
     const lines = await collect(readLog(readableOf(...chunks), { maxLineLength: 100 }));
     expect(shape(lines)).toEqual(['HeaderLine@1', 'InvalidLine@2', 'RecordLine@3']);
-    expect(problemsOf(lines)).toEqual([
-      `line 2: line is ${String(long.length)} characters long, more than the maximum of 100`,
-    ]);
+    expect(problemsOf(lines)).toEqual(['line 2: line is longer than the maximum of 100 characters']);
   });
 
   it('should accept a line exactly as long as the maximum, CRLF or not', async () => {
@@ -115,7 +113,7 @@ describe('readLog', () => {
 
   it('should use a default maximum of 1 MiB', async () => {
     const lines = await read(`${HEADER}\n${'x'.repeat(DEFAULT_MAX_LINE_LENGTH + 1)}\n`);
-    expect(problemsOf(lines)[0]).toMatch(/^line 2: line is 1048577 characters long, more than the maximum of 1048576$/);
+    expect(problemsOf(lines)[0]).toBe('line 2: line is longer than the maximum of 1048576 characters');
   });
 
   it('should refuse a log of a newer version and read nothing after its header', async () => {

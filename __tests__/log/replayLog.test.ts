@@ -7,10 +7,12 @@ import type { LogSource } from '../../src';
 import { fileSource } from '../../src/node';
 import type { InvalidLine, LogRecord } from '../../src';
 import {
+  addEvent,
   broadcastPolicy,
   createRegistry,
   encodeRecordLine,
   encodeHeaderLine,
+  emptyLogStats,
   recordAction,
   isCleanReplay,
   logHeader,
@@ -51,6 +53,23 @@ describe('replayLog', () => {
         expect(r.lastLine).toBe(actions.length + 1);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('should fold the statistics addEvent folds over the events of the pure replay, verifying or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(actionsArb, async (actions) => {
+        const text = logText(recordEntries(createRegistry(POLICY), actions));
+        const expected = replay(createRegistry(POLICY), actions).events.reduce(addEvent, emptyLogStats);
+
+        const plain = await replayLog(readableOf(text));
+        const verified = await replayLog(readableOf(text), { verify: true });
+
+        expect(plain.stats).toEqual(expected);
+        expect(verified.stats).toEqual(expected);
+        expect(verified.state).toEqual(plain.state);
+      }),
+      { numRuns: 40 },
     );
   });
 

@@ -73,7 +73,7 @@ describe('writeLog with a clock', () => {
   });
 
   it('should refuse a record with a time under a header without a clock', () => {
-    expect(() => timeStamper(logHeader(), undefined).record(logRecord(quiesce, undefined, 5))).toThrow(
+    expect(() => timeStamper('writeLog', logHeader(), undefined).record(logRecord(quiesce, undefined, 5))).toThrow(
       /carries a time \(5\) but the log's header declares no clock/,
     );
   });

@@ -1,6 +1,7 @@
 /**
  * The registry's reducers and queries: positions, unknown keys, immutability and sharing.
  */
+import * as fc from 'fast-check';
 import * as O from 'fp-ts/Option';
 
 import {
@@ -21,6 +22,7 @@ import {
   receivedOperations,
   register,
   releaseHandlesOperation,
+  replay,
   setLive,
   setLiveAction,
   setResponse,
@@ -33,7 +35,9 @@ import {
   withResponse,
 } from '../../src';
 import type { BackendKey, Registry } from '../../src';
+import { broadcastCounted, broadcastStatus } from '../../src/registry/Registry';
 import { expectSome, key, unfrozenPaths } from '../support/helpers';
+import { actionsArb, operationArb } from '../support/logArbitraries';
 
 const withBackends = (keys: ReadonlyArray<BackendKey>, state: Registry = createRegistry()): Registry =>
   keys.reduce((s, k) => register(s, liveBackend(k)).state, state);
@@ -368,5 +372,103 @@ describe('at scale', () => {
 
     const changed = after.filter((b, i) => b !== before[i]);
     expect(changed.map((b) => b.key.serviceName)).toEqual(['svc-1234']);
+  });
+});
+
+describe('broadcastStatus', () => {
+  it('should be the status broadcast gives, read from the live counters', () => {
+    fc.assert(
+      fc.property(actionsArb, operationArb, (actions, op) => {
+        const { state } = replay(createRegistry(), actions);
+        const { result } = broadcast(state, op);
+
+        expect(broadcastStatus(state)).toBe(result._tag);
+        expect([state.liveAcks, state.liveTimeouts, state.liveFailures]).toEqual([
+          result.acks.length,
+          result.timeouts.length,
+          result.failures.length,
+        ]);
+        expect(state.liveCount).toBe(state.liveAcks + state.liveTimeouts + state.liveFailures);
+      }),
+    );
+  });
+});
+
+describe('broadcastCounted', () => {
+  it('should reach the registry broadcast reaches, with its status and operation', () => {
+    fc.assert(
+      fc.property(actionsArb, operationArb, (actions, op) => {
+        const { state } = replay(createRegistry(), actions);
+        const full = broadcast(state, op);
+
+        const counted = broadcastCounted(state, op);
+
+        expect(counted.state).toEqual(full.state);
+        expect(snapshot(counted.state)).toEqual(snapshot(full.state));
+        expect(counted.status).toBe(full.result._tag);
+        expect(counted.operation).toEqual(full.result.operation);
+        expect(unfrozenPaths(counted.state)).toEqual([]);
+      }),
+    );
+  });
+
+  it('should return the same registry when nothing is live', () => {
+    const state = register(createRegistry(), deadBackend(key('a'))).state;
+
+    expect(broadcastCounted(state, quiesceOperation('Maintenance')).state).toBe(state);
+  });
+});
+
+describe('stored operations', () => {
+  it('should store one object for equal operations, however they were given', () => {
+    const state = withBackends([key('a')]);
+    const plain = { _tag: 'ReleaseHandles' as const, pathPrefix: '/var/cache' };
+
+    const once = broadcast(state, plain);
+    const twice = broadcast(once.state, releaseHandlesOperation('/var/cache'));
+    const drained = broadcast(broadcast(twice.state, quiesceOperation('Maintenance')).state, {
+      _tag: 'Quiesce',
+      reason: 'Maintenance',
+    });
+
+    const received = expectSome(receivedOperations(drained.state, key('a')));
+    expect(received).toEqual([plain, plain, quiesceOperation('Maintenance'), quiesceOperation('Maintenance')]);
+    expect(received[1]).toBe(received[0]);
+    expect(received[3]).toBe(received[2]);
+    expect(twice.result.operation).toBe(once.result.operation);
+    expect(Object.isFrozen(plain)).toBe(false);
+  });
+
+  it('should share a frozen operation of the right shape, and refuse one with extra fields', () => {
+    const state = withBackends([key('a')]);
+    const frozen = releaseHandlesOperation('/tmp');
+    const extra = Object.freeze({ _tag: 'ReleaseHandles' as const, pathPrefix: '/srv', note: 'x' });
+
+    expect(broadcast(state, frozen).result.operation).toBe(frozen);
+    expect(() => broadcast(state, extra)).toThrow('broadcast: operation.note: unexpected field, got "x"');
+  });
+});
+
+describe('liveness flips', () => {
+  it('should give back the very backend and entry a backend had when it flips back', () => {
+    const state = withBackends([key('a'), key('b')]);
+    const before = expectSome(lookup(state, key('a')));
+    const entryBefore = broadcast(state, quiesceOperation('Maintenance')).result.acks[0];
+
+    const dead = setLive(state, key('a'), false).state;
+    const back = setLive(dead, key('a'), true).state;
+
+    expect(expectSome(lookup(back, key('a')))).toBe(before);
+    expect(broadcast(back, quiesceOperation('Maintenance')).result.acks[0]).toBe(entryBefore);
+  });
+
+  it('should not give back a backend whose response changed in between', () => {
+    const state = withBackends([key('a')]);
+    const dead = setResponse(setLive(state, key('a'), false).state, key('a'), timeout).state;
+
+    const back = setLive(dead, key('a'), true);
+
+    expect(expectSome(lookup(back.state, key('a')))).toEqual(withResponse(liveBackend(key('a')), timeout));
+    expect(broadcast(back.state, quiesceOperation('Maintenance')).result.timeouts).toHaveLength(1);
   });
 });

@@ -5,14 +5,17 @@
  */
 import type * as fc from 'fast-check';
 
-import type { LogRecord, Registry, RegistryAction } from '../../src';
+import type { BroadcastOperation, LogRecord, Registry, RegistryAction } from '../../src';
 import { recordStep } from '../../src';
-import { actionSequenceArbitrary } from '../../src/arbitraries';
+import { actionSequenceArbitrary, broadcastOperationArbitrary } from '../../src/arbitraries';
 
 export const actionsArb: fc.Arbitrary<ReadonlyArray<RegistryAction>> = actionSequenceArbitrary({
   maxLength: 60,
   names: 'any',
 });
+
+/** Broadcast operations with names of any kind. */
+export const operationArb: fc.Arbitrary<BroadcastOperation> = broadcastOperationArbitrary({ names: 'any' });
 
 /** The records a broker would write for `actions`: each broadcast with the result it had. */
 export const recordEntries = (initial: Registry, actions: ReadonlyArray<RegistryAction>): ReadonlyArray<LogRecord> => {

@@ -7,7 +7,8 @@
 import * as Eq from 'fp-ts/Eq';
 import * as t from 'io-ts';
 
-import { Hex, Name, closed, tagged } from '../internal/codec';
+import { Hex, Name, checked, closed, tagged } from '../internal/codec';
+import * as HT from '../internal/HashTrie';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -92,21 +93,29 @@ export interface BackendKey extends t.TypeOf<typeof BackendKeyC> {}
 export const sharedInstance: BrokerInstance = Object.freeze({ _tag: 'Shared' });
 
 /**
- * A broker isolated for one service.
+ * A broker isolated for one service. `serviceName` must be a non-empty string without NUL:
+ * otherwise it throws a `RangeError` (a `TypeError` if it is not a string at all).
  *
  * @since 0.1.0
  */
-export const privateInstance = (serviceName: string): BrokerInstance => Object.freeze({ _tag: 'Private', serviceName });
+export const privateInstance = (serviceName: string): BrokerInstance =>
+  Object.freeze(checked('privateInstance', PrivateC, { _tag: 'Private', serviceName }));
 
 /**
- * An explicitly named broker instance.
+ * An explicitly named broker instance. `name` must be a non-empty string without NUL:
+ * otherwise it throws a `RangeError` (a `TypeError` if it is not a string at all).
  *
  * @since 0.1.0
  */
-export const explicitInstance = (name: string): BrokerInstance => Object.freeze({ _tag: 'Explicit', name });
+export const explicitInstance = (name: string): BrokerInstance =>
+  Object.freeze(checked('explicitInstance', ExplicitC, { _tag: 'Explicit', name }));
 
 /**
  * Build a frozen key. The fields are copied, so the result shares nothing with the arguments.
+ * Each is checked with the `BackendKey` codec, which the log reader uses too, so any key built
+ * here can be written to a log and read back: a value outside the codec (an empty or NUL-bearing
+ * name, an upper-case hash) throws a `RangeError`, a value of the wrong type a `TypeError`, each
+ * with the codec's one-line message (`backendKey: exeHash: expected lowercase hex string, got "AB12"`).
  *
  * @example
  * import { backendKey, sharedInstance } from 'lifecycle-broadcast'
@@ -120,26 +129,40 @@ export const backendKey = (
   serviceName: string,
   serviceVersion: string,
   exeHash = '',
-): BackendKey => Object.freeze({ instance: copyInstance(instance), serviceName, serviceVersion, exeHash });
+): BackendKey => {
+  const key = checked('backendKey', BackendKeyC, { instance, serviceName, serviceVersion, exeHash });
+  return frozenKey(key);
+};
+
+/** A frozen copy of a key known to be valid. */
+const frozenKey = (key: BackendKey): BackendKey =>
+  Object.freeze({
+    instance: copyInstance(key.instance),
+    serviceName: key.serviceName,
+    serviceVersion: key.serviceVersion,
+    exeHash: key.exeHash,
+  });
 
 const copyInstance = (i: BrokerInstance): BrokerInstance => {
   switch (i._tag) {
     case 'Shared':
       return sharedInstance;
     case 'Private':
-      return privateInstance(i.serviceName);
+      return Object.isFrozen(i) ? i : Object.freeze({ _tag: 'Private', serviceName: i.serviceName });
     case 'Explicit':
-      return explicitInstance(i.name);
+      return Object.isFrozen(i) ? i : Object.freeze({ _tag: 'Explicit', name: i.name });
   }
 };
 
 /**
- * A frozen copy of `key`, or `key` itself when it is already frozen all the way down.
+ * A frozen copy of `key` (which must be valid: the reducers check it first), or `key` itself
+ * when it is already frozen all the way down.
  *
- * @since 0.1.0
+ * @internal
  */
 export const copyKey = (key: BackendKey): BackendKey =>
-  isFrozenKey(key) ? key : backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash);
+  // A key with a cached identity was frozen all the way down when it was cached.
+  identities.has(key) || isFrozenKey(key) ? key : frozenKey(key);
 
 /** A key frozen all the way down can never change, so it can be shared instead of copied. */
 const isFrozenKey = (key: BackendKey): boolean => Object.isFrozen(key) && Object.isFrozen(key.instance);
@@ -213,21 +236,128 @@ export const EqBackendKey: Eq.Eq<BackendKey> = Eq.fromEquals(
  *
  * @since 0.1.0
  */
-export const keyId = (key: BackendKey): string => {
-  if (!isFrozenKey(key)) {
-    return computeKeyId(key);
-  }
-  const cached = ids.get(key);
+export const keyId = (key: BackendKey): string => keyIdentity(key).id;
+
+/**
+ * A key's id with the hash the registry's index files it under, computed together once.
+ *
+ * @internal
+ */
+export interface KeyIdentity {
+  readonly id: string;
+  readonly hash: number;
+}
+
+/**
+ * The id and index hash of `key`. Those of a key frozen all the way down (the registry's own,
+ * and every key built by `backendKey`) are computed once and cached; a key that could still
+ * change gets them computed afresh.
+ *
+ * @internal
+ */
+export const keyIdentity = (key: BackendKey): KeyIdentity => {
+  // The cache first: a key found there was frozen when it was cached, and frozen is forever, so
+  // the common case costs one lookup and no `isFrozen` call.
+  const cached = identities.get(key);
   if (cached !== undefined) {
     return cached;
   }
   const id = computeKeyId(key);
-  ids.set(key, id);
-  return id;
+  // Internal and never part of a state: not frozen, which would cost more than computing it.
+  const identity: KeyIdentity = { id, hash: HT.hash(id) };
+  if (isFrozenKey(key)) {
+    identities.set(key, identity);
+  }
+  return identity;
 };
 
-/** Ids of frozen keys (the registry's own, and those built by `backendKey`), computed once. */
-const ids = new WeakMap<BackendKey, string>();
+/**
+ * `keyIdentity` for a key the caller knows to be frozen all the way down (one it got from
+ * `copyKey`): the same identity, without checking that again.
+ *
+ * @internal
+ */
+export const frozenKeyIdentity = (key: BackendKey): KeyIdentity => {
+  const cached = identities.get(key);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const id = computeKeyId(key);
+  const identity: KeyIdentity = { id, hash: HT.hash(id) };
+  identities.set(key, identity);
+  return identity;
+};
+
+/** Identities of frozen keys, computed once. */
+const identities = new WeakMap<BackendKey, KeyIdentity>();
+
+/**
+ * The cached identity of `key`, if it has one; a key that has one is frozen all the way down.
+ *
+ * @internal
+ */
+export const cachedKeyIdentity = (key: BackendKey): KeyIdentity | undefined => identities.get(key);
+
+/**
+ * A table of canonical keys, owned by one fold over decoded input (a replay): each distinct key
+ * is built and frozen once, so its id and hash are computed once however many lines name it.
+ *
+ * @internal
+ */
+export interface KeyInterner {
+  /** The canonical frozen key equal to `key`. */
+  readonly intern: (key: BackendKey) => BackendKey;
+}
+
+type ByExeHash = Map<string, BackendKey>;
+type ByVersion = Map<string, ByExeHash>;
+type ByService = Map<string, ByVersion>;
+
+const within = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
+  const found = m.get(k);
+  if (found !== undefined) {
+    return found;
+  }
+  const made = make();
+  m.set(k, made);
+  return made;
+};
+
+/**
+ * A fresh, empty key table. Its lookups are `Map` lookups of the key's fields, which hash each
+ * string natively once, instead of building the key's id.
+ *
+ * @internal
+ */
+export const keyInterner = (): KeyInterner => {
+  const shared: ByService = new Map();
+  const privates = new Map<string, ByService>();
+  const explicits = new Map<string, ByService>();
+  const intern = (key: BackendKey): BackendKey => {
+    const i = key.instance;
+    let byService: ByService;
+    switch (i._tag) {
+      case 'Shared':
+        byService = shared;
+        break;
+      case 'Private':
+        byService = within(privates, i.serviceName, (): ByService => new Map());
+        break;
+      case 'Explicit':
+        byService = within(explicits, i.name, (): ByService => new Map());
+        break;
+    }
+    const byHash = within(
+      within(byService, key.serviceName, (): ByVersion => new Map()),
+      key.serviceVersion,
+      (): ByExeHash => new Map(),
+    );
+    return within(byHash, key.exeHash, () =>
+      backendKey(key.instance, key.serviceName, key.serviceVersion, key.exeHash),
+    );
+  };
+  return { intern };
+};
 
 const computeKeyId = (key: BackendKey): string => {
   const i = key.instance;

@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts';
 
-import { closed, tagged } from '../internal/codec';
+import { checked, closed, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -109,11 +109,13 @@ const failures: Readonly<Record<BroadcastFailureReason, BroadcastBackendResponse
 });
 
 /**
- * The backend fails the operation for `reason`.
+ * The backend fails the operation for `reason`, one of `failureReasons` (otherwise a
+ * `RangeError`, or a `TypeError` for a value that is not a string).
  *
  * @since 0.1.0
  */
-export const failure = (reason: BroadcastFailureReason): BroadcastBackendResponse => failures[reason];
+export const failure = (reason: BroadcastFailureReason): BroadcastBackendResponse =>
+  failures[checked('failure', FailureC, { _tag: 'Failure', reason }).reason];
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -142,13 +144,14 @@ export const matchResponse = matchTag<BroadcastBackendResponse>();
 // -------------------------------------------------------------------------------------
 
 /**
- * The shared frozen instance equal to `response`.
+ * The shared frozen instance equal to `response` (which must be valid: the reducers check it
+ * first).
  *
- * @since 0.1.0
+ * @internal
  */
 export const canonicalResponse: (response: BroadcastBackendResponse) => BroadcastBackendResponse =
   matchResponse<BroadcastBackendResponse>({
     Ack: () => ack,
     Timeout: () => timeout,
-    Failure: (r) => failure(r.reason),
+    Failure: (r) => (Object.hasOwn(failures, r.reason) ? failures[r.reason] : failure(r.reason)),
   });

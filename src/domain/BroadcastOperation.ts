@@ -6,7 +6,7 @@
 import * as Eq from 'fp-ts/Eq';
 import * as t from 'io-ts';
 
-import { closed, PathPrefix, tagged } from '../internal/codec';
+import { checked, closed, PathPrefix, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -83,20 +83,22 @@ export interface Quiesce extends t.TypeOf<typeof QuiesceC> {}
 // -------------------------------------------------------------------------------------
 
 /**
- * Ask backends to release their file handles below `pathPrefix`.
+ * Ask backends to release their file handles below `pathPrefix`, a non-empty path without NUL
+ * (otherwise a `RangeError`, or a `TypeError` for a value that is not a string).
  *
  * @since 0.1.0
  */
 export const releaseHandlesOperation = (pathPrefix: string): BroadcastOperation =>
-  Object.freeze({ _tag: 'ReleaseHandles', pathPrefix });
+  Object.freeze(checked('releaseHandlesOperation', ReleaseHandlesC, { _tag: 'ReleaseHandles', pathPrefix }));
 
 /**
- * Ask backends to stop accepting new work and drain, for `reason`.
+ * Ask backends to stop accepting new work and drain, for `reason`, one of `quiesceReasons`
+ * (otherwise a `RangeError`, or a `TypeError` for a value that is not a string).
  *
  * @since 0.1.0
  */
 export const quiesceOperation = (reason: QuiesceReason): BroadcastOperation =>
-  Object.freeze({ _tag: 'Quiesce', reason });
+  Object.freeze(checked('quiesceOperation', QuiesceC, { _tag: 'Quiesce', reason }));
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -140,11 +142,12 @@ export const EqBroadcastOperation: Eq.Eq<BroadcastOperation> = Eq.fromEquals((a,
 // -------------------------------------------------------------------------------------
 
 /**
- * A frozen copy of `operation`, sharing nothing with it.
+ * A frozen copy of `operation` (which must be valid: the reducers check it first), sharing
+ * nothing with it.
  *
- * @since 0.1.0
+ * @internal
  */
-export const copyOperation: (operation: BroadcastOperation) => BroadcastOperation = matchOperation({
-  ReleaseHandles: (op) => releaseHandlesOperation(op.pathPrefix),
-  Quiesce: (op) => quiesceOperation(op.reason),
+export const copyOperation: (operation: BroadcastOperation) => BroadcastOperation = matchOperation<BroadcastOperation>({
+  ReleaseHandles: (op) => Object.freeze({ _tag: 'ReleaseHandles', pathPrefix: op.pathPrefix }),
+  Quiesce: (op) => Object.freeze({ _tag: 'Quiesce', reason: op.reason }),
 });

@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
-import { Millis, closed } from '../internal/codec';
+import { Millis, checked, closed } from '../internal/codec';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -47,14 +47,17 @@ export interface BroadcastPolicy extends t.TypeOf<typeof Fields> {}
 
 /**
  * A policy waiting `ackTimeoutMs` for each acknowledgement; zero is clamped to 1 ms so that a
- * timeout is never instantaneous.
+ * timeout is never instantaneous. `ackTimeoutMs` must be a whole number of milliseconds, as a log
+ * header holds it: a fraction, a negative number, NaN or infinity throws a `RangeError`, anything
+ * but a number a `TypeError`.
  *
  * @since 0.1.0
  */
 export const broadcastPolicy = (ackTimeoutMs: number): BroadcastPolicy =>
-  Object.freeze({ ackTimeoutMs: ackTimeoutMs === 0 ? 1 : ackTimeoutMs });
+  broadcastPolicyFrom(checked('broadcastPolicy', Fields, { ackTimeoutMs }));
 
-const broadcastPolicyFrom = (p: BroadcastPolicy): BroadcastPolicy => broadcastPolicy(p.ackTimeoutMs);
+const broadcastPolicyFrom = (p: BroadcastPolicy): BroadcastPolicy =>
+  Object.freeze({ ackTimeoutMs: p.ackTimeoutMs === 0 ? 1 : p.ackTimeoutMs });
 
 /**
  * The default policy: 5000 ms.

@@ -16,7 +16,7 @@ import * as t from 'io-ts';
 import { BackendKey, EqBackendKey, copyKey, keyId } from './BackendKey';
 import { BroadcastFailureReason } from './BroadcastBackendResponse';
 import { BroadcastOperation, EqBroadcastOperation, copyOperation } from './BroadcastOperation';
-import { Millis, closed, tagged } from '../internal/codec';
+import { Millis, arrayOf, checked, closed, closedWith, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -141,13 +141,19 @@ function consistent<R extends StatusLists & { readonly _tag: string }, O>(codec:
   );
 }
 
+// Arrays with a bounded report: a hostile line with a million bad entries lists ten of them.
 const fields = {
   operation: BroadcastOperation,
-  acks: t.readonlyArray(BroadcastAck),
-  timeouts: t.readonlyArray(BroadcastTimeout),
-  failures: t.readonlyArray(BroadcastFailure),
-  skippedDead: t.readonlyArray(SkippedDead),
+  acks: arrayOf(BroadcastAck),
+  timeouts: arrayOf(BroadcastTimeout),
+  failures: arrayOf(BroadcastFailure),
+  skippedDead: arrayOf(SkippedDead),
 };
+
+// A whole result is accepted too: its status is computed again from the lists.
+const OutcomesC = closedWith('BroadcastOutcomes', fields, {
+  _tag: t.keyof({ AllAcked: null, Degraded: null, NoLiveTargets: null }),
+});
 
 const AllAckedC = closed('AllAcked', { _tag: t.literal('AllAcked'), ...fields });
 const DegradedC = closed('Degraded', { _tag: t.literal('Degraded'), ...fields });
@@ -215,11 +221,21 @@ export const statusOf = (r: StatusLists): BroadcastResult['_tag'] =>
   r.timeouts.length > 0 || r.failures.length > 0 ? 'Degraded' : r.acks.length > 0 ? 'AllAcked' : 'NoLiveTargets';
 
 /**
- * A frozen result from its lists, tagged with the status they imply.
+ * A frozen result from its lists, tagged with the status they imply. The lists are checked with
+ * the codec's fields first (a `TypeError` or `RangeError` with its message when they are not
+ * valid), so a result built here can be recorded in a log and read back.
  *
  * @since 0.1.0
  */
 export const broadcastResult = (outcomes: BroadcastOutcomes): BroadcastResult =>
+  resultOf(checked('broadcastResult', OutcomesC, outcomes));
+
+/**
+ * `broadcastResult` for lists the registry built from its own checked backends (no check again).
+ *
+ * @internal
+ */
+export const resultOf = (outcomes: BroadcastOutcomes): BroadcastResult =>
   Object.freeze({
     _tag: statusOf(outcomes),
     operation: outcomes.operation,

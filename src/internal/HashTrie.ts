@@ -1,40 +1,40 @@
 /**
- * A persistent hash array mapped trie from string keys to values, made of plain frozen objects
- * and arrays. Lookup, insert and remove are O(log32 n); an update copies one path and shares the
- * rest. Removal collapses single-entry branches, so the shape depends only on the keys held.
+ * A persistent hash array mapped trie from string keys to values, in the CHAMP layout
+ * (Steindorfer and Vinju, "Optimizing Hash-Array Mapped Tries for Fast and Lean Immutable JVM
+ * Collections", 2015), made of plain frozen arrays. Lookup, insert and remove are O(log32 n);
+ * an update copies one path and shares the rest.
+ *
+ * A node is one array: `[dataMap, nodeMap, key0, value0, key1, value1, ..., childN, ..., child0]`.
+ * A bit set in `dataMap` says the slot holds an entry inline, a bit set in `nodeMap` says it holds
+ * a child node, so a node's kind is read from its bitmaps, never from its contents, and an entry
+ * costs no array of its own. Children are packed from the end, so neither section needs the
+ * other's count to be found. Keys whose 32-bit hashes agree on every bit meet below the deepest
+ * level, in a collision node `[key0, value0, key1, value1, ...]` sorted by key.
+ *
+ * The shape depends only on the keys held: a child node exists exactly where two or more keys
+ * share a hash prefix, and removal moves a child left with one entry back into its parent.
+ *
+ * Every function that takes a key has a variant taking its `hash` as well, for callers that
+ * cache it (the registry caches it with a key's id).
  *
  * @internal
  */
 
 // Bound once: looking a global up on every call is slow inside a `vm` context (as under Jest).
 const { freeze } = Object;
-const { isArray } = Array;
 const { imul } = Math;
 
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
+/** The deepest level's shift; below it, keys whose hashes agree on all 32 bits share a list. */
 const MAX_SHIFT = 30;
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** One key and its value. */
-type Leaf<V> = readonly [key: string, value: V];
-
-/** Keys whose hashes agree on every bit: kept side by side. */
-interface Bucket<V> {
-  readonly bucket: ReadonlyArray<Leaf<V>>;
-}
-
-/**
- * A branch: one array whose first element is a bitmap of which of the 32 slots are present,
- * followed by those children, packed. One array rather than an object holding an array saves an
- * allocation per copied level and a pointer to chase per level read.
- */
-type Branch = ReadonlyArray<unknown>;
-
-type Child<V> = Leaf<V> | Bucket<V> | Branch;
+/** A branch `[dataMap, nodeMap, ...entries, ...children reversed]`, or a collision list. */
+type Node = ReadonlyArray<unknown>;
 
 /**
  * An immutable map from strings to `V`.
@@ -43,22 +43,27 @@ type Child<V> = Leaf<V> | Bucket<V> | Branch;
  */
 export interface HashTrie<V> {
   readonly size: number;
-  readonly root: Branch;
+  readonly root: Node;
   /** Phantom: the type of the values. */
   readonly _V?: V;
 }
 
-const EMPTY_BRANCH: Branch = freeze([0]);
+const EMPTY_NODE: Node = freeze([0, 0]);
 
 /** The empty map. @internal */
-export const empty: HashTrie<never> = freeze({ size: 0, root: EMPTY_BRANCH });
+export const empty: HashTrie<never> = freeze({ size: 0, root: EMPTY_NODE });
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
 
-/** FNV-1a over UTF-16 code units, as an unsigned 32-bit integer. */
-const hash = (key: string): number => {
+/**
+ * The hash the trie files `key` under: FNV-1a over its UTF-16 code units, as an unsigned 32-bit
+ * integer. Exported so that a caller can compute it once per key and use the `...Hashed` variants.
+ *
+ * @internal
+ */
+export const hash = (key: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
@@ -73,77 +78,124 @@ const popcount = (x: number): number => {
   return (imul((n + (n >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 };
 
-const isBranch = <V>(c: Child<V>): c is Branch => isArray(c) && typeof c[0] === 'number';
-const isLeaf = <V>(c: Child<V>): c is Leaf<V> => isArray(c) && typeof c[0] === 'string';
+/** Where the entry of `bit` sits in a branch with `dataMap`. */
+const dataIndex = (dataMap: number, bit: number): number => 2 + 2 * popcount(dataMap & (bit - 1));
 
-const leaf = <V>(key: string, value: V): Leaf<V> => freeze([key, value] as const);
-const bucketOf = <V>(leaves: ReadonlyArray<Leaf<V>>): Bucket<V> => freeze({ bucket: freeze(leaves) });
+/** Where the child of `bit` sits in a branch of `length` with `nodeMap`. */
+const nodeIndex = (length: number, nodeMap: number, bit: number): number => length - 1 - popcount(nodeMap & (bit - 1));
 
 // Plain loops and spreads only: V8 runs array methods (`slice`, `filter`, `find`, ...) on
 // frozen arrays on a slow path, tens of times slower than on ordinary ones.
 
-const replaceAt = <T>(as: ReadonlyArray<T>, i: number, a: T): T[] => {
-  const copy = [...as];
+const replaced = (node: Node, i: number, a: unknown): Node => {
+  const copy = [...node];
   copy[i] = a;
-  return copy;
+  return freeze(copy);
 };
 
-const indexOfKey = <V>(leaves: ReadonlyArray<Leaf<V>>, key: string): number => {
-  for (let i = 0; i < leaves.length; i++) {
-    if ((leaves[i] as Leaf<V>)[0] === key) {
-      return i;
-    }
+// Each copy is a spread followed by `splice` on the fresh, unfrozen copy: reading a frozen array
+// element by element is several times slower than spreading it.
+
+/** The branch with new bitmaps and an entry inserted at `at`. */
+const withEntry = (node: Node, dataMap: number, nodeMap: number, at: number, key: string, value: unknown): Node => {
+  const out = [...node];
+  out[0] = dataMap;
+  out[1] = nodeMap;
+  out.splice(at, 0, key, value);
+  return freeze(out);
+};
+
+/** The branch with new bitmaps and the entry at `at` removed. */
+const withoutEntry = (node: Node, dataMap: number, nodeMap: number, at: number): Node => {
+  const out = [...node];
+  out[0] = dataMap;
+  out[1] = nodeMap;
+  out.splice(at, 2);
+  return freeze(out);
+};
+
+/** The branch with the entry at `at` replaced by the child `sub` (the entry's bit moves maps). */
+const entryToNode = (node: Node, dataMap: number, nodeMap: number, bit: number, at: number, sub: Node): Node => {
+  const nextNodeMap = nodeMap | bit;
+  const out = [...node];
+  out[0] = dataMap ^ bit;
+  out[1] = nextNodeMap;
+  out.splice(at, 2);
+  out.splice(nodeIndex(out.length + 1, nextNodeMap, bit), 0, sub);
+  return freeze(out);
+};
+
+/** The branch with the child at `at` replaced by the entry `key`, `value` (its bit moves maps). */
+const nodeToEntry = (
+  node: Node,
+  dataMap: number,
+  nodeMap: number,
+  bit: number,
+  at: number,
+  key: string,
+  value: unknown,
+): Node => {
+  const nextDataMap = dataMap | bit;
+  const out = [...node];
+  out[0] = nextDataMap;
+  out[1] = nodeMap ^ bit;
+  // The child sits after every entry, so removing it first leaves the entries where they were.
+  out.splice(at, 1);
+  out.splice(dataIndex(nextDataMap, bit), 0, key, value);
+  return freeze(out);
+};
+
+/** The smallest subtree holding two entries with different keys. */
+const pair = (shift: number, k1: string, v1: unknown, h1: number, k2: string, v2: unknown, h2: number): Node => {
+  if (shift > MAX_SHIFT) {
+    return freeze(k1 < k2 ? [k1, v1, k2, v2] : [k2, v2, k1, v1]);
   }
-  return -1;
+  const i1 = (h1 >>> shift) & MASK;
+  const i2 = (h2 >>> shift) & MASK;
+  if (i1 === i2) {
+    return freeze([0, 1 << i1, pair(shift + BITS, k1, v1, h1, k2, v2, h2)]);
+  }
+  return freeze(i1 < i2 ? [(1 << i1) | (1 << i2), 0, k1, v1, k2, v2] : [(1 << i1) | (1 << i2), 0, k2, v2, k1, v1]);
 };
-
-/** The branch with its bitmap replaced and `child` inserted at packed position `at`. */
-const branchInsert = (node: Branch, bitmap: number, at: number, child: unknown): Branch => {
-  const copy = [...node];
-  copy[0] = bitmap;
-  copy.splice(1 + at, 0, child);
-  return freeze(copy);
-};
-
-/** The branch with its bitmap replaced and the child at packed position `at` removed. */
-const branchRemove = (node: Branch, bitmap: number, at: number): Branch => {
-  const copy = [...node];
-  copy[0] = bitmap;
-  copy.splice(1 + at, 1);
-  return freeze(copy);
-};
-
-/** The branch with the child at packed position `at` replaced. */
-const branchReplace = (node: Branch, at: number, child: unknown): Branch => freeze(replaceAt(node, 1 + at, child));
 
 // -------------------------------------------------------------------------------------
 // queries
 // -------------------------------------------------------------------------------------
 
 /**
+ * The value held for `key` (whose hash is `h`), or `undefined`.
+ *
+ * @internal
+ */
+export const getHashed = <V>(m: HashTrie<V>, key: string, h: number): V | undefined => {
+  let node = m.root;
+  for (let shift = 0; shift <= MAX_SHIFT; shift += BITS) {
+    const bit = 1 << ((h >>> shift) & MASK);
+    const dataMap = node[0] as number;
+    if ((dataMap & bit) !== 0) {
+      const at = dataIndex(dataMap, bit);
+      return node[at] === key ? (node[at + 1] as V) : undefined;
+    }
+    const nodeMap = node[1] as number;
+    if ((nodeMap & bit) === 0) {
+      return undefined;
+    }
+    node = node[nodeIndex(node.length, nodeMap, bit)] as Node;
+  }
+  for (let i = 0; i < node.length; i += 2) {
+    if (node[i] === key) {
+      return node[i + 1] as V;
+    }
+  }
+  return undefined;
+};
+
+/**
  * The value held for `key`, or `undefined`.
  *
  * @internal
  */
-export const get = <V>(m: HashTrie<V>, key: string): V | undefined => {
-  const h = hash(key);
-  let node: Child<V> = m.root;
-  for (let shift = 0; ; shift += BITS) {
-    if (!isArray(node)) {
-      const leaves = (node as Bucket<V>).bucket;
-      return leaves[indexOfKey(leaves, key)]?.[1];
-    }
-    const head: unknown = node[0];
-    if (typeof head !== 'number') {
-      return head === key ? (node as unknown as Leaf<V>)[1] : undefined;
-    }
-    const bit = 1 << ((h >>> shift) & MASK);
-    if ((head & bit) === 0) {
-      return undefined;
-    }
-    node = node[1 + popcount(head & (bit - 1))] as Child<V>;
-  }
-};
+export const get = <V>(m: HashTrie<V>, key: string): V | undefined => getHashed(m, key, hash(key));
 
 /**
  * Visit every entry (in hash order, which is stable for a given set of keys).
@@ -151,41 +203,31 @@ export const get = <V>(m: HashTrie<V>, key: string): V | undefined => {
  * @internal
  */
 export const forEach = <V>(m: HashTrie<V>, f: (key: string, value: V) => void): void => {
-  const visit = (c: Child<V>): void => {
-    if (isLeaf(c)) {
-      f(c[0], c[1]);
-    } else if (isBranch(c)) {
-      for (let i = 1; i < c.length; i++) {
-        visit(c[i] as Child<V>);
+  const visit = (node: Node, shift: number): void => {
+    if (shift > MAX_SHIFT) {
+      for (let i = 0; i < node.length; i += 2) {
+        f(node[i] as string, node[i + 1] as V);
       }
-    } else {
-      for (const l of c.bucket) {
-        f(l[0], l[1]);
-      }
+      return;
+    }
+    const entriesEnd = dataIndex(node[0] as number, 0);
+    for (let i = 2; i < entriesEnd; i += 2) {
+      f(node[i] as string, node[i + 1] as V);
+    }
+    for (let i = node.length - 1; i >= entriesEnd; i--) {
+      visit(node[i] as Node, shift + BITS);
     }
   };
-  visit(m.root);
+  visit(m.root, 0);
 };
 
 // -------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------
 
-/** Join two leaves with different keys into the smallest subtree that separates them. */
-const join = <V>(shift: number, a: Leaf<V>, ha: number, b: Leaf<V>, hb: number): Child<V> => {
-  if (shift > MAX_SHIFT) {
-    return bucketOf([a, b]);
-  }
-  const ia = (ha >>> shift) & MASK;
-  const ib = (hb >>> shift) & MASK;
-  if (ia === ib) {
-    return freeze([1 << ia, join(shift + BITS, a, ha, b, hb)]);
-  }
-  return freeze([(1 << ia) | (1 << ib), ...(ia < ib ? [a, b] : [b, a])]);
-};
-
-/** Set by `insert` when it added a key (rather than replacing one): saves a result object. */
+/** Set by `insert` when it added a key (rather than finding one): saves a result object. */
 let added = false;
+// Read through a function: the compiler cannot see `insert` setting it.
 const wasAdded = (): boolean => added;
 
 /** Set by `insert`: the value found under the key (`undefined` if none). */
@@ -194,46 +236,55 @@ let found: unknown = undefined;
 /** When true, `insert` keeps an existing binding instead of replacing it. */
 let keepExisting = false;
 
-const insert = <V>(node: Child<V>, shift: number, h: number, key: string, value: V): Child<V> => {
-  if (isBranch(node)) {
-    const bitmap = node[0] as number;
-    const bit = 1 << ((h >>> shift) & MASK);
-    const at = popcount(bitmap & (bit - 1));
-    if ((bitmap & bit) === 0) {
-      added = true;
-      return branchInsert(node, bitmap | bit, at, leaf(key, value));
-    }
-    const child = node[1 + at] as Child<V>;
-    const next = insert(child, shift + BITS, h, key, value);
-    return next === child ? node : branchReplace(node, at, next);
+const insertCollision = (node: Node, key: string, value: unknown): Node => {
+  let at = 0;
+  while (at < node.length && (node[at] as string) < key) {
+    at += 2;
   }
-  if (isLeaf(node)) {
-    if (node[0] === key) {
-      found = node[1];
-      return keepExisting || node[1] === value ? node : leaf(key, value);
-    }
-    added = true;
-    return join(shift, node, hash(node[0]), leaf(key, value), h);
+  if (node[at] === key) {
+    found = node[at + 1];
+    return keepExisting || found === value ? node : replaced(node, at + 1, value);
   }
-  const leaves = node.bucket;
-  const i = indexOfKey(leaves, key);
-  added = i < 0;
-  found = leaves[i]?.[1];
-  if (i >= 0 && keepExisting) {
-    return node;
-  }
-  return bucketOf(i < 0 ? [...leaves, leaf(key, value)] : replaceAt(leaves, i, leaf(key, value)));
+  added = true;
+  const out = [...node];
+  out.splice(at, 0, key, value);
+  return freeze(out);
 };
 
-const upsert = <V>(m: HashTrie<V>, key: string, value: V, keep: boolean): HashTrie<V> => {
+const insert = (node: Node, shift: number, h: number, key: string, value: unknown): Node => {
+  if (shift > MAX_SHIFT) {
+    return insertCollision(node, key, value);
+  }
+  const bit = 1 << ((h >>> shift) & MASK);
+  const dataMap = node[0] as number;
+  const nodeMap = node[1] as number;
+  if ((dataMap & bit) !== 0) {
+    const at = dataIndex(dataMap, bit);
+    const k = node[at] as string;
+    if (k === key) {
+      found = node[at + 1];
+      return keepExisting || found === value ? node : replaced(node, at + 1, value);
+    }
+    added = true;
+    const sub = pair(shift + BITS, k, node[at + 1], hash(k), key, value, h);
+    return entryToNode(node, dataMap, nodeMap, bit, at, sub);
+  }
+  if ((nodeMap & bit) !== 0) {
+    const at = nodeIndex(node.length, nodeMap, bit);
+    const child = node[at] as Node;
+    const next = insert(child, shift + BITS, h, key, value);
+    return next === child ? node : replaced(node, at, next);
+  }
+  added = true;
+  return withEntry(node, dataMap | bit, nodeMap, dataIndex(dataMap, bit), key, value);
+};
+
+const upsert = <V>(m: HashTrie<V>, key: string, h: number, value: V, keep: boolean): HashTrie<V> => {
   added = false;
   found = undefined;
   keepExisting = keep;
-  const node = insert(m.root, 0, hash(key), key, value);
-  if (node === m.root) {
-    return m;
-  }
-  return freeze({ size: m.size + (wasAdded() ? 1 : 0), root: node as Branch });
+  const root = insert(m.root, 0, h, key, value);
+  return root === m.root ? m : freeze({ size: m.size + (wasAdded() ? 1 : 0), root });
 };
 
 /** What a map held for a key, and the map after adding it if it was absent. */
@@ -243,62 +294,94 @@ export interface Lookup<V> {
 }
 
 /**
+ * In one walk: the value held for `key` (whose hash is `h`) if there is one (and the same map),
+ * otherwise the map with `key` bound to `value`.
+ *
+ * @internal
+ */
+export const getOrAddHashed = <V>(m: HashTrie<V>, key: string, h: number, value: V): Lookup<V> => {
+  const map = upsert(m, key, h, value, true);
+  return { existing: found as V | undefined, map };
+};
+
+/**
  * In one walk: the value held for `key` if there is one (and the same map), otherwise the map
  * with `key` bound to `value`.
  *
  * @internal
  */
-export const getOrAdd = <V>(m: HashTrie<V>, key: string, value: V): Lookup<V> => {
-  const map = upsert(m, key, value, true);
-  return { existing: found as V | undefined, map };
-};
+export const getOrAdd = <V>(m: HashTrie<V>, key: string, value: V): Lookup<V> =>
+  getOrAddHashed(m, key, hash(key), value);
+
+/**
+ * A map with `key` (whose hash is `h`) bound to `value`; the same map when it already was.
+ *
+ * @internal
+ */
+export const setHashed = <V>(m: HashTrie<V>, key: string, h: number, value: V): HashTrie<V> =>
+  upsert(m, key, h, value, false);
 
 /**
  * A map with `key` bound to `value`; the same map when it already was.
  *
  * @internal
  */
-export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> => upsert(m, key, value, false);
+export const set = <V>(m: HashTrie<V>, key: string, value: V): HashTrie<V> => upsert(m, key, hash(key), value, false);
 
-/** What removal leaves in place of a node: `null` for nothing, the same node when absent. */
-const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): Child<V> | null => {
-  if (isLeaf(node)) {
-    return node[0] === key ? null : node;
+/** The single entry of a node left with one, as `[key, value]`; `undefined` for any other node. */
+const singleEntry = (node: Node, shift: number): readonly [string, unknown] | undefined => {
+  if (shift > MAX_SHIFT) {
+    return node.length === 2 ? [node[0] as string, node[1]] : undefined;
   }
-  if (!isBranch(node)) {
-    const leaves = node.bucket;
-    const i = indexOfKey(leaves, key);
-    if (i < 0) {
-      return node;
+  return node.length === 4 && node[1] === 0 ? [node[2] as string, node[3]] : undefined;
+};
+
+/** The node without `key`; the same node when it has no such key. */
+const removeFrom = (node: Node, shift: number, h: number, key: string): Node => {
+  if (shift > MAX_SHIFT) {
+    for (let i = 0; i < node.length; i += 2) {
+      if (node[i] === key) {
+        const out = [...node];
+        out.splice(i, 2);
+        return freeze(out);
+      }
     }
-    const rest = [...leaves];
-    rest.splice(i, 1);
-    return rest.length === 1 ? (rest[0] as Leaf<V>) : bucketOf(rest);
-  }
-  const bitmap = node[0] as number;
-  const bit = 1 << ((h >>> shift) & MASK);
-  if ((bitmap & bit) === 0) {
     return node;
   }
-  const at = popcount(bitmap & (bit - 1));
-  const child = node[1 + at] as Child<V>;
+  const bit = 1 << ((h >>> shift) & MASK);
+  const dataMap = node[0] as number;
+  const nodeMap = node[1] as number;
+  if ((dataMap & bit) !== 0) {
+    const at = dataIndex(dataMap, bit);
+    return node[at] === key ? withoutEntry(node, dataMap ^ bit, nodeMap, at) : node;
+  }
+  if ((nodeMap & bit) === 0) {
+    return node;
+  }
+  const at = nodeIndex(node.length, nodeMap, bit);
+  const child = node[at] as Node;
   const next = removeFrom(child, shift + BITS, h, key);
   if (next === child) {
     return node;
   }
-  if (next === null) {
-    const rest = branchRemove(node, bitmap & ~bit, at);
-    const only = rest[1] as Child<V> | undefined;
-    // A branch left with one leaf or bucket is replaced by it (unless it is the root).
-    if (shift > 0 && rest.length === 2 && only !== undefined && !isBranch(only)) {
-      return only;
-    }
-    return rest;
+  // A child left with one entry gives it back to this node: the shape stays canonical.
+  const single = singleEntry(next, shift + BITS);
+  return single === undefined
+    ? replaced(node, at, next)
+    : nodeToEntry(node, dataMap, nodeMap, bit, at, single[0], single[1]);
+};
+
+/**
+ * A map without `key` (whose hash is `h`); the same map when it had no such key.
+ *
+ * @internal
+ */
+export const removeHashed = <V>(m: HashTrie<V>, key: string, h: number): HashTrie<V> => {
+  const root = removeFrom(m.root, 0, h, key);
+  if (root === m.root) {
+    return m;
   }
-  if (shift > 0 && node.length === 2 && !isBranch(next)) {
-    return next;
-  }
-  return branchReplace(node, at, next);
+  return m.size === 1 ? empty : freeze({ size: m.size - 1, root });
 };
 
 /**
@@ -306,10 +389,4 @@ const removeFrom = <V>(node: Child<V>, shift: number, h: number, key: string): C
  *
  * @internal
  */
-export const remove = <V>(m: HashTrie<V>, key: string): HashTrie<V> => {
-  const next = removeFrom(m.root, 0, hash(key), key);
-  if (next === m.root) {
-    return m;
-  }
-  return freeze({ size: m.size - 1, root: (next ?? EMPTY_BRANCH) as Branch });
-};
+export const remove = <V>(m: HashTrie<V>, key: string): HashTrie<V> => removeHashed(m, key, hash(key));

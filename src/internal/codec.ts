@@ -17,13 +17,23 @@ import { isRecord } from './isRecord';
 
 const hasNul = (s: string): boolean => s.includes('\u0000');
 
-const stringWhere = (name: string, ok: (s: string) => boolean): t.Type<string, string> =>
-  new t.Type<string, string, unknown>(
+/**
+ * The JavaScript type each refined primitive narrows (strings of a form, whole milliseconds): a
+ * value of that type that the codec refuses is out of range, any other value is of the wrong
+ * type. `checked` throws a `RangeError` or a `TypeError` accordingly.
+ */
+const domains = new WeakMap<t.Any, 'string' | 'number'>();
+
+const stringWhere = (name: string, ok: (s: string) => boolean): t.Type<string, string> => {
+  const codec = new t.Type<string, string, unknown>(
     name,
     (u): u is string => typeof u === 'string' && ok(u),
     (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
     t.identity,
   );
+  domains.set(codec, 'string');
+  return codec;
+};
 
 /**
  * A string without NUL characters (which no path, name or version can hold).
@@ -66,10 +76,101 @@ export const Millis = new t.Type<number, number, unknown>(
   (u, c) => (isMillis(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
+domains.set(Millis, 'number');
+
+// -------------------------------------------------------------------------------------
+// bounded error lists
+// -------------------------------------------------------------------------------------
+
+/**
+ * How many problems of one kind a codec lists (invalid elements of one array, unknown fields of
+ * one record), and how many lines `formatErrors` gives before `and N more`: a hostile value
+ * with a million bad elements costs a million cheap checks, not a million messages.
+ *
+ * @internal
+ */
+export const MAX_LISTED = 10;
+
+/** A validation error standing for `omitted` further problems that were counted, not listed. */
+interface OmittedErrors extends t.ValidationError {
+  readonly omitted: number;
+}
+
+const omitted = (context: t.Context, value: unknown, count: number): OmittedErrors => ({
+  value,
+  context,
+  message: `${String(count)} more problems`,
+  omitted: count,
+});
+
+const omittedCount = (e: t.ValidationError): number => {
+  const n = (e as Partial<OmittedErrors>).omitted;
+  return typeof n === 'number' ? n : 0;
+};
+
+/** `errors.push(...more)` without spreading `more`, which overflows the stack past ~100,000 items. */
+const appendAll = (errors: t.ValidationError[], more: ReadonlyArray<t.ValidationError>): void => {
+  // eslint-disable-next-line @typescript-eslint/prefer-for-of
+  for (let i = 0; i < more.length; i++) {
+    errors.push(more[i] as t.ValidationError);
+  }
+};
 
 // -------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------
+
+/**
+ * A read-only array of `item`, like `t.readonlyArray`, but with a bounded report on a bad value:
+ * the errors of the first `MAX_LISTED` invalid elements are kept; the invalid elements after
+ * them are only counted, and `formatErrors` reports the count as part of one `and N more`.
+ *
+ * @internal
+ */
+export const arrayOf = <C extends t.Mixed>(
+  item: C,
+): t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>> => {
+  const name = `ReadonlyArray<${item.name}>`;
+  const is = (u: unknown): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => item.is(x));
+  return new t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>, unknown>(
+    name,
+    is,
+    (u, c) => {
+      if (!Array.isArray(u)) {
+        return t.failure(u, c);
+      }
+      const errors: t.ValidationError[] = [];
+      let out: unknown[] | undefined;
+      let invalid = 0;
+      for (let i = 0; i < u.length; i++) {
+        const x: unknown = u[i];
+        if (item.is(x)) {
+          out?.push(x);
+          continue;
+        }
+        const result = item.validate(x, t.appendContext(c, String(i), item, x));
+        if (E.isLeft(result)) {
+          invalid += 1;
+          if (invalid <= MAX_LISTED) {
+            appendAll(errors, result.left);
+          }
+        } else {
+          // A valid element that decodes to another value: the output becomes a copy.
+          out ??= u.slice(0, i);
+          out.push(result.right);
+        }
+      }
+      if (invalid > MAX_LISTED) {
+        errors.push(omitted(c, u, invalid - MAX_LISTED));
+      }
+      if (errors.length > 0) {
+        return t.failures(errors);
+      }
+      return t.success((out ?? u) as ReadonlyArray<t.TypeOf<C>>);
+    },
+    (as) => as.map((a) => item.encode(a) as t.OutputOf<C>),
+  );
+};
 
 /**
  * A record codec that accepts exactly the listed fields: a missing, mistyped or extra field is an
@@ -103,6 +204,11 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
   ];
   const known = new Set(fields.map(([k]) => k));
   const present = (u: Record<string, unknown>, k: string): boolean => Object.hasOwn(u, k);
+  // Parallel arrays read by index: `is` runs for every record of every decoded line and every
+  // argument a reducer checks, and destructuring each field's tuple there costs measurably.
+  const keys = fields.map(([k]) => k);
+  const codecs = fields.map(([, codec]) => codec);
+  const required = fields.map(([, , r]) => r);
   const is = (u: unknown): u is A => {
     if (!isRecord(u)) {
       return false;
@@ -112,11 +218,9 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
         return false;
       }
     }
-    // Indexed, without destructuring: this runs for every record of every decoded line.
-    // eslint-disable-next-line @typescript-eslint/prefer-for-of
-    for (let i = 0; i < fields.length; i++) {
-      const [k, codec, required] = fields[i] as (typeof fields)[number];
-      if ((required || present(u, k)) && !codec.is(u[k])) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      if ((required[i] === true || present(u, k)) && !(codecs[i] as t.Mixed).is(u[k])) {
         return false;
       }
     }
@@ -142,19 +246,28 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
         }
         const result = codec.validate(u[k], t.appendContext(c, k, codec, u[k]));
         if (E.isLeft(result)) {
-          errors.push(...result.left);
+          appendAll(errors, result.left);
         } else {
           out[k] = result.right;
         }
       }
+      // A hostile record may have any number of unknown fields: the first few are reported, the
+      // others only counted.
+      let unexpected = 0;
       for (const k of Object.keys(u)) {
         if (!known.has(k)) {
-          errors.push({
-            value: u[k],
-            context: t.appendContext(c, k, t.never, u[k]),
-            message: 'unexpected field',
-          });
+          unexpected += 1;
+          if (unexpected <= MAX_LISTED) {
+            errors.push({
+              value: u[k],
+              context: t.appendContext(c, k, t.never, u[k]),
+              message: 'unexpected field',
+            });
+          }
         }
+      }
+      if (unexpected > MAX_LISTED) {
+        errors.push(omitted(c, u, unexpected - MAX_LISTED));
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as A);
     },
@@ -294,6 +407,8 @@ export const show = (u: unknown): string => {
 /**
  * One readable line per validation error: `path: expected TYPE, got VALUE`, for example
  * `[3].operation.reason: expected "IdleTimeout" | "BrokerShutdown" | "Maintenance", got "Sleep"`.
+ * Identical lines are given once, and at most 10 are given: any further problems are counted in
+ * a last line, `and N more`, so a value with a million problems gives 11 lines.
  *
  * @example
  * import { BroadcastOperation, formatErrors } from 'lifecycle-broadcast'
@@ -306,17 +421,41 @@ export const show = (u: unknown): string => {
  * @since 0.1.0
  */
 export const formatErrors = (errors: t.Errors): ReadonlyArray<string> => {
-  const lines = errors.map((e) => {
-    const last = e.context[e.context.length - 1];
-    const path = pathOf(e.context);
-    if (e.message !== undefined) {
-      return `${path}: ${e.message}, got ${show(e.value)}`;
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  let more = 0;
+  for (const e of errors) {
+    const count = omittedCount(e);
+    if (count > 0) {
+      more += count;
+      continue;
     }
-    const expected = last?.type.name ?? 'a valid value';
-    const got = e.value === undefined ? 'nothing (missing field)' : show(e.value);
-    return `${path}: expected ${expected}, got ${got}`;
-  });
-  return [...new Set(lines)];
+    const line = formatError(e);
+    if (seen.has(line)) {
+      continue;
+    }
+    seen.add(line);
+    if (lines.length < MAX_LISTED) {
+      lines.push(line);
+    } else {
+      more += 1;
+    }
+  }
+  if (more > 0) {
+    lines.push(`and ${String(more)} more`);
+  }
+  return lines;
+};
+
+const formatError = (e: t.ValidationError): string => {
+  const last = e.context[e.context.length - 1];
+  const path = pathOf(e.context);
+  if (e.message !== undefined) {
+    return `${path}: ${e.message}, got ${show(e.value)}`;
+  }
+  const expected = last?.type.name ?? 'a valid value';
+  const got = e.value === undefined ? 'nothing (missing field)' : show(e.value);
+  return `${path}: expected ${expected}, got ${got}`;
 };
 
 /**
@@ -339,3 +478,71 @@ export const decode = <A, O>(codec: t.Type<A, O>, input: unknown): E.Either<Read
     return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
   }
 };
+
+// -------------------------------------------------------------------------------------
+// checked construction
+// -------------------------------------------------------------------------------------
+
+/** Whether an error says the value has the right JavaScript type but is outside the codec's values. */
+const isRangeError = (e: t.ValidationError): boolean => {
+  if (omittedCount(e) > 0) {
+    return true;
+  }
+  const last = e.context[e.context.length - 1];
+  if (last === undefined || last.key === '_tag' || e.message === 'unexpected field') {
+    // A missing or unknown tag, or a field the type does not have: not a value of the type at all.
+    return false;
+  }
+  if (e.message !== undefined) {
+    return true;
+  }
+  const type: unknown = last.type;
+  const domain =
+    (type instanceof t.Type ? domains.get(type) : undefined) ??
+    (type instanceof t.KeyofType
+      ? 'string'
+      : type instanceof t.LiteralType
+        ? typeof (type as t.LiteralType<string | number | boolean>).value
+        : undefined);
+  return domain !== undefined && typeof e.value === domain;
+};
+
+/**
+ * Check `value` with `codec` for `fn`, a constructor or reducer that a caller may reach from plain
+ * JavaScript: the value (decoded, so a policy of 0 ms becomes 1 ms), or an exception carrying the
+ * codec's one-line report, such as `backendKey: exeHash: expected lowercase hex string, got "AB"`;
+ * with `name`, the report's paths start there (`setLive: key.serviceName: ...`).
+ * It is a `RangeError` when every problem is a value of the right type outside what the codec
+ * accepts (an empty name, `1.5` ms, the reason `"Sleep"`), and a `TypeError` otherwise (a value of
+ * the wrong type, a missing or unknown field, an unknown `_tag`).
+ *
+ * @internal
+ */
+export const checked = <A, O>(fn: string, codec: t.Type<A, O>, value: unknown, name?: string): A => {
+  if (codec.is(value)) {
+    return value;
+  }
+  let result: t.Validation<A>;
+  try {
+    result = codec.decode(value);
+  } catch (error: unknown) {
+    const where = name === undefined ? '' : `${name}: `;
+    throw new TypeError(`${fn}: ${where}could not be read: ${error instanceof Error ? error.message : show(error)}`);
+  }
+  if (E.isRight(result)) {
+    return result.right;
+  }
+  const lines = formatErrors(result.left);
+  const message = `${fn}: ${(name === undefined ? lines : lines.map((l) => under(name, l))).join('; ')}`;
+  throw result.left.every(isRangeError) ? new RangeError(message) : new TypeError(message);
+};
+
+/** A report line of a value, as a line about the field `name` that holds it. */
+const under = (name: string, line: string): string =>
+  /^and \d+ more$/.test(line)
+    ? line
+    : line.startsWith('(root)')
+      ? `${name}${line.slice('(root)'.length)}`
+      : line.startsWith('[')
+        ? `${name}${line}`
+        : `${name}.${line}`;

@@ -6,6 +6,12 @@
  */
 import { show } from './codec';
 
+/** Words for the system errors whose message is only `syscall CODE`. */
+const BARE_CODES: Readonly<Record<string, string>> = Object.freeze({
+  EPIPE: 'broken pipe: the reading end was closed',
+  ECONNRESET: 'connection reset by peer',
+});
+
 /**
  * The message of `error` on one line. Node's system errors read `ENOENT: no such file or
  * directory, open 'x'`; they become `no such file or directory (ENOENT)`, as the caller already
@@ -16,6 +22,11 @@ import { show } from './codec';
 export const errorMessage = (error: unknown): string => {
   if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
     const { message, code } = error as { readonly message: string; readonly code?: unknown };
+    // Some system errors carry only the call and the code (`write EPIPE`).
+    const known = typeof code === 'string' && Object.hasOwn(BARE_CODES, code) ? BARE_CODES[code] : undefined;
+    if (known !== undefined && message === `${String((error as { syscall?: unknown }).syscall)} ${String(code)}`) {
+      return `${known} (${String(code)})`;
+    }
     const words = /^[A-Z]+: ([^,\n]*)/.exec(message)?.[1];
     const text = typeof code === 'string' && words !== undefined ? `${words} (${code})` : message;
     return text.split('\n')[0] ?? '';

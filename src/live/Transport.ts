@@ -11,7 +11,7 @@ import type { Backend } from '../domain/Backend';
 import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastFailureReason, ack, failure } from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
-import { closed, tagged } from '../internal/codec';
+import { checked, closed, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -107,11 +107,13 @@ const failureOutcomes: Readonly<Record<BroadcastFailureReason, Outcome>> = Objec
 });
 
 /**
- * The backend failed the operation for `reason`.
+ * The backend failed the operation for `reason`, one of `failureReasons` (otherwise a
+ * `RangeError`, or a `TypeError` for a value that is not a string).
  *
  * @since 0.2.0
  */
-export const failureOutcome = (reason: BroadcastFailureReason): Outcome => failureOutcomes[reason];
+export const failureOutcome = (reason: BroadcastFailureReason): Outcome =>
+  failureOutcomes[checked('failureOutcome', FailureOutcomeC, { _tag: 'Failure', reason }).reason];
 
 // -------------------------------------------------------------------------------------
 // pattern matching

@@ -18,7 +18,7 @@ import type { BroadcastBackendResponse } from '../domain/BroadcastBackendRespons
 import { failure, timeout } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation, copyOperation } from '../domain/BroadcastOperation';
 import type { BroadcastResult } from '../domain/BroadcastResult';
-import { closed, decode, show, tagged } from '../internal/codec';
+import { arrayOf, closed, decode, show, tagged } from '../internal/codec';
 import { errorMessage } from '../internal/errorMessage';
 import { matchTag } from '../internal/match';
 import type { Registry } from '../registry/Registry';
@@ -461,7 +461,7 @@ const keysOf = (value: unknown): ReadonlyArray<BackendKey> | undefined => {
   if (value === undefined) {
     return undefined;
   }
-  const decoded = decode(t.readonlyArray(BackendKey), value);
+  const decoded = decode(arrayOf(BackendKey), value);
   return E.isRight(decoded) ? decoded.right : fail(`options.keys: ${decoded.left.join('; ')}`);
 };
 

@@ -6,6 +6,8 @@
  */
 import * as E from 'fp-ts/Either';
 
+import { show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -43,19 +45,58 @@ export type LogBound = AtLine | AtTime;
 // constructors
 // -------------------------------------------------------------------------------------
 
-/**
- * The point after line `line`.
- *
- * @since 0.2.0
- */
-export const atLine = (line: number): LogBound => Object.freeze({ _tag: 'AtLine', line });
+/** `value` when it is a non-negative safe integer, else the one-line error for it. */
+const count = (fn: string, name: string, what: string, value: unknown): number => {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${fn}: ${name} must be ${what}, got ${show(value)}`);
+  }
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${fn}: ${name} must be ${what}, got ${show(value)}`);
+  }
+  return value;
+};
+
+const LINE = 'a line number (an integer of at least 0)';
+const TIME = 'integer milliseconds since the Unix epoch';
 
 /**
- * The point at time `time` (milliseconds since the Unix epoch).
+ * The point after line `line` (a line number; 0 is before the header). A line that is not an
+ * integer of at least 0 throws a `TypeError` or `RangeError`.
  *
  * @since 0.2.0
  */
-export const atTime = (time: number): LogBound => Object.freeze({ _tag: 'AtTime', time });
+export const atLine = (line: number): LogBound =>
+  Object.freeze({ _tag: 'AtLine', line: count('atLine', 'line', LINE, line) });
+
+/**
+ * The point at time `time` (integer milliseconds since the Unix epoch). Another value throws a
+ * `TypeError` or `RangeError`.
+ *
+ * @since 0.2.0
+ */
+export const atTime = (time: number): LogBound =>
+  Object.freeze({ _tag: 'AtTime', time: count('atTime', 'time', TIME, time) });
+
+/**
+ * `bound` checked, for option `name` of `fn`: a `LogBound` from plain JavaScript that is not one
+ * throws a `TypeError` or `RangeError` naming them.
+ *
+ * @internal
+ */
+export const checkLogBound = (fn: string, name: string, bound: unknown): LogBound | undefined => {
+  if (bound === undefined) {
+    return undefined;
+  }
+  if (isRecord(bound) && bound._tag === 'AtLine') {
+    count(fn, `${name}.line`, LINE, bound.line);
+    return bound as unknown as LogBound;
+  }
+  if (isRecord(bound) && bound._tag === 'AtTime') {
+    count(fn, `${name}.time`, TIME, bound.time);
+    return bound as unknown as LogBound;
+  }
+  throw new TypeError(`${fn}: ${name} must be atLine(n) or atTime(ms), got ${show(bound)}`);
+};
 
 // -------------------------------------------------------------------------------------
 // pattern matching

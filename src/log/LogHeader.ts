@@ -9,7 +9,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
 import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
-import { closedWith, decode, show } from '../internal/codec';
+import { checked, closed, closedWith, decode, show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 
 // -------------------------------------------------------------------------------------
@@ -164,7 +164,8 @@ export const LogHeader: t.Type<LogHeader, LogHeader> = new t.Type<LogHeader, Log
 /**
  * The header of a log written now, for a broker broadcasting with `policy` (the default policy
  * when omitted), in the current format version; with `clock`, the header declares that the
- * records carry times.
+ * records carry times. A policy the `BroadcastPolicy` codec refuses throws a `TypeError` or
+ * `RangeError` with its message.
  *
  * @example
  * import { broadcastPolicy, logHeader } from 'lifecycle-broadcast'
@@ -178,9 +179,13 @@ export const LogHeader: t.Type<LogHeader, LogHeader> = new t.Type<LogHeader, Log
  */
 export const logHeader = (policy: BroadcastPolicy = defaultPolicy, clock?: LogClock): LogHeader =>
   Object.freeze(
-    clock === undefined
-      ? { format: LOG_FORMAT, version: LOG_VERSION, policy }
-      : { format: LOG_FORMAT, version: LOG_VERSION, policy, clock },
+    checked(
+      'logHeader',
+      LogHeader,
+      clock === undefined
+        ? { format: LOG_FORMAT, version: LOG_VERSION, policy }
+        : { format: LOG_FORMAT, version: LOG_VERSION, policy, clock },
+    ),
   );
 
 /**
@@ -231,8 +236,20 @@ export const decodeLogHeader = (input: unknown): E.Either<ReadonlyArray<string>,
 // -------------------------------------------------------------------------------------
 
 /**
- * The header as one line of JSON (without the line end).
+ * The header as one line of JSON (without the line end). A header the `LogHeader` codec refuses
+ * (a policy of `1.5` ms from plain JavaScript) throws a `TypeError` or `RangeError` with its
+ * message instead of writing a line the reader would reject.
  *
  * @since 0.1.0
  */
-export const encodeHeaderLine = (header: LogHeader): string => JSON.stringify(LogHeader.encode(header));
+export const encodeHeaderLine = (header: LogHeader): string => headerLine('encodeHeaderLine', header);
+
+const HeaderArgs = closed('header', { header: LogHeader });
+
+/**
+ * `encodeHeaderLine` for `fn`, which names `fn` in its errors.
+ *
+ * @internal
+ */
+export const headerLine = (fn: string, header: LogHeader): string =>
+  JSON.stringify(LogHeader.encode(checked(fn, HeaderArgs, { header }).header));

@@ -10,11 +10,11 @@ import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
 import { BroadcastResult } from '../domain/BroadcastResult';
-import { Millis, closedWith, decode, tagged } from '../internal/codec';
+import { Millis, checked, closed, closedWith, decode, tagged } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import type { Registry, Transition } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
-import { registryActionProps } from '../registry/RegistryAction';
+import { RegistryAction as RegistryActionCodec, registryActionProps } from '../registry/RegistryAction';
 import { step } from '../registry/step';
 import type { LogHeader, LogVersion, LogVersionFeatures } from './LogHeader';
 import { LOG_VERSION, LOG_VERSIONS, firstVersionWith, logVersionFeatures } from './LogHeader';
@@ -115,6 +115,8 @@ export type LogRecord =
 /**
  * The log record for `action`; a broadcast (to all or to some) carries `result` when one is
  * given, and the record carries `time` (milliseconds since the Unix epoch) when one is given.
+ * All three are checked with the codecs (a `TypeError` or `RangeError` with their message), so a
+ * record built here can be written to a log and read back.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, releaseHandlesOperation } from 'lifecycle-broadcast'
@@ -128,6 +130,27 @@ export type LogRecord =
  * @since 0.1.0
  */
 export const logRecord = (action: RegistryAction, result?: BroadcastResult, time?: number): LogRecord => {
+  const args = checked('logRecord', LogRecordArgs, dropUndefined({ action, result, time }));
+  return recordOf(args.action, args.result, args.time);
+};
+
+const LogRecordArgs = closedWith(
+  'logRecord',
+  { action: RegistryActionCodec },
+  { result: BroadcastResult, time: Millis },
+);
+
+/** `fields` without the ones that are `undefined`, so that an omitted optional argument is absent. */
+const dropUndefined = <A extends Record<string, unknown>>(fields: A): A =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as A;
+
+/**
+ * `logRecord` for an action, a result and a time already checked (a step's own), without the
+ * checks.
+ *
+ * @internal
+ */
+export const recordOf = (action: RegistryAction, result?: BroadcastResult, time?: number): LogRecord => {
   const record: LogRecord =
     result === undefined
       ? action
@@ -155,9 +178,10 @@ export const logRecord = (action: RegistryAction, result?: BroadcastResult, time
 export const recordStep = (state: Registry, action: RegistryAction, withResult = true): Transition<LogRecord> => {
   const next = step(state, action);
   const event = next.result;
+  // `step` checked the action, and made the result: nothing left to check.
   const record =
     withResult && (event._tag === 'OperationBroadcast' || event._tag === 'OperationBroadcastTo')
-      ? logRecord(action, event.result)
+      ? recordOf(action, event.result)
       : action;
   return Object.freeze({ state: next.state, result: record });
 };
@@ -284,7 +308,9 @@ export const decodeLogRecord = (
 // -------------------------------------------------------------------------------------
 
 /**
- * A record as one line of JSON (without the line end). Decoding the line gives the record back.
+ * A record as one line of JSON (without the line end). Decoding the line gives the record back;
+ * a record the `LogRecord` codec refuses (from plain JavaScript) throws a `TypeError` or
+ * `RangeError` with its message instead of writing a line the reader would reject.
  *
  * @example
  * import { backendKey, encodeRecordLine, liveBackend, registerAction, sharedInstance } from 'lifecycle-broadcast'
@@ -294,4 +320,24 @@ export const decodeLogRecord = (
  *
  * @since 0.1.0
  */
-export const encodeRecordLine = (record: LogRecord): string => JSON.stringify(LogRecord.encode(record));
+export const encodeRecordLine = (record: LogRecord): string => recordLine('encodeRecordLine', record);
+
+const RecordArgs = closed('record', { record: LogRecord });
+
+/**
+ * `encodeRecordLine` for `fn`, for the log whose header is `header` (any line of the newest
+ * version when omitted): the record is checked with the `LogRecord` codec first, and must be a
+ * line that log has (its version's kinds of line, a time only where the header declares a clock),
+ * so that nothing the reader would refuse is ever written (a `TypeError` or `RangeError` naming
+ * `fn`).
+ *
+ * @internal
+ */
+export const recordLine = (fn: string, record: LogRecord, header?: LogHeader): string => {
+  const valid = checked(fn, RecordArgs, { record }).record;
+  const forVersion = decodeLogRecord(header, valid);
+  if (E.isLeft(forVersion)) {
+    throw new TypeError(`${fn}: record.${forVersion.left.join('; record.')}`);
+  }
+  return JSON.stringify(LogRecord.encode(valid));
+};

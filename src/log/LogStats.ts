@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../domain/Backend';
 import type { BackendKey } from '../domain/BackendKey';
-import { keyId } from '../domain/BackendKey';
+import { keyId, keyIdentity } from '../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from '../domain/BroadcastOperation';
 import { EqBroadcastOperation } from '../domain/BroadcastOperation';
@@ -421,6 +421,232 @@ export const addEvent = (stats: LogStats, event: RegistryEvent): LogStats => {
       });
     }
   }
+};
+
+/** A tally the accumulator changes in place; frozen into a `BackendTally` at the end. */
+interface MutableTally {
+  key: BackendKey;
+  registered: boolean;
+  live: boolean;
+  response: BroadcastBackendResponse;
+  registrations: number;
+  acks: number;
+  timeouts: number;
+  failures: number;
+  skipped: number;
+  since: number;
+  readonly hash: number;
+}
+
+/**
+ * Statistics folded in place by the one fold that owns them (a replay), frozen once at the end:
+ * `result()` is the value `addEvent` folds from `emptyLogStats` over the same events, without a
+ * frozen copy of the counters and a path of the tally trie per line.
+ *
+ * @internal
+ */
+export interface StatsAccumulator {
+  /** Fold in one event. */
+  readonly add: (event: RegistryEvent) => void;
+  /**
+   * Fold in a broadcast of `operation` whose result had status `status`: all the statistics
+   * take from an `OperationBroadcast`, so a fold that never builds the result's lists can count it.
+   * `resultOf` gives that result when it is needed: only when the next event is a targeted
+   * broadcast (to tell a retry) or at the end (the statistics' `latest`).
+   */
+  readonly addBroadcast: (
+    operation: BroadcastOperation,
+    status: BroadcastResult['_tag'],
+    resultOf: () => BroadcastResult,
+  ) => void;
+  /** The statistics so far, frozen. */
+  readonly result: () => LogStats;
+}
+
+/**
+ * A fresh accumulator, holding the statistics of no events.
+ *
+ * @internal
+ */
+export const statsAccumulator = (): StatsAccumulator => {
+  let steps = 0;
+  let keyNotFound = 0;
+  const actions = { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0, BroadcastTo: 0 };
+  const targeted = { broadcasts: 0, retries: 0, keysNotFound: 0 };
+  // The latest broadcast's result, or how to make it when a counted broadcast left it unbuilt.
+  let latest: BroadcastResult | null = null;
+  let latestOf: (() => BroadcastResult) | null = null;
+  const latestResult = (): BroadcastResult | null => {
+    if (latestOf !== null) {
+      latest = latestOf();
+      latestOf = null;
+    }
+    return latest;
+  };
+  const operations = { ReleaseHandles: 0, Quiesce: 0 };
+  const quiesceReasons = { IdleTimeout: 0, BrokerShutdown: 0, Maintenance: 0 };
+  const outcomes = { AllAcked: 0, Degraded: 0, NoLiveTargets: 0 };
+  const tallies = new Map<string, MutableTally>();
+  const order: string[] = [];
+
+  // What `withTally` does, in place.
+  const touch = (tag: RegistryActionTag, b: Backend, registration: number, registered: boolean): void => {
+    steps += 1;
+    actions[tag] += 1;
+    const k = keyIdentity(b.key);
+    const now = actions.Broadcast;
+    const t = tallies.get(k.id);
+    if (t === undefined) {
+      tallies.set(k.id, {
+        key: b.key,
+        registered,
+        live: b.live,
+        response: b.response,
+        registrations: 1,
+        acks: 0,
+        timeouts: 0,
+        failures: 0,
+        skipped: 0,
+        since: now,
+        hash: k.hash,
+      });
+      order.push(k.id);
+      return;
+    }
+    const n = t.registered ? now - t.since : 0;
+    if (!t.live) {
+      t.skipped += n;
+    } else if (t.response._tag === 'Ack') {
+      t.acks += n;
+    } else if (t.response._tag === 'Timeout') {
+      t.timeouts += n;
+    } else {
+      t.failures += n;
+    }
+    t.key = b.key;
+    t.registered = registered;
+    t.live = b.live;
+    t.response = b.response;
+    t.registrations += registration;
+    t.since = now;
+  };
+
+  const countBroadcast = (tag: 'Broadcast' | 'BroadcastTo', result: BroadcastResult | null): void => {
+    steps += 1;
+    actions[tag] += 1;
+    if (result !== null) {
+      operations[result.operation._tag] += 1;
+      if (result.operation._tag === 'Quiesce') {
+        quiesceReasons[result.operation.reason] += 1;
+      }
+      outcomes[result._tag] += 1;
+    }
+  };
+
+  const addBroadcast = (
+    operation: BroadcastOperation,
+    status: BroadcastResult['_tag'],
+    resultOf: () => BroadcastResult,
+  ): void => {
+    countBroadcast('Broadcast', null);
+    operations[operation._tag] += 1;
+    if (operation._tag === 'Quiesce') {
+      quiesceReasons[operation.reason] += 1;
+    }
+    outcomes[status] += 1;
+    latest = null;
+    latestOf = resultOf;
+  };
+
+  // What `withTargetedAnswers` does, in place.
+  const countTargeted = (e: BroadcastEntry): void => {
+    const t = tallies.get(keyIdentity(e.key).id);
+    if (t === undefined) {
+      return;
+    }
+    t.acks += e._tag === 'Ack' ? 1 : 0;
+    t.timeouts += e._tag === 'Timeout' ? 1 : 0;
+    t.failures += e._tag === 'Failure' ? 1 : 0;
+    t.skipped += e._tag === 'SkippedDead' ? 1 : 0;
+  };
+
+  const add = (event: RegistryEvent): void => {
+    switch (event._tag) {
+      case 'BackendRegistered':
+        touch('Register', event.backend, 1, true);
+        return;
+      case 'LivenessSet':
+        touch('SetLive', event.backend, 0, true);
+        return;
+      case 'ResponseSet':
+        touch('SetResponse', event.backend, 0, true);
+        return;
+      case 'BackendUnregistered':
+        touch('Unregister', event.backend, 0, false);
+        return;
+      case 'KeyNotFound':
+        steps += 1;
+        actions[event.action._tag] += 1;
+        keyNotFound += 1;
+        return;
+      case 'OperationBroadcast':
+        countBroadcast('Broadcast', event.result);
+        latest = event.result;
+        latestOf = null;
+        return;
+      case 'OperationBroadcastTo': {
+        const r = event.result;
+        countBroadcast('BroadcastTo', r);
+        r.acks.forEach(countTargeted);
+        r.timeouts.forEach(countTargeted);
+        r.failures.forEach(countTargeted);
+        r.skippedDead.forEach(countTargeted);
+        targeted.broadcasts += 1;
+        targeted.retries += isRetryOf(latestResult(), event) ? 1 : 0;
+        targeted.keysNotFound += event.keysNotFound.length;
+        latest = r;
+        latestOf = null;
+        return;
+      }
+    }
+  };
+
+  const result = (): LogStats => {
+    let trie: HT.HashTrie<BackendTally> = HT.empty;
+    for (const id of order) {
+      const t = tallies.get(id) as MutableTally;
+      trie = HT.setHashed(
+        trie,
+        id,
+        t.hash,
+        tally(
+          {
+            key: t.key,
+            registered: t.registered,
+            live: t.live,
+            response: t.response,
+            registrations: t.registrations,
+            since: t.since,
+          },
+          t,
+        ),
+      );
+    }
+    return Object.freeze({
+      steps,
+      actions: Object.freeze({ ...actions }),
+      operations: Object.freeze({ ...operations }),
+      quiesceReasons: Object.freeze({ ...quiesceReasons }),
+      outcomes: Object.freeze({ ...outcomes }),
+      keyNotFound,
+      tallies: trie,
+      order: V.fromArray(order),
+      targeted: Object.freeze({ ...targeted }),
+      latest: latestResult(),
+    });
+  };
+
+  return { add, addBroadcast, result };
 };
 
 // -------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import * as t from 'io-ts';
 import { Backend } from '../domain/Backend';
 import { BackendKey, keyId } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
-import type { BroadcastEntry } from '../domain/BroadcastResult';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { Hex, Millis, closed, decode } from '../internal/codec';
@@ -25,8 +24,8 @@ import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
 import { LogHeader } from './LogHeader';
 import type { BackendTally, LogStats } from './LogStats';
-import type { Audience, Registry, Slot } from '../registry/Registry';
-import { createRegistry } from '../registry/Registry';
+import type { Audience } from '../registry/Registry';
+import { restoreRegistry, slotImages } from '../registry/Registry';
 import type { Divergence } from './verify';
 import type { ReplayStart } from './replayLines';
 
@@ -205,16 +204,11 @@ export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, 
       audiences.push({ at: a.at, reached: Object.keys(a.reached) });
     }
   });
-  const slots: Array<t.TypeOf<typeof SlotImageC>> = [];
-  V.forEach(registry.slots, (s) => {
-    if (s !== null) {
-      slots.push({
-        backend: s.backend,
-        liveSince: s.liveSince,
-        history: s.history === null ? null : V.toArray(s.history),
-      });
-    }
-  });
+  const slots = slotImages(registry).map((image) => ({
+    backend: image.backend,
+    liveSince: image.liveSince,
+    history: image.spans,
+  }));
   const tallies: BackendTally[] = [];
   V.forEach(point.stats.order, (id) => {
     const tally = HT.get(point.stats.tallies, id);
@@ -277,20 +271,6 @@ export const decodeIndexLine = <A>(codec: t.Type<A, unknown>, text: string): E.E
   return decode(codec, parsed);
 };
 
-const entryOf = (b: Backend, ackTimeoutMs: number): BroadcastEntry => {
-  if (!b.live) {
-    return Object.freeze({ _tag: 'SkippedDead', key: b.key });
-  }
-  switch (b.response._tag) {
-    case 'Ack':
-      return Object.freeze({ _tag: 'Ack', key: b.key });
-    case 'Timeout':
-      return Object.freeze({ _tag: 'Timeout', key: b.key, ackTimeoutMs });
-    case 'Failure':
-      return Object.freeze({ _tag: 'Failure', key: b.key, reason: b.response.reason });
-  }
-};
-
 const deepFrozen = <A>(a: A): A => {
   if (typeof a === 'object' && a !== null && !Object.isFrozen(a)) {
     Object.freeze(a);
@@ -348,48 +328,16 @@ export const restoreCheckpoint = (checkpoints: ReadonlyArray<Checkpoint>): E.Eit
       );
     }
   }
-  const policy = createRegistry(last.header.policy).policy;
-  let slots: V.Vector<Slot | null> = V.empty;
-  let index: HT.HashTrie<number> = HT.empty;
-  let liveCount = 0;
-  for (const image of last.slots) {
-    const id = keyId(image.backend.key);
-    if (HT.get(index, id) !== undefined) {
-      return E.left(`the checkpoint at line ${String(last.line)} holds backend ${id} twice`);
-    }
-    const history = image.history;
-    const spansOk =
-      history === null ||
-      (history.length % 2 === 0 &&
-        history.every((n, i) => n <= operations.length && (i === 0 || n >= (history[i - 1] ?? 0))));
-    const liveOk = image.backend.live
-      ? Number.isInteger(image.liveSince) && image.liveSince >= 0 && image.liveSince <= operations.length
-      : image.liveSince === -1;
-    if (!spansOk || !liveOk) {
-      return E.left(`the checkpoint at line ${String(last.line)} has an inconsistent history for backend ${id}`);
-    }
-    const backend = deepFrozen({ ...image.backend });
-    index = HT.set(index, id, slots.size);
-    slots = V.push(
-      slots,
-      Object.freeze({
-        id,
-        backend,
-        entry: entryOf(backend, policy.ackTimeoutMs),
-        liveSince: image.liveSince,
-        history: history === null ? null : V.fromArray(history),
-      }),
-    );
-    liveCount += backend.live ? 1 : 0;
+  const restored = restoreRegistry(
+    last.header.policy,
+    operations,
+    audiences,
+    last.slots.map((image) => ({ backend: image.backend, liveSince: image.liveSince, spans: image.history })),
+  );
+  if (E.isLeft(restored)) {
+    return E.left(`the checkpoint at line ${String(last.line)} does not hold a registry: ${restored.left}`);
   }
-  const state: Registry = Object.freeze({
-    policy,
-    slots,
-    index,
-    liveCount,
-    operations: V.fromArray(operations),
-    audiences: V.fromArray(audiences),
-  });
+  const state = restored.right;
   let tallies: HT.HashTrie<BackendTally> = HT.empty;
   let order: V.Vector<string> = V.empty;
   for (const tally of last.stats.tallies) {

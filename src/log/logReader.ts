@@ -14,6 +14,8 @@ import { lineBatches } from '../internal/lines';
 import { matchTag } from '../internal/match';
 import type { LogHeader } from './LogHeader';
 import { decodeLogHeader } from './LogHeader';
+import { checkFunction, optionalInteger, optionalOfType, optionsObject } from '../internal/options';
+import { printable } from '../internal/printable';
 import type { LogRecord } from './LogRecord';
 import { decodeLogRecord } from './LogRecord';
 
@@ -40,17 +42,24 @@ export const DEFAULT_MAX_LINE_LENGTH = 1_048_576;
 export type LogSource = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 /**
- * Options of the reader.
+ * Options of the reader. A wrong option (of the wrong type, or a length that is not a positive
+ * integer) throws a `TypeError` or `RangeError` at the call, before anything is read.
  *
  * @since 0.1.0
  */
 export interface ReadLogOptions {
   /** What to call the source in messages; the source's own `name`, or `input`, by default. */
   readonly name?: string;
-  /** Lines longer than this many characters are rejected unread; `DEFAULT_MAX_LINE_LENGTH` by default. */
+  /**
+   * Lines longer than this many characters (a positive integer) are rejected unread, as soon as
+   * they cross it; `DEFAULT_MAX_LINE_LENGTH` by default.
+   */
   readonly maxLineLength?: number;
-  /** Called after each chunk with the number of characters read so far (for a progress bar). */
-  readonly onProgress?: (charactersRead: number) => void;
+  /**
+   * Called after each chunk with the amount read so far, in bytes (in characters for a source of
+   * text chunks), for a progress bar. If it throws, reading ends with a `ReadFailed`.
+   */
+  readonly onProgress?: (read: number) => void;
 }
 
 /**
@@ -191,11 +200,15 @@ export const decodeRecordLine = (text: string, line: number, header?: LogHeader)
 };
 
 /**
- * One line of text describing a bad line: `line 7: ` followed by its problems.
+ * One printable line of text describing a bad line: `line 7: ` followed by its problems. Control
+ * characters quoted from the input (an escape sequence, a NUL, a carriage return) are written as
+ * `\u001b`-style escapes, so a hostile log can neither break the line nor repaint a terminal;
+ * `problems` itself keeps the exact text.
  *
  * @since 0.1.0
  */
-export const describeInvalidLine = (l: InvalidLine): string => `line ${String(l.line)}: ${l.problems.join('; ')}`;
+export const describeInvalidLine = (l: InvalidLine): string =>
+  printable(`line ${String(l.line)}: ${l.problems.join('; ')}`);
 
 // -------------------------------------------------------------------------------------
 // streaming
@@ -215,38 +228,35 @@ const nameOf = (source: unknown): string | undefined => {
   return typeof name === 'string' ? name : undefined;
 };
 
-async function* textChunks(
-  source: LogSource,
-  onProgress: ((n: number) => void) | undefined,
-): AsyncGenerator<string, void, undefined> {
+/** The reader's options, checked. */
+interface CheckedReadOptions {
+  readonly name: string;
+  readonly maxLineLength: number;
+  readonly onProgress: ((read: number) => void) | undefined;
+}
+
+/**
+ * Check a source and the reader's options as a caller passed them (possibly from plain
+ * JavaScript): a `TypeError` or `RangeError` naming `fn` and what is wrong.
+ *
+ * @internal
+ */
+export const checkReadArguments = (fn: string, source: unknown, options: ReadLogOptions): CheckedReadOptions => {
   if (!isIterable(source) && !isAsyncIterable(source)) {
     throw new TypeError(
       typeof source === 'string'
-        ? 'a log source is a sequence of chunks, not a string: pass [text], or fileSource(path) from lifecycle-broadcast/node for a file'
-        : 'a log source is a sequence of text or byte chunks (an array, a generator or a stream)',
+        ? `${fn}: a log source is a sequence of chunks, not a string: pass [text], or fileSource(path) from lifecycle-broadcast/node for a file`
+        : `${fn}: a log source is a sequence of text or byte chunks (an array, a generator or a stream)`,
     );
   }
-  const decoder = new TextDecoder('utf-8');
-  let read = 0;
-  for await (const chunk of source) {
-    const text =
-      typeof chunk === 'string'
-        ? chunk
-        : chunk instanceof Uint8Array
-          ? decoder.decode(chunk, { stream: true })
-          : undefined;
-    if (text === undefined) {
-      throw new TypeError(`a chunk must be a string or bytes, got ${typeof chunk}`);
-    }
-    read += text.length;
-    onProgress?.(read);
-    yield text;
-  }
-  const rest = decoder.decode();
-  if (rest !== '') {
-    yield rest;
-  }
-}
+  const o = optionsObject(fn, options);
+  checkFunction(fn, 'onProgress', o.onProgress);
+  return {
+    name: optionalOfType(fn, 'name', o.name, 'string') ?? nameOf(source) ?? 'input',
+    maxLineLength: optionalInteger(fn, 'maxLineLength', o.maxLineLength, 1) ?? DEFAULT_MAX_LINE_LENGTH,
+    onProgress: options.onProgress,
+  };
+};
 
 /**
  * Where a source read from the middle of a log starts: it holds the lines after line `line` of
@@ -263,49 +273,71 @@ export interface ReadAfter {
  * The decoded lines of `source` in batches (one per chunk read), for consumers that fold many
  * lines between two awaits. Empty lines are skipped; the numbers count them all the same. With
  * `after`, the source is the rest of a log after that line: its lines are numbered from there
- * and decoded under that header.
+ * and decoded under that header. The arguments must have been checked with
+ * `checkReadArguments`.
  *
  * @internal
  */
 export async function* logLineBatches(
   source: LogSource,
-  options: ReadLogOptions & { readonly after?: ReadAfter } = {},
+  options: CheckedReadOptions,
+  after?: ReadAfter,
 ): AsyncGenerator<ReadonlyArray<LogLine>, void, undefined> {
-  const name = options.name ?? nameOf(source) ?? 'input';
-  const maxLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
-  const offset = options.after?.line ?? 0;
-  // Read through an object: the flag is set inside `decodeRaw`, out of the compiler's sight.
-  const seen: { header: boolean; decoded: LogHeader | undefined } =
-    options.after === undefined
-      ? { header: false, decoded: undefined }
-      : { header: true, decoded: options.after.header };
+  const { name, maxLineLength: maxLength, onProgress } = options;
+  const offset = after?.line ?? 0;
+  // Read through an object: the flags are set inside `decodeRaw`, out of the compiler's sight.
+  const seen: { header: boolean; decoded: LogHeader | undefined; callbackFailed: boolean } = {
+    header: after !== undefined,
+    decoded: after?.header,
+    callbackFailed: false,
+  };
   let last = offset;
+  const rejected = (line: number, problem: string): InvalidLine => {
+    if (seen.header) {
+      return invalid(line, [problem]);
+    }
+    seen.header = true;
+    return invalid(line, [problem], true);
+  };
+  /** The header line, kept to decode the lines after it. */
+  const kept = (header: HeaderLine | InvalidLine): HeaderLine | InvalidLine => {
+    if (header._tag === 'HeaderLine') {
+      seen.decoded = header.header;
+    }
+    return header;
+  };
   const decodeRaw = (at: RawLine): LogLine | undefined => {
     const raw = offset === 0 ? at : { ...at, line: at.line + offset };
     last = raw.line;
-    if (raw._tag === 'OverlongLine') {
-      const problem = `line is ${String(raw.length)} characters long, more than the maximum of ${String(maxLength)}`;
-      if (seen.header) {
-        return invalid(raw.line, [problem]);
-      }
-      seen.header = true;
-      return invalid(raw.line, [problem], true);
+    switch (raw._tag) {
+      case 'OverlongLine':
+        return rejected(raw.line, `line is longer than the maximum of ${String(maxLength)} characters`);
+      case 'MalformedLine':
+        return rejected(raw.line, `invalid UTF-8 at byte ${String(raw.offset + 1)} of the line`);
+      case 'TextLine':
+        if (raw.text.trim() === '') {
+          return undefined;
+        }
+        if (seen.header) {
+          return decodeRecordLine(raw.text, raw.line, seen.decoded);
+        }
+        seen.header = true;
+        return kept(decodeHeaderLine(raw.text, raw.line));
     }
-    if (raw.text.trim() === '') {
-      return undefined;
-    }
-    if (seen.header) {
-      return decodeRecordLine(raw.text, raw.line, seen.decoded);
-    }
-    seen.header = true;
-    const headerLine = decodeHeaderLine(raw.text, raw.line);
-    if (headerLine._tag === 'HeaderLine') {
-      seen.decoded = headerLine.header;
-    }
-    return headerLine;
   };
+  const onChunk =
+    onProgress === undefined
+      ? undefined
+      : (read: number): void => {
+          try {
+            onProgress(read);
+          } catch (error: unknown) {
+            seen.callbackFailed = true;
+            throw error;
+          }
+        };
   try {
-    for await (const raws of lineBatches(textChunks(source, options.onProgress), maxLength)) {
+    for await (const raws of lineBatches(source, maxLength, onChunk)) {
       const batch: LogLine[] = [];
       for (const raw of raws) {
         const decoded = decodeRaw(raw);
@@ -322,7 +354,10 @@ export async function* logLineBatches(
       }
     }
   } catch (error: unknown) {
-    yield [{ _tag: 'ReadFailed', line: last, message: `cannot read ${name}: ${errorMessage(error)}` }];
+    const message = seen.callbackFailed
+      ? `onProgress threw: ${errorMessage(error)}`
+      : `cannot read ${name}: ${errorMessage(error)}`;
+    yield [{ _tag: 'ReadFailed', line: last, message }];
     return;
   }
   if (!seen.header) {
@@ -332,25 +367,29 @@ export async function* logLineBatches(
 
 /**
  * The whole text of `source`, for the tools that need a log in memory (shrinking one). Rejects
- * when the source cannot be read.
+ * when the source cannot be read or its bytes are not valid UTF-8.
  *
  * @internal
  */
 export const readText = async (source: LogSource): Promise<string> => {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const pieces: string[] = [];
-  for await (const text of textChunks(source, undefined)) {
-    pieces.push(text);
+  for await (const chunk of source) {
+    pieces.push(typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true }));
   }
+  pieces.push(utf8.decode());
   return pieces.join('');
 };
 
 /**
  * Read an operation log line by line. The first line that is not empty must be the header; each
  * further line that is not empty is decoded as a `LogRecord` of the version the header names.
- * Empty lines, `\r\n` line ends and
- * a UTF-8 byte order mark are accepted; invalid JSON, unknown `_tag`s, wrong types, unknown
- * fields and lines longer than `maxLineLength` yield an `InvalidLine` and reading goes on. It
- * never throws: a source that fails yields `ReadFailed` and ends.
+ * Empty lines, `\r\n` line ends and a UTF-8 byte order mark are accepted; invalid JSON, invalid
+ * UTF-8, unknown `_tag`s, wrong types, unknown fields and lines longer than `maxLineLength`
+ * yield an `InvalidLine` and reading goes on (a bad header ends it). Nothing in the log or the
+ * source makes it throw: a source that fails yields `ReadFailed` and ends. Only a wrong call
+ * throws, at once: a source that is not a sequence of chunks (`TypeError`) or an invalid option
+ * (`TypeError` or `RangeError`).
  *
  * @example
  * import { readLog } from 'lifecycle-broadcast'
@@ -362,10 +401,10 @@ export const readText = async (source: LogSource): Promise<string> => {
  *
  * @since 0.1.0
  */
-export async function* readLog(
-  source: LogSource,
-  options: ReadLogOptions = {},
-): AsyncGenerator<LogLine, void, undefined> {
+export const readLog = (source: LogSource, options: ReadLogOptions = {}): AsyncGenerator<LogLine, void, undefined> =>
+  linesOf(source, checkReadArguments('readLog', source, options));
+
+async function* linesOf(source: LogSource, options: CheckedReadOptions): AsyncGenerator<LogLine, void, undefined> {
   for await (const batch of logLineBatches(source, options)) {
     yield* batch;
   }

@@ -14,18 +14,23 @@ import { recordAction, recordedResult } from './LogRecord';
 import type { LogRecord } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import type { InvalidLine, LogSource, ReadLogOptions } from './logReader';
-import { logLineBatches } from './logReader';
+import { checkReadArguments, logLineBatches } from './logReader';
+import { show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
+import { checkFunction, optionalInteger, optionalOfType, optionalOneOf, optionsObject } from '../internal/options';
+import { checkRegistry } from '../registry/Registry';
 import type { LogStats } from './LogStats';
 import { addEvent, emptyLogStats } from './LogStats';
 import type { Registry } from '../registry/Registry';
 import { createRegistry } from '../registry/Registry';
 import type { RegistryEvent } from '../registry/RegistryEvent';
-import { step } from '../registry/step';
+import { stepChecked } from '../registry/step';
 import type { LogReplay, ReplayMode, ReplayStop } from './replayLog';
 import { DEFAULT_MAX_PROBLEMS } from './replayLog';
 import type { Divergence } from './verify';
 import { compareResults } from './verify';
 import type { LogBound } from './LogBound';
+import { checkLogBound } from './LogBound';
 import { seedStats } from './seedStats';
 
 // -------------------------------------------------------------------------------------
@@ -134,6 +139,15 @@ export interface LinesReplay extends LogReplay {
 // replay
 // -------------------------------------------------------------------------------------
 
+/** Whether `u` has the shape of a `ReplayStart` (its registry is checked apart). */
+const isReplayStart = (u: unknown): u is ReplayStart =>
+  isRecord(u) &&
+  isRecord(u.header) &&
+  isRecord(u.stats) &&
+  typeof u.lastLine === 'number' &&
+  Number.isSafeInteger(u.lastLine) &&
+  u.lastLine >= 0;
+
 /** Whether a record at `line` and `time` lies at or after `from`. */
 const reaches = (from: LogBound, line: number, time: number | undefined): boolean =>
   from._tag === 'AtLine' ? line >= from.line : time !== undefined && time >= from.time;
@@ -157,16 +171,32 @@ const beyond = (until: LogBound, line: number, time: number | undefined): boolea
  * @since 0.2.0
  */
 export const replayLines = async (source: LogSource, options: ReplayLinesOptions = {}): Promise<LinesReplay> => {
-  const strict = (options.mode ?? 'strict') === 'strict';
-  const verify = options.verify ?? false;
-  const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
-  const { until, from, onStep, onLines, start } = options;
-  const batches = logLineBatches(source, {
-    ...(options.name === undefined ? {} : { name: options.name }),
-    ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }),
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(start === undefined ? {} : { after: { header: start.header, line: start.lastLine } }),
-  });
+  const fn = 'replayLines';
+  const reading = checkReadArguments(fn, source, options);
+  const o = optionsObject(fn, options);
+  const strict = (optionalOneOf(fn, 'mode', o.mode, ['strict', 'lenient']) ?? 'strict') === 'strict';
+  const verify = optionalOfType(fn, 'verify', o.verify, 'boolean') ?? false;
+  const maxProblems = optionalInteger(fn, 'maxProblems', o.maxProblems, 0) ?? DEFAULT_MAX_PROBLEMS;
+  const snapshotEvery = optionalInteger(fn, 'snapshotEvery', o.snapshotEvery, 1) ?? 10_000;
+  const until = checkLogBound(fn, 'until', o.until);
+  const from = checkLogBound(fn, 'from', o.from);
+  for (const name of ['onInvalidLine', 'onStep', 'onLines', 'onSnapshot'] as const) {
+    checkFunction(fn, name, o[name]);
+  }
+  if (o.start !== undefined && !isReplayStart(o.start)) {
+    throw new TypeError(
+      `${fn}: start must be a point a replay or a checkpoint gave (see onSnapshot), got ${show(o.start)}`,
+    );
+  }
+  if (o.start !== undefined) {
+    checkRegistry(fn, o.start.state);
+  }
+  const { onStep, onLines, start } = options;
+  const batches = logLineBatches(
+    source,
+    reading,
+    start === undefined ? undefined : { header: start.header, line: start.lastLine },
+  );
 
   let header: O.Option<LogHeader> = start === undefined ? O.none : O.some(start.header);
   let state = start?.state ?? createRegistry();
@@ -196,7 +226,7 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
   };
 
   const { onSnapshot } = options;
-  const every = Math.max(1, Math.floor(options.snapshotEvery ?? 10_000));
+  const every = snapshotEvery;
   let nextSnapshot = (Math.floor(lastLine / every) + 1) * every;
   const snapshotBefore = (line: number): void => {
     if (line <= nextSnapshot || onSnapshot === undefined) {
@@ -244,7 +274,8 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
             stats = seedStats(state);
           }
           const before = state;
-          const next = step(state, recordAction(record));
+          // The reader decoded the record with the action codecs: `step`'s check would be a second one.
+          const next = stepChecked(state, recordAction(record));
           state = next.state;
           lastLine = l.line;
           if (time !== undefined && (O.isNone(lastTime) || time > lastTime.value)) {

@@ -27,11 +27,11 @@ export interface TimeStamper {
  *
  * @since 0.2.0
  */
-export const readClock = (clock: () => number): number => {
+export const readClock = (clock: () => number, fn?: string): number => {
   const time: unknown = clock();
   if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) {
     throw new TypeError(
-      `the clock must give integer milliseconds since the Unix epoch (such as Date.now()), got ${show(time)}`,
+      `${fn === undefined ? '' : `${fn}: `}the clock must give integer milliseconds since the Unix epoch (such as Date.now()), got ${show(time)}`,
     );
   }
   return time;
@@ -45,12 +45,17 @@ export const readClock = (clock: () => number): number => {
  *
  * @since 0.2.0
  */
-export const timeStamper = (header: LogHeader, clock: (() => number) | undefined): TimeStamper => {
+export const timeStamper = (fn: string, header: LogHeader, clock: (() => number) | undefined): TimeStamper => {
   if (clock !== undefined) {
+    if (typeof clock !== 'function') {
+      throw new TypeError(
+        `${fn}: options.clock must be a function giving milliseconds since the Unix epoch, got ${show(clock)}`,
+      );
+    }
     return Object.freeze({
       header: logHeader(header.policy, 'epochMillis'),
       record: (record: LogRecord): LogRecord =>
-        record.time === undefined ? { ...record, time: readClock(clock) } : record,
+        record.time === undefined ? { ...record, time: readClock(clock, fn) } : record,
     });
   }
   const timed = logVersionFeatures(header.version).times && header.clock !== undefined;
@@ -59,7 +64,7 @@ export const timeStamper = (header: LogHeader, clock: (() => number) | undefined
     record: (record: LogRecord): LogRecord => {
       if (record.time !== undefined && !timed) {
         throw new TypeError(
-          `a ${record._tag} record carries a time (${String(record.time)}) but the log's header declares no clock: write it with a clock, or with a header from logHeader(policy, 'epochMillis')`,
+          `${fn}: a ${record._tag} record carries a time (${String(record.time)}) but the log's header declares no clock: write it with a clock, or with a header from logHeader(policy, 'epochMillis')`,
         );
       }
       return record;

@@ -93,8 +93,9 @@ export const compareResults = (
  * @example
  * import * as O from 'fp-ts/lib/Option.js'
  * import { describeDivergence, replayLog } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
  *
- * const r = await replayLog('broker.ndjson', { verify: true })
+ * const r = await replayLog(fileSource('broker.ndjson'), { verify: true })
  * if (O.isSome(r.firstDivergence)) {
  *   console.error(describeDivergence(r.firstDivergence.value))
  *   // such as: line 7: the recorded result differs from the replayed one at timeouts[0].ackTimeoutMs: recorded 250, replayed 5000

@@ -5,15 +5,17 @@
  *
  * @since 0.1.0
  */
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import type { LogHeader } from '../log/LogHeader';
-import { encodeHeaderLine } from '../log/LogHeader';
+import { headerLine } from '../log/LogHeader';
 import type { LogRecord } from '../log/LogRecord';
-import { encodeRecordLine } from '../log/LogRecord';
+import { recordLine } from '../log/LogRecord';
+import type { TimeStamper } from '../log/timeStamp';
 import { timeStamper } from '../log/timeStamp';
+import { errorMessage } from '../internal/errorMessage';
+import { writePiece } from './writable';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -27,14 +29,20 @@ import { timeStamper } from '../log/timeStamp';
 export type LogSink = NodeJS.WritableStream;
 
 /**
- * An open log: records are appended one at a time, each written to the stream at once.
+ * An open log: records are appended one at a time, each written to the stream at once. Every
+ * promise it returns settles: a write after `end`, a second `end`, or a write once the stream
+ * failed or was destroyed rejects with an `Error` saying so (the stream's own error when it
+ * failed), and writes nothing.
  *
  * @since 0.1.0
  */
 export interface LogWriter {
   /** Append one record; resolves when the stream can take more, rejects if it failed. */
   readonly write: (record: LogRecord) => Promise<void>;
-  /** Finish the log (ending the stream unless told not to); resolves when all is flushed. */
+  /**
+   * Finish the log (ending the stream unless told not to); resolves when all is written, rejects
+   * if any of it could not be.
+   */
   readonly end: () => Promise<void>;
 }
 
@@ -62,9 +70,26 @@ export interface WriteLogOptions {
 const PIECE = 1 << 16;
 
 /**
+ * The line a writer for `fn` opens its log with, and how it stamps records: the header as given
+ * is checked first (so that an error names it), then the one the clock makes of it.
+ */
+const opening = (
+  fn: string,
+  header: LogHeader,
+  clock: (() => number) | undefined,
+): { readonly first: string; readonly stamp: TimeStamper } => {
+  const given = headerLine(fn, header);
+  const stamp = timeStamper(fn, header, clock);
+  return { first: `${stamp.header === header ? given : headerLine(fn, stamp.header)}\n`, stamp };
+};
+
+/**
  * Write a whole log, `header` then `records` (a list, or a lazy or asynchronous sequence, which
  * is consumed only as fast as the stream drains), and resolve when it is written. Lines are
- * written in pieces of about 64 KiB; a failing stream rejects the promise.
+ * written in pieces of about 64 KiB; a failing stream rejects the promise. The header and every
+ * record are checked with their codecs, so the log is one the reader accepts: an invalid header
+ * rejects before anything is written, an invalid record rejects there (`writeLog: records[7]:
+ * ...`), after the lines before it.
  *
  * @example
  * import * as fs from 'node:fs'
@@ -95,11 +120,15 @@ export const writeLog = async (
   records: Iterable<LogRecord> | AsyncIterable<LogRecord>,
   options: WriteLogOptions = {},
 ): Promise<void> => {
-  const stamp = timeStamper(header, options.clock);
+  // Checked before anything is written: a header the reader would refuse makes the whole log unreadable.
+  const { first, stamp } = opening('writeLog', header, options.clock);
   async function* pieces(): AsyncGenerator<string, void, undefined> {
-    let piece = `${encodeHeaderLine(stamp.header)}\n`;
+    let piece = first;
+    let i = 0;
     for await (const record of records) {
-      piece += `${encodeRecordLine(stamp.record(record))}\n`;
+      // Each record must be a line of the header's version (a version 1 log has no BroadcastTo).
+      piece += `${recordLine(`writeLog: records[${String(i)}]`, stamp.record(record), stamp.header)}\n`;
+      i += 1;
       if (piece.length >= PIECE) {
         yield piece;
         piece = '';
@@ -116,7 +145,9 @@ export const writeLog = async (
  * Open a log on `sink`: the header is written at once, then each `write` appends one record. The
  * writer honours backpressure: `write` resolves only once the stream has room again, so a caller
  * that awaits it never buffers more than the stream's high-water mark. With a `clock`, each
- * record is stamped with the time it is written at.
+ * record is stamped with the time it is written at. It writes only what the reader accepts: a
+ * header the codec refuses throws a `TypeError` or `RangeError` here, a record it refuses makes
+ * that `write` reject with one, writing nothing.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, logHeader, quiesceOperation } from 'lifecycle-broadcast'
@@ -132,42 +163,92 @@ export const writeLog = async (
  * @since 0.1.0
  */
 export const createLogWriter = (sink: LogSink, header: LogHeader, options: WriteLogOptions = {}): LogWriter => {
+  const fn = 'createLogWriter';
+  // Checked at the call, before the stream is touched.
+  const { first, stamp } = opening(fn, header, options.clock);
   let failure: { readonly error: unknown } | undefined;
+  let ended = false;
   const onError = (error: unknown): void => {
     failure ??= { error };
   };
   sink.on('error', onError);
+  const state = sink as { readonly destroyed?: unknown; readonly writableEnded?: unknown };
 
-  const put = async (line: string): Promise<void> => {
+  // The stream's state, checked before each write: a write to a destroyed or ended stream would
+  // never drain, and its error could come after the caller stopped listening.
+  const check = (): void => {
     if (failure !== undefined) {
       throw failure.error;
     }
-    if (!sink.write(line)) {
-      // `once` rejects if the stream fails while we wait.
-      await once(sink, 'drain');
+    if (state.destroyed === true) {
+      throw new Error(`${fn}: the stream was destroyed, so the log cannot be written to any more`);
+    }
+    if (state.writableEnded === true) {
+      throw new Error(`${fn}: the stream was ended by someone else, so the log cannot be written to any more`);
     }
   };
 
-  const stamp = timeStamper(header, options.clock);
-  const headerWritten = put(`${encodeHeaderLine(stamp.header)}\n`);
+  let last: Promise<void> = Promise.resolve();
+  const put = async (line: string): Promise<void> => {
+    check();
+    const { room, written } = writePiece(sink, line);
+    last = written;
+    await room;
+  };
+
+  const headerWritten = put(first);
   // Reported by the first `write` or `end` that awaits it, not as an unhandled rejection.
   headerWritten.catch(() => undefined);
 
+  const finished = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown): void => {
+        sink.off('finish', onFinish);
+        sink.off('error', onFail);
+        sink.off('close', onClose);
+        if (error === undefined) {
+          resolve();
+        } else {
+          reject(error instanceof Error ? error : new Error(errorMessage(error)));
+        }
+      };
+      const onFinish = (): void => {
+        done();
+      };
+      const onFail = (error: unknown): void => {
+        done(error);
+      };
+      const onClose = (): void => {
+        done(new Error(`${fn}: the stream was closed before the log was finished`));
+      };
+      sink.on('finish', onFinish);
+      sink.on('error', onFail);
+      sink.on('close', onClose);
+    });
+
   return Object.freeze({
     write: async (record: LogRecord): Promise<void> => {
+      if (ended) {
+        throw new Error(`${fn}: write after end(): the log is finished, nothing more can be added`);
+      }
+      const line = `${recordLine(`${fn}: write`, stamp.record(record), stamp.header)}\n`;
       await headerWritten;
-      await put(`${encodeRecordLine(stamp.record(record))}\n`);
+      await put(line);
     },
     end: async (): Promise<void> => {
+      if (ended) {
+        throw new Error(`${fn}: end() was called already: the log is finished`);
+      }
+      ended = true;
       await headerWritten;
-      if (failure !== undefined) {
-        throw failure.error;
-      }
+      check();
+      await last;
       if (options.end ?? true) {
-        const finished = once(sink, 'finish');
+        const done = finished();
         sink.end();
-        await finished;
+        await done;
       }
+      // The stream is the caller's again: from now on its errors are theirs to handle.
       sink.off('error', onError);
     },
   });

@@ -20,10 +20,11 @@ import { Backend } from '../domain/Backend';
 import { BackendKey } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
-import { closed, decode, show } from '../internal/codec';
+import { arrayOf, checked, closed, decode, show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
 import { isRecord } from '../internal/isRecord';
 import type { LogRecord } from '../log/LogRecord';
+import { LogRecord as LogRecordCodec } from '../log/LogRecord';
 import type { RegistryAction, RegistryActionTag } from '../registry/RegistryAction';
 
 // -------------------------------------------------------------------------------------
@@ -143,7 +144,7 @@ export const OperationBroadcastPayload: t.Type<OperationBroadcastPayload, Operat
 
 const OperationBroadcastToPayloadC = closed('OperationBroadcastToPayload', {
   operation: BroadcastOperation,
-  keys: t.readonlyArray(BackendKey),
+  keys: arrayOf(BackendKey),
 });
 
 /**
@@ -288,12 +289,7 @@ export type LifecycleBroadcastActionType<Name extends string = 'lifecycleBroadca
   LifecycleBroadcastAction<Name>['type'];
 
 /** A row of the table, without its static types: what the generic code below works with. */
-interface AnyRow {
-  readonly name: LifecycleBroadcastActionName;
-  readonly tag: RegistryActionTag;
-  readonly payload: t.Type<object, object>;
-  readonly fields: (...args: ReadonlyArray<never>) => object;
-}
+type AnyRow = TableRow<LifecycleBroadcastActionName, RegistryActionTag>;
 
 const rows: ReadonlyArray<AnyRow> = Object.entries(table).map(
   ([name, r]) => ({ name, tag: r.tag, payload: r.payload, fields: r.fields }) as unknown as AnyRow,
@@ -303,6 +299,140 @@ const rows: ReadonlyArray<AnyRow> = Object.entries(table).map(
 const nameByTag: Readonly<Record<RegistryActionTag, LifecycleBroadcastActionName>> = Object.freeze(
   Object.fromEntries(rows.map((r) => [r.tag, r.name])) as Record<RegistryActionTag, LifecycleBroadcastActionName>,
 );
+
+// -------------------------------------------------------------------------------------
+// actions from a table
+// -------------------------------------------------------------------------------------
+
+/**
+ * A row of an action table as the machinery below reads it: the action's name, the `_tag` of
+ * what it stands for, its payload codec, and the payload fields of its creator's arguments.
+ *
+ * @internal
+ */
+export interface TableRow<N extends string, Tag extends string> {
+  readonly name: N;
+  readonly tag: Tag;
+  readonly payload: t.Type<object, object>;
+  readonly fields: (...args: ReadonlyArray<never>) => object;
+}
+
+/**
+ * What every table of a slice derives from its rows: the creators, the guards, and the decoding
+ * of an action from outside into `{ _tag, ...payload }`.
+ *
+ * @internal
+ */
+export interface TableActions<N extends string, Tag extends string> {
+  readonly typeOf: (r: TableRow<N, Tag>) => string;
+  readonly rowOfType: (type: string) => TableRow<N, Tag> | undefined;
+  readonly rowNamed: (name: N) => TableRow<N, Tag>;
+  readonly creators: Readonly<Record<N, unknown>>;
+  readonly nameOf: (type: unknown) => N | undefined;
+  readonly isAction: (action: unknown) => boolean;
+  readonly decode: (input: unknown) => E.Either<ReadonlyArray<string>, { readonly _tag: Tag }>;
+  readonly decodePayloadOf: (name: N, input: unknown) => E.Either<ReadonlyArray<string>, { readonly _tag: Tag }>;
+}
+
+/**
+ * The action `{ _tag, ...payload }` for a payload of `r`'s row: `_tag` first, then the payload's
+ * fields in their codec's order, which is the order the action codecs write them in.
+ */
+const tagged = <Tag extends string>(r: { readonly tag: Tag }, payload: object): { readonly _tag: Tag } =>
+  Object.freeze({ _tag: r.tag, ...payload });
+
+/**
+ * The creators, guards and decoders of the slice named `slice` for the table `rows`. With
+ * `checkArguments`, a creator checks its fields with the payload codec (the one the reducer
+ * decodes with) and throws its message, instead of building an action the reducer refuses.
+ *
+ * @internal
+ */
+export const tableActions = <N extends string, Tag extends string>(
+  slice: string,
+  rows: ReadonlyArray<TableRow<N, Tag>>,
+  checkArguments: boolean,
+): TableActions<N, Tag> => {
+  const typeOf = (r: TableRow<N, Tag>): string => `${slice}/${r.name}`;
+  const byType: ReadonlyMap<string, TableRow<N, Tag>> = new Map(rows.map((r) => [typeOf(r), r]));
+  const byName: ReadonlyMap<N, TableRow<N, Tag>> = new Map(rows.map((r) => [r.name, r]));
+  const types = [...byType.keys()];
+
+  const creators = Object.freeze(
+    Object.fromEntries(
+      rows.map((r) => {
+        const type = typeOf(r);
+        const creator = Object.assign(
+          // The codec's `encode` copies the arguments, so the action shares nothing mutable with
+          // the caller.
+          (...args: ReadonlyArray<never>) => {
+            const fields = r.fields(...args);
+            const payload = r.payload.encode(checkArguments ? checked(r.name, r.payload, fields) : fields);
+            return Object.freeze({ type, payload: deepFreeze(payload) });
+          },
+          { type, match: (action: unknown) => isRecord(action) && action.type === type },
+        );
+        return [r.name, Object.freeze(creator)];
+      }),
+    ),
+  ) as Readonly<Record<N, unknown>>;
+
+  const nameOf = (type: unknown): N | undefined => (typeof type === 'string' ? byType.get(type)?.name : undefined);
+
+  const isAction = (action: unknown): boolean => isRecord(action) && nameOf(action.type) !== undefined;
+
+  /** The type and payload of an action from outside, or why they cannot be read. */
+  const read = (
+    input: unknown,
+  ): E.Either<ReadonlyArray<string>, { readonly type: unknown; readonly payload: unknown }> => {
+    try {
+      return isRecord(input)
+        ? E.right({ type: input.type, payload: input.payload })
+        : E.left([`(root): expected a ${slice} action, got ${show(input)}`]);
+    } catch (error: unknown) {
+      return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
+    }
+  };
+
+  const fromPayload = (
+    r: TableRow<N, Tag>,
+    payload: unknown,
+  ): E.Either<ReadonlyArray<string>, { readonly _tag: Tag }> => {
+    const decoded = decode(r.payload, payload);
+    if (E.isLeft(decoded)) {
+      return E.left(decoded.left.map(inPayload));
+    }
+    // A frozen payload is deeply frozen (every action this library builds is); any other is
+    // copied by its codec before it is frozen, so that nothing of the caller's is frozen in place
+    // or shared while it can still change.
+    const fields = Object.isFrozen(decoded.right) ? decoded.right : deepFreeze(r.payload.encode(decoded.right));
+    return E.right(tagged(r, fields));
+  };
+
+  const decodeAction = (input: unknown): E.Either<ReadonlyArray<string>, { readonly _tag: Tag }> =>
+    E.chain(({ type, payload }: { readonly type: unknown; readonly payload: unknown }) => {
+      const r = typeof type === 'string' ? byType.get(type) : undefined;
+      return r === undefined
+        ? E.left([`type: expected one of ${types.map((s) => JSON.stringify(s)).join(' | ')}, got ${show(type)}`])
+        : fromPayload(r, payload);
+    })(read(input));
+
+  const decodePayloadOf = (name: N, input: unknown): E.Either<ReadonlyArray<string>, { readonly _tag: Tag }> =>
+    E.chain(({ payload }: { readonly payload: unknown }) => fromPayload(byName.get(name) as TableRow<N, Tag>, payload))(
+      read(input),
+    );
+
+  return Object.freeze({
+    typeOf,
+    rowOfType: (type: string) => byType.get(type),
+    rowNamed: (name: N) => byName.get(name) as TableRow<N, Tag>,
+    creators,
+    nameOf,
+    isAction,
+    decode: decodeAction,
+    decodePayloadOf,
+  });
+};
 
 // -------------------------------------------------------------------------------------
 // the actions of one slice
@@ -342,108 +472,38 @@ export const inPayload = (line: string): string =>
       : `payload.${line}`;
 
 /**
- * The registry action for a payload of `r`'s row: `_tag` first, then the payload's fields in
- * their codec's order, which is the order the `RegistryAction` codec writes them in.
- */
-const registryActionOf = (r: AnyRow, payload: object): RegistryAction =>
-  Object.freeze({ _tag: r.tag, ...payload }) as RegistryAction;
-
-/**
  * The actions of the slice named `name`: creators, guards and conversions, all from the table.
  *
  * @internal
  */
 export const sliceActions = <Name extends string>(name: Name): SliceActions<Name> => {
-  const typeOf = (r: AnyRow): string => `${name}/${r.name}`;
-  const byType: ReadonlyMap<string, AnyRow> = new Map(rows.map((r) => [typeOf(r), r]));
-  const byName: ReadonlyMap<LifecycleBroadcastActionName, AnyRow> = new Map(rows.map((r) => [r.name, r]));
-  const types = [...byType.keys()];
-
-  const make = (type: string, payload: object): SliceAction<string, object> => Object.freeze({ type, payload });
-
-  const creators = Object.freeze(
-    Object.fromEntries(
-      rows.map((r) => {
-        const type = typeOf(r);
-        const creator = Object.assign(
-          // The codec's `encode` copies the arguments, so the action shares nothing mutable with
-          // the caller.
-          (...args: ReadonlyArray<never>) => make(type, deepFreeze(r.payload.encode(r.fields(...args)))),
-          { type, match: (action: unknown) => isRecord(action) && action.type === type },
-        );
-        return [r.name, Object.freeze(creator)];
-      }),
-    ),
-  ) as unknown as LifecycleBroadcastActionCreators<Name>;
-
-  const nameOf = (type: unknown): LifecycleBroadcastActionName | undefined =>
-    typeof type === 'string' ? byType.get(type)?.name : undefined;
-
-  const isAction = (action: unknown): action is LifecycleBroadcastAction<Name> =>
-    isRecord(action) && nameOf(action.type) !== undefined;
+  const actions = tableActions(name, rows, true);
 
   const toRegistryAction = (action: LifecycleBroadcastAction<Name>): RegistryAction => {
-    const r = byType.get(action.type);
+    const r = actions.rowOfType(action.type);
     if (r === undefined) {
       throw new TypeError(`toRegistryAction: ${show(action.type)} is not an action type of the ${name} slice`);
     }
-    return registryActionOf(r, action.payload);
+    return tagged(r, action.payload) as RegistryAction;
   };
 
   const toSliceAction = (entry: LogRecord | RegistryAction): LifecycleBroadcastAction<Name> => {
-    const r = byName.get(nameByTag[entry._tag]) as AnyRow;
+    const valid = checked('toSliceAction', LogRecordCodec, entry, 'entry');
+    const r = actions.rowNamed(nameByTag[valid._tag]);
     // The payload codec writes only its own fields: a recorded result is dropped.
-    return make(typeOf(r), deepFreeze(r.payload.encode(entry))) as LifecycleBroadcastAction<Name>;
+    return Object.freeze({
+      type: actions.typeOf(r),
+      payload: deepFreeze(r.payload.encode(valid)),
+    }) as unknown as LifecycleBroadcastAction<Name>;
   };
-
-  /** The type and payload of an action from outside, or why they cannot be read. */
-  const read = (
-    input: unknown,
-  ): E.Either<ReadonlyArray<string>, { readonly type: unknown; readonly payload: unknown }> => {
-    try {
-      return isRecord(input)
-        ? E.right({ type: input.type, payload: input.payload })
-        : E.left([`(root): expected a ${name} action, got ${show(input)}`]);
-    } catch (error: unknown) {
-      return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
-    }
-  };
-
-  const fromPayload = (r: AnyRow, payload: unknown): E.Either<ReadonlyArray<string>, RegistryAction> => {
-    const decoded = decode(r.payload, payload);
-    if (E.isLeft(decoded)) {
-      return E.left(decoded.left.map(inPayload));
-    }
-    // A frozen payload is deeply frozen (every action this library builds is); any other is
-    // copied by its codec before it is frozen, so that nothing of the caller's is frozen in place
-    // or shared while it can still change.
-    const fields = Object.isFrozen(decoded.right) ? decoded.right : deepFreeze(r.payload.encode(decoded.right));
-    return E.right(registryActionOf(r, fields));
-  };
-
-  const decodeRegistryAction = (input: unknown): E.Either<ReadonlyArray<string>, RegistryAction> =>
-    E.chain(({ type, payload }: { readonly type: unknown; readonly payload: unknown }) => {
-      const r = typeof type === 'string' ? byType.get(type) : undefined;
-      return r === undefined
-        ? E.left([`type: expected one of ${types.map((s) => JSON.stringify(s)).join(' | ')}, got ${show(type)}`])
-        : fromPayload(r, payload);
-    })(read(input));
-
-  const decodePayloadOf = (
-    actionName: LifecycleBroadcastActionName,
-    input: unknown,
-  ): E.Either<ReadonlyArray<string>, RegistryAction> =>
-    E.chain(({ payload }: { readonly payload: unknown }) => fromPayload(byName.get(actionName) as AnyRow, payload))(
-      read(input),
-    );
 
   return Object.freeze({
-    creators,
-    nameOf,
-    isAction,
+    creators: actions.creators as unknown as LifecycleBroadcastActionCreators<Name>,
+    nameOf: actions.nameOf,
+    isAction: actions.isAction as (action: unknown) => action is LifecycleBroadcastAction<Name>,
     toRegistryAction,
     toSliceAction,
-    decodeRegistryAction,
-    decodePayloadOf,
+    decodeRegistryAction: actions.decode as (input: unknown) => E.Either<ReadonlyArray<string>, RegistryAction>,
+    decodePayloadOf: actions.decodePayloadOf as SliceActions<Name>['decodePayloadOf'],
   });
 };

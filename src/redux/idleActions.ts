@@ -10,16 +10,14 @@
  *
  * @since 0.2.0
  */
-import * as E from 'fp-ts/Either';
+import type * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
 import { BackendKey } from '../domain/BackendKey';
-import { Millis, closed, closedWith, decode, show } from '../internal/codec';
-import { deepFreeze } from '../internal/deepFreeze';
-import { isRecord } from '../internal/isRecord';
+import { Millis, closed, closedWith } from '../internal/codec';
 import type { IdleAction, IdleActionTag } from '../registry/IdleCoordinator';
-import type { SliceAction, SliceActionCreator } from './actions';
-import { inPayload } from './actions';
+import type { SliceAction, SliceActionCreator, TableRow } from './actions';
+import { tableActions } from './actions';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -193,12 +191,7 @@ export type LifecycleBroadcastIdleAction<Name extends string = 'lifecycleBroadca
   >;
 }[LifecycleBroadcastIdleActionName];
 
-interface AnyRow {
-  readonly name: LifecycleBroadcastIdleActionName;
-  readonly tag: IdleActionTag;
-  readonly payload: t.Type<object, object>;
-  readonly fields: (...args: ReadonlyArray<never>) => object;
-}
+type AnyRow = TableRow<LifecycleBroadcastIdleActionName, IdleActionTag>;
 
 const rows: ReadonlyArray<AnyRow> = Object.entries(table).map(
   ([name, r]) => ({ name, tag: r.tag, payload: r.payload, fields: r.fields }) as unknown as AnyRow,
@@ -230,66 +223,12 @@ export interface SliceIdleActions<Name extends string> {
  * @internal
  */
 export const sliceIdleActions = <Name extends string>(name: Name): SliceIdleActions<Name> => {
-  const typeOf = (r: AnyRow): string => `${name}/${r.name}`;
-  const byType: ReadonlyMap<string, AnyRow> = new Map(rows.map((r) => [typeOf(r), r]));
-  const byName: ReadonlyMap<LifecycleBroadcastIdleActionName, AnyRow> = new Map(rows.map((r) => [r.name, r]));
-  const types = [...byType.keys()];
-
-  const creators = Object.freeze(
-    Object.fromEntries(
-      rows.map((r) => {
-        const type = typeOf(r);
-        const creator = Object.assign(
-          (...args: ReadonlyArray<never>) =>
-            Object.freeze({ type, payload: deepFreeze(r.payload.encode(r.fields(...args))) }),
-          { type, match: (action: unknown) => isRecord(action) && action.type === type },
-        );
-        return [r.name, Object.freeze(creator)];
-      }),
-    ),
-  ) as unknown as LifecycleBroadcastIdleActionCreators<Name>;
-
-  const nameOf = (type: unknown): LifecycleBroadcastIdleActionName | undefined =>
-    typeof type === 'string' ? byType.get(type)?.name : undefined;
-
-  const isAction = (action: unknown): action is LifecycleBroadcastIdleAction<Name> =>
-    isRecord(action) && nameOf(action.type) !== undefined;
-
-  const read = (
-    input: unknown,
-  ): E.Either<ReadonlyArray<string>, { readonly type: unknown; readonly payload: unknown }> => {
-    try {
-      return isRecord(input)
-        ? E.right({ type: input.type, payload: input.payload })
-        : E.left([`(root): expected a ${name} action, got ${show(input)}`]);
-    } catch (error: unknown) {
-      return E.left([`(root): could not be read: ${error instanceof Error ? error.message : show(error)}`]);
-    }
-  };
-
-  const fromPayload = (r: AnyRow, payload: unknown): E.Either<ReadonlyArray<string>, IdleAction> => {
-    const decoded = decode(r.payload, payload);
-    return E.isLeft(decoded)
-      ? E.left(decoded.left.map(inPayload))
-      : // The codec's `encode` copies the payload, so nothing of the caller's is frozen in place.
-        E.right(deepFreeze({ _tag: r.tag, ...r.payload.encode(decoded.right) }) as IdleAction);
-  };
-
-  const decodeIdleAction = (input: unknown): E.Either<ReadonlyArray<string>, IdleAction> =>
-    E.chain(({ type, payload }: { readonly type: unknown; readonly payload: unknown }) => {
-      const r = typeof type === 'string' ? byType.get(type) : undefined;
-      return r === undefined
-        ? E.left([`type: expected one of ${types.map((s) => JSON.stringify(s)).join(' | ')}, got ${show(type)}`])
-        : fromPayload(r, payload);
-    })(read(input));
-
-  const decodePayloadOf = (
-    actionName: LifecycleBroadcastIdleActionName,
-    input: unknown,
-  ): E.Either<ReadonlyArray<string>, IdleAction> =>
-    E.chain(({ payload }: { readonly payload: unknown }) => fromPayload(byName.get(actionName) as AnyRow, payload))(
-      read(input),
-    );
-
-  return Object.freeze({ creators, nameOf, isAction, decodeIdleAction, decodePayloadOf });
+  const actions = tableActions(name, rows, false);
+  return Object.freeze({
+    creators: actions.creators as unknown as LifecycleBroadcastIdleActionCreators<Name>,
+    nameOf: actions.nameOf,
+    isAction: actions.isAction as (action: unknown) => action is LifecycleBroadcastIdleAction<Name>,
+    decodeIdleAction: actions.decode as (input: unknown) => E.Either<ReadonlyArray<string>, IdleAction>,
+    decodePayloadOf: actions.decodePayloadOf as SliceIdleActions<Name>['decodePayloadOf'],
+  });
 };

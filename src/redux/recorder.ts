@@ -16,9 +16,11 @@ import type * as t from 'io-ts';
 
 import { show } from '../internal/codec';
 import { deepFreeze } from '../internal/deepFreeze';
+import { errorMessage } from '../internal/errorMessage';
+import { printable } from '../internal/printable';
 import { quiesceOperation } from '../domain/BroadcastOperation';
 import type { LogRecord } from '../log/LogRecord';
-import { logRecord } from '../log/LogRecord';
+import { recordOf } from '../log/LogRecord';
 import { logHeader } from '../log/LogHeader';
 import { encodeHeaderLine } from '../log/LogHeader';
 import { readClock } from '../log/timeStamp';
@@ -71,13 +73,17 @@ export interface ArraySink extends RecorderSink {
 }
 
 /**
- * Anything with a `write` of strings, such as a Node `Writable` (a file, a socket, `stdout`).
+ * Anything with a `write` of strings, such as a Node `Writable` (a file, a socket, `stdout`) or
+ * the writer of a web `WritableStream`. If it has an `on` method (a Node stream), `streamSink`
+ * listens to its `'error'` event; if `write` returns a promise, a rejection is a failure too.
  *
  * @since 0.1.0
  */
 export interface TextWritable {
   /** Write one piece of text (each is one or more whole lines). */
   readonly write: (chunk: string) => unknown;
+  /** A Node stream's event registration, used for its `'error'` event. */
+  readonly on?: (event: 'error', listener: (error: unknown) => void) => unknown;
 }
 
 /**
@@ -91,6 +97,24 @@ export interface StreamSinkOptions {
    * (default `true`); without it, every line is one record.
    */
   readonly header?: boolean;
+  /**
+   * Called once with the first failure of the stream (an `'error'` event, a `write` that throws
+   * or rejects). By default the failure is reported with one line on `console.error`. Either
+   * way the store goes on working, and the sink records nothing more.
+   *
+   * @since 0.2.0
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The sink `streamSink` returns: a recorder sink that also tells whether its stream failed.
+ *
+ * @since 0.2.0
+ */
+export interface StreamSink extends RecorderSink {
+  /** The first failure of the stream, once it failed (the sink then records nothing more); `null` before. */
+  readonly error: unknown;
 }
 
 /**
@@ -186,8 +210,14 @@ export const arraySink = (): ArraySink => {
  * A sink writing NDJSON to `stream`: by default the operation log header, then one record per
  * line. A log replays from an empty registry, so the store's registry must be empty when
  * recording starts (it is, unless the store was given a preloaded state); otherwise attaching
- * the middleware throws. The stream's errors and back-pressure are the caller's: the sink writes
- * synchronously as actions are dispatched, and never ends the stream.
+ * the middleware throws. The sink writes synchronously as actions are dispatched and never ends
+ * the stream; back-pressure is the caller's.
+ *
+ * A failing stream never crashes the host nor the dispatch: the sink listens to the stream's
+ * `'error'` event (when it has `on`), catches a `write` that throws or rejects, reports the
+ * first failure to `options.onError` (by default, one line on `console.error`) and keeps it in
+ * `sink.error`, and from then on writes nothing, so what was written stays a log that replays to
+ * the store's registry as it was then.
  *
  * @example
  * import { createWriteStream } from 'node:fs'
@@ -198,12 +228,51 @@ export const arraySink = (): ArraySink => {
  *
  * @since 0.1.0
  */
-export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}): RecorderSink => {
+export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}): StreamSink => {
   let started = false;
+  let failure: { readonly error: unknown } | undefined;
+  const fail = (error: unknown): void => {
+    if (failure !== undefined) {
+      return;
+    }
+    failure = { error };
+    const report = (e: unknown): void => {
+      console.error(`streamSink: recording stopped: the stream failed: ${printable(errorMessage(e))}`);
+    };
+    if (options.onError === undefined) {
+      report(error);
+      return;
+    }
+    try {
+      options.onError(error);
+    } catch (thrown: unknown) {
+      // Thrown from inside a stream's 'error' event, it would take the whole process down.
+      report(thrown);
+    }
+  };
+  if (typeof stream.on === 'function') {
+    stream.on('error', fail);
+  }
+  const put = (text: string): void => {
+    if (failure !== undefined) {
+      return;
+    }
+    try {
+      const r: unknown = stream.write(text);
+      if (typeof r === 'object' && r !== null && typeof (r as Partial<PromiseLike<unknown>>).then === 'function') {
+        (r as PromiseLike<unknown>).then(undefined, fail);
+      }
+    } catch (error: unknown) {
+      fail(error);
+    }
+  };
   const line = (value: unknown): void => {
-    stream.write(`${JSON.stringify(value)}\n`);
+    put(`${JSON.stringify(value)}\n`);
   };
   return Object.freeze({
+    get error() {
+      return failure === undefined ? null : failure.error;
+    },
     start: (registry: Registry, timed?: boolean) => {
       if (started) {
         throw alreadyStarted('streamSink');
@@ -215,7 +284,7 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       }
       started = true;
       if (options.header !== false) {
-        stream.write(
+        put(
           `${encodeHeaderLine(timed === true ? logHeader(registry.policy, 'epochMillis') : logHeader(registry.policy))}\n`,
         );
       }
@@ -256,11 +325,14 @@ interface Pending {
   readonly time: number | undefined;
 }
 
+// Records are built without checking them again: the actions were decoded by the slice, and
+// each result is the registry's own.
+
 /** The `BroadcastTo` an idle sweep made, with its result; nothing when it found none due. */
 const sweepRecord = (swept: DueQuiesced): LogRecord | undefined =>
   swept.due.length === 0
     ? undefined
-    : logRecord(
+    : recordOf(
         broadcastToAction(
           quiesceOperation('IdleTimeout'),
           swept.due.map((d) => d.key),
@@ -298,6 +370,11 @@ export const createRecorderMiddleware =
   <Root>(options: RecorderOptions<Root>): RecorderMiddleware<Root> =>
   (api) => {
     const { slice, sink, clock } = options;
+    if (clock !== undefined && typeof clock !== 'function') {
+      throw new TypeError(
+        `createRecorderMiddleware: clock must be a function giving milliseconds since the Unix epoch (such as Date.now), got ${show(clock)}`,
+      );
+    }
     const select: (root: Root) => unknown = options.selectState ?? (slice.selectSlice as (root: Root) => unknown);
     const sliceState = (): LifecycleBroadcastState => {
       let state: unknown;
@@ -326,9 +403,9 @@ export const createRecorderMiddleware =
       const a = p.action;
       switch (a._tag) {
         case 'Broadcast':
-          return logRecord(a, broadcast(p.before.registry, a.operation).result);
+          return recordOf(a, broadcast(p.before.registry, a.operation).result);
         case 'BroadcastTo':
-          return logRecord(a, broadcastTo(p.before.registry, a.operation, a.keys).result.result);
+          return recordOf(a, broadcastTo(p.before.registry, a.operation, a.keys).result.result);
         case 'CollectDue':
           return sweepRecord(quiesceDue(p.before.registry, p.before.idle, a.nowMs).swept);
         case 'Register':
@@ -344,9 +421,9 @@ export const createRecorderMiddleware =
       const event = after.lastEvent;
       switch (p.action._tag) {
         case 'Broadcast':
-          return event?._tag === 'OperationBroadcast' ? logRecord(p.action, event.result) : recomputed(p);
+          return event?._tag === 'OperationBroadcast' ? recordOf(p.action, event.result) : recomputed(p);
         case 'BroadcastTo':
-          return event?._tag === 'OperationBroadcastTo' ? logRecord(p.action, event.result) : recomputed(p);
+          return event?._tag === 'OperationBroadcastTo' ? recordOf(p.action, event.result) : recomputed(p);
         case 'CollectDue':
           return event?._tag === 'DueQuiesced' ? sweepRecord(event) : recomputed(p);
         case 'Register':
@@ -404,7 +481,7 @@ export const createRecorderMiddleware =
       const mine: Pending = {
         action: recorded,
         before: sliceState(),
-        time: clock === undefined ? undefined : readClock(clock),
+        time: clock === undefined ? undefined : readClock(clock, 'recorder'),
       };
       pending = mine;
       try {

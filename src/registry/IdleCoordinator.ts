@@ -18,7 +18,7 @@ import type * as O from 'fp-ts/Option';
 import * as t from 'io-ts';
 
 import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
-import { Millis, closed, closedWith, show, tagged } from '../internal/codec';
+import { Millis, arrayOf, checked, closed, closedWith, show, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -85,9 +85,12 @@ export interface IdleBackend extends t.TypeOf<typeof IdleBackendC> {}
  */
 export const IdleBackend: t.Type<IdleBackend, IdleBackend> = IdleBackendC;
 
+// Bounded: a hostile coordinator with a million bad backends lists ten of them.
+const IdleBackends = arrayOf(IdleBackend);
+
 const IdleCoordinatorFields = closed('IdleCoordinator', {
   idleTimeoutMs: IdleTimeoutMs,
-  backends: t.readonlyArray(IdleBackend),
+  backends: IdleBackends,
 });
 
 /**
@@ -131,7 +134,7 @@ export const IdleCoordinator = new t.Type<IdleCoordinator, IdleCoordinator>(
         return t.success(decoded);
       }
       const backend = decoded.backends[duplicate.at] as IdleBackend;
-      const atBackends = t.appendContext(c, 'backends', t.readonlyArray(IdleBackend), decoded.backends);
+      const atBackends = t.appendContext(c, 'backends', IdleBackends, decoded.backends);
       const atEntry = t.appendContext(atBackends, String(duplicate.at), IdleBackend, backend);
       return t.failure<IdleCoordinator>(
         backend.key,
@@ -395,13 +398,26 @@ const transition = <R>(state: IdleCoordinator, result: R): IdleTransition<R> => 
  * down), otherwise a frozen copy: a decoded coordinator is plain data, which the reducers must not
  * share with their results, nor change.
  */
-const frozenCoordinator = (c: IdleCoordinator): IdleCoordinator =>
-  Object.isFrozen(c) && Object.isFrozen(c.backends)
-    ? c
-    : coordinatorOf(
-        c.idleTimeoutMs,
-        c.backends.map((b) => idleBackendOf(b.key, b.state, b.lastActivityMs, b.idleTimeoutMs)),
-      );
+const frozenCoordinator = (fn: string, coordinator: IdleCoordinator): IdleCoordinator => {
+  const u: unknown = coordinator;
+  if (
+    Object.isFrozen(u) &&
+    typeof (u as Partial<IdleCoordinator>).idleTimeoutMs === 'number' &&
+    Array.isArray((u as Partial<IdleCoordinator>).backends) &&
+    Object.isFrozen((u as IdleCoordinator).backends)
+  ) {
+    return coordinator;
+  }
+  // Anything else comes from outside (decoded, or plain JavaScript): checked with the codec, then copied.
+  const c = checked(fn, IdleCoordinator, u, 'coordinator');
+  return coordinatorOf(
+    c.idleTimeoutMs,
+    c.backends.map((b) => idleBackendOf(b.key, b.state, b.lastActivityMs, b.idleTimeoutMs)),
+  );
+};
+
+/** A key from the caller, checked with the `BackendKey` codec. */
+const keyArg = (fn: string, key: unknown): BackendKey => checked(fn, BackendKey, key, 'key');
 
 /** The position of the backend tracked under `id`, or -1. */
 const positionOf = (c: IdleCoordinator, id: string): number => {
@@ -436,7 +452,7 @@ const markState = <T extends 'DrainingMarked' | 'QuiescedMarked'>(
   state: IdleState,
   tag: T,
 ): IdleTransition<{ readonly _tag: T; readonly previous: IdleBackend; readonly backend: IdleBackend } | NotTracked> => {
-  const c = frozenCoordinator(coordinator);
+  const c = frozenCoordinator(action._tag === 'MarkDraining' ? 'markDraining' : 'markQuiesced', coordinator);
   const at = positionOf(c, keyId(action.key));
   if (at < 0) {
     return notTracked(c, action);
@@ -480,46 +496,51 @@ export const emptyIdleCoordinator: IdleCoordinator = createIdleCoordinator();
  * @since 0.2.0
  */
 export const trackAction = (key: BackendKey, nowMs: number, idleTimeoutMs?: number): IdleAction =>
-  idleTimeoutMs === undefined ? { _tag: 'Track', key, nowMs } : { _tag: 'Track', key, nowMs, idleTimeoutMs };
+  checked(
+    'trackAction',
+    TrackActionC,
+    idleTimeoutMs === undefined ? { _tag: 'Track', key, nowMs } : { _tag: 'Track', key, nowMs, idleTimeoutMs },
+  );
 
 /**
  * The backend with `key` was active at `nowMs`.
  *
  * @since 0.2.0
  */
-export const markActivityAction = (key: BackendKey, nowMs: number): IdleAction => ({
-  _tag: 'MarkActivity',
-  key,
-  nowMs,
-});
+export const markActivityAction = (key: BackendKey, nowMs: number): IdleAction =>
+  checked('markActivityAction', MarkActivityActionC, { _tag: 'MarkActivity', key, nowMs });
 
 /**
  * Collect the backends due at `nowMs`.
  *
  * @since 0.2.0
  */
-export const collectDueAction = (nowMs: number): IdleAction => ({ _tag: 'CollectDue', nowMs });
+export const collectDueAction = (nowMs: number): IdleAction =>
+  checked('collectDueAction', CollectDueActionC, { _tag: 'CollectDue', nowMs });
 
 /**
  * Mark the backend with `key` draining.
  *
  * @since 0.2.0
  */
-export const markDrainingAction = (key: BackendKey): IdleAction => ({ _tag: 'MarkDraining', key });
+export const markDrainingAction = (key: BackendKey): IdleAction =>
+  checked('markDrainingAction', MarkDrainingActionC, { _tag: 'MarkDraining', key });
 
 /**
  * Mark the backend with `key` quiesced.
  *
  * @since 0.2.0
  */
-export const markQuiescedAction = (key: BackendKey): IdleAction => ({ _tag: 'MarkQuiesced', key });
+export const markQuiescedAction = (key: BackendKey): IdleAction =>
+  checked('markQuiescedAction', MarkQuiescedActionC, { _tag: 'MarkQuiesced', key });
 
 /**
  * Stop tracking the backend with `key`.
  *
  * @since 0.2.0
  */
-export const removeAction = (key: BackendKey): IdleAction => ({ _tag: 'Remove', key });
+export const removeAction = (key: BackendKey): IdleAction =>
+  checked('removeAction', RemoveActionC, { _tag: 'Remove', key });
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -578,7 +599,8 @@ export const track = (
   idleTimeoutMs?: number,
 ): IdleTransition<BackendTracked> => {
   checkedMillis('track', 'now', now);
-  const c = frozenCoordinator(coordinator);
+  keyArg('track', key);
+  const c = frozenCoordinator('track', coordinator);
   const timeoutMs =
     idleTimeoutMs === undefined
       ? c.idleTimeoutMs
@@ -611,7 +633,8 @@ export const markActivity = (
   now: number,
 ): IdleTransition<ActivityMarked | NotTracked> => {
   checkedMillis('markActivity', 'now', now);
-  const c = frozenCoordinator(coordinator);
+  keyArg('markActivity', key);
+  const c = frozenCoordinator('markActivity', coordinator);
   const at = positionOf(c, keyId(key));
   if (at < 0) {
     return notTracked(c, Object.freeze({ _tag: 'MarkActivity', key: copyKey(key), nowMs: now }));
@@ -643,7 +666,7 @@ export const markActivity = (
  */
 export const collectDue = (coordinator: IdleCoordinator, now: number): IdleTransition<DueCollected> => {
   checkedMillis('collectDue', 'now', now);
-  const c = frozenCoordinator(coordinator);
+  const c = frozenCoordinator('collectDue', coordinator);
   const due: IdleDue[] = [];
   let backends: IdleBackend[] | undefined;
   for (let i = 0; i < c.backends.length; i++) {
@@ -680,7 +703,12 @@ export const markDraining = (
   coordinator: IdleCoordinator,
   key: BackendKey,
 ): IdleTransition<DrainingMarked | NotTracked> =>
-  markState(coordinator, Object.freeze({ _tag: 'MarkDraining', key: copyKey(key) }), 'Draining', 'DrainingMarked');
+  markState(
+    coordinator,
+    Object.freeze({ _tag: 'MarkDraining', key: copyKey(keyArg('markDraining', key)) }),
+    'Draining',
+    'DrainingMarked',
+  );
 
 /**
  * Mark the backend with `key` quiesced (it has drained); it is not due again until it is active
@@ -693,7 +721,12 @@ export const markQuiesced = (
   coordinator: IdleCoordinator,
   key: BackendKey,
 ): IdleTransition<QuiescedMarked | NotTracked> =>
-  markState(coordinator, Object.freeze({ _tag: 'MarkQuiesced', key: copyKey(key) }), 'Quiesced', 'QuiescedMarked');
+  markState(
+    coordinator,
+    Object.freeze({ _tag: 'MarkQuiesced', key: copyKey(keyArg('markQuiesced', key)) }),
+    'Quiesced',
+    'QuiescedMarked',
+  );
 
 /**
  * Stop tracking the backend with `key`; the others keep their order. A key that is not tracked
@@ -705,7 +738,8 @@ export const remove = (
   coordinator: IdleCoordinator,
   key: BackendKey,
 ): IdleTransition<BackendUntracked | NotTracked> => {
-  const c = frozenCoordinator(coordinator);
+  keyArg('remove', key);
+  const c = frozenCoordinator('remove', coordinator);
   const at = positionOf(c, keyId(key));
   if (at < 0) {
     return notTracked(c, Object.freeze({ _tag: 'Remove', key: copyKey(key) }));
@@ -730,7 +764,9 @@ export const remove = (
  *
  * @since 0.2.0
  */
-export const stepIdle = (coordinator: IdleCoordinator, action: IdleAction): IdleTransition<IdleEvent> => {
+export const stepIdle = (coordinator: IdleCoordinator, input: IdleAction): IdleTransition<IdleEvent> => {
+  // From plain JavaScript, an action of no known kind would fall through the switch.
+  const action = checked('stepIdle', IdleAction, input, 'action');
   switch (action._tag) {
     case 'Track':
       return track(coordinator, action.key, action.nowMs, action.idleTimeoutMs);
@@ -757,8 +793,9 @@ export const stepIdle = (coordinator: IdleCoordinator, action: IdleAction): Idle
  * @since 0.2.0
  */
 export const idleBackend = (coordinator: IdleCoordinator, key: BackendKey): O.Option<IdleBackend> => {
-  const at = positionOf(coordinator, keyId(key));
-  return at < 0 ? none : some(coordinator.backends[at] as IdleBackend);
+  const c = frozenCoordinator('idleBackend', coordinator);
+  const at = positionOf(c, keyId(keyArg('idleBackend', key)));
+  return at < 0 ? none : some(c.backends[at] as IdleBackend);
 };
 
 /**

@@ -11,29 +11,48 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/Either';
 import type * as O from 'fp-ts/Option';
 import type { Ord } from 'fp-ts/Ord';
+import * as t from 'io-ts';
 
-import { frozenBackend, withLive, withResponse } from '../domain/Backend';
-import type { Backend } from '../domain/Backend';
-import type { BackendKey } from '../domain/BackendKey';
-import { EqBackendKey, copyKey, keyId } from '../domain/BackendKey';
-import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
-import type { BroadcastOperation, QuiesceReason } from '../domain/BroadcastOperation';
-import { copyOperation, quiesceOperation, releaseHandlesOperation } from '../domain/BroadcastOperation';
-import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
-import { broadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
+import { Backend, frozenBackend } from '../domain/Backend';
+import type { KeyIdentity } from '../domain/BackendKey';
+import {
+  BackendKey,
+  EqBackendKey,
+  cachedKeyIdentity,
+  copyKey,
+  frozenKeyIdentity,
+  keyId,
+  keyIdentity,
+} from '../domain/BackendKey';
+import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
+import {
+  BroadcastOperation,
+  QuiesceReason,
+  copyOperation,
+  quiesceOperation,
+  releaseHandlesOperation,
+} from '../domain/BroadcastOperation';
+import { BroadcastPolicy, defaultPolicy } from '../domain/BroadcastPolicy';
 import type {
   BroadcastAck,
   BroadcastEntry,
   BroadcastFailure,
-  BroadcastResult,
   BroadcastTimeout,
   SkippedDead,
 } from '../domain/BroadcastResult';
-import { broadcastResult, getBroadcastResultSemigroup, unacknowledgedKeys } from '../domain/BroadcastResult';
+import {
+  BroadcastResult,
+  getBroadcastResultSemigroup,
+  resultOf as uncheckedResult,
+  unacknowledgedKeys,
+} from '../domain/BroadcastResult';
 import { canonicalResponse } from '../domain/BroadcastBackendResponse';
+import { PathPrefix, arrayOf, checked, show } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
+import { isRecord } from '../internal/isRecord';
 import * as V from '../internal/Vector';
 import type {
   BackendRegistered,
@@ -56,17 +75,36 @@ import type {
 export interface Slot {
   /** The key's canonical id (see `keyId`). */
   readonly id: string;
+  /** The hash the index files `id` under, kept so that reindexing never computes it again. */
+  readonly hash: number;
   /** The backend: key, liveness and modelled response. */
   readonly backend: Backend;
   /** The entry this backend contributes to a broadcast result, computed once per change. */
   readonly entry: BroadcastEntry;
   /** Index into `Registry.operations` from which it has been live; -1 while it is dead. */
   readonly liveSince: number;
+  /** Earlier live spans since it was registered, the latest first; `null` until it first goes dead. */
+  readonly history: LiveSpan | null;
   /**
-   * Earlier live spans since it was registered, as `[start, end, start, end, ...]` indexes into
-   * `Registry.operations`; `null` until it first goes dead.
+   * The backend as it was before its last liveness flip, with its entry (`null` before the first
+   * flip, or after a change of response): flipping back reuses both instead of making them again.
    */
-  readonly history: V.Vector<number> | null;
+  readonly unflipped: Backend | null;
+  readonly unflippedEntry: BroadcastEntry | null;
+}
+
+/**
+ * One earlier live span of a backend: the operations from `start` (inclusive) to `end`
+ * (exclusive) of `Registry.operations` reached it. Spans are linked from the latest to the
+ * earliest, so closing one costs one small object.
+ *
+ * @since 0.2.0
+ */
+export interface LiveSpan {
+  readonly start: number;
+  readonly end: number;
+  /** The span before this one, or `null`. */
+  readonly earlier: LiveSpan | null;
 }
 
 /**
@@ -85,8 +123,19 @@ export interface Registry {
   readonly index: HT.HashTrie<number>;
   /** @internal How many registered backends are live. */
   readonly liveCount: number;
+  /** @internal How many live backends acknowledge (`liveAcks + liveTimeouts + liveFailures = liveCount`). */
+  readonly liveAcks: number;
+  /** @internal How many live backends time out. */
+  readonly liveTimeouts: number;
+  /** @internal How many live backends fail. */
+  readonly liveFailures: number;
   /** @internal Every operation that reached at least one live backend, in order. */
   readonly operations: V.Vector<BroadcastOperation>;
+  /**
+   * @internal The release-handles operations stored so far, one per path prefix: a broadcast of
+   * an equal operation stores this one again, so a long history of a few paths holds a few objects.
+   */
+  readonly releases: HT.HashTrie<BroadcastOperation>;
   /**
    * @internal The operations of `operations` that reached only some of the live backends
    * (targeted broadcasts, see `broadcastTo`), oldest first, each with the ids of the backends
@@ -124,7 +173,8 @@ export interface Transition<R> {
 
 /**
  * An empty registry broadcasting with `policy` (the default policy, 5000 ms, when omitted).
- * A zero timeout is clamped to 1 ms.
+ * A zero timeout is clamped to 1 ms; a policy the `BroadcastPolicy` codec refuses throws a
+ * `TypeError` or `RangeError` with its message (`createRegistry: policy.ackTimeoutMs: ...`).
  *
  * @example
  * import { broadcastPolicy, createRegistry } from 'lifecycle-broadcast'
@@ -135,11 +185,17 @@ export interface Transition<R> {
  */
 export const createRegistry = (policy: BroadcastPolicy = defaultPolicy): Registry =>
   Object.freeze({
-    policy: broadcastPolicy(policy.ackTimeoutMs),
+    policy: Object.freeze({
+      ackTimeoutMs: checked('createRegistry', BroadcastPolicy, policy, 'policy').ackTimeoutMs,
+    }),
     slots: V.empty,
     index: HT.empty,
     liveCount: 0,
+    liveAcks: 0,
+    liveTimeouts: 0,
+    liveFailures: 0,
     operations: V.empty,
+    releases: HT.empty,
     audiences: V.empty,
   });
 
@@ -181,41 +237,109 @@ const entryOf = (b: Backend, policy: BroadcastPolicy): BroadcastEntry => {
   }
 };
 
-const slot = (
-  id: string,
-  b: Backend,
-  policy: BroadcastPolicy,
-  liveSince: number,
-  history: V.Vector<number> | null,
-): Slot => Object.freeze({ id, backend: b, entry: entryOf(b, policy), liveSince, history });
+const slot = (k: KeyIdentity, b: Backend, policy: BroadcastPolicy, liveSince: number, history: LiveSpan | null): Slot =>
+  Object.freeze({
+    id: k.id,
+    hash: k.hash,
+    backend: b,
+    entry: entryOf(b, policy),
+    liveSince,
+    history,
+    unflipped: null,
+    unflippedEntry: null,
+  });
 
-const withState = (
+/**
+ * The registry with new slots, index and operations, where the backend `before` (or none) was
+ * replaced by `after` (or none): the live counters move by what each of them counted for.
+ */
+const withSwap = (
   state: Registry,
   slots: Registry['slots'],
   index: Registry['index'],
-  liveCount: number,
+  before: Backend | null,
+  after: Backend | null,
   operations: Registry['operations'] = state.operations,
+  releases: Registry['releases'] = state.releases,
   audiences: Registry['audiences'] = state.audiences,
-): Registry => Object.freeze({ policy: state.policy, slots, index, liveCount, operations, audiences });
-
-const findSlot = (state: Registry, id: string): { readonly at: number; readonly slot: Slot } | undefined => {
-  const at = HT.get(state.index, id);
-  if (at === undefined) {
-    return undefined;
+): Registry => {
+  let acks = state.liveAcks;
+  let timeouts = state.liveTimeouts;
+  let failures = state.liveFailures;
+  if (before?.live === true) {
+    const tag = before.response._tag;
+    acks -= tag === 'Ack' ? 1 : 0;
+    timeouts -= tag === 'Timeout' ? 1 : 0;
+    failures -= tag === 'Failure' ? 1 : 0;
   }
-  const found = V.get(state.slots, at);
+  if (after?.live === true) {
+    const tag = after.response._tag;
+    acks += tag === 'Ack' ? 1 : 0;
+    timeouts += tag === 'Timeout' ? 1 : 0;
+    failures += tag === 'Failure' ? 1 : 0;
+  }
+  return Object.freeze({
+    policy: state.policy,
+    slots,
+    index,
+    liveCount: acks + timeouts + failures,
+    liveAcks: acks,
+    liveTimeouts: timeouts,
+    liveFailures: failures,
+    operations,
+    releases,
+    audiences,
+  });
+};
+
+/** The position of the slot of `key` in `slots`, or -1 when it is not registered. */
+const positionOf = (state: Registry, key: BackendKey): number => {
+  const k = keyIdentity(key);
+  return HT.getHashed(state.index, k.id, k.hash) ?? -1;
+};
+
+/** The position and slot of `key`, or `undefined` when it is not registered. */
+const findSlot = (state: Registry, key: BackendKey): { readonly at: number; readonly slot: Slot } | undefined => {
+  const at = positionOf(state, key);
+  const found = at < 0 ? undefined : V.get(state.slots, at);
   return found === undefined || found === null ? undefined : { at, slot: found };
 };
 
-/** The four lists of a result as a fan-out fills them: what `broadcast` and `broadcastTo` share. */
+/** The slot of `key`, or `undefined` when it is not registered. */
+const slotOf = (state: Registry, key: BackendKey): Slot | undefined => {
+  const at = positionOf(state, key);
+  return at < 0 ? undefined : (V.get(state.slots, at) ?? undefined);
+};
+
+/**
+ * The four lists of a result as a fan-out fills them, each with how many entries it holds: what
+ * `broadcast` and `broadcastTo` share.
+ */
 interface Lists {
   readonly acks: BroadcastAck[];
   readonly timeouts: BroadcastTimeout[];
   readonly failures: BroadcastFailure[];
   readonly skippedDead: SkippedDead[];
+  a: number;
+  t: number;
+  f: number;
+  d: number;
 }
 
-const emptyLists = (): Lists => ({ acks: [], timeouts: [], failures: [], skippedDead: [] });
+/** Lists that grow as they are filled (`broadcastTo`, whose counts are not known beforehand). */
+const emptyLists = (): Lists => ({ acks: [], timeouts: [], failures: [], skippedDead: [], a: 0, t: 0, f: 0, d: 0 });
+
+/** Lists made at their final size (`broadcast`, whose counts the live counters give). */
+const sizedLists = (acks: number, timeouts: number, failures: number, skippedDead: number): Lists => ({
+  acks: new Array<BroadcastAck>(acks),
+  timeouts: new Array<BroadcastTimeout>(timeouts),
+  failures: new Array<BroadcastFailure>(failures),
+  skippedDead: new Array<SkippedDead>(skippedDead),
+  a: 0,
+  t: 0,
+  f: 0,
+  d: 0,
+});
 
 /**
  * File the entry of each slot (precomputed when its backend last changed) in the list its kind
@@ -232,28 +356,31 @@ const addEntries = (lists: Lists, slots: ReadonlyArray<Slot | null>): void => {
     }
     switch (e._tag) {
       case 'Ack':
-        acks.push(e);
+        acks[lists.a++] = e;
         break;
       case 'Timeout':
-        timeouts.push(e);
+        timeouts[lists.t++] = e;
         break;
       case 'Failure':
-        failures.push(e);
+        failures[lists.f++] = e;
         break;
       case 'SkippedDead':
-        skippedDead.push(e);
+        skippedDead[lists.d++] = e;
         break;
     }
   }
 };
 
+const EMPTY_LIST: ReadonlyArray<never> = Object.freeze([]);
+
+/** The result of a fan-out: an empty list is the one shared frozen empty array. */
 const resultOf = (op: BroadcastOperation, lists: Lists): BroadcastResult =>
-  broadcastResult({
+  uncheckedResult({
     operation: op,
-    acks: Object.freeze(lists.acks),
-    timeouts: Object.freeze(lists.timeouts),
-    failures: Object.freeze(lists.failures),
-    skippedDead: Object.freeze(lists.skippedDead),
+    acks: lists.a === 0 ? EMPTY_LIST : Object.freeze(lists.acks),
+    timeouts: lists.t === 0 ? EMPTY_LIST : Object.freeze(lists.timeouts),
+    failures: lists.f === 0 ? EMPTY_LIST : Object.freeze(lists.failures),
+    skippedDead: lists.d === 0 ? EMPTY_LIST : Object.freeze(lists.skippedDead),
   });
 
 /**
@@ -272,11 +399,11 @@ const compact = (state: Registry): Registry => {
   let index: Registry['index'] = HT.empty;
   V.forEach(state.slots, (s) => {
     if (s !== null) {
-      index = HT.set(index, s.id, slots.size);
+      index = HT.setHashed(index, s.id, s.hash, slots.size);
       slots = V.push(slots, s);
     }
   });
-  return withState(state, slots, index, state.liveCount);
+  return withSwap(state, slots, index, null, null);
 };
 
 /** What `update` did to a backend: how it was and how it is now (one object if unchanged). */
@@ -286,47 +413,331 @@ interface Change {
 }
 
 /**
- * Change one registered backend; a liveness flip opens or closes one of its live spans.
- * `undefined` when `key` is not registered.
+ * Give the backend at `at` liveness `live` and response `response` (a canonical one). A
+ * liveness flip opens or closes one of its live spans.
  */
 const update = (
   state: Registry,
-  key: BackendKey,
-  change: (b: Backend) => Backend,
-): { readonly state: Registry; readonly change: Change } | undefined => {
-  const found = findSlot(state, keyId(key));
-  if (found === undefined) {
-    return undefined;
-  }
-  const previous = found.slot.backend;
-  const next = change(previous);
-  if (next.live === previous.live && next.response === previous.response) {
+  at: number,
+  s: Slot,
+  live: boolean,
+  response: BroadcastBackendResponse,
+): { readonly state: Registry; readonly change: Change } => {
+  const previous = s.backend;
+  if (live === previous.live && response === previous.response) {
     return { state, change: { previous, backend: previous } };
   }
-  const flipped = next.live !== previous.live;
   const now = state.operations.size;
-  const { liveSince, history } = found.slot;
-  // Going dead closes the open span into the history; going live opens a new one.
-  const closed =
-    flipped && !next.live
-      ? history === null
-        ? V.fromArray([liveSince, now])
-        : V.push(V.push(history, liveSince), now)
-      : history;
-  const since = next.live ? (flipped ? now : liveSince) : -1;
-  const slots = V.set(state.slots, found.at, slot(found.slot.id, next, state.policy, since, closed));
-  const liveCount = state.liveCount + (flipped ? (next.live ? 1 : -1) : 0);
-  return { state: withState(state, slots, state.index, liveCount), change: { previous, backend: next } };
+  let changed: Slot;
+  if (live === previous.live) {
+    changed = slot(s, Object.freeze({ key: previous.key, live, response }), state.policy, s.liveSince, s.history);
+  } else {
+    // A flip back to how the backend was reuses that backend and its entry.
+    const back = s.unflipped !== null && s.unflipped.response === response ? s.unflipped : null;
+    const next = back ?? Object.freeze({ key: previous.key, live, response });
+    changed = Object.freeze({
+      id: s.id,
+      hash: s.hash,
+      backend: next,
+      entry: back === null ? entryOf(next, state.policy) : (s.unflippedEntry ?? entryOf(next, state.policy)),
+      // Going dead closes the open span into the history; going live opens a new one.
+      liveSince: live ? now : -1,
+      history: live ? s.history : Object.freeze({ start: s.liveSince, end: now, earlier: s.history }),
+      unflipped: previous,
+      unflippedEntry: s.entry,
+    });
+  }
+  const next = changed.backend;
+  const slots = V.set(state.slots, at, changed);
+  return { state: withSwap(state, slots, state.index, previous, next), change: { previous, backend: next } };
 };
+
+/** The canonical frozen quiesce operations: a broadcast of one stores no object of its own. */
+const quiesceOperations: Readonly<Record<QuiesceReason, BroadcastOperation>> = Object.freeze({
+  IdleTimeout: quiesceOperation('IdleTimeout'),
+  BrokerShutdown: quiesceOperation('BrokerShutdown'),
+  Maintenance: quiesceOperation('Maintenance'),
+});
+
+/** True when `op` is frozen and has no own fields beyond a release-handles operation's two. */
+const isSharableRelease = (op: BroadcastOperation): boolean => {
+  if (!Object.isFrozen(op) || op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
+    return false;
+  }
+  let fields = 0;
+  for (const k in op) {
+    if (Object.hasOwn(op, k)) {
+      fields += 1;
+    }
+  }
+  return fields === 2;
+};
+
+/**
+ * The operation a broadcast stores and returns: a canonical instance for a quiesce, the given
+ * object for a frozen release-handles operation (it can never change), otherwise a frozen copy.
+ */
+const storedOperation = (op: BroadcastOperation): BroadcastOperation => {
+  if (op._tag === 'Quiesce') {
+    switch (op.reason) {
+      case 'IdleTimeout':
+      case 'BrokerShutdown':
+      case 'Maintenance':
+        return quiesceOperations[op.reason];
+    }
+  }
+  return isSharableRelease(op) ? op : copyOperation(op);
+};
+
+/** Set by `pooled`: the pool of release-handles operations after it (the same when unchanged). */
+let pool: Registry['releases'] = HT.empty;
+
+/**
+ * The operation to store for `op` in `state`: an equal release-handles operation stored before
+ * if there is one (whatever `op` is, it is equal to it in value), otherwise `storedOperation`,
+ * added to the pool in `pool`.
+ */
+const pooled = (state: Registry, op: BroadcastOperation): BroadcastOperation => {
+  pool = state.releases;
+  if (op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
+    return storedOperation(op);
+  }
+  const h = HT.hash(op.pathPrefix);
+  const found = HT.getHashed(state.releases, op.pathPrefix, h);
+  if (found !== undefined) {
+    return found;
+  }
+  const stored = storedOperation(op);
+  if (stored._tag === 'ReleaseHandles' && stored.pathPrefix === op.pathPrefix) {
+    pool = HT.setHashed(state.releases, op.pathPrefix, h, stored);
+  }
+  return stored;
+};
+
+/**
+ * A backend of a registry as a checkpoint saves it: the backend, the operation it has been live
+ * since (-1 while it is dead), and its earlier live spans as `start, end` pairs, earliest first
+ * (`null` when it has not gone dead since it was registered).
+ *
+ * @internal
+ */
+export interface SlotImage {
+  readonly backend: Backend;
+  readonly liveSince: number;
+  readonly spans: ReadonlyArray<number> | null;
+}
+
+/**
+ * The backends of `state` as `restoreRegistry` takes them back, in registration order.
+ *
+ * @internal
+ */
+export const slotImages = (state: Registry): ReadonlyArray<SlotImage> => {
+  const images: SlotImage[] = [];
+  V.forEach(state.slots, (s) => {
+    if (s === null) {
+      return;
+    }
+    let spans: number[] | null = null;
+    if (s.history !== null) {
+      spans = [];
+      for (let span: LiveSpan | null = s.history; span !== null; span = span.earlier) {
+        spans.push(span.end, span.start);
+      }
+      spans.reverse();
+    }
+    images.push({ backend: s.backend, liveSince: s.liveSince, spans });
+  });
+  return images;
+};
+
+/**
+ * The registry with `policy` that holds `operations` (each stored as a broadcast stores it),
+ * `audiences` and the backends of `images`: what `slotImages` and the registry's operations and
+ * audiences saved, or why they do not make a registry (a backend twice, a span or a live index
+ * outside the operations, spans out of order). The arguments are trusted to be decoded values.
+ *
+ * @internal
+ */
+export const restoreRegistry = (
+  policy: BroadcastPolicy,
+  operations: ReadonlyArray<BroadcastOperation>,
+  audiences: ReadonlyArray<Audience>,
+  images: ReadonlyArray<SlotImage>,
+): E.Either<string, Registry> => {
+  let state = createRegistry(policy);
+  const stored: BroadcastOperation[] = [];
+  for (const op of operations) {
+    const kept = pooled(state, op);
+    state = { ...state, releases: pool };
+    stored.push(kept);
+  }
+  const count = stored.length;
+  let slots: Registry['slots'] = V.empty;
+  let index: Registry['index'] = HT.empty;
+  let acks = 0;
+  let timeouts = 0;
+  let failures = 0;
+  for (const image of images) {
+    const backend = frozenBackend(image.backend);
+    const k = frozenKeyIdentity(backend.key);
+    if (HT.getHashed(index, k.id, k.hash) !== undefined) {
+      return E.left(`backend ${k.id} is held twice`);
+    }
+    const spans = image.spans;
+    let history: LiveSpan | null = null;
+    if (spans !== null) {
+      if (spans.length % 2 !== 0) {
+        return E.left(`backend ${k.id} has an odd number of live span bounds`);
+      }
+      let previous = 0;
+      for (let i = 0; i < spans.length; i += 2) {
+        const start = spans[i] ?? -1;
+        const end = spans[i + 1] ?? -1;
+        if (!(Number.isInteger(start) && Number.isInteger(end) && previous <= start && start <= end && end <= count)) {
+          return E.left(`backend ${k.id} has a live span outside the operations or out of order`);
+        }
+        previous = end;
+        history = Object.freeze({ start, end, earlier: history });
+      }
+    }
+    const liveOk = backend.live
+      ? Number.isInteger(image.liveSince) && image.liveSince >= 0 && image.liveSince <= count
+      : image.liveSince === -1;
+    if (!liveOk) {
+      return E.left(`backend ${k.id} is ${backend.live ? 'live' : 'dead'} with live index ${String(image.liveSince)}`);
+    }
+    index = HT.setHashed(index, k.id, k.hash, slots.size);
+    slots = V.push(slots, slot(k, backend, state.policy, image.liveSince, history));
+    if (backend.live) {
+      const tag = backend.response._tag;
+      acks += tag === 'Ack' ? 1 : 0;
+      timeouts += tag === 'Timeout' ? 1 : 0;
+      failures += tag === 'Failure' ? 1 : 0;
+    }
+  }
+  let last = -1;
+  for (const a of audiences) {
+    if (!(Number.isInteger(a.at) && a.at > last && a.at < count)) {
+      return E.left(`an audience for operation ${String(a.at)} is outside the operations or out of order`);
+    }
+    last = a.at;
+  }
+  return E.right(
+    Object.freeze({
+      policy: state.policy,
+      slots,
+      index,
+      liveCount: acks + timeouts + failures,
+      liveAcks: acks,
+      liveTimeouts: timeouts,
+      liveFailures: failures,
+      operations: V.fromArray(stored),
+      releases: state.releases,
+      audiences: V.fromArray(audiences),
+    }),
+  );
+};
+
+/**
+ * The status a broadcast from `state` has, read from the live counters in O(1): what
+ * `broadcast(state, op).result._tag` is, for any `op`.
+ *
+ * @internal
+ */
+export const broadcastStatus = (state: Registry): BroadcastResult['_tag'] =>
+  state.liveTimeouts > 0 || state.liveFailures > 0 ? 'Degraded' : state.liveAcks > 0 ? 'AllAcked' : 'NoLiveTargets';
+
+/**
+ * A broadcast of `operation` without its result lists, in O(1) whatever the number of
+ * backends: the registry `broadcast` returns, with the operation stored and its status (from
+ * `broadcastStatus`). For folds, such as a replay, that never look at the lists.
+ *
+ * @internal
+ */
+export const broadcastCounted = (
+  state: Registry,
+  operation: BroadcastOperation,
+): { readonly state: Registry; readonly operation: BroadcastOperation; readonly status: BroadcastResult['_tag'] } => {
+  const status = broadcastStatus(state);
+  if (state.liveCount === 0) {
+    return { state, operation: storedOperation(operation), status };
+  }
+  const op = pooled(state, operation);
+  return {
+    state: withSwap(state, state.slots, state.index, null, null, V.push(state.operations, op), pool),
+    operation: op,
+    status,
+  };
+};
+
+// -------------------------------------------------------------------------------------
+// checks
+// -------------------------------------------------------------------------------------
+
+// A reducer reached from plain JavaScript checks what it is given with the codecs the log reader
+// uses, before anything is stored: a wrong value throws a `TypeError` or `RangeError` carrying
+// the codec's message, and is never kept in a registry.
+
+/**
+ * Check that `state` looks like a registry (one a reducer made, or its serialized copy): a
+ * `TypeError` naming `fn` otherwise, rather than a failure deep inside.
+ *
+ * @internal
+ */
+export const checkRegistry = (fn: string, state: unknown): Registry => {
+  if (
+    isRecord(state) &&
+    isRecord(state.policy) &&
+    isRecord(state.slots) &&
+    isRecord(state.index) &&
+    typeof state.liveCount === 'number' &&
+    isRecord(state.operations)
+  ) {
+    return state as unknown as Registry;
+  }
+  throw new TypeError(`${fn}: state: expected a Registry (from createRegistry or a reducer), got ${show(state)}`);
+};
+
+const keyOf = (fn: string, key: unknown): BackendKey => checked(fn, BackendKey, key, 'key');
 
 // -------------------------------------------------------------------------------------
 // reducers
 // -------------------------------------------------------------------------------------
 
 /**
+ * `register` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const registerChecked = (state: Registry, backend: Backend): Transition<BackendRegistered> => {
+  // A frozen backend whose key has a cached identity (so is frozen all the way down) and whose
+  // response is canonical is stored as it is, checked with one `isFrozen` and one cache lookup.
+  // The registry stores a frozen backend as it is, so the event names the stored object.
+  const known =
+    Object.isFrozen(backend) && canonicalResponse(backend.response) === backend.response
+      ? cachedKeyIdentity(backend.key)
+      : undefined;
+  const b = known === undefined ? frozenBackend(backend) : backend;
+  const k = known ?? frozenKeyIdentity(b.key);
+  const fresh = slot(k, b, state.policy, b.live ? state.operations.size : -1, null);
+  const { existing: at, map: index } = HT.getOrAddHashed(state.index, k.id, k.hash, state.slots.size);
+  const previous = at === undefined ? null : V.get(state.slots, at);
+  if (at === undefined || previous === undefined || previous === null) {
+    return transition(withSwap(state, V.push(state.slots, fresh), index, null, b), registered(b, none));
+  }
+  return transition(
+    withSwap(state, V.set(state.slots, at, fresh), state.index, previous.backend, b),
+    registered(b, some(previous.backend)),
+  );
+};
+
+/**
  * Register `backend`. A new key is appended; a key already registered is replaced in place,
  * keeping its position, and the event names the replaced backend. The replacement starts with
- * no received operations, as a new endpoint would.
+ * no received operations, as a new endpoint would. A backend the `Backend` codec refuses throws
+ * a `TypeError` or `RangeError` with its message (`register: backend.live: expected boolean,
+ * got "yes"`) and changes nothing.
  *
  * @example
  * import { backendKey, createRegistry, liveBackend, register, sharedInstance } from 'lifecycle-broadcast'
@@ -337,42 +748,72 @@ const update = (
  *
  * @since 0.1.0
  */
-export const register = (state: Registry, backend: Backend): Transition<BackendRegistered> => {
-  // The registry stores a frozen backend as it is, so the event names the stored object.
-  const b = frozenBackend(backend);
-  const id = keyId(b.key);
-  const fresh = slot(id, b, state.policy, b.live ? state.operations.size : -1, null);
-  const liveDelta = b.live ? 1 : 0;
-  const { existing: at, map: index } = HT.getOrAdd(state.index, id, state.slots.size);
-  const previous = at === undefined ? null : V.get(state.slots, at);
-  if (at === undefined || previous === undefined || previous === null) {
-    const slots = V.push(state.slots, fresh);
-    return transition(withState(state, slots, index, state.liveCount + liveDelta), registered(b, none));
+export const register = (state: Registry, backend: Backend): Transition<BackendRegistered> =>
+  registerChecked(checkRegistry('register', state), checked('register', Backend, backend, 'backend'));
+
+/**
+ * `setLive` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const setLiveChecked = (
+  state: Registry,
+  key: BackendKey,
+  live: boolean,
+): Transition<LivenessSet | KeyNotFound> => {
+  const at = positionOf(state, key);
+  const s = at < 0 ? null : V.get(state.slots, at);
+  if (s === undefined || s === null) {
+    return transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })));
   }
-  const slots = V.set(state.slots, at, fresh);
-  const liveCount = state.liveCount + liveDelta - (previous.backend.live ? 1 : 0);
-  return transition(withState(state, slots, state.index, liveCount), registered(b, some(previous.backend)));
+  const r = update(state, at, s, live, s.backend.response);
+  return transition(
+    r.state,
+    Object.freeze({ _tag: 'LivenessSet', previous: r.change.previous, backend: r.change.backend }),
+  );
 };
 
 /**
  * Mark the backend with `key` live or dead: `LivenessSet`. Setting the value it already has
- * returns the same state; an unregistered key returns the same state with `KeyNotFound`.
+ * returns the same state; an unregistered key returns the same state with `KeyNotFound`. A key
+ * the codec refuses, or a `live` that is not a boolean, throws a `TypeError` or `RangeError`.
  *
  * @since 0.1.0
  */
 export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
-  const r = update(state, key, (b) => (b.live === live ? b : withLive(b, live)));
-  return r === undefined
-    ? transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })))
-    : transition(
-        r.state,
-        Object.freeze({ _tag: 'LivenessSet', previous: r.change.previous, backend: r.change.backend }),
-      );
+  const k = keyOf('setLive', key);
+  return setLiveChecked(checkRegistry('setLive', state), k, checked('setLive', t.boolean, live, 'live'));
+};
+
+/**
+ * `setResponse` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const setResponseChecked = (
+  state: Registry,
+  key: BackendKey,
+  response: BroadcastBackendResponse,
+): Transition<ResponseSet | KeyNotFound> => {
+  const at = positionOf(state, key);
+  const s = at < 0 ? null : V.get(state.slots, at);
+  if (s === undefined || s === null) {
+    return transition(
+      state,
+      keyNotFound(Object.freeze({ _tag: 'SetResponse', key: copyKey(key), response: canonicalResponse(response) })),
+    );
+  }
+  const r = update(state, at, s, s.backend.live, canonicalResponse(response));
+  return transition(
+    r.state,
+    Object.freeze({ _tag: 'ResponseSet', previous: r.change.previous, backend: r.change.backend }),
+  );
 };
 
 /**
  * Make the backend with `key` answer broadcasts with `response`: `ResponseSet`. Setting the
- * response it already has returns the same state; an unregistered key gives `KeyNotFound`.
+ * response it already has returns the same state; an unregistered key gives `KeyNotFound`. A key
+ * or response the codecs refuse throws a `TypeError` or `RangeError` and changes nothing.
  *
  * @since 0.1.0
  */
@@ -381,43 +822,64 @@ export const setResponse = (
   key: BackendKey,
   response: BroadcastBackendResponse,
 ): Transition<ResponseSet | KeyNotFound> => {
-  const r = update(state, key, (b) => withResponse(b, response));
-  return r === undefined
-    ? transition(
-        state,
-        keyNotFound(Object.freeze({ _tag: 'SetResponse', key: copyKey(key), response: canonicalResponse(response) })),
-      )
-    : transition(
-        r.state,
-        Object.freeze({ _tag: 'ResponseSet', previous: r.change.previous, backend: r.change.backend }),
-      );
+  const k = keyOf('setResponse', key);
+  const r = checked('setResponse', BroadcastBackendResponse, response, 'response');
+  return setResponseChecked(checkRegistry('setResponse', state), k, r);
 };
 
 /**
- * Remove the backend with `key`: `BackendUnregistered`; the others keep their order. An
- * unregistered key gives `KeyNotFound` and the same state.
+ * `unregister` without the checks, for `step`, which checked the whole action.
  *
- * @since 0.1.0
+ * @internal
  */
-export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
-  const id = keyId(key);
-  const found = findSlot(state, id);
-  if (found === undefined) {
+export const unregisterChecked = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
+  const k = keyIdentity(key);
+  const at = HT.getHashed(state.index, k.id, k.hash);
+  const s = at === undefined ? null : V.get(state.slots, at);
+  if (at === undefined || s === undefined || s === null) {
     return transition(state, keyNotFound(Object.freeze({ _tag: 'Unregister', key: copyKey(key) })));
   }
-  const removed = found.slot.backend;
-  const next = withState(
-    state,
-    V.set(state.slots, found.at, null),
-    HT.remove(state.index, id),
-    state.liveCount - (removed.live ? 1 : 0),
-  );
+  const removed = s.backend;
+  const next = withSwap(state, V.set(state.slots, at, null), HT.removeHashed(state.index, k.id, k.hash), removed, null);
   return transition(compact(next), Object.freeze({ _tag: 'BackendUnregistered', backend: removed }));
 };
 
 /**
+ * Remove the backend with `key`: `BackendUnregistered`; the others keep their order. An
+ * unregistered key gives `KeyNotFound` and the same state; a key the codec refuses throws a
+ * `TypeError` or `RangeError`.
+ *
+ * @since 0.1.0
+ */
+export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> =>
+  unregisterChecked(checkRegistry('unregister', state), keyOf('unregister', key));
+
+/**
+ * `broadcast` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const broadcastChecked = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
+  // Nothing is stored when nothing is live, and then nothing needs pooling.
+  const op = state.liveCount === 0 ? storedOperation(operation) : pooled(state, operation);
+  // The counters give each list's length: the lists are made at their size, never grown.
+  const lists = sizedLists(state.liveAcks, state.liveTimeouts, state.liveFailures, state.index.size - state.liveCount);
+  V.forEachLeaf(state.slots, (leaf) => {
+    addEntries(lists, leaf);
+  });
+  const result = resultOf(op, lists);
+  if (state.liveCount === 0) {
+    return transition(state, result);
+  }
+  const operations = V.push(state.operations, op);
+  return transition(withSwap(state, state.slots, state.index, null, null, operations, pool), result);
+};
+
+/**
  * Fan `operation` out to every live backend, in registration order. Dead backends are skipped;
- * a timeout or failure does not stop the fan-out. The result lists every backend once.
+ * a timeout or failure does not stop the fan-out. The result lists every backend once. An
+ * operation the `BroadcastOperation` codec refuses (`{ _tag: 'toString' }`) throws a `TypeError`
+ * or `RangeError` and changes nothing.
  *
  * @example
  * import { broadcast, createRegistry, releaseHandlesOperation } from 'lifecycle-broadcast'
@@ -427,35 +889,30 @@ export const unregister = (state: Registry, key: BackendKey): Transition<Backend
  *
  * @since 0.1.0
  */
-export const broadcast = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> => {
-  const op = copyOperation(operation);
-  const lists = emptyLists();
-  V.forEachLeaf(state.slots, (leaf) => {
-    addEntries(lists, leaf);
-  });
-  const result = resultOf(op, lists);
-  if (state.liveCount === 0) {
-    return transition(state, result);
-  }
-  const operations = V.push(state.operations, op);
-  return transition(withState(state, state.slots, state.index, state.liveCount, operations), result);
+export const broadcast = (state: Registry, operation: BroadcastOperation): Transition<BroadcastResult> =>
+  broadcastChecked(checkRegistry('broadcast', state), checked('broadcast', BroadcastOperation, operation, 'operation'));
+
+/**
+ * Ask every live backend to release its file handles below `pathPrefix` (checked as
+ * `releaseHandlesOperation` checks it).
+ *
+ * @since 0.1.0
+ */
+export const releaseHandlesUnderPath = (state: Registry, pathPrefix: string): Transition<BroadcastResult> => {
+  const path = checked('releaseHandlesUnderPath', PathPrefix, pathPrefix, 'pathPrefix');
+  return broadcastChecked(checkRegistry('releaseHandlesUnderPath', state), releaseHandlesOperation(path));
 };
 
 /**
- * Ask every live backend to release its file handles below `pathPrefix`.
+ * Ask every live backend to stop taking new work and drain, for `reason` (checked as
+ * `quiesceOperation` checks it).
  *
  * @since 0.1.0
  */
-export const releaseHandlesUnderPath = (state: Registry, pathPrefix: string): Transition<BroadcastResult> =>
-  broadcast(state, releaseHandlesOperation(pathPrefix));
-
-/**
- * Ask every live backend to stop taking new work and drain, for `reason`.
- *
- * @since 0.1.0
- */
-export const quiesce = (state: Registry, reason: QuiesceReason): Transition<BroadcastResult> =>
-  broadcast(state, quiesceOperation(reason));
+export const quiesce = (state: Registry, reason: QuiesceReason): Transition<BroadcastResult> => {
+  const r = checked('quiesce', QuiesceReason, reason, 'reason');
+  return broadcastChecked(checkRegistry('quiesce', state), quiesceOperation(r));
+};
 
 // -------------------------------------------------------------------------------------
 // queries
@@ -467,8 +924,8 @@ export const quiesce = (state: Registry, reason: QuiesceReason): Transition<Broa
  * @since 0.1.0
  */
 export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
-  const found = findSlot(state, keyId(key));
-  return found === undefined ? none : some(found.slot.backend);
+  const s = slotOf(checkRegistry('lookup', state), keyOf('lookup', key));
+  return s === undefined ? none : some(s.backend);
 };
 
 /**
@@ -476,7 +933,8 @@ export const lookup = (state: Registry, key: BackendKey): O.Option<Backend> => {
  *
  * @since 0.1.0
  */
-export const isRegistered = (state: Registry, key: BackendKey): boolean => findSlot(state, keyId(key)) !== undefined;
+export const isRegistered = (state: Registry, key: BackendKey): boolean =>
+  slotOf(checkRegistry('isRegistered', state), keyOf('isRegistered', key)) !== undefined;
 
 const backendsCache = new WeakMap<Registry['slots'], ReadonlyArray<Backend>>();
 
@@ -487,6 +945,7 @@ const backendsCache = new WeakMap<Registry['slots'], ReadonlyArray<Backend>>();
  * @since 0.1.0
  */
 export const backends = (state: Registry): ReadonlyArray<Backend> => {
+  checkRegistry('backends', state);
   const cached = backendsCache.get(state.slots);
   if (cached !== undefined) {
     return cached;
@@ -507,14 +966,14 @@ export const backends = (state: Registry): ReadonlyArray<Backend> => {
  *
  * @since 0.1.0
  */
-export const backendCount = (state: Registry): number => state.index.size;
+export const backendCount = (state: Registry): number => checkRegistry('backendCount', state).index.size;
 
 /**
  * How many registered backends are live.
  *
  * @since 0.1.0
  */
-export const liveCount = (state: Registry): number => state.liveCount;
+export const liveCount = (state: Registry): number => checkRegistry('liveCount', state).liveCount;
 
 /** The position of the first audience of a targeted broadcast at or after operation `from`. */
 const firstAudienceFrom = (audiences: Registry['audiences'], from: number): number => {
@@ -550,9 +1009,13 @@ const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation>
       }
     });
   };
-  const spans = s.history === null ? [] : V.toArray(s.history);
-  for (let i = 0; i + 1 < spans.length; i += 2) {
-    collectRange(spans[i] ?? 0, spans[i + 1] ?? 0);
+  const spans: LiveSpan[] = [];
+  for (let span = s.history; span !== null; span = span.earlier) {
+    spans.push(span);
+  }
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i] as LiveSpan;
+    collectRange(span.start, span.end);
   }
   if (s.liveSince >= 0) {
     collectRange(s.liveSince, state.operations.size);
@@ -567,8 +1030,8 @@ const receivedOf = (state: Registry, s: Slot): ReadonlyArray<BroadcastOperation>
  * @since 0.1.0
  */
 export const receivedOperations = (state: Registry, key: BackendKey): O.Option<ReadonlyArray<BroadcastOperation>> => {
-  const found = findSlot(state, keyId(key));
-  return found === undefined ? none : some(receivedOf(state, found.slot));
+  const s = slotOf(checkRegistry('receivedOperations', state), keyOf('receivedOperations', key));
+  return s === undefined ? none : some(receivedOf(state, s));
 };
 
 /**
@@ -608,6 +1071,7 @@ export interface RegistrySnapshot {
  * @since 0.1.0
  */
 export const snapshot = (state: Registry): RegistrySnapshot => {
+  checkRegistry('snapshot', state);
   const out: BackendSnapshot[] = [];
   V.forEach(state.slots, (s) => {
     if (s !== null) {
@@ -628,7 +1092,8 @@ export const snapshot = (state: Registry): RegistrySnapshot => {
  * happens to them. The result has the shape and codec of every broadcast result, and lists each
  * targeted backend once. Only the backends reached receive the operation; when none of them is
  * live, the registry is returned as it was. `broadcast(state, op)` is `broadcastTo` over every
- * registered key.
+ * registered key. An operation or keys the codecs refuse throw a `TypeError` or `RangeError`
+ * with their message, and change nothing.
  *
  * @example
  * import { backendKey, broadcastTo, createRegistry, liveBackend, quiesceOperation, register, sharedInstance } from 'lifecycle-broadcast'
@@ -645,8 +1110,25 @@ export const broadcastTo = (
   state: Registry,
   operation: BroadcastOperation,
   keys: ReadonlyArray<BackendKey>,
+): Transition<OperationBroadcastTo> =>
+  broadcastToChecked(
+    checkRegistry('broadcastTo', state),
+    checked('broadcastTo', BroadcastOperation, operation, 'operation'),
+    checked('broadcastTo', Keys, keys, 'keys'),
+  );
+
+const Keys = arrayOf(BackendKey);
+
+/**
+ * `broadcastTo` without the checks, for `step`, which checked the whole action.
+ *
+ * @internal
+ */
+export const broadcastToChecked = (
+  state: Registry,
+  operation: BroadcastOperation,
+  keys: ReadonlyArray<BackendKey>,
 ): Transition<OperationBroadcastTo> => {
-  const op = copyOperation(operation);
   const seen = new Set<string>();
   const targets: Array<{ readonly at: number; readonly slot: Slot }> = [];
   const keysNotFound: BackendKey[] = [];
@@ -656,7 +1138,7 @@ export const broadcastTo = (
       continue;
     }
     seen.add(id);
-    const found = findSlot(state, id);
+    const found = findSlot(state, key);
     if (found === undefined) {
       keysNotFound.push(copyKey(key));
     } else {
@@ -664,8 +1146,6 @@ export const broadcastTo = (
     }
   }
   const slots = targets.sort((a, b) => a.at - b.at).map((t) => t.slot);
-  const lists = emptyLists();
-  addEntries(lists, slots);
   const reached: Record<string, true> = {};
   let live = 0;
   for (const s of slots) {
@@ -674,6 +1154,10 @@ export const broadcastTo = (
       live += 1;
     }
   }
+  // Stored as `broadcast` stores it: reaching every live backend gives the very registry it gives.
+  const op = live === 0 ? storedOperation(operation) : pooled(state, operation);
+  const lists = emptyLists();
+  addEntries(lists, slots);
   const outcome: OperationBroadcastTo = Object.freeze({
     _tag: 'OperationBroadcastTo',
     result: resultOf(op, lists),
@@ -689,7 +1173,7 @@ export const broadcastTo = (
     live === state.liveCount
       ? state.audiences
       : V.push(state.audiences, Object.freeze({ at, reached: Object.freeze(reached) }));
-  return transition(withState(state, state.slots, state.index, state.liveCount, operations, audiences), outcome);
+  return transition(withSwap(state, state.slots, state.index, null, null, operations, pool, audiences), outcome);
 };
 
 /**
@@ -709,8 +1193,10 @@ export const broadcastTo = (
  *
  * @since 0.2.0
  */
-export const retryUnacknowledged = (state: Registry, previous: BroadcastResult): Transition<OperationBroadcastTo> =>
-  broadcastTo(state, previous.operation, unacknowledgedKeys(previous));
+export const retryUnacknowledged = (state: Registry, previous: BroadcastResult): Transition<OperationBroadcastTo> => {
+  const result = checked('retryUnacknowledged', BroadcastResult, previous, 'previous');
+  return broadcastToChecked(checkRegistry('retryUnacknowledged', state), result.operation, unacknowledgedKeys(result));
+};
 
 /**
  * The order in which `state` lists its backends, as an fp-ts `Ord` of keys: registered keys by
@@ -720,6 +1206,7 @@ export const retryUnacknowledged = (state: Registry, previous: BroadcastResult):
  * @since 0.2.0
  */
 export const registrationOrder = (state: Registry): Ord<BackendKey> => {
+  checkRegistry('registrationOrder', state);
   const positionOf = (key: BackendKey): number => HT.get(state.index, keyId(key)) ?? Number.POSITIVE_INFINITY;
   return Object.freeze({
     equals: EqBackendKey.equals,
@@ -749,4 +1236,7 @@ export const registrationOrder = (state: Registry): Ord<BackendKey> => {
  * @since 0.2.0
  */
 export const mergeRetry = (state: Registry, first: BroadcastResult, retry: BroadcastResult): BroadcastResult =>
-  getBroadcastResultSemigroup(registrationOrder(state)).concat(first, retry);
+  getBroadcastResultSemigroup(registrationOrder(checkRegistry('mergeRetry', state))).concat(
+    checked('mergeRetry', BroadcastResult, first, 'first'),
+    checked('mergeRetry', BroadcastResult, retry, 'retry'),
+  );

@@ -10,7 +10,7 @@ import { Backend } from '../domain/Backend';
 import { BackendKey } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
-import { closed, tagged } from '../internal/codec';
+import { arrayOf, checked, closed, tagged } from '../internal/codec';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ export const registryActionProps = {
   SetResponse: { _tag: t.literal('SetResponse'), key: BackendKey, response: BroadcastBackendResponse },
   Unregister: { _tag: t.literal('Unregister'), key: BackendKey },
   Broadcast: { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
-  BroadcastTo: { _tag: t.literal('BroadcastTo'), operation: BroadcastOperation, keys: t.readonlyArray(BackendKey) },
+  BroadcastTo: { _tag: t.literal('BroadcastTo'), operation: BroadcastOperation, keys: arrayOf(BackendKey) },
 };
 
 const RegisterC = closed('Register', registryActionProps.Register);
@@ -134,62 +134,56 @@ export type RegistryActionTag = RegistryAction['_tag'];
 // constructors
 // -------------------------------------------------------------------------------------
 
+// Each checks its fields with the action's codec, the one the log reader and the slice use: a
+// value it refuses throws a `TypeError` or `RangeError` carrying its message.
+
 /**
  * Register (or replace) `backend`.
  *
  * @since 0.1.0
  */
-export const registerAction = (backend: Backend): RegistryAction => ({ _tag: 'Register', backend });
+export const registerAction = (backend: Backend): RegistryAction =>
+  Object.freeze(checked('registerAction', RegisterC, { _tag: 'Register', backend }));
 
 /**
  * Mark the backend with `key` live or dead.
  *
  * @since 0.1.0
  */
-export const setLiveAction = (key: BackendKey, live: boolean): RegistryAction => ({
-  _tag: 'SetLive',
-  key,
-  live,
-});
+export const setLiveAction = (key: BackendKey, live: boolean): RegistryAction =>
+  Object.freeze(checked('setLiveAction', SetLiveC, { _tag: 'SetLive', key, live }));
 
 /**
  * Make the backend with `key` answer with `response`.
  *
  * @since 0.1.0
  */
-export const setResponseAction = (key: BackendKey, response: BroadcastBackendResponse): RegistryAction => ({
-  _tag: 'SetResponse',
-  key,
-  response,
-});
+export const setResponseAction = (key: BackendKey, response: BroadcastBackendResponse): RegistryAction =>
+  Object.freeze(checked('setResponseAction', SetResponseC, { _tag: 'SetResponse', key, response }));
 
 /**
  * Remove the backend with `key`.
  *
  * @since 0.1.0
  */
-export const unregisterAction = (key: BackendKey): RegistryAction => ({ _tag: 'Unregister', key });
+export const unregisterAction = (key: BackendKey): RegistryAction =>
+  Object.freeze(checked('unregisterAction', UnregisterC, { _tag: 'Unregister', key }));
 
 /**
  * Broadcast `operation` to every live backend.
  *
  * @since 0.1.0
  */
-export const broadcastAction = (operation: BroadcastOperation): RegistryAction => ({
-  _tag: 'Broadcast',
-  operation,
-});
+export const broadcastAction = (operation: BroadcastOperation): RegistryAction =>
+  Object.freeze(checked('broadcastAction', BroadcastC, { _tag: 'Broadcast', operation }));
 
 /**
  * Broadcast `operation` to the live backends among `keys`.
  *
  * @since 0.2.0
  */
-export const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction => ({
-  _tag: 'BroadcastTo',
-  operation,
-  keys,
-});
+export const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction =>
+  Object.freeze(checked('broadcastToAction', BroadcastToC, { _tag: 'BroadcastTo', operation, keys }));
 
 // -------------------------------------------------------------------------------------
 // pattern matching

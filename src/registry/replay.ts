@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { Registry } from './Registry';
+import type { Registry, Transition } from './Registry';
 import type { RegistryAction } from './RegistryAction';
 import type { RegistryEvent } from './RegistryEvent';
 import { step } from './step';
@@ -20,7 +20,9 @@ export interface Replayed {
 
 /**
  * Apply `actions` to `initial` in order with `step`. Replaying `a` and then `b` from where `a`
- * ended gives the same registry as replaying `a` followed by `b`.
+ * ended gives the same registry as replaying `a` followed by `b`. An action `step` refuses throws
+ * its error, naming the action's position: `replay: actions[3]: action.live: expected boolean,
+ * got "yes"`.
  *
  * @example
  * import { backendKey, createRegistry, liveBackend, quiesceOperation, registerAction, broadcastAction, replay, sharedInstance } from 'lifecycle-broadcast'
@@ -36,8 +38,22 @@ export interface Replayed {
 export const replay = (initial: Registry, actions: Iterable<RegistryAction>): Replayed => {
   let state = initial;
   const events: RegistryEvent[] = [];
+  let i = 0;
   for (const action of actions) {
-    const next = step(state, action);
+    let next: Transition<RegistryEvent>;
+    try {
+      next = step(state, action);
+    } catch (error: unknown) {
+      // The same error, saying which action it is about.
+      if (error instanceof RangeError) {
+        throw new RangeError(error.message.replace(/^step: /, `replay: actions[${String(i)}]: `));
+      }
+      if (error instanceof TypeError) {
+        throw new TypeError(error.message.replace(/^step: /, `replay: actions[${String(i)}]: `));
+      }
+      throw error;
+    }
+    i += 1;
     state = next.state;
     events.push(next.result);
   }

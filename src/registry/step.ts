@@ -4,9 +4,19 @@
  *
  * @since 0.1.0
  */
+import { checked } from '../internal/codec';
 import type { Registry, Transition } from './Registry';
-import { broadcast, broadcastTo, register, setLive, setResponse, unregister } from './Registry';
-import type { RegistryAction, RegistryActionTag } from './RegistryAction';
+import {
+  broadcastChecked,
+  broadcastToChecked,
+  checkRegistry,
+  registerChecked,
+  setLiveChecked,
+  setResponseChecked,
+  unregisterChecked,
+} from './Registry';
+import type { RegistryActionTag } from './RegistryAction';
+import { RegistryAction } from './RegistryAction';
 import type { RegistryEvent } from './RegistryEvent';
 
 type ActionOf<K extends RegistryActionTag> = Extract<RegistryAction, { readonly _tag: K }>;
@@ -15,22 +25,41 @@ type ActionOf<K extends RegistryActionTag> = Extract<RegistryAction, { readonly 
 const reducers: {
   readonly [K in RegistryActionTag]: (state: Registry, action: ActionOf<K>) => Transition<RegistryEvent>;
 } = {
-  Register: (state, a) => register(state, a.backend),
-  SetLive: (state, a) => setLive(state, a.key, a.live),
-  SetResponse: (state, a) => setResponse(state, a.key, a.response),
-  Unregister: (state, a) => unregister(state, a.key),
+  Register: (state, a) => registerChecked(state, a.backend),
+  SetLive: (state, a) => setLiveChecked(state, a.key, a.live),
+  SetResponse: (state, a) => setResponseChecked(state, a.key, a.response),
+  Unregister: (state, a) => unregisterChecked(state, a.key),
   Broadcast: (state, a) => {
-    const r = broadcast(state, a.operation);
+    const r = broadcastChecked(state, a.operation);
     return Object.freeze({ state: r.state, result: Object.freeze({ _tag: 'OperationBroadcast', result: r.result }) });
   },
-  BroadcastTo: (state, a) => broadcastTo(state, a.operation, a.keys),
+  BroadcastTo: (state, a) => broadcastToChecked(state, a.operation, a.keys),
+};
+
+/**
+ * `step` for an action already checked with the `RegistryAction` codec (a line the log reader
+ * decoded), without checking it again.
+ *
+ * @internal
+ */
+export const stepChecked = (state: Registry, action: RegistryAction): Transition<RegistryEvent> => {
+  // Looked up among the table's own entries only: no inherited member of `Object.prototype`
+  // can ever be reached as a reducer.
+  const reducer = Object.hasOwn(reducers, action._tag) ? reducers[action._tag] : undefined;
+  if (reducer === undefined) {
+    throw new TypeError(`step: action._tag: no reducer for ${JSON.stringify(action._tag)}`);
+  }
+  return (reducer as (s: Registry, x: RegistryAction) => Transition<RegistryEvent>)(state, action);
 };
 
 /**
  * Apply one action: the new registry and the event saying what happened, the very event the
  * matching reducer (`register`, `setLive`, `setResponse`, `unregister`, `broadcastTo`) returns,
  * or `OperationBroadcast` carrying `broadcast`'s result. It never throws for a domain problem: an
- * unregistered key yields `KeyNotFound` with the state unchanged.
+ * unregistered key yields `KeyNotFound` with the state unchanged. An action the `RegistryAction`
+ * codec refuses (from plain JavaScript: `{}`, `{ _tag: 'toString' }`, a `live` of `"yes"`)
+ * throws a `TypeError` or `RangeError` carrying the codec's message, such as
+ * `step: action.live: expected boolean, got "yes"`, and nothing is stored.
  *
  * @example
  * import { backendKey, createRegistry, registerAction, liveBackend, sharedInstance, step } from 'lifecycle-broadcast'
@@ -42,4 +71,4 @@ const reducers: {
  * @since 0.1.0
  */
 export const step = (state: Registry, action: RegistryAction): Transition<RegistryEvent> =>
-  (reducers[action._tag] as (s: Registry, a: RegistryAction) => Transition<RegistryEvent>)(state, action);
+  stepChecked(checkRegistry('step', state), checked('step', RegistryAction, action, 'action'));

@@ -22,51 +22,23 @@ import type { Assumption } from '../../log/whatIf';
 import { describeAssumption, whatIf } from '../../log/whatIf';
 import type { LinesReplay, ReplayLinesOptions } from '../../log/replayLines';
 import { replayLines } from '../../log/replayLines';
-import type { LogSource } from '../../log/logReader';
 import { describeInvalidLine } from '../../log/logReader';
 import type { IndexWritten } from '../logIndex';
-import { fileSource } from '../fileSource';
 import { defaultIndexFile, replayIndexed, writeLogIndex } from '../logIndex';
 import type { ReplayMode } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
 import type { CliIO, ExitCode } from './program';
-import { progressBar, wantsProgress } from './progress';
-import type { ProgressBar } from './progress';
+import { JSON_SCHEMA_VERSION, PROGRAM, jsonDocument, openInput, output, progressFor, say, thousands } from './io';
+import { printable } from '../../internal/printable';
 import { describeStop } from './summary';
 
 // -------------------------------------------------------------------------------------
 // helpers
 // -------------------------------------------------------------------------------------
 
-const PROGRAM = 'lifecycle-broadcast';
-
 const OK: ExitCode = 0;
 const INVALID: ExitCode = 1;
 const USAGE: ExitCode = 2;
-
-/** Write one line. */
-export const say = (stream: NodeJS.WritableStream, line: string): void => {
-  stream.write(`${line}\n`);
-};
-
-/** The source of `file` (`-` for standard input) and its size when it is a file. */
-export const openLog = (file: string, io: CliIO): { readonly source: LogSource; readonly size: number | undefined } => {
-  if (file === '-') {
-    return { source: io.stdin as AsyncIterable<string | Uint8Array>, size: undefined };
-  }
-  let size: number | undefined;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    // The reader reports a missing or unreadable file itself, in the same words as any other.
-    size = 0;
-  }
-  return { source: fileSource(file), size };
-};
-
-/** A progress bar on standard error when it is a terminal and the input is large. */
-export const progressOn = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
-  wantsProgress(io.stderr.isTTY === true, size) ? progressBar(io.stderr, size) : undefined;
 
 /** Options every command that replays a log shares. */
 export interface ReplayFlagsBase {
@@ -80,19 +52,21 @@ export interface ReplayFlagsBase {
 }
 
 /**
- * Replay `file` with the engine, reporting bad lines on standard error as they are met; `undefined`
- * (with the reason printed) when the log could not be read at all.
+ * Replay `file` with the engine, reporting bad lines on standard error as they are met, and
+ * resuming from its index when it has a valid one. Whatever happened is in the outcome, a read
+ * failure included.
  */
-export const replayFile = async (
+export const replayInput = async (
   file: string,
   flags: ReplayFlagsBase,
   io: CliIO,
   extra: Pick<ReplayLinesOptions, 'onStep' | 'until' | 'start'> = {},
-): Promise<LinesReplay | undefined> => {
+): Promise<LinesReplay> => {
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
-  const { source, size } = openLog(file, io);
-  const progress = progressOn(io, size);
+  const { source, name, size } = openInput(file, io);
+  const progress = progressFor(io, size);
   const options: ReplayLinesOptions = {
+    name,
     mode,
     verify: flags.verify === true,
     ...(flags.from === undefined ? {} : { from: flags.from }),
@@ -126,8 +100,22 @@ export const replayFile = async (
     resumed.set(replay, indexed.resumedAfter);
   }
   progress?.clear();
+  return replay;
+};
+
+/**
+ * `replayInput`, or `undefined` (with the reason printed) when the log could not be read at all
+ * or the replay stopped at a callback that threw.
+ */
+export const replayFile = async (
+  file: string,
+  flags: ReplayFlagsBase,
+  io: CliIO,
+  extra: Pick<ReplayLinesOptions, 'onStep' | 'until' | 'start'> = {},
+): Promise<LinesReplay | undefined> => {
+  const replay = await replayInput(file, flags, io, extra);
   const stop = O.toUndefined(replay.stopped);
-  if (stop?._tag === 'StoppedAtReadFailure') {
+  if (stop !== undefined && stop._tag !== 'StoppedAtInvalidLine') {
     say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
     return undefined;
   }
@@ -161,41 +149,38 @@ export const indexCommand = async (file: string, flags: IndexFlags, io: CliIO): 
     say(io.stderr, `${PROGRAM}: index needs a file, not standard input (its checkpoints point into the file)`);
     return USAGE;
   }
-  const output = flags.output ?? defaultIndexFile(file);
-  const { size } = openLog(file, io);
-  const progress = progressOn(io, size);
+  const indexFile = flags.output ?? defaultIndexFile(file);
+  const { size } = openInput(file, io);
+  const progress = progressFor(io, size);
   let written: IndexWritten;
   try {
-    written = await writeLogIndex(file, output, {
+    written = await writeLogIndex(file, indexFile, {
       every: flags.every,
       maxLineLength: flags.maxLineLength,
       ...(progress === undefined ? {} : { onProgress: progress.update }),
     });
   } catch (error: unknown) {
     progress?.clear();
-    say(io.stderr, `${PROGRAM}: cannot write ${output}: ${errorMessage(error)}`);
+    say(io.stderr, `${PROGRAM}: cannot write ${printable(indexFile)}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
   progress?.clear();
   const r = written.replay;
   const stop = O.toUndefined(r.stopped);
-  if (stop?._tag === 'StoppedAtReadFailure') {
+  if (stop !== undefined && stop._tag !== 'StoppedAtInvalidLine') {
     say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
     return USAGE;
   }
   if (stop !== undefined) {
     say(io.stderr, `${describeStop(stop)}: checkpoints stop before this line`);
   }
-  const n = (x: number): string => x.toLocaleString('en-US');
-  say(
-    io.stdout,
-    `${output}: ${n(written.checkpoints)} checkpoint${written.checkpoints === 1 ? '' : 's'} every ${n(
-      flags.every,
-    )} lines, the last after line ${n(written.lastCheckpointLine)} of ${n(r.lastLine)}, ${n(
-      Math.ceil(written.bytes / 1024),
-    )} KiB`,
-  );
-  return stop === undefined ? OK : INVALID;
+  const n = thousands;
+  const line = `${printable(indexFile)}: ${n(written.checkpoints)} checkpoint${
+    written.checkpoints === 1 ? '' : 's'
+  } every ${n(flags.every)} lines, the last after line ${n(written.lastCheckpointLine)} of ${n(r.lastLine)}, ${n(
+    Math.ceil(written.bytes / 1024),
+  )} KiB\n`;
+  return output(io, [line], stop === undefined ? OK : INVALID);
 };
 
 // -------------------------------------------------------------------------------------
@@ -223,7 +208,7 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
     return INVALID;
   }
   if (O.isSome(replay.firstDivergence)) {
-    say(io.stderr, describeDivergence(replay.firstDivergence.value));
+    say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
   }
   const model = builder.finish(replay, {
     file,
@@ -235,18 +220,15 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
   try {
     fs.writeFileSync(flags.output, html);
   } catch (error: unknown) {
-    say(io.stderr, `${PROGRAM}: cannot write ${flags.output}: ${errorMessage(error)}`);
+    say(io.stderr, `${PROGRAM}: cannot write ${printable(flags.output)}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
-  say(
-    io.stdout,
-    `${flags.output}: ${model.lanes.length.toLocaleString('en-US')} lanes, ${model.columns.length.toLocaleString(
-      'en-US',
-    )} columns, ${model.summary.broadcasts.total.toLocaleString('en-US')} broadcasts, ${Math.ceil(
-      Buffer.byteLength(html) / 1024,
-    ).toLocaleString('en-US')} KiB`,
-  );
-  return replay.invalidLines > 0 || replay.divergences > 0 ? INVALID : OK;
+  const line = `${printable(flags.output)}: ${thousands(model.lanes.length)} lanes, ${thousands(
+    model.columns.length,
+  )} columns, ${thousands(model.summary.broadcasts.total)} broadcasts, ${thousands(
+    Math.ceil(Buffer.byteLength(html) / 1024),
+  )} KiB\n`;
+  return output(io, [line], replay.invalidLines > 0 || replay.divergences > 0 ? INVALID : OK);
 };
 
 // -------------------------------------------------------------------------------------
@@ -271,8 +253,8 @@ const DEFAULT_WHAT_IF_LIMIT = 20;
  * @since 0.2.0
  */
 export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO): Promise<ExitCode> => {
-  const { source, size } = openLog(file, io);
-  const progress = progressOn(io, size);
+  const { source, size } = openInput(file, io);
+  const progress = progressFor(io, size);
   const outcome = await whatIf(source, {
     maxLineLength: flags.maxLineLength,
     ...(progress === undefined ? {} : { onProgress: progress.update }),
@@ -286,7 +268,7 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
     say(io.stderr, describeInvalidLine(l));
   }
   const stop = O.toUndefined(r.stopped);
-  if (stop?._tag === 'StoppedAtReadFailure') {
+  if (stop !== undefined && stop._tag !== 'StoppedAtInvalidLine') {
     say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
     return USAGE;
   }
@@ -298,38 +280,35 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
       say(io.stderr, `warning: --assume ${describeAssumption(a)} matches no backend of the log`);
     }
   });
-  const n = (x: number): string => x.toLocaleString('en-US');
+  const n = thousands;
   if (flags.json === true) {
-    io.stdout.write(
-      `${JSON.stringify(
-        {
-          schemaVersion: 1,
-          file,
-          assumptions: flags.assume.map((a, i) => ({ assumption: describeAssumption(a), matched: outcome.matched[i] })),
-          fromLine: outcome.fromLine,
-          lastLine: r.lastLine,
-          broadcasts: outcome.broadcasts,
-          affected: outcome.affected,
-          statusChanges: outcome.statusChanges,
-          differences: outcome.differences.map((d) => ({
-            line: d.line,
-            time: d.time ?? null,
-            operation: d.operation,
-            recorded: d.recorded,
-            assumed: d.assumed,
-            changes: d.changes.map((c) => ({
-              backend: backendLabel(c.key),
-              key: c.key,
-              recorded: c.recorded,
-              assumed: c.assumed,
-            })),
+    return output(
+      io,
+      jsonDocument({
+        schemaVersion: JSON_SCHEMA_VERSION,
+        file,
+        assumptions: flags.assume.map((a, i) => ({ assumption: describeAssumption(a), matched: outcome.matched[i] })),
+        fromLine: outcome.fromLine,
+        lastLine: r.lastLine,
+        broadcasts: outcome.broadcasts,
+        affected: outcome.affected,
+        statusChanges: outcome.statusChanges,
+        differences: outcome.differences.map((d) => ({
+          line: d.line,
+          time: d.time ?? null,
+          operation: d.operation,
+          recorded: d.recorded,
+          assumed: d.assumed,
+          changes: d.changes.map((c) => ({
+            backend: backendLabel(c.key),
+            key: c.key,
+            recorded: c.recorded,
+            assumed: c.assumed,
           })),
-        },
-        null,
-        2,
-      )}\n`,
+        })),
+      }),
+      r.invalidLines > 0 ? INVALID : OK,
     );
-    return r.invalidLines > 0 ? INVALID : OK;
   }
   const limit = flags.limit ?? DEFAULT_WHAT_IF_LIMIT;
   const changes = Object.entries(outcome.statusChanges)
@@ -357,8 +336,11 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
       ? [`... and ${n(outcome.affected - limit)} more (--limit N lists more, --json lists up to 1,000)`]
       : []),
   ];
-  io.stdout.write(`${lines.join('\n')}\n`);
-  return r.invalidLines > 0 ? INVALID : OK;
+  return output(
+    io,
+    lines.map((l) => `${l}\n`),
+    r.invalidLines > 0 ? INVALID : OK,
+  );
 };
 
 // -------------------------------------------------------------------------------------
@@ -448,49 +430,46 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
   try {
     text = await readAll(file, io);
   } catch (error: unknown) {
-    say(io.stderr, `${PROGRAM}: cannot read ${file}: ${errorMessage(error)}`);
+    say(io.stderr, `${PROGRAM}: cannot read ${printable(file)}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
-  const output = flags.output ?? (file === '-' ? '-' : shrunkFile(file));
+  const target = flags.output ?? (file === '-' ? '-' : shrunkFile(file));
   let shrunk: Awaited<ReturnType<typeof shrinkLog>>;
   try {
     shrunk = await shrinkLog([text], property.right, { maxTests: flags.maxTests });
   } catch (error: unknown) {
-    say(io.stderr, `${PROGRAM}: ${errorMessage(error)}`);
+    say(io.stderr, `${PROGRAM}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
   if (E.isLeft(shrunk)) {
     say(
       io.stderr,
       matchShrinkFailure<string>({
-        NoHeader: (f) => `line 1: ${f.problems.join('; ')}`,
-        PropertyDoesNotHold: (f) => `${file}: ${f.message}`,
-        ReadFailed: (f) => `${PROGRAM}: cannot read ${file}: ${f.message}`,
+        NoHeader: (f) => printable(`line 1: ${f.problems.join('; ')}`),
+        PropertyDoesNotHold: (f) => printable(`${file}: ${f.message}`),
+        ReadFailed: (f) => printable(`${PROGRAM}: cannot read ${file}: ${f.message}`),
       })(shrunk.left),
     );
     return INVALID;
   }
   const s = shrunk.right;
   const body = `${s.lines.join('\n')}\n`;
+  const n = thousands;
+  const shown = s.originalLines.slice(0, 10).map(n).join(', ');
+  const line = `${printable(file)}: shrunk from ${n(s.before)} records to ${n(s.after)} (line${
+    s.after === 1 ? '' : 's'
+  } ${shown}${s.after > 10 ? ', ...' : ''}) in ${n(s.tests)} test${s.tests === 1 ? '' : 's'}${
+    s.exhausted ? ' (--max-tests ran out: it may shrink further)' : ''
+  }${target === '-' ? '' : `: ${printable(target)}`}`;
+  if (target === '-') {
+    say(io.stderr, line);
+    return output(io, [body], OK);
+  }
   try {
-    if (output === '-') {
-      io.stdout.write(body);
-    } else {
-      fs.writeFileSync(output, body);
-    }
+    fs.writeFileSync(target, body);
   } catch (error: unknown) {
-    say(io.stderr, `${PROGRAM}: cannot write ${output}: ${errorMessage(error)}`);
+    say(io.stderr, `${PROGRAM}: cannot write ${printable(target)}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
-  const n = (x: number): string => x.toLocaleString('en-US');
-  const shown = s.originalLines.slice(0, 10).map(n).join(', ');
-  say(
-    output === '-' ? io.stderr : io.stdout,
-    `${file}: shrunk from ${n(s.before)} records to ${n(s.after)} (line${s.after === 1 ? '' : 's'} ${shown}${
-      s.after > 10 ? ', ...' : ''
-    }) in ${n(s.tests)} test${s.tests === 1 ? '' : 's'}${s.exhausted ? ' (--max-tests ran out: it may shrink further)' : ''}${
-      output === '-' ? '' : `: ${output}`
-    }`,
-  );
-  return OK;
+  return output(io, [`${line}\n`], OK);
 };

@@ -14,13 +14,11 @@ const fail = (error: unknown): void => {
   process.exit(2);
 };
 
-// A reader that goes away (`| head`) ends the output, as it does for any Unix filter.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') {
-    process.exit(0);
-  }
-  fail(error);
-});
+// `runCli` sees every failed write to standard output through the write's callback and reports
+// it ("cannot write standard output: ..."); these listeners only keep Node from also treating
+// the stream's 'error' event as uncaught. Standard error has nowhere to report its own failures.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 // Ctrl-C: erase the progress bar rather than leave it on screen, and exit as shells expect.
 process.on('SIGINT', () => {
   clearProgress();

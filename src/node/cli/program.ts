@@ -14,13 +14,17 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
+import * as v8 from 'node:v8';
+
 import { broadcastPolicy } from '../../domain/BroadcastPolicy';
-import { generateLog } from '../../log/generateLog';
+import type { GenerateOptions } from '../../log/generateLog';
+import { generateLog, generatedLogFootprint } from '../../log/generateLog';
 import { errorMessage } from '../../internal/errorMessage';
-import type { LogLine, LogSource } from '../../log/logReader';
+import { printable } from '../../internal/printable';
+import type { LogLine } from '../../log/logReader';
 import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../../log/logReader';
-import { fileSource } from '../fileSource';
 import { writeLog } from '../logWriter';
+import { writeAll } from '../writable';
 import type { LogHeader } from '../../log/LogHeader';
 import type { ReplayMode } from '../../log/replayLog';
 import { DEFAULT_MAX_PROBLEMS } from '../../log/replayLog';
@@ -29,14 +33,32 @@ import type { LogBound } from '../../log/LogBound';
 import { describeLogBound, parseLogBound } from '../../log/LogBound';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../log/checkpoint';
 import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
-import { indexCommand, replayFile, reportCommand, resumedAfter, shrinkCommand, whatIfCommand } from './incident';
+import { indexCommand, replayInput, reportCommand, resumedAfter, shrinkCommand, whatIfCommand } from './incident';
 import type { Assumption } from '../../log/whatIf';
 import { parseAssumption } from '../../log/whatIf';
+import {
+  JSON_SCHEMA_VERSION,
+  PROGRAM,
+  cannotWriteStdout,
+  jsonDocument,
+  openInput,
+  output,
+  progressFor,
+  say,
+  thousands,
+} from './io';
 import type { ProgressBar } from './progress';
 import { helpAfter } from './help';
-import { progressBar, wantsProgress } from './progress';
-import type { TableSort } from './summary';
-import { TABLE_SORTS, renderSummary, summaryJson } from './summary';
+import { progressBar } from './progress';
+import type { SummaryInput, TableSort } from './summary';
+import {
+  TABLE_SORTS,
+  describeAtBeforeHeader,
+  describeStop,
+  isAtBeforeHeader,
+  summaryJson,
+  summaryLines,
+} from './summary';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -107,14 +129,6 @@ const seedOf = (value: string): number => {
 // helpers
 // -------------------------------------------------------------------------------------
 
-const PROGRAM = 'lifecycle-broadcast';
-
-/** The version of the shape of every JSON document the command line prints (`schemaVersion`). */
-const JSON_SCHEMA_VERSION = 1;
-
-/** A count with thousands separators: `1,000,000`. */
-const thousands = (n: number): string => n.toLocaleString('en-US');
-
 const versionOf = (): string => {
   try {
     const json = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -124,28 +138,6 @@ const versionOf = (): string => {
   } catch {
     return 'unknown';
   }
-};
-
-/** The source and, for a file, its size; `undefined` size for standard input. */
-const openInput = (file: string, io: CliIO): { readonly source: LogSource; readonly size: number | undefined } => {
-  if (file === '-') {
-    return { source: io.stdin as AsyncIterable<string | Uint8Array>, size: undefined };
-  }
-  let size: number | undefined;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    // The reader reports a missing or unreadable file itself, in the same words as any other.
-    size = 0;
-  }
-  return { source: fileSource(file), size };
-};
-
-const progressFor = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
-  wantsProgress(io.stderr.isTTY === true, size) ? progressBar(io.stderr, size) : undefined;
-
-const say = (stream: NodeJS.WritableStream, line: string): void => {
-  stream.write(`${line}\n`);
 };
 
 // -------------------------------------------------------------------------------------
@@ -177,31 +169,9 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
   const until = flags.at ?? flags.to;
-  const replay = await replayFile(file, until === undefined ? flags : { ...flags, to: until }, io);
-  if (replay === undefined) {
-    return ExitCode.usage;
-  }
-  const stop = O.toUndefined(replay.stopped);
-  if (until?._tag === 'AtTime' && O.isNone(replay.lastTime) && O.isSome(replay.header)) {
-    say(io.stderr, `warning: no record of ${file} carries a time, so ${describeLogBound(until)} is past its end`);
-  }
-  if (stop?._tag === 'StoppedAtReadFailure') {
-    return ExitCode.usage;
-  }
-  if (O.isNone(replay.header)) {
-    // The header was refused (already reported): there is no registry to speak of.
-    return ExitCode.invalid;
-  }
-  if (O.isSome(replay.firstDivergence)) {
-    say(io.stderr, describeDivergence(replay.firstDivergence.value));
-    say(io.stderr, `  recorded: ${JSON.stringify(replay.firstDivergence.value.recorded)}`);
-    say(io.stderr, `  replayed: ${JSON.stringify(replay.firstDivergence.value.replayed)}`);
-  }
-  if (stop !== undefined) {
-    say(io.stderr, `stopped at line ${String(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
-  }
+  const replay = await replayInput(file, until === undefined ? flags : { ...flags, to: until }, io);
   const terminal = io.stdout as { readonly isTTY?: boolean; readonly columns?: number };
-  const input = {
+  const input: SummaryInput = {
     file,
     replay,
     resumedAfter: resumedAfter(replay),
@@ -217,8 +187,39 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
     ...(until === undefined ? {} : { until }),
     ...(flags.from === undefined ? {} : { from: flags.from }),
   };
-  io.stdout.write(flags.json === true ? `${JSON.stringify(summaryJson(input), null, 2)}\n` : renderSummary(input));
-  return replay.invalidLines > 0 || replay.divergences > 0 ? ExitCode.invalid : ExitCode.ok;
+  const stop = O.toUndefined(replay.stopped);
+  let code: ExitCode;
+  if (stop !== undefined && stop._tag !== 'StoppedAtInvalidLine') {
+    say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
+    code = ExitCode.usage;
+  } else if (until?._tag === 'AtLine' && isAtBeforeHeader(input)) {
+    say(io.stderr, `${PROGRAM}: ${describeAtBeforeHeader(until.line)}`);
+    code = ExitCode.usage;
+  } else if (O.isNone(replay.header)) {
+    // The header was refused (already reported): there is no registry to speak of.
+    code = ExitCode.invalid;
+  } else {
+    if (until?._tag === 'AtTime' && O.isNone(replay.lastTime)) {
+      say(
+        io.stderr,
+        `warning: no record of ${printable(file)} carries a time, so ${describeLogBound(until)} is past its end`,
+      );
+    }
+    if (O.isSome(replay.firstDivergence)) {
+      say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
+      say(io.stderr, `  recorded: ${printable(JSON.stringify(replay.firstDivergence.value.recorded))}`);
+      say(io.stderr, `  replayed: ${printable(JSON.stringify(replay.firstDivergence.value.replayed))}`);
+    }
+    if (stop !== undefined) {
+      say(io.stderr, `stopped at line ${thousands(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
+    }
+    code = replay.invalidLines > 0 || replay.divergences > 0 ? ExitCode.invalid : ExitCode.ok;
+  }
+  if (flags.json === true) {
+    // Whatever happened, standard output holds one JSON document saying so.
+    return output(io, jsonDocument(summaryJson(input)), code);
+  }
+  return O.isSome(replay.header) ? output(io, summaryLines(input), code) : code;
 };
 
 const validateCommand = async (
@@ -228,13 +229,14 @@ const validateCommand = async (
 ): Promise<ExitCode> => {
   let header: LogHeader | undefined;
   const problems: string[] = [];
-  const { source, size } = openInput(file, io);
+  const { source, name, size } = openInput(file, io);
   const progress = progressFor(io, size);
   let entries = 0;
   let invalid = 0;
   let last = 0;
   let failure: string | undefined;
   for await (const l of readLog(source, {
+    name,
     maxLineLength: flags.maxLineLength,
     ...(progress === undefined ? {} : { onProgress: progress.update }),
   }) as AsyncIterable<LogLine>) {
@@ -264,38 +266,38 @@ const validateCommand = async (
   }
   progress?.clear();
   if (failure !== undefined) {
-    say(io.stderr, `${PROGRAM}: ${failure}`);
-    return ExitCode.usage;
+    say(io.stderr, `${PROGRAM}: ${printable(failure)}`);
+  }
+  const code = failure !== undefined ? ExitCode.usage : invalid === 0 ? ExitCode.ok : ExitCode.invalid;
+  if (flags.json === true) {
+    // Whatever happened, standard output holds one JSON document saying so.
+    return output(
+      io,
+      jsonDocument({
+        schemaVersion: JSON_SCHEMA_VERSION,
+        file,
+        valid: failure === undefined && invalid === 0,
+        formatVersion: header?.version ?? null,
+        clock: header?.clock ?? null,
+        entries,
+        invalidLines: invalid,
+        problems,
+        problemsTruncated: invalid > problems.length,
+        lastLine: last,
+        readFailure: failure ?? null,
+      }),
+      code,
+    );
+  }
+  if (failure !== undefined) {
+    return code;
   }
   const verdict = invalid === 0 ? 'valid' : 'invalid';
-  if (flags.json === true) {
-    io.stdout.write(
-      `${JSON.stringify(
-        {
-          schemaVersion: JSON_SCHEMA_VERSION,
-          file,
-          valid: invalid === 0,
-          formatVersion: header?.version ?? null,
-          clock: header?.clock ?? null,
-          entries,
-          invalidLines: invalid,
-          problems,
-          lastLine: last,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
-  }
   const version = header === undefined ? 'no header' : `format version ${String(header.version)}`;
-  say(
-    io.stdout,
-    `${file}: ${verdict}: ${version}${header?.clock === undefined ? '' : ' (timed)'}, ${thousands(
-      entries,
-    )} entries, ${thousands(invalid)} invalid line${invalid === 1 ? '' : 's'} (read to line ${thousands(last)})`,
-  );
-  return invalid === 0 ? ExitCode.ok : ExitCode.invalid;
+  const line = `${printable(file)}: ${verdict}: ${version}${header?.clock === undefined ? '' : ' (timed)'}, ${thousands(
+    entries,
+  )} entries, ${thousands(invalid)} invalid line${invalid === 1 ? '' : 's'} (read to line ${thousands(last)})\n`;
+  return output(io, [line], code);
 };
 
 /** `generate` draws a progress bar from this many actions on. */
@@ -324,16 +326,60 @@ interface GenerateFlags {
   readonly clockStepMs: number;
 }
 
+const GIB = 1024 * 1024 * 1024;
+
+/** Why the process cannot generate `options`, if it cannot: more memory or a longer line than it can hold. */
+const tooLarge = (options: GenerateOptions): string | undefined => {
+  const need = generatedLogFootprint(options);
+  // The longest string V8 builds (2^29 - 24 characters, on 64-bit builds).
+  const longestString = 536_870_888;
+  if (need.longestLine > longestString) {
+    return `a broadcast line would list ${String(need.registered)} backends, about ${String(
+      need.longestLine,
+    )} characters: more than the longest string Node.js can build (${String(
+      longestString,
+    )}); pass --no-results, or fewer backends`;
+  }
+  const limit = v8.getHeapStatistics().heap_size_limit;
+  if (need.bytes > limit) {
+    return `${String(need.registered)} registered backends need about ${(need.bytes / GIB).toFixed(
+      1,
+    )} GiB of memory, and this process may use ${(limit / GIB).toFixed(
+      1,
+    )} GiB (node --max-old-space-size=<MiB> raises it); pass fewer --backends or --actions`;
+  }
+  return undefined;
+};
+
 const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCode> => {
   if (flags.clockStart !== undefined && flags.clockStart._tag !== 'AtTime') {
     say(io.stderr, `${PROGRAM}: --clock-start takes an ISO time (such as 2026-11-27T14:00:00Z), not a line number`);
     return ExitCode.usage;
   }
-  // A bar on a terminal while a large log is written to a file (never over the log itself).
-  const bar =
-    flags.output !== undefined && io.stderr.isTTY === true && flags.actions >= GENERATE_PROGRESS_ACTIONS
-      ? progressBar(io.stderr, flags.actions, 'lines')
-      : undefined;
+  const options: GenerateOptions = {
+    backends: flags.backends,
+    actions: flags.actions,
+    seed: flags.seed,
+    results: flags.results,
+    ...(flags.ackTimeoutMs === undefined ? {} : { policy: broadcastPolicy(flags.ackTimeoutMs) }),
+  };
+  // Refused before anything is written, so no empty file is left behind.
+  const refusal = tooLarge(options);
+  if (refusal !== undefined) {
+    say(io.stderr, `${PROGRAM}: cannot generate this log: ${refusal}`);
+    return ExitCode.usage;
+  }
+  const footprint = generatedLogFootprint(options);
+  if (footprint.longestLine > DEFAULT_MAX_LINE_LENGTH) {
+    say(
+      io.stderr,
+      `${PROGRAM}: note: broadcast lines may reach about ${thousands(
+        footprint.longestLine,
+      )} characters, more than a replay reads by default: replay with --max-line-length ${String(
+        footprint.longestLine,
+      )}`,
+    );
+  }
   const start = flags.clockStart?.time;
   let tick = 0;
   // A synthetic clock: the first record at --clock-start, each next one --clock-step-ms later.
@@ -347,30 +393,37 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
             return now;
           },
         };
-  const log = generateLog({
-    backends: flags.backends,
-    actions: flags.actions,
-    seed: flags.seed,
-    results: flags.results,
-    ...(flags.ackTimeoutMs === undefined ? {} : { policy: broadcastPolicy(flags.ackTimeoutMs) }),
-  });
-  try {
-    if (flags.output === undefined) {
+  const log = generateLog(options);
+  if (flags.output === undefined) {
+    try {
       await writeLog(io.stdout, log.header, log.records, { end: false, ...clock });
-    } else {
-      await writeLog(fs.createWriteStream(flags.output), log.header, counted(log.records, bar), clock);
-      bar?.clear();
+      return ExitCode.ok;
+    } catch (error: unknown) {
+      say(io.stderr, cannotWriteStdout(error));
+      return ExitCode.usage;
     }
+  }
+  // A bar on a terminal while a large log is written to a file (never over the log itself).
+  const bar =
+    io.stderr.isTTY === true && flags.actions >= GENERATE_PROGRESS_ACTIONS
+      ? progressBar(io.stderr, flags.actions, 'lines')
+      : undefined;
+  const file = flags.output;
+  const existed = fs.existsSync(file);
+  try {
+    await writeLog(fs.createWriteStream(file), log.header, counted(log.records, bar), clock);
+    bar?.clear();
+    return ExitCode.ok;
   } catch (error: unknown) {
     bar?.clear();
-    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') {
-      // The reader went away (`| head`): as for any Unix filter, that is not an error.
-      return ExitCode.ok;
+    say(io.stderr, `${PROGRAM}: cannot write ${printable(file)}: ${printable(errorMessage(error))}`);
+    // A partial log would replay without complaint to a registry nobody asked for. Only a plain
+    // file this command created goes: never a device such as /dev/full, nor a file it found.
+    if (!existed && fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() === true) {
+      fs.rmSync(file, { force: true });
     }
-    say(io.stderr, `${PROGRAM}: cannot write ${flags.output ?? 'standard output'}: ${errorMessage(error)}`);
     return ExitCode.usage;
   }
-  return ExitCode.ok;
 };
 
 // -------------------------------------------------------------------------------------
@@ -394,13 +447,28 @@ const maxLineLengthOption = (): Option =>
  */
 export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<ExitCode> => {
   let code: ExitCode = ExitCode.ok;
+  // Help and version text, written by commander: their failures are reported at the end.
+  const printed: Array<Promise<void>> = [];
+  const printedOk = async (result: ExitCode): Promise<ExitCode> => {
+    try {
+      await Promise.all(printed);
+      return result;
+    } catch (error: unknown) {
+      say(io.stderr, cannotWriteStdout(error));
+      return ExitCode.usage;
+    }
+  };
   const program = new Command()
     .name(PROGRAM)
     .description('Replay, check and generate lifecycle-broadcast operation logs (NDJSON).')
     .version(versionOf())
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
+      writeOut: (s) => {
+        const written = writeAll(io.stdout, [s]);
+        written.catch(() => undefined);
+        printed.push(written);
+      },
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError(`(run ${PROGRAM} --help for usage)`)
@@ -553,12 +621,12 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   try {
     await program.parseAsync([...args], { from: 'user' });
-    return code;
+    return await printedOk(code);
   } catch (error: unknown) {
     if (error instanceof CommanderError) {
       // --help and --version end with code 0; every other commander error is a usage error
       // (its message has been printed already).
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      return printedOk(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
     }
     say(io.stderr, `${PROGRAM}: unexpected error: ${errorMessage(error)}`);
     return ExitCode.usage;

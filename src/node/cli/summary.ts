@@ -11,6 +11,7 @@ import { matchInstance } from '../../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../../domain/BroadcastBackendResponse';
 import { matchResponse } from '../../domain/BroadcastBackendResponse';
 import { LogHeader } from '../../log/LogHeader';
+import type { InvalidLine } from '../../log/logReader';
 import { describeInvalidLine } from '../../log/logReader';
 import type { BackendRow, StatsSummary } from '../../log/LogStats';
 import { summarizeStats } from '../../log/LogStats';
@@ -19,6 +20,7 @@ import { matchReplayStop } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
 import type { LogBound } from '../../log/LogBound';
 import { describeLogBound } from '../../log/LogBound';
+import { printable } from '../../internal/printable';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -52,7 +54,8 @@ export interface SummaryInput {
 
 /**
  * A backend key in a few words: service, version, broker instance and the start of its hash,
- * such as `soldr 0.4.1 private:soldr #00a1b2c3`.
+ * such as `soldr 0.4.1 private:soldr #00a1b2c3`. Control characters a log put in a name are
+ * written as `\u001b`-style escapes.
  *
  * @since 0.1.0
  */
@@ -63,7 +66,7 @@ export const keyLabel = (key: BackendKey): string => {
     Explicit: (i) => `explicit:${i.name}`,
   })(key.instance);
   const hash = key.exeHash === '' ? '' : ` #${key.exeHash.slice(0, 8)}`;
-  return `${key.serviceName} ${key.serviceVersion} ${instance}${hash}`;
+  return printable(`${key.serviceName} ${key.serviceVersion} ${instance}${hash}`);
 };
 
 /**
@@ -78,14 +81,32 @@ export const responseLabel: (r: BroadcastBackendResponse) => string = matchRespo
 });
 
 /**
- * One line saying why a replay stopped early.
+ * One printable line saying why a replay stopped early.
  *
  * @since 0.1.0
  */
 export const describeStop: (stop: ReplayStop) => string = matchReplayStop<string>({
   StoppedAtInvalidLine: (s) => describeInvalidLine(s.invalid),
-  StoppedAtReadFailure: (s) => s.failure.message,
+  StoppedAtReadFailure: (s) => printable(s.failure.message),
+  StoppedAtCallbackError: (s) => printable(s.message),
 });
+
+/**
+ * True when `--at` named a line before the log's header: the replay read no further than that,
+ * so there is no registry to show.
+ *
+ * @since 0.2.0
+ */
+export const isAtBeforeHeader = (input: SummaryInput): boolean =>
+  O.isSome(input.at) && O.isNone(input.replay.header) && O.isNone(input.replay.stopped);
+
+/**
+ * The one line saying that `--at` came before the header.
+ *
+ * @since 0.2.0
+ */
+export const describeAtBeforeHeader = (at: number): string =>
+  `--at ${String(at)}: the log has no header up to line ${String(at)}, so there is no registry to show yet`;
 
 const counts = (record: Readonly<Record<string, number>>): string =>
   Object.entries(record)
@@ -173,35 +194,68 @@ export const tableRows = (rows: ReadonlyArray<BackendRow>, options: TableOptions
 };
 
 /**
- * The per-backend table as aligned text, one line per backend under a heading line.
+ * The per-backend table as aligned text, one line per backend under a heading line, made one
+ * line at a time (two passes over `rows`: one for the column widths, one for the lines), so a
+ * table of a million backends is never held as a whole. Given `maxWidth`, the backend labels
+ * give way (down to a dozen characters, cut with an ellipsis) so that the lines fit it.
+ *
+ * @since 0.2.0
+ */
+export function* tableLines(rows: ReadonlyArray<BackendRow>, maxWidth?: number): Generator<string, void, undefined> {
+  const widths = COLUMNS.map((heading) => heading.length);
+  for (const row of rows) {
+    const cells = cellsOf(row);
+    for (let i = 0; i < widths.length; i++) {
+      widths[i] = Math.max(widths[i] ?? 0, (cells[i] ?? '').length);
+    }
+  }
+  const label = widths[0] ?? 0;
+  if (maxWidth !== undefined) {
+    const total = widths.reduce((x, y) => x + y, 0) + 2 * (widths.length - 1);
+    widths[0] = Math.min(label, Math.max(12, label - Math.max(0, total - maxWidth)));
+  }
+  const fitted = widths[0] ?? label;
+  const render = (cells: string[]): string => {
+    const text = cells[0] ?? '';
+    if (text.length > fitted) {
+      cells[0] = `${text.slice(0, fitted - 1)}\u2026`;
+    }
+    return cells
+      .map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  };
+  yield render([...COLUMNS]);
+  for (const row of rows) {
+    yield render(cellsOf(row));
+  }
+}
+
+/**
+ * The per-backend table as aligned text, one line per backend under a heading line (fitted to
+ * `maxWidth` when given, as `tableLines` does).
  *
  * @since 0.1.0
  */
-export const renderTable = (rows: ReadonlyArray<BackendRow>, maxWidth?: number): ReadonlyArray<string> => {
-  const lines = [COLUMNS as ReadonlyArray<string>, ...rows.map(cellsOf)];
-  const widths = COLUMNS.map((_, i) => Math.max(...lines.map((cells) => (cells[i] ?? '').length)));
-  if (maxWidth !== undefined) {
-    // Fit the terminal: the backend labels give way, down to a dozen characters.
-    const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
-    const label = widths[0] ?? 0;
-    const fitted = Math.max(12, label - Math.max(0, total - maxWidth));
-    if (fitted < label) {
-      widths[0] = fitted;
-      for (const cells of lines) {
-        const text = cells[0] ?? '';
-        if (text.length > fitted) {
-          (cells as string[])[0] = `${text.slice(0, fitted - 1)}\u2026`;
-        }
-      }
-    }
+export const renderTable = (rows: ReadonlyArray<BackendRow>, maxWidth?: number): ReadonlyArray<string> =>
+  Array.from(tableLines(rows, maxWidth));
+
+/** The table as the summary shows it: as `options` asks, with a line saying what `--top` left out. */
+function* shownTable(table: ReadonlyArray<BackendRow>, options: TableOptions): Generator<string, void, undefined> {
+  if (options.show === false) {
+    return;
   }
-  return lines.map((cells) =>
-    cells
-      .map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
-};
+  if (table.length === 0) {
+    yield '(no backend was registered)';
+    return;
+  }
+  const rows = tableRows(table, options);
+  yield* tableLines(rows, options.width);
+  const more = table.length - rows.length;
+  if (more > 0) {
+    yield `(${thousands(more)} more backend${more === 1 ? '' : 's'}: --top ${thousands(table.length)} shows all)`;
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // summaries
@@ -217,23 +271,6 @@ const verifyLine = (r: LogReplay): string => {
     : `${thousands(r.checked)} recorded results checked, ${thousands(r.divergences)} not reproduced${first}`;
 };
 
-const tableLines = (table: ReadonlyArray<BackendRow>, options: TableOptions): ReadonlyArray<string> => {
-  if (options.show === false) {
-    return [];
-  }
-  if (table.length === 0) {
-    return ['(no backend was registered)'];
-  }
-  const rows = tableRows(table, options);
-  const more = table.length - rows.length;
-  return [
-    ...renderTable(rows, options.width),
-    ...(more > 0
-      ? [`(${thousands(more)} more backend${more === 1 ? '' : 's'}: --top ${thousands(table.length)} shows all)`]
-      : []),
-  ];
-};
-
 const plural = (n: number, one: string, many: string): string => `${String(n)} ${n === 1 ? one : many}`;
 
 /** What the targeted broadcasts did, such as `3 to some backends (1 retry of the unacknowledged); 2 named keys not registered`. */
@@ -247,13 +284,14 @@ const targetedLine = (s: StatsSummary): string => {
 };
 
 /**
- * The readable summary of a replay: what was read, the registry's backends live and dead,
- * actions and broadcasts by kind, the targeted broadcasts and retries, outcome counts, the
+ * The readable summary of a replay, a line at a time (each with its line end): what was read,
+ * the registry's backends live and dead, actions and broadcasts by kind, the targeted broadcasts
+ * and retries, outcome counts, the
  * verification, and the per-backend table.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const renderSummary = (input: SummaryInput): string => {
+export function* summaryLines(input: SummaryInput): Generator<string, void, undefined> {
   const { replay: r } = input;
   const s: StatsSummary = summarizeStats(r.stats);
   const policy = O.isSome(r.header) ? `, ack timeout ${thousands(r.header.value.policy.ackTimeoutMs)} ms` : '';
@@ -276,7 +314,7 @@ export const renderSummary = (input: SummaryInput): string => {
           input.mode === 'strict' ? 'stopped at the first' : 'skipped'
         })`;
   const lines = [
-    `log         ${input.file} (${version}${policy})`,
+    `log         ${printable(input.file)} (${version}${policy})`,
     `read        ${where}: ${thousands(s.steps)} actions applied, ${invalid}`,
     ...(input.from === undefined ? [] : [`counted     from ${describeLogBound(input.from)} on`]),
     ...(input.resumedAfter === undefined || input.resumedAfter === 0
@@ -293,13 +331,63 @@ export const renderSummary = (input: SummaryInput): string => {
     `outcomes    ${counts(s.outcomes)}`,
     ...(input.verify ? [`verify      ${verifyLine(r)}`] : []),
     '',
-    ...tableLines(s.table, input.table ?? {}),
   ];
-  return `${lines.join('\n')}\n`;
+  for (const line of lines) {
+    yield `${line}\n`;
+  }
+  for (const line of shownTable(s.table, input.table ?? {})) {
+    yield `${line}\n`;
+  }
+}
+
+/**
+ * The readable summary of a replay as one text: what was read, the registry's backends live and
+ * dead, actions and broadcasts by kind, outcome counts, the verification, and the per-backend
+ * table.
+ *
+ * @since 0.1.0
+ */
+export const renderSummary = (input: SummaryInput): string => Array.from(summaryLines(input)).join('');
+
+/**
+ * The version of the JSON document `replay --json` prints, in its `schemaVersion` field. It is
+ * raised whenever a field changes meaning or goes away (a new field does not raise it).
+ *
+ * @since 0.2.0
+ */
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+const rawInvalidLine = (l: InvalidLine): string => `line ${String(l.line)}: ${l.problems.join('; ')}`;
+
+/** Why the replay ended early, as data: `_tag` says what, the other fields where and why. */
+const stoppedJson = (input: SummaryInput): unknown => {
+  const { replay: r } = input;
+  if (O.isSome(r.stopped)) {
+    return matchReplayStop<unknown>({
+      StoppedAtInvalidLine: (s) => ({
+        _tag: s._tag,
+        line: s.invalid.line,
+        fatal: s.invalid.fatal,
+        problems: s.invalid.problems,
+        message: rawInvalidLine(s.invalid),
+      }),
+      StoppedAtReadFailure: (s) => ({ _tag: s._tag, line: s.failure.line, message: s.failure.message }),
+      StoppedAtCallbackError: (s) => ({ _tag: s._tag, line: s.line, message: s.message }),
+    })(r.stopped.value);
+  }
+  if (O.isSome(input.at) && isAtBeforeHeader(input)) {
+    return { _tag: 'AtBeforeHeader', line: input.at.value, message: describeAtBeforeHeader(input.at.value) };
+  }
+  return null;
 };
 
 /**
- * The summary of a replay as JSON-ready data, for `--json`.
+ * The summary of a replay as JSON-ready data, for `--json`: `schemaVersion`, the file, header,
+ * mode and `at`; how far it read (`lastLine`, `complete`) and why it stopped (`stopped`: `null`,
+ * or an object whose `_tag` is `StoppedAtInvalidLine`, `StoppedAtReadFailure`,
+ * `StoppedAtCallbackError` or `AtBeforeHeader`, with a `line` and a `message`); the bad lines
+ * (`invalidLines`, the first of them in `problems`, and `problemsTruncated` when there were more);
+ * the verification; and the statistics. Text from the log is kept exactly as it was.
  *
  * @since 0.1.0
  */
@@ -307,7 +395,7 @@ export const summaryJson = (input: SummaryInput): unknown => {
   const { replay: r } = input;
   const s = summarizeStats(r.stats);
   return {
-    schemaVersion: 1,
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
     file: input.file,
     header: O.isSome(r.header) ? LogHeader.encode(r.header.value) : null,
     mode: input.mode,
@@ -315,10 +403,11 @@ export const summaryJson = (input: SummaryInput): unknown => {
     ...(input.from === undefined ? {} : { from: describeLogBound(input.from) }),
     resumedAfter: input.resumedAfter ?? 0,
     lastLine: r.lastLine,
-    complete: O.isNone(r.stopped),
-    stopped: O.isSome(r.stopped) ? describeStop(r.stopped.value) : null,
+    complete: O.isNone(r.stopped) && !isAtBeforeHeader(input),
+    stopped: stoppedJson(input),
     invalidLines: r.invalidLines,
-    problems: r.problems.map(describeInvalidLine),
+    problems: r.problems.map((l) => ({ line: l.line, fatal: l.fatal, problems: l.problems })),
+    problemsTruncated: r.invalidLines > r.problems.length,
     verify: input.verify
       ? {
           checked: r.checked,
@@ -329,3 +418,42 @@ export const summaryJson = (input: SummaryInput): unknown => {
     ...s,
   };
 };
+
+const isPlainObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * `JSON.stringify(value, null, 2)` in pieces: arrays and the top object are written an element
+ * at a time, so a document with a million-row table never becomes one string (which
+ * could pass the longest string JavaScript can hold). Joined, the pieces are exactly that text.
+ *
+ * @since 0.2.0
+ */
+export function* jsonPieces(value: unknown, indent = ''): Generator<string, void, undefined> {
+  const inner = `${indent}  `;
+  if (Array.isArray(value) && value.length > 0) {
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      yield `${i === 0 ? '' : ','}\n${inner}`;
+      const element: unknown = value[i];
+      yield* jsonPieces(element === undefined || typeof element === 'function' ? null : element, inner);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  // Objects are written a field at a time at the top only; below, one call does a whole one.
+  if (indent === '' && isPlainObject(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    let first = true;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') {
+        continue;
+      }
+      yield `${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
+      first = false;
+      yield* Array.isArray(v) || isPlainObject(v) ? jsonPieces(v, inner) : [JSON.stringify(v)];
+    }
+    yield first ? '{}' : `\n${indent}}`;
+    return;
+  }
+  yield (JSON.stringify(value, null, 2) as string | undefined)?.replace(/\n/g, `\n${indent}`) ?? 'null';
+}

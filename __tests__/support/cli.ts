@@ -1,0 +1,64 @@
+/** Running the built command line (`npm test` builds it first) in a child process. */
+import type { StdioOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const ROOT = path.join(__dirname, '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+
+/** What a run of the command line gave. */
+export interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Fail early, in words, when the command line was not built. */
+export const requireBuiltCli = (): void => {
+  if (!fs.existsSync(CLI)) {
+    throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  }
+};
+
+/**
+ * Run the command line with `args`. `stdin` is text to feed it, or a file descriptor to give it
+ * as standard input; `stdout` may be a file descriptor (such as one of /dev/full) instead of a pipe.
+ */
+export const runCli = (
+  args: ReadonlyArray<string>,
+  options: { readonly stdin?: string | number; readonly stdout?: number; readonly timeoutMs?: number } = {},
+): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const stdio: StdioOptions = [
+      typeof options.stdin === 'number' ? options.stdin : 'pipe',
+      options.stdout ?? 'pipe',
+      'pipe',
+    ];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    if (typeof options.stdin !== 'number') {
+      child.stdin?.end(options.stdin ?? '');
+    }
+  });
+
+/** The lines of a text, without empty ones. */
+export const linesOf = (s: string): ReadonlyArray<string> => s.split('\n').filter((l) => l !== '');
+
+/** Whatever happens, no stack trace reaches the user. */
+export const expectNoStack = (r: Run): void => {
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+};
