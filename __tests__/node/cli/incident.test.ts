@@ -172,11 +172,21 @@ describe('lifecycle-broadcast validate --json', () => {
       entries: 5,
       invalidLines: 0,
       problems: [],
+      problemsTruncated: false,
       lastLine: 6,
+      readFailure: null,
     });
     const bad = await run(['validate', fixture('corrupt.ndjson'), '--json', '--max-line-length', '4096']);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, formatVersion: 1, clock: null, invalidLines: 5 });
+    const missing = await run(['validate', path.join(dir, 'no-such.ndjson'), '--json']);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      valid: false,
+      entries: 0,
+      readFailure: expect.stringContaining('ENOENT'),
+    });
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('should name the version in its text verdict', async () => {
