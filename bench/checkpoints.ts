@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { atLine, replayLines, snapshot, summarizeStats } from '../src';
+import { snapshot, summarizeStats } from '../src';
+import { atLine, replayLines } from '../src/incident';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/log/checkpoint';
 
 import { fileSource, replayIndexed, writeLogIndex } from '../src/node';

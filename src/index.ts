@@ -160,42 +160,7 @@ export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } fr
 export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
 export { liveBroadcast } from './redux/liveBroadcast';
 
-// values: incident tools (timeline bounds, the replay engine, the HTML report)
-export { atLine, atTime, describeLogBound, matchLogBound, parseLogBound } from './log/LogBound';
-export { replayLines } from './log/replayLines';
-export { seedStats } from './log/seedStats';
 export { readClock, timeStamper } from './log/timeStamp';
-export {
-  CellBits,
-  MAX_REPORT_BUCKETS,
-  StateBits,
-  backendLabel,
-  operationLabel,
-  reportBuilder,
-} from './log/reportModel';
-export type {
-  Assumption,
-  BackendSelector,
-  BroadcastDifference,
-  ByKey,
-  ByService,
-  EntryChange,
-  WhatIfOptions,
-  WhatIfOutcome,
-} from './log/whatIf';
-export type {
-  Diverges,
-  Invalid,
-  Satisfies,
-  ShrinkCandidate,
-  ShrinkFailure,
-  ShrinkOptions,
-  ShrinkProperty,
-  Shrunk,
-} from './log/shrink';
-export { escapeHtml, renderReport, scriptJson } from './log/report';
-export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './log/whatIf';
-export { ddmin, diverges, invalid, matchShrinkFailure, matchShrinkProperty, satisfies, shrinkLog } from './log/shrink';
 
 // values: targeted broadcasts, retries and the idle coordinator
 export { EqBroadcastOperation } from './domain/BroadcastOperation';
@@ -356,18 +321,7 @@ export type {
 } from './live/runBroadcast';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
 
-// types: incident tools
-export type { AtLine, AtTime, LogBound } from './log/LogBound';
-export type { LinesReplay, ReplayLinesOptions, ReplayStart, ReplayStep } from './log/replayLines';
 export type { TimeStamper } from './log/timeStamp';
-export type {
-  ReportBuilder,
-  ReportColumn,
-  ReportInput,
-  ReportLane,
-  ReportModel,
-  ReportSummary,
-} from './log/reportModel';
 
 // types: targeted broadcasts and the idle coordinator
 export type {

@@ -7,17 +7,9 @@ import * as path from 'node:path';
 
 import * as O from 'fp-ts/Option';
 
-import type { LogBound, ReplayStart } from '../../src';
-import {
-  atLine,
-  atTime,
-  describeLogBound,
-  parseLogBound,
-  replayLines,
-  replayLog,
-  snapshot,
-  summarizeStats,
-} from '../../src';
+import type { LogBound, ReplayStart } from '../../src/incident';
+import { replayLog, snapshot, summarizeStats } from '../../src';
+import { atLine, atTime, describeLogBound, parseLogBound, replayLines } from '../../src/incident';
 import { fileSource } from '../../src/node';
 import { expectLeft, expectRight } from '../support/helpers';
 

@@ -3,31 +3,34 @@
  * columns follow the log, its size stays bounded, and nothing from the log reaches the page
  * unescaped.
  */
-import type { LogHeader, LogRecord, ReportModel } from '../../src';
+import type { LogHeader, LogRecord } from '../../src';
+import type { ReportModel } from '../../src/incident';
 import { logText } from '../support/helpers';
 import {
-  CellBits,
-  MAX_REPORT_BUCKETS,
-  StateBits,
-  atLine,
   backendKey,
   broadcastAction,
-  escapeHtml,
   generateLog,
   liveBackend,
   logRecord,
   logHeader,
   quiesceOperation,
   registerAction,
-  renderReport,
-  replayLines,
-  reportBuilder,
-  scriptJson,
   setLiveAction,
   sharedInstance,
   summarizeStats,
   unregisterAction,
 } from '../../src';
+import {
+  CellBits,
+  MAX_REPORT_BUCKETS,
+  StateBits,
+  atLine,
+  escapeHtml,
+  renderReport,
+  replayLines,
+  reportBuilder,
+  scriptJson,
+} from '../../src/incident';
 
 const reportOf = async (
   header: LogHeader,

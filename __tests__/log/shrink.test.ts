@@ -8,19 +8,14 @@ import type { BroadcastResult, LogRecord } from '../../src';
 import {
   broadcastAction,
   createRegistry,
-  ddmin,
   recordAction,
   logRecord,
   step,
-  diverges,
   encodeRecordLine,
   encodeHeaderLine,
   generateLog,
-  invalid,
-  replayLines,
-  satisfies,
-  shrinkLog,
 } from '../../src';
+import { ddmin, diverges, invalid, replayLines, satisfies, shrinkLog } from '../../src/incident';
 
 /**
  * The lines of a generated log without recorded results but one, past the middle: an all-acked

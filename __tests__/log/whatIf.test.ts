@@ -5,28 +5,26 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
-import type { Assumption, LogRecord } from '../../src';
+import type { LogRecord } from '../../src';
+import type { Assumption } from '../../src/incident';
 import {
   ack,
   backendKey,
   broadcastAction,
-  describeAssumption,
   failure,
   generateLog,
   liveBackend,
   logHeader,
-  parseAssumption,
   privateInstance,
   quiesceOperation,
   registerAction,
-  selects,
   setLiveAction,
   setResponseAction,
   sharedInstance,
   timeout,
-  whatIf,
   withResponse,
 } from '../../src';
+import { describeAssumption, parseAssumption, selects, whatIf } from '../../src/incident';
 import { expectLeft, expectRight, logText } from '../support/helpers';
 
 const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');

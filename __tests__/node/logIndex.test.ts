@@ -10,19 +10,9 @@ import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
-import type { LinesReplay, LogBound } from '../../src';
-import {
-  atLine,
-  atTime,
-  generateLog,
-  logRecord,
-  logHeader,
-  recordAction,
-  recordedResult,
-  replayLines,
-  snapshot,
-  summarizeStats,
-} from '../../src';
+import type { LinesReplay, LogBound } from '../../src/incident';
+import { generateLog, logRecord, logHeader, recordAction, recordedResult, snapshot, summarizeStats } from '../../src';
+import { atLine, atTime, replayLines } from '../../src/incident';
 import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/log/checkpoint';
 import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
 

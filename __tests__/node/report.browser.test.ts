@@ -13,8 +13,9 @@ import * as path from 'node:path';
 
 import type { BrowserContext, Page } from 'playwright-core';
 
-import type { ReportModel } from '../../src';
-import { generateLog, renderReport, reportBuilder, replayLines } from '../../src';
+import type { ReportModel } from '../../src/incident';
+import { generateLog } from '../../src';
+import { renderReport, reportBuilder, replayLines } from '../../src/incident';
 import { fileSource, writeLog } from '../../src/node';
 import { chromiumPath, launchChromium } from './chromium';
 

@@ -122,7 +122,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2
  * error says what was expected.
  *
  * @example
- * import { parseLogBound } from 'lifecycle-broadcast'
+ * import { parseLogBound } from 'lifecycle-broadcast/incident'
  *
  * parseLogBound('120') // right({ _tag: 'AtLine', line: 120 })
  * parseLogBound('2026-11-27T14:02:00Z') // right({ _tag: 'AtTime', time: 1795788120000 })

@@ -162,7 +162,7 @@ const beyond = (until: LogBound, line: number, time: number | undefined): boolea
  * none of the new options: the same registry, statistics, bad lines and divergences.
  *
  * @example
- * import { atTime, replayLines } from 'lifecycle-broadcast'
+ * import { atTime, replayLines } from 'lifecycle-broadcast/incident'
  * import { fileSource } from 'lifecycle-broadcast/node'
  *
  * const r = await replayLines(fileSource('broker.ndjson'), { verify: true, until: atTime(Date.parse('2026-11-27T14:05:00Z')) })

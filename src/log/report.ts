@@ -26,7 +26,7 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
  * references, fit for element content and quoted attribute values.
  *
  * @example
- * import { escapeHtml } from 'lifecycle-broadcast'
+ * import { escapeHtml } from 'lifecycle-broadcast/incident'
  *
  * escapeHtml('<img src=x onerror="alert(1)">') // '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
  *
@@ -295,7 +295,7 @@ const axisSvg = (model: ReportModel, width: number): string => {
  * hundred bytes per lane and column. Every text from the log is escaped.
  *
  * @example
- * import { renderReport, reportBuilder, replayLines } from 'lifecycle-broadcast'
+ * import { renderReport, reportBuilder, replayLines } from 'lifecycle-broadcast/incident'
  * import { fileSource } from 'lifecycle-broadcast/node'
  *
  * const builder = reportBuilder()

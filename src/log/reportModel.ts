@@ -278,7 +278,7 @@ const stateOf = (live: boolean): number => (live ? StateBits.live : StateBits.de
  * at the latest time met.
  *
  * @example
- * import { renderReport, reportBuilder, replayLines } from 'lifecycle-broadcast'
+ * import { renderReport, reportBuilder, replayLines } from 'lifecycle-broadcast/incident'
  * import { fileSource } from 'lifecycle-broadcast/node'
  *
  * const builder = reportBuilder()

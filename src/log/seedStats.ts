@@ -19,7 +19,8 @@ import { backends } from '../registry/Registry';
  * begins where `registry` was.
  *
  * @example
- * import { createRegistry, liveBackend, register, backendKey, sharedInstance, seedStats, summarizeStats } from 'lifecycle-broadcast'
+ * import { createRegistry, liveBackend, register, backendKey, sharedInstance, summarizeStats } from 'lifecycle-broadcast'
+ * import { seedStats } from 'lifecycle-broadcast/incident'
  *
  * const registry = register(createRegistry(), liveBackend(backendKey(sharedInstance, 'soldr', '0.4.1'))).state
  * summarizeStats(seedStats(registry)).table // one row for soldr, registrations 0, all counts 0

@@ -153,7 +153,7 @@ export const matchShrinkProperty = matchTag<ShrinkProperty>();
  * Fold the reason a log could not be shrunk, one handler per kind.
  *
  * @example
- * import { matchShrinkFailure } from 'lifecycle-broadcast'
+ * import { matchShrinkFailure } from 'lifecycle-broadcast/incident'
  *
  * const describeFailure = matchShrinkFailure({
  *   NoHeader: (f) => `line 1: ${f.problems.join('; ')}`,
@@ -176,7 +176,7 @@ export const matchShrinkFailure = matchTag<ShrinkFailure>();
  * the smallest passing subsequence found.
  *
  * @example
- * import { ddmin } from 'lifecycle-broadcast'
+ * import { ddmin } from 'lifecycle-broadcast/incident'
  *
  * const { items } = await ddmin([1, 2, 3, 4, 5, 6, 7, 8], (xs) => xs.includes(3) && xs.includes(6))
  * // items: [3, 6]
@@ -353,7 +353,7 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
  * @example
  * import * as fs from 'node:fs'
  * import * as E from 'fp-ts/Either'
- * import { diverges, shrinkLog } from 'lifecycle-broadcast'
+ * import { diverges, shrinkLog } from 'lifecycle-broadcast/incident'
  * import { fileSource } from 'lifecycle-broadcast/node'
  *
  * const shrunk = await shrinkLog(fileSource('broker.ndjson'), diverges)

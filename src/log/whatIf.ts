@@ -197,7 +197,7 @@ const parseSelector = (text: string): E.Either<string, BackendSelector> => {
  * `Timeout` or `Failure:<reason>`.
  *
  * @example
- * import { parseAssumption } from 'lifecycle-broadcast'
+ * import { parseAssumption } from 'lifecycle-broadcast/incident'
  *
  * parseAssumption('soldr=Ack') // right({ selector: { _tag: 'ByService', serviceName: 'soldr', ... }, response: { _tag: 'Ack' } })
  * parseAssumption('fbuild@2.1.3=Failure:Rejected')
@@ -317,7 +317,7 @@ const changesOf = (
  *
  * @example
  * import * as E from 'fp-ts/Either'
- * import { parseAssumption, whatIf } from 'lifecycle-broadcast'
+ * import { parseAssumption, whatIf } from 'lifecycle-broadcast/incident'
  * import { fileSource } from 'lifecycle-broadcast/node'
  *
  * const assumption = parseAssumption('soldr=Ack')

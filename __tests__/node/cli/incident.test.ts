@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
-  atLine,
   broadcastAction,
   generateLog,
   liveBackend,
@@ -21,6 +20,7 @@ import {
   backendKey,
   sharedInstance,
 } from '../../../src';
+import { atLine } from '../../../src/incident';
 import { fileSource, writeLog } from '../../../src/node';
 
 import { CLI, ROOT, run } from './support';
@@ -181,11 +181,9 @@ describe('lifecycle-broadcast validate --json', () => {
     expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, formatVersion: 1, clock: null, invalidLines: 5 });
     const missing = await run(['validate', path.join(dir, 'no-such.ndjson'), '--json']);
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout)).toMatchObject({
-      valid: false,
-      entries: 0,
-      readFailure: expect.stringContaining('ENOENT'),
-    });
+    const document = JSON.parse(missing.stdout) as { valid: boolean; entries: number; readFailure: string };
+    expect([document.valid, document.entries]).toEqual([false, 0]);
+    expect(document.readFailure).toContain('ENOENT');
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   });
 
