@@ -88,7 +88,7 @@ describe.each(['.', './incident'] as const)('the %s entry in a browser', (subpat
       metafile: true,
       logLevel: 'silent',
       // The dependencies are the application's to bundle; what is measured is the library.
-      external: ['fp-ts', 'fp-ts/*', 'io-ts', 'immer'],
+      external: ['fp-ts', 'fp-ts/*', 'io-ts'],
     });
   const bundle = (): ReturnType<typeof buildSync> => build(subpath === '.' ? 'root' : 'both');
   const gzippedSize = (result: ReturnType<typeof buildSync>): { readonly raw: number; readonly gzipped: number } => {
