@@ -497,19 +497,22 @@ let pool: Registry['releases'] = HT.empty;
  * if there is one (whatever `op` is, it is equal to it in value), otherwise `storedOperation`,
  * added to the pool in `pool`.
  */
-const pooled = (state: Registry, op: BroadcastOperation): BroadcastOperation => {
-  pool = state.releases;
+const pooled = (state: Registry, op: BroadcastOperation): BroadcastOperation => pooledIn(state.releases, op);
+
+/** `pooled` for the pool `releases`. */
+const pooledIn = (releases: Registry['releases'], op: BroadcastOperation): BroadcastOperation => {
+  pool = releases;
   if (op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
     return storedOperation(op);
   }
   const h = HT.hash(op.pathPrefix);
-  const found = HT.getHashed(state.releases, op.pathPrefix, h);
+  const found = HT.getHashed(releases, op.pathPrefix, h);
   if (found !== undefined) {
     return found;
   }
   const stored = storedOperation(op);
   if (stored._tag === 'ReleaseHandles' && stored.pathPrefix === op.pathPrefix) {
-    pool = HT.setHashed(state.releases, op.pathPrefix, h, stored);
+    pool = HT.setHashed(releases, op.pathPrefix, h, stored);
   }
   return stored;
 };
@@ -565,12 +568,20 @@ export const restoreRegistry = (
   audiences: ReadonlyArray<Audience>,
   images: ReadonlyArray<SlotImage>,
 ): E.Either<string, Registry> => {
-  let state = createRegistry(policy);
-  const stored: BroadcastOperation[] = [];
-  for (const op of operations) {
-    const kept = pooled(state, op);
-    state = { ...state, releases: pool };
-    stored.push(kept);
+  const state = createRegistry(policy);
+  let releases = state.releases;
+  // A saved history repeats a few operation objects: each is pooled once.
+  const seen = new Map<BroadcastOperation, BroadcastOperation>();
+  const stored: BroadcastOperation[] = new Array<BroadcastOperation>(operations.length);
+  for (let i = 0; i < operations.length; i++) {
+    const op = operations[i] as BroadcastOperation;
+    let kept = seen.get(op);
+    if (kept === undefined) {
+      kept = pooledIn(releases, op);
+      releases = pool;
+      seen.set(op, kept);
+    }
+    stored[i] = kept;
   }
   const count = stored.length;
   let slots: Registry['slots'] = V.empty;
@@ -633,7 +644,7 @@ export const restoreRegistry = (
       liveTimeouts: timeouts,
       liveFailures: failures,
       operations: V.fromArray(stored),
-      releases: state.releases,
+      releases,
       audiences: V.fromArray(audiences),
     }),
   );
