@@ -42,6 +42,27 @@ describe('replayLines', () => {
     expect(b.stopped).toEqual(a.stopped);
   });
 
+  it('should stop, saying which observer threw on which line, when an observer throws', async () => {
+    const r = await replayLines(fileSource(fixture('good.ndjson')), {
+      onStep: (s) => {
+        if (s.line === 7) {
+          throw new Error('observer failed');
+        }
+      },
+    });
+    expect(r.stopped).toEqual(
+      O.some({ _tag: 'StoppedAtCallbackError', line: 7, message: 'onStep threw on line 7: observer failed' }),
+    );
+    expect(r.lastLine).toBe(7);
+  });
+
+  it('should count the same statistics with an observer (every broadcast built) as without one', async () => {
+    const quick = await replayLines(fileSource(fixture('good.ndjson')));
+    const observed = await replayLines(fileSource(fixture('good.ndjson')), { onStep: () => undefined });
+    expect(observed.stats).toEqual(quick.stats);
+    expect(snapshot(observed.state)).toEqual(snapshot(quick.state));
+  });
+
   it('should give a point every N lines, each equal to a replay stopped there', async () => {
     const points: ReplayStart[] = [];
     await replayLines(fileSource(fixture('good.ndjson')), { snapshotEvery: 10, onSnapshot: (p) => points.push(p) });

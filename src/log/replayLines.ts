@@ -10,23 +10,24 @@
  */
 import * as O from 'fp-ts/Option';
 
-import { recordAction, recordedResult } from './LogRecord';
+import { recordedResult } from './LogRecord';
 import type { LogRecord } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import type { InvalidLine, LogSource, ReadLogOptions } from './logReader';
 import { checkReadArguments, logLineBatches } from './logReader';
 import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
+import { errorMessage } from '../internal/errorMessage';
+import { keyInterner } from '../domain/BackendKey';
 import { checkFunction, optionalInteger, optionalOfType, optionalOneOf, optionsObject } from '../internal/options';
-import { checkRegistry } from '../registry/Registry';
 import type { LogStats } from './LogStats';
-import { addEvent, emptyLogStats } from './LogStats';
+import { statsAccumulator } from './LogStats';
 import type { Registry } from '../registry/Registry';
-import { createRegistry } from '../registry/Registry';
+import { broadcast, broadcastCounted, checkRegistry, createRegistry } from '../registry/Registry';
 import type { RegistryEvent } from '../registry/RegistryEvent';
 import { stepChecked } from '../registry/step';
 import type { LogReplay, ReplayMode, ReplayStop } from './replayLog';
-import { DEFAULT_MAX_PROBLEMS } from './replayLog';
+import { DEFAULT_MAX_PROBLEMS, internedAction } from './replayLog';
 import type { Divergence } from './verify';
 import { compareResults } from './verify';
 import type { LogBound } from './LogBound';
@@ -201,7 +202,9 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
   let header: O.Option<LogHeader> = start === undefined ? O.none : O.some(start.header);
   let state = start?.state ?? createRegistry();
   let counting = start?.counting ?? from === undefined;
-  let stats = start?.stats ?? emptyLogStats;
+  // Owned by this replay alone, so folded in place; frozen for each snapshot and at the end.
+  let stats = statsAccumulator(start?.stats);
+  const keys = keyInterner();
   let lastLine = start?.lastLine ?? 0;
   let lastTime: O.Option<number> = start?.lastTime ?? O.none;
   let countedFrom: O.Option<number> = O.none;
@@ -212,12 +215,29 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
   let firstDivergence: O.Option<Divergence> = verify ? (start?.firstDivergence ?? O.none) : O.none;
   let stopped: O.Option<ReplayStop> = O.none;
 
+  /** Call an observer; false (and the replay stopped, saying why) when it throws. */
+  const observe = <A>(name: string, line: number, f: ((a: A) => void) | undefined, a: A): boolean => {
+    try {
+      f?.(a);
+      return true;
+    } catch (error: unknown) {
+      stopped = O.some({
+        _tag: 'StoppedAtCallbackError',
+        line,
+        message: `${name} threw on line ${String(line)}: ${errorMessage(error)}`,
+      });
+      return false;
+    }
+  };
+
   const reject = (l: InvalidLine): boolean => {
     invalidLines += 1;
     if (problems.length < maxProblems) {
       problems.push(l);
     }
-    options.onInvalidLine?.(l);
+    if (!observe('onInvalidLine', l.line, options.onInvalidLine, l)) {
+      return false;
+    }
     if (strict || l.fatal) {
       stopped = O.some({ _tag: 'StoppedAtInvalidLine', invalid: l });
       return false;
@@ -228,18 +248,21 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
   const { onSnapshot } = options;
   const every = snapshotEvery;
   let nextSnapshot = (Math.floor(lastLine / every) + 1) * every;
-  const snapshotBefore = (line: number): void => {
+  const snapshotBefore = (line: number): boolean => {
     if (line <= nextSnapshot || onSnapshot === undefined) {
-      return;
+      return true;
     }
     const at = Math.floor((line - 1) / every) * every;
     nextSnapshot = at + every;
     if (invalidLines === 0 && O.isSome(header)) {
-      onSnapshot(
+      return observe(
+        'onSnapshot',
+        line,
+        onSnapshot,
         Object.freeze({
           header: header.value,
           state,
-          stats,
+          stats: stats.result(),
           lastLine: at,
           lastTime,
           checked,
@@ -249,6 +272,7 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
         }),
       );
     }
+    return true;
   };
 
   read: for await (const batch of batches) {
@@ -268,26 +292,41 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
           if (until !== undefined && beyond(until, l.line, time)) {
             break read;
           }
-          snapshotBefore(l.line);
+          if (!snapshotBefore(l.line)) {
+            break read;
+          }
           if (!counting && from !== undefined && reaches(from, l.line, time)) {
             counting = true;
-            stats = seedStats(state);
+            stats = statsAccumulator(seedStats(state));
           }
-          const before = state;
-          // The reader decoded the record with the action codecs: `step`'s check would be a second one.
-          const next = stepChecked(state, recordAction(record));
-          state = next.state;
           lastLine = l.line;
           if (time !== undefined && (O.isNone(lastTime) || time > lastTime.value)) {
             lastTime = O.some(time);
           }
+          const before = state;
+          const recorded = verify && counting ? recordedResult(record) : undefined;
+          if (record._tag === 'Broadcast' && recorded === undefined && onStep === undefined) {
+            // Nobody looks at this broadcast's lists: apply it in O(1), whatever the backends.
+            const b = broadcastCounted(before, record.operation);
+            state = b.state;
+            if (counting) {
+              if (O.isNone(countedFrom)) {
+                countedFrom = O.some(l.line);
+              }
+              // Its result is built only if the statistics need it (a retry after it, or the end).
+              stats.addBroadcast(b.operation, b.status, () => broadcast(before, b.operation).result);
+            }
+            break;
+          }
+          // The reader decoded the record with the action codecs: `step`'s check would be a second one.
+          const next = stepChecked(state, internedAction(keys, record));
+          state = next.state;
           let divergence: O.Option<Divergence> = O.none;
           if (counting) {
             if (O.isNone(countedFrom)) {
               countedFrom = O.some(l.line);
             }
-            stats = addEvent(stats, next.result);
-            const recorded = verify ? recordedResult(record) : undefined;
+            stats.add(next.result);
             if (
               recorded !== undefined &&
               (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
@@ -302,12 +341,23 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
               }
             }
           }
-          onStep?.({ line: l.line, record, time, before, state, event: next.result, divergence, counted: counting });
+          const seen = observe('onStep', l.line, onStep, {
+            line: l.line,
+            record,
+            time,
+            before,
+            state,
+            event: next.result,
+            divergence,
+            counted: counting,
+          });
+          if (!seen) {
+            break read;
+          }
           break;
         }
         case 'InvalidLine':
-          snapshotBefore(l.line);
-          if (!reject(l)) {
+          if (!snapshotBefore(l.line) || !reject(l)) {
             break read;
           }
           break;
@@ -317,15 +367,15 @@ export const replayLines = async (source: LogSource, options: ReplayLinesOptions
       }
     }
     const lastOfBatch = batch[batch.length - 1];
-    if (lastOfBatch !== undefined) {
-      onLines?.(lastOfBatch.line);
+    if (lastOfBatch !== undefined && !observe('onLines', lastOfBatch.line, onLines, lastOfBatch.line)) {
+      break;
     }
   }
 
   return Object.freeze({
     header,
     state,
-    stats,
+    stats: stats.result(),
     lastLine,
     invalidLines,
     problems: Object.freeze(problems),
