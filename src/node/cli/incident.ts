@@ -22,6 +22,7 @@ import type { Assumption } from '../../log/whatIf';
 import { describeAssumption, whatIf } from '../../log/whatIf';
 import type { LinesReplay, ReplayLinesOptions } from '../../log/replayLines';
 import { replayLines } from '../../log/replayLines';
+import type { LogSource } from '../../log/logReader';
 import { describeInvalidLine } from '../../log/logReader';
 import type { IndexWritten } from '../logIndex';
 import { defaultIndexFile, replayIndexed, writeLogIndex } from '../logIndex';
@@ -393,25 +394,41 @@ const propertyOf = async (until: string): Promise<E.Either<string, ShrinkPropert
   }
   return E.right(
     satisfies(async (candidate) => {
-      const verdict = await predicate(candidate);
+      let verdict: unknown;
+      try {
+        verdict = await predicate(candidate);
+      } catch (error: unknown) {
+        throw new Error(`--until ${until}: the predicate failed: ${errorMessage(error)}`);
+      }
       if (typeof verdict !== 'boolean') {
-        throw new TypeError(`the predicate of ${until} must return true or false, got ${show(verdict)}`);
+        throw new TypeError(`--until ${until}: the predicate must return true or false, got ${show(verdict)}`);
       }
       return verdict;
     }),
   );
 };
 
-/** The text of standard input or of a file, in full (shrinking needs every line at hand). */
-const readAll = async (file: string, io: CliIO): Promise<string> => {
-  if (file !== '-') {
-    return fs.promises.readFile(file, 'utf8');
+/** The longest string V8 builds (2^29 - 24 characters, on 64-bit builds). */
+const LONGEST_STRING = 536_870_888;
+
+/**
+ * The text of standard input or of a file, in full (shrinking needs every line at hand), bytes
+ * that are not UTF-8 read as U+FFFD; refused once it passes the longest string (`/dev/zero`).
+ */
+const readAll = async (source: LogSource): Promise<string> => {
+  const utf8 = new TextDecoder('utf-8');
+  const pieces: string[] = [];
+  let length = 0;
+  for await (const chunk of source) {
+    const piece = typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true });
+    length += piece.length;
+    if (length > LONGEST_STRING) {
+      throw new RangeError(`longer than the longest string Node.js can hold (${thousands(LONGEST_STRING)} characters)`);
+    }
+    pieces.push(piece);
   }
-  let text = '';
-  for await (const chunk of io.stdin as AsyncIterable<string | Uint8Array>) {
-    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  }
-  return text;
+  pieces.push(utf8.decode());
+  return pieces.join('');
 };
 
 /**
@@ -426,11 +443,12 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
     say(io.stderr, `${PROGRAM}: ${property.left}`);
     return USAGE;
   }
+  const input = openInput(file, io);
   let text: string;
   try {
-    text = await readAll(file, io);
+    text = await readAll(input.source);
   } catch (error: unknown) {
-    say(io.stderr, `${PROGRAM}: cannot read ${printable(file)}: ${printable(errorMessage(error))}`);
+    say(io.stderr, `${PROGRAM}: cannot read ${printable(input.name)}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
   const target = flags.output ?? (file === '-' ? '-' : shrunkFile(file));
