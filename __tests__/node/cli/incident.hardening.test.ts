@@ -74,3 +74,66 @@ describe('lifecycle-broadcast shrink', () => {
     ]);
   });
 });
+
+describe('lifecycle-broadcast replay bounds', () => {
+  let timed: string;
+  beforeAll(async () => {
+    timed = path.join(dir, 'timed.ndjson');
+    const r = await runCli(['generate', '--actions', '50', '--clock-start', '2026-11-27T14:00:00Z', '-o', timed]);
+    expect(r.code).toBe(0);
+  });
+
+  it('should say a time before the first record is so, not that no record carries a time', async () => {
+    const r = await runCli(['replay', timed, '--at', '2026-11-27T13:00:00Z', '--no-table']);
+    expect(r.code).toBe(0);
+    expect(linesOf(r.stderr)).toEqual([`warning: 2026-11-27T13:00:00.000Z is before the first record of ${timed}`]);
+    expect(r.stdout).toContain('after line 1: 0 actions applied');
+  });
+
+  it.each([
+    [
+      ['replay', '--from', '30', '--to', '20'],
+      'lifecycle-broadcast: --from line 30 is after --to line 20: the window is empty',
+    ],
+    [
+      ['replay', '--from', '30', '--at', '20'],
+      'lifecycle-broadcast: --from line 30 is after --at line 20: the window is empty',
+    ],
+    [
+      ['report', '--from', '2026-11-27T14:03:00Z', '--to', '2026-11-27T14:02:00Z', '-o', 'never.html'],
+      'lifecycle-broadcast: --from 2026-11-27T14:03:00.000Z is after --to 2026-11-27T14:02:00.000Z: the window is empty',
+    ],
+  ])('should refuse %j, a window that ends before it begins, with 2', async ([command, ...args], message) => {
+    const r = await runCli([command ?? '', timed, ...args]);
+    expect(r.code).toBe(2);
+    expect(linesOf(r.stderr)).toEqual([message]);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('lifecycle-broadcast replay --assume', () => {
+  const broker = path.join(ROOT, 'examples', 'broker.ndjson');
+
+  it('should stop at --at like a replay does', async () => {
+    const r = await runCli(['replay', broker, '--assume', 'soldr=Ack', '--at', '12', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, lastLine: 12, broadcasts: 3 });
+  });
+
+  it.each([['--from', '3'], ['--verify'], ['--top', '2'], ['--sort', 'ack'], ['--no-table']])(
+    'should refuse %s, which a what-if replay does not apply, instead of ignoring it',
+    async (...option) => {
+      const r = await runCli(['replay', broker, '--assume', 'soldr=Ack', ...option]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(
+        /^error: option '--assume <service=answer>' cannot be used with option '--/,
+      );
+    },
+  );
+
+  it.each(['--assume-from', '--limit'])('should refuse %s without --assume', async (option) => {
+    const r = await runCli(['replay', broker, option, '3']);
+    expect(r.code).toBe(2);
+    expect(linesOf(r.stderr)).toEqual([`lifecycle-broadcast: ${option} goes with --assume`]);
+  });
+});

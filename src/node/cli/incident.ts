@@ -16,6 +16,7 @@ import { errorMessage } from '../../internal/errorMessage';
 import type { ShrinkCandidate, ShrinkProperty } from '../../log/shrink';
 import { diverges, invalid, matchShrinkFailure, satisfies, shrinkLog } from '../../log/shrink';
 import type { LogBound } from '../../log/LogBound';
+import { describeLogBound } from '../../log/LogBound';
 import { renderReport } from '../../log/report';
 import { backendLabel, operationLabel, reportBuilder } from '../../log/reportModel';
 import type { Assumption } from '../../log/whatIf';
@@ -51,6 +52,27 @@ export interface ReplayFlagsBase {
   /** The index to resume from (`<log>.index` by default), or `false` (`--no-index`). */
   readonly index?: string | false;
 }
+
+/**
+ * Why `--from` and the bound that stops the replay cannot go together, if they cannot: both of
+ * one kind, the first after the second (a line and a time are compared only once read).
+ */
+export const misorderedBounds = (
+  from: LogBound | undefined,
+  until: LogBound | undefined,
+  untilName: string,
+): string | undefined => {
+  if (from === undefined || until === undefined) {
+    return undefined;
+  }
+  const after =
+    from._tag === 'AtLine' && until._tag === 'AtLine'
+      ? from.line > until.line
+      : from._tag === 'AtTime' && until._tag === 'AtTime' && from.time > until.time;
+  return after
+    ? `${PROGRAM}: --from ${describeLogBound(from)} is after ${untilName} ${describeLogBound(until)}: the window is empty`
+    : undefined;
+};
 
 /**
  * Replay `file` with the engine, reporting bad lines on standard error as they are met, and
@@ -199,6 +221,11 @@ export interface ReportFlags extends ReplayFlagsBase {
  * @since 0.2.0
  */
 export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO): Promise<ExitCode> => {
+  const misordered = misorderedBounds(flags.from, flags.to, '--to');
+  if (misordered !== undefined) {
+    say(io.stderr, misordered);
+    return USAGE;
+  }
   const builder = reportBuilder();
   // The report needs every step from the start of its window: no checkpoint.
   const replay = await replayFile(file, { ...flags, index: false }, io, { onStep: builder.add });
@@ -238,6 +265,7 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
 
 /** The options of `replay --assume`. */
 export interface WhatIfFlags extends ReplayFlagsBase {
+  readonly at?: LogBound;
   readonly assume: ReadonlyArray<Assumption>;
   readonly assumeFrom?: number;
   readonly json?: boolean;
@@ -254,6 +282,7 @@ const DEFAULT_WHAT_IF_LIMIT = 20;
  * @since 0.2.0
  */
 export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO): Promise<ExitCode> => {
+  const until = flags.at ?? flags.to;
   const { source, size } = openInput(file, io);
   const progress = progressFor(io, size);
   const outcome = await whatIf(source, {
@@ -261,6 +290,7 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
     ...(progress === undefined ? {} : { onProgress: progress.update }),
     assumptions: flags.assume,
     ...(flags.assumeFrom === undefined ? {} : { fromLine: flags.assumeFrom }),
+    ...(until === undefined ? {} : { until }),
     mode: flags.lenient === true ? 'lenient' : 'strict',
   });
   progress?.clear();
