@@ -30,7 +30,7 @@ import { defaultIndexFile, replayIndexed, writeLogIndex } from '../logIndex';
 import type { ReplayMode } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
 import type { CliIO, ExitCode } from './program';
-import { JSON_SCHEMA_VERSION, PROGRAM, jsonDocument, openInput, output, progressFor, say, thousands } from './io';
+import { PROGRAM, openInput, output, outputJson, progressFor, say, thousands } from './io';
 import { printable } from '../../internal/printable';
 import { describeStop } from './summary';
 
@@ -313,11 +313,10 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
   });
   const n = thousands;
   if (flags.json === true) {
-    return output(
+    return outputJson(
       io,
-      jsonDocument({
-        schemaVersion: JSON_SCHEMA_VERSION,
-        file,
+      file,
+      {
         assumptions: flags.assume.map((a, i) => ({ assumption: describeAssumption(a), matched: outcome.matched[i] })),
         fromLine: outcome.fromLine,
         lastLine: r.lastLine,
@@ -337,7 +336,7 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
             assumed: c.assumed,
           })),
         })),
-      }),
+      },
       r.invalidLines > 0 ? INVALID : OK,
     );
   }

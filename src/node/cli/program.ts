@@ -45,12 +45,12 @@ import {
 import type { Assumption } from '../../log/whatIf';
 import { parseAssumption } from '../../log/whatIf';
 import {
-  JSON_SCHEMA_VERSION,
   PROGRAM,
   cannotWriteStdout,
   jsonDocument,
   openInput,
   output,
+  outputJson,
   progressFor,
   say,
   thousands,
@@ -291,11 +291,10 @@ const validateCommand = async (
   const code = failure !== undefined ? ExitCode.usage : invalid === 0 ? ExitCode.ok : ExitCode.invalid;
   if (flags.json === true) {
     // Whatever happened, standard output holds one JSON document saying so.
-    return output(
+    return outputJson(
       io,
-      jsonDocument({
-        schemaVersion: JSON_SCHEMA_VERSION,
-        file,
+      file,
+      {
         valid: failure === undefined && invalid === 0,
         formatVersion: header?.version ?? null,
         clock: header?.clock ?? null,
@@ -305,7 +304,7 @@ const validateCommand = async (
         problemsTruncated: invalid > problems.length,
         lastLine: last,
         readFailure: failure ?? null,
-      }),
+      },
       code,
     );
   }
