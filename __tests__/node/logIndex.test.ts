@@ -50,7 +50,8 @@ const checkpointsOf = (indexFile: string): ReadonlyArray<Checkpoint> =>
     .slice(1)
     .filter((l) => l !== '')
     .map((l) => {
-      const c = decodeIndexLine<Checkpoint>(Checkpoint, l);
+      // Each line ends with its own digest, which the checkpoint codec does not know.
+      const c = decodeIndexLine<Checkpoint>(Checkpoint, l.replace(/,"digest":"[0-9a-f]{64}"\}$/, '}'));
       if (E.isLeft(c)) {
         throw new Error(c.left.join('; '));
       }
@@ -171,9 +172,33 @@ describe('replayIndexed', () => {
     const r = await startFromIndex(log, damaged, { until: atLine(4990) });
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(
-      /damaged\.index line 5: sha256: expected lowercase hex string, got "XYZ.*; ignoring it and the checkpoints after it$/,
+      /damaged\.index line 5: its digest does not match its text \(the line was edited\); ignoring it and the checkpoints after it$/,
     );
     expect(O.toUndefined(r.start)?.lastLine).toBe(1500);
+  });
+
+  it('should refuse a checkpoint edited into other valid data, and replay right from the one before', async () => {
+    const edited = path.join(dir, 'edited-stats.index');
+    const lines = fs.readFileSync(indexFile, 'utf8').split('\n');
+    // Still a valid checkpoint: twice as many steps, and its digest left as it was.
+    lines[6] = (lines[6] ?? '').replace(/"steps":(\d+)/, (_, n: string) => `"steps":${String(Number(n) * 2)}`);
+    fs.writeFileSync(edited, lines.join('\n'));
+    const r = await replayIndexed(log, edited, { verify: true, until: atLine(4990) });
+    expect(r.warnings).toEqual([
+      `${edited} line 7: its digest does not match its text (the line was edited); ignoring it and the checkpoints after it`,
+    ]);
+    expect(r.resumedAfter).toBe(2500);
+    expect(outcome(r.replay)).toEqual(outcome(await fromStart(log, { until: atLine(4990) })));
+  });
+
+  it('should ignore an index of another format version, saying to index again', async () => {
+    const old = path.join(dir, 'old.index');
+    fs.writeFileSync(old, '{"format":"lifecycle-broadcast-index","version":1,"every":500}\n');
+    const r = await replayIndexed(log, old, { until: atLine(100) });
+    expect(r.warnings).toEqual([
+      `${old}: an index of format version 1, and this library reads version 2: ignored (run lifecycle-broadcast index again)`,
+    ]);
+    expect(r.resumedAfter).toBe(0);
   });
 
   it('should warn about an index that is a device, and replay from the start without reading it', async () => {

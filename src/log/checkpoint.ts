@@ -41,11 +41,12 @@ import type { ReplayStart } from './replayLines';
 export const INDEX_FORMAT = 'lifecycle-broadcast-index';
 
 /**
- * The index format version this library writes and reads.
+ * The index format version this library writes and reads. Version 2 seals every line with the
+ * SHA-256 of its own text (`digest`, its last field), so an edited checkpoint is refused.
  *
  * @since 0.2.0
  */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 /**
  * How many lines apart an index's checkpoints are by default: 5,000.

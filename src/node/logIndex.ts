@@ -22,6 +22,7 @@ import type { Checkpoint, IndexHeader } from '../log/checkpoint';
 import {
   Checkpoint as CheckpointCodec,
   DEFAULT_CHECKPOINT_EVERY,
+  INDEX_VERSION,
   IndexHeader as IndexHeaderCodec,
   checkpointOf,
   decodeIndexLine,
@@ -122,6 +123,24 @@ const checkFiles = (fn: string, logFile: unknown, indexFile: unknown): void => {
   }
 };
 
+/** The line of an index for `text` (a JSON object): the object with its own SHA-256 as its last field. */
+const sealed = (text: string): string =>
+  `${text.slice(0, -1)},"digest":"${createHash('sha256').update(text).digest('hex')}"}`;
+
+const SEAL = /,"digest":"([0-9a-f]{64})"\}$/;
+
+/** The text a line of an index sealed, or why it is not one `sealed` wrote (edited, or cut). */
+const unsealed = (line: string): E.Either<string, string> => {
+  const seal = SEAL.exec(line);
+  if (seal === null) {
+    return E.left('no digest ends the line');
+  }
+  const text = `${line.slice(0, seal.index)}}`;
+  return createHash('sha256').update(text).digest('hex') === seal[1]
+    ? E.right(text)
+    : E.left('its digest does not match its text (the line was edited)');
+};
+
 /**
  * Replay `logFile` once and write its index to `indexFile`: a header line, then a checkpoint
  * every `every` lines up to the first bad line. Resolves with what it wrote; rejects when the
@@ -161,7 +180,7 @@ export const writeLogIndex = async (
     bytes += chunk.length - from;
     options.onProgress?.(bytes);
   };
-  const out: string[] = [JSON.stringify(IndexHeaderCodec.encode(indexHeader(every)))];
+  const out: string[] = [sealed(JSON.stringify(IndexHeaderCodec.encode(indexHeader(every))))];
   let operations = 0;
   let lastCheckpointLine = 0;
   const replay = await replayLines(
@@ -180,7 +199,7 @@ export const writeLogIndex = async (
         const checkpoint = checkpointOf(point, end.bytes, end.sha256, operations);
         operations = point.state.operations.size;
         lastCheckpointLine = point.lastLine;
-        out.push(encodeCheckpoint(checkpoint));
+        out.push(sealed(encodeCheckpoint(checkpoint)));
       },
     },
   );
@@ -294,14 +313,27 @@ const readCandidates = async (
     return none([`cannot read ${indexFile}: ${errorMessage(error)}; replaying from the start`]);
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const header = decodeIndexLine<IndexHeader>(IndexHeaderCodec, lines[0] ?? '');
+  const first = lines[0] ?? '';
+  const version = /^\{"format":"lifecycle-broadcast-index","version":(\d+),/.exec(first)?.[1];
+  if (version !== undefined && Number(version) !== INDEX_VERSION) {
+    return none([
+      `${indexFile}: an index of format version ${version}, and this library reads version ${String(
+        INDEX_VERSION,
+      )}: ignored (run lifecycle-broadcast index again)`,
+    ]);
+  }
+  const header = E.chain((t: string) => decodeIndexLine<IndexHeader>(IndexHeaderCodec, t))(
+    E.mapLeft((problem: string): ReadonlyArray<string> => [problem])(unsealed(first)),
+  );
   if (E.isLeft(header)) {
     return none([`${indexFile} line 1: ${header.left.join('; ')}: not an index this library wrote; ignored`]);
   }
   const warnings: string[] = [];
   const checkpoints: Checkpoint[] = [];
   for (let i = 1; i < lines.length; i++) {
-    const c = decodeIndexLine<Checkpoint>(CheckpointCodec, lines[i] ?? '');
+    const c = E.chain((t: string) => decodeIndexLine<Checkpoint>(CheckpointCodec, t))(
+      E.mapLeft((problem: string): ReadonlyArray<string> => [problem])(unsealed(lines[i] ?? '')),
+    );
     if (E.isLeft(c)) {
       warnings.push(
         `${indexFile} line ${String(i + 1)}: ${c.left.join('; ')}; ignoring it and the checkpoints after it`,
