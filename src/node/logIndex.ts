@@ -245,39 +245,6 @@ const usable = (c: Checkpoint, until: LogBound | undefined, from: LogBound | und
 /** Bytes read at a time while hashing a prefix: large reads keep the hashing at disk speed. */
 const HASH_READ = 1 << 22;
 
-/** The SHA-256 of the first `offsets` bytes of `file`, for each offset (ascending). */
-const prefixHashes = async (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> => {
-  const hash = createHash('sha256');
-  const digests: string[] = [];
-  const last = offsets[offsets.length - 1] ?? 0;
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(HASH_READ);
-    let at = 0;
-    let next = 0;
-    while (at < last) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(HASH_READ, last - at), at);
-      if (bytesRead === 0) {
-        break;
-      }
-      const chunk = buffer.subarray(0, bytesRead);
-      let from = 0;
-      while (next < offsets.length && (offsets[next] ?? 0) <= at + bytesRead) {
-        const cut = (offsets[next] ?? 0) - at;
-        hash.update(chunk.subarray(from, cut));
-        from = cut;
-        digests.push(hash.copy().digest('hex'));
-        next += 1;
-      }
-      hash.update(chunk.subarray(from));
-      at += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-  return digests;
-};
-
 /** An index read and filtered: its checkpoints and how many of the first ones a replay may use. */
 interface Candidates {
   readonly checkpoints: ReadonlyArray<Checkpoint>;
@@ -353,8 +320,9 @@ const readCandidates = async (
 };
 
 /**
- * The prefix hashes of `prefixHashes`, computed on a worker thread so that the replay after the
- * nearest checkpoint can run at the same time (its result is used only once the hash agrees).
+ * The SHA-256 of each prefix of `file` that ends at one of `offsets` (ascending), in one read,
+ * computed on a worker thread so that the replay after the nearest checkpoint can run at the
+ * same time (its result is used only once the hash agrees).
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -470,7 +438,7 @@ export const startFromIndex = async (
   if (found.candidates === 0) {
     return { start: O.none, warnings: found.warnings };
   }
-  const digests = await prefixHashes(
+  const digests = await prefixHashesOffThread(
     logFile,
     found.checkpoints.slice(0, found.candidates).map((c) => c.bytes),
   );

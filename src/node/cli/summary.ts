@@ -7,7 +7,6 @@
 import * as O from 'fp-ts/Option';
 
 import type { BackendKey } from '../../domain/BackendKey';
-import { matchInstance } from '../../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../../domain/BroadcastBackendResponse';
 import { matchResponse } from '../../domain/BroadcastBackendResponse';
 import { LogHeader } from '../../log/LogHeader';
@@ -20,6 +19,7 @@ import { matchReplayStop } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
 import type { LogBound } from '../../log/LogBound';
 import { describeLogBound } from '../../log/LogBound';
+import { backendLabel } from '../../log/reportModel';
 import { printable } from '../../internal/printable';
 
 // -------------------------------------------------------------------------------------
@@ -59,15 +59,7 @@ export interface SummaryInput {
  *
  * @since 0.1.0
  */
-export const keyLabel = (key: BackendKey): string => {
-  const instance = matchInstance<string>({
-    Shared: () => 'shared',
-    Private: (i) => `private:${i.serviceName}`,
-    Explicit: (i) => `explicit:${i.name}`,
-  })(key.instance);
-  const hash = key.exeHash === '' ? '' : ` #${key.exeHash.slice(0, 8)}`;
-  return printable(`${key.serviceName} ${key.serviceVersion} ${instance}${hash}`);
-};
+export const keyLabel = (key: BackendKey): string => printable(backendLabel(key));
 
 /**
  * A response in one word, with the failure reason when there is one.
