@@ -148,7 +148,7 @@ describe('replayIndexed', () => {
     const r = await replayIndexed(edited, indexFile, { verify: true, until: atLine(4800) });
     expect(r.resumedAfter).toBe(2000);
     expect(r.warnings).toEqual([
-      `${indexFile}: 5 checkpoints after lines 2500 to 4500 do not match ${edited} (the log changed since it was indexed): ignored`,
+      `${indexFile}: 5 checkpoints after lines 2,500 to 4,500 do not match ${edited} (the log changed since it was indexed): ignored`,
     ]);
     expect(outcome(r.replay)).toEqual(outcome(await fromStart(edited, { until: atLine(4800) })));
   });

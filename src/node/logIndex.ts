@@ -390,8 +390,8 @@ const choose = (
     if (stale.length > 0) {
       const lines =
         stale.length === 1
-          ? `line ${String(stale[0])}`
-          : `lines ${String(stale[stale.length - 1])} to ${String(stale[0])}`;
+          ? `line ${(stale[0] ?? 0).toLocaleString('en-US')}`
+          : `lines ${(stale[stale.length - 1] ?? 0).toLocaleString('en-US')} to ${(stale[0] ?? 0).toLocaleString('en-US')}`;
       warnings.push(
         `${indexFile}: ${stale.length === 1 ? 'the checkpoint' : `${String(stale.length)} checkpoints`} after ${lines} ${
           stale.length === 1 ? 'does' : 'do'

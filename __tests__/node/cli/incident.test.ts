@@ -227,7 +227,7 @@ describe('lifecycle-broadcast index', () => {
     const r = await run(['replay', file, '--at', '2990']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /^warning: .*changed\.ndjson\.index: 2 checkpoints after lines 1000 to 2000 do not match .*: ignored\n$/,
+      /^warning: .*changed\.ndjson\.index: 2 checkpoints after lines 1,000 to 2,000 do not match .*: ignored\n$/,
     );
   });
 
