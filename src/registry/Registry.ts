@@ -48,7 +48,7 @@ import {
   resultOf as uncheckedResult,
   unacknowledgedKeys,
 } from '../domain/BroadcastResult';
-import { canonicalResponse } from '../domain/BroadcastBackendResponse';
+import { canonicalResponse, isCanonicalResponse } from '../domain/BroadcastBackendResponse';
 import { PathPrefix, arrayOf, checked, show } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import { isRecord } from '../internal/isRecord';
@@ -575,6 +575,17 @@ export const checkRegistry = (fn: string, state: unknown): Registry => {
 
 const keyOf = (fn: string, key: unknown): BackendKey => checked(fn, BackendKey, key, 'key');
 
+/**
+ * The identity of `key` checked for `fn`: a key with a cached identity was checked when it was
+ * cached, so the common case is one lookup serving as both the check and the identity.
+ */
+const checkedIdentity = (fn: string, key: unknown): KeyIdentity =>
+  cachedKeyIdentity(key) ?? keyIdentity(keyOf(fn, key));
+
+/** `live` checked for `fn`: a boolean as it is, anything else the codec's error. */
+const liveOf = (fn: string, live: unknown): boolean =>
+  typeof live === 'boolean' ? live : checked(fn, t.boolean, live, 'live');
+
 // -------------------------------------------------------------------------------------
 // reducers
 // -------------------------------------------------------------------------------------
@@ -589,9 +600,7 @@ export const registerChecked = (state: Registry, backend: Backend): Transition<B
   // response is canonical is stored as it is, checked with one `isFrozen` and one cache lookup.
   // The registry stores a frozen backend as it is, so the event names the stored object.
   const known =
-    Object.isFrozen(backend) && canonicalResponse(backend.response) === backend.response
-      ? cachedKeyIdentity(backend.key)
-      : undefined;
+    Object.isFrozen(backend) && isCanonicalResponse(backend.response) ? cachedKeyIdentity(backend.key) : undefined;
   const b = known === undefined ? frozenBackend(backend) : backend;
   const k = known ?? frozenKeyIdentity(b.key);
   const fresh = slot(k, b, state.policy, b.live ? state.operations.size : -1, null);
@@ -634,8 +643,16 @@ export const setLiveChecked = (
   state: Registry,
   key: BackendKey,
   live: boolean,
+): Transition<LivenessSet | KeyNotFound> => setLiveAt(state, key, keyIdentity(key), live);
+
+/** `setLive` of a checked key whose identity is `k`. */
+const setLiveAt = (
+  state: Registry,
+  key: BackendKey,
+  k: KeyIdentity,
+  live: boolean,
 ): Transition<LivenessSet | KeyNotFound> => {
-  const at = positionOf(state, key);
+  const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
   const s = at < 0 ? null : V.get(state.slots, at);
   if (s === undefined || s === null) {
     return transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })));
@@ -655,8 +672,8 @@ export const setLiveChecked = (
  * @since 0.1.0
  */
 export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
-  const k = keyOf('setLive', key);
-  return setLiveChecked(checkRegistry('setLive', state), k, checked('setLive', t.boolean, live, 'live'));
+  const k = checkedIdentity('setLive', key);
+  return setLiveAt(checkRegistry('setLive', state), key, k, liveOf('setLive', live));
 };
 
 /**
@@ -668,8 +685,16 @@ export const setResponseChecked = (
   state: Registry,
   key: BackendKey,
   response: BroadcastBackendResponse,
+): Transition<ResponseSet | KeyNotFound> => setResponseAt(state, key, keyIdentity(key), response);
+
+/** `setResponse` of a checked key whose identity is `k`. */
+const setResponseAt = (
+  state: Registry,
+  key: BackendKey,
+  k: KeyIdentity,
+  response: BroadcastBackendResponse,
 ): Transition<ResponseSet | KeyNotFound> => {
-  const at = positionOf(state, key);
+  const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
   const s = at < 0 ? null : V.get(state.slots, at);
   if (s === undefined || s === null) {
     return transition(
@@ -696,9 +721,9 @@ export const setResponse = (
   key: BackendKey,
   response: BroadcastBackendResponse,
 ): Transition<ResponseSet | KeyNotFound> => {
-  const k = keyOf('setResponse', key);
+  const k = checkedIdentity('setResponse', key);
   const r = checked('setResponse', BroadcastBackendResponse, response, 'response');
-  return setResponseChecked(checkRegistry('setResponse', state), k, r);
+  return setResponseAt(checkRegistry('setResponse', state), key, k, r);
 };
 
 /**
@@ -706,8 +731,15 @@ export const setResponse = (
  *
  * @internal
  */
-export const unregisterChecked = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
-  const k = keyIdentity(key);
+export const unregisterChecked = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> =>
+  unregisterAt(state, key, keyIdentity(key));
+
+/** `unregister` of a checked key whose identity is `k`. */
+const unregisterAt = (
+  state: Registry,
+  key: BackendKey,
+  k: KeyIdentity,
+): Transition<BackendUnregistered | KeyNotFound> => {
   const at = HT.getHashed(state.index, k.id, k.hash);
   const s = at === undefined ? null : V.get(state.slots, at);
   if (at === undefined || s === undefined || s === null) {
@@ -726,7 +758,7 @@ export const unregisterChecked = (state: Registry, key: BackendKey): Transition<
  * @since 0.1.0
  */
 export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> =>
-  unregisterChecked(checkRegistry('unregister', state), keyOf('unregister', key));
+  unregisterAt(checkRegistry('unregister', state), key, checkedIdentity('unregister', key));
 
 /**
  * `broadcast` without the checks, for `step`, which checked the whole action.
