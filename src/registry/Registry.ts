@@ -441,7 +441,7 @@ const update = (
       entry: back === null ? entryOf(next, state.policy) : (s.unflippedEntry ?? entryOf(next, state.policy)),
       // Going dead closes the open span into the history; going live opens a new one.
       liveSince: live ? now : -1,
-      history: live ? s.history : Object.freeze({ start: s.liveSince, end: now, earlier: s.history }),
+      history: live ? s.history : closedSpan(s.history, s.liveSince, now),
       unflipped: previous,
       unflippedEntry: s.entry,
     });
@@ -449,6 +449,22 @@ const update = (
   const next = changed.backend;
   const slots = V.set(state.slots, at, changed);
   return { state: withSwap(state, slots, state.index, previous, next), change: { previous, backend: next } };
+};
+
+/**
+ * The history after a live span from `start` to `end` closes: the same history when the span
+ * is empty (no operation was broadcast while it was open, as when a backend is flipped dead and
+ * back between two broadcasts), the last span extended when this one starts where it ended,
+ * otherwise one more span. A history thus holds only spans that received something, and its
+ * length is bounded by the broadcasts, not by the liveness flips.
+ */
+const closedSpan = (history: LiveSpan | null, start: number, end: number): LiveSpan | null => {
+  if (start === end) {
+    return history;
+  }
+  return history !== null && history.end === start
+    ? Object.freeze({ start: history.start, end, earlier: history.earlier })
+    : Object.freeze({ start, end, earlier: history });
 };
 
 /** The canonical frozen quiesce operations: a broadcast of one stores no object of its own. */
