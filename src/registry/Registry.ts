@@ -651,7 +651,8 @@ export const register = (state: Registry, backend: Backend): Transition<BackendR
   registerChecked(checkRegistry('register', state), checked('register', Backend, backend, 'backend'));
 
 /**
- * `setLive` without the checks, for `step`, which checked the whole action.
+ * `setLive` without the checks, for `step`, which checked the whole action (and for `setLive`,
+ * which passes the identity it looked up as `k`).
  *
  * @internal
  */
@@ -659,14 +660,7 @@ export const setLiveChecked = (
   state: Registry,
   key: BackendKey,
   live: boolean,
-): Transition<LivenessSet | KeyNotFound> => setLiveAt(state, key, keyIdentity(key), live);
-
-/** `setLive` of a checked key whose identity is `k`. */
-const setLiveAt = (
-  state: Registry,
-  key: BackendKey,
-  k: KeyIdentity,
-  live: boolean,
+  k: KeyIdentity = keyIdentity(key),
 ): Transition<LivenessSet | KeyNotFound> => {
   const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
   const s = at < 0 ? null : V.get(state.slots, at);
@@ -689,11 +683,12 @@ const setLiveAt = (
  */
 export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
   const k = checkedIdentity('setLive', key);
-  return setLiveAt(checkRegistry('setLive', state), key, k, liveOf('setLive', live));
+  return setLiveChecked(checkRegistry('setLive', state), key, liveOf('setLive', live), k);
 };
 
 /**
- * `setResponse` without the checks, for `step`, which checked the whole action.
+ * `setResponse` without the checks, for `step`, which checked the whole action (and for
+ * `setResponse`, which passes the identity it looked up as `k`).
  *
  * @internal
  */
@@ -701,14 +696,7 @@ export const setResponseChecked = (
   state: Registry,
   key: BackendKey,
   response: BroadcastBackendResponse,
-): Transition<ResponseSet | KeyNotFound> => setResponseAt(state, key, keyIdentity(key), response);
-
-/** `setResponse` of a checked key whose identity is `k`. */
-const setResponseAt = (
-  state: Registry,
-  key: BackendKey,
-  k: KeyIdentity,
-  response: BroadcastBackendResponse,
+  k: KeyIdentity = keyIdentity(key),
 ): Transition<ResponseSet | KeyNotFound> => {
   const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
   const s = at < 0 ? null : V.get(state.slots, at);
@@ -739,22 +727,19 @@ export const setResponse = (
 ): Transition<ResponseSet | KeyNotFound> => {
   const k = checkedIdentity('setResponse', key);
   const r = checked('setResponse', BroadcastBackendResponse, response, 'response');
-  return setResponseAt(checkRegistry('setResponse', state), key, k, r);
+  return setResponseChecked(checkRegistry('setResponse', state), key, r, k);
 };
 
 /**
- * `unregister` without the checks, for `step`, which checked the whole action.
+ * `unregister` without the checks, for `step`, which checked the whole action (and for
+ * `unregister`, which passes the identity it looked up as `k`).
  *
  * @internal
  */
-export const unregisterChecked = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> =>
-  unregisterAt(state, key, keyIdentity(key));
-
-/** `unregister` of a checked key whose identity is `k`. */
-const unregisterAt = (
+export const unregisterChecked = (
   state: Registry,
   key: BackendKey,
-  k: KeyIdentity,
+  k: KeyIdentity = keyIdentity(key),
 ): Transition<BackendUnregistered | KeyNotFound> => {
   const at = HT.getHashed(state.index, k.id, k.hash);
   const s = at === undefined ? null : V.get(state.slots, at);
@@ -774,7 +759,7 @@ const unregisterAt = (
  * @since 0.1.0
  */
 export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> =>
-  unregisterAt(checkRegistry('unregister', state), key, checkedIdentity('unregister', key));
+  unregisterChecked(checkRegistry('unregister', state), key, checkedIdentity('unregister', key));
 
 /**
  * `broadcast` without the checks, for `step`, which checked the whole action.
