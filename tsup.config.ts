@@ -14,6 +14,7 @@ import { defineConfig } from 'tsup';
 const library: Readonly<Record<string, string>> = {
   index: 'src/index.ts',
   arbitraries: 'src/arbitraries.ts',
+  incident: 'src/incident.ts',
   node: 'src/node/index.ts',
 };
 

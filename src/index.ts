@@ -82,7 +82,15 @@ export {
 export { matchEvent } from './registry/RegistryEvent';
 export { step } from './registry/step';
 export { replay } from './registry/replay';
-export { LogRecord, encodeRecordLine, logRecord, recordAction, recordStep, recordedResult } from './log/LogRecord';
+export {
+  LogRecord,
+  encodeRecordLine,
+  logRecord,
+  recordAction,
+  recordStep,
+  recordTime,
+  recordedResult,
+} from './log/LogRecord';
 export { formatErrors } from './internal/codec';
 
 // values: Redux composition
@@ -121,7 +129,19 @@ export {
 export { stateFromRegistry } from './redux/stateFromRegistry';
 
 // values: operation logs (header, reader, writer, replay, verify, statistics, generator)
-export { LOG_FORMAT, LOG_VERSION, LogHeader, decodeLogHeader, encodeHeaderLine, logHeader } from './log/LogHeader';
+export {
+  LOG_FORMAT,
+  LOG_VERSION,
+  LOG_VERSIONS,
+  LogClock,
+  LogHeader,
+  LogVersion,
+  decodeLogHeader,
+  encodeHeaderLine,
+  isTimedLog,
+  logHeader,
+  logVersionFeatures,
+} from './log/LogHeader';
 export {
   DEFAULT_MAX_LINE_LENGTH,
   decodeRecordLine,
@@ -139,6 +159,8 @@ export { generateLog } from './log/generateLog';
 export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } from './live/Transport';
 export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
 export { liveBroadcast } from './redux/liveBroadcast';
+
+export { readClock, timeStamper } from './log/timeStamp';
 
 // values: targeted broadcasts, retries and the idle coordinator
 export { EqBroadcastOperation } from './domain/BroadcastOperation';
@@ -181,7 +203,6 @@ export {
 } from './registry/IdleCoordinator';
 export { quiesceDue } from './registry/quiesceDue';
 export { broadcastToAction } from './registry/RegistryAction';
-export { LogVersion } from './log/LogHeader';
 export { OperationBroadcastToPayload } from './redux/actions';
 export { ActivityMarkedPayload, BackendTrackedPayload, DueQuiescedPayload, IdleKeyPayload } from './redux/idleActions';
 export { lifecycleBroadcastIdleActions, operationBroadcastTo } from './redux/slice';
@@ -276,7 +297,14 @@ export type {
   ReadFailed,
   ReadLogOptions,
 } from './log/logReader';
-export type { BroadcastRecord } from './log/LogRecord';
+export type {
+  BroadcastRecord,
+  RegisterRecord,
+  SetLiveRecord,
+  SetResponseRecord,
+  UnregisterRecord,
+} from './log/LogRecord';
+export type { LogVersionFeatures } from './log/LogHeader';
 export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop, StoppedAtCallbackError } from './log/replayLog';
 export type { Divergence } from './log/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
@@ -292,6 +320,8 @@ export type {
   TransportFailed,
 } from './live/runBroadcast';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
+
+export type { TimeStamper } from './log/timeStamp';
 
 // types: targeted broadcasts and the idle coordinator
 export type {

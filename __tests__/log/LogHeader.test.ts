@@ -1,6 +1,16 @@
 import * as E from 'fp-ts/Either';
 
-import { LOG_FORMAT, LOG_VERSION, LogHeader, broadcastPolicy, decodeLogHeader, logHeader } from '../../src';
+import {
+  LOG_FORMAT,
+  LOG_VERSION,
+  LOG_VERSIONS,
+  LogHeader,
+  LogVersion,
+  broadcastPolicy,
+  decodeLogHeader,
+  logHeader,
+  logVersionFeatures,
+} from '../../src';
 import { expectLeft } from '../support/helpers';
 
 describe('logHeader', () => {
@@ -55,5 +65,27 @@ describe('decodeLogHeader', () => {
       'policy.ackTimeoutMs: expected non-negative integer milliseconds, got -1',
       'extra: unexpected field, got true',
     ]);
+  });
+});
+
+describe('logVersionFeatures', () => {
+  it('should give times to version 2 only', () => {
+    expect(LOG_VERSIONS.map((v) => [v, logVersionFeatures(v).times])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+  });
+
+  it('should decide what the header codec accepts', () => {
+    const clocked = { format: LOG_FORMAT, version: 1, policy: { ackTimeoutMs: 5000 }, clock: 'epochMillis' };
+    expect(LogHeader.is(clocked)).toBe(false);
+    expect(LogHeader.is({ ...clocked, version: 2 })).toBe(true);
+  });
+});
+
+describe('LogVersion', () => {
+  it('should accept the versions this library reads and nothing else', () => {
+    expect(LOG_VERSIONS.every((v) => LogVersion.is(v))).toBe(true);
+    expect([0, 3, '2', 1.5].some((v) => LogVersion.is(v))).toBe(false);
   });
 });

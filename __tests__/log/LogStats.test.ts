@@ -159,6 +159,22 @@ describe('statsAccumulator', () => {
     );
   });
 
+  it('should go on from given statistics as addEvent goes on from them', () => {
+    fc.assert(
+      fc.property(actionsArb, fc.nat(), (actions, cut) => {
+        const { events } = replay(createRegistry(), actions);
+        const at = events.length === 0 ? 0 : cut % events.length;
+        const initial = events.slice(0, at).reduce(addEvent, emptyLogStats);
+        const acc = statsAccumulator(initial);
+        events.slice(at).forEach(acc.add);
+
+        expect(acc.result()).toEqual(events.slice(at).reduce(addEvent, initial));
+        // The statistics it started from are not touched.
+        expect(initial).toEqual(events.slice(0, at).reduce(addEvent, emptyLogStats));
+      }),
+    );
+  });
+
   it('should count a broadcast given by its operation, status and result as the event that carries them', () => {
     fc.assert(
       fc.property(actionsArb, (actions) => {

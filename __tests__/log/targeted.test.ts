@@ -42,7 +42,7 @@ import {
   unacknowledgedKeys,
   withResponse,
 } from '../../src';
-import type { BroadcastEntry, LogRecord, LogSource, RegistryAction, RegistryEvent } from '../../src';
+import type { BroadcastEntry, LogHeader, LogRecord, LogSource, RegistryAction, RegistryEvent } from '../../src';
 import { fileSource } from '../../src/node';
 import { actionSequenceArbitrary, logArbitrary, logLines } from '../../src/arbitraries';
 import { renderSummary, summaryJson } from '../../src/node/cli/summary';
@@ -96,13 +96,16 @@ describe('logRecord', () => {
 });
 
 describe('decodeRecordLine', () => {
+  const v1: LogHeader = { ...logHeader(), version: 1 };
+  const v2: LogHeader = logHeader();
+
   it('should read a BroadcastTo line of a version 2 log, the current version', () => {
     expect(LOG_VERSION).toBe(2);
     expect(decodeRecordLine(version2[6] ?? '', 6)).toEqual({ _tag: 'RecordLine', line: 6, record: records[5] });
   });
 
   it('should refuse a BroadcastTo line in a version 1 log, saying which version it needs', () => {
-    expect(decodeRecordLine(version2[6] ?? '', 6, 1)).toEqual({
+    expect(decodeRecordLine(version2[6] ?? '', 6, v1)).toEqual({
       _tag: 'InvalidLine',
       line: 6,
       fatal: false,
@@ -113,7 +116,7 @@ describe('decodeRecordLine', () => {
   it('should read every other line of a version 1 log as version 2 reads it', () => {
     for (const [i, text] of version2.slice(1).entries()) {
       if ((records[i] as LogRecord)._tag !== 'BroadcastTo') {
-        expect(decodeRecordLine(text, i + 2, 1)).toEqual(decodeRecordLine(text, i + 2, 2));
+        expect(decodeRecordLine(text, i + 2, v1)).toEqual(decodeRecordLine(text, i + 2, v2));
       }
     }
   });

@@ -1,12 +1,21 @@
 /**
- * Shared test helpers: Either/Option unwrapping that fails loudly, key fixtures and a deep
- * freeze check.
+ * Shared test helpers: Either/Option unwrapping that fails loudly, key fixtures, in-memory logs
+ * and a deep freeze check.
  */
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
-import type { BackendKey, BrokerInstance } from '../../src';
-import { backendKey, sharedInstance } from '../../src';
+import type { BackendKey, BrokerInstance, LogHeader, LogRecord } from '../../src';
+import { backendKey, encodeHeaderLine, encodeRecordLine, sharedInstance } from '../../src';
+
+/** An in-memory log source: `header`, then `records`, one line each, as the writers write them. */
+export const logText = (header: LogHeader, records: Iterable<LogRecord>): ReadonlyArray<string> => {
+  const lines = [encodeHeaderLine(header)];
+  for (const record of records) {
+    lines.push(encodeRecordLine(record));
+  }
+  return [`${lines.join('\n')}\n`];
+};
 
 /** The right value, or a failed expectation that shows the left. */
 export const expectRight = <L, A>(e: E.Either<L, A>): A => {

@@ -226,9 +226,30 @@ export const fromArray = <A>(as: ReadonlyArray<A>): Vector<A> => {
     // Everything fits in the tail: one array, no trie.
     return as.length === 0 ? empty : make(as.length, BITS, EMPTY_NODE, Object.freeze([...as]));
   }
-  let v: Vector<A> = empty;
-  for (const a of as) {
-    v = push(v, a);
+  // Built bottom up in one pass, in the very shape that appending one by one gives (leaves
+  // filled left to right, the last up to 32 elements in the tail), without the copies.
+  const tailLength = ((as.length - 1) & MASK) + 1;
+  const inTrie = as.length - tailLength;
+  // Copied element by element: `slice` of a frozen array takes V8's slow path.
+  const piece = (from: number, to: number): Node => {
+    const out: unknown[] = [];
+    for (let i = from; i < to; i++) {
+      out.push(as[i]);
+    }
+    return freeze(out);
+  };
+  let level: Node[] = [];
+  for (let i = 0; i < inTrie; i += WIDTH) {
+    level.push(piece(i, i + WIDTH));
   }
-  return v;
+  let shift = BITS;
+  while (level.length > WIDTH) {
+    const up: Node[] = [];
+    for (let i = 0; i < level.length; i += WIDTH) {
+      up.push(freeze(level.slice(i, i + WIDTH)));
+    }
+    level = up;
+    shift += BITS;
+  }
+  return make(as.length, shift, freeze(level), piece(inTrie, as.length) as ReadonlyArray<A>);
 };

@@ -1,67 +1,104 @@
 /**
- * One recorded step: a registry action as its codec encodes it, where a broadcast may also carry
- * the result it had when it was recorded. This is the shape of every line of an operation log
- * after its header, and what the Redux recorder writes.
+ * One recorded step: a registry action as its codec encodes it, where a broadcast (to all or to
+ * some) may also carry the result it had when it was recorded, and any record the time it was
+ * recorded at (format version 2). This is the shape of every line of an operation log after its
+ * header, and what the Redux recorder writes.
  *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either';
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 
-import { BackendKey } from '../domain/BackendKey';
-import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastResult } from '../domain/BroadcastResult';
-import { arrayOf, checked, closed, closedWith, decode, tagged } from '../internal/codec';
+import { Millis, checked, closed, closedWith, decode, tagged } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import type { Registry, Transition } from '../registry/Registry';
-import type { BroadcastAction, BroadcastToAction, RegistryAction } from '../registry/RegistryAction';
-import { RegistryAction as RegistryActionCodec, registryActionMembers } from '../registry/RegistryAction';
+import type { RegistryAction } from '../registry/RegistryAction';
+import { RegistryAction as RegistryActionCodec, registryActionProps } from '../registry/RegistryAction';
 import { step } from '../registry/step';
-import type { LogVersion } from './LogHeader';
-import { LOG_VERSION } from './LogHeader';
+import type { LogHeader, LogVersion, LogVersionFeatures } from './LogHeader';
+import { LOG_VERSION, LOG_VERSIONS, firstVersionWith, logVersionFeatures } from './LogHeader';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-const BroadcastRecordC = closedWith(
-  'Broadcast',
-  { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
-  { result: BroadcastResult },
-);
+/** The field every record may carry since format version 2: when it was recorded. */
+const timed = { time: Millis };
+
+/** The fields a recorded broadcast (to all or to some) may carry besides its action's. */
+const recorded = { result: BroadcastResult, ...timed };
+
+const RegisterRecordC = closedWith('Register', registryActionProps.Register, timed);
+const SetLiveRecordC = closedWith('SetLive', registryActionProps.SetLive, timed);
+const SetResponseRecordC = closedWith('SetResponse', registryActionProps.SetResponse, timed);
+const UnregisterRecordC = closedWith('Unregister', registryActionProps.Unregister, timed);
+const BroadcastRecordC = closedWith('Broadcast', registryActionProps.Broadcast, recorded);
+const BroadcastToRecordC = closedWith('BroadcastTo', registryActionProps.BroadcastTo, recorded);
 
 /**
- * A recorded broadcast: its operation, and optionally the result it had when it was recorded.
+ * A recorded registration, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface RegisterRecord extends t.TypeOf<typeof RegisterRecordC> {}
+
+/**
+ * A recorded change of liveness, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface SetLiveRecord extends t.TypeOf<typeof SetLiveRecordC> {}
+
+/**
+ * A recorded change of response, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface SetResponseRecord extends t.TypeOf<typeof SetResponseRecordC> {}
+
+/**
+ * A recorded removal, and optionally when it was recorded.
+ *
+ * @since 0.2.0
+ */
+export interface UnregisterRecord extends t.TypeOf<typeof UnregisterRecordC> {}
+
+/**
+ * A recorded broadcast: its operation, and optionally the result it had when it was recorded and
+ * when it was recorded.
  *
  * @since 0.2.0
  */
 export interface BroadcastRecord extends t.TypeOf<typeof BroadcastRecordC> {}
 
-const BroadcastToRecordC = closedWith(
-  'BroadcastTo',
-  { _tag: t.literal('BroadcastTo'), operation: BroadcastOperation, keys: arrayOf(BackendKey) },
-  { result: BroadcastResult },
-);
-
 /**
  * A recorded targeted broadcast: its operation and keys, and optionally the result it had when it
- * was recorded. Log format version 2 added it.
+ * was recorded and when it was recorded. Log format version 2 added it.
  *
  * @since 0.2.0
  */
 export interface BroadcastToRecord extends t.TypeOf<typeof BroadcastToRecordC> {}
 
+/** The codec of each kind of record, by `_tag`. */
+const recordMembers = {
+  Register: RegisterRecordC,
+  SetLive: SetLiveRecordC,
+  SetResponse: SetResponseRecordC,
+  Unregister: UnregisterRecordC,
+  Broadcast: BroadcastRecordC,
+  BroadcastTo: BroadcastToRecordC,
+};
+
 /**
- * A `RegistryAction`, where a `Broadcast` or a `BroadcastTo` may carry an optional `result`: the
- * result recorded when it ran, to verify a replay against.
+ * A `RegistryAction`, where a `Broadcast` or a `BroadcastTo` may carry an optional `result` (the
+ * result recorded when it ran, to verify a replay against) and any record an optional `time`:
+ * when it was recorded, in integer milliseconds since the Unix epoch (format version 2, in a log
+ * whose header declares a clock).
  *
  * @since 0.1.0
  */
-export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
-  ...registryActionMembers,
-  Broadcast: BroadcastRecordC,
-  BroadcastTo: BroadcastToRecordC,
-});
+export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', recordMembers);
 
 /**
  * What the `LogRecord` codec decodes: the type of the same name.
@@ -69,15 +106,16 @@ export const LogRecord: t.Type<LogRecord, LogRecord> = tagged('LogRecord', {
  * @since 0.1.0
  */
 export type LogRecord =
-  Exclude<RegistryAction, BroadcastAction | BroadcastToAction> | BroadcastRecord | BroadcastToRecord;
+  RegisterRecord | SetLiveRecord | SetResponseRecord | UnregisterRecord | BroadcastRecord | BroadcastToRecord;
 
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
 
 /**
- * The log record for `action`; a broadcast (to all or to some) carries `result` when one is given.
- * Both are checked with the codecs (a `TypeError` or `RangeError` with their message), so a
+ * The log record for `action`; a broadcast (to all or to some) carries `result` when one is
+ * given, and the record carries `time` (milliseconds since the Unix epoch) when one is given.
+ * All three are checked with the codecs (a `TypeError` or `RangeError` with their message), so a
  * record built here can be written to a log and read back.
  *
  * @example
@@ -87,37 +125,47 @@ export type LogRecord =
  * const { result } = broadcast(createRegistry(), operation)
  * logRecord(broadcastAction(operation)) // replayed as it is
  * logRecord(broadcastAction(operation), result) // replayed, and its result verified
+ * logRecord(broadcastAction(operation), result, Date.now()) // and placed in time
  *
  * @since 0.1.0
  */
-export const logRecord = (action: RegistryAction, result?: BroadcastResult): LogRecord => {
-  const args =
-    result === undefined
-      ? { action: checked('logRecord', LogRecordArgs, { action }).action, result }
-      : checked('logRecord', LogRecordArgs, { action, result });
-  return recordOf(args.action, args.result);
+export const logRecord = (action: RegistryAction, result?: BroadcastResult, time?: number): LogRecord => {
+  const args = checked('logRecord', LogRecordArgs, dropUndefined({ action, result, time }));
+  return recordOf(args.action, args.result, args.time);
 };
 
-const LogRecordArgs = closedWith('logRecord', { action: RegistryActionCodec }, { result: BroadcastResult });
+const LogRecordArgs = closedWith(
+  'logRecord',
+  { action: RegistryActionCodec },
+  { result: BroadcastResult, time: Millis },
+);
+
+/** `fields` without the ones that are `undefined`, so that an omitted optional argument is absent. */
+const dropUndefined = <A extends Record<string, unknown>>(fields: A): A =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as A;
 
 /**
- * `logRecord` for an action and a result already checked (a step's own), without the checks.
+ * `logRecord` for an action, a result and a time already checked (a step's own), without the
+ * checks.
  *
  * @internal
  */
-export const recordOf = (action: RegistryAction, result?: BroadcastResult): LogRecord =>
-  result === undefined
-    ? action
-    : action._tag === 'Broadcast'
-      ? { _tag: 'Broadcast', operation: action.operation, result }
-      : action._tag === 'BroadcastTo'
-        ? { _tag: 'BroadcastTo', operation: action.operation, keys: action.keys, result }
-        : action;
+export const recordOf = (action: RegistryAction, result?: BroadcastResult, time?: number): LogRecord => {
+  const record: LogRecord =
+    result === undefined
+      ? action
+      : action._tag === 'Broadcast'
+        ? { _tag: 'Broadcast', operation: action.operation, result }
+        : action._tag === 'BroadcastTo'
+          ? { _tag: 'BroadcastTo', operation: action.operation, keys: action.keys, result }
+          : action;
+  return time === undefined ? record : { ...record, time };
+};
 
 /**
  * Apply `action` with `step` and give the record a recorder writes for it: the action as it is,
- * and for a broadcast (to all or to some), the result it had (unless `withResult` is false). Replaying the records
- * with `replayLog` and `verify` reproduces each recorded result.
+ * and for a broadcast (to all or to some), the result it had (unless `withResult` is false).
+ * Replaying the records with `replayLog` and `verify` reproduces each recorded result.
  *
  * @example
  * import { broadcastAction, createRegistry, quiesceOperation, recordStep } from 'lifecycle-broadcast'
@@ -143,16 +191,33 @@ export const recordStep = (state: Registry, action: RegistryAction, withResult =
 // -------------------------------------------------------------------------------------
 
 /**
- * The action a record records, without any recorded result.
+ * The action a record records, without any recorded result or time.
  *
  * @since 0.1.0
  */
-export const recordAction = (record: LogRecord): RegistryAction =>
-  record._tag === 'Broadcast'
-    ? { _tag: 'Broadcast', operation: record.operation }
-    : record._tag === 'BroadcastTo'
-      ? { _tag: 'BroadcastTo', operation: record.operation, keys: record.keys }
-      : record;
+export const recordAction = (record: LogRecord): RegistryAction => {
+  switch (record._tag) {
+    case 'Broadcast':
+      return { _tag: 'Broadcast', operation: record.operation };
+    case 'BroadcastTo':
+      return { _tag: 'BroadcastTo', operation: record.operation, keys: record.keys };
+    case 'Register':
+      return record.time === undefined ? record : { _tag: 'Register', backend: record.backend };
+    case 'SetLive':
+      return record.time === undefined ? record : { _tag: 'SetLive', key: record.key, live: record.live };
+    case 'SetResponse':
+      return record.time === undefined ? record : { _tag: 'SetResponse', key: record.key, response: record.response };
+    case 'Unregister':
+      return record.time === undefined ? record : { _tag: 'Unregister', key: record.key };
+  }
+};
+
+/**
+ * The time a record was recorded at, in milliseconds since the Unix epoch, if it carries one.
+ *
+ * @since 0.2.0
+ */
+export const recordTime = (record: LogRecord): number | undefined => record.time;
 
 /**
  * The result a record recorded, if it is a broadcast (to all or to some) that carries one.
@@ -166,33 +231,77 @@ export const recordedResult = (record: LogRecord): BroadcastResult | undefined =
 // versions
 // -------------------------------------------------------------------------------------
 
-/** The lines of a version 1 log: every kind of line but `BroadcastTo`, which version 2 added. */
-const LogRecordVersion1 = tagged('LogRecord', {
-  Register: registryActionMembers.Register,
-  SetLive: registryActionMembers.SetLive,
-  SetResponse: registryActionMembers.SetResponse,
-  Unregister: registryActionMembers.Unregister,
-  Broadcast: BroadcastRecordC,
-});
+type RecordDecoder = (input: unknown) => E.Either<ReadonlyArray<string>, LogRecord>;
 
-/** The record decoder of each log format version: the one place a new version adds a row. */
-const recordDecoders: Readonly<Record<LogVersion, (input: unknown) => E.Either<ReadonlyArray<string>, LogRecord>>> = {
-  1: (input) =>
-    isRecord(input) && input._tag === 'BroadcastTo'
-      ? E.left(['_tag: "BroadcastTo" lines need log format version 2, and this log is version 1'])
-      : decode(LogRecordVersion1, input),
-  2: (input) => decode(LogRecord, input),
+/** The decoder of the kinds of record a version reads, by what `logVersionFeatures` says of it. */
+const decoderOf = (features: LogVersionFeatures): RecordDecoder => {
+  if (features.broadcastTo) {
+    return (input) => decode(LogRecord, input);
+  }
+  const codec = tagged('LogRecord', {
+    Register: recordMembers.Register,
+    SetLive: recordMembers.SetLive,
+    SetResponse: recordMembers.SetResponse,
+    Unregister: recordMembers.Unregister,
+    Broadcast: recordMembers.Broadcast,
+  });
+  return (input) => decode(codec, input);
+};
+
+/** The record decoder of every version, built once from `logVersionFeatures`. */
+const decoders = Object.fromEntries(LOG_VERSIONS.map((v) => [v, decoderOf(logVersionFeatures(v))])) as Readonly<
+  Record<LogVersion, RecordDecoder>
+>;
+
+/** Why a log of `header`'s version cannot hold a line of `input`'s kind, if it cannot. */
+const kindProblem = (header: LogHeader, input: unknown): string | undefined =>
+  !logVersionFeatures(header.version).broadcastTo && isRecord(input) && input._tag === 'BroadcastTo'
+    ? `_tag: "BroadcastTo" lines need log format version ${String(firstVersionWith('broadcastTo'))}, and this log is version ${String(header.version)}`
+    : undefined;
+
+/** Why `record` may not carry its `time` in the log of `header`, if it may not. */
+const timeProblem = (header: LogHeader, record: LogRecord): string | undefined => {
+  const time = record.time;
+  if (time === undefined) {
+    return undefined;
+  }
+  if (!logVersionFeatures(header.version).times) {
+    return `time: unexpected field in format version ${String(header.version)} (times came with version ${String(
+      firstVersionWith('times'),
+    )}), got ${String(time)}`;
+  }
+  return header.clock === undefined
+    ? `time: the header declares no clock, so records carry no time, got ${String(time)}`
+    : undefined;
 };
 
 /**
- * Decode a parsed record line of a log of format `version`: a version 1 line is a version 2 line
- * as it is (version 2 only added a kind of line), but a `BroadcastTo` line in a version 1 log is
- * refused, saying which version it needs. Never throws.
+ * Decode a parsed record line of the log whose header is `header` (a line of the newest version,
+ * times allowed, when omitted). What each version accepts comes from `logVersionFeatures`: a
+ * version 1 line is a version 2 line as it is, but a `BroadcastTo` line or a `time` in a version 1
+ * log is refused, saying which version it needs, and so is a `time` in a log whose header
+ * declares no clock. Never throws.
  *
  * @internal
  */
-export const decodeLogRecord = (version: LogVersion, input: unknown): E.Either<ReadonlyArray<string>, LogRecord> =>
-  recordDecoders[version](input);
+export const decodeLogRecord = (
+  header: LogHeader | undefined,
+  input: unknown,
+): E.Either<ReadonlyArray<string>, LogRecord> => {
+  if (header === undefined) {
+    return decoders[LOG_VERSION](input);
+  }
+  const kind = kindProblem(header, input);
+  if (kind !== undefined) {
+    return E.left([kind]);
+  }
+  const decoded = decoders[header.version](input);
+  if (E.isLeft(decoded)) {
+    return decoded;
+  }
+  const time = timeProblem(header, decoded.right);
+  return time === undefined ? decoded : E.left([time]);
+};
 
 // -------------------------------------------------------------------------------------
 // encoding
@@ -216,15 +325,17 @@ export const encodeRecordLine = (record: LogRecord): string => recordLine('encod
 const RecordArgs = closed('record', { record: LogRecord });
 
 /**
- * `encodeRecordLine` for `fn`, for a log of format `version`: the record is checked with the
- * `LogRecord` codec first, and must be a line that version has, so that nothing the reader would
- * refuse is ever written (a `TypeError` or `RangeError` naming `fn`).
+ * `encodeRecordLine` for `fn`, for the log whose header is `header` (any line of the newest
+ * version when omitted): the record is checked with the `LogRecord` codec first, and must be a
+ * line that log has (its version's kinds of line, a time only where the header declares a clock),
+ * so that nothing the reader would refuse is ever written (a `TypeError` or `RangeError` naming
+ * `fn`).
  *
  * @internal
  */
-export const recordLine = (fn: string, record: LogRecord, version: LogVersion = LOG_VERSION): string => {
+export const recordLine = (fn: string, record: LogRecord, header?: LogHeader): string => {
   const valid = checked(fn, RecordArgs, { record }).record;
-  const forVersion = recordDecoders[version](valid);
+  const forVersion = decodeLogRecord(header, valid);
   if (E.isLeft(forVersion)) {
     throw new TypeError(`${fn}: record.${forVersion.left.join('; record.')}`);
   }

@@ -464,17 +464,18 @@ export interface StatsAccumulator {
 }
 
 /**
- * A fresh accumulator, holding the statistics of no events.
+ * An accumulator holding `initial` (the statistics of no events when omitted), to fold further
+ * events into: `result()` is then what `addEvent` folds from `initial`.
  *
  * @internal
  */
-export const statsAccumulator = (): StatsAccumulator => {
-  let steps = 0;
-  let keyNotFound = 0;
-  const actions = { Register: 0, SetLive: 0, SetResponse: 0, Unregister: 0, Broadcast: 0, BroadcastTo: 0 };
-  const targeted = { broadcasts: 0, retries: 0, keysNotFound: 0 };
+export const statsAccumulator = (initial: LogStats = emptyLogStats): StatsAccumulator => {
+  let steps = initial.steps;
+  let keyNotFound = initial.keyNotFound;
+  const actions = { ...initial.actions };
+  const targeted = { ...initial.targeted };
   // The latest broadcast's result, or how to make it when a counted broadcast left it unbuilt.
-  let latest: BroadcastResult | null = null;
+  let latest: BroadcastResult | null = initial.latest;
   let latestOf: (() => BroadcastResult) | null = null;
   const latestResult = (): BroadcastResult | null => {
     if (latestOf !== null) {
@@ -483,11 +484,18 @@ export const statsAccumulator = (): StatsAccumulator => {
     }
     return latest;
   };
-  const operations = { ReleaseHandles: 0, Quiesce: 0 };
-  const quiesceReasons = { IdleTimeout: 0, BrokerShutdown: 0, Maintenance: 0 };
-  const outcomes = { AllAcked: 0, Degraded: 0, NoLiveTargets: 0 };
+  const operations = { ...initial.operations };
+  const quiesceReasons = { ...initial.quiesceReasons };
+  const outcomes = { ...initial.outcomes };
   const tallies = new Map<string, MutableTally>();
   const order: string[] = [];
+  V.forEach(initial.order, (id) => {
+    const t = HT.get(initial.tallies, id);
+    if (t !== undefined) {
+      tallies.set(id, { ...t, hash: keyIdentity(t.key).hash });
+      order.push(id);
+    }
+  });
 
   // What `withTally` does, in place.
   const touch = (tag: RegistryActionTag, b: Backend, registration: number, registered: boolean): void => {

@@ -12,12 +12,12 @@ import type { RawLine } from '../internal/lines';
 import { errorMessage } from '../internal/errorMessage';
 import { lineBatches } from '../internal/lines';
 import { matchTag } from '../internal/match';
+import type { LogHeader } from './LogHeader';
+import { decodeLogHeader } from './LogHeader';
 import { checkFunction, optionalInteger, optionalOfType, optionsObject } from '../internal/options';
 import { printable } from '../internal/printable';
 import type { LogRecord } from './LogRecord';
 import { decodeLogRecord } from './LogRecord';
-import type { LogHeader, LogVersion } from './LogHeader';
-import { LOG_VERSION, decodeLogHeader } from './LogHeader';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -173,8 +173,11 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
 };
 
 /**
- * Decode the text of entry line `line` of a log whose header says `version` (the newest when
- * omitted): each version's lines are read as that version wrote them.
+ * Decode the text of record line `line` of the log whose header is `header` (a line of the
+ * newest version when omitted): each version's lines are read as that version wrote them, and a
+ * record is refused what its log's version does not accept (see `logVersionFeatures`), such as
+ * a `BroadcastTo` line or a `time` in a version 1 log, or a `time` in a log whose header
+ * declares no clock.
  *
  * @example
  * import { decodeRecordLine } from 'lifecycle-broadcast'
@@ -185,18 +188,14 @@ export const decodeHeaderLine = (text: string, line: number): HeaderLine | Inval
  *
  * @since 0.1.0
  */
-export const decodeRecordLine = (
-  text: string,
-  line: number,
-  version: LogVersion = LOG_VERSION,
-): RecordLine | InvalidLine => {
+export const decodeRecordLine = (text: string, line: number, header?: LogHeader): RecordLine | InvalidLine => {
   // The hot path of every replay: plain branches rather than fp-ts combinators, whose
   // data-first/data-last dispatch copies `arguments` on every call.
   const parsed = parse(text);
   if (E.isLeft(parsed)) {
     return invalid(line, parsed.left);
   }
-  const decoded = decodeLogRecord(version, parsed.right);
+  const decoded = decodeLogRecord(header, parsed.right);
   return E.isLeft(decoded) ? invalid(line, decoded.left) : { _tag: 'RecordLine', line, record: decoded.right };
 };
 
@@ -260,24 +259,39 @@ export const checkReadArguments = (fn: string, source: unknown, options: ReadLog
 };
 
 /**
+ * Where a source read from the middle of a log starts: it holds the lines after line `line` of
+ * the log whose header is `header`, and no header line of its own.
+ *
+ * @internal
+ */
+export interface ReadAfter {
+  readonly header: LogHeader;
+  readonly line: number;
+}
+
+/**
  * The decoded lines of `source` in batches (one per chunk read), for consumers that fold many
- * lines between two awaits. Empty lines are skipped; the numbers count them all the same. The
- * arguments must have been checked with `checkReadArguments`.
+ * lines between two awaits. Empty lines are skipped; the numbers count them all the same. With
+ * `after`, the source is the rest of a log after that line: its lines are numbered from there
+ * and decoded under that header. The arguments must have been checked with
+ * `checkReadArguments`.
  *
  * @internal
  */
 export async function* logLineBatches(
   source: LogSource,
   options: CheckedReadOptions,
+  after?: ReadAfter,
 ): AsyncGenerator<ReadonlyArray<LogLine>, void, undefined> {
   const { name, maxLineLength: maxLength, onProgress } = options;
-  // Read through an object: the flag is set inside `decodeRaw`, out of the compiler's sight.
-  const seen: { header: boolean; version: LogVersion; callbackFailed: boolean } = {
-    header: false,
-    version: LOG_VERSION,
+  const offset = after?.line ?? 0;
+  // Read through an object: the flags are set inside `decodeRaw`, out of the compiler's sight.
+  const seen: { header: boolean; decoded: LogHeader | undefined; callbackFailed: boolean } = {
+    header: after !== undefined,
+    decoded: after?.header,
     callbackFailed: false,
   };
-  let last = 0;
+  let last = offset;
   const rejected = (line: number, problem: string): InvalidLine => {
     if (seen.header) {
       return invalid(line, [problem]);
@@ -285,14 +299,15 @@ export async function* logLineBatches(
     seen.header = true;
     return invalid(line, [problem], true);
   };
-  /** The header line, its version kept to decode the lines after it. */
-  const withVersion = (header: HeaderLine | InvalidLine): HeaderLine | InvalidLine => {
+  /** The header line, kept to decode the lines after it. */
+  const kept = (header: HeaderLine | InvalidLine): HeaderLine | InvalidLine => {
     if (header._tag === 'HeaderLine') {
-      seen.version = header.header.version;
+      seen.decoded = header.header;
     }
     return header;
   };
-  const decodeRaw = (raw: RawLine): LogLine | undefined => {
+  const decodeRaw = (at: RawLine): LogLine | undefined => {
+    const raw = offset === 0 ? at : { ...at, line: at.line + offset };
     last = raw.line;
     switch (raw._tag) {
       case 'OverlongLine':
@@ -304,10 +319,10 @@ export async function* logLineBatches(
           return undefined;
         }
         if (seen.header) {
-          return decodeRecordLine(raw.text, raw.line, seen.version);
+          return decodeRecordLine(raw.text, raw.line, seen.decoded);
         }
         seen.header = true;
-        return withVersion(decodeHeaderLine(raw.text, raw.line));
+        return kept(decodeHeaderLine(raw.text, raw.line));
     }
   };
   const onChunk =
@@ -349,6 +364,22 @@ export async function* logLineBatches(
     yield [invalid(last + 1, ['the log is empty: it has no header line'], true)];
   }
 }
+
+/**
+ * The whole text of `source`, for the tools that need a log in memory (shrinking one). Rejects
+ * when the source cannot be read or its bytes are not valid UTF-8.
+ *
+ * @internal
+ */
+export const readText = async (source: LogSource): Promise<string> => {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const pieces: string[] = [];
+  for await (const chunk of source) {
+    pieces.push(typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true }));
+  }
+  pieces.push(utf8.decode());
+  return pieces.join('');
+};
 
 /**
  * Read an operation log line by line. The first line that is not empty must be the header; each

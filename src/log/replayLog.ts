@@ -171,8 +171,10 @@ export const isCleanReplay = (r: LogReplay): boolean =>
 /**
  * The action of a decoded entry, its key replaced by the canonical one of `keys`: a decoded key is
  * a fresh object on every line, the canonical one has its id and hash computed once.
+ *
+ * @internal
  */
-const internedAction = (keys: KeyInterner, entry: LogRecord): RegistryAction => {
+export const internedAction = (keys: KeyInterner, entry: LogRecord): RegistryAction => {
   switch (entry._tag) {
     case 'Register': {
       const b = entry.backend;

@@ -1,20 +1,23 @@
 /**
  * lifecycle-broadcast/node: what needs Node.js. Reading operation logs from files and writing
- * them to Node streams (the `lifecycle-broadcast` command line is built on these), and a live
- * broadcast `Transport` over Unix domain sockets and TCP (`socketTransport`) with the codecs of
- * the lines it exchanges with backends.
+ * them to Node streams (the `lifecycle-broadcast` command line is built on these), the index of
+ * checkpoints a long log file is replayed from, and a live broadcast `Transport` over Unix
+ * domain sockets and TCP (`socketTransport`) with the codecs of the lines it exchanges with
+ * backends.
  *
  * @packageDocumentation
  */
 
 // values
 export { fileSource } from './fileSource';
+export { defaultIndexFile, replayIndexed, startFromIndex, writeLogIndex } from './logIndex';
 export { createLogWriter, writeLog } from './logWriter';
 export { BackendReply, BackendRequest, SocketAddress } from './protocol';
 export { DEFAULT_MAX_REPLY_BYTES, socketTransport } from './socketTransport';
 
 // types
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
+export type { IndexWritten, IndexedStart, WriteIndexOptions } from './logIndex';
 export type { TcpSocketAddress, UnixSocketAddress } from './protocol';
 export type {
   SocketFailureCode,

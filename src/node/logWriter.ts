@@ -12,6 +12,8 @@ import type { LogHeader } from '../log/LogHeader';
 import { headerLine } from '../log/LogHeader';
 import type { LogRecord } from '../log/LogRecord';
 import { recordLine } from '../log/LogRecord';
+import type { TimeStamper } from '../log/timeStamp';
+import { timeStamper } from '../log/timeStamp';
 import { errorMessage } from '../internal/errorMessage';
 import { writePiece } from './writable';
 
@@ -52,6 +54,12 @@ export interface LogWriter {
 export interface WriteLogOptions {
   /** End the stream when the log is finished (default `true`; pass `false` for `process.stdout`). */
   readonly end?: boolean;
+  /**
+   * A wall clock in integer milliseconds since the Unix epoch (such as `Date.now`): the header
+   * then declares the clock, and every record without a `time` is stamped with the clock's time
+   * when it is written.
+   */
+  readonly clock?: () => number;
 }
 
 // -------------------------------------------------------------------------------------
@@ -60,6 +68,20 @@ export interface WriteLogOptions {
 
 /** Lines are gathered into pieces of about this many characters before they are written. */
 const PIECE = 1 << 16;
+
+/**
+ * The line a writer for `fn` opens its log with, and how it stamps records: the header as given
+ * is checked first (so that an error names it), then the one the clock makes of it.
+ */
+const opening = (
+  fn: string,
+  header: LogHeader,
+  clock: (() => number) | undefined,
+): { readonly first: string; readonly stamp: TimeStamper } => {
+  const given = headerLine(fn, header);
+  const stamp = timeStamper(fn, header, clock);
+  return { first: `${stamp.header === header ? given : headerLine(fn, stamp.header)}\n`, stamp };
+};
 
 /**
  * Write a whole log, `header` then `records` (a list, or a lazy or asynchronous sequence, which
@@ -99,13 +121,13 @@ export const writeLog = async (
   options: WriteLogOptions = {},
 ): Promise<void> => {
   // Checked before anything is written: a header the reader would refuse makes the whole log unreadable.
-  const first = `${headerLine('writeLog', header)}\n`;
+  const { first, stamp } = opening('writeLog', header, options.clock);
   async function* pieces(): AsyncGenerator<string, void, undefined> {
     let piece = first;
     let i = 0;
     for await (const record of records) {
       // Each record must be a line of the header's version (a version 1 log has no BroadcastTo).
-      piece += `${recordLine(`writeLog: records[${String(i)}]`, record, header.version)}\n`;
+      piece += `${recordLine(`writeLog: records[${String(i)}]`, stamp.record(record), stamp.header)}\n`;
       i += 1;
       if (piece.length >= PIECE) {
         yield piece;
@@ -122,9 +144,10 @@ export const writeLog = async (
 /**
  * Open a log on `sink`: the header is written at once, then each `write` appends one record. The
  * writer honours backpressure: `write` resolves only once the stream has room again, so a caller
- * that awaits it never buffers more than the stream's high-water mark. It writes only what the
- * reader accepts: a header the codec refuses throws a `TypeError` or `RangeError` here, a record
- * it refuses makes that `write` reject with one, writing nothing.
+ * that awaits it never buffers more than the stream's high-water mark. With a `clock`, each
+ * record is stamped with the time it is written at. It writes only what the reader accepts: a
+ * header the codec refuses throws a `TypeError` or `RangeError` here, a record it refuses makes
+ * that `write` reject with one, writing nothing.
  *
  * @example
  * import { broadcast, broadcastAction, createRegistry, logRecord, logHeader, quiesceOperation } from 'lifecycle-broadcast'
@@ -142,7 +165,7 @@ export const writeLog = async (
 export const createLogWriter = (sink: LogSink, header: LogHeader, options: WriteLogOptions = {}): LogWriter => {
   const fn = 'createLogWriter';
   // Checked at the call, before the stream is touched.
-  const first = `${headerLine(fn, header)}\n`;
+  const { first, stamp } = opening(fn, header, options.clock);
   let failure: { readonly error: unknown } | undefined;
   let ended = false;
   const onError = (error: unknown): void => {
@@ -208,7 +231,7 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
       if (ended) {
         throw new Error(`${fn}: write after end(): the log is finished, nothing more can be added`);
       }
-      const line = `${recordLine(`${fn}: write`, record, header.version)}\n`;
+      const line = `${recordLine(`${fn}: write`, stamp.record(record), stamp.header)}\n`;
       await headerWritten;
       await put(line);
     },

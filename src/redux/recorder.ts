@@ -23,6 +23,7 @@ import type { LogRecord } from '../log/LogRecord';
 import { recordOf } from '../log/LogRecord';
 import { logHeader } from '../log/LogHeader';
 import { encodeHeaderLine } from '../log/LogHeader';
+import { readClock } from '../log/timeStamp';
 import type { CollectDueAction } from '../registry/IdleCoordinator';
 import type { DueQuiesced } from '../registry/quiesceDue';
 import { quiesceDue } from '../registry/quiesceDue';
@@ -50,8 +51,11 @@ export type EncodedLogRecord = t.OutputOf<typeof LogRecord>;
  * @since 0.1.0
  */
 export interface RecorderSink {
-  /** Called once, when the middleware is attached to a store, with the store's registry. */
-  readonly start: (initial: Registry) => void;
+  /**
+   * Called once, when the middleware is attached to a store, with the store's registry and
+   * whether the records will carry times (the middleware was given a clock).
+   */
+  readonly start: (initial: Registry, timed?: boolean) => void;
   /** Called with every recorded record, in the order the reducer applies the actions. */
   readonly write: (record: EncodedLogRecord) => void;
 }
@@ -147,6 +151,12 @@ export interface RecorderOptions<Root> {
    * slice's `selectSlice`, which reads it at its `reducerPath`).
    */
   readonly selectState?: (root: Root) => LifecycleBroadcastState;
+  /**
+   * A wall clock in integer milliseconds since the Unix epoch (such as `Date.now`): every record
+   * then carries the `time` its action was dispatched at, and a stream sink's header declares
+   * the clock.
+   */
+  readonly clock?: () => number;
 }
 
 // -------------------------------------------------------------------------------------
@@ -263,7 +273,7 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
     get error() {
       return failure === undefined ? null : failure.error;
     },
-    start: (registry: Registry) => {
+    start: (registry: Registry, timed?: boolean) => {
       if (started) {
         throw alreadyStarted('streamSink');
       }
@@ -274,7 +284,9 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
       }
       started = true;
       if (options.header !== false) {
-        put(`${encodeHeaderLine(logHeader(registry.policy))}\n`);
+        put(
+          `${encodeHeaderLine(timed === true ? logHeader(registry.policy, 'epochMillis') : logHeader(registry.policy))}\n`,
+        );
       }
     },
     write: line,
@@ -309,6 +321,8 @@ const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
 interface Pending {
   readonly action: RegistryAction | CollectDueAction;
   readonly before: LifecycleBroadcastState;
+  /** When it was dispatched, if the recorder has a clock. */
+  readonly time: number | undefined;
 }
 
 // Records are built without checking them again: the actions were decoded by the slice, and
@@ -335,7 +349,8 @@ const sweepRecord = (swept: DueQuiesced): LogRecord | undefined =>
  *
  * Put it last (`getDefaultMiddleware().concat(recorder)`): it writes each record once the reducer
  * has applied the action, in the reducer's order, with the result the reducer stored. Attaching
- * it throws when `selectState` does not find the slice state.
+ * it throws when `selectState` does not find the slice state. Given a `clock`, every record
+ * carries the time its action was dispatched at (format version 2).
  *
  * @example
  * import { combineSlices, configureStore } from '@reduxjs/toolkit'
@@ -354,7 +369,12 @@ const sweepRecord = (swept: DueQuiesced): LogRecord | undefined =>
 export const createRecorderMiddleware =
   <Root>(options: RecorderOptions<Root>): RecorderMiddleware<Root> =>
   (api) => {
-    const { slice, sink } = options;
+    const { slice, sink, clock } = options;
+    if (clock !== undefined && typeof clock !== 'function') {
+      throw new TypeError(
+        `createRecorderMiddleware: clock must be a function giving milliseconds since the Unix epoch (such as Date.now), got ${show(clock)}`,
+      );
+    }
     const select: (root: Root) => unknown = options.selectState ?? (slice.selectSlice as (root: Root) => unknown);
     const sliceState = (): LifecycleBroadcastState => {
       let state: unknown;
@@ -370,7 +390,7 @@ export const createRecorderMiddleware =
       }
       return state;
     };
-    sink.start(sliceState().registry);
+    sink.start(sliceState().registry, clock !== undefined);
 
     // At most one action is between the recorder and the end of the reducer at any time: the
     // recorder is the last middleware, so `next` applies the action at once, and an action a
@@ -414,9 +434,10 @@ export const createRecorderMiddleware =
       }
     };
 
-    const write = (record: LogRecord | undefined): void => {
+    /** Write the record of `p`, if it has one, with the time it was dispatched at. */
+    const write = (p: Pending, record: LogRecord | undefined): void => {
       if (record !== undefined) {
-        sink.write(encodeRecord(record));
+        sink.write(encodeRecord(p.time === undefined ? record : { ...record, time: p.time }));
       }
     };
 
@@ -428,11 +449,11 @@ export const createRecorderMiddleware =
       pending = null;
       const after = sliceState();
       if (after !== p.before) {
-        write(applied(p, after));
+        write(p, applied(p, after));
       } else if (!final) {
         // Another action arrived before the reducer applied this one: only possible when a
         // middleware after the recorder dispatches. Its result is then computed again.
-        write(recomputed(p));
+        write(p, recomputed(p));
       }
       // Otherwise the reducer never applied it (another reducer of the store threw, or a
       // middleware after the recorder dropped it): there is nothing to record.
@@ -457,7 +478,11 @@ export const createRecorderMiddleware =
         return next(action);
       }
       flush(false);
-      const mine: Pending = { action: recorded, before: sliceState() };
+      const mine: Pending = {
+        action: recorded,
+        before: sliceState(),
+        time: clock === undefined ? undefined : readClock(clock, 'recorder'),
+      };
       pending = mine;
       try {
         return next(action);

@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/Either';
 import type * as O from 'fp-ts/Option';
 import type { Ord } from 'fp-ts/Ord';
 import * as t from 'io-ts';
@@ -512,21 +513,157 @@ let pool: Registry['releases'] = HT.empty;
  * if there is one (whatever `op` is, it is equal to it in value), otherwise `storedOperation`,
  * added to the pool in `pool`.
  */
-const pooled = (state: Registry, op: BroadcastOperation): BroadcastOperation => {
-  pool = state.releases;
+const pooled = (state: Registry, op: BroadcastOperation): BroadcastOperation => pooledIn(state.releases, op);
+
+/** `pooled` for the pool `releases`. */
+const pooledIn = (releases: Registry['releases'], op: BroadcastOperation): BroadcastOperation => {
+  pool = releases;
   if (op._tag !== 'ReleaseHandles' || typeof op.pathPrefix !== 'string') {
     return storedOperation(op);
   }
   const h = HT.hash(op.pathPrefix);
-  const found = HT.getHashed(state.releases, op.pathPrefix, h);
+  const found = HT.getHashed(releases, op.pathPrefix, h);
   if (found !== undefined) {
     return found;
   }
   const stored = storedOperation(op);
   if (stored._tag === 'ReleaseHandles' && stored.pathPrefix === op.pathPrefix) {
-    pool = HT.setHashed(state.releases, op.pathPrefix, h, stored);
+    pool = HT.setHashed(releases, op.pathPrefix, h, stored);
   }
   return stored;
+};
+
+/**
+ * A backend of a registry as a checkpoint saves it: the backend, the operation it has been live
+ * since (-1 while it is dead), and its earlier live spans as `start, end` pairs, earliest first
+ * (`null` when it has not gone dead since it was registered).
+ *
+ * @internal
+ */
+export interface SlotImage {
+  readonly backend: Backend;
+  readonly liveSince: number;
+  readonly spans: ReadonlyArray<number> | null;
+}
+
+/**
+ * The backends of `state` as `restoreRegistry` takes them back, in registration order.
+ *
+ * @internal
+ */
+export const slotImages = (state: Registry): ReadonlyArray<SlotImage> => {
+  const images: SlotImage[] = [];
+  V.forEach(state.slots, (s) => {
+    if (s === null) {
+      return;
+    }
+    let spans: number[] | null = null;
+    if (s.history !== null) {
+      spans = [];
+      for (let span: LiveSpan | null = s.history; span !== null; span = span.earlier) {
+        spans.push(span.end, span.start);
+      }
+      spans.reverse();
+    }
+    images.push({ backend: s.backend, liveSince: s.liveSince, spans });
+  });
+  return images;
+};
+
+/**
+ * The registry with `policy` that holds `operations` (each stored as a broadcast stores it),
+ * `audiences` and the backends of `images`: what `slotImages` and the registry's operations and
+ * audiences saved, or why they do not make a registry (a backend twice, a span or a live index
+ * outside the operations, spans out of order). The arguments are trusted to be decoded values.
+ *
+ * @internal
+ */
+export const restoreRegistry = (
+  policy: BroadcastPolicy,
+  operations: ReadonlyArray<BroadcastOperation>,
+  audiences: ReadonlyArray<Audience>,
+  images: ReadonlyArray<SlotImage>,
+): E.Either<string, Registry> => {
+  const state = createRegistry(policy);
+  let releases = state.releases;
+  // A saved history repeats a few operation objects: each is pooled once.
+  const seen = new Map<BroadcastOperation, BroadcastOperation>();
+  const stored: BroadcastOperation[] = new Array<BroadcastOperation>(operations.length);
+  for (let i = 0; i < operations.length; i++) {
+    const op = operations[i] as BroadcastOperation;
+    let kept = seen.get(op);
+    if (kept === undefined) {
+      kept = pooledIn(releases, op);
+      releases = pool;
+      seen.set(op, kept);
+    }
+    stored[i] = kept;
+  }
+  const count = stored.length;
+  let slots: Registry['slots'] = V.empty;
+  let index: Registry['index'] = HT.empty;
+  let acks = 0;
+  let timeouts = 0;
+  let failures = 0;
+  for (const image of images) {
+    const backend = frozenBackend(image.backend);
+    const k = frozenKeyIdentity(backend.key);
+    if (HT.getHashed(index, k.id, k.hash) !== undefined) {
+      return E.left(`backend ${k.id} is held twice`);
+    }
+    const spans = image.spans;
+    let history: LiveSpan | null = null;
+    if (spans !== null) {
+      if (spans.length % 2 !== 0) {
+        return E.left(`backend ${k.id} has an odd number of live span bounds`);
+      }
+      let previous = 0;
+      for (let i = 0; i < spans.length; i += 2) {
+        const start = spans[i] ?? -1;
+        const end = spans[i + 1] ?? -1;
+        if (!(Number.isInteger(start) && Number.isInteger(end) && previous <= start && start <= end && end <= count)) {
+          return E.left(`backend ${k.id} has a live span outside the operations or out of order`);
+        }
+        previous = end;
+        history = Object.freeze({ start, end, earlier: history });
+      }
+    }
+    const liveOk = backend.live
+      ? Number.isInteger(image.liveSince) && image.liveSince >= 0 && image.liveSince <= count
+      : image.liveSince === -1;
+    if (!liveOk) {
+      return E.left(`backend ${k.id} is ${backend.live ? 'live' : 'dead'} with live index ${String(image.liveSince)}`);
+    }
+    index = HT.setHashed(index, k.id, k.hash, slots.size);
+    slots = V.push(slots, slot(k, backend, state.policy, image.liveSince, history));
+    if (backend.live) {
+      const tag = backend.response._tag;
+      acks += tag === 'Ack' ? 1 : 0;
+      timeouts += tag === 'Timeout' ? 1 : 0;
+      failures += tag === 'Failure' ? 1 : 0;
+    }
+  }
+  let last = -1;
+  for (const a of audiences) {
+    if (!(Number.isInteger(a.at) && a.at > last && a.at < count)) {
+      return E.left(`an audience for operation ${String(a.at)} is outside the operations or out of order`);
+    }
+    last = a.at;
+  }
+  return E.right(
+    Object.freeze({
+      policy: state.policy,
+      slots,
+      index,
+      liveCount: acks + timeouts + failures,
+      liveAcks: acks,
+      liveTimeouts: timeouts,
+      liveFailures: failures,
+      operations: V.fromArray(stored),
+      releases,
+      audiences: V.fromArray(audiences),
+    }),
+  );
 };
 
 /**

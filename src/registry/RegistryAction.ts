@@ -17,20 +17,27 @@ import { matchTag } from '../internal/match';
 // model
 // -------------------------------------------------------------------------------------
 
-const RegisterC = closed('Register', { _tag: t.literal('Register'), backend: Backend });
-const SetLiveC = closed('SetLive', { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean });
-const SetResponseC = closed('SetResponse', {
-  _tag: t.literal('SetResponse'),
-  key: BackendKey,
-  response: BroadcastBackendResponse,
-});
-const UnregisterC = closed('Unregister', { _tag: t.literal('Unregister'), key: BackendKey });
-const BroadcastC = closed('Broadcast', { _tag: t.literal('Broadcast'), operation: BroadcastOperation });
-const BroadcastToC = closed('BroadcastTo', {
-  _tag: t.literal('BroadcastTo'),
-  operation: BroadcastOperation,
-  keys: arrayOf(BackendKey),
-});
+/**
+ * The fields of each kind of action, by `_tag`: shared with `LogRecord`, whose lines are actions
+ * that may also carry a time (and, for a broadcast to all or to some, a result).
+ *
+ * @internal
+ */
+export const registryActionProps = {
+  Register: { _tag: t.literal('Register'), backend: Backend },
+  SetLive: { _tag: t.literal('SetLive'), key: BackendKey, live: t.boolean },
+  SetResponse: { _tag: t.literal('SetResponse'), key: BackendKey, response: BroadcastBackendResponse },
+  Unregister: { _tag: t.literal('Unregister'), key: BackendKey },
+  Broadcast: { _tag: t.literal('Broadcast'), operation: BroadcastOperation },
+  BroadcastTo: { _tag: t.literal('BroadcastTo'), operation: BroadcastOperation, keys: arrayOf(BackendKey) },
+};
+
+const RegisterC = closed('Register', registryActionProps.Register);
+const SetLiveC = closed('SetLive', registryActionProps.SetLive);
+const SetResponseC = closed('SetResponse', registryActionProps.SetResponse);
+const UnregisterC = closed('Unregister', registryActionProps.Unregister);
+const BroadcastC = closed('Broadcast', registryActionProps.Broadcast);
+const BroadcastToC = closed('BroadcastTo', registryActionProps.BroadcastTo);
 
 /**
  * Register `backend`, or replace the one with the same key in place.

@@ -171,7 +171,9 @@ describe('lifecycle-broadcast validate', () => {
       'line 15',
       'line 20',
     ]);
-    expect(r.stdout).toBe(`${fixture('corrupt.ndjson')}: invalid: 40 entries, 5 invalid lines (read to line 46)\n`);
+    expect(r.stdout).toBe(
+      `${fixture('corrupt.ndjson')}: invalid: format version 1, 40 entries, 5 invalid lines (read to line 46)\n`,
+    );
     expect(fs.readFileSync(path.join(ROOT, fixture('corrupt.ndjson')))).toEqual(before);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { errorMessage } from '../../internal/errorMessage';
 import { runCli } from './program';
+import { clearProgress } from './progress';
 
 const fail = (error: unknown): void => {
   process.stderr.write(`lifecycle-broadcast: unexpected error: ${errorMessage(error)}\n`);
@@ -18,6 +19,11 @@ const fail = (error: unknown): void => {
 // the stream's 'error' event as uncaught. Standard error has nowhere to report its own failures.
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
+// Ctrl-C: erase the progress bar rather than leave it on screen, and exit as shells expect.
+process.on('SIGINT', () => {
+  clearProgress();
+  process.exit(130);
+});
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 

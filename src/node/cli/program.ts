@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
 import * as v8 from 'node:v8';
@@ -20,22 +21,41 @@ import type { GenerateOptions } from '../../log/generateLog';
 import { generateLog, generatedLogFootprint } from '../../log/generateLog';
 import { errorMessage } from '../../internal/errorMessage';
 import { printable } from '../../internal/printable';
-import type { LogLine, LogSource } from '../../log/logReader';
+import type { LogLine } from '../../log/logReader';
 import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../../log/logReader';
-import { fileSource } from '../fileSource';
 import { writeLog } from '../logWriter';
-import type { ReplayMode } from '../../log/replayLog';
-import { replayLog } from '../../log/replayLog';
-import { describeDivergence } from '../../log/verify';
 import { writeAll } from '../writable';
-import type { ProgressBar } from './progress';
-import { progressBar, wantsProgress } from './progress';
-import type { SummaryInput } from './summary';
+import type { LogHeader } from '../../log/LogHeader';
+import type { ReplayMode } from '../../log/replayLog';
+import { DEFAULT_MAX_PROBLEMS } from '../../log/replayLog';
+import { describeDivergence } from '../../log/verify';
+import type { LogBound } from '../../log/LogBound';
+import { describeLogBound, parseLogBound } from '../../log/LogBound';
+import { DEFAULT_CHECKPOINT_EVERY } from '../../log/checkpoint';
+import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
+import { indexCommand, replayInput, reportCommand, resumedAfter, shrinkCommand, whatIfCommand } from './incident';
+import type { Assumption } from '../../log/whatIf';
+import { parseAssumption } from '../../log/whatIf';
 import {
+  JSON_SCHEMA_VERSION,
+  PROGRAM,
+  cannotWriteStdout,
+  jsonDocument,
+  openInput,
+  output,
+  progressFor,
+  say,
+  thousands,
+} from './io';
+import type { ProgressBar } from './progress';
+import { helpAfter } from './help';
+import { progressBar } from './progress';
+import type { SummaryInput, TableSort } from './summary';
+import {
+  TABLE_SORTS,
   describeAtBeforeHeader,
   describeStop,
   isAtBeforeHeader,
-  jsonPieces,
   summaryJson,
   summaryLines,
 } from './summary';
@@ -81,6 +101,22 @@ const integer =
     return n;
   };
 
+const boundOf = (value: string): LogBound => {
+  const bound = parseLogBound(value);
+  if (E.isLeft(bound)) {
+    throw new InvalidArgumentError(bound.left);
+  }
+  return bound.right;
+};
+
+const assumptionOf = (value: string, previous: ReadonlyArray<Assumption> | undefined): ReadonlyArray<Assumption> => {
+  const a = parseAssumption(value);
+  if (E.isLeft(a)) {
+    throw new InvalidArgumentError(a.left);
+  }
+  return [...(previous ?? []), a.right];
+};
+
 const seedOf = (value: string): number => {
   const n = /^-?[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n)) {
@@ -93,8 +129,6 @@ const seedOf = (value: string): number => {
 // helpers
 // -------------------------------------------------------------------------------------
 
-const PROGRAM = 'lifecycle-broadcast';
-
 const versionOf = (): string => {
   try {
     const json = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -103,83 +137,6 @@ const versionOf = (): string => {
     return typeof json.version === 'string' ? json.version : 'unknown';
   } catch {
     return 'unknown';
-  }
-};
-
-const STDIN = 'standard input';
-
-/** A source that fails at once with `error`, so that it is reported like any read failure. */
-const failingSource = (error: Error): LogSource => ({
-  // eslint-disable-next-line require-yield
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
-    await Promise.resolve();
-    throw error;
-  },
-});
-
-/** Whether standard input is a directory (`< /tmp`), which Node reads as if it were empty. */
-const stdinIsDirectory = (io: CliIO): boolean => {
-  const fd = (io.stdin as { readonly fd?: unknown }).fd;
-  if (typeof fd !== 'number') {
-    return false;
-  }
-  try {
-    return fs.fstatSync(fd).isDirectory();
-  } catch {
-    return false;
-  }
-};
-
-/** The source, its name in messages and, for a file, its size; `undefined` size for standard input. */
-const openInput = (
-  file: string,
-  io: CliIO,
-): { readonly source: LogSource; readonly name: string; readonly size: number | undefined } => {
-  if (file === '-') {
-    const source = stdinIsDirectory(io)
-      ? failingSource(Object.assign(new Error('EISDIR: is a directory, read'), { code: 'EISDIR' }))
-      : (io.stdin as AsyncIterable<string | Uint8Array>);
-    return { source, name: STDIN, size: undefined };
-  }
-  let size: number | undefined;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    // The reader reports a missing or unreadable file itself, in the same words as any other.
-    size = 0;
-  }
-  return { source: fileSource(file), name: file, size };
-};
-
-const progressFor = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
-  wantsProgress(io.stderr.isTTY === true, size) ? progressBar(io.stderr, size) : undefined;
-
-/** One line on standard error (a report: its failures cannot be reported anywhere else). */
-const say = (stream: NodeJS.WritableStream, line: string): void => {
-  stream.write(`${line}\n`);
-};
-
-/** A JSON document in pieces, with its line end. */
-function* jsonDocument(value: unknown): Generator<string, void, undefined> {
-  yield* jsonPieces(value);
-  yield '\n';
-}
-
-/** The one line for a failed write to standard output. */
-const cannotWriteStdout = (error: unknown): string =>
-  `${PROGRAM}: cannot write standard output: ${printable(errorMessage(error))}`;
-
-/**
- * Write `pieces` to standard output: `code` once written, or, when standard output cannot take
- * them (a full disk, a closed pipe), one line saying so and `ExitCode.usage`.
- */
-const output = async (io: CliIO, pieces: Iterable<string>, code: ExitCode): Promise<ExitCode> => {
-  try {
-    await writeAll(io.stdout, pieces);
-    return code;
-  } catch (error: unknown) {
-    say(io.stderr, cannotWriteStdout(error));
-    return ExitCode.usage;
   }
 };
 
@@ -192,49 +149,69 @@ interface ReplayFlags {
   readonly verify?: boolean;
   readonly strict?: boolean;
   readonly lenient?: boolean;
-  readonly at?: number;
+  readonly at?: LogBound;
+  readonly from?: LogBound;
+  readonly to?: LogBound;
+  readonly index?: string | false;
   readonly maxLineLength: number;
+  readonly assume?: ReadonlyArray<Assumption>;
+  readonly assumeFrom?: number;
+  readonly limit?: number;
+  readonly table?: boolean;
+  readonly top?: number;
+  readonly sort?: TableSort;
 }
 
 const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
+  if (flags.assume !== undefined && flags.assume.length > 0) {
+    return whatIfCommand(file, { ...flags, assume: flags.assume }, io);
+  }
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
-  const { source, name, size } = openInput(file, io);
-  const progress = progressFor(io, size);
-  const replay = await replayLog(source, {
-    name,
+  const until = flags.at ?? flags.to;
+  const replay = await replayInput(file, until === undefined ? flags : { ...flags, to: until }, io);
+  const terminal = io.stdout as { readonly isTTY?: boolean; readonly columns?: number };
+  const input: SummaryInput = {
+    file,
+    replay,
+    resumedAfter: resumedAfter(replay),
+    table: {
+      show: flags.table !== false,
+      ...(flags.sort === undefined ? {} : { sort: flags.sort }),
+      ...(flags.top === undefined ? {} : { top: flags.top }),
+      ...(terminal.isTTY === true && terminal.columns !== undefined ? { width: terminal.columns } : {}),
+    },
     mode,
     verify,
-    maxLineLength: flags.maxLineLength,
-    ...(flags.at === undefined ? {} : { at: flags.at }),
-    ...(progress === undefined ? {} : { onProgress: progress.update }),
-    onInvalidLine: (l) => {
-      progress?.clear();
-      say(io.stderr, describeInvalidLine(l));
-    },
-  });
-  progress?.clear();
-
-  const input: SummaryInput = { file, replay, mode, verify, at: O.fromNullable(flags.at) };
+    at: until?._tag === 'AtLine' ? O.some(until.line) : O.none,
+    ...(until === undefined ? {} : { until }),
+    ...(flags.from === undefined ? {} : { from: flags.from }),
+  };
   const stop = O.toUndefined(replay.stopped);
   let code: ExitCode;
   if (stop !== undefined && stop._tag !== 'StoppedAtInvalidLine') {
     say(io.stderr, `${PROGRAM}: ${describeStop(stop)}`);
     code = ExitCode.usage;
-  } else if (flags.at !== undefined && isAtBeforeHeader(input)) {
-    say(io.stderr, `${PROGRAM}: ${describeAtBeforeHeader(flags.at)}`);
+  } else if (until?._tag === 'AtLine' && isAtBeforeHeader(input)) {
+    say(io.stderr, `${PROGRAM}: ${describeAtBeforeHeader(until.line)}`);
     code = ExitCode.usage;
   } else if (O.isNone(replay.header)) {
     // The header was refused (already reported): there is no registry to speak of.
     code = ExitCode.invalid;
   } else {
+    if (until?._tag === 'AtTime' && O.isNone(replay.lastTime)) {
+      say(
+        io.stderr,
+        `warning: no record of ${printable(file)} carries a time, so ${describeLogBound(until)} is past its end`,
+      );
+    }
     if (O.isSome(replay.firstDivergence)) {
       say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
       say(io.stderr, `  recorded: ${printable(JSON.stringify(replay.firstDivergence.value.recorded))}`);
       say(io.stderr, `  replayed: ${printable(JSON.stringify(replay.firstDivergence.value.replayed))}`);
     }
     if (stop !== undefined) {
-      say(io.stderr, `stopped at line ${String(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
+      say(io.stderr, `stopped at line ${thousands(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
     }
     code = replay.invalidLines > 0 || replay.divergences > 0 ? ExitCode.invalid : ExitCode.ok;
   }
@@ -247,9 +224,11 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
 
 const validateCommand = async (
   file: string,
-  flags: { readonly maxLineLength: number },
+  flags: { readonly maxLineLength: number; readonly json?: boolean },
   io: CliIO,
 ): Promise<ExitCode> => {
+  let header: LogHeader | undefined;
+  const problems: string[] = [];
   const { source, name, size } = openInput(file, io);
   const progress = progressFor(io, size);
   let entries = 0;
@@ -264,14 +243,21 @@ const validateCommand = async (
     last = l.line;
     switch (l._tag) {
       case 'HeaderLine':
+        header = l.header;
         break;
       case 'RecordLine':
         entries += 1;
+        if ((entries & 0x3ff) === 0) {
+          progress?.lines?.(l.line);
+        }
         break;
       case 'InvalidLine':
         invalid += 1;
         progress?.clear();
         say(io.stderr, describeInvalidLine(l));
+        if (problems.length < DEFAULT_MAX_PROBLEMS) {
+          problems.push(describeInvalidLine(l));
+        }
         break;
       case 'ReadFailed':
         failure = l.message;
@@ -281,14 +267,53 @@ const validateCommand = async (
   progress?.clear();
   if (failure !== undefined) {
     say(io.stderr, `${PROGRAM}: ${printable(failure)}`);
-    return ExitCode.usage;
+  }
+  const code = failure !== undefined ? ExitCode.usage : invalid === 0 ? ExitCode.ok : ExitCode.invalid;
+  if (flags.json === true) {
+    // Whatever happened, standard output holds one JSON document saying so.
+    return output(
+      io,
+      jsonDocument({
+        schemaVersion: JSON_SCHEMA_VERSION,
+        file,
+        valid: failure === undefined && invalid === 0,
+        formatVersion: header?.version ?? null,
+        clock: header?.clock ?? null,
+        entries,
+        invalidLines: invalid,
+        problems,
+        problemsTruncated: invalid > problems.length,
+        lastLine: last,
+        readFailure: failure ?? null,
+      }),
+      code,
+    );
+  }
+  if (failure !== undefined) {
+    return code;
   }
   const verdict = invalid === 0 ? 'valid' : 'invalid';
-  const line = `${printable(file)}: ${verdict}: ${String(entries)} entries, ${String(invalid)} invalid line${
-    invalid === 1 ? '' : 's'
-  } (read to line ${String(last)})\n`;
-  return output(io, [line], invalid === 0 ? ExitCode.ok : ExitCode.invalid);
+  const version = header === undefined ? 'no header' : `format version ${String(header.version)}`;
+  const line = `${printable(file)}: ${verdict}: ${version}${header?.clock === undefined ? '' : ' (timed)'}, ${thousands(
+    entries,
+  )} entries, ${thousands(invalid)} invalid line${invalid === 1 ? '' : 's'} (read to line ${thousands(last)})\n`;
+  return output(io, [line], code);
 };
+
+/** `generate` draws a progress bar from this many actions on. */
+const GENERATE_PROGRESS_ACTIONS = 100_000;
+
+/** The entries as they are, telling `bar` how many have been made. */
+function* counted<A>(entries: Iterable<A>, bar: ProgressBar | undefined): Generator<A, void, undefined> {
+  let n = 0;
+  for (const entry of entries) {
+    n += 1;
+    if ((n & 0x3ff) === 0) {
+      bar?.update(n);
+    }
+    yield entry;
+  }
+}
 
 interface GenerateFlags {
   readonly backends: number;
@@ -297,6 +322,8 @@ interface GenerateFlags {
   readonly ackTimeoutMs?: number;
   readonly output?: string;
   readonly results: boolean;
+  readonly clockStart?: LogBound;
+  readonly clockStepMs: number;
 }
 
 const GIB = 1024 * 1024 * 1024;
@@ -325,6 +352,10 @@ const tooLarge = (options: GenerateOptions): string | undefined => {
 };
 
 const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCode> => {
+  if (flags.clockStart !== undefined && flags.clockStart._tag !== 'AtTime') {
+    say(io.stderr, `${PROGRAM}: --clock-start takes an ISO time (such as 2026-11-27T14:00:00Z), not a line number`);
+    return ExitCode.usage;
+  }
   const options: GenerateOptions = {
     backends: flags.backends,
     actions: flags.actions,
@@ -342,29 +373,49 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
   if (footprint.longestLine > DEFAULT_MAX_LINE_LENGTH) {
     say(
       io.stderr,
-      `${PROGRAM}: note: broadcast lines may reach about ${String(
+      `${PROGRAM}: note: broadcast lines may reach about ${thousands(
         footprint.longestLine,
       )} characters, more than a replay reads by default: replay with --max-line-length ${String(
         footprint.longestLine,
       )}`,
     );
   }
+  const start = flags.clockStart?.time;
+  let tick = 0;
+  // A synthetic clock: the first record at --clock-start, each next one --clock-step-ms later.
+  const clock =
+    start === undefined
+      ? {}
+      : {
+          clock: (): number => {
+            const now = start + tick * flags.clockStepMs;
+            tick += 1;
+            return now;
+          },
+        };
   const log = generateLog(options);
   if (flags.output === undefined) {
     try {
-      await writeLog(io.stdout, log.header, log.records, { end: false });
+      await writeLog(io.stdout, log.header, log.records, { end: false, ...clock });
       return ExitCode.ok;
     } catch (error: unknown) {
       say(io.stderr, cannotWriteStdout(error));
       return ExitCode.usage;
     }
   }
+  // A bar on a terminal while a large log is written to a file (never over the log itself).
+  const bar =
+    io.stderr.isTTY === true && flags.actions >= GENERATE_PROGRESS_ACTIONS
+      ? progressBar(io.stderr, flags.actions, 'lines')
+      : undefined;
   const file = flags.output;
   const existed = fs.existsSync(file);
   try {
-    await writeLog(fs.createWriteStream(file), log.header, log.records);
+    await writeLog(fs.createWriteStream(file), log.header, counted(log.records, bar), clock);
+    bar?.clear();
     return ExitCode.ok;
   } catch (error: unknown) {
+    bar?.clear();
     say(io.stderr, `${PROGRAM}: cannot write ${printable(file)}: ${printable(errorMessage(error))}`);
     // A partial log would replay without complaint to a registry nobody asked for. Only a plain
     // file this command created goes: never a device such as /dev/full, nor a file it found.
@@ -420,10 +471,12 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       },
       writeErr: (s) => io.stderr.write(s),
     })
-    .showHelpAfterError(`(run ${PROGRAM} --help for usage)`);
+    .showHelpAfterError(`(run ${PROGRAM} --help for usage)`)
+    .addHelpText('after', helpAfter('program'));
 
   program
     .command('replay')
+    .addHelpText('after', helpAfter('replay'))
     .description('replay a log and print a summary of the registry and its broadcasts')
     .argument('<file>', 'the log, or - for standard input')
     .option('--json', 'print the summary as JSON')
@@ -431,7 +484,46 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     .addOption(new Option('--strict', 'stop at the first invalid line (the default)').conflicts('lenient'))
     .addOption(new Option('--lenient', 'skip invalid lines, reporting each').conflicts('strict'))
     .addOption(
-      new Option('--at <line>', 'show the registry as it was after this line').argParser(integer('a line number', 1)),
+      new Option(
+        '--at <line|time>',
+        'show the registry as it was after this line, or at this ISO time (such as 2026-11-27T14:02:00Z)',
+      )
+        .argParser(boundOf)
+        .conflicts('to'),
+    )
+    .addOption(new Option('--from <line|time>', 'count the summary from this line or ISO time on').argParser(boundOf))
+    .addOption(new Option('--to <line|time>', 'stop after this line or at this ISO time').argParser(boundOf))
+    .option(
+      '--index <file>',
+      'resume from the nearest valid checkpoint of this index (default: <file>.index, when it exists)',
+    )
+    .option('--no-index', 'replay from the start even when the log has an index')
+    .addOption(
+      new Option('--top <n>', 'show only the first n rows of the per-backend table').argParser(
+        integer('a number of rows', 0),
+      ),
+    )
+    .addOption(
+      new Option('--sort <column>', 'sort the per-backend table (counts: largest first)')
+        .choices(TABLE_SORTS)
+        .default('registered'),
+    )
+    .option('--no-table', 'leave the per-backend table out')
+    .addOption(
+      new Option(
+        '--assume <service=answer>',
+        'what if: replay with these backends answering Ack, Timeout or Failure:<reason> (repeatable; service, service@version or a key in JSON)',
+      ).argParser(assumptionOf),
+    )
+    .addOption(
+      new Option('--assume-from <line>', 'the line the assumptions hold from (default: 1)').argParser(
+        integer('a line number', 1),
+      ),
+    )
+    .addOption(
+      new Option('--limit <n>', 'how many differing broadcasts --assume lists (default: 20)').argParser(
+        integer('a number of broadcasts', 0),
+      ),
     )
     .addOption(maxLineLengthOption())
     .action(async (file: string, flags: ReplayFlags) => {
@@ -439,16 +531,69 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     });
 
   program
+    .command('index')
+    .addHelpText('after', helpAfter('index'))
+    .description('write checkpoints of a log beside it, so that replay --at resumes near any line')
+    .argument('<file>', 'the log (a file: checkpoints point into it)')
+    .option('-o, --output <file>', 'the index to write (default: <file>.index)')
+    .addOption(
+      new Option('--every <lines>', 'lines between checkpoints')
+        .argParser(integer('a number of lines', 1))
+        .default(DEFAULT_CHECKPOINT_EVERY),
+    )
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: IndexFlags) => {
+      code = await indexCommand(file, flags, io);
+    });
+
+  program
+    .command('shrink')
+    .addHelpText('after', helpAfter('shrink'))
+    .description('reduce a log to a few records that still show a property, and write them')
+    .argument('<file>', 'the log, or - for standard input')
+    .requiredOption(
+      '--until <property>',
+      'diverges (the first divergence, the same way), invalid (the first invalid line), or a module (.js, .cjs, .mjs) exporting a predicate',
+    )
+    .option('-o, --output <file>', 'the log to write, - for standard output (default: <file>.shrunk.ndjson)')
+    .addOption(
+      new Option('--max-tests <n>', 'the most candidates to test')
+        .argParser(integer('a number of tests', 1))
+        .default(10_000),
+    )
+    .action(async (file: string, flags: ShrinkFlags) => {
+      code = await shrinkCommand(file, flags, io);
+    });
+
+  program
+    .command('report')
+    .addHelpText('after', helpAfter('report'))
+    .description('replay a log and write a self-contained HTML timeline of the incident')
+    .argument('<file>', 'the log, or - for standard input')
+    .option('-o, --output <file>', 'the HTML file to write', 'incident.html')
+    .option('--verify', 'check that every recorded broadcast result is reproduced')
+    .addOption(new Option('--lenient', 'skip invalid lines, reporting each'))
+    .addOption(new Option('--from <line|time>', 'begin the report at this line or ISO time').argParser(boundOf))
+    .addOption(new Option('--to <line|time>', 'end the report at this line or ISO time').argParser(boundOf))
+    .addOption(maxLineLengthOption())
+    .action(async (file: string, flags: ReportFlags) => {
+      code = await reportCommand(file, flags, io);
+    });
+
+  program
     .command('validate')
+    .addHelpText('after', helpAfter('validate'))
     .description('check every line of a log and print the problems; changes nothing')
     .argument('<file>', 'the log, or - for standard input')
+    .option('--json', 'print the verdict as JSON')
     .addOption(maxLineLengthOption())
-    .action(async (file: string, flags: { readonly maxLineLength: number }) => {
+    .action(async (file: string, flags: { readonly maxLineLength: number; readonly json?: boolean }) => {
       code = await validateCommand(file, flags, io);
     });
 
   program
     .command('generate')
+    .addHelpText('after', helpAfter('generate'))
     .description('write a deterministic synthetic log (same options, same bytes)')
     .addOption(
       new Option('--backends <n>', 'how many backend keys').argParser(integer('a number of backends', 1)).default(8),
@@ -458,12 +603,18 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     )
     .addOption(new Option('--seed <s>', 'the seed of the generator').argParser(seedOf).default(1))
     .addOption(
-      new Option('--ack-timeout-ms <ms>', 'the policy in the header (default 5000)').argParser(
+      new Option('--ack-timeout-ms <ms>', 'the policy in the header (default: 5000)').argParser(
         integer('a timeout in milliseconds', 0),
       ),
     )
     .option('--no-results', 'leave recorded results out of broadcast lines (smaller; cannot be verified)')
     .option('-o, --output <file>', 'write to this file instead of standard output')
+    .addOption(new Option('--clock-start <time>', 'time the records: the first at this ISO time').argParser(boundOf))
+    .addOption(
+      new Option('--clock-step-ms <ms>', 'milliseconds between two timed records')
+        .argParser(integer('a number of milliseconds', 0))
+        .default(1000),
+    )
     .action(async (flags: GenerateFlags) => {
       code = await generateCommand(flags, io);
     });

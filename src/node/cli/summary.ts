@@ -18,6 +18,8 @@ import { summarizeStats } from '../../log/LogStats';
 import type { LogReplay, ReplayMode, ReplayStop } from '../../log/replayLog';
 import { matchReplayStop } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
+import type { LogBound } from '../../log/LogBound';
+import { describeLogBound } from '../../log/LogBound';
 import { printable } from '../../internal/printable';
 
 // -------------------------------------------------------------------------------------
@@ -36,6 +38,14 @@ export interface SummaryInput {
   readonly mode: ReplayMode;
   readonly verify: boolean;
   readonly at: O.Option<number>;
+  /** Where the replay was asked to stop (a line, or a time), when it was. */
+  readonly until?: LogBound;
+  /** Where the summary's counts begin, when not at the start. */
+  readonly from?: LogBound;
+  /** The line a checkpoint let the replay resume after (0 or absent: from the start). */
+  readonly resumedAfter?: number;
+  /** How to show the per-backend table (all rows, in registration order, by default). */
+  readonly table?: TableOptions;
 }
 
 // -------------------------------------------------------------------------------------
@@ -100,7 +110,7 @@ export const describeAtBeforeHeader = (at: number): string =>
 
 const counts = (record: Readonly<Record<string, number>>): string =>
   Object.entries(record)
-    .map(([k, n]) => `${k} ${String(n)}`)
+    .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
     .join(', ');
 
 // -------------------------------------------------------------------------------------
@@ -111,25 +121,87 @@ const COLUMNS = ['BACKEND', 'STATUS', 'RESPONSE', 'REG', 'ACK', 'TIMEOUT', 'FAIL
 /** Counting columns are right-aligned. */
 const NUMERIC = new Set([3, 4, 5, 6, 7]);
 
-const cellsOf = (r: BackendRow): ReadonlyArray<string> => [
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+const cellsOf = (r: BackendRow): string[] => [
   keyLabel(r.key),
   r.status,
   responseLabel(r.response),
-  String(r.registrations),
-  String(r.acks),
-  String(r.timeouts),
-  String(r.failures),
-  String(r.skipped),
+  thousands(r.registrations),
+  thousands(r.acks),
+  thousands(r.timeouts),
+  thousands(r.failures),
+  thousands(r.skipped),
 ];
+
+/**
+ * The columns the per-backend table can be sorted by (`--sort`): counts sort the largest first,
+ * `backend` and `status` alphabetically, `registered` keeps the order of first registration.
+ *
+ * @since 0.2.0
+ */
+export const TABLE_SORTS = Object.freeze([
+  'registered',
+  'backend',
+  'status',
+  'reg',
+  'ack',
+  'timeout',
+  'failure',
+  'skipped',
+] as const);
+
+/**
+ * A column of `TABLE_SORTS`.
+ *
+ * @since 0.2.0
+ */
+export type TableSort = (typeof TABLE_SORTS)[number];
+
+/**
+ * How the per-backend table is shown: sorted by a column, limited to the first rows, fitted to a
+ * width, or not at all.
+ *
+ * @since 0.2.0
+ */
+export interface TableOptions {
+  readonly show?: boolean;
+  readonly sort?: TableSort;
+  readonly top?: number;
+  readonly width?: number;
+}
+
+const sortKey: Readonly<Record<TableSort, ((a: BackendRow, b: BackendRow) => number) | undefined>> = {
+  registered: undefined,
+  backend: (a, b) => keyLabel(a.key).localeCompare(keyLabel(b.key)),
+  status: (a, b) => a.status.localeCompare(b.status),
+  reg: (a, b) => b.registrations - a.registrations,
+  ack: (a, b) => b.acks - a.acks,
+  timeout: (a, b) => b.timeouts - a.timeouts,
+  failure: (a, b) => b.failures - a.failures,
+  skipped: (a, b) => b.skipped - a.skipped,
+};
+
+/**
+ * The rows of the table as `options` asks: sorted (stably), then the first `top`.
+ *
+ * @since 0.2.0
+ */
+export const tableRows = (rows: ReadonlyArray<BackendRow>, options: TableOptions = {}): ReadonlyArray<BackendRow> => {
+  const compare = sortKey[options.sort ?? 'registered'];
+  const sorted = compare === undefined ? rows : [...rows].sort(compare);
+  return options.top === undefined ? sorted : sorted.slice(0, options.top);
+};
 
 /**
  * The per-backend table as aligned text, one line per backend under a heading line, made one
  * line at a time (two passes over `rows`: one for the column widths, one for the lines), so a
- * table of a million backends is never held as a whole.
+ * table of a million backends is never held as a whole. Given `maxWidth`, the backend labels
+ * give way (down to a dozen characters, cut with an ellipsis) so that the lines fit it.
  *
  * @since 0.2.0
  */
-export function* tableLines(rows: ReadonlyArray<BackendRow>): Generator<string, void, undefined> {
+export function* tableLines(rows: ReadonlyArray<BackendRow>, maxWidth?: number): Generator<string, void, undefined> {
   const widths = COLUMNS.map((heading) => heading.length);
   for (const row of rows) {
     const cells = cellsOf(row);
@@ -137,23 +209,53 @@ export function* tableLines(rows: ReadonlyArray<BackendRow>): Generator<string, 
       widths[i] = Math.max(widths[i] ?? 0, (cells[i] ?? '').length);
     }
   }
-  const render = (cells: ReadonlyArray<string>): string =>
-    cells
+  const label = widths[0] ?? 0;
+  if (maxWidth !== undefined) {
+    const total = widths.reduce((x, y) => x + y, 0) + 2 * (widths.length - 1);
+    widths[0] = Math.min(label, Math.max(12, label - Math.max(0, total - maxWidth)));
+  }
+  const fitted = widths[0] ?? label;
+  const render = (cells: string[]): string => {
+    const text = cells[0] ?? '';
+    if (text.length > fitted) {
+      cells[0] = `${text.slice(0, fitted - 1)}\u2026`;
+    }
+    return cells
       .map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  yield render(COLUMNS);
+  };
+  yield render([...COLUMNS]);
   for (const row of rows) {
     yield render(cellsOf(row));
   }
 }
 
 /**
- * The per-backend table as aligned text, one line per backend under a heading line.
+ * The per-backend table as aligned text, one line per backend under a heading line (fitted to
+ * `maxWidth` when given, as `tableLines` does).
  *
  * @since 0.1.0
  */
-export const renderTable = (rows: ReadonlyArray<BackendRow>): ReadonlyArray<string> => Array.from(tableLines(rows));
+export const renderTable = (rows: ReadonlyArray<BackendRow>, maxWidth?: number): ReadonlyArray<string> =>
+  Array.from(tableLines(rows, maxWidth));
+
+/** The table as the summary shows it: as `options` asks, with a line saying what `--top` left out. */
+function* shownTable(table: ReadonlyArray<BackendRow>, options: TableOptions): Generator<string, void, undefined> {
+  if (options.show === false) {
+    return;
+  }
+  if (table.length === 0) {
+    yield '(no backend was registered)';
+    return;
+  }
+  const rows = tableRows(table, options);
+  yield* tableLines(rows, options.width);
+  const more = table.length - rows.length;
+  if (more > 0) {
+    yield `(${thousands(more)} more backend${more === 1 ? '' : 's'}: --top ${thousands(table.length)} shows all)`;
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // summaries
@@ -165,8 +267,8 @@ const verifyLine = (r: LogReplay): string => {
   }
   const first = O.isSome(r.firstDivergence) ? `; the first: ${describeDivergence(r.firstDivergence.value)}` : '';
   return r.divergences === 0
-    ? `${String(r.checked)} recorded results checked, all reproduced`
-    : `${String(r.checked)} recorded results checked, ${String(r.divergences)} not reproduced${first}`;
+    ? `${thousands(r.checked)} recorded results checked, all reproduced`
+    : `${thousands(r.checked)} recorded results checked, ${thousands(r.divergences)} not reproduced${first}`;
 };
 
 const plural = (n: number, one: string, many: string): string => `${String(n)} ${n === 1 ? one : many}`;
@@ -192,30 +294,37 @@ const targetedLine = (s: StatsSummary): string => {
 export function* summaryLines(input: SummaryInput): Generator<string, void, undefined> {
   const { replay: r } = input;
   const s: StatsSummary = summarizeStats(r.stats);
-  const policy = O.isSome(r.header) ? `, ack timeout ${String(r.header.value.policy.ackTimeoutMs)} ms` : '';
+  const policy = O.isSome(r.header) ? `, ack timeout ${thousands(r.header.value.policy.ackTimeoutMs)} ms` : '';
   const version = O.isSome(r.header) ? `format version ${String(r.header.value.version)}` : 'no header';
-  const where = O.isSome(input.at)
-    ? r.lastLine < input.at.value
-      ? `registry after line ${String(input.at.value)} (the log ends at line ${String(r.lastLine)})`
-      : `registry after line ${String(input.at.value)}`
-    : O.isSome(r.stopped)
-      ? `registry after line ${String(r.lastLine)}, the last good line (stopped early)`
-      : `registry after line ${String(r.lastLine)}, the end of the log`;
-  const unknown = s.keyNotFound > 0 ? ` (${String(s.keyNotFound)} named an unregistered backend)` : '';
+  const where =
+    input.until?._tag === 'AtTime'
+      ? `registry at ${describeLogBound(input.until)}, after line ${thousands(r.lastLine)}`
+      : O.isSome(input.at)
+        ? r.lastLine < input.at.value
+          ? `registry after line ${thousands(input.at.value)} (the log ends at line ${thousands(r.lastLine)})`
+          : `registry after line ${thousands(input.at.value)}`
+        : O.isSome(r.stopped)
+          ? `registry after line ${thousands(r.lastLine)}, the last good line (stopped early)`
+          : `registry after line ${thousands(r.lastLine)}, the end of the log`;
+  const unknown = s.keyNotFound > 0 ? ` (${thousands(s.keyNotFound)} named an unregistered backend)` : '';
   const invalid =
     r.invalidLines === 0
       ? 'no invalid line'
-      : `${String(r.invalidLines)} invalid line${r.invalidLines === 1 ? '' : 's'} (${
+      : `${thousands(r.invalidLines)} invalid line${r.invalidLines === 1 ? '' : 's'} (${
           input.mode === 'strict' ? 'stopped at the first' : 'skipped'
         })`;
   const lines = [
     `log         ${printable(input.file)} (${version}${policy})`,
-    `read        ${where}: ${String(s.steps)} actions applied, ${invalid}`,
-    `backends    ${String(s.backends.registered)} registered: ${String(s.backends.live)} live, ${String(
+    `read        ${where}: ${thousands(s.steps)} actions applied, ${invalid}`,
+    ...(input.from === undefined ? [] : [`counted     from ${describeLogBound(input.from)} on`]),
+    ...(input.resumedAfter === undefined || input.resumedAfter === 0
+      ? []
+      : [`index       resumed from the checkpoint after line ${input.resumedAfter.toLocaleString('en-US')}`]),
+    `backends    ${thousands(s.backends.registered)} registered: ${thousands(s.backends.live)} live, ${thousands(
       s.backends.dead,
-    )} dead; ${String(s.backends.unregistered)} unregistered`,
+    )} dead; ${thousands(s.backends.unregistered)} unregistered`,
     `actions     ${counts(s.actions)}${unknown}`,
-    `broadcasts  ${String(s.broadcasts.total)}: ${counts(s.broadcasts.byOperation)}; quiesce reasons: ${counts(
+    `broadcasts  ${thousands(s.broadcasts.total)}: ${counts(s.broadcasts.byOperation)}; quiesce reasons: ${counts(
       s.broadcasts.quiesceReasons,
     )}`,
     `targeted    ${targetedLine(s)}`,
@@ -226,11 +335,7 @@ export function* summaryLines(input: SummaryInput): Generator<string, void, unde
   for (const line of lines) {
     yield `${line}\n`;
   }
-  if (s.table.length === 0) {
-    yield '(no backend was registered)\n';
-    return;
-  }
-  for (const line of tableLines(s.table)) {
+  for (const line of shownTable(s.table, input.table ?? {})) {
     yield `${line}\n`;
   }
 }
@@ -294,7 +399,9 @@ export const summaryJson = (input: SummaryInput): unknown => {
     file: input.file,
     header: O.isSome(r.header) ? LogHeader.encode(r.header.value) : null,
     mode: input.mode,
-    at: O.toNullable(input.at),
+    at: input.until?._tag === 'AtTime' ? describeLogBound(input.until) : O.toNullable(input.at),
+    ...(input.from === undefined ? {} : { from: describeLogBound(input.from) }),
+    resumedAfter: input.resumedAfter ?? 0,
     lastLine: r.lastLine,
     complete: O.isNone(r.stopped) && !isAtBeforeHeader(input),
     stopped: stoppedJson(input),

@@ -1,0 +1,164 @@
+/**
+ * The report is a pure function of the replayed log: its figures are the replay's, its lanes and
+ * columns follow the log, its size stays bounded, and nothing from the log reaches the page
+ * unescaped.
+ */
+import type { LogHeader, LogRecord } from '../../src';
+import type { ReportModel } from '../../src/incident';
+import { logText } from '../support/helpers';
+import {
+  backendKey,
+  broadcastAction,
+  generateLog,
+  liveBackend,
+  logRecord,
+  logHeader,
+  quiesceOperation,
+  registerAction,
+  setLiveAction,
+  sharedInstance,
+  summarizeStats,
+  unregisterAction,
+} from '../../src';
+import {
+  CellBits,
+  MAX_REPORT_BUCKETS,
+  StateBits,
+  atLine,
+  escapeHtml,
+  renderReport,
+  replayLines,
+  reportBuilder,
+  scriptJson,
+} from '../../src/incident';
+
+const reportOf = async (
+  header: LogHeader,
+  records: Iterable<LogRecord>,
+  options: { readonly maxBuckets?: number; readonly from?: number } = {},
+): Promise<ReportModel> => {
+  const builder = reportBuilder(options.maxBuckets);
+  const from = options.from === undefined ? {} : { from: atLine(options.from) };
+  const replay = await replayLines(logText(header, records), { verify: true, onStep: builder.add, ...from });
+  return builder.finish(replay, { file: 'test.ndjson', verify: true, ...from });
+};
+
+const zccache = backendKey(sharedInstance, 'zccache', '1.11.20', 'ab');
+const soldr = backendKey(sharedInstance, 'soldr', '0.4.1');
+const quiesce = broadcastAction(quiesceOperation('Maintenance'));
+
+describe('reportBuilder', () => {
+  it('should give the summary figures of the replay', async () => {
+    const log = generateLog({ backends: 5, actions: 600, seed: 3 });
+    const model = await reportOf(log.header, log.records);
+    const direct = summarizeStats((await replayLines(logText(log.header, log.records), { verify: true })).stats);
+    expect(model.summary.outcomes).toEqual(direct.outcomes);
+    expect(model.summary.broadcasts).toEqual(direct.broadcasts);
+    expect(model.summary.backends).toEqual(direct.backends);
+    expect(model.summary.verify).toEqual({ checked: direct.broadcasts.total, divergences: 0 });
+  });
+
+  it('should give a lane per backend and a column per broadcast, with each answer in its cell', async () => {
+    const model = await reportOf(logHeader(), [
+      registerAction(liveBackend(zccache)),
+      registerAction(liveBackend(soldr)),
+      quiesce,
+      setLiveAction(soldr, false),
+      quiesce,
+      unregisterAction(soldr),
+    ]);
+    expect(model.lanes.map((l) => l.label)).toEqual(['zccache 1.11.20 shared #ab', 'soldr 0.4.1 shared']);
+    expect(model.columns.map((c) => c.firstLine)).toEqual([4, 6]);
+    const [z, s] = model.lanes;
+    // Lines 2..7, one bucket each from line 2.
+    expect(model.origin).toBe(2);
+    expect(z?.cells).toBe(`00${String(CellBits.ack)}0${String(CellBits.ack)}0`);
+    expect(s?.cells).toBe(`00${String(CellBits.ack)}0${String(CellBits.skipped)}0`);
+    expect(s?.states).toBe(
+      `0${String(StateBits.live)}${String(StateBits.live)}${String(StateBits.live | StateBits.dead)}${String(StateBits.dead)}${String(StateBits.dead | StateBits.unregistered)}`,
+    );
+    expect(s?.status).toBe('unregistered');
+  });
+
+  it('should merge buckets two by two so that there are never more than asked for', async () => {
+    const log = generateLog({ backends: 3, actions: 5000, seed: 9 });
+    const model = await reportOf(log.header, log.records, { maxBuckets: 64 });
+    expect(model.buckets).toBeLessThanOrEqual(64);
+    expect(model.buckets).toBeGreaterThan(32);
+    expect(model.bucketWidth).toBe(128);
+    expect(model.columns.reduce((n, c) => n + c.broadcasts, 0)).toBe(model.summary.broadcasts.total);
+    for (const lane of model.lanes) {
+      expect(lane.cells).toHaveLength(model.buckets);
+      expect(lane.states).toHaveLength(model.buckets);
+    }
+  });
+
+  it('should begin with the backends registered when the window begins', async () => {
+    const model = await reportOf(
+      logHeader(),
+      [registerAction(liveBackend(zccache)), quiesce, registerAction(liveBackend(soldr)), quiesce],
+      { from: 4 },
+    );
+    expect(model.lanes.map((l) => l.label)).toEqual(['zccache 1.11.20 shared #ab', 'soldr 0.4.1 shared']);
+    expect(model.columns).toHaveLength(1);
+    expect(model.summary.broadcasts.total).toBe(1);
+    expect(model.summary.from).toBe('line 4');
+  });
+
+  it('should put a timed log on a time axis', async () => {
+    const t0 = Date.parse('2026-11-27T14:00:00Z');
+    const model = await reportOf(logHeader(undefined, 'epochMillis'), [
+      logRecord(registerAction(liveBackend(zccache)), undefined, t0),
+      logRecord(quiesce, undefined, t0 + 1500),
+      logRecord(quiesce, undefined, t0 + 3000),
+    ]);
+    expect(model.axis).toBe('time');
+    expect(model.origin).toBe(t0);
+    expect(model.columns.map((c) => c.firstTime)).toEqual([t0 + 1500, t0 + 3000]);
+    expect(model.summary.lastTime).toBe(t0 + 3000);
+  });
+});
+
+describe('renderReport', () => {
+  it('should escape every text from the log', async () => {
+    const evil = backendKey(sharedInstance, '<script>alert(1)</script>', '"1.0"', '');
+    const html = renderReport(
+      await reportOf(logHeader(), [
+        registerAction(liveBackend(evil)),
+        broadcastAction(quiesceOperation('IdleTimeout')),
+      ]),
+    );
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // Inside the data, `<` is an escape, so `</script>` cannot end the element.
+    expect(html).toContain('\\u003cscript\\u003ealert(1)\\u003c/script\\u003e');
+    expect(html.match(/<script/g)).toHaveLength(2);
+  });
+
+  it('should stay small however many broadcasts there are', async () => {
+    const short = generateLog({ backends: 20, actions: 4000, seed: 5 });
+    const long = generateLog({ backends: 20, actions: 40_000, seed: 5 });
+    const a = renderReport(await reportOf(short.header, short.records));
+    const b = renderReport(await reportOf(long.header, long.records));
+    // Ten times the broadcasts, at most a bucket per pixel column: much less than ten times the size.
+    expect(b.length).toBeLessThan(a.length * 2);
+    expect(MAX_REPORT_BUCKETS).toBe(1024);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('should write the five special characters as references', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
+  });
+});
+
+describe('scriptJson', () => {
+  it('should give JSON that parses back to the value and holds no < > &', () => {
+    const value = { label: '</script><b>&\u2028' };
+    const json = scriptJson(value);
+    expect(json).not.toMatch(/[<>&\u2028]/);
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * A log's index: checkpoints restore the replay exactly as it was, a replay resumed from one
+ * agrees with a replay from the start, and a checkpoint that no longer matches its log is
+ * ignored with a warning, never trusted.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+
+import type { LinesReplay, LogBound } from '../../src/incident';
+import { generateLog, logRecord, logHeader, recordAction, recordedResult, snapshot, summarizeStats } from '../../src';
+import { atLine, atTime, replayLines } from '../../src/incident';
+import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/log/checkpoint';
+import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
+
+let dir: string;
+let log: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-index-'));
+  log = path.join(dir, 'broker.ndjson');
+  const g = generateLog({ backends: 6, actions: 5000, seed: 11 });
+  await writeLog(fs.createWriteStream(log), g.header, g.records);
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** What two replays must agree on. */
+const outcome = (r: LinesReplay): unknown => ({
+  lastLine: r.lastLine,
+  state: snapshot(r.state),
+  stats: summarizeStats(r.stats),
+  checked: r.checked,
+  divergences: r.divergences,
+  invalidLines: r.invalidLines,
+});
+
+const fromStart = async (file: string, bounds: { until?: LogBound; from?: LogBound }): Promise<LinesReplay> =>
+  replayLines(fileSource(file), { verify: true, ...bounds });
+
+const checkpointsOf = (indexFile: string): ReadonlyArray<Checkpoint> =>
+  fs
+    .readFileSync(indexFile, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l !== '')
+    .map((l) => {
+      const c = decodeIndexLine<Checkpoint>(Checkpoint, l);
+      if (E.isLeft(c)) {
+        throw new Error(c.left.join('; '));
+      }
+      return c.right;
+    });
+
+describe('writeLogIndex', () => {
+  it('should write a checkpoint every N lines that restores the replay as it was after that line', async () => {
+    const indexFile = path.join(dir, 'a.index');
+    const written = await writeLogIndex(log, indexFile, { every: 700 });
+    expect(written.checkpoints).toBe(7);
+    expect(written.lastCheckpointLine).toBe(4900);
+    const checkpoints = checkpointsOf(indexFile);
+    for (const k of [1, 4, 7]) {
+      const restored = restoreCheckpoint(checkpoints.slice(0, k));
+      if (E.isLeft(restored)) {
+        throw new Error(restored.left);
+      }
+      const line = k * 700;
+      const expected = await fromStart(log, { until: atLine(line) });
+      expect(restored.right.lastLine).toBe(line);
+      expect(snapshot(restored.right.state)).toEqual(snapshot(expected.state));
+      expect(summarizeStats(restored.right.stats)).toEqual(summarizeStats(expected.stats));
+      expect(restored.right.checked).toBe(expected.checked);
+    }
+  });
+
+  it('should stop its checkpoints before the first bad line', async () => {
+    const bad = path.join(dir, 'bad.ndjson');
+    const lines = fs.readFileSync(log, 'utf8').split('\n');
+    lines[1500] = '{"_tag":"Restart"}';
+    fs.writeFileSync(bad, lines.join('\n'));
+    const written = await writeLogIndex(bad, path.join(dir, 'bad.index'), { every: 500 });
+    expect(written.lastCheckpointLine).toBe(1500);
+    expect(O.isSome(written.replay.stopped)).toBe(true);
+  });
+});
+
+describe('replayIndexed', () => {
+  let indexFile: string;
+
+  beforeAll(async () => {
+    indexFile = path.join(dir, 'b.index');
+    await writeLogIndex(log, indexFile, { every: 500 });
+  });
+
+  it.each([
+    ['near the end', { until: atLine(4990) }, 4500],
+    ['on a checkpoint', { until: atLine(3000) }, 3000],
+    ['before the first checkpoint', { until: atLine(400) }, 0],
+    ['to the end', {}, 5000],
+    ['within a window', { from: atLine(2600), until: atLine(3900) }, 2500],
+  ] as const)('should agree with a replay from the start %s', async (_, bounds, resumedAfter) => {
+    const r = await replayIndexed(log, indexFile, { verify: true, ...bounds });
+    expect(r.warnings).toEqual([]);
+    expect(r.resumedAfter).toBe(resumedAfter);
+    expect(outcome(r.replay)).toEqual(outcome(await fromStart(log, bounds)));
+  });
+
+  it('should ignore checkpoints whose prefix changed, with one warning, and still replay right', async () => {
+    const edited = path.join(dir, 'edited.ndjson');
+    const lines = fs.readFileSync(log, 'utf8').split('\n');
+    // A line between the checkpoints after lines 2000 and 2500: the same length, another backend state.
+    const at = lines.findIndex((l, i) => i >= 2000 && l.includes('"live":'));
+    expect(at).toBeGreaterThanOrEqual(2000);
+    expect(at).toBeLessThan(2500);
+    lines[at] = (lines[at] ?? '').includes('"live":true')
+      ? (lines[at] ?? '').replace('"live":true', '"live":fals')
+      : (lines[at] ?? '').replace('"live":false', '"live":true ');
+    fs.writeFileSync(edited, lines.join('\n'));
+    const r = await replayIndexed(edited, indexFile, { verify: true, until: atLine(4800) });
+    expect(r.resumedAfter).toBe(2000);
+    expect(r.warnings).toEqual([
+      `${indexFile}: 5 checkpoints after lines 2500 to 4500 do not match ${edited} (the log changed since it was indexed): ignored`,
+    ]);
+    expect(outcome(r.replay)).toEqual(outcome(await fromStart(edited, { until: atLine(4800) })));
+  });
+
+  it('should keep using its checkpoints when the log only grew', async () => {
+    const grown = path.join(dir, 'grown.ndjson');
+    fs.copyFileSync(log, grown);
+    const more = generateLog({ backends: 2, actions: 50, seed: 2 });
+    fs.appendFileSync(grown, [...more.records].map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const r = await replayIndexed(grown, indexFile, { verify: true });
+    expect(r.warnings).toEqual([]);
+    expect(r.resumedAfter).toBe(5000);
+    expect(outcome(r.replay)).toEqual(outcome(await fromStart(grown, {})));
+  });
+
+  it('should warn about a damaged index line and use the checkpoints before it', async () => {
+    const damaged = path.join(dir, 'damaged.index');
+    const lines = fs.readFileSync(indexFile, 'utf8').split('\n');
+    lines[4] = lines[4]?.replace('"sha256":"', '"sha256":"XYZ') ?? '';
+    fs.writeFileSync(damaged, lines.join('\n'));
+    const r = await startFromIndex(log, damaged, { until: atLine(4990) });
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(
+      /damaged\.index line 5: sha256: expected lowercase hex string, got "XYZ.*; ignoring it and the checkpoints after it$/,
+    );
+    expect(O.toUndefined(r.start)?.lastLine).toBe(1500);
+  });
+
+  it('should say nothing when there is no index, and replay from the start', async () => {
+    const r = await replayIndexed(log, path.join(dir, 'none.index'), { until: atLine(100) });
+    expect(r).toMatchObject({ resumedAfter: 0, warnings: [] });
+  });
+
+  it('should resume a timed log from the last checkpoint before a time', async () => {
+    const timed = path.join(dir, 'timed.ndjson');
+    const g = generateLog({ backends: 4, actions: 2000, seed: 5 });
+    const t0 = Date.parse('2026-11-27T14:00:00Z');
+    await writeLog(
+      fs.createWriteStream(timed),
+      logHeader(g.header.policy, 'epochMillis'),
+      [...g.records].map((e, i) => logRecord(recordAction(e), recordedResult(e), t0 + i * 1000)),
+    );
+    const timedIndex = path.join(dir, 'timed.index');
+    await writeLogIndex(timed, timedIndex, { every: 300 });
+    const until = atTime(t0 + 1234 * 1000);
+    const r = await replayIndexed(timed, timedIndex, { until });
+    expect(r.resumedAfter).toBe(1200);
+    expect(outcome(r.replay)).toEqual(outcome(await replayLines(fileSource(timed), { until })));
+  });
+});

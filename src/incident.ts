@@ -1,0 +1,67 @@
+/**
+ * The incident tools, for operators who replay a recorded log to understand what happened: the
+ * replay engine that stops at a line or a time, counts from one and resumes from a checkpoint
+ * (`replayLines`); the self-contained HTML report (`reportBuilder`, `renderReport`); what-if
+ * replays (`whatIf`); shrinking a log to the few records that still show a property
+ * (`shrinkLog`); and the checkpoints an index holds. Import them from
+ * `lifecycle-broadcast/incident`: like the package root they run anywhere (reading and writing
+ * index files is in `lifecycle-broadcast/node`), and an application that keeps a broker in a
+ * store does not load them.
+ *
+ * @example
+ * import { atLine, replayLines } from 'lifecycle-broadcast/incident'
+ * import { fileSource } from 'lifecycle-broadcast/node'
+ *
+ * const r = await replayLines(fileSource('broker.ndjson'), { verify: true, until: atLine(1200) })
+ * console.log(r.lastLine, r.divergences)
+ *
+ * @packageDocumentation
+ */
+
+// values
+export { atLine, atTime, describeLogBound, matchLogBound, parseLogBound } from './log/LogBound';
+export { replayLines } from './log/replayLines';
+export { seedStats } from './log/seedStats';
+export {
+  CellBits,
+  MAX_REPORT_BUCKETS,
+  StateBits,
+  backendLabel,
+  operationLabel,
+  reportBuilder,
+} from './log/reportModel';
+export { escapeHtml, renderReport, scriptJson } from './log/report';
+export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './log/whatIf';
+export { ddmin, diverges, invalid, matchShrinkFailure, matchShrinkProperty, satisfies, shrinkLog } from './log/shrink';
+
+// types
+export type { AtLine, AtTime, LogBound } from './log/LogBound';
+export type { LinesReplay, ReplayLinesOptions, ReplayStart, ReplayStep } from './log/replayLines';
+export type {
+  ReportBuilder,
+  ReportColumn,
+  ReportInput,
+  ReportLane,
+  ReportModel,
+  ReportSummary,
+} from './log/reportModel';
+export type {
+  Assumption,
+  BackendSelector,
+  BroadcastDifference,
+  ByKey,
+  ByService,
+  EntryChange,
+  WhatIfOptions,
+  WhatIfOutcome,
+} from './log/whatIf';
+export type {
+  Diverges,
+  Invalid,
+  Satisfies,
+  ShrinkCandidate,
+  ShrinkFailure,
+  ShrinkOptions,
+  ShrinkProperty,
+  Shrunk,
+} from './log/shrink';

@@ -1,0 +1,477 @@
+/**
+ * The index of a log file on disk: writing it (one replay, checkpoints every N lines, each with
+ * the SHA-256 of the log prefix it covers), and replaying a file from its nearest valid
+ * checkpoint. A checkpoint whose prefix no longer hashes the same (the log was edited or
+ * replaced since) is ignored with a warning, never trusted; a log that only grew since keeps
+ * its checkpoints.
+ *
+ * @since 0.2.0
+ */
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+
+import { errorMessage } from '../internal/errorMessage';
+import type { Checkpoint, IndexHeader } from '../log/checkpoint';
+import {
+  Checkpoint as CheckpointCodec,
+  DEFAULT_CHECKPOINT_EVERY,
+  IndexHeader as IndexHeaderCodec,
+  checkpointOf,
+  decodeIndexLine,
+  encodeCheckpoint,
+  indexHeader,
+  restoreCheckpoint,
+} from '../log/checkpoint';
+import type { LogBound } from '../log/LogBound';
+import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../log/replayLines';
+import { replayLines } from '../log/replayLines';
+import type { LogSource } from '../log/logReader';
+import { DEFAULT_MAX_LINE_LENGTH } from '../log/logReader';
+import { fileSource } from './fileSource';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Where the index of `logFile` is looked for by default: beside it, with `.index` appended.
+ *
+ * @since 0.2.0
+ */
+export const defaultIndexFile = (logFile: string): string => `${logFile}.index`;
+
+/**
+ * What writing an index did.
+ *
+ * @since 0.2.0
+ */
+export interface IndexWritten {
+  readonly checkpoints: number;
+  /** The last line a checkpoint covers (0 when there is none). */
+  readonly lastCheckpointLine: number;
+  /** The replay of the whole log (an index covers only its prefix without bad lines). */
+  readonly replay: LinesReplay;
+  readonly bytes: number;
+}
+
+/**
+ * Options of `writeLogIndex`.
+ *
+ * @since 0.2.0
+ */
+export interface WriteIndexOptions {
+  /** Lines between checkpoints; `DEFAULT_CHECKPOINT_EVERY` by default. */
+  readonly every?: number;
+  readonly maxLineLength?: number;
+  /** Called after each chunk with the number of bytes read so far. */
+  readonly onProgress?: (bytesRead: number) => void;
+}
+
+// -------------------------------------------------------------------------------------
+// writing
+// -------------------------------------------------------------------------------------
+
+/** The bytes of `file`, in 64 KiB chunks, each passed to `tap` before it is yielded. */
+async function* tapped(
+  file: string,
+  tap: (chunk: Buffer) => void,
+  start = 0,
+  end?: number,
+): AsyncGenerator<Buffer, void, undefined> {
+  const stream = fs.createReadStream(file, {
+    highWaterMark: 1 << 16,
+    start,
+    ...(end === undefined ? {} : { end: end - 1 }),
+  });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      tap(chunk);
+      yield chunk;
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** A log source named after `file`, reading it with `read`. */
+const sourceOf = (file: string, read: () => AsyncIterator<Uint8Array>): LogSource & { readonly name: string } =>
+  Object.freeze({ name: file, [Symbol.asyncIterator]: read });
+
+/** The bytes of `file` after byte `bytes`, as a log source. */
+const restOf = (file: string, bytes: number): LogSource => sourceOf(file, () => tapped(file, () => undefined, bytes));
+
+/**
+ * Replay `logFile` once and write its index to `indexFile`: a header line, then a checkpoint
+ * every `every` lines up to the first bad line. Resolves with what it wrote; rejects only when
+ * the index cannot be written (a log that cannot be read gives a replay that says so).
+ *
+ * @since 0.2.0
+ */
+export const writeLogIndex = async (
+  logFile: string,
+  indexFile: string,
+  options: WriteIndexOptions = {},
+): Promise<IndexWritten> => {
+  const every = Math.max(1, Math.floor(options.every ?? DEFAULT_CHECKPOINT_EVERY));
+  // The bytes and the hash at the end of each line that may get a checkpoint.
+  const ends = new Map<number, { readonly bytes: number; readonly sha256: string }>();
+  const hash: Hash = createHash('sha256');
+  let bytes = 0;
+  let lines = 0;
+  const tap = (chunk: Buffer): void => {
+    let from = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+      lines += 1;
+      // Lines between checkpoints are hashed in one piece with the next checkpoint's.
+      if (lines % every === 0) {
+        hash.update(chunk.subarray(from, nl + 1));
+        bytes += nl + 1 - from;
+        from = nl + 1;
+        ends.set(lines, { bytes, sha256: hash.copy().digest('hex') });
+      }
+    }
+    hash.update(chunk.subarray(from));
+    bytes += chunk.length - from;
+    options.onProgress?.(bytes);
+  };
+  const out: string[] = [JSON.stringify(IndexHeaderCodec.encode(indexHeader(every)))];
+  let operations = 0;
+  let lastCheckpointLine = 0;
+  const replay = await replayLines(
+    sourceOf(logFile, () => tapped(logFile, tap)),
+    {
+      maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
+      mode: 'strict',
+      verify: true,
+      snapshotEvery: every,
+      onSnapshot: (point) => {
+        const end = ends.get(point.lastLine);
+        if (end === undefined) {
+          return;
+        }
+        ends.delete(point.lastLine);
+        const checkpoint = checkpointOf(point, end.bytes, end.sha256, operations);
+        operations = point.state.operations.size;
+        lastCheckpointLine = point.lastLine;
+        out.push(encodeCheckpoint(checkpoint));
+      },
+    },
+  );
+  const text = `${out.join('\n')}\n`;
+  await fs.promises.writeFile(indexFile, text);
+  return Object.freeze({
+    checkpoints: out.length - 1,
+    lastCheckpointLine,
+    replay,
+    bytes: Buffer.byteLength(text),
+  });
+};
+
+// -------------------------------------------------------------------------------------
+// reading
+// -------------------------------------------------------------------------------------
+
+/**
+ * A replay start restored from an index, with the warnings about the checkpoints ignored.
+ *
+ * @since 0.2.0
+ */
+export interface IndexedStart {
+  /** Where to resume; `none` when no checkpoint could be used (replay from the start). */
+  readonly start: O.Option<ReplayStart & { readonly bytes: number }>;
+  /** One line per checkpoint or index line ignored, and why. */
+  readonly warnings: ReadonlyArray<string>;
+}
+
+/** Whether a checkpoint lies before a replay bounded by `until` and counted from `from`. */
+const usable = (c: Checkpoint, until: LogBound | undefined, from: LogBound | undefined): boolean => {
+  const beforeUntil =
+    until === undefined ||
+    (until._tag === 'AtLine' ? c.line <= until.line : c.lastTime === null || c.lastTime <= until.time);
+  const beforeFrom =
+    from === undefined || (from._tag === 'AtLine' ? c.line < from.line : c.lastTime === null || c.lastTime < from.time);
+  return beforeUntil && beforeFrom;
+};
+
+/** Bytes read at a time while hashing a prefix: large reads keep the hashing at disk speed. */
+const HASH_READ = 1 << 22;
+
+/** The SHA-256 of the first `offsets` bytes of `file`, for each offset (ascending). */
+const prefixHashes = async (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> => {
+  const hash = createHash('sha256');
+  const digests: string[] = [];
+  const last = offsets[offsets.length - 1] ?? 0;
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(HASH_READ);
+    let at = 0;
+    let next = 0;
+    while (at < last) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(HASH_READ, last - at), at);
+      if (bytesRead === 0) {
+        break;
+      }
+      const chunk = buffer.subarray(0, bytesRead);
+      let from = 0;
+      while (next < offsets.length && (offsets[next] ?? 0) <= at + bytesRead) {
+        const cut = (offsets[next] ?? 0) - at;
+        hash.update(chunk.subarray(from, cut));
+        from = cut;
+        digests.push(hash.copy().digest('hex'));
+        next += 1;
+      }
+      hash.update(chunk.subarray(from));
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return digests;
+};
+
+/** An index read and filtered: its checkpoints and how many of the first ones a replay may use. */
+interface Candidates {
+  readonly checkpoints: ReadonlyArray<Checkpoint>;
+  readonly candidates: number;
+  readonly size: number;
+  readonly warnings: ReadonlyArray<string>;
+}
+
+const readCandidates = async (
+  logFile: string,
+  indexFile: string,
+  bounds: { readonly until?: LogBound; readonly from?: LogBound },
+): Promise<Candidates> => {
+  const none = (warnings: ReadonlyArray<string>): Candidates => ({ checkpoints: [], candidates: 0, size: 0, warnings });
+  let text: string;
+  try {
+    text = await fs.promises.readFile(indexFile, 'utf8');
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      return none([]);
+    }
+    return none([`cannot read ${indexFile}: ${errorMessage(error)}; replaying from the start`]);
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const header = decodeIndexLine<IndexHeader>(IndexHeaderCodec, lines[0] ?? '');
+  if (E.isLeft(header)) {
+    return none([`${indexFile} line 1: ${header.left.join('; ')}: not an index this library wrote; ignored`]);
+  }
+  const warnings: string[] = [];
+  const checkpoints: Checkpoint[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const c = decodeIndexLine<Checkpoint>(CheckpointCodec, lines[i] ?? '');
+    if (E.isLeft(c)) {
+      warnings.push(
+        `${indexFile} line ${String(i + 1)}: ${c.left.join('; ')}; ignoring it and the checkpoints after it`,
+      );
+      break;
+    }
+    checkpoints.push(c.right);
+  }
+  let size: number;
+  try {
+    size = (await fs.promises.stat(logFile)).size;
+  } catch {
+    return none(warnings);
+  }
+  const candidates = checkpoints.filter((c) => c.bytes <= size && usable(c, bounds.until, bounds.from)).length;
+  return { checkpoints, candidates, size, warnings };
+};
+
+/**
+ * The prefix hashes of `prefixHashes`, computed on a worker thread so that the replay after the
+ * nearest checkpoint can run at the same time (its result is used only once the hash agrees).
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { createHash } = require('node:crypto');
+const { file, offsets, chunk } = workerData;
+(async () => {
+  const hash = createHash('sha256');
+  const digests = [];
+  const last = offsets.length === 0 ? 0 : offsets[offsets.length - 1];
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(chunk);
+    let at = 0;
+    let next = 0;
+    while (at < last) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(chunk, last - at), at);
+      if (bytesRead === 0) break;
+      const piece = buffer.subarray(0, bytesRead);
+      let from = 0;
+      while (next < offsets.length && offsets[next] <= at + bytesRead) {
+        const cut = offsets[next] - at;
+        hash.update(piece.subarray(from, cut));
+        from = cut;
+        digests.push(hash.copy().digest('hex'));
+        next += 1;
+      }
+      hash.update(piece.subarray(from));
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  parentPort.postMessage({ digests });
+})().catch((error) => parentPort.postMessage({ error: String((error && error.message) || error) }));
+`;
+
+const prefixHashesOffThread = (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { eval: true, workerData: { file, offsets, chunk: HASH_READ } });
+    worker.once('message', (m: { readonly digests?: ReadonlyArray<string>; readonly error?: string }) => {
+      if (m.digests === undefined) {
+        reject(new Error(m.error ?? 'the hashing thread failed'));
+      } else {
+        resolve(m.digests);
+      }
+    });
+    worker.once('error', reject);
+  });
+
+/** The last candidate whose prefix hashes as recorded and that restores, with the warnings. */
+const choose = (
+  indexFile: string,
+  logFile: string,
+  found: Candidates,
+  digests: ReadonlyArray<string>,
+): {
+  readonly at: number;
+  readonly start: O.Option<ReplayStart & { readonly bytes: number }>;
+  readonly warnings: ReadonlyArray<string>;
+} => {
+  const warnings = [...found.warnings];
+  const stale: number[] = [];
+  const staleWarning = (): void => {
+    if (stale.length > 0) {
+      const lines =
+        stale.length === 1
+          ? `line ${String(stale[0])}`
+          : `lines ${String(stale[stale.length - 1])} to ${String(stale[0])}`;
+      warnings.push(
+        `${indexFile}: ${stale.length === 1 ? 'the checkpoint' : `${String(stale.length)} checkpoints`} after ${lines} ${
+          stale.length === 1 ? 'does' : 'do'
+        } not match ${logFile} (the log changed since it was indexed): ignored`,
+      );
+    }
+  };
+  for (let k = found.candidates; k > 0; k--) {
+    const c = found.checkpoints[k - 1] as Checkpoint;
+    if (digests[k - 1] === c.sha256) {
+      const restored = restoreCheckpoint(found.checkpoints.slice(0, k));
+      if (E.isRight(restored)) {
+        staleWarning();
+        return { at: k, start: O.some({ ...restored.right, bytes: c.bytes }), warnings };
+      }
+      warnings.push(`${indexFile}: ${restored.left}: ignored`);
+    } else {
+      stale.push(c.line);
+    }
+  }
+  staleWarning();
+  return { at: 0, start: O.none, warnings };
+};
+
+/**
+ * The nearest checkpoint of `indexFile` that a replay of `logFile` bounded by `until` (and
+ * counted from `from`) can resume from, restored, after checking that the log prefix it covers
+ * still hashes the same. An index that is missing gives `none` and no warning; anything wrong
+ * with one (a bad line, a stale checkpoint) gives a warning, and the checkpoints before it are
+ * used when they are sound.
+ *
+ * @since 0.2.0
+ */
+export const startFromIndex = async (
+  logFile: string,
+  indexFile: string,
+  bounds: { readonly until?: LogBound; readonly from?: LogBound } = {},
+): Promise<IndexedStart> => {
+  const found = await readCandidates(logFile, indexFile, bounds);
+  if (found.candidates === 0) {
+    return { start: O.none, warnings: found.warnings };
+  }
+  const digests = await prefixHashes(
+    logFile,
+    found.checkpoints.slice(0, found.candidates).map((c) => c.bytes),
+  );
+  const { start, warnings } = choose(indexFile, logFile, found, digests);
+  return { start, warnings };
+};
+
+/**
+ * Replay `logFile` as `replayLines` would, resuming from the nearest valid checkpoint of
+ * `indexFile` when there is one. Gives the same outcome as a replay from the start (for a
+ * bounded replay, the same registry, statistics and verification), with the warnings about
+ * checkpoints ignored and the line it resumed after (0 from the start).
+ *
+ * @since 0.2.0
+ */
+export const replayIndexed = async (
+  logFile: string,
+  indexFile: string,
+  options: ReplayLinesOptions,
+): Promise<{
+  readonly replay: LinesReplay;
+  readonly resumedAfter: number;
+  readonly warnings: ReadonlyArray<string>;
+}> => {
+  const fromStart = async (): Promise<LinesReplay> => replayLines(fileSource(logFile), options);
+  const found = await readCandidates(logFile, indexFile, {
+    ...(options.until === undefined ? {} : { until: options.until }),
+    ...(options.from === undefined ? {} : { from: options.from }),
+  });
+  if (found.candidates === 0) {
+    return { replay: await fromStart(), resumedAfter: 0, warnings: found.warnings };
+  }
+  const resume = async (
+    s: ReplayStart & { readonly bytes: number },
+    observer: Pick<ReplayLinesOptions, 'onStep' | 'onInvalidLine' | 'onSnapshot'>,
+  ): Promise<LinesReplay> =>
+    replayLines(restOf(logFile, s.bytes), {
+      ...options,
+      ...(options.onProgress === undefined ? {} : { onProgress: (n: number) => options.onProgress?.(s.bytes + n) }),
+      ...observer,
+      start:
+        options.from === undefined ? s : { ...s, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },
+    });
+  // While another thread hashes the prefixes, the nearest checkpoint is restored and the lines
+  // after it replayed; what that replay shows its observers is held back until the hash agrees.
+  const hashing = prefixHashesOffThread(
+    logFile,
+    found.checkpoints.slice(0, found.candidates).map((c) => c.bytes),
+  );
+  const nearest = found.checkpoints[found.candidates - 1] as Checkpoint;
+  const restored = restoreCheckpoint(found.checkpoints.slice(0, found.candidates));
+  const held: Array<() => void> = [];
+  const speculative = E.isRight(restored)
+    ? resume(
+        { ...restored.right, bytes: nearest.bytes },
+        {
+          onStep: (step) => held.push(() => options.onStep?.(step)),
+          onInvalidLine: (l) => held.push(() => options.onInvalidLine?.(l)),
+          onSnapshot: (point) => held.push(() => options.onSnapshot?.(point)),
+        },
+      )
+    : undefined;
+  const [digests, early] = await Promise.all([hashing, speculative]);
+  const chosen = choose(indexFile, logFile, found, digests);
+  if (O.isNone(chosen.start)) {
+    return { replay: await fromStart(), resumedAfter: 0, warnings: chosen.warnings };
+  }
+  if (chosen.at === found.candidates && early !== undefined) {
+    for (const f of held) {
+      f();
+    }
+    return { replay: early, resumedAfter: nearest.line, warnings: chosen.warnings };
+  }
+  const s = chosen.start.value;
+  return { replay: await resume(s, {}), resumedAfter: s.lastLine, warnings: chosen.warnings };
+};
