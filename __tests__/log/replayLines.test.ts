@@ -112,4 +112,16 @@ describe('parseLogBound', () => {
   it.each(['0', '14:02', '2026-11-27T14:02:00', '2026-13-45T99:99:99Z', 'yesterday'])('should refuse %j', (text) => {
     expect(expectLeft(parseLogBound(text))).toMatch(/^expected a line number/);
   });
+
+  it('should say a line number too large is too large', () => {
+    expect(expectLeft(parseLogBound('99999999999999999999'))).toBe(
+      'expected a line number of at most 9007199254740991, got "99999999999999999999"',
+    );
+  });
+
+  it('should throw a TypeError when given no string from plain JavaScript', () => {
+    expect(() => (parseLogBound as (text: unknown) => unknown)(5)).toThrow(
+      new TypeError('parseLogBound: text must be a string, got 5'),
+    );
+  });
 });

@@ -162,3 +162,28 @@ describe('scriptJson', () => {
     expect(JSON.parse(json)).toEqual(value);
   });
 });
+
+describe('report functions on wrong arguments', () => {
+  it('should make renderReport throw a TypeError for what is not a report model', () => {
+    const untyped = renderReport as (model: unknown) => string;
+    expect(() => untyped({})).toThrow(
+      new TypeError('renderReport: model must be what reportBuilder().finish gives, got {}'),
+    );
+  });
+
+  it('should make finish throw a TypeError for what is not a replay or an input', async () => {
+    const builder = reportBuilder();
+    const untypedFinish = builder.finish as (replay: unknown, input: unknown) => unknown;
+    expect(() => untypedFinish(null, { file: 'x', verify: false })).toThrow(
+      new TypeError('reportBuilder: finish takes the outcome of replayLines, got null'),
+    );
+    const replay = await replayLines(logText(logHeader(), []), {});
+    expect(() => untypedFinish(replay, undefined)).toThrow(/^reportBuilder: finish takes a ReportInput/);
+  });
+
+  it('should make reportBuilder refuse a bucket count below 2', () => {
+    expect(() => (reportBuilder as (n: unknown) => unknown)('x')).toThrow(
+      new TypeError('reportBuilder: maxBuckets must be an integer of at least 2, got "x"'),
+    );
+  });
+});

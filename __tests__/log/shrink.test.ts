@@ -144,3 +144,30 @@ describe('shrinkLog', () => {
     expect(await shrinkLog(failing(), invalid)).toEqual(E.left({ _tag: 'ReadFailed', message: 'disk on fire' }));
   });
 });
+
+describe('shrink functions on wrong arguments', () => {
+  const source = ['{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":5000}}\n'];
+
+  it('should make shrinkLog reject a property that is not one with a TypeError', async () => {
+    const untyped = shrinkLog as (...args: ReadonlyArray<unknown>) => Promise<unknown>;
+    await expect(untyped(source, 42)).rejects.toThrow(
+      new TypeError('shrinkLog: property must be diverges, invalid or satisfies(predicate), got 42'),
+    );
+    await expect(untyped(source, diverges, { maxTests: 'x' })).rejects.toThrow(
+      new TypeError('shrinkLog: maxTests must be an integer of at least 0, got "x"'),
+    );
+    await expect(untyped(42, invalid)).rejects.toThrow(/^shrinkLog: a log source is a sequence/);
+  });
+
+  it('should make ddmin reject items or a test that are not', async () => {
+    const untyped = ddmin as (...args: ReadonlyArray<unknown>) => Promise<unknown>;
+    await expect(untyped(5, () => true)).rejects.toThrow(new TypeError('ddmin: items must be an array, got 5'));
+    await expect(untyped([1, 2], 6)).rejects.toThrow(new TypeError('ddmin: test must be a function, got 6'));
+  });
+
+  it('should make satisfies throw a TypeError for a predicate that is not a function', () => {
+    expect(() => (satisfies as (p: unknown) => unknown)(5)).toThrow(
+      new TypeError('satisfies: predicate must be a function, got 5'),
+    );
+  });
+});

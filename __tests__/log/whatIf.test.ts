@@ -24,7 +24,7 @@ import {
   timeout,
   withResponse,
 } from '../../src';
-import { describeAssumption, parseAssumption, selects, whatIf } from '../../src/incident';
+import { atLine, describeAssumption, parseAssumption, selects, whatIf } from '../../src/incident';
 import { expectLeft, expectRight, logText } from '../support/helpers';
 
 const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');
@@ -138,5 +138,49 @@ describe('whatIf', () => {
     }
     expect(outcome.affected).toBeGreaterThan(0);
     expect(E.isRight(parseAssumption('zccache=Ack'))).toBe(true);
+  });
+});
+
+describe('whatIf on wrong arguments', () => {
+  const untyped = whatIf as (source: unknown, options: unknown) => Promise<unknown>;
+  const source = linesOf([registerAction(liveBackend(zccache)), quiesce]);
+
+  it.each([
+    [undefined, 'whatIf: assumptions must be an array of assumptions (see parseAssumption), got nothing'],
+    [{ assumptions: 'x' }, 'whatIf: assumptions must be an array of assumptions (see parseAssumption), got "x"'],
+    [{ assumptions: [{}] }, 'whatIf: assumptions[0] must be an assumption (see parseAssumption), got {}'],
+    [{ assumptions: [], until: 5 }, 'whatIf: until must be atLine(n) or atTime(ms), got 5'],
+  ])('should reject %j at once with a TypeError naming the option', async (options, message) => {
+    await expect(untyped(source, options)).rejects.toThrow(new TypeError(message));
+  });
+
+  it('should reject a line it cannot start from with a RangeError', async () => {
+    await expect(untyped(source, { assumptions: [], fromLine: -3 })).rejects.toThrow(
+      new RangeError('whatIf: fromLine must be an integer of at least 1, got -3'),
+    );
+  });
+
+  it('should reject a source that is not one, naming whatIf', async () => {
+    await expect(untyped(undefined, { assumptions: [] })).rejects.toThrow(/^whatIf: a log source is a sequence/);
+  });
+});
+
+describe('whatIf until', () => {
+  it('should stop at the given line, as replayLines does', async () => {
+    const outcome = await whatIf(linesOf([registerAction(liveBackend(zccache)), quiesce, quiesce, quiesce]), {
+      assumptions: [assume('zccache=Timeout')],
+      until: atLine(3),
+    });
+    expect(outcome.replay.lastLine).toBe(3);
+    expect(outcome.broadcasts).toBe(1);
+    expect(outcome.affected).toBe(1);
+  });
+});
+
+describe('parseAssumption on wrong arguments', () => {
+  it('should throw a TypeError when given no string', () => {
+    expect(() => (parseAssumption as (text: unknown) => unknown)(5)).toThrow(
+      new TypeError('parseAssumption: text must be a string, got 5'),
+    );
   });
 });

@@ -89,6 +89,29 @@ describe('writeLogIndex', () => {
   });
 });
 
+describe('writeLogIndex on wrong input', () => {
+  it('should write no index for a log that cannot be read', async () => {
+    const indexFile = path.join(dir, 'missing.index');
+    const written = await writeLogIndex(path.join(dir, 'missing.ndjson'), indexFile);
+    expect(written).toMatchObject({ checkpoints: 0, bytes: 0 });
+    expect(O.toUndefined(written.replay.stopped)?._tag).toBe('StoppedAtReadFailure');
+    expect(fs.existsSync(indexFile)).toBe(false);
+  });
+
+  it('should throw a TypeError or RangeError naming a wrong argument from plain JavaScript', async () => {
+    const untyped = writeLogIndex as (...args: ReadonlyArray<unknown>) => Promise<unknown>;
+    await expect(untyped(123)).rejects.toThrow(new TypeError('writeLogIndex: logFile must be a file name, got 123'));
+    await expect(untyped(log)).rejects.toThrow(
+      new TypeError('writeLogIndex: indexFile must be a file name, got nothing'),
+    );
+    await expect(untyped(log, path.join(dir, 'x.index'), { every: 'x' })).rejects.toThrow(
+      new TypeError('writeLogIndex: every must be an integer of at least 1, got "x"'),
+    );
+    await expect(untyped(log, path.join(dir, 'x.index'), { every: 0 })).rejects.toThrow(RangeError);
+    expect(fs.existsSync(path.join(dir, 'x.index'))).toBe(false);
+  });
+});
+
 describe('replayIndexed', () => {
   let indexFile: string;
 
@@ -151,6 +174,28 @@ describe('replayIndexed', () => {
       /damaged\.index line 5: sha256: expected lowercase hex string, got "XYZ.*; ignoring it and the checkpoints after it$/,
     );
     expect(O.toUndefined(r.start)?.lastLine).toBe(1500);
+  });
+
+  it('should warn about an index that is a device, and replay from the start without reading it', async () => {
+    const r = await replayIndexed(log, '/dev/zero', { verify: true, until: atLine(100) });
+    expect(r.warnings).toEqual(['cannot read /dev/zero: not a regular file; replaying from the start']);
+    expect(r.resumedAfter).toBe(0);
+    expect(outcome(r.replay)).toEqual(outcome(await fromStart(log, { until: atLine(100) })));
+  });
+
+  it('should throw a TypeError naming a wrong argument from plain JavaScript', async () => {
+    const replayIndexedUntyped = replayIndexed as (...args: ReadonlyArray<unknown>) => Promise<unknown>;
+    const startUntyped = startFromIndex as (...args: ReadonlyArray<unknown>) => Promise<unknown>;
+    await expect(replayIndexedUntyped(log)).rejects.toThrow(
+      new TypeError('replayIndexed: indexFile must be a file name, got nothing'),
+    );
+    await expect(replayIndexedUntyped(log, `${log}.index`, 3)).rejects.toThrow(
+      new TypeError('replayIndexed: options must be an object, got 3'),
+    );
+    await expect(startUntyped(1, 2)).rejects.toThrow(
+      new TypeError('startFromIndex: logFile must be a file name, got 1'),
+    );
+    await expect(startUntyped(log, `${log}.index`, { until: 5 })).rejects.toThrow(TypeError);
   });
 
   it('should say nothing when there is no index, and replay from the start', async () => {

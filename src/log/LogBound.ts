@@ -131,11 +131,18 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2
  * @since 0.2.0
  */
 export const parseLogBound = (text: string): E.Either<string, LogBound> => {
+  if (typeof text !== 'string') {
+    throw new TypeError(`parseLogBound: text must be a string, got ${show(text)}`);
+  }
   if (/^[0-9]+$/.test(text)) {
     const line = Number(text);
     return Number.isSafeInteger(line) && line >= 1
       ? E.right(atLine(line))
-      : E.left(`expected a line number of at least 1, got "${text}"`);
+      : E.left(
+          line < 1
+            ? `expected a line number of at least 1, got "${text}"`
+            : `expected a line number of at most ${String(Number.MAX_SAFE_INTEGER)}, got "${text}"`,
+        );
   }
   const time = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isFinite(time) && time >= 0

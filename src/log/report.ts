@@ -8,6 +8,8 @@
  * @since 0.2.0
  */
 import type { ReportColumn, ReportLane, ReportModel, ReportSummary } from './reportModel';
+import { show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
 
 // -------------------------------------------------------------------------------------
 // escaping
@@ -305,6 +307,16 @@ const axisSvg = (model: ReportModel, width: number): string => {
  * @since 0.2.0
  */
 export const renderReport = (model: ReportModel): string => {
+  const m: unknown = model;
+  if (
+    !isRecord(m) ||
+    !Array.isArray(m.lanes) ||
+    !Array.isArray(m.columns) ||
+    !isRecord(m.summary) ||
+    typeof m.buckets !== 'number'
+  ) {
+    throw new TypeError(`renderReport: model must be what reportBuilder().finish gives, got ${show(m)}`);
+  }
   const laneH = laneHeight(model.lanes.length);
   const cw = bucketWidth(model.buckets);
   const width = Math.max(1, model.buckets * cw);

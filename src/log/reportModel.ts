@@ -22,6 +22,9 @@ import { backends } from '../registry/Registry';
 import type { LogBound } from './LogBound';
 import { describeLogBound } from './LogBound';
 import type { LinesReplay, ReplayStep } from './replayLines';
+import { show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
+import { optionalInteger } from '../internal/options';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -288,6 +291,7 @@ const stateOf = (live: boolean): number => (live ? StateBits.live : StateBits.de
  * @since 0.2.0
  */
 export const reportBuilder = (maxBuckets: number = MAX_REPORT_BUCKETS): ReportBuilder => {
+  optionalInteger('reportBuilder', 'maxBuckets', maxBuckets, 2);
   const capacity = Math.max(2, Math.floor(maxBuckets / 2) * 2);
   const lanes: Lane[] = [];
   const laneOf = new Map<string, Lane>();
@@ -451,6 +455,12 @@ export const reportBuilder = (maxBuckets: number = MAX_REPORT_BUCKETS): ReportBu
   };
 
   const finish = (replay: LinesReplay, input: ReportInput): ReportModel => {
+    if (!isRecord(replay) || !isRecord(replay.stats) || !isRecord(replay.header)) {
+      throw new TypeError(`reportBuilder: finish takes the outcome of replayLines, got ${show(replay)}`);
+    }
+    if (!isRecord(input) || typeof input.file !== 'string') {
+      throw new TypeError(`reportBuilder: finish takes a ReportInput with the log's file name, got ${show(input)}`);
+    }
     const stats = summarizeStats(replay.stats);
     const rows = new Map(stats.table.map((r) => [keyId(r.key), r]));
     const used = top + 1;

@@ -16,7 +16,10 @@ import { recordAction, recordedResult } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import { errorMessage } from '../internal/errorMessage';
 import type { InvalidLine, LogSource, RecordLine } from './logReader';
-import { decodeHeaderLine, decodeRecordLine, readText } from './logReader';
+import { checkReadArguments, decodeHeaderLine, decodeRecordLine, readText } from './logReader';
+import { show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
+import { checkFunction, optionalInteger, optionsObject } from '../internal/options';
 import { createRegistry } from '../registry/Registry';
 import { step } from '../registry/step';
 import { compareResults } from './verify';
@@ -139,8 +142,19 @@ export const invalid: ShrinkProperty = Object.freeze({ _tag: 'Invalid' });
  *
  * @since 0.2.0
  */
-export const satisfies = (predicate: (candidate: ShrinkCandidate) => boolean | Promise<boolean>): ShrinkProperty =>
-  Object.freeze({ _tag: 'Satisfies', predicate });
+export const satisfies = (predicate: (candidate: ShrinkCandidate) => boolean | Promise<boolean>): ShrinkProperty => {
+  if (typeof predicate !== 'function') {
+    throw new TypeError(`satisfies: predicate must be a function, got ${show(predicate)}`);
+  }
+  return Object.freeze({ _tag: 'Satisfies', predicate });
+};
+
+/** Check the options of `ddmin` and `shrinkLog` (plain JavaScript may pass anything). */
+const checkShrinkOptions = (fn: string, options: unknown): number => {
+  const o = optionsObject(fn, options);
+  checkFunction(fn, 'onProgress', o.onProgress);
+  return optionalInteger(fn, 'maxTests', o.maxTests, 0) ?? 10_000;
+};
 
 /**
  * Fold a shrink property, one handler per kind.
@@ -188,7 +202,12 @@ export const ddmin = async <A>(
   test: (subset: ReadonlyArray<A>) => boolean | Promise<boolean>,
   options: ShrinkOptions = {},
 ): Promise<{ readonly items: ReadonlyArray<A>; readonly tests: number; readonly exhausted: boolean }> => {
-  const maxTests = options.maxTests ?? 10_000;
+  const given: unknown = items;
+  if (!Array.isArray(given)) {
+    throw new TypeError(`ddmin: items must be an array, got ${show(given)}`);
+  }
+  checkFunction('ddmin', 'test', test);
+  const maxTests = checkShrinkOptions('ddmin', options);
   let tests = 0;
   let current = items;
   let n = 2;
@@ -369,6 +388,17 @@ export const shrinkLog = async (
   property: ShrinkProperty,
   options: ShrinkOptions = {},
 ): Promise<E.Either<ShrinkFailure, Shrunk>> => {
+  checkReadArguments('shrinkLog', source, {});
+  const p: unknown = property;
+  const tag = isRecord(p) ? p._tag : undefined;
+  if (!(
+    tag === 'Diverges' ||
+    tag === 'Invalid' ||
+    (tag === 'Satisfies' && isRecord(p) && typeof p.predicate === 'function')
+  )) {
+    throw new TypeError(`shrinkLog: property must be diverges, invalid or satisfies(predicate), got ${show(property)}`);
+  }
+  checkShrinkOptions('shrinkLog', options);
   let whole: string;
   try {
     whole = await readText(source);

@@ -13,15 +13,24 @@ import type { Backend } from '../domain/Backend';
 import { withResponse } from '../domain/Backend';
 import type { BackendKey } from '../domain/BackendKey';
 import { BackendKey as BackendKeyCodec, keyId } from '../domain/BackendKey';
-import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
-import { BroadcastFailureReason, ack, failure, failureReasons, timeout } from '../domain/BroadcastBackendResponse';
+import {
+  BroadcastBackendResponse,
+  BroadcastFailureReason,
+  ack,
+  failure,
+  failureReasons,
+  timeout,
+} from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import type { BroadcastEntry, BroadcastResult } from '../domain/BroadcastResult';
 import { resultEntries } from '../domain/BroadcastResult';
-import { decode } from '../internal/codec';
+import { decode, show } from '../internal/codec';
+import { isRecord } from '../internal/isRecord';
+import { optionalInteger, optionsObject } from '../internal/options';
 import { matchTag } from '../internal/match';
 import { recordAction } from './LogRecord';
 import type { LogSource, ReadLogOptions } from './logReader';
+import { checkReadArguments } from './logReader';
 import type { Registry } from '../registry/Registry';
 import { backends, setResponse } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
@@ -29,6 +38,8 @@ import type { RegistryEvent } from '../registry/RegistryEvent';
 import { step } from '../registry/step';
 import type { ReplayMode } from './replayLog';
 import type { LinesReplay } from './replayLines';
+import type { LogBound } from './LogBound';
+import { checkLogBound } from './LogBound';
 import { replayLines } from './replayLines';
 
 // -------------------------------------------------------------------------------------
@@ -112,6 +123,8 @@ export interface WhatIfOptions extends ReadLogOptions {
   /** How many differences to keep in `differences` (all are counted); 1,000 by default. */
   readonly maxDifferences?: number;
   readonly mode?: ReplayMode;
+  /** Stop there, as `replayLines` does: after that line, or at that time. */
+  readonly until?: LogBound;
 }
 
 /**
@@ -206,6 +219,9 @@ const parseSelector = (text: string): E.Either<string, BackendSelector> => {
  * @since 0.2.0
  */
 export const parseAssumption = (text: string): E.Either<string, Assumption> => {
+  if (typeof text !== 'string') {
+    throw new TypeError(`parseAssumption: text must be a string, got ${show(text)}`);
+  }
   const at = text.lastIndexOf('=');
   if (at === -1) {
     return E.left(`expected <service or key>=<Ack|Timeout|Failure:reason>, got "${text}"`);
@@ -309,11 +325,48 @@ const changesOf = (
   return changes;
 };
 
+/** Whether `a` is an assumption, as `parseAssumption` makes them (plain JavaScript may pass anything). */
+const isAssumption = (a: unknown): a is Assumption => {
+  if (!isRecord(a) || !isRecord(a.selector) || E.isLeft(decode(BroadcastBackendResponse, a.response))) {
+    return false;
+  }
+  const s = a.selector;
+  return s._tag === 'ByKey'
+    ? E.isRight(decode(BackendKeyCodec, s.key))
+    : s._tag === 'ByService' &&
+        typeof s.serviceName === 'string' &&
+        isRecord(s.serviceVersion) &&
+        (s.serviceVersion._tag === 'None' ||
+          (s.serviceVersion._tag === 'Some' && typeof s.serviceVersion.value === 'string'));
+};
+
+/** Check the options of `whatIf`; those it passes on are checked by `replayLines`. */
+const checkWhatIfOptions = (options: unknown): void => {
+  const o = optionsObject('whatIf', options);
+  const assumptions = o.assumptions;
+  if (!Array.isArray(assumptions)) {
+    throw new TypeError(
+      `whatIf: assumptions must be an array of assumptions (see parseAssumption), got ${show(assumptions)}`,
+    );
+  }
+  assumptions.forEach((a: unknown, i) => {
+    if (!isAssumption(a)) {
+      throw new TypeError(
+        `whatIf: assumptions[${String(i)}] must be an assumption (see parseAssumption), got ${show(a)}`,
+      );
+    }
+  });
+  optionalInteger('whatIf', 'fromLine', o.fromLine, 1);
+  optionalInteger('whatIf', 'maxDifferences', o.maxDifferences, 0);
+  checkLogBound('whatIf', 'until', o.until);
+};
+
 /**
  * Replay the log read from `source` as recorded and, from `fromLine` on, with the assumed
  * backends answering as assumed (whatever the log says their response became), and compare
  * every broadcast's result from there. The assumptions change answers only: a dead backend stays
- * dead and is still skipped. It never throws.
+ * dead and is still skipped. Nothing in the log makes it throw; a wrong option from plain
+ * JavaScript rejects at once with a `TypeError` or `RangeError` naming it.
  *
  * @example
  * import * as E from 'fp-ts/Either'
@@ -329,6 +382,8 @@ const changesOf = (
  * @since 0.2.0
  */
 export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise<WhatIfOutcome> => {
+  checkReadArguments('whatIf', source, {});
+  checkWhatIfOptions(options);
   const { assumptions } = options;
   const fromLine = options.fromLine ?? 1;
   const maxDifferences = options.maxDifferences ?? 1000;
@@ -350,6 +405,7 @@ export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.until === undefined ? {} : { until: options.until }),
     onStep: (s) => {
       if (s.line < fromLine) {
         return;

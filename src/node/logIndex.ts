@@ -15,7 +15,9 @@ import { Worker } from 'node:worker_threads';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
+import { show } from '../internal/codec';
 import { errorMessage } from '../internal/errorMessage';
+import { checkFunction, optionalInteger, optionsObject } from '../internal/options';
 import type { Checkpoint, IndexHeader } from '../log/checkpoint';
 import {
   Checkpoint as CheckpointCodec,
@@ -28,9 +30,11 @@ import {
   restoreCheckpoint,
 } from '../log/checkpoint';
 import type { LogBound } from '../log/LogBound';
+import { checkLogBound } from '../log/LogBound';
 import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../log/replayLines';
 import { replayLines } from '../log/replayLines';
 import type { LogSource } from '../log/logReader';
+import type { ReplayStop } from '../log/replayLog';
 import { DEFAULT_MAX_LINE_LENGTH } from '../log/logReader';
 import { fileSource } from './fileSource';
 
@@ -56,6 +60,7 @@ export interface IndexWritten {
   readonly lastCheckpointLine: number;
   /** The replay of the whole log (an index covers only its prefix without bad lines). */
   readonly replay: LinesReplay;
+  /** The size of the index written: 0 when the log could not be read and none was. */
   readonly bytes: number;
 }
 
@@ -105,10 +110,24 @@ const sourceOf = (file: string, read: () => AsyncIterator<Uint8Array>): LogSourc
 /** The bytes of `file` after byte `bytes`, as a log source. */
 const restOf = (file: string, bytes: number): LogSource => sourceOf(file, () => tapped(file, () => undefined, bytes));
 
+/** Check the file names a caller gives (plain JavaScript may give anything). */
+const checkFiles = (fn: string, logFile: unknown, indexFile: unknown): void => {
+  for (const [name, value] of [
+    ['logFile', logFile],
+    ['indexFile', indexFile],
+  ] as const) {
+    if (typeof value !== 'string' || value === '') {
+      throw new TypeError(`${fn}: ${name} must be a file name, got ${show(value)}`);
+    }
+  }
+};
+
 /**
  * Replay `logFile` once and write its index to `indexFile`: a header line, then a checkpoint
- * every `every` lines up to the first bad line. Resolves with what it wrote; rejects only when
- * the index cannot be written (a log that cannot be read gives a replay that says so).
+ * every `every` lines up to the first bad line. Resolves with what it wrote; rejects when the
+ * index cannot be written, and at once, with a `TypeError` or `RangeError`, on a wrong argument.
+ * A log that cannot be read gives a replay that says so, and no index is written (one already
+ * there is left as it was).
  *
  * @since 0.2.0
  */
@@ -117,7 +136,10 @@ export const writeLogIndex = async (
   indexFile: string,
   options: WriteIndexOptions = {},
 ): Promise<IndexWritten> => {
-  const every = Math.max(1, Math.floor(options.every ?? DEFAULT_CHECKPOINT_EVERY));
+  checkFiles('writeLogIndex', logFile, indexFile);
+  const checked = optionsObject('writeLogIndex', options);
+  const every = optionalInteger('writeLogIndex', 'every', checked.every, 1) ?? DEFAULT_CHECKPOINT_EVERY;
+  checkFunction('writeLogIndex', 'onProgress', checked.onProgress);
   // The bytes and the hash at the end of each line that may get a checkpoint.
   const ends = new Map<number, { readonly bytes: number; readonly sha256: string }>();
   const hash: Hash = createHash('sha256');
@@ -162,6 +184,9 @@ export const writeLogIndex = async (
       },
     },
   );
+  if (O.exists((stop: ReplayStop) => stop._tag === 'StoppedAtReadFailure')(replay.stopped)) {
+    return Object.freeze({ checkpoints: 0, lastCheckpointLine: 0, replay, bytes: 0 });
+  }
   const text = `${out.join('\n')}\n`;
   await fs.promises.writeFile(indexFile, text);
   return Object.freeze({
@@ -242,6 +267,9 @@ interface Candidates {
   readonly warnings: ReadonlyArray<string>;
 }
 
+/** The largest index read: its text must fit in one string. */
+const MAX_INDEX_BYTES = 256 << 20;
+
 const readCandidates = async (
   logFile: string,
   indexFile: string,
@@ -250,6 +278,14 @@ const readCandidates = async (
   const none = (warnings: ReadonlyArray<string>): Candidates => ({ checkpoints: [], candidates: 0, size: 0, warnings });
   let text: string;
   try {
+    // Read whole: a device (`/dev/zero`) or a file larger than a string is refused first.
+    const stat = await fs.promises.stat(indexFile);
+    if (!stat.isFile() && !stat.isDirectory()) {
+      throw new Error('not a regular file');
+    }
+    if (stat.size > MAX_INDEX_BYTES) {
+      throw new Error(`larger than an index can be (${String(MAX_INDEX_BYTES >> 20)} MiB)`);
+    }
     text = await fs.promises.readFile(indexFile, 'utf8');
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
@@ -394,6 +430,10 @@ export const startFromIndex = async (
   indexFile: string,
   bounds: { readonly until?: LogBound; readonly from?: LogBound } = {},
 ): Promise<IndexedStart> => {
+  checkFiles('startFromIndex', logFile, indexFile);
+  const checked = optionsObject('startFromIndex', bounds);
+  checkLogBound('startFromIndex', 'until', checked.until);
+  checkLogBound('startFromIndex', 'from', checked.from);
   const found = await readCandidates(logFile, indexFile, bounds);
   if (found.candidates === 0) {
     return { start: O.none, warnings: found.warnings };
@@ -417,12 +457,14 @@ export const startFromIndex = async (
 export const replayIndexed = async (
   logFile: string,
   indexFile: string,
-  options: ReplayLinesOptions,
+  options: ReplayLinesOptions = {},
 ): Promise<{
   readonly replay: LinesReplay;
   readonly resumedAfter: number;
   readonly warnings: ReadonlyArray<string>;
 }> => {
+  checkFiles('replayIndexed', logFile, indexFile);
+  optionsObject('replayIndexed', options);
   const fromStart = async (): Promise<LinesReplay> => replayLines(fileSource(logFile), options);
   const found = await readCandidates(logFile, indexFile, {
     ...(options.until === undefined ? {} : { until: options.until }),

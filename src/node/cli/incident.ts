@@ -16,19 +16,21 @@ import { errorMessage } from '../../internal/errorMessage';
 import type { ShrinkCandidate, ShrinkProperty } from '../../log/shrink';
 import { diverges, invalid, matchShrinkFailure, satisfies, shrinkLog } from '../../log/shrink';
 import type { LogBound } from '../../log/LogBound';
+import { describeLogBound } from '../../log/LogBound';
 import { renderReport } from '../../log/report';
 import { backendLabel, operationLabel, reportBuilder } from '../../log/reportModel';
 import type { Assumption } from '../../log/whatIf';
 import { describeAssumption, whatIf } from '../../log/whatIf';
 import type { LinesReplay, ReplayLinesOptions } from '../../log/replayLines';
 import { replayLines } from '../../log/replayLines';
+import type { LogSource } from '../../log/logReader';
 import { describeInvalidLine } from '../../log/logReader';
 import type { IndexWritten } from '../logIndex';
 import { defaultIndexFile, replayIndexed, writeLogIndex } from '../logIndex';
 import type { ReplayMode } from '../../log/replayLog';
 import { describeDivergence } from '../../log/verify';
 import type { CliIO, ExitCode } from './program';
-import { JSON_SCHEMA_VERSION, PROGRAM, jsonDocument, openInput, output, progressFor, say, thousands } from './io';
+import { PROGRAM, openInput, output, outputJson, progressFor, say, thousands } from './io';
 import { printable } from '../../internal/printable';
 import { describeStop } from './summary';
 
@@ -50,6 +52,27 @@ export interface ReplayFlagsBase {
   /** The index to resume from (`<log>.index` by default), or `false` (`--no-index`). */
   readonly index?: string | false;
 }
+
+/**
+ * Why `--from` and the bound that stops the replay cannot go together, if they cannot: both of
+ * one kind, the first after the second (a line and a time are compared only once read).
+ */
+export const misorderedBounds = (
+  from: LogBound | undefined,
+  until: LogBound | undefined,
+  untilName: string,
+): string | undefined => {
+  if (from === undefined || until === undefined) {
+    return undefined;
+  }
+  const after =
+    from._tag === 'AtLine' && until._tag === 'AtLine'
+      ? from.line > until.line
+      : from._tag === 'AtTime' && until._tag === 'AtTime' && from.time > until.time;
+  return after
+    ? `${PROGRAM}: --from ${describeLogBound(from)} is after ${untilName} ${describeLogBound(until)}: the window is empty`
+    : undefined;
+};
 
 /**
  * Replay `file` with the engine, reporting bad lines on standard error as they are met, and
@@ -198,6 +221,11 @@ export interface ReportFlags extends ReplayFlagsBase {
  * @since 0.2.0
  */
 export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO): Promise<ExitCode> => {
+  const misordered = misorderedBounds(flags.from, flags.to, '--to');
+  if (misordered !== undefined) {
+    say(io.stderr, misordered);
+    return USAGE;
+  }
   const builder = reportBuilder();
   // The report needs every step from the start of its window: no checkpoint.
   const replay = await replayFile(file, { ...flags, index: false }, io, { onStep: builder.add });
@@ -237,6 +265,7 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
 
 /** The options of `replay --assume`. */
 export interface WhatIfFlags extends ReplayFlagsBase {
+  readonly at?: LogBound;
   readonly assume: ReadonlyArray<Assumption>;
   readonly assumeFrom?: number;
   readonly json?: boolean;
@@ -253,6 +282,7 @@ const DEFAULT_WHAT_IF_LIMIT = 20;
  * @since 0.2.0
  */
 export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO): Promise<ExitCode> => {
+  const until = flags.at ?? flags.to;
   const { source, size } = openInput(file, io);
   const progress = progressFor(io, size);
   const outcome = await whatIf(source, {
@@ -260,6 +290,7 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
     ...(progress === undefined ? {} : { onProgress: progress.update }),
     assumptions: flags.assume,
     ...(flags.assumeFrom === undefined ? {} : { fromLine: flags.assumeFrom }),
+    ...(until === undefined ? {} : { until }),
     mode: flags.lenient === true ? 'lenient' : 'strict',
   });
   progress?.clear();
@@ -282,11 +313,10 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
   });
   const n = thousands;
   if (flags.json === true) {
-    return output(
+    return outputJson(
       io,
-      jsonDocument({
-        schemaVersion: JSON_SCHEMA_VERSION,
-        file,
+      file,
+      {
         assumptions: flags.assume.map((a, i) => ({ assumption: describeAssumption(a), matched: outcome.matched[i] })),
         fromLine: outcome.fromLine,
         lastLine: r.lastLine,
@@ -306,7 +336,7 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
             assumed: c.assumed,
           })),
         })),
-      }),
+      },
       r.invalidLines > 0 ? INVALID : OK,
     );
   }
@@ -393,25 +423,41 @@ const propertyOf = async (until: string): Promise<E.Either<string, ShrinkPropert
   }
   return E.right(
     satisfies(async (candidate) => {
-      const verdict = await predicate(candidate);
+      let verdict: unknown;
+      try {
+        verdict = await predicate(candidate);
+      } catch (error: unknown) {
+        throw new Error(`--until ${until}: the predicate failed: ${errorMessage(error)}`);
+      }
       if (typeof verdict !== 'boolean') {
-        throw new TypeError(`the predicate of ${until} must return true or false, got ${show(verdict)}`);
+        throw new TypeError(`--until ${until}: the predicate must return true or false, got ${show(verdict)}`);
       }
       return verdict;
     }),
   );
 };
 
-/** The text of standard input or of a file, in full (shrinking needs every line at hand). */
-const readAll = async (file: string, io: CliIO): Promise<string> => {
-  if (file !== '-') {
-    return fs.promises.readFile(file, 'utf8');
+/** The longest string V8 builds (2^29 - 24 characters, on 64-bit builds). */
+const LONGEST_STRING = 536_870_888;
+
+/**
+ * The text of standard input or of a file, in full (shrinking needs every line at hand), bytes
+ * that are not UTF-8 read as U+FFFD; refused once it passes the longest string (`/dev/zero`).
+ */
+const readAll = async (source: LogSource): Promise<string> => {
+  const utf8 = new TextDecoder('utf-8');
+  const pieces: string[] = [];
+  let length = 0;
+  for await (const chunk of source) {
+    const piece = typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true });
+    length += piece.length;
+    if (length > LONGEST_STRING) {
+      throw new RangeError(`longer than the longest string Node.js can hold (${thousands(LONGEST_STRING)} characters)`);
+    }
+    pieces.push(piece);
   }
-  let text = '';
-  for await (const chunk of io.stdin as AsyncIterable<string | Uint8Array>) {
-    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  }
-  return text;
+  pieces.push(utf8.decode());
+  return pieces.join('');
 };
 
 /**
@@ -426,11 +472,12 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
     say(io.stderr, `${PROGRAM}: ${property.left}`);
     return USAGE;
   }
+  const input = openInput(file, io);
   let text: string;
   try {
-    text = await readAll(file, io);
+    text = await readAll(input.source);
   } catch (error: unknown) {
-    say(io.stderr, `${PROGRAM}: cannot read ${printable(file)}: ${printable(errorMessage(error))}`);
+    say(io.stderr, `${PROGRAM}: cannot read ${printable(input.name)}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
   const target = flags.output ?? (file === '-' ? '-' : shrunkFile(file));

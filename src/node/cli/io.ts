@@ -105,3 +105,11 @@ export const output = async (io: CliIO, pieces: Iterable<string>, code: ExitCode
     return USAGE;
   }
 };
+
+/** Write one JSON document, `{ schemaVersion, file, ...fields }`, to standard output as `output` does. */
+export const outputJson = (
+  io: CliIO,
+  file: string,
+  fields: Readonly<Record<string, unknown>>,
+  code: ExitCode,
+): Promise<ExitCode> => output(io, jsonDocument({ schemaVersion: JSON_SCHEMA_VERSION, file, ...fields }), code);

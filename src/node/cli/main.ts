@@ -27,6 +27,20 @@ process.on('SIGINT', () => {
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
+let finished = false;
+// Node exits, with code 0, once nothing is left to wait for, even when a promise the command
+// awaits never settles (a `shrink --until` predicate that never resolves): say so and give 2.
+process.on('beforeExit', () => {
+  if (!finished) {
+    clearProgress();
+    process.stderr.write(
+      'lifecycle-broadcast: the command could not finish: a promise it waited for never settled (such as one a --until predicate returned)\n',
+    );
+    process.exit(2);
+  }
+});
+
 runCli(process.argv.slice(2), process).then((code) => {
+  finished = true;
   process.exitCode = code;
 }, fail);

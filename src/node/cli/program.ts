@@ -33,16 +33,24 @@ import type { LogBound } from '../../log/LogBound';
 import { describeLogBound, parseLogBound } from '../../log/LogBound';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../log/checkpoint';
 import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
-import { indexCommand, replayInput, reportCommand, resumedAfter, shrinkCommand, whatIfCommand } from './incident';
+import {
+  indexCommand,
+  misorderedBounds,
+  replayInput,
+  reportCommand,
+  resumedAfter,
+  shrinkCommand,
+  whatIfCommand,
+} from './incident';
 import type { Assumption } from '../../log/whatIf';
 import { parseAssumption } from '../../log/whatIf';
 import {
-  JSON_SCHEMA_VERSION,
   PROGRAM,
   cannotWriteStdout,
   jsonDocument,
   openInput,
   output,
+  outputJson,
   progressFor,
   say,
   thousands,
@@ -163,12 +171,22 @@ interface ReplayFlags {
 }
 
 const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
+  const until = flags.at ?? flags.to;
+  const misordered = misorderedBounds(flags.from, until, flags.at === undefined ? '--to' : '--at');
+  if (misordered !== undefined) {
+    say(io.stderr, misordered);
+    return ExitCode.usage;
+  }
   if (flags.assume !== undefined && flags.assume.length > 0) {
     return whatIfCommand(file, { ...flags, assume: flags.assume }, io);
   }
+  const alone = flags.assumeFrom !== undefined ? '--assume-from' : flags.limit !== undefined ? '--limit' : undefined;
+  if (alone !== undefined) {
+    say(io.stderr, `${PROGRAM}: ${alone} goes with --assume`);
+    return ExitCode.usage;
+  }
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
-  const until = flags.at ?? flags.to;
   const replay = await replayInput(file, until === undefined ? flags : { ...flags, to: until }, io);
   const terminal = io.stdout as { readonly isTTY?: boolean; readonly columns?: number };
   const input: SummaryInput = {
@@ -202,7 +220,9 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
     if (until?._tag === 'AtTime' && O.isNone(replay.lastTime)) {
       say(
         io.stderr,
-        `warning: no record of ${printable(file)} carries a time, so ${describeLogBound(until)} is past its end`,
+        replay.header.value.clock === undefined
+          ? `warning: no record of ${printable(file)} carries a time, so ${describeLogBound(until)} is past its end`
+          : `warning: ${describeLogBound(until)} is before the first record of ${printable(file)}`,
       );
     }
     if (O.isSome(replay.firstDivergence)) {
@@ -271,11 +291,10 @@ const validateCommand = async (
   const code = failure !== undefined ? ExitCode.usage : invalid === 0 ? ExitCode.ok : ExitCode.invalid;
   if (flags.json === true) {
     // Whatever happened, standard output holds one JSON document saying so.
-    return output(
+    return outputJson(
       io,
-      jsonDocument({
-        schemaVersion: JSON_SCHEMA_VERSION,
-        file,
+      file,
+      {
         valid: failure === undefined && invalid === 0,
         formatVersion: header?.version ?? null,
         clock: header?.clock ?? null,
@@ -285,7 +304,7 @@ const validateCommand = async (
         problemsTruncated: invalid > problems.length,
         lastLine: last,
         readFailure: failure ?? null,
-      }),
+      },
       code,
     );
   }
@@ -513,7 +532,10 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       new Option(
         '--assume <service=answer>',
         'what if: replay with these backends answering Ack, Timeout or Failure:<reason> (repeatable; service, service@version or a key in JSON)',
-      ).argParser(assumptionOf),
+      )
+        .argParser(assumptionOf)
+        // What if compares results as replayed: it does not verify, count from a line or tabulate.
+        .conflicts(['from', 'verify', 'top', 'sort', 'table']),
     )
     .addOption(
       new Option('--assume-from <line>', 'the line the assumptions hold from (default: 1)').argParser(
