@@ -471,4 +471,33 @@ describe('liveness flips', () => {
     expect(expectSome(lookup(back.state, key('a')))).toEqual(withResponse(liveBackend(key('a')), timeout));
     expect(broadcast(back.state, quiesceOperation('Maintenance')).result.timeouts).toHaveLength(1);
   });
+
+  it('should list what reached a backend flipped dead and back with and without broadcasts in between', () => {
+    const ops = [0, 1, 2, 3].map((i) => releaseHandlesOperation(`/op/${String(i)}`));
+    let state = withBackends([key('a')]);
+    state = broadcast(state, ops[0] as (typeof ops)[number]).state;
+    // Dead and back with nothing broadcast in between: a span that received nothing.
+    state = setLive(setLive(state, key('a'), false).state, key('a'), true).state;
+    state = broadcast(state, ops[1] as (typeof ops)[number]).state;
+    state = setLive(state, key('a'), false).state;
+    state = broadcast(state, ops[2] as (typeof ops)[number]).state;
+    state = setLive(setLive(setLive(state, key('a'), true).state, key('a'), false).state, key('a'), true).state;
+    state = broadcast(state, ops[3] as (typeof ops)[number]).state;
+
+    expect(expectSome(receivedOperations(state, key('a')))).toEqual([ops[0], ops[1], ops[3]]);
+  });
+
+  it('should keep a backend flipped a thousand times between two broadcasts as it was', () => {
+    let state = broadcast(withBackends([key('a')]), quiesceOperation('Maintenance')).state;
+    for (let i = 0; i < 1000; i++) {
+      state = setLive(state, key('a'), i % 2 === 1).state;
+    }
+    state = broadcast(state, quiesceOperation('IdleTimeout')).state;
+
+    expect(expectSome(receivedOperations(state, key('a')))).toEqual([
+      quiesceOperation('Maintenance'),
+      quiesceOperation('IdleTimeout'),
+    ]);
+    expect(unfrozenPaths(state)).toEqual([]);
+  });
 });

@@ -30,6 +30,7 @@ import {
   unregister,
   broadcastAction,
   sentCount,
+  keyId,
 } from '../../src';
 import type { Registry } from '../../src';
 
@@ -182,5 +183,64 @@ describe('the idle coordinator from plain JavaScript', () => {
   ])('should refuse %s', (_name, call, message) => {
     expect(thrown(call)).toBe(message);
     expect(idleBackend(idle, zccache)).toMatchObject({ _tag: 'Some', value: { lastActivityMs: 0 } });
+  });
+});
+
+describe('values checked once and remembered', () => {
+  const s = registry();
+
+  it('should still refuse a frozen key the codec refuses after its id was asked for', () => {
+    const bad = Object.freeze({ ...zccache, exeHash: 'FF' });
+    expect(keyId(bad)).toBe('["Shared","zccache","1.11.20","FF"]');
+
+    expect(thrown(() => setLive(s, bad, false))).toBe(
+      'RangeError: setLive: key.exeHash: expected lowercase hex string, got "FF"',
+    );
+    expect(thrown(() => register(s, { key: bad, live: true, response: { _tag: 'Ack' } }))).toBe(
+      'RangeError: register: backend.key.exeHash: expected lowercase hex string, got "FF"',
+    );
+  });
+
+  it('should check a frozen key whose field is a getter every time, not only once', () => {
+    let name = 'zccache';
+    const shifting = Object.freeze(
+      Object.defineProperty({ instance: sharedInstance, serviceVersion: '1.11.20', exeHash: '' }, 'serviceName', {
+        enumerable: true,
+        get: () => name,
+      }),
+    ) as unknown as typeof zccache;
+    expect(lookup(s, shifting)._tag).toBe('Some');
+
+    name = '';
+    expect(thrown(() => setLive(s, shifting, false))).toBe(
+      'RangeError: setLive: key.serviceName: expected non-empty string without NUL, got ""',
+    );
+  });
+
+  it('should accept a valid frozen key of its own, and give it the same answers as the built one', () => {
+    const mine = Object.freeze({ ...zccache, instance: Object.freeze({ _tag: 'Shared' as const }) });
+
+    const { result } = setLive(s, mine, false);
+
+    expect(result).toMatchObject({ _tag: 'LivenessSet', backend: { key: zccache, live: false } });
+    expect(isRegistered(s, mine)).toBe(true);
+  });
+
+  it('should report a value whose fields cannot be read with a one-line TypeError', () => {
+    const unreadable = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys');
+        },
+      },
+    );
+
+    expect(thrown(() => register(s, unreadable as never))).toBe(
+      'TypeError: register: backend: could not be read: no keys',
+    );
+    expect(thrown(() => setLive(s, unreadable as never, true))).toBe(
+      'TypeError: setLive: key: could not be read: no keys',
+    );
   });
 });

@@ -59,12 +59,24 @@ export const BrokerInstance: t.Type<BrokerInstance, BrokerInstance> = tagged('Br
  */
 export type BrokerInstance = SharedInstance | PrivateInstance | ExplicitInstance;
 
-const BackendKeyC = closed('BackendKey', {
-  instance: BrokerInstance,
-  serviceName: Name,
-  serviceVersion: Name,
-  exeHash: Hex,
-});
+/**
+ * Identities of the keys known to be valid and unchangeable, computed once: every key built here,
+ * and a key frozen all the way down (with plain data fields) once it passed the codec. A key
+ * found here needs no other check.
+ */
+const identities = new WeakMap<BackendKey, KeyIdentity>();
+
+const BackendKeyC = closed(
+  'BackendKey',
+  {
+    instance: BrokerInstance,
+    serviceName: Name,
+    serviceVersion: Name,
+    exeHash: Hex,
+  },
+  // One lookup, which never reads the value: a key with a cached identity was checked before.
+  (u) => identities.has(u as BackendKey),
+);
 
 /**
  * A backend's key: broker instance, service name, service version and the lowercase hex hash
@@ -134,38 +146,71 @@ export const backendKey = (
   return frozenKey(key);
 };
 
-/** A frozen copy of a key known to be valid. */
-const frozenKey = (key: BackendKey): BackendKey =>
-  Object.freeze({
+/** A frozen copy of a key known to be valid, known from then on (its identity cached). */
+const frozenKey = (key: BackendKey): BackendKey => {
+  const frozen: BackendKey = Object.freeze({
     instance: copyInstance(key.instance),
     serviceName: key.serviceName,
     serviceVersion: key.serviceVersion,
     exeHash: key.exeHash,
   });
+  identities.set(frozen, identityOf(frozen));
+  return frozen;
+};
 
 const copyInstance = (i: BrokerInstance): BrokerInstance => {
   switch (i._tag) {
     case 'Shared':
       return sharedInstance;
     case 'Private':
-      return Object.isFrozen(i) ? i : Object.freeze({ _tag: 'Private', serviceName: i.serviceName });
+      return settled(i, PRIVATE_FIELDS) ? i : Object.freeze({ _tag: 'Private', serviceName: i.serviceName });
     case 'Explicit':
-      return Object.isFrozen(i) ? i : Object.freeze({ _tag: 'Explicit', name: i.name });
+      return settled(i, EXPLICIT_FIELDS) ? i : Object.freeze({ _tag: 'Explicit', name: i.name });
   }
 };
 
+const KEY_FIELDS: ReadonlyArray<string> = ['instance', 'serviceName', 'serviceVersion', 'exeHash'];
+const SHARED_FIELDS: ReadonlyArray<string> = ['_tag'];
+const PRIVATE_FIELDS: ReadonlyArray<string> = ['_tag', 'serviceName'];
+const EXPLICIT_FIELDS: ReadonlyArray<string> = ['_tag', 'name'];
+
+/**
+ * True when `o` is frozen and each of `fields` is a plain data field of its own: reading them
+ * gives the same values forever (a getter could answer differently each time).
+ */
+const settled = (o: object, fields: ReadonlyArray<string>): boolean =>
+  Object.isFrozen(o) &&
+  fields.every((f) => {
+    const d = Object.getOwnPropertyDescriptor(o, f);
+    return d !== undefined && Object.hasOwn(d, 'value');
+  });
+
 /**
  * A frozen copy of `key` (which must be valid: the reducers check it first), or `key` itself
- * when it is already frozen all the way down.
+ * when it is already frozen all the way down; known from then on (its identity cached).
  *
  * @internal
  */
-export const copyKey = (key: BackendKey): BackendKey =>
+export const copyKey = (key: BackendKey): BackendKey => {
   // A key with a cached identity was frozen all the way down when it was cached.
-  identities.has(key) || isFrozenKey(key) ? key : frozenKey(key);
+  if (identities.has(key)) {
+    return key;
+  }
+  if (isFrozenKey(key)) {
+    identities.set(key, identityOf(key));
+    return key;
+  }
+  return frozenKey(key);
+};
 
-/** A key frozen all the way down can never change, so it can be shared instead of copied. */
-const isFrozenKey = (key: BackendKey): boolean => Object.isFrozen(key) && Object.isFrozen(key.instance);
+/** A key frozen all the way down, of plain data fields, can never change: it can be shared instead of copied. */
+const isFrozenKey = (key: BackendKey): boolean => {
+  if (!settled(key, KEY_FIELDS)) {
+    return false;
+  }
+  const i = key.instance;
+  return settled(i, i._tag === 'Shared' ? SHARED_FIELDS : i._tag === 'Private' ? PRIVATE_FIELDS : EXPLICIT_FIELDS);
+};
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -248,10 +293,16 @@ export interface KeyIdentity {
   readonly hash: number;
 }
 
+// Internal and never part of a state: not frozen, which would cost more than computing it.
+const identityOf = (key: BackendKey): KeyIdentity => {
+  const id = computeKeyId(key);
+  return { id, hash: HT.hash(id) };
+};
+
 /**
- * The id and index hash of `key`. Those of a key frozen all the way down (the registry's own,
- * and every key built by `backendKey`) are computed once and cached; a key that could still
- * change gets them computed afresh.
+ * The id and index hash of `key`. Those of a key built by `backendKey`, or frozen all the way
+ * down and valid, are computed once and cached; a key that could still change (or that the
+ * codec refuses) gets them computed afresh.
  *
  * @internal
  */
@@ -262,18 +313,16 @@ export const keyIdentity = (key: BackendKey): KeyIdentity => {
   if (cached !== undefined) {
     return cached;
   }
-  const id = computeKeyId(key);
-  // Internal and never part of a state: not frozen, which would cost more than computing it.
-  const identity: KeyIdentity = { id, hash: HT.hash(id) };
-  if (isFrozenKey(key)) {
+  const identity = identityOf(key);
+  if (isFrozenKey(key) && BackendKeyC.is(key)) {
     identities.set(key, identity);
   }
   return identity;
 };
 
 /**
- * `keyIdentity` for a key the caller knows to be frozen all the way down (one it got from
- * `copyKey`): the same identity, without checking that again.
+ * `keyIdentity` for a key the caller knows to be valid and frozen all the way down (one it
+ * checked, then got from `copyKey`): the same identity, without checking that again.
  *
  * @internal
  */
@@ -282,21 +331,18 @@ export const frozenKeyIdentity = (key: BackendKey): KeyIdentity => {
   if (cached !== undefined) {
     return cached;
   }
-  const id = computeKeyId(key);
-  const identity: KeyIdentity = { id, hash: HT.hash(id) };
+  const identity = identityOf(key);
   identities.set(key, identity);
   return identity;
 };
 
-/** Identities of frozen keys, computed once. */
-const identities = new WeakMap<BackendKey, KeyIdentity>();
-
 /**
- * The cached identity of `key`, if it has one; a key that has one is frozen all the way down.
+ * The cached identity of `key`, if it has one: a key that has one is valid and frozen all the
+ * way down. Any value may be asked about; the lookup never reads it.
  *
  * @internal
  */
-export const cachedKeyIdentity = (key: BackendKey): KeyIdentity | undefined => identities.get(key);
+export const cachedKeyIdentity = (key: unknown): KeyIdentity | undefined => identities.get(key as BackendKey);
 
 /**
  * A table of canonical keys, owned by one fold over decoded input (a replay): each distinct key

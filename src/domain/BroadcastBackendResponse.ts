@@ -75,6 +75,8 @@ export interface FailureResponse extends t.TypeOf<typeof FailureC> {}
 export const BroadcastBackendResponse: t.Type<BroadcastBackendResponse, BroadcastBackendResponse> = tagged(
   'BroadcastBackendResponse',
   { Ack: AckC, Timeout: TimeoutC, Failure: FailureC },
+  // The five canonical instances are accepted by identity: every backend the library builds has one.
+  (u) => isCanonicalResponse(u),
 );
 
 /**
@@ -116,6 +118,19 @@ const failures: Readonly<Record<BroadcastFailureReason, BroadcastBackendResponse
  */
 export const failure = (reason: BroadcastFailureReason): BroadcastBackendResponse =>
   failures[checked('failure', FailureC, { _tag: 'Failure', reason }).reason];
+
+/**
+ * True when `u` is one of the five canonical frozen responses (`ack`, `timeout`, the three
+ * failures): an identity comparison, which never reads `u`.
+ *
+ * @internal
+ */
+export const isCanonicalResponse = (u: unknown): u is BroadcastBackendResponse =>
+  u === ack ||
+  u === timeout ||
+  u === failures.BackendError ||
+  u === failures.Rejected ||
+  u === failures.UnsupportedOperation;
 
 // -------------------------------------------------------------------------------------
 // pattern matching

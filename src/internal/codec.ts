@@ -121,6 +121,18 @@ const appendAll = (errors: t.ValidationError[], more: ReadonlyArray<t.Validation
 // -------------------------------------------------------------------------------------
 
 /**
+ * A test that answers, without looking inside a value, that it is one the library built or
+ * checked before and that can never change (a lookup in a table of frozen values, or an identity
+ * comparison with a canonical instance): `true` only for values the codec accepts. It must never
+ * run code of the value's (a getter or a proxy's trap): `WeakMap` and `Set` lookups do not.
+ *
+ * @internal
+ */
+export type Known = (u: unknown) => boolean;
+
+const unknownValue: Known = () => false;
+
+/**
  * A read-only array of `item`, like `t.readonlyArray`, but with a bounded report on a bad value:
  * the errors of the first `MAX_LISTED` invalid elements are kept; the invalid elements after
  * them are only counted, and `formatErrors` reports the count as part of one `and N more`.
@@ -176,7 +188,7 @@ export const arrayOf = <C extends t.Mixed>(
  * A record codec that accepts exactly the listed fields: a missing, mistyped or extra field is an
  * error. Fields in `optional` may be absent (but not `undefined`). A valid input decodes to
  * itself; one that is valid only after its fields are decoded gives a fresh object with the
- * fields in the listed order.
+ * fields in the listed order. A value `known` answers for is accepted at once.
  *
  * @example
  * import * as t from 'io-ts'
@@ -192,6 +204,7 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
   name: string,
   props: P,
   optional: Q,
+  known: Known = unknownValue,
 ): t.Type<
   Readonly<t.TypeOfProps<P> & Partial<t.TypeOfProps<Q>>>,
   Readonly<t.OutputOfProps<P> & Partial<t.OutputOfProps<Q>>>
@@ -202,7 +215,7 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
     ...Object.entries(props).map(([k, codec]) => [k, codec, true] as const),
     ...Object.entries(optional).map(([k, codec]) => [k, codec, false] as const),
   ];
-  const known = new Set(fields.map(([k]) => k));
+  const names = new Set(fields.map(([k]) => k));
   const present = (u: Record<string, unknown>, k: string): boolean => Object.hasOwn(u, k);
   // Parallel arrays read by index: `is` runs for every record of every decoded line and every
   // argument a reducer checks, and destructuring each field's tuple there costs measurably.
@@ -210,11 +223,14 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
   const codecs = fields.map(([, codec]) => codec);
   const required = fields.map(([, , r]) => r);
   const is = (u: unknown): u is A => {
+    if (known(u)) {
+      return true;
+    }
     if (!isRecord(u)) {
       return false;
     }
     for (const k in u) {
-      if (!known.has(k)) {
+      if (!names.has(k)) {
         return false;
       }
     }
@@ -255,7 +271,7 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
       // others only counted.
       let unexpected = 0;
       for (const k of Object.keys(u)) {
-        if (!known.has(k)) {
+        if (!names.has(k)) {
           unexpected += 1;
           if (unexpected <= MAX_LISTED) {
             errors.push({
@@ -286,18 +302,20 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
 
 /**
  * A record codec that accepts exactly the listed fields, all required: a missing, mistyped or
- * extra field is an error.
+ * extra field is an error. A value `known` answers for is accepted at once.
  *
  * @since 0.1.0
  */
 export const closed = <P extends t.Props>(
   name: string,
   props: P,
-): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> => closedWith(name, props, {});
+  known: Known = unknownValue,
+): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> => closedWith(name, props, {}, known);
 
 /**
  * A union discriminated by `_tag`: the tag picks the member, so a bad value gets the member's
- * own errors (or one error naming the tags that exist), never one error per member.
+ * own errors (or one error naming the tags that exist), never one error per member. A value
+ * `known` answers for is accepted at once.
  *
  * @example
  * import * as t from 'io-ts'
@@ -315,6 +333,7 @@ export const closed = <P extends t.Props>(
 export const tagged = <M extends Record<string, t.Mixed>>(
   name: string,
   members: M,
+  known: Known = unknownValue,
 ): t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>> => {
   const tags = Object.keys(members);
   const Tag = t.keyof(Object.fromEntries(tags.map((k) => [k, null])));
@@ -327,8 +346,11 @@ export const tagged = <M extends Record<string, t.Mixed>>(
   };
   return new t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown>(
     name,
-    (u): u is t.TypeOf<M[keyof M]> => memberOf(u)?.is(u) === true,
+    (u): u is t.TypeOf<M[keyof M]> => known(u) || memberOf(u)?.is(u) === true,
     (u, c) => {
+      if (known(u)) {
+        return t.success(u);
+      }
       const member = memberOf(u);
       if (member?.is(u) === true) {
         return t.success(u as t.TypeOf<M[keyof M]>);
@@ -519,11 +541,11 @@ const isRangeError = (e: t.ValidationError): boolean => {
  * @internal
  */
 export const checked = <A, O>(fn: string, codec: t.Type<A, O>, value: unknown, name?: string): A => {
-  if (codec.is(value)) {
-    return value;
-  }
   let result: t.Validation<A>;
   try {
+    if (codec.is(value)) {
+      return value;
+    }
     result = codec.decode(value);
   } catch (error: unknown) {
     const where = name === undefined ? '' : `${name}: `;

@@ -49,7 +49,7 @@ import {
   resultOf as uncheckedResult,
   unacknowledgedKeys,
 } from '../domain/BroadcastResult';
-import { canonicalResponse } from '../domain/BroadcastBackendResponse';
+import { canonicalResponse, isCanonicalResponse } from '../domain/BroadcastBackendResponse';
 import { PathPrefix, arrayOf, checked, show } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import { isRecord } from '../internal/isRecord';
@@ -442,7 +442,7 @@ const update = (
       entry: back === null ? entryOf(next, state.policy) : (s.unflippedEntry ?? entryOf(next, state.policy)),
       // Going dead closes the open span into the history; going live opens a new one.
       liveSince: live ? now : -1,
-      history: live ? s.history : Object.freeze({ start: s.liveSince, end: now, earlier: s.history }),
+      history: live ? s.history : closedSpan(s.history, s.liveSince, now),
       unflipped: previous,
       unflippedEntry: s.entry,
     });
@@ -450,6 +450,22 @@ const update = (
   const next = changed.backend;
   const slots = V.set(state.slots, at, changed);
   return { state: withSwap(state, slots, state.index, previous, next), change: { previous, backend: next } };
+};
+
+/**
+ * The history after a live span from `start` to `end` closes: the same history when the span
+ * is empty (no operation was broadcast while it was open, as when a backend is flipped dead and
+ * back between two broadcasts), the last span extended when this one starts where it ended,
+ * otherwise one more span. A history thus holds only spans that received something, and its
+ * length is bounded by the broadcasts, not by the liveness flips.
+ */
+const closedSpan = (history: LiveSpan | null, start: number, end: number): LiveSpan | null => {
+  if (start === end) {
+    return history;
+  }
+  return history !== null && history.end === start
+    ? Object.freeze({ start: history.start, end, earlier: history.earlier })
+    : Object.freeze({ start, end, earlier: history });
 };
 
 /** The canonical frozen quiesce operations: a broadcast of one stores no object of its own. */
@@ -712,6 +728,17 @@ export const checkRegistry = (fn: string, state: unknown): Registry => {
 
 const keyOf = (fn: string, key: unknown): BackendKey => checked(fn, BackendKey, key, 'key');
 
+/**
+ * The identity of `key` checked for `fn`: a key with a cached identity was checked when it was
+ * cached, so the common case is one lookup serving as both the check and the identity.
+ */
+const checkedIdentity = (fn: string, key: unknown): KeyIdentity =>
+  cachedKeyIdentity(key) ?? keyIdentity(keyOf(fn, key));
+
+/** `live` checked for `fn`: a boolean as it is, anything else the codec's error. */
+const liveOf = (fn: string, live: unknown): boolean =>
+  typeof live === 'boolean' ? live : checked(fn, t.boolean, live, 'live');
+
 // -------------------------------------------------------------------------------------
 // reducers
 // -------------------------------------------------------------------------------------
@@ -726,9 +753,7 @@ export const registerChecked = (state: Registry, backend: Backend): Transition<B
   // response is canonical is stored as it is, checked with one `isFrozen` and one cache lookup.
   // The registry stores a frozen backend as it is, so the event names the stored object.
   const known =
-    Object.isFrozen(backend) && canonicalResponse(backend.response) === backend.response
-      ? cachedKeyIdentity(backend.key)
-      : undefined;
+    Object.isFrozen(backend) && isCanonicalResponse(backend.response) ? cachedKeyIdentity(backend.key) : undefined;
   const b = known === undefined ? frozenBackend(backend) : backend;
   const k = known ?? frozenKeyIdentity(b.key);
   const fresh = slot(k, b, state.policy, b.live ? state.operations.size : -1, null);
@@ -763,7 +788,8 @@ export const register = (state: Registry, backend: Backend): Transition<BackendR
   registerChecked(checkRegistry('register', state), checked('register', Backend, backend, 'backend'));
 
 /**
- * `setLive` without the checks, for `step`, which checked the whole action.
+ * `setLive` without the checks, for `step`, which checked the whole action (and for `setLive`,
+ * which passes the identity it looked up as `k`).
  *
  * @internal
  */
@@ -771,8 +797,9 @@ export const setLiveChecked = (
   state: Registry,
   key: BackendKey,
   live: boolean,
+  k: KeyIdentity = keyIdentity(key),
 ): Transition<LivenessSet | KeyNotFound> => {
-  const at = positionOf(state, key);
+  const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
   const s = at < 0 ? null : V.get(state.slots, at);
   if (s === undefined || s === null) {
     return transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })));
@@ -792,12 +819,13 @@ export const setLiveChecked = (
  * @since 0.1.0
  */
 export const setLive = (state: Registry, key: BackendKey, live: boolean): Transition<LivenessSet | KeyNotFound> => {
-  const k = keyOf('setLive', key);
-  return setLiveChecked(checkRegistry('setLive', state), k, checked('setLive', t.boolean, live, 'live'));
+  const k = checkedIdentity('setLive', key);
+  return setLiveChecked(checkRegistry('setLive', state), key, liveOf('setLive', live), k);
 };
 
 /**
- * `setResponse` without the checks, for `step`, which checked the whole action.
+ * `setResponse` without the checks, for `step`, which checked the whole action (and for
+ * `setResponse`, which passes the identity it looked up as `k`).
  *
  * @internal
  */
@@ -805,8 +833,9 @@ export const setResponseChecked = (
   state: Registry,
   key: BackendKey,
   response: BroadcastBackendResponse,
+  k: KeyIdentity = keyIdentity(key),
 ): Transition<ResponseSet | KeyNotFound> => {
-  const at = positionOf(state, key);
+  const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
   const s = at < 0 ? null : V.get(state.slots, at);
   if (s === undefined || s === null) {
     return transition(
@@ -833,18 +862,22 @@ export const setResponse = (
   key: BackendKey,
   response: BroadcastBackendResponse,
 ): Transition<ResponseSet | KeyNotFound> => {
-  const k = keyOf('setResponse', key);
+  const k = checkedIdentity('setResponse', key);
   const r = checked('setResponse', BroadcastBackendResponse, response, 'response');
-  return setResponseChecked(checkRegistry('setResponse', state), k, r);
+  return setResponseChecked(checkRegistry('setResponse', state), key, r, k);
 };
 
 /**
- * `unregister` without the checks, for `step`, which checked the whole action.
+ * `unregister` without the checks, for `step`, which checked the whole action (and for
+ * `unregister`, which passes the identity it looked up as `k`).
  *
  * @internal
  */
-export const unregisterChecked = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> => {
-  const k = keyIdentity(key);
+export const unregisterChecked = (
+  state: Registry,
+  key: BackendKey,
+  k: KeyIdentity = keyIdentity(key),
+): Transition<BackendUnregistered | KeyNotFound> => {
   const at = HT.getHashed(state.index, k.id, k.hash);
   const s = at === undefined ? null : V.get(state.slots, at);
   if (at === undefined || s === undefined || s === null) {
@@ -863,7 +896,7 @@ export const unregisterChecked = (state: Registry, key: BackendKey): Transition<
  * @since 0.1.0
  */
 export const unregister = (state: Registry, key: BackendKey): Transition<BackendUnregistered | KeyNotFound> =>
-  unregisterChecked(checkRegistry('unregister', state), keyOf('unregister', key));
+  unregisterChecked(checkRegistry('unregister', state), key, checkedIdentity('unregister', key));
 
 /**
  * `broadcast` without the checks, for `step`, which checked the whole action.
