@@ -177,6 +177,23 @@ describe('replayIndexed', () => {
     expect(O.toUndefined(r.start)?.lastLine).toBe(1500);
   });
 
+  it('should find a change near the end of the log as well as near its start', async () => {
+    const edited = path.join(dir, 'edited-late.ndjson');
+    const lines = fs.readFileSync(log, 'utf8').split('\n');
+    const at = lines.findIndex((l, i) => i >= 4000 && l.includes('"live":'));
+    expect(at).toBeLessThan(4500);
+    lines[at] = (lines[at] ?? '').includes('"live":true')
+      ? (lines[at] ?? '').replace('"live":true', '"live":fals')
+      : (lines[at] ?? '').replace('"live":false', '"live":true ');
+    fs.writeFileSync(edited, lines.join('\n'));
+    const r = await replayIndexed(edited, indexFile, { verify: true, until: atLine(4800) });
+    expect(r.resumedAfter).toBe(4000);
+    expect(r.warnings).toEqual([
+      `${indexFile}: the checkpoint after line 4,500 does not match ${edited} (the log changed since it was indexed): ignored`,
+    ]);
+    expect(outcome(r.replay)).toEqual(outcome(await fromStart(edited, { until: atLine(4800) })));
+  });
+
   it('should refuse a checkpoint edited into other valid data, and replay right from the one before', async () => {
     const edited = path.join(dir, 'edited-stats.index');
     const lines = fs.readFileSync(indexFile, 'utf8').split('\n');

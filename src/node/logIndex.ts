@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 import * as E from 'fp-ts/Either';
@@ -142,6 +143,14 @@ const unsealed = (line: string): E.Either<string, string> => {
 };
 
 /**
+ * The hash of a log prefix one segment longer: the SHA-256 of the prefix's hash (`''` for the
+ * empty prefix) followed by the segment's. A checkpoint's hash is thus a function of every byte
+ * before it, and the segments can be hashed apart, side by side.
+ */
+const chained = (prefix: string, segment: string): string =>
+  createHash('sha256').update(prefix).update(segment).digest('hex');
+
+/**
  * Replay `logFile` once and write its index to `indexFile`: a header line, then a checkpoint
  * every `every` lines up to the first bad line. Resolves with what it wrote; rejects when the
  * index cannot be written, and at once, with a `TypeError` or `RangeError`, on a wrong argument.
@@ -161,7 +170,8 @@ export const writeLogIndex = async (
   checkFunction('writeLogIndex', 'onProgress', checked.onProgress);
   // The bytes and the hash at the end of each line that may get a checkpoint.
   const ends = new Map<number, { readonly bytes: number; readonly sha256: string }>();
-  const hash: Hash = createHash('sha256');
+  let hash: Hash = createHash('sha256');
+  let chain = '';
   let bytes = 0;
   let lines = 0;
   const tap = (chunk: Buffer): void => {
@@ -173,7 +183,9 @@ export const writeLogIndex = async (
         hash.update(chunk.subarray(from, nl + 1));
         bytes += nl + 1 - from;
         from = nl + 1;
-        ends.set(lines, { bytes, sha256: hash.copy().digest('hex') });
+        chain = chained(chain, hash.digest('hex'));
+        hash = createHash('sha256');
+        ends.set(lines, { bytes, sha256: chain });
       }
     }
     hash.update(chunk.subarray(from));
@@ -328,30 +340,22 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const { file, offsets, chunk } = workerData;
+const { file, ranges, chunk } = workerData;
 (async () => {
-  const hash = createHash('sha256');
   const digests = [];
-  const last = offsets.length === 0 ? 0 : offsets[offsets.length - 1];
   const handle = await fs.promises.open(file, 'r');
   try {
     const buffer = Buffer.allocUnsafe(chunk);
-    let at = 0;
-    let next = 0;
-    while (at < last) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(chunk, last - at), at);
-      if (bytesRead === 0) break;
-      const piece = buffer.subarray(0, bytesRead);
-      let from = 0;
-      while (next < offsets.length && offsets[next] <= at + bytesRead) {
-        const cut = offsets[next] - at;
-        hash.update(piece.subarray(from, cut));
-        from = cut;
-        digests.push(hash.copy().digest('hex'));
-        next += 1;
+    for (const [start, end] of ranges) {
+      const hash = createHash('sha256');
+      let at = start;
+      while (at < end) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(chunk, end - at), at);
+        if (bytesRead === 0) break;
+        hash.update(buffer.subarray(0, bytesRead));
+        at += bytesRead;
       }
-      hash.update(piece.subarray(from));
-      at += bytesRead;
+      digests.push(hash.digest('hex'));
     }
   } finally {
     await handle.close();
@@ -360,9 +364,13 @@ const { file, offsets, chunk } = workerData;
 })().catch((error) => parentPort.postMessage({ error: String((error && error.message) || error) }));
 `;
 
-const prefixHashesOffThread = (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> =>
+/** The SHA-256 of each byte range of `file`, on a worker thread. */
+const segmentHashes = (
+  file: string,
+  ranges: ReadonlyArray<readonly [number, number]>,
+): Promise<ReadonlyArray<string>> =>
   new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { file, offsets, chunk: HASH_READ } });
+    const worker = new Worker(WORKER, { eval: true, workerData: { file, ranges, chunk: HASH_READ } });
     worker.once('message', (m: { readonly digests?: ReadonlyArray<string>; readonly error?: string }) => {
       if (m.digests === undefined) {
         reject(new Error(m.error ?? 'the hashing thread failed'));
@@ -372,6 +380,36 @@ const prefixHashesOffThread = (file: string, offsets: ReadonlyArray<number>): Pr
     });
     worker.once('error', reject);
   });
+
+/** How many threads hash a log's segments side by side: one per core, at most two. */
+const HASHING_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+
+/**
+ * The hash of each prefix of `file` that ends at one of `offsets` (ascending), as `chained`
+ * makes it: the segments between the offsets are hashed on worker threads, about the same number
+ * of bytes on each, so that the replay after the nearest checkpoint can run at the same time
+ * (its result is used only once the hash agrees).
+ */
+const prefixHashesOffThread = async (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> => {
+  const ranges = offsets.map((end, i): readonly [number, number] => [i === 0 ? 0 : (offsets[i - 1] ?? 0), end]);
+  const total = offsets[offsets.length - 1] ?? 0;
+  const groups: Array<Array<readonly [number, number]>> = [[]];
+  for (const range of ranges) {
+    const group = groups[groups.length - 1] as Array<readonly [number, number]>;
+    group.push(range);
+    if (range[1] >= (total * groups.length) / HASHING_THREADS && groups.length < HASHING_THREADS) {
+      groups.push([]);
+    }
+  }
+  const segments = (await Promise.all(groups.filter((g) => g.length > 0).map((g) => segmentHashes(file, g)))).flat();
+  const digests: string[] = [];
+  let chain = '';
+  for (const segment of segments) {
+    chain = chained(chain, segment);
+    digests.push(chain);
+  }
+  return digests;
+};
 
 /** The last candidate whose prefix hashes as recorded and that restores, with the warnings. */
 const choose = (
