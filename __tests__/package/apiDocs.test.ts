@@ -103,3 +103,26 @@ describe.each(entryPoints.map((f) => [path.relative(SRC, f), f] as const))('the 
     expect(undated.map((d) => `${d.file}: ${d.name}`)).toEqual([]);
   });
 });
+
+describe('the examples of the TSDoc comments', () => {
+  /** Every source file under src/, recursively. */
+  const sources = (dir: string): ReadonlyArray<string> =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) =>
+        e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+      );
+
+  it('should import fp-ts by file, as the ES module loader of Node needs (fp-ts/lib/Either.js)', () => {
+    const files = sources(SRC);
+    expect(files.length).toBeGreaterThan(10);
+    const directoryImports = files.flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => /^\s*\*\s*import .* from 'fp-ts\/(?!lib\/)/.test(line))
+        .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
+    );
+    expect(directoryImports).toEqual([]);
+  });
+});

@@ -402,7 +402,7 @@ const frozenEntry = (e: BroadcastEntry): BroadcastEntry => {
  * identity instead, which works for every result.
  *
  * @example
- * import * as S from 'fp-ts/Semigroup'
+ * import * as S from 'fp-ts/lib/Semigroup.js'
  * import { getBroadcastResultSemigroup, registrationOrder, type BroadcastResult, type Registry } from 'lifecycle-broadcast'
  *
  * // The latest answer of each backend over a first broadcast and its retries, in registration order.
@@ -462,8 +462,8 @@ const none: O.Option<never> = Object.freeze({ _tag: 'None' });
  * of them gives `none`.
  *
  * @example
- * import * as O from 'fp-ts/Option'
- * import { concatAll } from 'fp-ts/Monoid'
+ * import * as O from 'fp-ts/lib/Option.js'
+ * import { concatAll } from 'fp-ts/lib/Monoid.js'
  * import { getBroadcastResultMonoid, registrationOrder, type BroadcastResult, type Registry } from 'lifecycle-broadcast'
  *
  * const latestAnswers = (registry: Registry, results: ReadonlyArray<BroadcastResult>): O.Option<BroadcastResult> =>

@@ -371,7 +371,7 @@ const essence = (records: ReadonlyArray<Record>, target: number): ReadonlyArray<
  *
  * @example
  * import * as fs from 'node:fs'
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { diverges, shrinkLog } from 'lifecycle-broadcast/incident'
  * import { fileSource } from 'lifecycle-broadcast/node'
  *

@@ -369,7 +369,7 @@ const checkWhatIfOptions = (options: unknown): void => {
  * JavaScript rejects at once with a `TypeError` or `RangeError` naming it.
  *
  * @example
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { parseAssumption, whatIf } from 'lifecycle-broadcast/incident'
  * import { fileSource } from 'lifecycle-broadcast/node'
  *
