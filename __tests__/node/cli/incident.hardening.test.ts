@@ -90,6 +90,14 @@ describe('lifecycle-broadcast replay bounds', () => {
     expect(r.stdout).toContain('after line 1: 0 actions applied');
   });
 
+  it('should warn that a window of a time and a line holds no record, rather than print zeros silently', async () => {
+    const r = await runCli(['replay', timed, '--from', '2026-11-27T15:00:00Z', '--to', '20', '--no-table']);
+    expect(r.code).toBe(0);
+    expect(linesOf(r.stderr)).toEqual([
+      `warning: no record of ${timed} falls between --from 2026-11-27T15:00:00.000Z and line 20: the counts below are all 0`,
+    ]);
+  });
+
   it.each([
     [
       ['replay', '--from', '30', '--to', '20'],
@@ -135,5 +143,16 @@ describe('lifecycle-broadcast replay --assume', () => {
     const r = await runCli(['replay', broker, option, '3']);
     expect(r.code).toBe(2);
     expect(linesOf(r.stderr)).toEqual([`lifecycle-broadcast: ${option} goes with --assume`]);
+  });
+});
+
+describe('lifecycle-broadcast generate -o -', () => {
+  it('should write the log to standard output, as shrink -o - does, and leave no file named -', async () => {
+    const r = await runCli(['generate', '--actions', '20', '-o', '-']);
+    const plain = await runCli(['generate', '--actions', '20']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.stdout.split('\n')).toHaveLength(22);
+    expect(fs.existsSync(path.join(ROOT, '-'))).toBe(false);
   });
 });

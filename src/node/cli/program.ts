@@ -225,6 +225,14 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
           : `warning: ${describeLogBound(until)} is before the first record of ${printable(file)}`,
       );
     }
+    if (flags.from !== undefined && O.isNone(replay.countedFrom) && O.isNone(replay.stopped)) {
+      say(
+        io.stderr,
+        `warning: no record of ${printable(file)} falls between --from ${describeLogBound(flags.from)} and ${
+          until === undefined ? 'the end of the log' : describeLogBound(until)
+        }: the counts below are all 0`,
+      );
+    }
     if (O.isSome(replay.firstDivergence)) {
       say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
       say(io.stderr, `  recorded: ${printable(JSON.stringify(replay.firstDivergence.value.recorded))}`);
@@ -413,7 +421,8 @@ const generateCommand = async (flags: GenerateFlags, io: CliIO): Promise<ExitCod
           },
         };
   const log = generateLog(options);
-  if (flags.output === undefined) {
+  // `-o -` is standard output, as it is for `shrink`.
+  if (flags.output === undefined || flags.output === '-') {
     try {
       await writeLog(io.stdout, log.header, log.records, { end: false, ...clock });
       return ExitCode.ok;
@@ -630,7 +639,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       ),
     )
     .option('--no-results', 'leave recorded results out of broadcast lines (smaller; cannot be verified)')
-    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .option('-o, --output <file>', 'write to this file instead of standard output (- is standard output)')
     .addOption(new Option('--clock-start <time>', 'time the records: the first at this ISO time').argParser(boundOf))
     .addOption(
       new Option('--clock-step-ms <ms>', 'milliseconds between two timed records')
