@@ -196,6 +196,16 @@ describe('lifecycle-broadcast validate --json', () => {
 });
 
 describe('lifecycle-broadcast index', () => {
+  it('should say plainly that a log shorter than the spacing gets no checkpoint, and its size in bytes', async () => {
+    const file = path.join(dir, 'short.ndjson');
+    fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'broker.ndjson'), file);
+    const r = await run(['index', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /\.index: no checkpoint before line 36 \(they are 5,000 lines apart; --every changes it\), \d+ bytes\n$/,
+    );
+  });
+
   it('should write checkpoints that replay --at then resumes from, with the same summary', async () => {
     const file = path.join(dir, 'indexed.ndjson');
     const g = generateLog({ backends: 5, actions: 3000, seed: 4 });

@@ -198,11 +198,17 @@ export const indexCommand = async (file: string, flags: IndexFlags, io: CliIO): 
     say(io.stderr, `${describeStop(stop)}: checkpoints stop before this line`);
   }
   const n = thousands;
-  const line = `${printable(indexFile)}: ${n(written.checkpoints)} checkpoint${
-    written.checkpoints === 1 ? '' : 's'
-  } every ${n(flags.every)} lines, the last after line ${n(written.lastCheckpointLine)} of ${n(r.lastLine)}, ${n(
-    Math.ceil(written.bytes / 1024),
-  )} KiB\n`;
+  const indexSize = written.bytes < 1024 ? `${n(written.bytes)} bytes` : `${n(Math.ceil(written.bytes / 1024))} KiB`;
+  const line =
+    written.checkpoints === 0
+      ? `${printable(indexFile)}: no checkpoint before line ${n(r.lastLine)} (they are ${n(
+          flags.every,
+        )} lines apart; --every changes it), ${indexSize}\n`
+      : `${printable(indexFile)}: ${n(written.checkpoints)} checkpoint${
+          written.checkpoints === 1 ? '' : 's'
+        } every ${n(flags.every)} lines, the last after line ${n(written.lastCheckpointLine)} of ${n(
+          r.lastLine,
+        )}, ${indexSize}\n`;
   return output(io, [line], stop === undefined ? OK : INVALID);
 };
 
