@@ -112,9 +112,15 @@ describeUnlessSkipped('the packed package', () => {
   });
 
   describe('npm pack', () => {
-    it('should ship only dist/, the README, the changelog, the licence and package.json', () => {
+    it('should ship only dist/, the guides, the examples, the README, the changelog, the licence and package.json', () => {
       const files = project.packed.files.map((f) => f.path);
-      expect(files.filter((f) => !/^(dist\/.+|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+      expect(
+        files.filter(
+          (f) => !/^(dist\/.+|docs\/[^/]+\.md|examples\/[^/]+|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f),
+        ),
+      ).toEqual([]);
+      // The guides the README links and the example incident they replay ship with the code.
+      expect(files).toEqual(expect.arrayContaining(['docs/cli.md', 'docs/log-format.md', 'examples/broker.ndjson']));
       expect(files).toEqual(expect.arrayContaining(['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']));
     });
 
