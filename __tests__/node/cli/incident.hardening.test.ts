@@ -134,7 +134,7 @@ describe('lifecycle-broadcast replay --assume', () => {
       const r = await runCli(['replay', broker, '--assume', 'soldr=Ack', ...option]);
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')[0]).toMatch(
-        /^error: option '--assume <service=answer>' cannot be used with option '--/,
+        /^lifecycle-broadcast: option '--assume <service=answer>' cannot be used with option '--/,
       );
     },
   );

@@ -303,8 +303,10 @@ describe('lifecycle-broadcast replay --assume', () => {
     const r = await run(['replay', 'examples/broker.ndjson', '--assume', 'soldr=Maybe']);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(
-      `error: option '--assume <service=answer>' argument 'soldr=Maybe' is invalid. expected Ack, Timeout or Failure:<reason> (UnsupportedOperation, Rejected, BackendError) after "=", got "Maybe"`,
+      `lifecycle-broadcast: option '--assume <service=answer>' argument 'soldr=Maybe' is invalid. expected Ack, Timeout or Failure:<reason> (UnsupportedOperation, Rejected, BackendError) after "=", got "Maybe"`,
     );
+    // The hint names the command whose help lists the option.
+    expect(r.stderr.split('\n')[1]).toBe('(run lifecycle-broadcast replay --help for usage)');
   });
 });
 

@@ -498,12 +498,17 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
         printed.push(written);
       },
       writeErr: (s) => io.stderr.write(s),
+      // Commander's own usage errors read like every other message of the program.
+      outputError: (s, write) => {
+        write(s.replace(/^error: /, `${PROGRAM}: `));
+      },
     })
     .showHelpAfterError(`(run ${PROGRAM} --help for usage)`)
     .addHelpText('after', helpAfter('program'));
 
   program
     .command('replay')
+    .showHelpAfterError(`(run ${PROGRAM} replay --help for usage)`)
     .addHelpText('after', helpAfter('replay'))
     .description('replay a log and print a summary of the registry and its broadcasts')
     .argument('<file>', 'the log, or - for standard input')
@@ -563,6 +568,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('index')
+    .showHelpAfterError(`(run ${PROGRAM} index --help for usage)`)
     .addHelpText('after', helpAfter('index'))
     .description('write checkpoints of a log beside it, so that replay --at resumes near any line')
     .argument('<file>', 'the log (a file: checkpoints point into it)')
@@ -579,6 +585,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('shrink')
+    .showHelpAfterError(`(run ${PROGRAM} shrink --help for usage)`)
     .addHelpText('after', helpAfter('shrink'))
     .description('reduce a log to a few records that still show a property, and write them')
     .argument('<file>', 'the log, or - for standard input')
@@ -598,6 +605,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('report')
+    .showHelpAfterError(`(run ${PROGRAM} report --help for usage)`)
     .addHelpText('after', helpAfter('report'))
     .description('replay a log and write a self-contained HTML timeline of the incident')
     .argument('<file>', 'the log, or - for standard input')
@@ -613,6 +621,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('validate')
+    .showHelpAfterError(`(run ${PROGRAM} validate --help for usage)`)
     .addHelpText('after', helpAfter('validate'))
     .description('check every line of a log and print the problems; changes nothing')
     .argument('<file>', 'the log, or - for standard input')
@@ -624,6 +633,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
 
   program
     .command('generate')
+    .showHelpAfterError(`(run ${PROGRAM} generate --help for usage)`)
     .addHelpText('after', helpAfter('generate'))
     .description('write a deterministic synthetic log (same options, same bytes)')
     .addOption(
