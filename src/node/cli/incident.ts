@@ -245,7 +245,8 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
     say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
   }
   const model = builder.finish(replay, {
-    file,
+    // The page names its log; standard input has no name of its own.
+    file: file === '-' ? 'standard input' : file,
     verify: flags.verify === true,
     ...(flags.from === undefined ? {} : { from: flags.from }),
     ...(flags.to === undefined ? {} : { until: flags.to }),
