@@ -160,7 +160,7 @@ export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } fr
 export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
 export { liveBroadcast } from './redux/liveBroadcast';
 
-export { readClock, timeStamper } from './log/timeStamp';
+export { readClock } from './log/timeStamp';
 
 // values: targeted broadcasts, retries and the idle coordinator
 export { EqBroadcastOperation } from './domain/BroadcastOperation';
@@ -321,7 +321,6 @@ export type {
 } from './live/runBroadcast';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
 
-export type { TimeStamper } from './log/timeStamp';
 
 // types: targeted broadcasts and the idle coordinator
 export type {

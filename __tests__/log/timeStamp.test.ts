@@ -24,8 +24,8 @@ import {
   replayLog,
   sharedInstance,
   streamSink,
-  timeStamper,
 } from '../../src';
+import { timeStamper } from '../../src/log/timeStamp';
 import { createLogWriter, fileSource, writeLog } from '../../src/node';
 import { collect, collector, readableOf } from '../support/streams';
 

@@ -13,7 +13,7 @@ import type { LogRecord } from './LogRecord';
  * What a writer writes when it is given `clock`: the header to write, and each record as it
  * should be written.
  *
- * @since 0.2.0
+ * @internal
  */
 export interface TimeStamper {
   readonly header: LogHeader;
@@ -43,7 +43,7 @@ export const readClock = (clock: () => number, fn?: string): number => {
  * gets the clock's. Without one, records are written as they are, but one carrying a `time`
  * under a header that declares no clock is refused (its reader would refuse the line).
  *
- * @since 0.2.0
+ * @internal
  */
 export const timeStamper = (fn: string, header: LogHeader, clock: (() => number) | undefined): TimeStamper => {
   if (clock !== undefined) {
