@@ -321,7 +321,6 @@ export type {
 } from './live/runBroadcast';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
 
-
 // types: targeted broadcasts and the idle coordinator
 export type {
   ActivityMarked,
