@@ -70,3 +70,11 @@ export const optionalOneOf = <A extends string>(
     `${fn}: ${name} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${show(value)}`,
   );
 };
+
+/** The fields of `fields` that are not `undefined`: an omitted optional argument stays absent. */
+export const definedFields = <A extends Readonly<Record<string, unknown>>>(
+  fields: A,
+): { [K in keyof A]?: Exclude<A[K], undefined> } =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as {
+    [K in keyof A]?: Exclude<A[K], undefined>;
+  };

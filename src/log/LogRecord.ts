@@ -12,6 +12,7 @@ import type * as t from 'io-ts';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { Millis, checked, closed, closedWith, decode, tagged } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
+import { definedFields } from '../internal/options';
 import type { Registry, Transition } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
 import { RegistryAction as RegistryActionCodec, registryActionProps } from '../registry/RegistryAction';
@@ -130,7 +131,7 @@ export type LogRecord =
  * @since 0.1.0
  */
 export const logRecord = (action: RegistryAction, result?: BroadcastResult, time?: number): LogRecord => {
-  const args = checked('logRecord', LogRecordArgs, dropUndefined({ action, result, time }));
+  const args = checked('logRecord', LogRecordArgs, definedFields({ action, result, time }));
   return recordOf(args.action, args.result, args.time);
 };
 
@@ -139,10 +140,6 @@ const LogRecordArgs = closedWith(
   { action: RegistryActionCodec },
   { result: BroadcastResult, time: Millis },
 );
-
-/** `fields` without the ones that are `undefined`, so that an omitted optional argument is absent. */
-const dropUndefined = <A extends Record<string, unknown>>(fields: A): A =>
-  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as A;
 
 /**
  * `logRecord` for an action, a result and a time already checked (a step's own), without the

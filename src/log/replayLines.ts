@@ -18,7 +18,10 @@ import { checkReadArguments, logLineBatches } from './logReader';
 import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { errorMessage } from '../internal/errorMessage';
+import type { Backend } from '../domain/Backend';
+import type { KeyInterner } from '../domain/BackendKey';
 import { keyInterner } from '../domain/BackendKey';
+import type { RegistryAction } from '../registry/RegistryAction';
 import { checkFunction, optionalInteger, optionalOfType, optionalOneOf, optionsObject } from '../internal/options';
 import type { LogStats } from './LogStats';
 import { statsAccumulator } from './LogStats';
@@ -27,7 +30,6 @@ import { broadcast, broadcastCounted, checkRegistry, createRegistry } from '../r
 import type { RegistryEvent } from '../registry/RegistryEvent';
 import { stepChecked } from '../registry/step';
 import type { LogReplay, ReplayMode, ReplayStop } from './replayLog';
-import { DEFAULT_MAX_PROBLEMS, internedAction } from './replayLog';
 import type { Divergence } from './verify';
 import { compareResults } from './verify';
 import type { LogBound } from './LogBound';
@@ -136,6 +138,40 @@ export interface LinesReplay extends LogReplay {
   readonly countedFrom: O.Option<number>;
 }
 
+/**
+ * How many bad lines a replay keeps in `problems` by default (all are counted and passed to
+ * `onInvalidLine`).
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_MAX_PROBLEMS = 100;
+
+/**
+ * The action of a decoded entry, its key replaced by the canonical one of `keys`: a decoded key is
+ * a fresh object on every line, the canonical one has its id and hash computed once.
+ *
+ * @internal
+ */
+export const internedAction = (keys: KeyInterner, entry: LogRecord): RegistryAction => {
+  switch (entry._tag) {
+    case 'Register': {
+      const b = entry.backend;
+      const backend: Backend = { key: keys.intern(b.key), live: b.live, response: b.response };
+      return { _tag: 'Register', backend };
+    }
+    case 'SetLive':
+      return { _tag: 'SetLive', key: keys.intern(entry.key), live: entry.live };
+    case 'SetResponse':
+      return { _tag: 'SetResponse', key: keys.intern(entry.key), response: entry.response };
+    case 'Unregister':
+      return { _tag: 'Unregister', key: keys.intern(entry.key) };
+    case 'Broadcast':
+      return { _tag: 'Broadcast', operation: entry.operation };
+    case 'BroadcastTo':
+      return { _tag: 'BroadcastTo', operation: entry.operation, keys: entry.keys.map((k) => keys.intern(k)) };
+  }
+};
+
 // -------------------------------------------------------------------------------------
 // replay
 // -------------------------------------------------------------------------------------
@@ -171,8 +207,16 @@ const beyond = (until: LogBound, line: number, time: number | undefined): boolea
  *
  * @since 0.2.0
  */
-export const replayLines = async (source: LogSource, options: ReplayLinesOptions = {}): Promise<LinesReplay> => {
-  const fn = 'replayLines';
+export const replayLines = (source: LogSource, options: ReplayLinesOptions = {}): Promise<LinesReplay> =>
+  replayAs('replayLines', source, options);
+
+/**
+ * `replayLines` for `fn`, which names `fn` in the errors of a wrong call: the one replay engine,
+ * behind `replayLog` too.
+ *
+ * @internal
+ */
+export const replayAs = async (fn: string, source: LogSource, options: ReplayLinesOptions): Promise<LinesReplay> => {
   const reading = checkReadArguments(fn, source, options);
   const o = optionsObject(fn, options);
   const strict = (optionalOneOf(fn, 'mode', o.mode, ['strict', 'lenient']) ?? 'strict') === 'strict';

@@ -6,25 +6,17 @@
  */
 import * as O from 'fp-ts/Option';
 
-import type { Backend } from '../domain/Backend';
-import type { KeyInterner } from '../domain/BackendKey';
-import { keyInterner } from '../domain/BackendKey';
-import type { LogRecord } from './LogRecord';
-import { recordedResult } from './LogRecord';
 import type { LogHeader } from './LogHeader';
 import type { InvalidLine, LogSource, ReadFailed, ReadLogOptions } from './logReader';
-import { checkReadArguments, logLineBatches } from './logReader';
 import type { LogStats } from './LogStats';
-import { statsAccumulator } from './LogStats';
-import { errorMessage } from '../internal/errorMessage';
+import { atLine } from './LogBound';
+import { replayAs } from './replayLines';
 import { matchTag } from '../internal/match';
-import { checkFunction, optionalInteger, optionalOfType, optionalOneOf, optionsObject } from '../internal/options';
+import { definedFields, optionalInteger, optionsObject } from '../internal/options';
 import type { Registry } from '../registry/Registry';
-import { broadcast, broadcastCounted, createRegistry } from '../registry/Registry';
-import type { RegistryAction } from '../registry/RegistryAction';
-import { stepChecked } from '../registry/step';
 import type { Divergence } from './verify';
-import { compareResults } from './verify';
+
+export { DEFAULT_MAX_PROBLEMS } from './replayLines';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -36,14 +28,6 @@ import { compareResults } from './verify';
  * @since 0.1.0
  */
 export type ReplayMode = 'strict' | 'lenient';
-
-/**
- * How many bad lines a replay keeps in `problems` by default (all are counted and passed to
- * `onInvalidLine`).
- *
- * @since 0.1.0
- */
-export const DEFAULT_MAX_PROBLEMS = 100;
 
 /**
  * Options of `replayLog`. Each is checked at the call: a wrong one rejects with a `TypeError` or
@@ -168,32 +152,6 @@ export const matchReplayStop = matchTag<ReplayStop>();
 export const isCleanReplay = (r: LogReplay): boolean =>
   O.isNone(r.stopped) && r.invalidLines === 0 && r.divergences === 0;
 
-/**
- * The action of a decoded entry, its key replaced by the canonical one of `keys`: a decoded key is
- * a fresh object on every line, the canonical one has its id and hash computed once.
- *
- * @internal
- */
-export const internedAction = (keys: KeyInterner, entry: LogRecord): RegistryAction => {
-  switch (entry._tag) {
-    case 'Register': {
-      const b = entry.backend;
-      const backend: Backend = { key: keys.intern(b.key), live: b.live, response: b.response };
-      return { _tag: 'Register', backend };
-    }
-    case 'SetLive':
-      return { _tag: 'SetLive', key: keys.intern(entry.key), live: entry.live };
-    case 'SetResponse':
-      return { _tag: 'SetResponse', key: keys.intern(entry.key), response: entry.response };
-    case 'Unregister':
-      return { _tag: 'Unregister', key: keys.intern(entry.key) };
-    case 'Broadcast':
-      return { _tag: 'Broadcast', operation: entry.operation };
-    case 'BroadcastTo':
-      return { _tag: 'BroadcastTo', operation: entry.operation, keys: entry.keys.map((k) => keys.intern(k)) };
-  }
-};
-
 // -------------------------------------------------------------------------------------
 // replay
 // -------------------------------------------------------------------------------------
@@ -217,123 +175,25 @@ export const internedAction = (keys: KeyInterner, entry: LogRecord): RegistryAct
  */
 export const replayLog = async (source: LogSource, options: ReplayLogOptions = {}): Promise<LogReplay> => {
   const fn = 'replayLog';
-  const reading = checkReadArguments(fn, source, options);
   const o = optionsObject(fn, options);
-  const strict = (optionalOneOf(fn, 'mode', o.mode, ['strict', 'lenient']) ?? 'strict') === 'strict';
-  const verify = optionalOfType(fn, 'verify', o.verify, 'boolean') ?? false;
-  const at = optionalInteger(fn, 'at', o.at, 1) ?? Number.POSITIVE_INFINITY;
-  const maxProblems = optionalInteger(fn, 'maxProblems', o.maxProblems, 0) ?? DEFAULT_MAX_PROBLEMS;
-  checkFunction(fn, 'onInvalidLine', o.onInvalidLine);
-  const { onInvalidLine } = options;
-
-  let header: O.Option<LogHeader> = O.none;
-  let state = createRegistry();
-  // Owned by this replay alone, so folded in place and frozen once at the end.
-  const stats = statsAccumulator();
-  const keys = keyInterner();
-  let lastLine = 0;
-  let invalidLines = 0;
-  const problems: InvalidLine[] = [];
-  let checked = 0;
-  let divergences = 0;
-  let firstDivergence: O.Option<Divergence> = O.none;
-  let stopped: O.Option<ReplayStop> = O.none;
-
-  const reject = (l: InvalidLine): boolean => {
-    invalidLines += 1;
-    if (problems.length < maxProblems) {
-      problems.push(l);
-    }
-    try {
-      onInvalidLine?.(l);
-    } catch (error: unknown) {
-      stopped = O.some({
-        _tag: 'StoppedAtCallbackError',
-        line: l.line,
-        message: `onInvalidLine threw on line ${String(l.line)}: ${errorMessage(error)}`,
-      });
-      return false;
-    }
-    if (strict || l.fatal) {
-      stopped = O.some({ _tag: 'StoppedAtInvalidLine', invalid: l });
-      return false;
-    }
-    return true;
-  };
-
-  // Each handler says whether to go on.
-  read: for await (const batch of logLineBatches(source, reading)) {
-    for (const l of batch) {
-      if (l.line > at) {
-        break read;
-      }
-      let goOn: boolean;
-      switch (l._tag) {
-        case 'HeaderLine':
-          header = O.some(l.header);
-          state = createRegistry(l.header.policy);
-          lastLine = l.line;
-          goOn = true;
-          break;
-        case 'RecordLine': {
-          const record = l.record;
-          lastLine = l.line;
-          const recorded = verify ? recordedResult(record) : undefined;
-          if (record._tag === 'Broadcast' && recorded === undefined) {
-            // Nothing looks at this broadcast's lists: apply it in O(1), whatever the backends.
-            // A `BroadcastTo` takes the normal path, which records which backends it reached.
-            const before = state;
-            const b = broadcastCounted(before, record.operation);
-            state = b.state;
-            // Its result is built only if the statistics need it (a retry after it, or the end).
-            stats.addBroadcast(b.operation, b.status, () => broadcast(before, b.operation).result);
-            goOn = true;
-            break;
-          }
-          // The reader decoded the record with the action codecs: `step`'s check would be a second one.
-          const next = stepChecked(state, internedAction(keys, record));
-          state = next.state;
-          stats.add(next.result);
-          if (
-            recorded !== undefined &&
-            (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
-          ) {
-            checked += 1;
-            const d = compareResults(l.line, recorded, next.result.result);
-            if (O.isSome(d)) {
-              divergences += 1;
-              if (O.isNone(firstDivergence)) {
-                firstDivergence = d;
-              }
-            }
-          }
-          goOn = true;
-          break;
-        }
-        case 'InvalidLine':
-          goOn = reject(l);
-          break;
-        case 'ReadFailed':
-          stopped = O.some({ _tag: 'StoppedAtReadFailure', failure: l });
-          goOn = false;
-          break;
-      }
-      if (!goOn) {
-        break read;
-      }
-    }
-  }
-
+  const at = optionalInteger(fn, 'at', o.at, 1);
+  // Only the options of this function reach the engine: a `from` or `start` from plain
+  // JavaScript is not one of them.
+  const { name, maxLineLength, onProgress, mode, verify, maxProblems, onInvalidLine } = options;
+  const r = await replayAs(fn, source, {
+    ...definedFields({ name, maxLineLength, onProgress, mode, verify, maxProblems, onInvalidLine }),
+    ...(at === undefined ? {} : { until: atLine(at) }),
+  });
   return Object.freeze({
-    header,
-    state,
-    stats: stats.result(),
-    lastLine,
-    invalidLines,
-    problems: Object.freeze(problems),
-    checked,
-    divergences,
-    firstDivergence,
-    stopped,
+    header: r.header,
+    state: r.state,
+    stats: r.stats,
+    lastLine: r.lastLine,
+    invalidLines: r.invalidLines,
+    problems: r.problems,
+    checked: r.checked,
+    divergences: r.divergences,
+    firstDivergence: r.firstDivergence,
+    stopped: r.stopped,
   });
 };
