@@ -24,6 +24,7 @@ import { backendCount, backends, liveCount, receivedOperations } from '../regist
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
 import type { AnyLifecycleBroadcastSlice } from './slice';
 import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './state';
+import { looksLikeSliceState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -323,15 +324,6 @@ export const lifecycleBroadcastStateView = (
 // -------------------------------------------------------------------------------------
 // sanitizers
 // -------------------------------------------------------------------------------------
-
-const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
-  typeof u === 'object' &&
-  u !== null &&
-  'registry' in u &&
-  'recentResults' in u &&
-  'lastEvent' in u &&
-  typeof u.registry === 'object' &&
-  u.registry !== null;
 
 /** The value at a dot-separated `path` of `root`, or `undefined`. */
 const at = (root: unknown, path: ReadonlyArray<string>): unknown => {

@@ -17,6 +17,7 @@ import { runBroadcast } from '../live/runBroadcast';
 import type { Transport } from '../live/Transport';
 import type { AnyLifecycleBroadcastSlice } from './slice';
 import type { LifecycleBroadcastState } from './state';
+import { looksLikeSliceState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -53,15 +54,6 @@ export type LiveBroadcastThunk<Root> = (
 // -------------------------------------------------------------------------------------
 // thunk
 // -------------------------------------------------------------------------------------
-
-const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
-  typeof u === 'object' &&
-  u !== null &&
-  'registry' in u &&
-  typeof u.registry === 'object' &&
-  u.registry !== null &&
-  'recentResults' in u &&
-  Array.isArray(u.recentResults);
 
 /**
  * A thunk that broadcasts `operation` for real, through `transport`, to the registry `slice`

@@ -33,6 +33,7 @@ import type { RegistryAction } from '../registry/RegistryAction';
 import { broadcastToAction } from '../registry/RegistryAction';
 import type { AnyLifecycleBroadcastSlice } from './slice';
 import type { LifecycleBroadcastState } from './state';
+import { looksLikeSliceState } from './state';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -305,14 +306,6 @@ export const streamSink = (stream: TextWritable, options: StreamSinkOptions = {}
  * assignment below stops compiling if a codec's encoded type ever departs from its value type.
  */
 const encodeRecord = (record: LogRecord): EncodedLogRecord => record;
-
-const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
-  typeof u === 'object' &&
-  u !== null &&
-  'registry' in u &&
-  typeof u.registry === 'object' &&
-  u.registry !== null &&
-  'recentResults' in u;
 
 /**
  * An action on its way to the reducer, with the slice state it will be applied to: a registry

@@ -104,6 +104,22 @@ export const stateOf = (registry: Registry, idle: IdleCoordinator): LifecycleBro
     idle,
   });
 
+/**
+ * Whether `u` has the shape of a slice state (a registry, the lists and the last event), for
+ * the middleware and thunks that find it in a store through a selector they were given.
+ *
+ * @internal
+ */
+export const looksLikeSliceState = (u: unknown): u is LifecycleBroadcastState =>
+  typeof u === 'object' &&
+  u !== null &&
+  'registry' in u &&
+  typeof u.registry === 'object' &&
+  u.registry !== null &&
+  'recentResults' in u &&
+  Array.isArray(u.recentResults) &&
+  'lastEvent' in u;
+
 // -------------------------------------------------------------------------------------
 // bookkeeping
 // -------------------------------------------------------------------------------------
