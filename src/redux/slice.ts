@@ -426,25 +426,26 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     return withIdleEvent(state, next.state, next.result);
   };
 
-  const idleCaseReducers = Object.freeze(
-    Object.fromEntries(
-      (Object.keys(idleActions.creators) as ReadonlyArray<LifecycleBroadcastIdleActionName>).map((actionName) => [
-        actionName,
-        (state: LifecycleBroadcastState, action: unknown) =>
-          applyIdle(state, action, idleActions.decodePayloadOf(actionName, action)),
-      ]),
-    ),
-  ) as unknown as LifecycleBroadcastIdleCaseReducers<Name>;
+  /** A case reducer per action of `table`, each applying its decoded payload with `applyWith`. */
+  const caseReducersOf = <N extends string, D>(
+    table: {
+      readonly creators: Readonly<Record<N, unknown>>;
+      readonly decodePayloadOf: (name: N, action: unknown) => D;
+    },
+    applyWith: (state: LifecycleBroadcastState, action: unknown, decoded: D) => LifecycleBroadcastState,
+  ): unknown =>
+    Object.freeze(
+      Object.fromEntries(
+        (Object.keys(table.creators) as unknown as ReadonlyArray<N>).map((actionName) => [
+          actionName,
+          (state: LifecycleBroadcastState, action: unknown) =>
+            applyWith(state, action, table.decodePayloadOf(actionName, action)),
+        ]),
+      ),
+    );
 
-  const caseReducers = Object.freeze(
-    Object.fromEntries(
-      (Object.keys(actions.creators) as ReadonlyArray<LifecycleBroadcastActionName>).map((actionName) => [
-        actionName,
-        (state: LifecycleBroadcastState, action: unknown) =>
-          apply(state, action, actions.decodePayloadOf(actionName, action)),
-      ]),
-    ),
-  ) as unknown as LifecycleBroadcastCaseReducers<Name>;
+  const idleCaseReducers = caseReducersOf(idleActions, applyIdle) as LifecycleBroadcastIdleCaseReducers<Name>;
+  const caseReducers = caseReducersOf(actions, apply) as LifecycleBroadcastCaseReducers<Name>;
 
   const reducer: LifecycleBroadcastReducer = (state = initialState, action) => {
     const type = typeOfAction(action);
