@@ -292,24 +292,22 @@ const withSwap = (
   });
 };
 
-/** The position of the slot of `key` in `slots`, or -1 when it is not registered. */
-const positionOf = (state: Registry, key: BackendKey): number => {
-  const k = keyIdentity(key);
-  return HT.getHashed(state.index, k.id, k.hash) ?? -1;
-};
+/** The position of the slot of the key with identity `k` in `slots`, or -1 when it is not registered. */
+const positionOf = (state: Registry, k: KeyIdentity): number => HT.getHashed(state.index, k.id, k.hash) ?? -1;
+
+/** The slot at position `at` of `slots`, or `null` for -1 (not registered). */
+const slotAt = (state: Registry, at: number): Slot | null => (at < 0 ? null : (V.get(state.slots, at) ?? null));
 
 /** The position and slot of `key`, or `undefined` when it is not registered. */
 const findSlot = (state: Registry, key: BackendKey): { readonly at: number; readonly slot: Slot } | undefined => {
-  const at = positionOf(state, key);
-  const found = at < 0 ? undefined : V.get(state.slots, at);
-  return found === undefined || found === null ? undefined : { at, slot: found };
+  const at = positionOf(state, keyIdentity(key));
+  const found = slotAt(state, at);
+  return found === null ? undefined : { at, slot: found };
 };
 
 /** The slot of `key`, or `undefined` when it is not registered. */
-const slotOf = (state: Registry, key: BackendKey): Slot | undefined => {
-  const at = positionOf(state, key);
-  return at < 0 ? undefined : (V.get(state.slots, at) ?? undefined);
-};
+const slotOf = (state: Registry, key: BackendKey): Slot | undefined =>
+  slotAt(state, positionOf(state, keyIdentity(key))) ?? undefined;
 
 /**
  * The four lists of a result as a fan-out fills them, each with how many entries it holds: what
@@ -799,9 +797,9 @@ export const setLiveChecked = (
   live: boolean,
   k: KeyIdentity = keyIdentity(key),
 ): Transition<LivenessSet | KeyNotFound> => {
-  const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
-  const s = at < 0 ? null : V.get(state.slots, at);
-  if (s === undefined || s === null) {
+  const at = positionOf(state, k);
+  const s = slotAt(state, at);
+  if (s === null) {
     return transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })));
   }
   const r = update(state, at, s, live, s.backend.response);
@@ -835,9 +833,9 @@ export const setResponseChecked = (
   response: BroadcastBackendResponse,
   k: KeyIdentity = keyIdentity(key),
 ): Transition<ResponseSet | KeyNotFound> => {
-  const at = HT.getHashed(state.index, k.id, k.hash) ?? -1;
-  const s = at < 0 ? null : V.get(state.slots, at);
-  if (s === undefined || s === null) {
+  const at = positionOf(state, k);
+  const s = slotAt(state, at);
+  if (s === null) {
     return transition(
       state,
       keyNotFound(Object.freeze({ _tag: 'SetResponse', key: copyKey(key), response: canonicalResponse(response) })),
@@ -878,9 +876,9 @@ export const unregisterChecked = (
   key: BackendKey,
   k: KeyIdentity = keyIdentity(key),
 ): Transition<BackendUnregistered | KeyNotFound> => {
-  const at = HT.getHashed(state.index, k.id, k.hash);
-  const s = at === undefined ? null : V.get(state.slots, at);
-  if (at === undefined || s === undefined || s === null) {
+  const at = positionOf(state, k);
+  const s = slotAt(state, at);
+  if (s === null) {
     return transition(state, keyNotFound(Object.freeze({ _tag: 'Unregister', key: copyKey(key) })));
   }
   const removed = s.backend;
@@ -1251,12 +1249,12 @@ export const retryUnacknowledged = (state: Registry, previous: BroadcastResult):
  */
 export const registrationOrder = (state: Registry): Ord<BackendKey> => {
   checkRegistry('registrationOrder', state);
-  const positionOf = (key: BackendKey): number => HT.get(state.index, keyId(key)) ?? Number.POSITIVE_INFINITY;
+  const rank = (key: BackendKey): number => HT.get(state.index, keyId(key)) ?? Number.POSITIVE_INFINITY;
   return Object.freeze({
     equals: EqBackendKey.equals,
     compare: (a: BackendKey, b: BackendKey) => {
-      const pa = positionOf(a);
-      const pb = positionOf(b);
+      const pa = rank(a);
+      const pb = rank(b);
       if (pa !== pb) {
         return pa < pb ? -1 : 1;
       }
