@@ -14,8 +14,7 @@ import type { LogRecord } from '../log/LogRecord';
 import { recordLine } from '../log/LogRecord';
 import type { TimeStamper } from '../log/timeStamp';
 import { timeStamper } from '../log/timeStamp';
-import { errorMessage } from '../internal/errorMessage';
-import { writePiece } from './writable';
+import { settledOn, writePiece } from './writable';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -201,30 +200,7 @@ export const createLogWriter = (sink: LogSink, header: LogHeader, options: Write
   headerWritten.catch(() => undefined);
 
   const finished = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const done = (error?: unknown): void => {
-        sink.off('finish', onFinish);
-        sink.off('error', onFail);
-        sink.off('close', onClose);
-        if (error === undefined) {
-          resolve();
-        } else {
-          reject(error instanceof Error ? error : new Error(errorMessage(error)));
-        }
-      };
-      const onFinish = (): void => {
-        done();
-      };
-      const onFail = (error: unknown): void => {
-        done(error);
-      };
-      const onClose = (): void => {
-        done(new Error(`${fn}: the stream was closed before the log was finished`));
-      };
-      sink.on('finish', onFinish);
-      sink.on('error', onFail);
-      sink.on('close', onClose);
-    });
+    settledOn(sink, 'finish', `${fn}: the stream was closed before the log was finished`);
 
   return Object.freeze({
     write: async (record: LogRecord): Promise<void> => {

@@ -11,14 +11,15 @@ import { errorMessage } from '../internal/errorMessage';
 const PIECE = 1 << 16;
 
 /**
- * Wait until `stream` can take more: its `'drain'`, or a rejection if it fails or closes first.
+ * Wait for `event` on `stream` (`'drain'`, `'finish'`): resolves on it, rejects if the stream
+ * fails first, or closes first (with `closed` as the message).
  *
  * @internal
  */
-export const drained = (stream: NodeJS.WritableStream): Promise<void> =>
+export const settledOn = (stream: NodeJS.WritableStream, event: 'drain' | 'finish', closed: string): Promise<void> =>
   new Promise<void>((resolve, reject) => {
     const done = (error?: unknown): void => {
-      stream.off('drain', onDrain);
+      stream.off(event, onEvent);
       stream.off('error', onError);
       stream.off('close', onClose);
       if (error === undefined) {
@@ -27,19 +28,27 @@ export const drained = (stream: NodeJS.WritableStream): Promise<void> =>
         reject(error instanceof Error ? error : new Error(errorMessage(error)));
       }
     };
-    const onDrain = (): void => {
+    const onEvent = (): void => {
       done();
     };
     const onError = (error: unknown): void => {
       done(error);
     };
     const onClose = (): void => {
-      done(new Error('the stream was closed before it could take more'));
+      done(new Error(closed));
     };
-    stream.on('drain', onDrain);
+    stream.on(event, onEvent);
     stream.on('error', onError);
     stream.on('close', onClose);
   });
+
+/**
+ * Wait until `stream` can take more: its `'drain'`, or a rejection if it fails or closes first.
+ *
+ * @internal
+ */
+export const drained = (stream: NodeJS.WritableStream): Promise<void> =>
+  settledOn(stream, 'drain', 'the stream was closed before it could take more');
 
 /**
  * Write one piece to `stream`: resolves as soon as the stream can take more, rejects if it fails
