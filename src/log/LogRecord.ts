@@ -332,9 +332,10 @@ const RecordArgs = closed('record', { record: LogRecord });
  */
 export const recordLine = (fn: string, record: LogRecord, header?: LogHeader): string => {
   const valid = checked(fn, RecordArgs, { record }).record;
-  const forVersion = decodeLogRecord(header, valid);
-  if (E.isLeft(forVersion)) {
-    throw new TypeError(`${fn}: record.${forVersion.left.join('; record.')}`);
+  // The codec has accepted it: what is left is whether this log's version and clock allow it.
+  const problem = header === undefined ? undefined : (kindProblem(header, valid) ?? timeProblem(header, valid));
+  if (problem !== undefined) {
+    throw new TypeError(`${fn}: record.${problem}`);
   }
   return JSON.stringify(LogRecord.encode(valid));
 };
