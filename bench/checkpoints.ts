@@ -17,18 +17,10 @@ import { atLine, replayLines } from '../src/incident';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/log/checkpoint';
 
 import { fileSource, replayIndexed, writeLogIndex } from '../src/node';
+import { countFlag } from './measure';
 import { withGeneratedLog } from './replay';
 
 const TARGET = 20;
-
-const flag = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`--${name} expects a whole number of at least 1, got ${String(process.argv[at + 1])}`);
-  }
-  return value;
-};
 
 /** Wall-clock seconds, CPU seconds (user and system) of this process, and the result. */
 const seconds = async <A>(f: () => Promise<A>): Promise<readonly [number, A, number]> => {
@@ -51,10 +43,10 @@ const spread = (xs: ReadonlyArray<number>, digits: number): string =>
     .join(', ')})`;
 
 const main = async (): Promise<void> => {
-  const lines = flag('lines', 1_000_000);
-  const backends = flag('backends', 10);
-  const runs = flag('runs', 5);
-  const every = flag('every', DEFAULT_CHECKPOINT_EVERY);
+  const lines = countFlag('lines', 1_000_000);
+  const backends = countFlag('backends', 10);
+  const runs = countFlag('runs', 5);
+  const every = countFlag('every', DEFAULT_CHECKPOINT_EVERY);
   const ok = await withGeneratedLog({ lines, backends, seed: 1, results: true }, async (file) => {
     const size = fs.statSync(file).size / 1048576;
     const indexFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lb-bench-index-')), 'log.index');

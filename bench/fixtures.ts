@@ -15,16 +15,15 @@ import {
   timeout,
 } from '../src';
 import type { Backend, BackendKey, BroadcastBackendResponse, BroadcastOperation } from '../src';
+import { next, seed } from '../src/internal/random';
 
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-export const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
+/** The library's own seeded generator (mulberry32) as a function returning floats in [0, 1). */
+export const prng = (n: number): (() => number) => {
+  let s = seed(n);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const [value, after] = next(s);
+    s = after;
+    return value;
   };
 };
 

@@ -59,3 +59,16 @@ export const spreadOf = (values: ReadonlyArray<number>): Spread => {
 /** Per-round ratios `a[i] / b[i]` of two series measured round by round in the same run. */
 export const ratios = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): Spread =>
   spreadOf(a.slice(0, Math.min(a.length, b.length)).map((x, i) => x / (b[i] as number)));
+
+/**
+ * The whole number given as `--name N` on the command line (`fallback` without it); anything
+ * else, or less than 1, is an error naming the flag.
+ */
+export const countFlag = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`--${name} expects a whole number of at least 1, got ${String(process.argv[at + 1])}`);
+  }
+  return value;
+};

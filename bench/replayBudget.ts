@@ -8,23 +8,15 @@
  */
 import * as fs from 'node:fs';
 
+import { countFlag } from './measure';
 import { measureChild, withGeneratedLog } from './replay';
 
 const RSS_BUDGET_MB = 200;
 
-const flag = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`--${name} expects a whole number of at least 1, got ${String(process.argv[at + 1])}`);
-  }
-  return value;
-};
-
 const main = async (): Promise<void> => {
-  const lines = flag('lines', 1_000_000);
-  const backends = flag('backends', 10);
-  const seed = flag('seed', 1);
+  const lines = countFlag('lines', 1_000_000);
+  const backends = countFlag('backends', 10);
+  const seed = countFlag('seed', 1);
   const start = process.hrtime.bigint();
   const ok = await withGeneratedLog({ lines, backends, seed, results: true }, (file) => {
     const size = fs.statSync(file).size / 1048576;
