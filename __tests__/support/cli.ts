@@ -10,6 +10,8 @@ export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 /** What a run of the command line gave. */
 export interface Run {
   readonly code: number | null;
+  /** The signal that ended it, if one did (the time limit kills with SIGKILL). */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -23,11 +25,19 @@ export const requireBuiltCli = (): void => {
 
 /**
  * Run the command line with `args`. `stdin` is text to feed it, or a file descriptor to give it
- * as standard input; `stdout` may be a file descriptor (such as one of /dev/full) instead of a pipe.
+ * as standard input; `stdout` may be a file descriptor (such as one of /dev/full) instead of a pipe;
+ * `cwd` is where it runs (the repository by default), and `nodeArgs` go to Node before the script
+ * (`--max-old-space-size=256`).
  */
 export const runCli = (
   args: ReadonlyArray<string>,
-  options: { readonly stdin?: string | number; readonly stdout?: number; readonly timeoutMs?: number } = {},
+  options: {
+    readonly stdin?: string | number;
+    readonly stdout?: number;
+    readonly timeoutMs?: number;
+    readonly cwd?: string;
+    readonly nodeArgs?: ReadonlyArray<string>;
+  } = {},
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
     const stdio: StdioOptions = [
@@ -35,7 +45,10 @@ export const runCli = (
       options.stdout ?? 'pipe',
       'pipe',
     ];
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      stdio,
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     let stdout = '';
     let stderr = '';
@@ -46,9 +59,9 @@ export const runCli = (
       stderr += s;
     });
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
     if (typeof options.stdin !== 'number') {
       child.stdin?.end(options.stdin ?? '');

@@ -1,56 +1,26 @@
 /**
  * End-to-end: the built command line (`npm test` builds it first), spawned on fixture logs.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { generateLog, replayLog, summarizeStats } from '../../../src';
+import type { Run } from '../../support/cli';
+import { ROOT, expectNoStack, linesOf, requireBuiltCli, runCli } from '../../support/cli';
 import { collector } from '../../support/streams';
 import { fileSource, writeLog } from '../../../src/node';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const fixture = (name: string): string => path.join('__tests__', 'fixtures', name);
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
+/** Run the command line with `args`, feeding it `stdin`. */
 const run = (args: ReadonlyArray<string>, stdin?: string): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? '');
-  });
+  runCli(args, stdin === undefined ? {} : { stdin });
 
 /** A value as JSON would carry it (frozen arrays and all become plain). */
 const plain = (u: unknown): unknown => JSON.parse(JSON.stringify(u)) as unknown;
 
-const lines = (s: string): ReadonlyArray<string> => s.split('\n').filter((l) => l !== '');
-
-/** Whatever happens, no stack trace reaches the user. */
-const expectNoStack = (r: Run): void => {
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-};
-
 beforeAll(() => {
-  if (!fs.existsSync(CLI)) {
-    throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-  }
+  requireBuiltCli();
 });
 
 describe('lifecycle-broadcast replay', () => {
@@ -66,7 +36,7 @@ describe('lifecycle-broadcast replay', () => {
     const r = await run(['replay', fixture('good.ndjson')]);
     expect(r.code).toBe(0);
     const table = summarizeStats((await replayLog(fileSource(path.join(ROOT, fixture('good.ndjson'))))).stats).table;
-    const out = lines(r.stdout);
+    const out = linesOf(r.stdout);
     expect(out.some((l) => /^backends +\d+ registered: \d+ live, \d+ dead/.test(l))).toBe(true);
     expect(out.some((l) => /^outcomes +AllAcked \d+, Degraded \d+, NoLiveTargets \d+$/.test(l))).toBe(true);
     expect(out.slice(-table.length - 1)[0]).toMatch(/^BACKEND/);
@@ -86,7 +56,7 @@ describe('lifecycle-broadcast replay', () => {
   it('should report every bad line in lenient mode and exit with 1', async () => {
     const r = await run(['replay', fixture('corrupt.ndjson'), '--lenient', '--max-line-length', '4096']);
     expect(r.code).toBe(1);
-    const problems = lines(r.stderr);
+    const problems = linesOf(r.stderr);
     expect(problems).toHaveLength(5);
     expect(problems[0]).toMatch(/^line 5: invalid JSON: /);
     expect(problems.slice(1)).toEqual([
@@ -104,7 +74,7 @@ describe('lifecycle-broadcast replay', () => {
   it('should stop at the first bad line in strict mode, summarising the state before it', async () => {
     const r = await run(['replay', fixture('corrupt.ndjson'), '--json']);
     expect(r.code).toBe(1);
-    expect(lines(r.stderr)).toEqual([
+    expect(linesOf(r.stderr)).toEqual([
       expect.stringMatching(/^line 5: invalid JSON: /),
       'stopped at line 5 (strict mode; --lenient skips bad lines)',
     ]);
@@ -114,7 +84,7 @@ describe('lifecycle-broadcast replay', () => {
   it('should report a divergence with its line and both values, and exit with 1', async () => {
     const r = await run(['replay', fixture('divergent.ndjson'), '--verify']);
     expect(r.code).toBe(1);
-    const [first, recorded, replayed] = lines(r.stderr);
+    const [first, recorded, replayed] = linesOf(r.stderr);
     expect(first).toBe(
       'line 17: the recorded result differs from the replayed one at _tag: recorded "Degraded", replayed "AllAcked"',
     );
@@ -154,7 +124,7 @@ describe('lifecycle-broadcast replay', () => {
   ])('should give 2 for the usage error %j', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)[0]).toMatch(message);
+    expect(linesOf(r.stderr)[0]).toMatch(message);
     expectNoStack(r);
   });
 });
@@ -164,7 +134,7 @@ describe('lifecycle-broadcast validate', () => {
     const before = fs.readFileSync(path.join(ROOT, fixture('corrupt.ndjson')));
     const r = await run(['validate', fixture('corrupt.ndjson'), '--max-line-length', '4096']);
     expect(r.code).toBe(1);
-    expect(lines(r.stderr).map((l) => l.replace(/:.*/, ''))).toEqual([
+    expect(linesOf(r.stderr).map((l) => l.replace(/:.*/, ''))).toEqual([
       'line 5',
       'line 7',
       'line 12',

@@ -3,13 +3,12 @@
  * A lenient replay reports ten problems and a count per line, so a process limited to a 256 MB
  * heap reads it to the end (without the bound it reached 2.8 GB and wrote 500 MB of messages).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { encodeHeaderLine, logHeader } from '../../../src';
-import { CLI, ROOT, linesOf, requireBuiltCli } from '../../support/cli';
+import { linesOf, requireBuiltCli, runCli } from '../../support/cli';
 
 const ELEMENTS = 50_000;
 const BYTES = 20_000_000;
@@ -41,28 +40,10 @@ afterAll(() => {
 
 describe('lifecycle-broadcast replay --lenient on a 20 MB hostile log', () => {
   it('should complete with a 256 MB heap, one bounded line per bad line', async () => {
-    const r = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn(process.execPath, ['--max-old-space-size=256', CLI, 'replay', file, '--lenient'], {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 55_000);
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (s: string) => {
-          stdout += s;
-        });
-        child.stderr.setEncoding('utf8').on('data', (s: string) => {
-          stderr += s;
-        });
-        child.on('error', reject);
-        child.on('close', (code, signal) => {
-          clearTimeout(timer);
-          resolve({ code, signal, stdout, stderr });
-        });
-      },
-    );
+    const r = await runCli(['replay', file, '--lenient'], {
+      nodeArgs: ['--max-old-space-size=256'],
+      timeoutMs: 55_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);
     const problems = linesOf(r.stderr);

@@ -1,32 +1,10 @@
 /** The built command line, spawned as a user would run it (`npm test` builds dist/ first). */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import type { Run } from '../../support/cli';
+import { runCli } from '../../support/cli';
 
-export const ROOT = path.join(__dirname, '..', '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+export type { Run } from '../../support/cli';
+export { CLI, ROOT } from '../../support/cli';
 
-/** What a run printed and how it ended. */
-export interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Run the command line with `args` in `cwd`, and collect what it prints. */
-export const run = (args: ReadonlyArray<string>, cwd = ROOT): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end('');
-  });
+/** Run the command line with `args` in `cwd` (the repository by default), and collect what it prints. */
+export const run = (args: ReadonlyArray<string>, cwd?: string): Promise<Run> =>
+  runCli(args, cwd === undefined ? {} : { cwd });
