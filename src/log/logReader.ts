@@ -365,17 +365,30 @@ export async function* logLineBatches(
   }
 }
 
+/** The longest string V8 builds (2^29 - 24 characters, on 64-bit builds): a longer log cannot be held whole. */
+const LONGEST_STRING = 536_870_888;
+
 /**
  * The whole text of `source`, for the tools that need a log in memory (shrinking one). Rejects
- * when the source cannot be read or its bytes are not valid UTF-8.
+ * when the source cannot be read, when it is longer than a string can be (an endless source
+ * such as `/dev/zero` stops there), and, unless `fatal` is false (then each bad sequence reads as
+ * U+FFFD), when its bytes are not valid UTF-8.
  *
  * @internal
  */
-export const readText = async (source: LogSource): Promise<string> => {
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+export const readText = async (source: LogSource, fatal = true): Promise<string> => {
+  const utf8 = new TextDecoder('utf-8', { fatal });
   const pieces: string[] = [];
+  let length = 0;
   for await (const chunk of source) {
-    pieces.push(typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true }));
+    const piece = typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true });
+    length += piece.length;
+    if (length > LONGEST_STRING) {
+      throw new RangeError(
+        `longer than the longest string Node.js can hold (${LONGEST_STRING.toLocaleString('en-US')} characters)`,
+      );
+    }
+    pieces.push(piece);
   }
   pieces.push(utf8.decode());
   return pieces.join('');

@@ -23,8 +23,7 @@ import type { Assumption } from '../../log/whatIf';
 import { describeAssumption, whatIf } from '../../log/whatIf';
 import type { LinesReplay, ReplayLinesOptions } from '../../log/replayLines';
 import { replayLines } from '../../log/replayLines';
-import type { LogSource } from '../../log/logReader';
-import { describeInvalidLine } from '../../log/logReader';
+import { describeInvalidLine, readText } from '../../log/logReader';
 import type { IndexWritten } from '../logIndex';
 import { defaultIndexFile, replayIndexed, writeLogIndex } from '../logIndex';
 import type { ReplayMode } from '../../log/replayLog';
@@ -444,29 +443,6 @@ const propertyOf = async (until: string): Promise<E.Either<string, ShrinkPropert
   );
 };
 
-/** The longest string V8 builds (2^29 - 24 characters, on 64-bit builds). */
-const LONGEST_STRING = 536_870_888;
-
-/**
- * The text of standard input or of a file, in full (shrinking needs every line at hand), bytes
- * that are not UTF-8 read as U+FFFD; refused once it passes the longest string (`/dev/zero`).
- */
-const readAll = async (source: LogSource): Promise<string> => {
-  const utf8 = new TextDecoder('utf-8');
-  const pieces: string[] = [];
-  let length = 0;
-  for await (const chunk of source) {
-    const piece = typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true });
-    length += piece.length;
-    if (length > LONGEST_STRING) {
-      throw new RangeError(`longer than the longest string Node.js can hold (${thousands(LONGEST_STRING)} characters)`);
-    }
-    pieces.push(piece);
-  }
-  pieces.push(utf8.decode());
-  return pieces.join('');
-};
-
 /**
  * `shrink <log> --until diverges|invalid|<module>`: write the smallest sub-log found that still
  * shows the property.
@@ -482,7 +458,8 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
   const input = openInput(file, io);
   let text: string;
   try {
-    text = await readAll(input.source);
+    // The bytes of a bad line read as U+FFFD, so that a log broken that way can still be shrunk.
+    text = await readText(input.source, false);
   } catch (error: unknown) {
     say(io.stderr, `${PROGRAM}: cannot read ${printable(input.name)}: ${printable(errorMessage(error))}`);
     return USAGE;
