@@ -14,7 +14,7 @@ import * as path from 'node:path';
 
 import { snapshot, summarizeStats } from '../src';
 import { atLine, replayLines } from '../src/incident';
-import { DEFAULT_CHECKPOINT_EVERY } from '../src/log/checkpoint';
+import { DEFAULT_CHECKPOINT_EVERY } from '../src/incident/checkpoint';
 
 import { fileSource, replayIndexed, writeLogIndex } from '../src/node';
 import { countFlag } from './measure';

@@ -19,9 +19,9 @@
  */
 
 // values
-export { atLine, atTime, describeLogBound, matchLogBound, parseLogBound } from './log/LogBound';
-export { replayLines } from './log/replayLines';
-export { seedStats } from './log/seedStats';
+export { atLine, atTime, describeLogBound, matchLogBound, parseLogBound } from './replay/LogBound';
+export { replayLines } from './replay/replayLines';
+export { seedStats } from './replay/seedStats';
 export {
   CellBits,
   MAX_REPORT_BUCKETS,
@@ -29,14 +29,22 @@ export {
   backendLabel,
   operationLabel,
   reportBuilder,
-} from './log/reportModel';
-export { escapeHtml, renderReport, scriptJson } from './log/report';
-export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './log/whatIf';
-export { ddmin, diverges, invalid, matchShrinkFailure, matchShrinkProperty, satisfies, shrinkLog } from './log/shrink';
+} from './incident/reportModel';
+export { escapeHtml, renderReport, scriptJson } from './incident/report';
+export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './incident/whatIf';
+export {
+  ddmin,
+  diverges,
+  invalid,
+  matchShrinkFailure,
+  matchShrinkProperty,
+  satisfies,
+  shrinkLog,
+} from './incident/shrink';
 
 // types
-export type { AtLine, AtTime, LogBound } from './log/LogBound';
-export type { LinesReplay, ReplayLinesOptions, ReplayStart, ReplayStep } from './log/replayLines';
+export type { AtLine, AtTime, LogBound } from './replay/LogBound';
+export type { LinesReplay, ReplayLinesOptions, ReplayStart, ReplayStep } from './replay/replayLines';
 export type {
   ReportBuilder,
   ReportColumn,
@@ -44,7 +52,7 @@ export type {
   ReportLane,
   ReportModel,
   ReportSummary,
-} from './log/reportModel';
+} from './incident/reportModel';
 export type {
   Assumption,
   BackendSelector,
@@ -54,7 +62,7 @@ export type {
   EntryChange,
   WhatIfOptions,
   WhatIfOutcome,
-} from './log/whatIf';
+} from './incident/whatIf';
 export type {
   Diverges,
   Invalid,
@@ -64,4 +72,4 @@ export type {
   ShrinkOptions,
   ShrinkProperty,
   Shrunk,
-} from './log/shrink';
+} from './incident/shrink';

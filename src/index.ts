@@ -150,9 +150,10 @@ export {
   matchLogLine,
   readLog,
 } from './log/logReader';
-export { DEFAULT_MAX_PROBLEMS, isCleanReplay, matchReplayStop, replayLog } from './log/replayLog';
-export { compareResults, describeDivergence } from './log/verify';
-export { addEvent, backendRows, emptyLogStats, summarizeStats } from './log/LogStats';
+export { isCleanReplay, matchReplayStop } from './replay/LogReplay';
+export { DEFAULT_MAX_PROBLEMS, replayLog } from './replay/replayLog';
+export { compareResults, describeDivergence } from './replay/verify';
+export { addEvent, backendRows, emptyLogStats, summarizeStats } from './replay/LogStats';
 export { generateLog } from './log/generateLog';
 
 // values: live broadcasts
@@ -200,8 +201,8 @@ export {
   stepIdle,
   track,
   trackAction,
-} from './registry/IdleCoordinator';
-export { quiesceDue } from './registry/quiesceDue';
+} from './idle';
+export { quiesceDue } from './idle';
 export { broadcastToAction } from './registry/RegistryAction';
 export { OperationBroadcastToPayload } from './redux/actions';
 export { ActivityMarkedPayload, BackendTrackedPayload, DueQuiescedPayload, IdleKeyPayload } from './redux/idleActions';
@@ -305,9 +306,10 @@ export type {
   UnregisterRecord,
 } from './log/LogRecord';
 export type { LogVersionFeatures } from './log/LogHeader';
-export type { LogReplay, ReplayLogOptions, ReplayMode, ReplayStop, StoppedAtCallbackError } from './log/replayLog';
-export type { Divergence } from './log/verify';
-export type { BackendRow, BackendTally, LogStats, StatsSummary } from './log/LogStats';
+export type { LogReplay, ReplayMode, ReplayStop, StoppedAtCallbackError } from './replay/LogReplay';
+export type { ReplayLogOptions } from './replay/replayLog';
+export type { Divergence } from './replay/verify';
+export type { BackendRow, BackendTally, LogStats, StatsSummary } from './replay/LogStats';
 export type { GenerateOptions, GeneratedLog } from './log/generateLog';
 
 // types: live broadcasts
@@ -339,9 +341,9 @@ export type {
   QuiescedMarked,
   RemoveAction,
   TrackAction,
-} from './registry/IdleCoordinator';
-export type { DueQuiesced, IdleSweep } from './registry/quiesceDue';
-export type { TargetedCounts } from './log/LogStats';
+} from './idle';
+export type { DueQuiesced, IdleSweep } from './idle';
+export type { TargetedCounts } from './replay/LogStats';
 export type { BroadcastToRecord } from './log/LogRecord';
 export type {
   IdleActionRow,

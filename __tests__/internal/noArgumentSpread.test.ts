@@ -59,12 +59,12 @@ const argumentSpreads = (file: string): ReadonlyArray<string> => {
  * reasons, hex digits, the five kinds of action): each has at most 16 elements, fixed in the code.
  */
 const BOUNDED = new Set([
-  'arbitraries.ts: fc.constantFrom(...pool)',
-  "arbitraries.ts: fc.constantFrom(...'0123456789abcdef'.split(''))",
-  'arbitraries.ts: fc.constantFrom(...EXE_HASHES)',
-  'arbitraries.ts: fc.constantFrom(...quiesceReasons)',
-  'arbitraries.ts: fc.constantFrom(...failureReasons)',
-  'arbitraries.ts: fc.oneof(...weighted)',
+  'arbitraries/registry.ts: fc.constantFrom(...pool)',
+  "arbitraries/registry.ts: fc.constantFrom(...'0123456789abcdef'.split(''))",
+  'arbitraries/registry.ts: fc.constantFrom(...EXE_HASHES)',
+  'arbitraries/registry.ts: fc.constantFrom(...quiesceReasons)',
+  'arbitraries/registry.ts: fc.constantFrom(...failureReasons)',
+  'arbitraries/registry.ts: fc.oneof(...weighted)',
 ]);
 
 describe('src/', () => {

@@ -13,7 +13,7 @@ import * as O from 'fp-ts/Option';
 import type { LinesReplay, LogBound } from '../../src/incident';
 import { generateLog, logRecord, logHeader, recordAction, recordedResult, snapshot, summarizeStats } from '../../src';
 import { atLine, atTime, replayLines } from '../../src/incident';
-import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/log/checkpoint';
+import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/incident/checkpoint';
 import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
 
 let dir: string;

@@ -64,14 +64,19 @@ const publicDeclarations = (entry: string): ReadonlyArray<Exported> => {
         statement.moduleSpecifier !== undefined &&
         ts.isStringLiteral(statement.moduleSpecifier)
       ) {
-        const target = `${path.resolve(path.dirname(file), statement.moduleSpecifier.text)}.ts`;
+        const base = path.resolve(path.dirname(file), statement.moduleSpecifier.text);
+        const target = fs.existsSync(`${base}.ts`) ? `${base}.ts` : path.join(base, 'index.ts');
         const clause = statement.exportClause;
-        fromModule(
-          target,
+        const reexported =
           clause !== undefined && ts.isNamedExports(clause)
-            ? new Set(clause.elements.map((e) => (e.propertyName ?? e.name).text))
-            : 'all',
-        );
+            ? clause.elements.filter((e) => names === 'all' || names.has(e.name.text))
+            : undefined;
+        if (reexported === undefined || reexported.length > 0) {
+          fromModule(
+            target,
+            reexported === undefined ? names : new Set(reexported.map((e) => (e.propertyName ?? e.name).text)),
+          );
+        }
       }
       for (const name of exportedNames(statement)) {
         if (names === 'all' || names.has(name)) {

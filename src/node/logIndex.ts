@@ -19,7 +19,7 @@ import * as O from 'fp-ts/Option';
 import { show } from '../internal/codec';
 import { errorMessage } from '../internal/errorMessage';
 import { checkFunction, optionalInteger, optionsObject } from '../internal/options';
-import type { Checkpoint, IndexHeader } from '../log/checkpoint';
+import type { Checkpoint, IndexHeader } from '../incident/checkpoint';
 import {
   Checkpoint as CheckpointCodec,
   DEFAULT_CHECKPOINT_EVERY,
@@ -30,13 +30,13 @@ import {
   encodeCheckpoint,
   indexHeader,
   restoreCheckpoint,
-} from '../log/checkpoint';
-import type { LogBound } from '../log/LogBound';
-import { checkLogBound } from '../log/LogBound';
-import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../log/replayLines';
-import { replayLines } from '../log/replayLines';
+} from '../incident/checkpoint';
+import type { LogBound } from '../replay/LogBound';
+import { checkLogBound } from '../replay/LogBound';
+import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../replay/replayLines';
+import { replayLines } from '../replay/replayLines';
 import type { LogSource } from '../log/logReader';
-import type { ReplayStop } from '../log/replayLog';
+import type { ReplayStop } from '../replay/LogReplay';
 import { DEFAULT_MAX_LINE_LENGTH } from '../log/logReader';
 import { fileSource } from './fileSource';
 

@@ -18,7 +18,7 @@ import type {
   SkippedDead,
 } from '../domain/BroadcastResult';
 import { show } from '../internal/codec';
-import type { IdleBackend, IdleDue, IdleEvent } from '../registry/IdleCoordinator';
+import type { IdleBackend, IdleDue, IdleEvent } from '../idle';
 import type { Registry } from '../registry/Registry';
 import { backendCount, backends, liveCount, receivedOperations } from '../registry/Registry';
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';

@@ -15,7 +15,7 @@ import type * as t from 'io-ts';
 
 import { BackendKey } from '../domain/BackendKey';
 import { Millis, closed, closedWith } from '../internal/codec';
-import type { IdleAction, IdleActionTag } from '../registry/IdleCoordinator';
+import type { IdleAction, IdleActionTag } from '../idle';
 import type { SliceAction, SliceActionCreator, TableRow } from './actions';
 import { tableActions } from './actions';
 

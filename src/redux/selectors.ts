@@ -16,7 +16,7 @@ import type { BroadcastResult } from '../domain/BroadcastResult';
 import type { Registry, RegistrySnapshot } from '../registry/Registry';
 import { backends, liveCount, lookup, receivedOperations, backendCount, snapshot } from '../registry/Registry';
 import type { KeyNotFound } from '../registry/RegistryEvent';
-import type { IdleCoordinator } from '../registry/IdleCoordinator';
+import type { IdleCoordinator } from '../idle';
 import { memoizeByRef, memoizeByRefAndId, shallowEqualArrays } from './memoize';
 import type { ActionRejected, LifecycleBroadcastEvent, LifecycleBroadcastState } from './state';
 

@@ -6,8 +6,7 @@
  */
 import type { BroadcastResult } from '../domain/BroadcastResult';
 import { deepFreeze } from '../internal/deepFreeze';
-import type { IdleCoordinator, IdleEvent } from '../registry/IdleCoordinator';
-import type { DueQuiesced, IdleSweep } from '../registry/quiesceDue';
+import type { IdleCoordinator, IdleEvent, DueQuiesced, IdleSweep } from '../idle';
 import type { Registry } from '../registry/Registry';
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
 

@@ -12,10 +12,32 @@ import { printable } from '../../internal/printable';
 import type { LogSource } from '../../log/logReader';
 import { fileSource } from '../fileSource';
 import { writeAll } from '../writable';
-import type { CliIO, ExitCode } from './program';
 import type { ProgressBar } from './progress';
 import { progressBar, wantsProgress } from './progress';
 import { jsonPieces } from './summary';
+
+/**
+ * The streams the command line uses (the process's own, or others in tests).
+ *
+ * @since 0.1.0
+ */
+export interface CliIO {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+}
+
+/**
+ * The exit codes of the command line.
+ *
+ * @since 0.1.0
+ */
+export const ExitCode = Object.freeze({ ok: 0, invalid: 1, usage: 2 } as const);
+
+/**
+ * @since 0.1.0
+ */
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** The name of the program, opening its messages. */
 export const PROGRAM = 'lifecycle-broadcast';

@@ -26,12 +26,12 @@ import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../../log
 import { writeLog } from '../logWriter';
 import { writeAll } from '../writable';
 import type { LogHeader } from '../../log/LogHeader';
-import type { ReplayMode } from '../../log/replayLog';
-import { DEFAULT_MAX_PROBLEMS } from '../../log/replayLog';
-import { describeDivergence } from '../../log/verify';
-import type { LogBound } from '../../log/LogBound';
-import { describeLogBound, parseLogBound } from '../../log/LogBound';
-import { DEFAULT_CHECKPOINT_EVERY } from '../../log/checkpoint';
+import type { ReplayMode } from '../../replay/LogReplay';
+import { DEFAULT_MAX_PROBLEMS } from '../../replay/replayLines';
+import { describeDivergence } from '../../replay/verify';
+import type { LogBound } from '../../replay/LogBound';
+import { describeLogBound, parseLogBound } from '../../replay/LogBound';
+import { DEFAULT_CHECKPOINT_EVERY } from '../../incident/checkpoint';
 import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
 import {
   indexCommand,
@@ -42,9 +42,11 @@ import {
   shrinkCommand,
   whatIfCommand,
 } from './incident';
-import type { Assumption } from '../../log/whatIf';
-import { parseAssumption } from '../../log/whatIf';
+import type { Assumption } from '../../incident/whatIf';
+import { parseAssumption } from '../../incident/whatIf';
+import type { CliIO } from './io';
 import {
+  ExitCode,
   PROGRAM,
   cannotWriteStdout,
   jsonDocument,
@@ -67,33 +69,6 @@ import {
   summaryJson,
   summaryLines,
 } from './summary';
-
-// -------------------------------------------------------------------------------------
-// model
-// -------------------------------------------------------------------------------------
-
-/**
- * The streams the command line uses (the process's own, or others in tests).
- *
- * @since 0.1.0
- */
-export interface CliIO {
-  readonly stdin: NodeJS.ReadableStream;
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
-}
-
-/**
- * The exit codes of the command line.
- *
- * @since 0.1.0
- */
-export const ExitCode = Object.freeze({ ok: 0, invalid: 1, usage: 2 } as const);
-
-/**
- * @since 0.1.0
- */
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 // -------------------------------------------------------------------------------------
 // argument parsers

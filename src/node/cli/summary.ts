@@ -12,14 +12,14 @@ import { matchResponse } from '../../domain/BroadcastBackendResponse';
 import { LogHeader } from '../../log/LogHeader';
 import type { InvalidLine } from '../../log/logReader';
 import { describeInvalidLine } from '../../log/logReader';
-import type { BackendRow, StatsSummary } from '../../log/LogStats';
-import { summarizeStats } from '../../log/LogStats';
-import type { LogReplay, ReplayMode, ReplayStop } from '../../log/replayLog';
-import { matchReplayStop } from '../../log/replayLog';
-import { describeDivergence } from '../../log/verify';
-import type { LogBound } from '../../log/LogBound';
-import { describeLogBound } from '../../log/LogBound';
-import { backendLabel } from '../../log/reportModel';
+import type { BackendRow, StatsSummary } from '../../replay/LogStats';
+import { summarizeStats } from '../../replay/LogStats';
+import type { LogReplay, ReplayMode, ReplayStop } from '../../replay/LogReplay';
+import { matchReplayStop } from '../../replay/LogReplay';
+import { describeDivergence } from '../../replay/verify';
+import type { LogBound } from '../../replay/LogBound';
+import { describeLogBound } from '../../replay/LogBound';
+import { backendLabel } from '../../incident/reportModel';
 import { printable } from '../../internal/printable';
 
 // -------------------------------------------------------------------------------------

@@ -7,10 +7,11 @@
 import type { BackendKey } from '../domain/BackendKey';
 import { quiesceOperation } from '../domain/BroadcastOperation';
 import type { BroadcastResult } from '../domain/BroadcastResult';
-import type { Registry } from './Registry';
-import { broadcastTo } from './Registry';
+import type { Registry } from '../registry/Registry';
+import { broadcastTo } from '../registry/Registry';
 import type { IdleCoordinator, IdleDue } from './IdleCoordinator';
-import { checkedMillis, collectDue } from './IdleCoordinator';
+import { checkedMillis } from './IdleCoordinator';
+import { collectDue } from './reducers';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -10,11 +10,11 @@
  */
 import * as O from 'fp-ts/Option';
 
-import { recordedResult } from './LogRecord';
-import type { LogRecord } from './LogRecord';
-import type { LogHeader } from './LogHeader';
-import type { InvalidLine, LogSource, ReadLogOptions } from './logReader';
-import { checkReadArguments, logLineBatches } from './logReader';
+import { recordedResult } from '../log/LogRecord';
+import type { LogRecord } from '../log/LogRecord';
+import type { LogHeader } from '../log/LogHeader';
+import type { InvalidLine, LogSource, ReadLogOptions } from '../log/logReader';
+import { checkReadArguments, logLineBatches } from '../log/logReader';
 import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { errorMessage } from '../internal/errorMessage';
@@ -29,7 +29,7 @@ import type { Registry } from '../registry/Registry';
 import { broadcast, broadcastCounted, checkRegistry, createRegistry } from '../registry/Registry';
 import type { RegistryEvent } from '../registry/RegistryEvent';
 import { stepChecked } from '../registry/step';
-import type { LogReplay, ReplayMode, ReplayStop } from './replayLog';
+import type { LogReplay, ReplayMode, ReplayStop } from './LogReplay';
 import type { Divergence } from './verify';
 import { compareResults } from './verify';
 import type { LogBound } from './LogBound';

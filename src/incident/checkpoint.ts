@@ -22,12 +22,12 @@ import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { Hex, Millis, closed, decode } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
-import { LogHeader } from './LogHeader';
-import type { BackendTally, LogStats } from './LogStats';
+import { LogHeader } from '../log/LogHeader';
+import type { BackendTally, LogStats } from '../replay/LogStats';
 import type { Audience } from '../registry/Registry';
 import { restoreRegistry, slotImages } from '../registry/Registry';
-import type { Divergence } from './verify';
-import type { ReplayStart } from './replayLines';
+import type { Divergence } from '../replay/verify';
+import type { ReplayStart } from '../replay/replayLines';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -13,7 +13,7 @@ import {
   backendCount,
   summarizeStats,
 } from '../../src';
-import { statsAccumulator } from '../../src/log/LogStats';
+import { statsAccumulator } from '../../src/replay/LogStats';
 import { unfrozenPaths } from '../support/helpers';
 import { actionsArb } from '../support/logArbitraries';
 

@@ -11,19 +11,19 @@ import * as O from 'fp-ts/Option';
 
 import { keyId } from '../domain/BackendKey';
 import { matchTag } from '../internal/match';
-import type { LogRecord } from './LogRecord';
-import { recordAction, recordedResult } from './LogRecord';
-import type { LogHeader } from './LogHeader';
+import type { LogRecord } from '../log/LogRecord';
+import { recordAction, recordedResult } from '../log/LogRecord';
+import type { LogHeader } from '../log/LogHeader';
 import { errorMessage } from '../internal/errorMessage';
-import type { InvalidLine, LogSource, RecordLine } from './logReader';
-import { checkReadArguments, decodeHeaderLine, decodeRecordLine, readText } from './logReader';
+import type { InvalidLine, LogSource, RecordLine } from '../log/logReader';
+import { checkReadArguments, decodeHeaderLine, decodeRecordLine, readText } from '../log/logReader';
 import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { checkFunction, optionalInteger, optionsObject } from '../internal/options';
 import { createRegistry } from '../registry/Registry';
 import { step } from '../registry/step';
-import { compareResults } from './verify';
-import type { Divergence } from './verify';
+import { compareResults } from '../replay/verify';
+import type { Divergence } from '../replay/verify';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -28,19 +28,19 @@ import { decode, show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { optionalInteger, optionsObject } from '../internal/options';
 import { matchTag } from '../internal/match';
-import { recordAction } from './LogRecord';
-import type { LogSource, ReadLogOptions } from './logReader';
-import { checkReadArguments } from './logReader';
+import { recordAction } from '../log/LogRecord';
+import type { LogSource, ReadLogOptions } from '../log/logReader';
+import { checkReadArguments } from '../log/logReader';
 import type { Registry } from '../registry/Registry';
 import { backends, setResponse } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
 import type { RegistryEvent } from '../registry/RegistryEvent';
 import { step } from '../registry/step';
-import type { ReplayMode } from './replayLog';
-import type { LinesReplay } from './replayLines';
-import type { LogBound } from './LogBound';
-import { checkLogBound } from './LogBound';
-import { replayLines } from './replayLines';
+import type { ReplayMode } from '../replay/LogReplay';
+import type { LinesReplay } from '../replay/replayLines';
+import type { LogBound } from '../replay/LogBound';
+import { checkLogBound } from '../replay/LogBound';
+import { replayLines } from '../replay/replayLines';
 
 // -------------------------------------------------------------------------------------
 // model
