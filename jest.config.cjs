@@ -7,6 +7,8 @@ module.exports = {
     '^lifecycle-broadcast$': '<rootDir>/src/index.ts',
     '^lifecycle-broadcast/(.*)$': '<rootDir>/src/$1',
   },
+  // One fast-check seed for the suite (FC_SEED overrides it): see __tests__/support/seed.ts.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/seed.ts'],
   testResultsProcessor: '<rootDir>/scripts/jest-results.cjs',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
