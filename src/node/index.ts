@@ -12,13 +12,20 @@
 export { fileSource } from './fileSource';
 export { defaultIndexFile, replayIndexed, startFromIndex, writeLogIndex } from './logIndex';
 export { createLogWriter, writeLog } from './logWriter';
-export { BackendReply, BackendRequest, SocketAddress } from './protocol';
+export {
+  BackendMessage,
+  BackendProgress,
+  BackendReply,
+  BackendRequest,
+  MAX_EXTEND_MS,
+  SocketAddress,
+} from './protocol';
 export { DEFAULT_MAX_REPLY_BYTES, socketTransport } from './socketTransport';
 
 // types
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
 export type { IndexWritten, IndexedStart, WriteIndexOptions } from './logIndex';
-export type { TcpSocketAddress, UnixSocketAddress } from './protocol';
+export type { Progress, TcpSocketAddress, UnixSocketAddress } from './protocol';
 export type {
   SocketFailureCode,
   SocketTransport,

@@ -1,13 +1,13 @@
 /**
  * The lines of the socket protocol (docs/live.md) as io-ts codecs: the broker's request, the
- * backend's reply, and where a backend listens.
+ * backend's reply and progress, and where a backend listens.
  *
  * @since 0.2.0
  */
 import * as t from 'io-ts';
 
 import { BroadcastOperation } from '../domain/BroadcastOperation';
-import { Name, closed } from '../internal/codec';
+import { Millis, Name, closed, closedWith } from '../internal/codec';
 import { Outcome } from '../live/Transport';
 
 // -------------------------------------------------------------------------------------
@@ -32,27 +32,116 @@ const Port = new t.Type<number, number, unknown>(
   t.identity,
 );
 
+/**
+ * The longest extension one progress line may ask for: 2,147,483,647 ms (about 24.8 days, the
+ * longest single timer a JavaScript runtime holds).
+ *
+ * @since 0.3.0
+ */
+export const MAX_EXTEND_MS = 2_147_483_647;
+
+const isExtendMs = (u: unknown): u is number =>
+  typeof u === 'number' && Number.isSafeInteger(u) && u > 0 && u <= MAX_EXTEND_MS;
+
+const ExtendMs = new t.Type<number, number, unknown>(
+  `positive integer milliseconds (at most ${String(MAX_EXTEND_MS)})`,
+  isExtendMs,
+  (u, c) => (isExtendMs(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/** W3C Trace Context, level 1: version-traceid-parentid-flags, lowercase hex, no all-zero id. */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+const isTraceparent = (u: unknown): u is string => {
+  if (typeof u !== 'string' || u.length > 512) {
+    return false;
+  }
+  const m = TRACEPARENT.exec(u);
+  return (
+    m !== null &&
+    m[1] !== 'ff' &&
+    (m[1] !== '00' || m[5] === undefined) &&
+    !/^0+$/.test(m[2] as string) &&
+    !/^0+$/.test(m[3] as string)
+  );
+};
+
+const Traceparent = new t.Type<string, string, unknown>(
+  'W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)',
+  isTraceparent,
+  (u, c) => (isTraceparent(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/** Printable ASCII, at most 512 characters: what a W3C tracestate header may hold. */
+const isTracestate = (u: unknown): u is string => typeof u === 'string' && u.length <= 512 && /^[\x20-\x7e]*$/.test(u);
+
+const Tracestate = new t.Type<string, string, unknown>(
+  'W3C tracestate (printable ASCII, at most 512 characters)',
+  isTracestate,
+  (u, c) => (isTracestate(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-const BackendRequestC = closed('BackendRequest', { id: RequestId, operation: BroadcastOperation });
+const BackendRequestC = closedWith(
+  'BackendRequest',
+  { id: RequestId, operation: BroadcastOperation },
+  { deadlineUnixMs: Millis, traceparent: Traceparent, tracestate: Tracestate },
+);
 
 /**
  * One request line, broker to backend: `{"id":7,"operation":{"_tag":"Quiesce","reason":"Maintenance"}}`.
- * `id` is a positive integer the broker never reuses on a connection.
+ * `id` is a positive integer the broker never reuses on a connection. Since 0.3.0 a request may
+ * also carry `deadlineUnixMs` (the broadcast's overall deadline, milliseconds since the Unix
+ * epoch) and the W3C trace context `traceparent` and `tracestate`; a backend that does not know
+ * them ignores them.
  *
  * @since 0.2.0
  */
 export interface BackendRequest extends t.TypeOf<typeof BackendRequestC> {}
 
 /**
- * The codec of `BackendRequest`: exactly `id` and `operation`, as `BroadcastOperation` encodes
- * it. Decoding an encoded request gives it back.
+ * The codec of `BackendRequest`: `id` and `operation`, as `BroadcastOperation` encodes it, and
+ * optionally `deadlineUnixMs`, `traceparent` and `tracestate` (any other field is an error).
+ * Decoding an encoded request gives it back.
  *
  * @since 0.2.0
  */
 export const BackendRequest: t.Type<BackendRequest, t.OutputOf<typeof BackendRequestC>> = BackendRequestC;
+
+const ProgressC = closed('Progress', { extendMs: ExtendMs });
+
+/**
+ * What a backend asks for while it works on a request: `extendMs` more milliseconds, from when
+ * the broker reads it.
+ *
+ * @since 0.3.0
+ */
+export interface Progress extends t.TypeOf<typeof ProgressC> {}
+
+const BackendProgressC = closed('BackendProgress', { id: RequestId, progress: ProgressC });
+
+/**
+ * A progress line, backend to broker, before the reply to request `id`:
+ * `{"id":7,"progress":{"extendMs":10000}}` asks for 10 s more to answer it. The broker extends
+ * that request's timer (never past the broadcast's deadline, and a bounded number of times: see docs/live.md).
+ *
+ * @since 0.3.0
+ */
+export interface BackendProgress extends t.TypeOf<typeof BackendProgressC> {}
+
+/**
+ * The codec of `BackendProgress`: exactly `id` and `progress`, whose `extendMs` is a positive
+ * integer of at most `MAX_EXTEND_MS`. Decoding an encoded progress line gives it back.
+ *
+ * @since 0.3.0
+ */
+export const BackendProgress: t.Type<BackendProgress, t.OutputOf<typeof BackendProgressC>> = BackendProgressC;
 
 const BackendReplyC = closed('BackendReply', { id: RequestId, outcome: Outcome });
 
@@ -72,6 +161,39 @@ export interface BackendReply extends t.TypeOf<typeof BackendReplyC> {}
  * @since 0.2.0
  */
 export const BackendReply: t.Type<BackendReply, t.OutputOf<typeof BackendReplyC>> = BackendReplyC;
+
+/**
+ * Any line a backend sends: a `BackendReply` or a `BackendProgress`.
+ *
+ * @since 0.3.0
+ */
+export type BackendMessage = BackendReply | BackendProgress;
+
+/**
+ * The codec of `BackendMessage`: a record with a `progress` field is checked as a
+ * `BackendProgress`, any other as a `BackendReply`, so an error names what the line was meant to be.
+ *
+ * @example
+ * import { BackendMessage } from 'lifecycle-broadcast/node'
+ *
+ * BackendMessage.decode({ id: 7, progress: { extendMs: 10000 } }) // right: a progress line
+ * BackendMessage.decode({ id: 7, outcome: { _tag: 'Ack' } }) // right: a reply
+ *
+ * @since 0.3.0
+ */
+export const BackendMessage = new t.Type<
+  BackendMessage,
+  t.OutputOf<typeof BackendReplyC> | t.OutputOf<typeof BackendProgressC>,
+  unknown
+>(
+  'BackendMessage',
+  (u): u is BackendMessage => BackendReplyC.is(u) || BackendProgressC.is(u),
+  (u, c) =>
+    typeof u === 'object' && u !== null && 'progress' in u
+      ? BackendProgressC.validate(u, c)
+      : BackendReplyC.validate(u, c),
+  (a) => ('progress' in a ? BackendProgressC.encode(a) : BackendReplyC.encode(a)),
+);
 
 const UnixSocketAddressC = closed('UnixSocketAddress', { path: Name });
 
