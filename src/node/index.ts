@@ -3,7 +3,7 @@
  * them to Node streams (the `lifecycle-broadcast` command line is built on these), the index of
  * checkpoints a long log file is replayed from, and a live broadcast `Transport` over Unix
  * domain sockets and TCP (`socketTransport`) with the codecs of the lines it exchanges with
- * backends.
+ * backends, and the backend's side of that protocol (`serveLifecycle`).
  *
  * @packageDocumentation
  */
@@ -20,12 +20,27 @@ export {
   MAX_EXTEND_MS,
   SocketAddress,
 } from './protocol';
+export {
+  DEFAULT_MAX_OUTSTANDING,
+  DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_MAX_UNREAD_REPLY_BYTES,
+  serveLifecycle,
+} from './serveLifecycle';
 export { DEFAULT_MAX_REPLY_BYTES, socketTransport } from './socketTransport';
 
 // types
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
 export type { IndexWritten, IndexedStart, WriteIndexOptions } from './logIndex';
 export type { Progress, TcpSocketAddress, UnixSocketAddress } from './protocol';
+export type {
+  LifecycleHandler,
+  LifecycleServer,
+  LifecycleServerError,
+  LifecycleServerErrorCode,
+  ListenAddress,
+  RequestContext,
+  ServeLifecycleOptions,
+} from './serveLifecycle';
 export type {
   SocketFailureCode,
   SocketTransport,
