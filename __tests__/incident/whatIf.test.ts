@@ -62,6 +62,11 @@ describe('parseAssumption', () => {
     ['soldr=Failure:Tired', /got "Failure:Tired"$/],
     ['=Ack', /^expected a service, service@version or a key in JSON before "=", got ""$/],
     ['{"serviceName":1}=Ack', /^the key is not a backend key: /],
+    ['sol\u001b[2Jdr=Nope', /got "Nope"$/],
+    ['sol\u001b[2Jdr=No\npe', /after "=", got "No\\u000ape"$/],
+    ['a\nb', /got "a\\u000ab"$/],
+    ['a\u0007b@=Ack', /got "a\\u0007b@"$/],
+    ['{\u001b]0;x}=Ack', /must be valid JSON, got \{\\u001b\]0;x\}$/],
   ])('should refuse %j in one line', (text, message) => {
     expect(expectLeft(parseAssumption(text))).toMatch(message);
   });

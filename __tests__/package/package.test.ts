@@ -78,6 +78,14 @@ describe('the exports map', () => {
     );
   });
 
+  it('should say where the project lives: its repository, home page and issue tracker', () => {
+    const m = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const site = 'https://github.com/lifecycle-broadcast/lifecycle-broadcast';
+    expect(m.repository).toEqual({ type: 'git', url: `git+${site}.git` });
+    expect(m.homepage).toBe(`${site}#readme`);
+    expect(m.bugs).toEqual({ url: `${site}/issues` });
+  });
+
   it('should give every entry point ES module and CommonJS code, each with its own types', () => {
     for (const [subpath, target] of Object.entries(manifest().exports)) {
       if (subpath === './package.json') {
@@ -223,6 +231,13 @@ describeUnlessSkipped('the packed package', () => {
       for (const command of ['replay', 'validate', 'generate']) {
         expect(r.stdout).toContain(command);
       }
+      // The guide it points to is one a user can open: on the web, and the installed copy.
+      const guide = path.join(installed(project), 'docs', 'cli.md');
+      expect(r.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+        expect.stringMatching(/^ {2}https:\/\/\S+\/docs\/cli\.md$/),
+        `  ${guide} (installed with the package)`,
+      ]);
+      expect(fs.existsSync(guide)).toBe(true);
     });
 
     it('should validate the example log', () => {

@@ -119,6 +119,11 @@ describe('parseLogBound', () => {
     );
   });
 
+  it('should quote what it refuses as one printable line', () => {
+    expect(expectLeft(parseLogBound('1\n2'))).toMatch(/, got "1\\u000a2"$/);
+    expect(expectLeft(parseLogBound('\u001b[2J'))).toMatch(/, got "\\u001b\[2J"$/);
+  });
+
   it('should throw a TypeError when given no string from plain JavaScript', () => {
     expect(() => (parseLogBound as (text: unknown) => unknown)(5)).toThrow(
       new TypeError('parseLogBound: text must be a string, got 5'),

@@ -27,6 +27,7 @@ import { resultEntries } from '../domain/BroadcastResult';
 import { decode, show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { optionalInteger, optionsObject } from '../internal/options';
+import { printable } from '../internal/printable';
 import { matchTag } from '../internal/match';
 import { recordAction } from '../log/LogRecord';
 import type { LogSource, ReadLogOptions } from '../log/logReader';
@@ -181,7 +182,9 @@ const parseResponse = (text: string): E.Either<string, BroadcastBackendResponse>
   if (reason !== undefined && BroadcastFailureReason.is(reason)) {
     return E.right(failure(reason));
   }
-  return E.left(`expected Ack, Timeout or Failure:<reason> (${failureReasons.join(', ')}) after "=", got "${text}"`);
+  return E.left(
+    `expected Ack, Timeout or Failure:<reason> (${failureReasons.join(', ')}) after "=", got "${printable(text)}"`,
+  );
 };
 
 const parseSelector = (text: string): E.Either<string, BackendSelector> => {
@@ -190,7 +193,7 @@ const parseSelector = (text: string): E.Either<string, BackendSelector> => {
     try {
       parsed = JSON.parse(text) as unknown;
     } catch {
-      return E.left(`a key in JSON must be valid JSON, got ${text}`);
+      return E.left(`a key in JSON must be valid JSON, got ${printable(text)}`);
     }
     const key = decode(BackendKeyCodec, parsed);
     return E.isLeft(key)
@@ -199,7 +202,7 @@ const parseSelector = (text: string): E.Either<string, BackendSelector> => {
   }
   const [serviceName = '', serviceVersion, ...rest] = text.split('@');
   if (serviceName === '' || serviceVersion === '' || rest.length > 0) {
-    return E.left(`expected a service, service@version or a key in JSON before "=", got "${text}"`);
+    return E.left(`expected a service, service@version or a key in JSON before "=", got "${printable(text)}"`);
   }
   return E.right(Object.freeze({ _tag: 'ByService', serviceName, serviceVersion: O.fromNullable(serviceVersion) }));
 };
@@ -224,7 +227,7 @@ export const parseAssumption = (text: string): E.Either<string, Assumption> => {
   }
   const at = text.lastIndexOf('=');
   if (at === -1) {
-    return E.left(`expected <service or key>=<Ack|Timeout|Failure:reason>, got "${text}"`);
+    return E.left(`expected <service or key>=<Ack|Timeout|Failure:reason>, got "${printable(text)}"`);
   }
   const selector = parseSelector(text.slice(0, at));
   if (E.isLeft(selector)) {

@@ -8,6 +8,7 @@ import * as E from 'fp-ts/Either';
 
 import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
+import { printable } from '../internal/printable';
 import { matchTag } from '../internal/match';
 
 // -------------------------------------------------------------------------------------
@@ -140,14 +141,16 @@ export const parseLogBound = (text: string): E.Either<string, LogBound> => {
       ? E.right(atLine(line))
       : E.left(
           line < 1
-            ? `expected a line number of at least 1, got "${text}"`
-            : `expected a line number of at most ${String(Number.MAX_SAFE_INTEGER)}, got "${text}"`,
+            ? `expected a line number of at least 1, got "${printable(text)}"`
+            : `expected a line number of at most ${String(Number.MAX_SAFE_INTEGER)}, got "${printable(text)}"`,
         );
   }
   const time = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isFinite(time) && time >= 0
     ? E.right(atTime(time))
-    : E.left(`expected a line number or an ISO time with its time zone (such as 2026-11-27T14:02:00Z), got "${text}"`);
+    : E.left(
+        `expected a line number or an ISO time with its time zone (such as 2026-11-27T14:02:00Z), got "${printable(text)}"`,
+      );
 };
 
 /**

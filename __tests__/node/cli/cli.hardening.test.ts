@@ -141,6 +141,42 @@ describe('lifecycle-broadcast on hostile logs', () => {
   });
 });
 
+describe('lifecycle-broadcast usage errors', () => {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+  it.each([
+    [['replay', 'x', '--assume', 'sol\u001b[2Jdr=Nope'], "argument 'sol\\u001b[2Jdr=Nope' is invalid"],
+    [['replay', 'x', '--at', '1\n2'], 'got "1\\u000a2"'],
+    [['report', 'x', '--from', '\u009b31m'], 'got "\\u009b31m"'],
+    [['generate', '--backends', '5\n'], 'got "5\\u000a"'],
+    [['generate', '--seed', '\u001b]0;pwned\u0007'], 'got "\\u001b]0;pwned\\u0007"'],
+    [['bogus\ncmd'], "unknown command 'bogus\\u000acmd'"],
+    [['replay', 'x', '--bogus\u001b[2J'], "unknown option '--bogus\\u001b[2J'"],
+    [['shrink', 'x', '--until', './no\u2028such.js'], '--until ./no\\u2028such.js: not diverges'],
+  ])('should quote %j as one printable line', async (args, quoted) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(control);
+    const [message = '', ...rest] = linesOf(r.stderr);
+    expect(message).toMatch(/^lifecycle-broadcast: /);
+    expect(message).toContain(quoted);
+    expect(rest).toEqual(
+      rest.length === 0 ? [] : [expect.stringMatching(/^\(run lifecycle-broadcast .*--help for usage\)$/)],
+    );
+  });
+
+  it("should keep commander's suggestion on a line of its own", async () => {
+    const r = await runCli(['replay', 'x', '--vrify']);
+    expect(r.code).toBe(2);
+    expect(linesOf(r.stderr)).toEqual([
+      "lifecycle-broadcast: unknown option '--vrify'",
+      '(Did you mean --verify?)',
+      '(run lifecycle-broadcast replay --help for usage)',
+    ]);
+  });
+});
+
 describe('lifecycle-broadcast with a full standard output', () => {
   it.each([
     [['replay', path.join('__tests__', 'fixtures', 'good.ndjson')]],

@@ -2,12 +2,14 @@
  * The command line reads like git: every command's help ends with examples and its exit codes,
  * and the per-backend table can be sorted, limited, left out and fitted to a width.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { replayLog, summarizeStats } from '../../../src';
 import { fileSource } from '../../../src/node';
+import { CLI_GUIDE_URL } from '../../../src/node/cli/help';
 import { renderTable, tableRows } from '../../../src/node/cli/summary';
-import { run } from './support';
+import { ROOT, run } from './support';
 
 jest.setTimeout(60_000);
 
@@ -21,6 +23,20 @@ describe('--help', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Examples:\\n  # .+\\n  \\$ lifecycle-broadcast ${command} `, 'm'));
       expect(r.stdout).toMatch(/^Exit codes:\n {2}0 {2}.+\n {2}1 {2}.+\n {2}2 {2}.+$/m);
+    },
+  );
+
+  it.each([['program'], ['replay'], ['validate'], ['generate'], ['index'], ['report'], ['shrink']])(
+    'should end the help of %s with the guide on the web and the copy installed beside the program',
+    async (command) => {
+      const r = await run(command === 'program' ? ['--help'] : [command, '--help']);
+      const guide = path.join(ROOT, 'docs', 'cli.md');
+      expect(r.stdout.trimEnd().split('\n').slice(-3)).toEqual([
+        'Documentation:',
+        `  ${CLI_GUIDE_URL}`,
+        `  ${guide} (installed with the package)`,
+      ]);
+      expect(fs.existsSync(guide)).toBe(true);
     },
   );
 

@@ -4,7 +4,16 @@
  * @since 0.2.0
  */
 
+import { printable } from '../../internal/printable';
+
 const P = 'lifecycle-broadcast';
+
+/**
+ * The command line's guide on the web (docs/cli.md of the repository).
+ *
+ * @since 0.3.0
+ */
+export const CLI_GUIDE_URL = 'https://github.com/lifecycle-broadcast/lifecycle-broadcast/blob/main/docs/cli.md';
 
 /** The commands that have a help text of their own. */
 export type HelpTopic = 'program' | 'replay' | 'validate' | 'generate' | 'index' | 'report' | 'shrink';
@@ -86,11 +95,12 @@ const EXIT_CODES: Readonly<Record<HelpTopic, readonly [string, string, string]>>
 };
 
 /**
- * The text after the options in `--help`: examples, then the exit codes.
+ * The text after the options in `--help`: examples, the exit codes, then where the guide is: on
+ * the web, and `installedGuide` (the docs/cli.md installed with the package) when there is one.
  *
  * @since 0.2.0
  */
-export const helpAfter = (topic: HelpTopic): string => {
+export const helpAfter = (topic: HelpTopic, installedGuide?: string): string => {
   const [ok, invalid, usage] = EXIT_CODES[topic];
   return [
     '',
@@ -102,6 +112,8 @@ export const helpAfter = (topic: HelpTopic): string => {
     `  1  ${invalid}`,
     `  2  ${usage}`,
     '',
-    'Documentation: docs/cli.md',
+    'Documentation:',
+    `  ${CLI_GUIDE_URL}`,
+    ...(installedGuide === undefined ? [] : [`  ${printable(installedGuide)} (installed with the package)`]),
   ].join('\n');
 };

@@ -116,7 +116,7 @@ export const replayInput = async (
     });
     progress?.clear();
     for (const w of indexed.warnings) {
-      say(io.stderr, `warning: ${w}`);
+      say(io.stderr, `warning: ${printable(w)}`);
     }
     replay = indexed.replay;
     resumed.set(replay, indexed.resumedAfter);
@@ -314,7 +314,7 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
   }
   flags.assume.forEach((a, i) => {
     if (outcome.matched[i] === 0) {
-      say(io.stderr, `warning: --assume ${describeAssumption(a)} matches no backend of the log`);
+      say(io.stderr, `warning: --assume ${printable(describeAssumption(a))} matches no backend of the log`);
     }
   });
   const n = thousands;
@@ -452,7 +452,7 @@ const propertyOf = async (until: string): Promise<E.Either<string, ShrinkPropert
 export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO): Promise<ExitCode> => {
   const property = await propertyOf(flags.until);
   if (E.isLeft(property)) {
-    say(io.stderr, `${PROGRAM}: ${property.left}`);
+    say(io.stderr, `${PROGRAM}: ${printable(property.left)}`);
     return USAGE;
   }
   const input = openInput(file, io);

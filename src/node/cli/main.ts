@@ -6,11 +6,12 @@
  * @since 0.1.0
  */
 import { errorMessage } from '../../internal/errorMessage';
+import { printable } from '../../internal/printable';
 import { runCli } from './program';
 import { clearProgress } from './progress';
 
 const fail = (error: unknown): void => {
-  process.stderr.write(`lifecycle-broadcast: unexpected error: ${errorMessage(error)}\n`);
+  process.stderr.write(`lifecycle-broadcast: unexpected error: ${printable(errorMessage(error))}\n`);
   process.exit(2);
 };
 

@@ -79,7 +79,9 @@ const integer =
   (value: string): number => {
     const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected ${what} (an integer of at least ${String(min)}), got "${value}"`);
+      throw new InvalidArgumentError(
+        `expected ${what} (an integer of at least ${String(min)}), got "${printable(value)}"`,
+      );
     }
     return n;
   };
@@ -103,7 +105,7 @@ const assumptionOf = (value: string, previous: ReadonlyArray<Assumption> | undef
 const seedOf = (value: string): number => {
   const n = /^-?[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError(`expected an integer seed, got "${value}"`);
+    throw new InvalidArgumentError(`expected an integer seed, got "${printable(value)}"`);
   }
   return n;
 };
@@ -111,6 +113,25 @@ const seedOf = (value: string): number => {
 // -------------------------------------------------------------------------------------
 // helpers
 // -------------------------------------------------------------------------------------
+
+/** Commander's "(Did you mean ...?)" line, which names the program's own commands or options. */
+const SUGGESTION = /\n\(Did you mean (?:one of )?[-\w, ]+\?\)$/;
+
+/**
+ * One of commander's usage errors as the program says it: prefixed like every other message,
+ * and one printable line however the argument it quotes was written (`--at $'1\n2'`).
+ */
+const usageError = (message: string): string => {
+  const text = message.replace(/\n$/, '').replace(/^error: /, `${PROGRAM}: `);
+  const hint = SUGGESTION.exec(text);
+  return `${printable(hint === null ? text : text.slice(0, hint.index))}${hint?.[0] ?? ''}\n`;
+};
+
+/** The docs/cli.md installed with the package beside dist/, when it is there. */
+const installedGuide = (): string | undefined => {
+  const guide = path.join(__dirname, '..', '..', 'docs', 'cli.md');
+  return fs.existsSync(guide) ? guide : undefined;
+};
 
 const versionOf = (): string => {
   try {
@@ -461,6 +482,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       return ExitCode.usage;
     }
   };
+  const guide = installedGuide();
   const program = new Command()
     .name(PROGRAM)
     .description('Replay, check and generate lifecycle-broadcast operation logs (NDJSON).')
@@ -475,16 +497,16 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       writeErr: (s) => io.stderr.write(s),
       // Commander's own usage errors read like every other message of the program.
       outputError: (s, write) => {
-        write(s.replace(/^error: /, `${PROGRAM}: `));
+        write(usageError(s));
       },
     })
     .showHelpAfterError(`(run ${PROGRAM} --help for usage)`)
-    .addHelpText('after', helpAfter('program'));
+    .addHelpText('after', helpAfter('program', guide));
 
   program
     .command('replay')
     .showHelpAfterError(`(run ${PROGRAM} replay --help for usage)`)
-    .addHelpText('after', helpAfter('replay'))
+    .addHelpText('after', helpAfter('replay', guide))
     .description('replay a log and print a summary of the registry and its broadcasts')
     .argument('<file>', 'the log, or - for standard input')
     .option('--json', 'print the summary as JSON')
@@ -544,7 +566,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
   program
     .command('index')
     .showHelpAfterError(`(run ${PROGRAM} index --help for usage)`)
-    .addHelpText('after', helpAfter('index'))
+    .addHelpText('after', helpAfter('index', guide))
     .description('write checkpoints of a log beside it, so that replay --at resumes near any line')
     .argument('<file>', 'the log (a file: checkpoints point into it)')
     .option('-o, --output <file>', 'the index to write (default: <file>.index)')
@@ -561,7 +583,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
   program
     .command('shrink')
     .showHelpAfterError(`(run ${PROGRAM} shrink --help for usage)`)
-    .addHelpText('after', helpAfter('shrink'))
+    .addHelpText('after', helpAfter('shrink', guide))
     .description('reduce a log to a few records that still show a property, and write them')
     .argument('<file>', 'the log, or - for standard input')
     .requiredOption(
@@ -581,7 +603,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
   program
     .command('report')
     .showHelpAfterError(`(run ${PROGRAM} report --help for usage)`)
-    .addHelpText('after', helpAfter('report'))
+    .addHelpText('after', helpAfter('report', guide))
     .description('replay a log and write a self-contained HTML timeline of the incident')
     .argument('<file>', 'the log, or - for standard input')
     .option('-o, --output <file>', 'the HTML file to write', 'incident.html')
@@ -597,7 +619,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
   program
     .command('validate')
     .showHelpAfterError(`(run ${PROGRAM} validate --help for usage)`)
-    .addHelpText('after', helpAfter('validate'))
+    .addHelpText('after', helpAfter('validate', guide))
     .description('check every line of a log and print the problems; changes nothing')
     .argument('<file>', 'the log, or - for standard input')
     .option('--json', 'print the verdict as JSON')
@@ -609,7 +631,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
   program
     .command('generate')
     .showHelpAfterError(`(run ${PROGRAM} generate --help for usage)`)
-    .addHelpText('after', helpAfter('generate'))
+    .addHelpText('after', helpAfter('generate', guide))
     .description('write a deterministic synthetic log (same options, same bytes)')
     .addOption(
       new Option('--backends <n>', 'how many backend keys').argParser(integer('a number of backends', 1)).default(8),
@@ -644,7 +666,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
       // (its message has been printed already).
       return printedOk(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
     }
-    say(io.stderr, `${PROGRAM}: unexpected error: ${errorMessage(error)}`);
+    say(io.stderr, `${PROGRAM}: unexpected error: ${printable(errorMessage(error))}`);
     return ExitCode.usage;
   }
 };
