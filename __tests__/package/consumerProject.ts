@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import * as ts from 'typescript';
 
@@ -277,6 +278,24 @@ console.log(JSON.stringify({ resolved, count: actions.length, invalid }));
 `;
 };
 
+/** Loads the root and then the arbitraries, in either module system, and prints what loading the arbitraries threw. */
+const withoutFastCheckConsumer = (system: 'esm' | 'cjs'): string =>
+  system === 'esm'
+    ? `const lb = await import('${PACKAGE}');
+const message = await import('${PACKAGE}/arbitraries').then(() => null, (e) => e.message);
+console.log(JSON.stringify({ root: typeof lb.createRegistry, message }));
+`
+    : `'use strict';
+const lb = require('${PACKAGE}');
+let message = null;
+try {
+  require('${PACKAGE}/arbitraries');
+} catch (e) {
+  message = e.message;
+}
+console.log(JSON.stringify({ root: typeof lb.createRegistry, message }));
+`;
+
 /** The Node entry point's file source, in both module systems: replays the example log from a file. */
 const fileConsumer = (system: 'esm' | 'cjs'): string => {
   const load =
@@ -346,6 +365,70 @@ server.listen(socketPath, async () => {
 `;
 };
 
+/**
+ * A small browser dashboard: the root entry, a Redux Toolkit store with the lifecycle slice, and
+ * its selectors rendering the page. Bundled with esbuild and with Vite, it shows what fp-ts and
+ * io-ts cost an application once the bundler has shaken them.
+ */
+const DASHBOARD = `import { configureStore } from '@reduxjs/toolkit';
+import {
+  backendKey,
+  broadcastPolicy,
+  createLifecycleBroadcastSlice,
+  liveBackend,
+  quiesceOperation,
+  sharedInstance,
+} from '${PACKAGE}';
+
+const broker = createLifecycleBroadcastSlice({ name: 'broker', policy: broadcastPolicy(250) });
+const store = configureStore({ reducer: { broker: broker.reducer } });
+const { selectCounts, selectLatestResult, selectLiveBackends } = broker.selectors;
+
+store.dispatch(broker.actions.backendRegistered(liveBackend(backendKey(sharedInstance, 'zccache', '1.11.20'))));
+store.dispatch(broker.actions.operationBroadcast(quiesceOperation('IdleTimeout')));
+
+const render = (): void => {
+  const state = store.getState();
+  document.body.textContent = JSON.stringify({
+    counts: selectCounts(state),
+    live: selectLiveBackends(state).length,
+    latest: selectLatestResult(state),
+  });
+};
+store.subscribe(render);
+render();
+`;
+
+/** The dashboard's page, as Vite builds an application from it. */
+const DASHBOARD_PAGE = `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8" /><title>broker</title></head>
+  <body><script type="module" src="./dashboard.ts"></script></body>
+</html>
+`;
+
+/**
+ * Vite (the repository's, given as a file URL) building the dashboard for production; prints
+ * every chunk's code and the modules in it, as JSON.
+ */
+const viteBuild = (vite: string): string => `import { build } from ${JSON.stringify(vite)};
+
+// As \`vite build\` in a shell: jest sets NODE_ENV to test, which would keep development code.
+process.env.NODE_ENV = 'production';
+const out = await build({
+  root: 'dashboard',
+  configFile: false,
+  logLevel: 'silent',
+  cacheDir: '.vite-cache',
+  build: { write: false },
+});
+const chunks = (Array.isArray(out) ? out : [out])
+  .flatMap((o) => o.output)
+  .filter((o) => o.type === 'chunk')
+  .map((o) => ({ fileName: o.fileName, code: o.code, modules: Object.keys(o.modules) }));
+console.log(JSON.stringify(chunks));
+`;
+
 const tsconfig = (compilerOptions: Readonly<Record<string, unknown>>, files: ReadonlyArray<string>): string =>
   `${JSON.stringify(
     {
@@ -413,6 +496,12 @@ export const createConsumerProject = (): ConsumerProject => {
     write('file.mjs', fileConsumer('esm'));
     write('file.cjs', fileConsumer('cjs'));
     write('typed.mts', TYPED_CONSUMER);
+    write('dashboard/dashboard.ts', DASHBOARD);
+    write('dashboard/index.html', DASHBOARD_PAGE);
+    write(
+      'vite-build.mjs',
+      viteBuild(pathToFileURL(path.join(ROOT, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href),
+    );
     write('typed.cts', TYPED_CONSUMER);
     if (points.includes(`${PACKAGE}/node`)) {
       write('node.mjs', nodeConsumer('esm'));
@@ -421,6 +510,8 @@ export const createConsumerProject = (): ConsumerProject => {
     if (arbitraries) {
       write('arbitraries.mjs', arbitrariesConsumer('esm'));
       write('arbitraries.cjs', arbitrariesConsumer('cjs'));
+      write('no-fast-check.mjs', withoutFastCheckConsumer('esm'));
+      write('no-fast-check.cjs', withoutFastCheckConsumer('cjs'));
       write('typed-arbitraries.mts', TYPED_ARBITRARIES_CONSUMER);
     }
     const documented = [

@@ -10,6 +10,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { buildSync } from 'esbuild';
 
 import * as library from '../../src';
 import type { ConsumerProject, Run } from './consumerProject';
@@ -86,12 +89,18 @@ describe('the exports map', () => {
     expect(m.bugs).toEqual({ url: `${site}/issues` });
   });
 
-  it('should give every entry point ES module and CommonJS code, each with its own types', () => {
+  it("should give every entry point bundlers' ES modules, Node's ES module and CommonJS code, each with its types", () => {
     for (const [subpath, target] of Object.entries(manifest().exports)) {
       if (subpath === './package.json') {
         continue;
       }
+      // `module` first: bundlers honour it, Node does not (and would not load its fp-ts/es6 imports).
+      expect(Object.keys(target as object)).toEqual(['module', 'import', 'require']);
       expect(target).toEqual({
+        module: {
+          types: expect.stringMatching(/\.d\.mts$/) as unknown,
+          default: expect.stringMatching(/^\.\/dist\/module\/[a-z]+\.mjs$/) as unknown,
+        },
         import: {
           types: expect.stringMatching(/\.d\.mts$/) as unknown,
           default: expect.stringMatching(/\.mjs$/) as unknown,
@@ -274,6 +283,30 @@ describeUnlessSkipped('the packed package', () => {
     const exported = Object.keys(manifest().exports).includes('./arbitraries');
     const itIfExported = exported ? it : it.skip;
 
+    itIfExported(
+      'should say in one line which package to install when fast-check is missing, from both module systems',
+      () => {
+        // fast-check out of the project's way for this test only: the root entry never needs it.
+        const fastCheck = path.join(project.dir, 'node_modules', 'fast-check');
+        const aside = `${fastCheck}.aside`;
+        fs.renameSync(fastCheck, aside);
+        try {
+          for (const file of ['no-fast-check.mjs', 'no-fast-check.cjs']) {
+            expect([file, printed(run(process.execPath, [file], project.dir))]).toEqual([
+              file,
+              {
+                root: 'function',
+                message:
+                  'lifecycle-broadcast/arbitraries needs fast-check, an optional peer dependency: install it (npm install --save-dev fast-check)',
+              },
+            ]);
+          }
+        } finally {
+          fs.renameSync(aside, fastCheck);
+        }
+      },
+    );
+
     for (const [system, file, built] of [
       ['an ES module', 'arbitraries.mjs', 'arbitraries.mjs'],
       ['CommonJS', 'arbitraries.cjs', 'arbitraries.js'],
@@ -309,5 +342,66 @@ describeUnlessSkipped('the packed package', () => {
         expect(r).toMatchObject({ status: 'AllAcked', acks: 1, reproduced: true });
       });
     }
+  });
+
+  describe('bundled for a browser', () => {
+    /** The most the dashboard may weigh, minified and gzipped, with fp-ts, io-ts and Redux Toolkit in it. */
+    const MAX_DASHBOARD_GZIP = 24 * 1024;
+    const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+    /** Where a bundled module comes from: the package, one of its dependencies, or else. */
+    const origin = (module: string): string => {
+      const inPackages = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)$/.exec(
+        path.resolve(project.dir, module),
+      );
+      return inPackages === null ? module : `${inPackages[1] ?? ''}/${(inPackages[2] ?? '').replace(/\\/g, '/')}`;
+    };
+
+    /** What every bundle of the dashboard must hold: the bundlers' build, each fp-ts module once, as an ES module. */
+    const expectShaken = (modules: ReadonlyArray<string>): void => {
+      const from = modules.map(origin);
+      expect(modules.map((m) => path.resolve(project.dir, m)).filter((m) => !isInside(project.dir, m))).toEqual([]);
+      expect(from.filter((m) => m.startsWith(`${PACKAGE}/`) && !m.startsWith(`${PACKAGE}/dist/module/`))).toEqual([]);
+      expect(from.filter((m) => /^(fp-ts|io-ts)\/(?!es6\/)/.test(m))).toEqual([]);
+      expect(from).toEqual(expect.arrayContaining(['fp-ts/es6/Either.js', 'io-ts/es6/index.js']));
+    };
+
+    it(`should weigh under ${kib(MAX_DASHBOARD_GZIP)} gzipped with esbuild, fp-ts and io-ts shaken and bundled once`, () => {
+      const result = buildSync({
+        entryPoints: ['dashboard/dashboard.ts'],
+        absWorkingDir: project.dir,
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        minify: true,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      expect(result.errors).toEqual([]);
+      expectShaken(Object.keys(result.metafile.inputs));
+      const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+      const gzipped = gzipSync(code, { level: 9 }).length;
+      console.log(`the dashboard bundled by esbuild: ${kib(code.length)} minified, ${kib(gzipped)} gzipped`);
+      expect(gzipped).toBeLessThan(MAX_DASHBOARD_GZIP);
+    });
+
+    it(
+      `should weigh under ${kib(MAX_DASHBOARD_GZIP)} gzipped with Vite, fp-ts and io-ts shaken and bundled once`,
+      () => {
+        const chunks = printed(run(process.execPath, ['vite-build.mjs'], project.dir)) as ReadonlyArray<{
+          readonly fileName: string;
+          readonly code: string;
+          readonly modules: ReadonlyArray<string>;
+        }>;
+        expect(chunks.length).toBeGreaterThan(0);
+        expectShaken(chunks.flatMap((c) => c.modules));
+        const minified = chunks.reduce((sum, c) => sum + Buffer.byteLength(c.code), 0);
+        const gzipped = chunks.reduce((sum, c) => sum + gzipSync(c.code, { level: 9 }).length, 0);
+        console.log(`the dashboard bundled by Vite: ${kib(minified)} minified, ${kib(gzipped)} gzipped`);
+        expect(gzipped).toBeLessThan(MAX_DASHBOARD_GZIP);
+      },
+      SLOW,
+    );
   });
 });
