@@ -18,11 +18,20 @@
  * - `Ack`, `UnsupportedOperation`, `Rejected`, `BackendError`: that reply, after `delayMs`;
  * - `never`: no reply; `hold`: no reply until the backend's next request, which first gets the
  *   held request's `Ack` (a late reply on the same connection);
+ * - `ack-close`: the `Ack` reply, then close the connection (the protocol allows it: nothing is
+ *   outstanding any more);
  * - `close`: close the connection; `reset`: reset it (TCP; a Unix socket is closed); `crash`:
  *   exit the process with code 1;
  * - `garbage`: a line that is not JSON; `wrong-id`: a reply for an id that was not asked;
  *   `bad-outcome`: a reply with its id but an outcome that is not one; `bad-utf8`: a line that
  *   is not UTF-8; `oversized`: a reply line of 1 MiB.
+ *
+ * A step may also send progress lines before its answer: `"progress": { "extendMs": m, "count": c,
+ * "everyMs": e }` sends `c` lines `{"id":n,"progress":{"extendMs":m}}`, one every `e` ms (0: all at
+ * once), the first as soon as the request is read; the answer's `delayMs` counts from then too.
+ * A backend with `"read": false` accepts connections and never reads from them.
+ * With `"repliedFile": PATH` in the config, a byte is appended to PATH each time a reply has been
+ * handed to the kernel (a test can wait for that with the broker's event loop blocked).
  *
  * It prints one JSON line once every backend listens, `{"event":"ready","pid":N,"backends":[{"name","address"}]}`,
  * and with `report`, `{"event":"connection","name":...}` and `{"event":"request","name":...,"request":...}`
@@ -36,6 +45,7 @@ const config = JSON.parse(
   process.argv[2]?.trim().startsWith('{') ? process.argv[2] : fs.readFileSync(process.argv[2] ?? '', 'utf8'),
 );
 const report = config.report === true;
+const repliedFile = config.repliedFile;
 const say = (event) => {
   process.stdout.write(`${JSON.stringify(event)}\n`);
 };
@@ -64,7 +74,26 @@ process.stdin.resume();
 
 const reply = (socket, id, outcome) => {
   if (!socket.destroyed) {
-    socket.write(`${JSON.stringify({ id, outcome })}\n`);
+    socket.write(
+      `${JSON.stringify({ id, outcome })}\n`,
+      repliedFile === undefined ? undefined : () => fs.appendFileSync(repliedFile, '.'),
+    );
+  }
+};
+
+const sendProgress = (socket, id, progress) => {
+  const line = `${JSON.stringify({ id, progress: { extendMs: progress.extendMs } })}\n`;
+  for (let k = 0; k < (progress.count ?? 1); k++) {
+    const send = () => {
+      if (!socket.destroyed) {
+        socket.write(line);
+      }
+    };
+    if ((progress.everyMs ?? 0) > 0) {
+      setTimeout(send, k * progress.everyMs);
+    } else {
+      send();
+    }
   }
 };
 
@@ -89,6 +118,10 @@ const serve = (backend) => {
         case 'Rejected':
         case 'BackendError':
           reply(socket, request.id, outcomeOf(step.answer));
+          break;
+        case 'ack-close':
+          reply(socket, request.id, { _tag: 'Ack' });
+          socket.end();
           break;
         case 'never':
           break;
@@ -127,6 +160,9 @@ const serve = (backend) => {
           throw new Error(`${backend.name}: unknown answer ${JSON.stringify(step.answer)}`);
       }
     };
+    if (step.progress !== undefined) {
+      sendProgress(socket, request.id, step.progress);
+    }
     if ((step.delayMs ?? 0) > 0) {
       setTimeout(act, step.delayMs);
     } else {
@@ -136,13 +172,22 @@ const serve = (backend) => {
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (report) {
+        say({ event: 'closed', name: backend.name });
+      }
+    });
     if (backend.listen.path === undefined) {
       socket.setNoDelay(true); // a reply goes out at once, as the broker's requests do
     }
     socket.on('error', () => undefined);
     if (report) {
       say({ event: 'connection', name: backend.name });
+    }
+    if (backend.read === false) {
+      socket.pause();
+      return;
     }
     let buffered = '';
     socket.setEncoding('utf8');

@@ -157,8 +157,17 @@ export { addEvent, backendRows, emptyLogStats, summarizeStats } from './replay/L
 export { generateLog } from './log/generateLog';
 
 // values: live broadcasts
-export { Outcome, ackOutcome, failureOutcome, matchOutcome, outcomeResponse } from './live/Transport';
-export { DEFAULT_CONCURRENCY, LiveDiagnostic, matchDiagnostic, runBroadcast } from './live/runBroadcast';
+export {
+  MAX_EXTEND_MS,
+  MAX_EXTENSIONS,
+  Outcome,
+  ackOutcome,
+  failureOutcome,
+  matchOutcome,
+  outcomeResponse,
+} from './live/Transport';
+export { LiveDiagnostic, matchDiagnostic } from './live/LiveDiagnostic';
+export { DEFAULT_CONCURRENCY, runBroadcast } from './live/runBroadcast';
 export { liveBroadcast } from './redux/liveBroadcast';
 
 export { readClock } from './log/timeStamp';
@@ -313,14 +322,9 @@ export type { BackendRow, BackendTally, LogStats, StatsSummary } from './replay/
 export type { GenerateOptions, GeneratedLog } from './log/generateLog';
 
 // types: live broadcasts
-export type { AckOutcome, FailureOutcome, Transport } from './live/Transport';
-export type {
-  Cancelled,
-  InvalidOutcome,
-  LiveBroadcast,
-  RunBroadcastOptions,
-  TransportFailed,
-} from './live/runBroadcast';
+export type { AckOutcome, FailureOutcome, RequestContext, Transport } from './live/Transport';
+export type { Cancelled, DeadlineExceeded, InvalidOutcome, TransportFailed } from './live/LiveDiagnostic';
+export type { LiveBroadcast, RunBroadcastOptions } from './live/runBroadcast';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
 
 // types: targeted broadcasts and the idle coordinator

@@ -498,6 +498,7 @@ describe('runBroadcast', () => {
             TransportFailed: (d) => `${d.key.serviceName} failed`,
             InvalidOutcome: (d) => `${d.key.serviceName} invalid`,
             Cancelled: (d) => `${d.key.serviceName} cancelled`,
+            DeadlineExceeded: (d) => `${d.key.serviceName} past the deadline`,
           }),
         ),
       ).toEqual(['zccache failed', 'soldr invalid', 'fbuild cancelled', 'cachesrv cancelled']);

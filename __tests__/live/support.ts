@@ -38,12 +38,15 @@ export type Behaviour =
   /** Never settles; rejects when its signal aborts, as a well-behaved transport does. */
   | { readonly _tag: 'Hang' }
   /** Never settles, and ignores its signal. */
-  | { readonly _tag: 'HangDeaf' };
+  | { readonly _tag: 'HangDeaf' }
+  /** Answers `value` only once its signal aborted: a reply that comes after the runner decided. */
+  | { readonly _tag: 'Late'; readonly value: unknown };
 
 export const resolveWith = (value: unknown, afterMs?: number): Behaviour =>
   afterMs === undefined ? { _tag: 'Resolve', value } : { _tag: 'Resolve', value, afterMs };
 export const hang: Behaviour = { _tag: 'Hang' };
 export const hangDeaf: Behaviour = { _tag: 'HangDeaf' };
+export const late = (value: unknown): Behaviour => ({ _tag: 'Late', value });
 
 /** One request an in-memory transport received. */
 export interface Received {
@@ -85,6 +88,7 @@ export const recordingTransport = (behaviourOf: (b: Backend) => Behaviour): Reco
       case 'Resolve':
       case 'Hang':
       case 'HangDeaf':
+      case 'Late':
         break;
     }
     outstanding += 1;
@@ -122,6 +126,12 @@ export const recordingTransport = (behaviourOf: (b: Backend) => Behaviour): Reco
           });
           return;
         case 'HangDeaf':
+          return;
+        case 'Late':
+          signal.addEventListener('abort', () => {
+            done();
+            resolve(behaviour.value);
+          });
           return;
       }
     });

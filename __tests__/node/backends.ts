@@ -20,6 +20,7 @@ export const EXAMPLE_BACKEND = path.join(ROOT, 'examples', 'backend.mjs');
 export interface Step {
   readonly answer:
     | 'Ack'
+    | 'ack-close'
     | 'UnsupportedOperation'
     | 'Rejected'
     | 'BackendError'
@@ -34,6 +35,8 @@ export interface Step {
     | 'bad-outcome'
     | 'bad-utf8';
   readonly delayMs?: number;
+  /** Progress lines sent before the answer: `count` of them, one every `everyMs`. */
+  readonly progress?: { readonly extendMs: number; readonly count?: number; readonly everyMs?: number };
 }
 
 /** Where a backend listens: a socket file named after it in `dir`, or a free TCP port. */
@@ -43,6 +46,8 @@ export interface BackendSpec {
   readonly name: string;
   readonly listen: Listen;
   readonly script?: ReadonlyArray<Step>;
+  /** `false`: accept connections and never read from them. */
+  readonly read?: boolean;
 }
 
 /** A line a backend process printed. */
@@ -56,6 +61,7 @@ export type FleetEvent =
       readonly address?: SocketAddress;
     }
   | { readonly event: 'connection'; readonly name: string }
+  | { readonly event: 'closed'; readonly name: string }
   | {
       readonly event: 'request';
       readonly name: string;
@@ -179,9 +185,12 @@ const startProcess = (args: ReadonlyArray<string>): Promise<Fleet> =>
 /** Start one process serving `specs` (scripts/live-backends.mjs), stopped after the test. */
 export const startBackends = (
   specs: ReadonlyArray<BackendSpec>,
-  options: { readonly report?: boolean } = {},
+  options: { readonly report?: boolean; readonly repliedFile?: string } = {},
 ): Promise<Fleet> =>
-  startProcess([SCRIPTED_BACKENDS, JSON.stringify({ report: options.report ?? true, backends: specs })]);
+  startProcess([
+    SCRIPTED_BACKENDS,
+    JSON.stringify({ report: options.report ?? true, repliedFile: options.repliedFile, backends: specs }),
+  ]);
 
 /** Start examples/backend.mjs with `args`, stopped after the test. */
 export const startExampleBackend = (args: ReadonlyArray<string>): Promise<Fleet> =>

@@ -63,6 +63,44 @@ export const Outcome: t.Type<Outcome, t.OutputOf<typeof AckOutcomeC> | t.OutputO
 );
 
 /**
+ * The longest extension one progress report may ask for: 2,147,483,647 ms (about 24.8 days).
+ *
+ * @since 0.3.0
+ */
+export const MAX_EXTEND_MS = 2_147_483_647;
+
+/**
+ * How many times one request's timer may be extended by the backend's progress reports: 10.
+ * Later reports for that request are ignored, so a backend that floods progress gets no more time.
+ *
+ * @since 0.3.0
+ */
+export const MAX_EXTENSIONS = 10;
+
+/**
+ * What the runner gives a transport with each request besides the operation: what to send along
+ * (the overall deadline and the trace context, each present only when the run has one), and how to
+ * report the backend's progress.
+ *
+ * @since 0.3.0
+ */
+export interface RequestContext {
+  /** The run's overall deadline (`options.deadline`), in milliseconds since the Unix epoch. */
+  readonly deadlineUnixMs?: number;
+  /** The W3C `traceparent` of this request (`options.traceContext`, or the request's span). */
+  readonly traceparent?: string;
+  /** The W3C `tracestate` that goes with it. */
+  readonly tracestate?: string;
+  /**
+   * The backend asked for `extendMs` more milliseconds (a positive integer of at most
+   * `MAX_EXTEND_MS`, otherwise a `RangeError`): its deadline moves to `extendMs` from now if that
+   * is later, never past the overall deadline, at most `MAX_EXTENSIONS` times. Ignored once the
+   * request was decided.
+   */
+  readonly progress: (extendMs: number) => void;
+}
+
+/**
  * Send `operation` to `backend` and resolve with its answer.
  *
  * The contract, which `runBroadcast` relies on and enforces:
@@ -72,7 +110,10 @@ export const Outcome: t.Type<Outcome, t.OutputOf<typeof AckOutcomeC> | t.OutputO
  *   diagnostics;
  * - stop and settle soon after `signal` aborts (the runner has then already recorded a timeout
  *   or a cancellation and no longer listens, so a transport that never settles costs only what
- *   it holds).
+ *   it holds);
+ * - send `context`'s deadline and trace context along when its protocol can carry them, and call
+ *   `context.progress` when the backend asks for more time (a transport that ignores `context`
+ *   still works: its backends get no extension).
  *
  * A plain async function is a transport:
  *
@@ -87,7 +128,12 @@ export const Outcome: t.Type<Outcome, t.OutputOf<typeof AckOutcomeC> | t.OutputO
  *
  * @since 0.2.0
  */
-export type Transport = (backend: Backend, operation: BroadcastOperation, signal: AbortSignal) => Promise<Outcome>;
+export type Transport = (
+  backend: Backend,
+  operation: BroadcastOperation,
+  signal: AbortSignal,
+  context?: RequestContext,
+) => Promise<Outcome>;
 
 // -------------------------------------------------------------------------------------
 // constructors

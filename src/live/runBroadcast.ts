@@ -4,96 +4,31 @@
  * order of `broadcast`'s (of `broadcastTo`'s, given `options.keys`); the run also returns the registry actions that reproduce it, so a live
  * run can be recorded in an operation log, replayed and verified like any other.
  *
- * This is the effectful shell around the pure registry: it reads no clock but its timers, opens
- * nothing itself, and loads anywhere (no Node module).
+ * This is the effectful shell around the pure registry: it reads no clock but its timers and, for
+ * an overall deadline, the time; it opens nothing itself, and loads anywhere (no Node module).
  *
  * @since 0.2.0
  */
 import * as E from 'fp-ts/Either';
-import * as t from 'io-ts';
 
 import type { Backend } from '../domain/Backend';
 import { BackendKey, copyKey, keyId } from '../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
-import { failure, timeout } from '../domain/BroadcastBackendResponse';
 import { BroadcastOperation, copyOperation } from '../domain/BroadcastOperation';
 import type { BroadcastResult } from '../domain/BroadcastResult';
-import { arrayOf, closed, decode, show, tagged } from '../internal/codec';
-import { errorMessage } from '../internal/errorMessage';
-import { matchTag } from '../internal/match';
+import { arrayOf, decode, show } from '../internal/codec';
 import type { Registry } from '../registry/Registry';
 import { backends } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
 import { step } from '../registry/step';
+import type { Answer, Deadline, FanOut } from './fanOut';
+import { fanOut } from './fanOut';
+import type { LiveDiagnostic } from './LiveDiagnostic';
 import type { Transport } from './Transport';
-import { Outcome, outcomeResponse } from './Transport';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
-
-const TransportFailedC = closed('TransportFailed', {
-  _tag: t.literal('TransportFailed'),
-  key: BackendKey,
-  message: t.string,
-  code: t.union([t.string, t.null]),
-});
-
-/**
- * The transport rejected or threw for this backend, which the result records as `Failure
- * BackendError`: `message` is the error's message on one line, `code` its `code` when that is a
- * string (such as `ConnectionRefused` from the socket transport), otherwise `null`.
- *
- * @since 0.2.0
- */
-export interface TransportFailed extends t.TypeOf<typeof TransportFailedC> {}
-
-const InvalidOutcomeC = closed('InvalidOutcome', {
-  _tag: t.literal('InvalidOutcome'),
-  key: BackendKey,
-  message: t.string,
-});
-
-/**
- * The transport resolved with something that is not an `Outcome` (a transport written in plain
- * JavaScript can), which the result records as `Failure BackendError`; `message` says what it
- * was and why it was refused.
- *
- * @since 0.2.0
- */
-export interface InvalidOutcome extends t.TypeOf<typeof InvalidOutcomeC> {}
-
-const CancelledC = closed('Cancelled', { _tag: t.literal('Cancelled'), key: BackendKey, sent: t.boolean });
-
-/**
- * The run was cancelled (`options.signal`) before this backend answered, which the result records
- * as a timeout; `sent` says whether the operation had been sent to it.
- *
- * @since 0.2.0
- */
-export interface Cancelled extends t.TypeOf<typeof CancelledC> {}
-
-/**
- * What happened on the way to a backend that the result's shape cannot say: why a backend is
- * listed as failed or timed out when it did not answer so itself.
- *
- * @since 0.2.0
- */
-export type LiveDiagnostic = TransportFailed | InvalidOutcome | Cancelled;
-
-/**
- * The codec of `LiveDiagnostic`, to write diagnostics out and read them back.
- *
- * @since 0.2.0
- */
-export const LiveDiagnostic: t.Type<
-  LiveDiagnostic,
-  t.OutputOf<typeof TransportFailedC> | t.OutputOf<typeof InvalidOutcomeC> | t.OutputOf<typeof CancelledC>
-> = tagged('LiveDiagnostic', {
-  TransportFailed: TransportFailedC,
-  InvalidOutcome: InvalidOutcomeC,
-  Cancelled: CancelledC,
-});
 
 /**
  * A live broadcast, done: what it observed in the model's words, and how to reproduce it.
@@ -154,6 +89,14 @@ export interface RunBroadcastOptions {
    * the unacknowledged is `{ keys: unacknowledgedKeys(previous) }`.
    */
   readonly keys?: ReadonlyArray<BackendKey>;
+  /**
+   * When the whole run must be over: a `Date` (an absolute time), or a number of milliseconds
+   * from the start of the run (a non-negative integer). When it passes, outstanding requests are
+   * aborted and nothing more is sent; every backend that had not answered is listed in
+   * `timeouts` with a `DeadlineExceeded` diagnostic. No backend is given time past it (not even by
+   * its progress reports), and it goes to each backend with its request (`deadlineUnixMs`).
+   */
+  readonly deadline?: number | Date;
 }
 
 /**
@@ -164,218 +107,6 @@ export interface RunBroadcastOptions {
  * @since 0.2.0
  */
 export const DEFAULT_CONCURRENCY = 1024;
-
-// -------------------------------------------------------------------------------------
-// pattern matching
-// -------------------------------------------------------------------------------------
-
-/**
- * Fold a diagnostic, one handler per kind.
- *
- * @example
- * import { matchDiagnostic } from 'lifecycle-broadcast'
- *
- * const describeDiagnostic = matchDiagnostic({
- *   TransportFailed: (d) => `${d.key.serviceName}: ${d.message}`,
- *   InvalidOutcome: (d) => `${d.key.serviceName}: ${d.message}`,
- *   Cancelled: (d) => `${d.key.serviceName}: cancelled ${d.sent ? 'before it answered' : 'before it was sent'}`,
- * })
- *
- * @since 0.2.0
- */
-export const matchDiagnostic = matchTag<LiveDiagnostic>();
-
-// -------------------------------------------------------------------------------------
-// fan-out
-// -------------------------------------------------------------------------------------
-
-/** One target's answer as the model needs it, and why, when the backend did not say so itself. */
-interface Answer {
-  readonly response: BroadcastBackendResponse;
-  readonly diagnostic: LiveDiagnostic | undefined;
-}
-
-interface FanOut {
-  /** One answer per target, in the targets' order. */
-  readonly answers: ReadonlyArray<Answer>;
-  readonly cancelled: boolean;
-}
-
-interface FanOutOptions {
-  readonly ackTimeoutMs: number;
-  readonly concurrency: number;
-  readonly signal: AbortSignal | undefined;
-}
-
-const timeoutReason = (ms: number): Error =>
-  Object.assign(new Error(`no acknowledgement within ${String(ms)} ms`), { name: 'TimeoutError' });
-
-const transportFailed = (key: BackendKey, error: unknown): Answer => {
-  const code = (error as { readonly code?: unknown } | null | undefined)?.code;
-  return {
-    response: failure('BackendError'),
-    diagnostic: Object.freeze({
-      _tag: 'TransportFailed',
-      key,
-      message: errorMessage(error),
-      code: typeof code === 'string' ? code : null,
-    }),
-  };
-};
-
-const answerOf = (key: BackendKey, value: unknown): Answer => {
-  const decoded = decode(Outcome, value);
-  return E.isRight(decoded)
-    ? { response: outcomeResponse(decoded.right), diagnostic: undefined }
-    : {
-        response: failure('BackendError'),
-        diagnostic: Object.freeze({
-          _tag: 'InvalidOutcome',
-          key,
-          message: `the transport resolved with ${show(value)}, not an outcome: ${decoded.left.join('; ')}`,
-        }),
-      };
-};
-
-/** Reading `code` off a hostile error can throw too: then it is reported without one. */
-const safely = (key: BackendKey, error: unknown): Answer => {
-  try {
-    return transportFailed(key, error);
-  } catch {
-    return transportFailed(key, 'an error that could not be read');
-  }
-};
-
-/**
- * Send `operation` to each of `targets` through `transport`, at most `concurrency` at a time, each
- * with its own timer from its own send, and resolve with every target's answer in the targets'
- * order. Never rejects: whatever a transport does becomes an answer. This is the whole effectful
- * part of a run; which backends are targets, and how the answers are reproduced in the model,
- * are decided around it.
- */
-const fanOut = (
-  targets: ReadonlyArray<Backend>,
-  operation: BroadcastOperation,
-  transport: Transport,
-  options: FanOutOptions,
-): Promise<FanOut> =>
-  new Promise((resolve) => {
-    const { ackTimeoutMs, concurrency, signal } = options;
-    const n = targets.length;
-    const answers: Array<Answer | undefined> = new Array<Answer | undefined>(n).fill(undefined);
-    const outstanding = new Map<
-      number,
-      { readonly controller: AbortController; readonly timer: ReturnType<typeof setTimeout> }
-    >();
-    let next = 0;
-    let answered = 0;
-    let done = false;
-    let launching = false;
-
-    const finish = (cancelled: boolean): void => {
-      done = true;
-      signal?.removeEventListener('abort', onAbort);
-      resolve({ answers: answers as ReadonlyArray<Answer>, cancelled });
-    };
-
-    const settle = (i: number, answer: Answer): void => {
-      if (done || answers[i] !== undefined) {
-        return; // late: the timer or a cancellation already decided
-      }
-      answers[i] = answer;
-      answered += 1;
-      const request = outstanding.get(i);
-      if (request !== undefined) {
-        clearTimeout(request.timer);
-        outstanding.delete(i);
-      }
-      if (answered === n) {
-        finish(false);
-      } else {
-        launch();
-      }
-    };
-
-    const send = (i: number): void => {
-      const target = targets[i] as Backend;
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        controller.abort(timeoutReason(ackTimeoutMs));
-        settle(i, { response: timeout, diagnostic: undefined });
-      }, ackTimeoutMs);
-      outstanding.set(i, { controller, timer });
-      let reply: Promise<unknown>;
-      try {
-        reply = Promise.resolve(transport(target, operation, controller.signal));
-      } catch (error: unknown) {
-        settle(i, safely(target.key, error));
-        return;
-      }
-      reply.then(
-        (value) => {
-          settle(i, answerOf(target.key, value));
-        },
-        (error: unknown) => {
-          settle(i, safely(target.key, error));
-        },
-      );
-    };
-
-    // A loop, not recursion: a transport that throws at once settles inside `send`, and each
-    // settlement launches the next, which would otherwise nest one call deeper per backend.
-    const launch = (): void => {
-      if (launching) {
-        return;
-      }
-      launching = true;
-      try {
-        while (!done && outstanding.size < concurrency && next < n) {
-          const i = next;
-          next += 1;
-          send(i);
-        }
-      } finally {
-        launching = false;
-      }
-    };
-
-    function onAbort(): void {
-      if (done) {
-        return;
-      }
-      let unanswered = 0;
-      for (let i = 0; i < n; i++) {
-        if (answers[i] !== undefined) {
-          continue;
-        }
-        const request = outstanding.get(i);
-        if (request !== undefined) {
-          clearTimeout(request.timer);
-          request.controller.abort(signal?.reason);
-        }
-        unanswered += 1;
-        answers[i] = {
-          response: timeout,
-          diagnostic: Object.freeze({ _tag: 'Cancelled', key: (targets[i] as Backend).key, sent: i < next }),
-        };
-      }
-      outstanding.clear();
-      finish(unanswered > 0);
-    }
-
-    if (n === 0) {
-      finish(false);
-      return;
-    }
-    if (signal !== undefined) {
-      if (signal.aborted) {
-        onAbort();
-        return;
-      }
-      signal.addEventListener('abort', onAbort, { once: true });
-    }
-    launch();
-  });
 
 // -------------------------------------------------------------------------------------
 // reproduction
@@ -465,6 +196,29 @@ const keysOf = (value: unknown): ReadonlyArray<BackendKey> | undefined => {
   return E.isRight(decoded) ? decoded.right : fail(`options.keys: ${decoded.left.join('; ')}`);
 };
 
+const deadlineOf = (value: unknown, startUnixMs: number, startAt: number): Deadline | undefined => {
+  if (value === undefined) {
+    return undefined;
+  }
+  let unixMs: number;
+  if (value instanceof Date) {
+    unixMs = value.getTime();
+    if (Number.isNaN(unixMs)) {
+      throw new RangeError('runBroadcast: options.deadline: expected a valid Date, got an invalid Date');
+    }
+  } else if (typeof value === 'number') {
+    if (!(Number.isSafeInteger(value) && value >= 0)) {
+      throw new RangeError(
+        `runBroadcast: options.deadline: expected a non-negative integer of milliseconds or a Date, got ${show(value)}`,
+      );
+    }
+    unixMs = startUnixMs + value;
+  } else {
+    return fail(`options.deadline: expected a Date or a number of milliseconds, got ${show(value)}`);
+  }
+  return { at: startAt + (unixMs - startUnixMs), unixMs };
+};
+
 const signalOf = (value: unknown): AbortSignal | undefined => {
   if (value === undefined) {
     return undefined;
@@ -538,6 +292,7 @@ export const runBroadcast = async (
   const concurrency = concurrencyOf(options.concurrency);
   const signal = signalOf(options.signal);
   const keys = keysOf(options.keys);
+  const deadline = deadlineOf(options.deadline, Date.now(), performance.now());
   const op = copyOperation(decoded.right);
   const wanted = keys === undefined ? undefined : new Set(keys.map(keyId));
   const targets = all.filter((b) => b.live && (wanted === undefined || wanted.has(keyId(b.key))));
@@ -545,6 +300,7 @@ export const runBroadcast = async (
     ackTimeoutMs: registry.policy.ackTimeoutMs,
     concurrency,
     signal,
+    deadline,
   });
   const final: RegistryAction =
     keys === undefined

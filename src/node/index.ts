@@ -26,7 +26,7 @@ export {
   DEFAULT_MAX_UNREAD_REPLY_BYTES,
   serveLifecycle,
 } from './serveLifecycle';
-export { DEFAULT_MAX_REPLY_BYTES, socketTransport } from './socketTransport';
+export { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_REPLY_BYTES, socketTransport } from './socketTransport';
 
 // types
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';

@@ -8,7 +8,9 @@ import * as t from 'io-ts';
 
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { Millis, Name, closed, closedWith } from '../internal/codec';
-import { Outcome } from '../live/Transport';
+import { MAX_EXTEND_MS, Outcome } from '../live/Transport';
+
+export { MAX_EXTEND_MS };
 
 // -------------------------------------------------------------------------------------
 // primitives
@@ -31,14 +33,6 @@ const Port = new t.Type<number, number, unknown>(
   (u, c) => (isPort(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
-
-/**
- * The longest extension one progress line may ask for: 2,147,483,647 ms (about 24.8 days, the
- * longest single timer a JavaScript runtime holds).
- *
- * @since 0.3.0
- */
-export const MAX_EXTEND_MS = 2_147_483_647;
 
 const isExtendMs = (u: unknown): u is number =>
   typeof u === 'number' && Number.isSafeInteger(u) && u > 0 && u <= MAX_EXTEND_MS;

@@ -14,9 +14,9 @@ import type { BackendKey } from '../domain/BackendKey';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { decode, show } from '../internal/codec';
 import { errorMessage } from '../internal/errorMessage';
-import type { Outcome, Transport } from '../live/Transport';
+import type { Outcome, RequestContext, Transport } from '../live/Transport';
 import type { SocketAddress } from './protocol';
-import { BackendReply, BackendRequest, SocketAddress as SocketAddressCodec } from './protocol';
+import { BackendMessage, BackendRequest, SocketAddress as SocketAddressCodec } from './protocol';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -30,6 +30,14 @@ import { BackendReply, BackendRequest, SocketAddress as SocketAddressCodec } fro
 export const DEFAULT_MAX_REPLY_BYTES = 65_536;
 
 /**
+ * The default limit on what may wait, written but not yet taken by the backend, on one
+ * connection: 1 MiB (thousands of requests).
+ *
+ * @since 0.3.0
+ */
+export const DEFAULT_MAX_QUEUED_BYTES = 1_048_576;
+
+/**
  * How `socketTransport` reaches backends.
  *
  * @since 0.2.0
@@ -39,6 +47,12 @@ export interface SocketTransportOptions {
   readonly addressOf: (key: BackendKey) => SocketAddress;
   /** The longest reply line accepted, in bytes (line end excluded; default `DEFAULT_MAX_REPLY_BYTES`). */
   readonly maxReplyBytes?: number;
+  /**
+   * The most bytes of requests that may wait on one connection for the backend to read them
+   * (default `DEFAULT_MAX_QUEUED_BYTES`). A request that would queue more fails the connection
+   * (`NotReading`) and goes out on a new one; one request alone is always sent, whatever its size.
+   */
+  readonly maxQueuedBytes?: number;
 }
 
 /**
@@ -48,6 +62,7 @@ export interface SocketTransportOptions {
  * - `ConnectionRefused`: nothing listens there (`ECONNREFUSED`, or no socket file);
  * - `ConnectionReset`: the connection was reset (`ECONNRESET`, `EPIPE`);
  * - `ConnectionClosed`: the backend closed the connection before it replied;
+ * - `NotReading`: the backend does not read its requests (more than `maxQueuedBytes` wait);
  * - `ConnectionFailed`: any other socket error;
  * - `MalformedReply`: a reply line that is not UTF-8, not JSON, or not a `BackendReply`;
  * - `MismatchedReply`: a reply with an id that was not asked on that connection;
@@ -61,6 +76,7 @@ export type SocketFailureCode =
   | 'ConnectionRefused'
   | 'ConnectionReset'
   | 'ConnectionClosed'
+  | 'NotReading'
   | 'ConnectionFailed'
   | 'MalformedReply'
   | 'MismatchedReply'
@@ -98,6 +114,15 @@ export interface SocketTransport extends Transport {
 interface Pending {
   readonly resolve: (outcome: Outcome) => void;
   readonly reject: (error: Error) => void;
+  readonly progress: ((extendMs: number) => void) | undefined;
+  /**
+   * Send the request again on a fresh connection, when it went out on a reused, idle one that
+   * failed before answering anything (the backend most likely never read it); `undefined` when
+   * that does not apply.
+   */
+  readonly retry: (() => void) | undefined;
+  /** `linesRead` of the connection when the request was written. */
+  readonly linesAtWrite: number;
 }
 
 interface Connection {
@@ -111,6 +136,8 @@ interface Connection {
   readonly closed: Promise<void>;
   connected: boolean;
   failed: boolean;
+  /** Lines read from the backend so far. */
+  linesRead: number;
   /** The bytes of a reply line not yet ended. */
   partial: Buffer[];
   partialBytes: number;
@@ -165,7 +192,24 @@ const excerpt = (text: string): string => show(text.length > 60 ? `${text.slice(
  */
 const operationJson = new WeakMap<BroadcastOperation, string>();
 
-const requestLine = (id: number, operation: BroadcastOperation): string => {
+/** The optional fields of a request line, in the order the codec lists them. */
+const extraFields = (context: RequestContext | undefined): string => {
+  if (context === undefined) {
+    return '';
+  }
+  const { deadlineUnixMs, traceparent, tracestate } = context;
+  const extra = BackendRequest.encode({
+    id: 1,
+    operation: { _tag: 'Quiesce', reason: 'Maintenance' },
+    ...(deadlineUnixMs === undefined ? {} : { deadlineUnixMs }),
+    ...(traceparent === undefined ? {} : { traceparent }),
+    ...(tracestate === undefined ? {} : { tracestate }),
+  });
+  const json = JSON.stringify({ ...extra, id: undefined, operation: undefined });
+  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
+};
+
+const requestLine = (id: number, operation: BroadcastOperation, context: RequestContext | undefined): string => {
   let json = Object.isFrozen(operation) ? operationJson.get(operation) : undefined;
   if (json === undefined) {
     json = JSON.stringify(BackendRequest.encode({ id, operation }).operation);
@@ -173,18 +217,24 @@ const requestLine = (id: number, operation: BroadcastOperation): string => {
       operationJson.set(operation, json);
     }
   }
-  return `{"id":${String(id)},"operation":${json}}\n`;
+  return `{"id":${String(id)},"operation":${json}${extraFields(context)}}\n`;
 };
 
-const maxReplyBytesOf = (value: unknown): number => {
+const positiveOption = (name: string, value: unknown, fallback: number): number => {
   if (value === undefined) {
-    return DEFAULT_MAX_REPLY_BYTES;
+    return fallback;
   }
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) {
+  if (typeof value !== 'number') {
+    throw new TypeError(`socketTransport: ${name}: expected a positive integer, got ${show(value)}`);
+  }
+  if (Number.isSafeInteger(value) && value > 0) {
     return value;
   }
-  throw new RangeError(`socketTransport: maxReplyBytes: expected a positive integer, got ${show(value)}`);
+  throw new RangeError(`socketTransport: ${name}: expected a positive integer, got ${show(value)}`);
 };
+
+/** The failures after which a request on a reused idle connection is sent again once. */
+const RETRIED_ONCE: ReadonlySet<SocketFailureCode> = new Set(['ConnectionClosed', 'ConnectionReset']);
 
 // -------------------------------------------------------------------------------------
 // transport
@@ -223,7 +273,8 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
     throw new TypeError(`socketTransport: expected options with an addressOf function, got ${show(options)}`);
   }
   const { addressOf } = options;
-  const maxReplyBytes = maxReplyBytesOf(options.maxReplyBytes);
+  const maxReplyBytes = positiveOption('maxReplyBytes', options.maxReplyBytes, DEFAULT_MAX_REPLY_BYTES);
+  const maxQueuedBytes = positiveOption('maxQueuedBytes', options.maxQueuedBytes, DEFAULT_MAX_QUEUED_BYTES);
   const connections = new Map<string, Connection>();
   let lastId = 0;
   let closed = false;
@@ -241,7 +292,11 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
     conn.pending.clear();
     conn.socket.destroy();
     for (const p of waiting) {
-      p.reject(error);
+      if (p.retry !== undefined && RETRIED_ONCE.has(error.code) && conn.linesRead === p.linesAtWrite) {
+        p.retry();
+      } else {
+        p.reject(error);
+      }
     }
   };
 
@@ -264,7 +319,8 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
       fail(conn, socketError('MalformedReply', `malformed reply from ${conn.label}: not JSON: ${excerpt(text)}`));
       return;
     }
-    const decoded = decode(BackendReply, json);
+    conn.linesRead += 1;
+    const decoded = decode(BackendMessage, json);
     if (E.isLeft(decoded)) {
       const id = (json as { readonly id?: unknown } | null)?.id;
       const problem = `malformed reply from ${conn.label}: ${decoded.left.join('; ')}`;
@@ -277,12 +333,25 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
       }
       return;
     }
-    const { id, outcome } = decoded.right;
+    const message = decoded.right;
+    const { id } = message;
     const waiting = conn.pending.get(id);
-    if (waiting !== undefined) {
+    if ('progress' in message) {
+      if (waiting !== undefined) {
+        waiting.progress?.(message.progress.extendMs);
+        return;
+      }
+      if (conn.abandoned.has(id)) {
+        return;
+      }
+    } else if (waiting !== undefined) {
       conn.pending.delete(id);
-      waiting.resolve(outcome);
-    } else if (!conn.abandoned.delete(id)) {
+      waiting.resolve(message.outcome);
+      return;
+    } else if (conn.abandoned.delete(id)) {
+      return;
+    }
+    {
       const asked = [...conn.pending.keys()].join(', ');
       fail(
         conn,
@@ -338,6 +407,7 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
       }),
       connected: false,
       failed: false,
+      linesRead: 0,
       partial: [],
       partialBytes: 0,
     };
@@ -352,6 +422,10 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
     });
     socket.on('error', (error) => {
       fail(conn, connectionError(label, error));
+    });
+    // The backend's end of the stream: nothing more can come, so no request may go out on it.
+    socket.on('end', () => {
+      fail(conn, socketError('ConnectionClosed', `${label} closed the connection before it replied`));
     });
     socket.on('close', () => {
       fail(conn, socketError('ConnectionClosed', `${label} closed the connection before it replied`));
@@ -378,7 +452,32 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
         );
   };
 
-  const request = (key: BackendKey, operation: BroadcastOperation, signal: AbortSignal): Promise<Outcome> =>
+  /** The open connection to `address`, or a new one when the old one would queue too much. */
+  const connectionFor = (address: SocketAddress, line: string): Connection => {
+    const conn = connections.get(addressId(address));
+    if (conn === undefined) {
+      return open(address);
+    }
+    const queued = conn.socket.writableLength;
+    if (queued > 0 && queued + Buffer.byteLength(line) > maxQueuedBytes) {
+      fail(
+        conn,
+        socketError(
+          'NotReading',
+          `${conn.label} does not read its requests: ${String(queued)} bytes wait on its connection (maxQueuedBytes ${String(maxQueuedBytes)})`,
+        ),
+      );
+      return open(address);
+    }
+    return conn;
+  };
+
+  const request = (
+    key: BackendKey,
+    operation: BroadcastOperation,
+    signal: AbortSignal,
+    context: RequestContext | undefined,
+  ): Promise<Outcome> =>
     new Promise<Outcome>((resolve, reject) => {
       if (closed) {
         reject(socketError('TransportClosed', 'the socket transport is closed'));
@@ -393,9 +492,11 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
         reject(address.left);
         return;
       }
-      const conn = connections.get(addressId(address.right)) ?? open(address.right);
       lastId += 1;
       const id = lastId;
+      const line = requestLine(id, operation, context);
+      let conn: Connection;
+
       const onAbort = (): void => {
         if (!conn.pending.delete(id)) {
           return;
@@ -408,33 +509,54 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
           }
         }
         reject(abortReason(signal));
-        if (!conn.connected && conn.pending.size === 0) {
-          // Still connecting with nobody waiting: give up the connection rather than keep it.
-          fail(conn, socketError('ConnectionFailed', `gave up connecting to ${conn.label}`));
+        if (conn.pending.size === 0 && (!conn.connected || conn.socket.writableLength > 0)) {
+          // Nobody waits on it, and it is still connecting, or the backend has not even read
+          // what was written (a backend that does not read): give it up rather than let
+          // abandoned requests pile up on it.
+          fail(conn, socketError('ConnectionFailed', `gave up on the connection to ${conn.label}`));
         }
       };
-      conn.pending.set(id, {
-        resolve: (outcome) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(outcome);
-        },
-        reject: (error) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      });
+
+      const attempt = (retryable: boolean): void => {
+        conn = connectionFor(address.right, line);
+        const reused = retryable && conn.connected && conn.linesRead > 0 && conn.pending.size === 0;
+        conn.pending.set(id, {
+          resolve: (outcome) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(outcome);
+          },
+          reject: (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+          },
+          progress: context?.progress,
+          retry: reused
+            ? () => {
+                if (closed) {
+                  signal.removeEventListener('abort', onAbort);
+                  reject(socketError('TransportClosed', 'the socket transport is closed'));
+                } else {
+                  attempt(false);
+                }
+              }
+            : undefined,
+          linesAtWrite: conn.linesRead,
+        });
+        conn.socket.write(line);
+      };
+
+      attempt(true);
       signal.addEventListener('abort', onAbort, ONCE);
-      conn.socket.write(requestLine(id, operation));
     });
 
-  const transport: Transport = (backend, operation, signal) => {
+  const transport: Transport = (backend, operation, signal, context) => {
     if (BroadcastOperation.is(operation)) {
-      return request(backend.key, operation, signal);
+      return request(backend.key, operation, signal, context);
     }
     const decoded = decode(BroadcastOperation, operation);
     return E.isLeft(decoded)
       ? Promise.reject(new TypeError(`socketTransport: operation: ${decoded.left.join('; ')}`))
-      : request(backend.key, decoded.right, signal);
+      : request(backend.key, decoded.right, signal, context);
   };
 
   const close = async (): Promise<void> => {
