@@ -90,7 +90,10 @@ export {
   recordStep,
   recordTime,
   recordedResult,
+  recordedSummary,
+  hasRecordedResult,
 } from './log/LogRecord';
+export { KeyTuple, RecordedSummary, keyTuple, resultDigest, summarizeResult, tupleKey } from './log/RecordedSummary';
 export { formatErrors } from './internal/codec';
 
 // values: Redux composition
@@ -152,7 +155,7 @@ export {
 } from './log/logReader';
 export { isCleanReplay, matchReplayStop } from './replay/LogReplay';
 export { DEFAULT_MAX_PROBLEMS, replayLog } from './replay/replayLog';
-export { compareResults, describeDivergence } from './replay/verify';
+export { compareResults, compareSummary, describeDivergence } from './replay/verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './replay/LogStats';
 export { generateLog } from './log/generateLog';
 
@@ -315,6 +318,7 @@ export type {
   UnregisterRecord,
 } from './log/LogRecord';
 export type { LogVersionFeatures } from './log/LogHeader';
+export type { SummaryFailure, SummaryTimeout } from './log/RecordedSummary';
 export type { LogReplay, ReplayMode, ReplayStop, StoppedAtCallbackError } from './replay/LogReplay';
 export type { ReplayLogOptions } from './replay/replayLog';
 export type { Divergence } from './replay/verify';

@@ -21,7 +21,7 @@ describe('logHeader', () => {
 
   it('should encode as the documented first line of a log', () => {
     expect(JSON.stringify(LogHeader.encode(logHeader()))).toBe(
-      '{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000}}',
+      '{"format":"lifecycle-broadcast-log","version":3,"policy":{"ackTimeoutMs":5000}}',
     );
   });
 });
@@ -43,7 +43,7 @@ describe('decodeLogHeader', () => {
 
   it('should refuse a version that never existed', () => {
     expect(expectLeft(decodeLogHeader({ format: LOG_FORMAT, version: 0, policy: { ackTimeoutMs: 5 } }))).toEqual([
-      'version: expected 1 | 2, got 0',
+      'version: expected 1 | 2 | 3, got 0',
     ]);
   });
 
@@ -69,10 +69,11 @@ describe('decodeLogHeader', () => {
 });
 
 describe('logVersionFeatures', () => {
-  it('should give times to version 2 only', () => {
-    expect(LOG_VERSIONS.map((v) => [v, logVersionFeatures(v).times])).toEqual([
-      [1, false],
-      [2, true],
+  it('should give times to version 2 on, and summaries to version 3 on', () => {
+    expect(LOG_VERSIONS.map((v) => [v, logVersionFeatures(v).times, logVersionFeatures(v).summaries])).toEqual([
+      [1, false, false],
+      [2, true, false],
+      [3, true, true],
     ]);
   });
 
@@ -86,6 +87,6 @@ describe('logVersionFeatures', () => {
 describe('LogVersion', () => {
   it('should accept the versions this library reads and nothing else', () => {
     expect(LOG_VERSIONS.every((v) => LogVersion.is(v))).toBe(true);
-    expect([0, 3, '2', 1.5].some((v) => LogVersion.is(v))).toBe(false);
+    expect([0, 4, '2', 1.5].some((v) => LogVersion.is(v))).toBe(false);
   });
 });

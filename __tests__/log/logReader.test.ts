@@ -118,7 +118,7 @@ describe('readLog', () => {
 
   it('should refuse a log of a newer version and read nothing after its header', async () => {
     const lines = await read(
-      `{"format":"lifecycle-broadcast-log","version":3,"policy":{"ackTimeoutMs":5000}}\n${QUIESCE}\n`,
+      `{"format":"lifecycle-broadcast-log","version":4,"policy":{"ackTimeoutMs":5000}}\n${QUIESCE}\n`,
     );
     expect(lines).toEqual([
       {
@@ -126,7 +126,7 @@ describe('readLog', () => {
         line: 1,
         fatal: true,
         problems: [
-          'log format version 3 is newer than this reader supports (2): upgrade lifecycle-broadcast to read it',
+          'log format version 4 is newer than this reader supports (3): upgrade lifecycle-broadcast to read it',
         ],
       },
     ]);

@@ -82,7 +82,7 @@ const actions: ReadonlyArray<RegistryAction> = [
   broadcastToAction(quiesceOperation('IdleTimeout'), [key('fbuild'), key('stranger')]),
 ];
 const records = recorded(actions);
-const version2 = [encodeHeaderLine(logHeader(POLICY)), ...records.map(encodeRecordLine)];
+const version2 = [encodeHeaderLine({ ...logHeader(POLICY), version: 2 }), ...records.map(encodeRecordLine)];
 const version1Header = '{"format":"lifecycle-broadcast-log","version":1,"policy":{"ackTimeoutMs":250}}';
 
 describe('logRecord', () => {
@@ -99,8 +99,8 @@ describe('decodeRecordLine', () => {
   const v1: LogHeader = { ...logHeader(), version: 1 };
   const v2: LogHeader = logHeader();
 
-  it('should read a BroadcastTo line of a version 2 log, the current version', () => {
-    expect(LOG_VERSION).toBe(2);
+  it('should read a BroadcastTo line of a version 2 log, as the current version does', () => {
+    expect(LOG_VERSION).toBe(3);
     expect(decodeRecordLine(version2[6] ?? '', 6)).toEqual({ _tag: 'RecordLine', line: 6, record: records[5] });
   });
 

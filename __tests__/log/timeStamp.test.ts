@@ -48,7 +48,7 @@ describe('writeLog with a clock', () => {
     await writeLog(sink, logHeader(), [register, quiesce], { clock: ticking() });
     const text = sink.text();
     expect(text.split('\n')[0]).toBe(
-      '{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000},"clock":"epochMillis"}',
+      '{"format":"lifecycle-broadcast-log","version":3,"policy":{"ackTimeoutMs":5000},"clock":"epochMillis"}',
     );
     const lines = await collect(readLog(readableOf(text)));
     expect(problems(lines)).toEqual([]);

@@ -327,7 +327,7 @@ describe('streamSink', () => {
     const store = storeWith(streamSink(stream));
     scenario.forEach((action) => store.dispatch(action));
     const [header, ...entries] = parseLines(text());
-    expect(header).toEqual({ format: 'lifecycle-broadcast-log', version: 2, policy: { ackTimeoutMs: 250 } });
+    expect(header).toEqual({ format: 'lifecycle-broadcast-log', version: 3, policy: { ackTimeoutMs: 250 } });
     expect(entries).toHaveLength(scenario.length);
     expect(text().endsWith('\n')).toBe(true);
     expectReplayMatches(createRegistry(policy), entries, store.getState());

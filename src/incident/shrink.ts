@@ -12,7 +12,7 @@ import * as O from 'fp-ts/Option';
 import { keyId } from '../domain/BackendKey';
 import { matchTag } from '../internal/match';
 import type { LogRecord } from '../log/LogRecord';
-import { recordAction, recordedResult } from '../log/LogRecord';
+import { hasRecordedResult, recordAction } from '../log/LogRecord';
 import type { LogHeader } from '../log/LogHeader';
 import { errorMessage } from '../internal/errorMessage';
 import type { InvalidLine, LogSource, RecordLine } from '../log/logReader';
@@ -22,7 +22,7 @@ import { isRecord } from '../internal/isRecord';
 import { checkFunction, optionalInteger, optionsObject } from '../internal/options';
 import { createRegistry } from '../registry/Registry';
 import { step } from '../registry/step';
-import { compareResults } from '../replay/verify';
+import { compareRecorded } from '../replay/verify';
 import type { Divergence } from '../replay/verify';
 
 // -------------------------------------------------------------------------------------
@@ -293,12 +293,11 @@ const firstDivergence = (
     if (at !== undefined && r.index !== at) {
       continue;
     }
-    const recorded = recordedResult(record);
     if (
-      recorded !== undefined &&
+      hasRecordedResult(record) &&
       (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
     ) {
-      const d = compareResults(r.line, recorded, next.result.result);
+      const d = compareRecorded(r.line, record, next.result.result);
       if (O.isSome(d)) {
         return { index: r.index, divergence: d.value };
       }

@@ -26,21 +26,23 @@ export const LOG_FORMAT = 'lifecycle-broadcast-log';
 /**
  * The newest log format version this library reads and the one it writes. Version 2 added the
  * `BroadcastTo` line, an optional `clock` to the header and an optional `time` to every record;
- * version 1 logs are still read, as version 2 logs without those.
+ * version 1 logs are still read, as version 2 logs without those. Version 3 added the compact
+ * `summary` of a broadcast's result (see `RecordedSummary`), which its writers record instead of
+ * the whole result; versions 1 and 2 are still read.
  *
  * @since 0.1.0
  */
-export const LOG_VERSION = 2;
+export const LOG_VERSION = 3;
 
-const isLogVersion = (u: unknown): u is LogVersion => u === 1 || u === 2;
+const isLogVersion = (u: unknown): u is LogVersion => u === 1 || u === 2 || u === 3;
 
 /**
- * A log format version this library reads: `1` or `2`.
+ * A log format version this library reads: `1`, `2` or `3`.
  *
  * @since 0.2.0
  */
 export const LogVersion: t.Type<LogVersion, LogVersion> = new t.Type<LogVersion, LogVersion>(
-  '1 | 2',
+  '1 | 2 | 3',
   isLogVersion,
   (u, c) => (isLogVersion(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
@@ -51,14 +53,14 @@ export const LogVersion: t.Type<LogVersion, LogVersion> = new t.Type<LogVersion,
  *
  * @since 0.2.0
  */
-export type LogVersion = 1 | 2;
+export type LogVersion = 1 | 2 | 3;
 
 /**
  * Every log format version this library reads, oldest first.
  *
  * @since 0.2.0
  */
-export const LOG_VERSIONS: ReadonlyArray<LogVersion> = Object.freeze([1, 2] as const);
+export const LOG_VERSIONS: ReadonlyArray<LogVersion> = Object.freeze([1, 2, 3] as const);
 
 /**
  * The clock a log's records are timed with: `epochMillis`, integer milliseconds since the Unix
@@ -88,11 +90,19 @@ export interface LogVersionFeatures {
   readonly times: boolean;
   /** Whether `BroadcastTo` records, targeted broadcasts, may appear (version 2 on). */
   readonly broadcastTo: boolean;
+  /**
+   * Whether a broadcast may record its result as a compact `summary`, and the log's writers
+   * record it so (version 3 on).
+   *
+   * @since 0.3.0
+   */
+  readonly summaries: boolean;
 }
 
 const features: Readonly<Record<LogVersion, LogVersionFeatures>> = Object.freeze({
-  1: Object.freeze({ version: 1, times: false, broadcastTo: false }),
-  2: Object.freeze({ version: 2, times: true, broadcastTo: true }),
+  1: Object.freeze({ version: 1, times: false, broadcastTo: false, summaries: false }),
+  2: Object.freeze({ version: 2, times: true, broadcastTo: true, summaries: false }),
+  3: Object.freeze({ version: 3, times: true, broadcastTo: true, summaries: true }),
 });
 
 /**
@@ -171,9 +181,9 @@ export const LogHeader: t.Type<LogHeader, LogHeader> = new t.Type<LogHeader, Log
  * import { broadcastPolicy, logHeader } from 'lifecycle-broadcast'
  *
  * logHeader(broadcastPolicy(250))
- * // { format: 'lifecycle-broadcast-log', version: 2, policy: { ackTimeoutMs: 250 } }
+ * // { format: 'lifecycle-broadcast-log', version: 3, policy: { ackTimeoutMs: 250 } }
  * logHeader(broadcastPolicy(250), 'epochMillis')
- * // { format: 'lifecycle-broadcast-log', version: 2, policy: { ackTimeoutMs: 250 }, clock: 'epochMillis' }
+ * // { format: 'lifecycle-broadcast-log', version: 3, policy: { ackTimeoutMs: 250 }, clock: 'epochMillis' }
  *
  * @since 0.1.0
  */
@@ -207,8 +217,8 @@ export const isTimedLog = (header: LogHeader): boolean => header.clock !== undef
  * @example
  * import { decodeLogHeader } from 'lifecycle-broadcast'
  *
- * decodeLogHeader({ format: 'lifecycle-broadcast-log', version: 3, policy: { ackTimeoutMs: 5000 } })
- * // left([ 'log format version 3 is newer than this reader supports (2): upgrade lifecycle-broadcast to read it' ])
+ * decodeLogHeader({ format: 'lifecycle-broadcast-log', version: 4, policy: { ackTimeoutMs: 5000 } })
+ * // left([ 'log format version 4 is newer than this reader supports (3): upgrade lifecycle-broadcast to read it' ])
  *
  * @since 0.1.0
  */

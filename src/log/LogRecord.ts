@@ -10,6 +10,7 @@ import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 
 import { BroadcastResult } from '../domain/BroadcastResult';
+import { RecordedSummary, summaryOf } from './RecordedSummary';
 import { Millis, checked, closed, closedWith, decode, tagged } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { definedFields } from '../internal/options';
@@ -27,8 +28,11 @@ import { LOG_VERSION, LOG_VERSIONS, firstVersionWith, logVersionFeatures } from 
 /** The field every record may carry since format version 2: when it was recorded. */
 const timed = { time: Millis };
 
-/** The fields a recorded broadcast (to all or to some) may carry besides its action's. */
-const recorded = { result: BroadcastResult, ...timed };
+/**
+ * The fields a recorded broadcast (to all or to some) may carry besides its action's: its whole
+ * result, or (format version 3) its summary, and a time.
+ */
+const recorded = { result: BroadcastResult, summary: RecordedSummary, ...timed };
 
 const RegisterRecordC = closedWith('Register', registryActionProps.Register, timed);
 const SetLiveRecordC = closedWith('SetLive', registryActionProps.SetLive, timed);
@@ -66,8 +70,8 @@ export interface SetResponseRecord extends t.TypeOf<typeof SetResponseRecordC> {
 export interface UnregisterRecord extends t.TypeOf<typeof UnregisterRecordC> {}
 
 /**
- * A recorded broadcast: its operation, and optionally the result it had when it was recorded and
- * when it was recorded.
+ * A recorded broadcast: its operation, and optionally the result it had when it was recorded (in
+ * full as `result`, or, since format version 3, as its `summary`) and when it was recorded.
  *
  * @since 0.2.0
  */
@@ -217,12 +221,46 @@ export const recordAction = (record: LogRecord): RegistryAction => {
 export const recordTime = (record: LogRecord): number | undefined => record.time;
 
 /**
- * The result a record recorded, if it is a broadcast (to all or to some) that carries one.
+ * The whole result a record recorded, if it is a broadcast (to all or to some) that carries one
+ * (a version 3 log records a `summary` instead: see `recordedSummary`).
  *
  * @since 0.1.0
  */
 export const recordedResult = (record: LogRecord): BroadcastResult | undefined =>
   record._tag === 'Broadcast' || record._tag === 'BroadcastTo' ? record.result : undefined;
+
+/**
+ * The summary of the result a record recorded, if it is a broadcast (to all or to some) that
+ * carries a result or a summary: the one recorded, or the one of the whole result.
+ *
+ * @since 0.3.0
+ */
+export const recordedSummary = (record: LogRecord): RecordedSummary | undefined =>
+  record._tag === 'Broadcast' || record._tag === 'BroadcastTo'
+    ? (record.summary ?? (record.result === undefined ? undefined : summaryOf(record.result)))
+    : undefined;
+
+/**
+ * Whether a record carries a recorded result, whole or summarised.
+ *
+ * @since 0.3.0
+ */
+export const hasRecordedResult = (record: LogRecord): boolean =>
+  (record._tag === 'Broadcast' || record._tag === 'BroadcastTo') &&
+  (record.result !== undefined || record.summary !== undefined);
+
+/**
+ * A record whose whole result is replaced by its summary: what a version 3 writer records.
+ *
+ * @internal
+ */
+export const summarised = (record: LogRecord): LogRecord => {
+  if ((record._tag !== 'Broadcast' && record._tag !== 'BroadcastTo') || record.result === undefined) {
+    return record;
+  }
+  const { result, ...rest } = record;
+  return { ...rest, summary: summaryOf(result) };
+};
 
 // -------------------------------------------------------------------------------------
 // versions
@@ -256,6 +294,21 @@ const kindProblem = (header: LogHeader, input: unknown): string | undefined =>
     ? `_tag: "BroadcastTo" lines need log format version ${String(firstVersionWith('broadcastTo'))}, and this log is version ${String(header.version)}`
     : undefined;
 
+/** Why `record` may not carry its recorded result as it does in the log of `header`, if it may not. */
+const resultProblem = (header: LogHeader | undefined, record: LogRecord): string | undefined => {
+  if ((record._tag !== 'Broadcast' && record._tag !== 'BroadcastTo') || record.summary === undefined) {
+    return undefined;
+  }
+  if (record.result !== undefined) {
+    return 'summary: a record carries its result whole or as a summary, not both';
+  }
+  return header !== undefined && !logVersionFeatures(header.version).summaries
+    ? `summary: unexpected field in format version ${String(header.version)} (summaries came with version ${String(
+        firstVersionWith('summaries'),
+      )})`
+    : undefined;
+};
+
 /** Why `record` may not carry its `time` in the log of `header`, if it may not. */
 const timeProblem = (header: LogHeader, record: LogRecord): string | undefined => {
   const time = record.time;
@@ -286,7 +339,9 @@ export const decodeLogRecord = (
   input: unknown,
 ): E.Either<ReadonlyArray<string>, LogRecord> => {
   if (header === undefined) {
-    return decoders[LOG_VERSION](input);
+    const decoded = decoders[LOG_VERSION](input);
+    const both = E.isRight(decoded) ? resultProblem(undefined, decoded.right) : undefined;
+    return both === undefined ? decoded : E.left([both]);
   }
   const kind = kindProblem(header, input);
   if (kind !== undefined) {
@@ -296,8 +351,8 @@ export const decodeLogRecord = (
   if (E.isLeft(decoded)) {
     return decoded;
   }
-  const time = timeProblem(header, decoded.right);
-  return time === undefined ? decoded : E.left([time]);
+  const problem = resultProblem(header, decoded.right) ?? timeProblem(header, decoded.right);
+  return problem === undefined ? decoded : E.left([problem]);
 };
 
 // -------------------------------------------------------------------------------------
@@ -333,9 +388,13 @@ const RecordArgs = closed('record', { record: LogRecord });
 export const recordLine = (fn: string, record: LogRecord, header?: LogHeader): string => {
   const valid = checked(fn, RecordArgs, { record }).record;
   // The codec has accepted it: what is left is whether this log's version and clock allow it.
-  const problem = header === undefined ? undefined : (kindProblem(header, valid) ?? timeProblem(header, valid));
+  const problem =
+    resultProblem(header, valid) ??
+    (header === undefined ? undefined : (kindProblem(header, valid) ?? timeProblem(header, valid)));
   if (problem !== undefined) {
     throw new TypeError(`${fn}: record.${problem}`);
   }
-  return JSON.stringify(LogRecord.encode(valid));
+  // A version 3 writer records a broadcast's result as its summary.
+  const written = header !== undefined && logVersionFeatures(header.version).summaries ? summarised(valid) : valid;
+  return JSON.stringify(LogRecord.encode(written));
 };

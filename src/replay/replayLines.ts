@@ -10,7 +10,7 @@
  */
 import * as O from 'fp-ts/Option';
 
-import { recordedResult } from '../log/LogRecord';
+import { hasRecordedResult } from '../log/LogRecord';
 import type { LogRecord } from '../log/LogRecord';
 import type { LogHeader } from '../log/LogHeader';
 import type { InvalidLine, LogSource, ReadLogOptions } from '../log/logReader';
@@ -31,7 +31,7 @@ import type { RegistryEvent } from '../registry/RegistryEvent';
 import { stepChecked } from '../registry/step';
 import type { LogReplay, ReplayMode, ReplayStop } from './LogReplay';
 import type { Divergence } from './verify';
-import { compareResults } from './verify';
+import { compareRecorded } from './verify';
 import type { LogBound } from './LogBound';
 import { checkLogBound } from './LogBound';
 import { seedStats } from './seedStats';
@@ -348,8 +348,8 @@ export const replayAs = async (fn: string, source: LogSource, options: ReplayLin
             lastTime = O.some(time);
           }
           const before = state;
-          const recorded = verify && counting ? recordedResult(record) : undefined;
-          if (record._tag === 'Broadcast' && recorded === undefined && onStep === undefined) {
+          const recorded = verify && counting && hasRecordedResult(record);
+          if (record._tag === 'Broadcast' && !recorded && onStep === undefined) {
             // Nobody looks at this broadcast's lists: apply it in O(1), whatever the backends.
             const b = broadcastCounted(before, record.operation);
             state = b.state;
@@ -372,11 +372,11 @@ export const replayAs = async (fn: string, source: LogSource, options: ReplayLin
             }
             stats.add(next.result);
             if (
-              recorded !== undefined &&
+              recorded &&
               (next.result._tag === 'OperationBroadcast' || next.result._tag === 'OperationBroadcastTo')
             ) {
               checked += 1;
-              divergence = compareResults(l.line, recorded, next.result.result);
+              divergence = compareRecorded(l.line, record, next.result.result);
               if (O.isSome(divergence)) {
                 divergences += 1;
                 if (O.isNone(firstDivergence)) {

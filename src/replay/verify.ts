@@ -9,6 +9,9 @@ import * as O from 'fp-ts/Option';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { show } from '../internal/codec';
 import { jsonDifference } from '../internal/jsonDifference';
+import type { LogRecord } from '../log/LogRecord';
+import type { RecordedSummary } from '../log/RecordedSummary';
+import { summaryOf } from '../log/RecordedSummary';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -16,7 +19,8 @@ import { jsonDifference } from '../internal/jsonDifference';
 
 /**
  * A recorded result that the replay does not reproduce: the line, the first field where the two
- * differ with the value each has there, and both results in full (as their codec encodes them).
+ * differ with the value each has there, and both results in full (as their codec encodes them),
+ * or both summaries when the log recorded a summary (format version 3).
  *
  * @since 0.1.0
  */
@@ -72,19 +76,95 @@ export const compareResults = (
 ): O.Option<Divergence> => {
   // Both are plain data of one codec, so they can be walked as they are; encoding (which copies)
   // is left for the rare result that differs.
-  const d = jsonDifference(recorded, replayed);
-  return d === undefined
-    ? O.none
-    : O.some(
-        Object.freeze({
-          line,
-          path: d.path,
-          recordedValue: d.left,
-          replayedValue: d.right,
-          recorded: BroadcastResult.encode(recorded),
-          replayed: BroadcastResult.encode(replayed),
-        }),
-      );
+  return divergenceOf(line, jsonDifference(recorded, replayed), () => [
+    BroadcastResult.encode(recorded),
+    BroadcastResult.encode(replayed),
+  ]);
+};
+
+/** Where two recorded results first differ, and the values each has there. */
+interface Difference {
+  readonly path: string;
+  readonly left: unknown;
+  readonly right: unknown;
+}
+
+/** The divergence of a difference on `line` (none without one); `both` gives what each side recorded. */
+const divergenceOf = (
+  line: number,
+  d: Difference | undefined,
+  both: () => readonly [recorded: unknown, replayed: unknown],
+): O.Option<Divergence> => {
+  if (d === undefined) {
+    return O.none;
+  }
+  const [recorded, replayed] = both();
+  return O.some(
+    Object.freeze({ line, path: d.path, recordedValue: d.left, replayedValue: d.right, recorded, replayed }),
+  );
+};
+
+/** The first entry where two lists of a summary differ, as a path and both values. */
+const firstEntryDifference = (
+  name: string,
+  recorded: ReadonlyArray<unknown>,
+  replayed: ReadonlyArray<unknown>,
+): Difference | undefined => {
+  const n = Math.max(recorded.length, replayed.length);
+  for (let i = 0; i < n; i++) {
+    const d = jsonDifference(recorded[i], replayed[i]);
+    if (d !== undefined) {
+      return { path: `${name}[${String(i)}]`, left: recorded[i], right: replayed[i] };
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Compare the summary recorded on line `line` (format version 3) with the result the replay
+ * computed: `none` when the replayed result has the same counts, the same timeouts and failures
+ * and the same digest. Otherwise the divergence names the first thing that differs, in this
+ * order: a timeout or failure entry (so the first backend whose answer differs), the status, a
+ * count, and last the digest (a difference the summary cannot place: which backends acknowledged
+ * or were skipped, or their order).
+ *
+ * @example
+ * import { broadcast, compareSummary, createRegistry, quiesceOperation, summarizeResult } from 'lifecycle-broadcast'
+ *
+ * const result = broadcast(createRegistry(), quiesceOperation('Maintenance')).result
+ * compareSummary(3, summarizeResult(result), result) // none
+ *
+ * @since 0.3.0
+ */
+export const compareSummary = (
+  line: number,
+  recorded: RecordedSummary,
+  replayed: BroadcastResult,
+): O.Option<Divergence> => {
+  const mine = summaryOf(replayed);
+  const d =
+    firstEntryDifference('timeouts', recorded.timeouts, mine.timeouts) ??
+    firstEntryDifference('failures', recorded.failures, mine.failures) ??
+    (['_tag', 'acks', 'skippedDead', 'digest'] as const)
+      .filter((f) => recorded[f] !== mine[f])
+      .map((f) => ({ path: f, left: recorded[f], right: mine[f] }))[0];
+  return divergenceOf(line, d, () => [recorded, mine]);
+};
+
+/**
+ * Compare what `record` (on line `line`) recorded of its broadcast, whole or summarised, with the
+ * result the replay computed: `none` when it records nothing or the replay reproduces it.
+ *
+ * @internal
+ */
+export const compareRecorded = (line: number, record: LogRecord, replayed: BroadcastResult): O.Option<Divergence> => {
+  if (record._tag !== 'Broadcast' && record._tag !== 'BroadcastTo') {
+    return O.none;
+  }
+  if (record.summary !== undefined) {
+    return compareSummary(line, record.summary, replayed);
+  }
+  return record.result === undefined ? O.none : compareResults(line, record.result, replayed);
 };
 
 /**

@@ -97,7 +97,7 @@ describe('lifecycle-broadcast replay', () => {
     const r = await run(['replay', fixture('newer-version.ndjson'), '--lenient']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'line 1: log format version 3 is newer than this reader supports (2): upgrade lifecycle-broadcast to read it\n',
+      'line 1: log format version 4 is newer than this reader supports (3): upgrade lifecycle-broadcast to read it\n',
     );
     expect(r.stdout).toBe('');
   });

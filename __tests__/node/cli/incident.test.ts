@@ -146,12 +146,12 @@ describe('a committed version 1 log', () => {
     expect((JSON.parse(r.stdout) as { header: { version: number } }).header.version).toBe(1);
   });
 
-  it('should replay to the state of the same log written in version 2', async () => {
+  it('should replay to the state of the same log written in the current version', async () => {
     const v1 = await replayLog(fileSource(fixture('good.ndjson')), { verify: true });
     const file = path.join(dir, 'v2.ndjson');
     const log = generateLog({ backends: 2, actions: 10, seed: 1 });
     await writeLog(fs.createWriteStream(file), log.header, log.records);
-    expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toContain('"version":2');
+    expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toContain('"version":3');
     expect(v1.divergences).toBe(0);
     expect(atLine(3)).toEqual({ _tag: 'AtLine', line: 3 });
   });
@@ -167,7 +167,7 @@ describe('lifecycle-broadcast validate --json', () => {
       schemaVersion: 1,
       file,
       valid: true,
-      formatVersion: 2,
+      formatVersion: 3,
       clock: 'epochMillis',
       entries: 5,
       invalidLines: 0,
@@ -191,7 +191,7 @@ describe('lifecycle-broadcast validate --json', () => {
     const file = path.join(dir, 'timed-validate2.ndjson');
     await writeTimedLog(file);
     const r = await run(['validate', file]);
-    expect(r.stdout).toBe(`${file}: valid: format version 2 (timed), 5 entries, 0 invalid lines (read to line 6)\n`);
+    expect(r.stdout).toBe(`${file}: valid: format version 3 (timed), 5 entries, 0 invalid lines (read to line 6)\n`);
   });
 });
 
