@@ -132,9 +132,56 @@ export const examplesIn = (file: string): ReadonlyArray<string> => {
   return examples.map((example) => example.replace(/^```\w*$/gm, '').trim());
 };
 
-/** The body of every TypeScript block (```ts) of the Markdown file `file`. */
-export const typeScriptBlocksIn = (file: string): ReadonlyArray<string> =>
-  [...fs.readFileSync(file, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((block) => block[1] ?? '');
+/** The Markdown pages whose code blocks a user may copy: the README and the guides. */
+export const documentationPages = (): ReadonlyArray<string> => [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
+
+/**
+ * A code block of the documentation (TypeScript or JavaScript):
+ * - `Fragment`: its first line is a comment starting with `// Fragment`, which says what it leaves
+ *   out; a reader sees it is not a program, and it is neither compiled nor run;
+ * - `Example`: shown under `<!-- example: FILE -->`, a file of the repository that has tests of
+ *   its own (a backend that runs until stopped, say), and must be shown exactly;
+ * - `Program`: anything else, compiled as an ES module and run as written.
+ */
+export interface DocumentationBlock {
+  readonly _tag: 'Fragment' | 'Example' | 'Program';
+  /** The page, relative to the repository. */
+  readonly page: string;
+  /** The line of the page the block's fence is on. */
+  readonly line: number;
+  readonly body: string;
+  /** For an `Example`, the file it shows, relative to the repository. */
+  readonly file?: string;
+}
+
+/** Every TypeScript and JavaScript block of `page` (relative to the repository), indented ones (in a list) included. */
+export const codeBlocksIn = (page: string): ReadonlyArray<DocumentationBlock> => {
+  const text = fs.readFileSync(path.join(ROOT, page), 'utf8');
+  return [...text.matchAll(/^( *)```(?:ts|js)\n([\s\S]*?)^\1```$/gm)].map((m) => {
+    const indent = m[1] ?? '';
+    const body = (m[2] ?? '')
+      .split('\n')
+      .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
+      .join('\n');
+    const before = text.slice(0, m.index);
+    const line = before.split('\n').length;
+    const shown = /<!-- example: (\S+) -->\s*$/.exec(before);
+    return shown !== null
+      ? { _tag: 'Example', page, line, body, file: shown[1] ?? '' }
+      : { _tag: /^\/\/ Fragment\b/.test(body) ? 'Fragment' : 'Program', page, line, body };
+  });
+};
+
+/** A name for a block's files: its page and line (`README_md-245`). */
+export const blockName = (block: DocumentationBlock): string =>
+  `${block.page.replace(/[\\/.]/g, '_')}-${String(block.line)}`;
 
 /** The source files whose TSDoc is the public API reference: all of src/ but the internals and the command line. */
 export const documentedSources = (dir = path.join(ROOT, 'src')): ReadonlyArray<string> =>
@@ -514,18 +561,24 @@ export const createConsumerProject = (): ConsumerProject => {
       write('no-fast-check.cjs', withoutFastCheckConsumer('cjs'));
       write('typed-arbitraries.mts', TYPED_ARBITRARIES_CONSUMER);
     }
-    const documented = [
-      ...documentedSources().map((source) => ({ source, bodies: examplesIn(source), what: '@example' })),
-      { source: path.join(ROOT, 'README.md'), bodies: typeScriptBlocksIn(path.join(ROOT, 'README.md')), what: 'block' },
-    ];
-    const examples = documented.flatMap(({ source, bodies, what }) =>
-      bodies.map((body, i) => {
+    const apiExamples = documentedSources().flatMap((source) =>
+      examplesIn(source).map((body, i) => {
         const relative = path.relative(ROOT, source);
         const file = `examples/${relative.replace(/[\\/.]/g, '_')}-${String(i + 1)}.mts`;
-        write(file, `// ${what} ${String(i + 1)} of ${relative}\n${body}\n\nexport {};\n`);
+        write(file, `// @example ${String(i + 1)} of ${relative}\n${body}\n\nexport {};\n`);
         return { file, source: relative };
       }),
     );
+    // Every program of the documentation, as the ES module a user would save it as.
+    const programs = documentationPages()
+      .flatMap(codeBlocksIn)
+      .filter((block) => block._tag === 'Program')
+      .map((block) => {
+        const file = `examples/${blockName(block)}.mts`;
+        write(file, `${block.body}\nexport {};\n`);
+        return { file, source: block.page };
+      });
+    const examples = [...apiExamples, ...programs];
     // node16 resolution: the exports map decides, and .mts files read the ES module declarations
     // while .cts files read the CommonJS ones. One program for all, to parse the libraries once.
     write(

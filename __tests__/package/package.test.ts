@@ -12,13 +12,16 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-import { buildSync } from 'esbuild';
+import { buildSync, transformSync } from 'esbuild';
 
 import * as library from '../../src';
-import type { ConsumerProject, Run } from './consumerProject';
+import type { ConsumerProject, DocumentationBlock, Run } from './consumerProject';
 import {
   PACKAGE,
   ROOT,
+  blockName,
+  codeBlocksIn,
+  documentationPages,
   compilerErrors,
   createConsumerProject,
   explainedFiles,
@@ -194,7 +197,7 @@ describeUnlessSkipped('the packed package', () => {
         files = explainedFiles(compiled.stdout, project.dir);
       }, SLOW);
 
-      it('should accept the consumer files and every example of the documentation (each @example of the API, each TypeScript block of the README)', () => {
+      it('should accept the consumer files and every example of the documentation (each @example of the API, each program of the README and docs/)', () => {
         expect(project.examples.map((e) => e.source)).toEqual(
           expect.arrayContaining(['README.md', path.join('src', 'registry', 'reducers.ts')]),
         );
@@ -342,6 +345,66 @@ describeUnlessSkipped('the packed package', () => {
         expect(r).toMatchObject({ status: 'AllAcked', acks: 1, reproduced: true });
       });
     }
+  });
+
+  describe('the documentation', () => {
+    const blocks = documentationPages().flatMap(codeBlocksIn);
+    const programs = blocks.filter((b) => b._tag === 'Program');
+    const title = (b: DocumentationBlock): string => `${b.page}:${String(b.line)}`;
+    /** The log the documentation's programs read, as a user who followed the README has it. */
+    const LOG = 'broker.ndjson';
+
+    /** Run a program of the documentation as the ES module a user would save it as, in a folder of its own. */
+    const runProgram = (block: DocumentationBlock, withLog: boolean): { readonly run: Run; readonly dir: string } => {
+      const dir = path.join(project.dir, 'documentation', `${blockName(block)}${withLog ? '' : '-no-log'}`);
+      fs.mkdirSync(dir, { recursive: true });
+      if (withLog) {
+        fs.copyFileSync(path.join(ROOT, 'examples', LOG), path.join(dir, LOG));
+      }
+      const code = transformSync(block.body, { loader: 'ts', format: 'esm', target: 'node20' }).code;
+      fs.writeFileSync(path.join(dir, 'program.mjs'), code);
+      return { run: run(process.execPath, ['program.mjs'], dir), dir };
+    };
+
+    it('should run a program, or show an example file its own test runs, on every page with code', () => {
+      const withCode = new Set(blocks.map((b) => b.page));
+      expect(new Set(blocks.filter((b) => b._tag !== 'Fragment').map((b) => b.page))).toEqual(withCode);
+      expect(withCode.size).toBe(6);
+      // What is marked as a fragment, and so neither compiled nor run.
+      expect(blocks.filter((b) => b._tag === 'Fragment').map((b) => b.page)).toEqual([
+        'docs/concepts.md',
+        'docs/idle.md',
+      ]);
+    });
+
+    it('should show each example file exactly', () => {
+      for (const block of blocks.filter((b) => b._tag === 'Example')) {
+        expect([title(block), block.body]).toEqual([
+          title(block),
+          fs.readFileSync(path.join(ROOT, block.file ?? ''), 'utf8'),
+        ]);
+      }
+    });
+
+    it.each(programs.map((b) => [title(b), b] as const))(
+      'should run %s as written, with nothing on standard error and the log it reads left as it was',
+      (_, block) => {
+        const { run: r, dir } = runProgram(block, true);
+        expect([r.code, r.stderr]).toEqual([0, '']);
+        expect(fs.readFileSync(path.join(dir, LOG))).toEqual(fs.readFileSync(path.join(ROOT, 'examples', LOG)));
+      },
+      SLOW,
+    );
+
+    it.each(programs.filter((b) => b.body.includes(`'${LOG}'`)).map((b) => [title(b), b] as const))(
+      'should report a missing log as an error in %s, not print an empty registry',
+      (_, block) => {
+        const { run: r } = runProgram(block, false);
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toMatch(new RegExp(`Error: cannot (read|replay) ${LOG.replace('.', '\\.')}: .*ENOENT`));
+      },
+      SLOW,
+    );
   });
 
   describe('bundled for a browser', () => {
