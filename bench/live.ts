@@ -136,7 +136,8 @@ const startServer = (n: number, kind: 'unix' | 'tcp', dir: string, silent: (i: n
     });
   });
 
-const registryOf = (n: number, ackTimeoutMs: number): Registry => {
+/** A registry of `n` live backends b0..b(n-1) modelled as acknowledging. */
+export const registryOf = (n: number, ackTimeoutMs: number): Registry => {
   let state = createRegistry(broadcastPolicy(ackTimeoutMs));
   for (let i = 0; i < n; i++) {
     state = register(state, backend(backendKey(sharedInstance, `b${String(i)}`, '1.0.0', ''), true, ack)).state;

@@ -329,6 +329,7 @@ export type { GenerateOptions, GeneratedLog } from './log/generateLog';
 export type { AckOutcome, FailureOutcome, RequestContext, Transport } from './live/Transport';
 export type { Cancelled, DeadlineExceeded, InvalidOutcome, TransportFailed } from './live/LiveDiagnostic';
 export type { LiveBroadcast, RunBroadcastOptions } from './live/runBroadcast';
+export type { FailureBudget, RetryOptions, RolloutOptions } from './live/rollout';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
 
 // types: targeted broadcasts and the idle coordinator

@@ -35,9 +35,12 @@ export interface Answer {
   readonly diagnostic: LiveDiagnostic | undefined;
 }
 
-/** What a fan-out gives: one answer per target, in the targets' order. */
+/**
+ * What a fan-out gives: one answer per target, in the targets' order, `undefined` for a target
+ * never sent to because `options.stop` said so.
+ */
 export interface FanOut {
-  readonly answers: ReadonlyArray<Answer>;
+  readonly answers: ReadonlyArray<Answer | undefined>;
   /** `options.signal` aborted while some target had not answered. */
   readonly cancelled: boolean;
 }
@@ -63,6 +66,8 @@ export interface FanOutOptions {
   readonly extrasOf?: (i: number) => RequestExtras | undefined;
   /** Told of each answer as it is decided (and of none after the fan-out resolved). */
   readonly onAnswer?: (i: number, answer: Answer) => void;
+  /** Asked before each send: `true` sends nothing more (the fan-out waits for what is out). */
+  readonly stop?: () => boolean;
 }
 
 /** The longest single timer a JavaScript runtime holds. */
@@ -156,12 +161,15 @@ export const fanOut = (
   options: FanOutOptions,
 ): Promise<FanOut> =>
   new Promise((resolve) => {
-    const { ackTimeoutMs, concurrency, signal, deadline, extrasOf, onAnswer } = options;
+    const { ackTimeoutMs, concurrency, signal, deadline, extrasOf, onAnswer, stop } = options;
     const n = targets.length;
     const answers: Array<Answer | undefined> = new Array<Answer | undefined>(n).fill(undefined);
     const outstanding = new Map<number, Request>();
     let next = 0;
     let answered = 0;
+    /** Targets left unsent because `stop` said so. */
+    let held = 0;
+    let heldFrom = n;
     let done = false;
     let launching = false;
     /** Requests whose timer fired, to look at in the next check phase. */
@@ -174,7 +182,7 @@ export const fanOut = (
     const finish = (cancelled: boolean): void => {
       done = true;
       signal?.removeEventListener('abort', onAbort);
-      resolve({ answers: answers as ReadonlyArray<Answer>, cancelled });
+      resolve({ answers: answers, cancelled });
     };
 
     const record = (i: number, answer: Answer): void => {
@@ -193,7 +201,7 @@ export const fanOut = (
         clearTimeout(request.timer);
         outstanding.delete(i);
       }
-      if (answered === n) {
+      if (answered + held === n) {
         finish(false);
       } else {
         launch();
@@ -363,6 +371,15 @@ export const fanOut = (
             expireUnsent();
             return;
           }
+          if (stop?.() === true) {
+            held = n - next;
+            heldFrom = next;
+            next = n;
+            if (answered + held === n) {
+              finish(false);
+            }
+            return;
+          }
           const i = next;
           next += 1;
           send(i);
@@ -377,7 +394,7 @@ export const fanOut = (
         return;
       }
       let unanswered = 0;
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < heldFrom; i++) {
         if (answers[i] !== undefined) {
           continue;
         }

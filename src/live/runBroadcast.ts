@@ -21,9 +21,13 @@ import type { Registry } from '../registry/Registry';
 import { backends } from '../registry/Registry';
 import type { RegistryAction } from '../registry/RegistryAction';
 import { step } from '../registry/step';
-import type { Answer, Deadline, FanOut } from './fanOut';
+import { unacknowledgedKeys } from '../domain/BroadcastResult';
+import { mergeRetry } from '../registry/reducers';
+import type { Answer, Deadline, FanOutOptions } from './fanOut';
 import { fanOut } from './fanOut';
 import type { LiveDiagnostic } from './LiveDiagnostic';
+import type { Rollout, RolloutOptions, RetryOptions } from './rollout';
+import { retryOf, rolloutOf, wait, wavesOf } from './rollout';
 import type { Transport } from './Transport';
 
 // -------------------------------------------------------------------------------------
@@ -42,7 +46,8 @@ import type { Transport } from './Transport';
 export interface LiveBroadcast {
   /**
    * The result, with the codec, the lists, the order (registration order) and the status rules
-   * of `broadcast`'s: a backend that answered `Ack` is in `acks`, one that answered `Failure`,
+   * of `broadcast`'s (with `options.retry`, the attempts' results merged with `mergeRetry`: each
+   * backend with its latest answer): a backend that answered `Ack` is in `acks`, one that answered `Failure`,
    * or whose transport failed, in `failures`, one that did not answer within the policy's
    * `ackTimeoutMs` (or before the run was cancelled) in `timeouts`, a dead one in `skippedDead`.
    */
@@ -60,8 +65,23 @@ export interface LiveBroadcast {
    * when it aborted, and is listed in `timeouts` (with a `Cancelled` diagnostic).
    */
   readonly cancelled: boolean;
-  /** Why backends failed or timed out without saying so themselves, in registration order. */
+  /**
+   * Why backends failed or timed out without saying so themselves, in registration order (with
+   * retries, for each backend its latest attempt's).
+   */
   readonly diagnostics: ReadonlyArray<LiveDiagnostic>;
+  /**
+   * The live backends the run was for but never sent to, in registration order: a rollout
+   * stopped by its failure budget, by the deadline or by cancellation before their wave. Empty
+   * otherwise. The run is then reproduced by a `BroadcastTo` of the backends sent to.
+   */
+  readonly notSent: ReadonlyArray<BackendKey>;
+  /**
+   * The result of each attempt, in order: one without `options.retry`. Replaying `actions`
+   * gives one broadcast event per attempt, each with its attempt's result; `result` is their
+   * `mergeRetry`.
+   */
+  readonly attempts: ReadonlyArray<BroadcastResult>;
 }
 
 /**
@@ -97,6 +117,19 @@ export interface RunBroadcastOptions {
    * its progress reports), and it goes to each backend with its request (`deadlineUnixMs`).
    */
   readonly deadline?: number | Date;
+  /**
+   * Send in waves, in registration order, each once the one before has answered (and
+   * `pauseMs` after it), and stop when the failures so far exceed the failure budget: nothing more
+   * is sent, and the backends never sent to are listed in `notSent`.
+   */
+  readonly rollout?: RolloutOptions;
+  /**
+   * Send again to the backends that did not acknowledge (`unacknowledgedKeys`), after a backoff,
+   * until every backend acknowledged, the attempts run out, the deadline passes or the run is
+   * cancelled. Each attempt is reproduced by its own actions (a `BroadcastTo` of the retried
+   * keys); `result` is the merged result. A rollout stopped by its budget is not retried.
+   */
+  readonly retry?: RetryOptions;
 }
 
 /**
@@ -115,25 +148,30 @@ export const DEFAULT_CONCURRENCY = 1024;
 const sameResponse = (a: BroadcastBackendResponse, b: BroadcastBackendResponse): boolean =>
   a._tag === b._tag && (a._tag !== 'Failure' || (b._tag === 'Failure' && a.reason === b.reason));
 
+/** A reproduced attempt: its actions, and the registry and result they give. */
+interface Reproduced {
+  readonly actions: ReadonlyArray<RegistryAction>;
+  readonly state: Registry;
+  readonly result: BroadcastResult;
+}
+
 /**
- * The actions reproducing a fan-out in the model (a `SetResponse` for each target whose answer
- * differs from its modelled response, then `final`, the action that broadcast), and the registry
- * and result they give. Computing the result by applying the actions makes the law hold by
- * construction: the result is the model's own.
+ * The actions reproducing an attempt in the model (a `SetResponse` for each backend sent to whose
+ * answer differs from its modelled response, then `final`, the action that broadcast), and the
+ * registry and result they give. Computing the result by applying the actions makes the law hold
+ * by construction: the result is the model's own.
  */
 const reproduce = (
   registry: Registry,
-  targets: ReadonlyArray<Backend>,
-  run: FanOut,
+  sent: ReadonlyArray<readonly [Backend, Answer]>,
   final: RegistryAction,
-): LiveBroadcast => {
+): Reproduced => {
   const actions: RegistryAction[] = [];
-  targets.forEach((target, i) => {
-    const answer = run.answers[i] as Answer;
+  for (const [target, answer] of sent) {
     if (!sameResponse(target.response, answer.response)) {
       actions.push(Object.freeze({ _tag: 'SetResponse', key: target.key, response: answer.response }));
     }
-  });
+  }
   actions.push(final);
   let state = registry;
   let result: BroadcastResult | undefined;
@@ -145,14 +183,67 @@ const reproduce = (
         ? next.result.result
         : result;
   }
-  const diagnostics = run.answers.flatMap((a) => (a.diagnostic === undefined ? [] : [a.diagnostic]));
-  return Object.freeze({
-    result: result as BroadcastResult,
-    state,
-    actions: Object.freeze(actions),
-    cancelled: run.cancelled,
-    diagnostics: Object.freeze(diagnostics),
-  });
+  return { actions, state, result: result as BroadcastResult };
+};
+
+const broadcastToAction = (operation: BroadcastOperation, keys: ReadonlyArray<BackendKey>): RegistryAction =>
+  Object.freeze({ _tag: 'BroadcastTo', operation, keys: Object.freeze(keys.map(copyKey)) });
+
+// -------------------------------------------------------------------------------------
+// waves and attempts
+// -------------------------------------------------------------------------------------
+
+/** One attempt: what each target answered (`undefined`: never sent to). */
+interface Sent {
+  readonly answers: ReadonlyArray<Answer | undefined>;
+  readonly cancelled: boolean;
+  /** Some targets were never sent to. */
+  readonly stopped: boolean;
+}
+
+/** Send to `targets` in the waves of `rollout` (one wave without one). */
+const sendInWaves = async (
+  targets: ReadonlyArray<Backend>,
+  operation: BroadcastOperation,
+  transport: Transport,
+  options: FanOutOptions,
+  rollout: Rollout | undefined,
+): Promise<Sent> => {
+  if (rollout === undefined) {
+    const run = await fanOut(targets, operation, transport, options);
+    return { answers: run.answers, cancelled: run.cancelled, stopped: false };
+  }
+  const tolerated = rollout.tolerated(targets.length);
+  let failures = 0;
+  const crossed = (): boolean => failures > tolerated;
+  const answers: Array<Answer | undefined> = [];
+  let cancelled = false;
+  for (const wave of wavesOf(targets, rollout.waveSize(targets.length))) {
+    if (answers.length > 0) {
+      const waited = crossed() ? 'stopped' : await wait(rollout.pauseMs, options.signal, options.deadline);
+      if (waited !== 'elapsed') {
+        cancelled = waited === 'cancelled';
+        break;
+      }
+    }
+    const run = await fanOut(wave, operation, transport, {
+      ...options,
+      stop: crossed,
+      onAnswer: (_, answer) => {
+        failures += answer.response._tag === 'Ack' ? 0 : 1;
+      },
+    });
+    answers.push(...run.answers);
+    if (run.cancelled) {
+      cancelled = true;
+      break;
+    }
+  }
+  const stopped = answers.length < targets.length || answers.some((a) => a === undefined);
+  while (answers.length < targets.length) {
+    answers.push(undefined);
+  }
+  return { answers, cancelled, stopped };
 };
 
 // -------------------------------------------------------------------------------------
@@ -293,18 +384,62 @@ export const runBroadcast = async (
   const signal = signalOf(options.signal);
   const keys = keysOf(options.keys);
   const deadline = deadlineOf(options.deadline, Date.now(), performance.now());
+  const rollout = rolloutOf(options.rollout);
+  const retry = retryOf(options.retry);
   const op = copyOperation(decoded.right);
   const wanted = keys === undefined ? undefined : new Set(keys.map(keyId));
   const targets = all.filter((b) => b.live && (wanted === undefined || wanted.has(keyId(b.key))));
-  const run = await fanOut(targets, op, transport, {
-    ackTimeoutMs: registry.policy.ackTimeoutMs,
-    concurrency,
-    signal,
-    deadline,
+  const fanOptions: FanOutOptions = { ackTimeoutMs: registry.policy.ackTimeoutMs, concurrency, signal, deadline };
+
+  const first = await sendInWaves(targets, op, transport, fanOptions, rollout);
+  const sent = targets.flatMap((b, i) => {
+    const answer = first.answers[i];
+    return answer === undefined ? [] : [[b, answer] as const];
   });
-  const final: RegistryAction =
-    keys === undefined
+  const final: RegistryAction = first.stopped
+    ? broadcastToAction(
+        op,
+        sent.map(([b]) => b.key),
+      )
+    : keys === undefined
       ? Object.freeze({ _tag: 'Broadcast', operation: op })
-      : Object.freeze({ _tag: 'BroadcastTo', operation: op, keys: Object.freeze(keys.map(copyKey)) });
-  return reproduce(registry, targets, run, final);
+      : broadcastToAction(op, keys);
+  let reproduced = reproduce(registry, sent, final);
+  const actions: RegistryAction[] = [...reproduced.actions];
+  const attempts: BroadcastResult[] = [reproduced.result];
+  const latest = new Map<string, LiveDiagnostic | undefined>(sent.map(([b, a]) => [keyId(b.key), a.diagnostic]));
+  let cancelled = first.cancelled;
+
+  for (let k = 2; retry !== undefined && !first.stopped && !cancelled && k <= retry.attempts; k++) {
+    const again = unacknowledgedKeys(reproduced.result);
+    if (again.length === 0 || (await wait(retry.waitBefore(k), signal, deadline)) !== 'elapsed') {
+      break;
+    }
+    const ids = new Set(again.map(keyId));
+    const retried = backends(reproduced.state).filter((b) => b.live && ids.has(keyId(b.key)));
+    const run = await fanOut(retried, op, transport, fanOptions);
+    const answered = retried.map((b, i) => [b, run.answers[i] as Answer] as const);
+    reproduced = reproduce(reproduced.state, answered, broadcastToAction(op, again));
+    actions.push(...reproduced.actions);
+    attempts.push(reproduced.result);
+    answered.forEach(([b, a]) => latest.set(keyId(b.key), a.diagnostic));
+    cancelled = run.cancelled;
+  }
+
+  const result = attempts
+    .slice(1)
+    .reduce((merged, next) => mergeRetry(registry, merged, next), attempts[0] as BroadcastResult);
+  const diagnostics = all.flatMap((b) => {
+    const d = latest.get(keyId(b.key));
+    return d === undefined ? [] : [d];
+  });
+  return Object.freeze({
+    result,
+    state: reproduced.state,
+    actions: Object.freeze(actions),
+    cancelled,
+    diagnostics: Object.freeze(diagnostics),
+    notSent: Object.freeze(targets.flatMap((b, i) => (first.answers[i] === undefined ? [b.key] : []))),
+    attempts: Object.freeze(attempts),
+  });
 };
