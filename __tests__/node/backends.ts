@@ -124,10 +124,10 @@ const stopChild = (child: ChildProcessWithoutNullStreams, exited: Promise<unknow
   return exited.then(() => undefined);
 };
 
-/** Start a process of `args` that prints JSON lines, and wait for its `ready` line. */
-const startProcess = (args: ReadonlyArray<string>): Promise<Fleet> =>
+/** Start a process of `args` (run by `command`, Node by default) that prints JSON lines, and wait for its `ready` line. */
+const startProcess = (args: ReadonlyArray<string>, command: string = process.execPath): Promise<Fleet> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args], { stdio: 'pipe' });
+    const child = spawn(command, [...args], { stdio: 'pipe' });
     const events: FleetEvent[] = [];
     let stderr = '';
     let buffered = '';
@@ -195,6 +195,35 @@ export const startBackends = (
 /** Start examples/backend.mjs with `args`, stopped after the test. */
 export const startExampleBackend = (args: ReadonlyArray<string>): Promise<Fleet> =>
   startProcess([EXAMPLE_BACKEND, ...args]);
+
+export const PYTHON_BACKEND = path.join(ROOT, 'examples', 'backend.py');
+
+/**
+ * The Python 3 to run examples/backend.py with: `LIFECYCLE_BROADCAST_PYTHON` when set, else the
+ * first `python3` on the PATH; undefined when there is none.
+ */
+export const findPython = (): string | undefined => {
+  const given = process.env.LIFECYCLE_BROADCAST_PYTHON;
+  if (given !== undefined && given !== '') {
+    return given;
+  }
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => path.join(dir, 'python3'))
+    .find((file) => {
+      try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+      } catch {
+        return false;
+      }
+    });
+};
+
+/** Start examples/backend.py with `python` and `args`, stopped after the test. */
+export const startPythonBackend = (python: string, args: ReadonlyArray<string>): Promise<Fleet> =>
+  startProcess([PYTHON_BACKEND, ...args], python);
 
 // -------------------------------------------------------------------------------------
 // addresses

@@ -3,12 +3,14 @@
  * them to Node streams (the `lifecycle-broadcast` command line is built on these), the index of
  * checkpoints a long log file is replayed from, and a live broadcast `Transport` over Unix
  * domain sockets and TCP (`socketTransport`) with the codecs of the lines it exchanges with
- * backends, and the backend's side of that protocol (`serveLifecycle`).
+ * backends, the backend's side of that protocol (`serveLifecycle`), and the conformance kit that
+ * checks any backend against it (`runConformance`).
  *
  * @packageDocumentation
  */
 
 // values
+export { DEFAULT_CHECK_TIMEOUT_MS, conformanceChecks, runConformance } from './conformance/runConformance';
 export { fileSource } from './fileSource';
 export { defaultIndexFile, replayIndexed, startFromIndex, writeLogIndex } from './logIndex';
 export { createLogWriter, writeLog } from './logWriter';
@@ -29,6 +31,7 @@ export {
 export { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_REPLY_BYTES, socketTransport } from './socketTransport';
 
 // types
+export type { CheckResult, ConformanceOptions, ConformanceReport } from './conformance/runConformance';
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
 export type { IndexWritten, IndexedStart, WriteIndexOptions } from './logIndex';
 export type { Progress, TcpSocketAddress, UnixSocketAddress } from './protocol';

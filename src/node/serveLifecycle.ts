@@ -94,15 +94,7 @@ export interface RequestContext {
 export type LifecycleHandler = (operation: BroadcastOperation, context: RequestContext) => Promise<Outcome> | Outcome;
 
 /**
- * Why `serveLifecycle` reports a problem, the `code` of a `LifecycleServerError`:
- * - `MalformedRequest`: a line that is not UTF-8, not JSON, or has no positive integer id (its
- *   connection is closed: there is nothing to answer);
- * - `OversizedRequest`: a request line over `maxRequestBytes` (its connection is closed);
- * - `UnreadReplies`: the broker let more than `maxUnreadReplyBytes` of replies pile up
- *   unread (its connection is closed);
- * - `HandlerFailed`: the handler threw or rejected (the request is answered `Failure BackendError`);
- * - `InvalidOutcome`: the handler gave something that is not an `Outcome` (answered the same way);
- * - `ConnectionFailed`: a connection failed (reset, broken pipe).
+ * What `serveLifecycle` reports to `onError` (docs/live.md, "The backend helper", says when).
  *
  * @since 0.3.0
  */
@@ -249,16 +241,10 @@ interface Connection {
 }
 
 /**
- * Serve the protocol of docs/live.md at `address`: each request line read is decoded with the
- * library's codecs and handed to `handler`, and its outcome written back with the request's id.
- * Requests on one connection are handled concurrently (at most `maxOutstanding` at once) and
- * answered as they finish. An operation it cannot read (an unknown `_tag`, or fields that are not
- * as specified) is answered `UnsupportedOperation` without calling the handler; unknown fields
- * are ignored. A line that is not a request (not UTF-8, not JSON, no id) or is over
- * `maxRequestBytes` closes its connection, and a broker that leaves over `maxUnreadReplyBytes`
- * of replies unread is disconnected: each is reported to `onError` in one line, and the server
- * goes on. Resolves once listening; rejects with a one-line error when it cannot listen. A stale
- * socket file at `path` (nothing accepts on it) is replaced; a live one is not.
+ * Serve the protocol of docs/live.md at `address`: each request read is decoded and handed to
+ * `handler`, and its outcome written back with the request's id. An operation it cannot read is
+ * answered `UnsupportedOperation`; a handler that fails, `BackendError`. A hostile broker loses
+ * its connection, with one line to `onError`. Resolves once listening.
  *
  * @example
  * import { ackOutcome, failureOutcome } from 'lifecycle-broadcast'

@@ -16,7 +16,7 @@ jest.setTimeout(60_000);
 const good = path.join(__dirname, '..', '..', 'fixtures', 'good.ndjson');
 
 describe('--help', () => {
-  it.each([['replay'], ['validate'], ['generate'], ['index'], ['report'], ['shrink']])(
+  it.each([['replay'], ['validate'], ['generate'], ['index'], ['report'], ['shrink'], ['conformance']])(
     'should end the help of %s with examples and the three exit codes',
     async (command) => {
       const r = await run([command, '--help']);
@@ -41,7 +41,7 @@ describe('--help', () => {
   );
 
   it('should write every default the same way', async () => {
-    for (const command of ['replay', 'validate', 'generate', 'index', 'report', 'shrink']) {
+    for (const command of ['replay', 'validate', 'generate', 'index', 'report', 'shrink', 'conformance']) {
       const r = await run([command, '--help']);
       expect(r.stdout).not.toMatch(/\(default [^:]/);
     }

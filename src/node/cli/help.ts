@@ -16,7 +16,7 @@ const P = 'lifecycle-broadcast';
 export const CLI_GUIDE_URL = 'https://github.com/lifecycle-broadcast/lifecycle-broadcast/blob/main/docs/cli.md';
 
 /** The commands that have a help text of their own. */
-export type HelpTopic = 'program' | 'replay' | 'validate' | 'generate' | 'index' | 'report' | 'shrink';
+export type HelpTopic = 'program' | 'replay' | 'validate' | 'generate' | 'index' | 'report' | 'shrink' | 'conformance';
 
 const EXAMPLES: Readonly<Record<HelpTopic, ReadonlyArray<readonly [string, string]>>> = {
   program: [
@@ -58,6 +58,10 @@ const EXAMPLES: Readonly<Record<HelpTopic, ReadonlyArray<readonly [string, strin
       'a predicate of your own: module.exports = (c) => boolean (or export default in .mjs)',
     ],
   ],
+  conformance: [
+    [`${P} conformance --socket /run/broker/zccache.sock`, 'check a backend on a Unix socket against docs/live.md'],
+    [`${P} conformance --tcp 127.0.0.1:7070 --json`, 'a backend on TCP; the verdicts as JSON'],
+  ],
 };
 
 const EXIT_CODES: Readonly<Record<HelpTopic, readonly [string, string, string]>> = {
@@ -91,6 +95,11 @@ const EXIT_CODES: Readonly<Record<HelpTopic, readonly [string, string, string]>>
     'the shrunk log was written',
     'the whole log does not show the property, or has no valid header: nothing to shrink',
     'a usage error, a file that cannot be read or written, or a predicate that failed',
+  ],
+  conformance: [
+    'the backend passed every check',
+    'the backend failed a check (the table says which, and the rule it breaks)',
+    'a usage error, or nothing accepts connections at the address',
   ],
 };
 

@@ -23,7 +23,9 @@ import { errorMessage } from '../../internal/errorMessage';
 import { printable } from '../../internal/printable';
 import type { LogLine } from '../../log/logReader';
 import { DEFAULT_MAX_LINE_LENGTH, describeInvalidLine, readLog } from '../../log/logReader';
+import { DEFAULT_CHECK_TIMEOUT_MS } from '../conformance/runConformance';
 import { writeLog } from '../logWriter';
+import { DEFAULT_MAX_REPLY_BYTES } from '../socketTransport';
 import { writeAll } from '../writable';
 import type { LogHeader } from '../../log/LogHeader';
 import type { ReplayMode } from '../../replay/LogReplay';
@@ -32,6 +34,8 @@ import { describeDivergence } from '../../replay/verify';
 import type { LogBound } from '../../replay/LogBound';
 import { describeLogBound, parseLogBound } from '../../replay/LogBound';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../incident/checkpoint';
+import type { ConformanceFlags } from './conformance';
+import { conformanceCommand, tcpAddressOf } from './conformance';
 import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
 import {
   indexCommand,
@@ -485,7 +489,9 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
   const guide = installedGuide();
   const program = new Command()
     .name(PROGRAM)
-    .description('Replay, check and generate lifecycle-broadcast operation logs (NDJSON).')
+    .description(
+      'Replay, check and generate lifecycle-broadcast operation logs (NDJSON); check backends against the socket protocol.',
+    )
     .version(versionOf())
     .exitOverride()
     .configureOutput({
@@ -655,6 +661,30 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
     )
     .action(async (flags: GenerateFlags) => {
       code = await generateCommand(flags, io);
+    });
+
+  program
+    .command('conformance')
+    .showHelpAfterError(`(run ${PROGRAM} conformance --help for usage)`)
+    .addHelpText('after', helpAfter('conformance'))
+    .description('check that a running backend speaks the socket protocol of docs/live.md')
+    .addOption(new Option('--socket <path>', 'the backend listens on this Unix domain socket').conflicts('tcp'))
+    .addOption(
+      new Option('--tcp <host:port>', 'the backend listens on TCP at this host and port').argParser(tcpAddressOf),
+    )
+    .option('--json', 'print the verdicts as JSON')
+    .addOption(
+      new Option('--timeout-ms <ms>', 'how long each check waits for a reply or a close')
+        .argParser(integer('a number of milliseconds', 1))
+        .default(DEFAULT_CHECK_TIMEOUT_MS),
+    )
+    .addOption(
+      new Option('--max-reply-bytes <n>', 'the longest reply line accepted')
+        .argParser(integer('a number of bytes', 1))
+        .default(DEFAULT_MAX_REPLY_BYTES),
+    )
+    .action(async (flags: ConformanceFlags) => {
+      code = await conformanceCommand(flags, io);
     });
 
   try {
