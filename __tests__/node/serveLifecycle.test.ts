@@ -27,7 +27,7 @@ import type {
   LifecycleServer,
   LifecycleServerError,
   ListenAddress,
-  RequestContext,
+  HandlerContext,
   ServeLifecycleOptions,
 } from '../../src/node';
 import { afterThisTest, cleanUp, tempDir } from './backends';
@@ -213,7 +213,7 @@ describe('serveLifecycle', () => {
   });
 
   it('should give the handler the deadline, and send a progress line for each extend before the reply', async () => {
-    const contexts: RequestContext[] = [];
+    const contexts: HandlerContext[] = [];
     const { server } = await serve((_, context) => {
       contexts.push(context);
       context.extend(10_000);

@@ -36,12 +36,12 @@ export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
 export type { IndexWritten, IndexedStart, WriteIndexOptions } from './logIndex';
 export type { Progress, TcpSocketAddress, UnixSocketAddress } from './protocol';
 export type {
+  HandlerContext,
   LifecycleHandler,
   LifecycleServer,
   LifecycleServerError,
   LifecycleServerErrorCode,
   ListenAddress,
-  RequestContext,
   ServeLifecycleOptions,
 } from './serveLifecycle';
 export type {

@@ -62,7 +62,7 @@ export type ListenAddress = { readonly path: string } | { readonly host: string;
  *
  * @since 0.3.0
  */
-export interface RequestContext {
+export interface HandlerContext {
   /** The request's id on its connection (the reply carries it: a handler need not). */
   readonly id: number;
   /**
@@ -91,7 +91,7 @@ export interface RequestContext {
  *
  * @since 0.3.0
  */
-export type LifecycleHandler = (operation: BroadcastOperation, context: RequestContext) => Promise<Outcome> | Outcome;
+export type LifecycleHandler = (operation: BroadcastOperation, context: HandlerContext) => Promise<Outcome> | Outcome;
 
 /**
  * What `serveLifecycle` reports to `onError` (docs/live.md, "The backend helper", says when).
@@ -346,7 +346,7 @@ export const serveLifecycle = async (
     }
     conn.outstanding += 1;
     let answered = false;
-    const context: RequestContext = Object.freeze({
+    const context: HandlerContext = Object.freeze({
       id,
       deadline: deadlineOf(raw.deadlineUnixMs),
       signal: conn.lost.signal,
