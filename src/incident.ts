@@ -64,6 +64,7 @@ export type {
   WhatIfOutcome,
 } from './incident/whatIf';
 export type {
+  Ddmin,
   Diverges,
   Invalid,
   Satisfies,

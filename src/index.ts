@@ -270,6 +270,7 @@ export type {
   LifecycleBroadcastSlice,
   LifecycleBroadcastSliceBase,
   LifecycleBroadcastSliceOptions,
+  StoreAction,
   WithInjectedLifecycleBroadcastSlice,
   WithLifecycleBroadcastSlice,
 } from './redux/slice';

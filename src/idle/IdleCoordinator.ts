@@ -60,14 +60,14 @@ export const IdleTimeoutMs = new t.Type<number, number>(
  *
  * @since 0.2.0
  */
-export const IdleState = t.keyof({ Running: null, Draining: null, Quiesced: null });
+export const IdleState: t.Type<IdleState, IdleState> = t.keyof({ Running: null, Draining: null, Quiesced: null });
 
 /**
  * What the `IdleState` codec decodes: the type of the same name.
  *
  * @since 0.2.0
  */
-export type IdleState = t.TypeOf<typeof IdleState>;
+export type IdleState = 'Running' | 'Draining' | 'Quiesced';
 
 const IdleBackendC = closed('IdleBackend', {
   key: BackendKey,

@@ -184,6 +184,21 @@ export const matchShrinkFailure = matchTag<ShrinkFailure>();
 // -------------------------------------------------------------------------------------
 
 /**
+ * What `ddmin` found: the smallest passing subsequence, how many tests it ran, and whether it
+ * stopped at `maxTests` (then `items` may not be 1-minimal).
+ *
+ * @since 0.3.0
+ */
+export interface Ddmin<A> {
+  /** The subsequence `test` holds for. */
+  readonly items: ReadonlyArray<A>;
+  /** How many times `test` ran. */
+  readonly tests: number;
+  /** True when it stopped at `maxTests` before reaching a 1-minimal subsequence. */
+  readonly exhausted: boolean;
+}
+
+/**
  * Zeller's `ddmin`: a subsequence of `items` for which `test` holds, from which no single item
  * can be removed with `test` still holding (1-minimal), provided `test` holds for `items`. Tests
  * the subsets, then the complements, of ever finer partitions. Stops after `maxTests` tests with
@@ -201,7 +216,7 @@ export const ddmin = async <A>(
   items: ReadonlyArray<A>,
   test: (subset: ReadonlyArray<A>) => boolean | Promise<boolean>,
   options: ShrinkOptions = {},
-): Promise<{ readonly items: ReadonlyArray<A>; readonly tests: number; readonly exhausted: boolean }> => {
+): Promise<Ddmin<A>> => {
   const given: unknown = items;
   if (!Array.isArray(given)) {
     throw new TypeError(`ddmin: items must be an array, got ${show(given)}`);

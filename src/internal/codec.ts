@@ -205,12 +205,15 @@ export const closedWith = <P extends t.Props, Q extends t.Props>(
   props: P,
   optional: Q,
   known: Known = unknownValue,
+  // The field types are spelled as anonymous mapped types, not io-ts's `TypeOfProps`: an
+  // interface derived from this codec then reads as its fields in a compiler message
+  // (`{ readonly key: BackendKey; ... }`), never as io-ts's machinery.
 ): t.Type<
-  Readonly<t.TypeOfProps<P> & Partial<t.TypeOfProps<Q>>>,
-  Readonly<t.OutputOfProps<P> & Partial<t.OutputOfProps<Q>>>
+  { readonly [K in keyof P]: t.TypeOf<P[K]> } & { readonly [K in keyof Q]?: t.TypeOf<Q[K]> },
+  { readonly [K in keyof P]: t.OutputOf<P[K]> } & { readonly [K in keyof Q]?: t.OutputOf<Q[K]> }
 > => {
-  type A = Readonly<t.TypeOfProps<P> & Partial<t.TypeOfProps<Q>>>;
-  type O = Readonly<t.OutputOfProps<P> & Partial<t.OutputOfProps<Q>>>;
+  type A = { readonly [K in keyof P]: t.TypeOf<P[K]> } & { readonly [K in keyof Q]?: t.TypeOf<Q[K]> };
+  type O = { readonly [K in keyof P]: t.OutputOf<P[K]> } & { readonly [K in keyof Q]?: t.OutputOf<Q[K]> };
   const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
     ...Object.entries(props).map(([k, codec]) => [k, codec, true] as const),
     ...Object.entries(optional).map(([k, codec]) => [k, codec, false] as const),
@@ -310,7 +313,8 @@ export const closed = <P extends t.Props>(
   name: string,
   props: P,
   known: Known = unknownValue,
-): t.Type<Readonly<t.TypeOfProps<P>>, Readonly<t.OutputOfProps<P>>> => closedWith(name, props, {}, known);
+): t.Type<{ readonly [K in keyof P]: t.TypeOf<P[K]> }, { readonly [K in keyof P]: t.OutputOf<P[K]> }> =>
+  closedWith(name, props, {}, known);
 
 /**
  * A union discriminated by `_tag`: the tag picks the member, so a bad value gets the member's

@@ -85,13 +85,7 @@ export type LiveDiagnostic = TransportFailed | InvalidOutcome | Cancelled | Dead
  *
  * @since 0.2.0
  */
-export const LiveDiagnostic: t.Type<
-  LiveDiagnostic,
-  | t.OutputOf<typeof TransportFailedC>
-  | t.OutputOf<typeof InvalidOutcomeC>
-  | t.OutputOf<typeof CancelledC>
-  | t.OutputOf<typeof DeadlineExceededC>
-> = tagged('LiveDiagnostic', {
+export const LiveDiagnostic: t.Type<LiveDiagnostic, LiveDiagnostic> = tagged('LiveDiagnostic', {
   TransportFailed: TransportFailedC,
   InvalidOutcome: InvalidOutcomeC,
   Cancelled: CancelledC,

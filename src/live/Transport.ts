@@ -57,10 +57,7 @@ export type Outcome = AckOutcome | FailureOutcome;
  *
  * @since 0.2.0
  */
-export const Outcome: t.Type<Outcome, t.OutputOf<typeof AckOutcomeC> | t.OutputOf<typeof FailureOutcomeC>> = tagged(
-  'Outcome',
-  { Ack: AckOutcomeC, Failure: FailureOutcomeC },
-);
+export const Outcome: t.Type<Outcome, Outcome> = tagged('Outcome', { Ack: AckOutcomeC, Failure: FailureOutcomeC });
 
 /**
  * The longest extension one progress report may ask for: 2,147,483,647 ms (about 24.8 days).

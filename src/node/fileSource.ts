@@ -5,7 +5,16 @@
  */
 import * as fs from 'node:fs';
 
-import type { LogSource } from '../log/logReader';
+/**
+ * A log source read from a file: the file's bytes, chunk by chunk, and the file's path as its
+ * name (which the readers' messages quote).
+ *
+ * @since 0.3.0
+ */
+export interface FileSource extends AsyncIterable<Uint8Array> {
+  /** The path of the file. */
+  readonly name: string;
+}
 
 /**
  * A log source reading the file at `path` when it is iterated (each iteration opens it anew and
@@ -20,7 +29,7 @@ import type { LogSource } from '../log/logReader';
  *
  * @since 0.2.0
  */
-export const fileSource = (path: string): LogSource & { readonly name: string } =>
+export const fileSource = (path: string): FileSource =>
   Object.freeze({
     name: path,
     async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {

@@ -33,7 +33,8 @@ export { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_REPLY_BYTES, socketTransport } fr
 // types
 export type { CheckResult, ConformanceOptions, ConformanceReport } from './conformance/runConformance';
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
-export type { IndexWritten, IndexedStart, WriteIndexOptions } from './logIndex';
+export type { FileSource } from './fileSource';
+export type { IndexWritten, IndexedReplay, IndexedStart, ReplayBounds, WriteIndexOptions } from './logIndex';
 export type { Progress, TcpSocketAddress, UnixSocketAddress } from './protocol';
 export type {
   HandlerContext,

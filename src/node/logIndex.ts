@@ -244,6 +244,34 @@ export interface IndexedStart {
   readonly warnings: ReadonlyArray<string>;
 }
 
+/**
+ * Where a replay stops and from where it counts, as `replayLines` takes them (`until`, `from`):
+ * what decides which checkpoints of an index a replay may resume from.
+ *
+ * @since 0.3.0
+ */
+export interface ReplayBounds {
+  /** Stop after that line, or before the first record later than that time. */
+  readonly until?: LogBound;
+  /** Count statistics and verification from that line or time on. */
+  readonly from?: LogBound;
+}
+
+/**
+ * What `replayIndexed` gives: the replay, the line it resumed after, and the warnings about the
+ * checkpoints it ignored.
+ *
+ * @since 0.3.0
+ */
+export interface IndexedReplay {
+  /** The outcome, the same as a replay from the start would give. */
+  readonly replay: LinesReplay;
+  /** The line of the checkpoint it resumed after; 0 when it replayed from the start. */
+  readonly resumedAfter: number;
+  /** One line per checkpoint or index line ignored, and why. */
+  readonly warnings: ReadonlyArray<string>;
+}
+
 /** Whether a checkpoint lies before a replay bounded by `until` and counted from `from`. */
 const usable = (c: Checkpoint, until: LogBound | undefined, from: LogBound | undefined): boolean => {
   const beforeUntil =
@@ -268,11 +296,7 @@ interface Candidates {
 /** The largest index read: its text must fit in one string. */
 const MAX_INDEX_BYTES = 256 << 20;
 
-const readCandidates = async (
-  logFile: string,
-  indexFile: string,
-  bounds: { readonly until?: LogBound; readonly from?: LogBound },
-): Promise<Candidates> => {
+const readCandidates = async (logFile: string, indexFile: string, bounds: ReplayBounds): Promise<Candidates> => {
   const none = (warnings: ReadonlyArray<string>): Candidates => ({ checkpoints: [], candidates: 0, size: 0, warnings });
   let text: string;
   try {
@@ -466,7 +490,7 @@ const choose = (
 export const startFromIndex = async (
   logFile: string,
   indexFile: string,
-  bounds: { readonly until?: LogBound; readonly from?: LogBound } = {},
+  bounds: ReplayBounds = {},
 ): Promise<IndexedStart> => {
   checkFiles('startFromIndex', logFile, indexFile);
   const checked = optionsObject('startFromIndex', bounds);
@@ -496,11 +520,7 @@ export const replayIndexed = async (
   logFile: string,
   indexFile: string,
   options: ReplayLinesOptions = {},
-): Promise<{
-  readonly replay: LinesReplay;
-  readonly resumedAfter: number;
-  readonly warnings: ReadonlyArray<string>;
-}> => {
+): Promise<IndexedReplay> => {
   checkFiles('replayIndexed', logFile, indexFile);
   optionsObject('replayIndexed', options);
   const fromStart = async (): Promise<LinesReplay> => replayLines(fileSource(logFile), options);

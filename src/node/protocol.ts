@@ -106,7 +106,7 @@ export interface BackendRequest extends t.TypeOf<typeof BackendRequestC> {}
  *
  * @since 0.2.0
  */
-export const BackendRequest: t.Type<BackendRequest, t.OutputOf<typeof BackendRequestC>> = BackendRequestC;
+export const BackendRequest: t.Type<BackendRequest, BackendRequest> = BackendRequestC;
 
 const ProgressC = closed('Progress', { extendMs: ExtendMs });
 
@@ -154,7 +154,7 @@ export interface BackendReply extends t.TypeOf<typeof BackendReplyC> {}
  *
  * @since 0.2.0
  */
-export const BackendReply: t.Type<BackendReply, t.OutputOf<typeof BackendReplyC>> = BackendReplyC;
+export const BackendReply: t.Type<BackendReply, BackendReply> = BackendReplyC;
 
 /**
  * Any line a backend sends: a `BackendReply` or a `BackendProgress`.
@@ -228,11 +228,7 @@ export type SocketAddress = UnixSocketAddress | TcpSocketAddress;
  *
  * @since 0.2.0
  */
-export const SocketAddress = new t.Type<
-  SocketAddress,
-  t.OutputOf<typeof UnixSocketAddressC> | t.OutputOf<typeof TcpSocketAddressC>,
-  unknown
->(
+export const SocketAddress: t.Type<SocketAddress, SocketAddress> = new t.Type<SocketAddress, SocketAddress, unknown>(
   'SocketAddress',
   (u): u is SocketAddress => UnixSocketAddressC.is(u) || TcpSocketAddressC.is(u),
   (u, c) =>

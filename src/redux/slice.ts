@@ -71,6 +71,19 @@ export interface LifecycleBroadcastSliceOptions<Name extends string, ReducerPath
 }
 
 /**
+ * Any action a store may dispatch to a slice's reducer: a `type` and any other fields, as
+ * Redux's `UnknownAction`.
+ *
+ * @since 0.3.0
+ */
+export interface StoreAction {
+  /** The action's type. */
+  readonly type: string;
+  /** Any other field (`payload`, `meta`, `error`, ...). */
+  readonly [field: string]: unknown;
+}
+
+/**
  * A Redux reducer for a slice: the initial state when `state` is `undefined`, the same state
  * (by reference) for any action the slice does not own. It never throws.
  *
@@ -78,7 +91,7 @@ export interface LifecycleBroadcastSliceOptions<Name extends string, ReducerPath
  */
 export type LifecycleBroadcastReducer = (
   state: LifecycleBroadcastState | undefined,
-  action: { readonly type: string; readonly [field: string]: unknown },
+  action: StoreAction,
 ) => LifecycleBroadcastState;
 
 /**
