@@ -118,7 +118,10 @@ const ProgressC = closed('Progress', { extendMs: ExtendMs });
  */
 export interface Progress extends t.TypeOf<typeof ProgressC> {}
 
-const BackendProgressC = closed('BackendProgress', { id: RequestId, progress: ProgressC });
+/** The codec of `Progress`, under its name: a `BackendProgress` then reads `progress: Progress`. */
+const ProgressNamed: t.Type<Progress, Progress> = ProgressC;
+
+const BackendProgressC = closed('BackendProgress', { id: RequestId, progress: ProgressNamed });
 
 /**
  * A progress line, backend to broker, before the reply to request `id`:
@@ -135,7 +138,7 @@ export interface BackendProgress extends t.TypeOf<typeof BackendProgressC> {}
  *
  * @since 0.3.0
  */
-export const BackendProgress: t.Type<BackendProgress, t.OutputOf<typeof BackendProgressC>> = BackendProgressC;
+export const BackendProgress: t.Type<BackendProgress, BackendProgress> = BackendProgressC;
 
 const BackendReplyC = closed('BackendReply', { id: RequestId, outcome: Outcome });
 
@@ -175,9 +178,9 @@ export type BackendMessage = BackendReply | BackendProgress;
  *
  * @since 0.3.0
  */
-export const BackendMessage = new t.Type<
+export const BackendMessage: t.Type<BackendMessage, BackendMessage> = new t.Type<
   BackendMessage,
-  t.OutputOf<typeof BackendReplyC> | t.OutputOf<typeof BackendProgressC>,
+  BackendMessage,
   unknown
 >(
   'BackendMessage',
