@@ -170,6 +170,7 @@ export {
   outcomeResponse,
 } from './live/Transport';
 export { LiveDiagnostic, matchDiagnostic } from './live/LiveDiagnostic';
+export { TraceContext } from './live/TraceContext';
 export { DEFAULT_CONCURRENCY, runBroadcast } from './live/runBroadcast';
 export { liveBroadcast } from './redux/liveBroadcast';
 

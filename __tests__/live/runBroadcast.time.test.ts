@@ -280,3 +280,45 @@ describe('runBroadcast, long timeouts', () => {
     }
   });
 });
+
+describe('runBroadcast, options.traceContext', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it('should give every request the trace context', async () => {
+    const start = registryOf(60_000, [
+      ['zccache', true, ack],
+      ['soldr', true, ack],
+    ]);
+    const contexts: Array<RequestContext | undefined> = [];
+    await runBroadcast(
+      start,
+      release,
+      holdingTransport((held) => {
+        contexts.push(held.context);
+        held.answer();
+      }),
+      { traceContext: { traceparent, tracestate: 'a=b' } },
+    );
+    expect(contexts.map((c) => [c?.traceparent, c?.tracestate, c?.deadlineUnixMs])).toEqual([
+      [traceparent, 'a=b', undefined],
+      [traceparent, 'a=b', undefined],
+    ]);
+  });
+
+  it.each([
+    [{ traceparent: 'nope' }, 'runBroadcast: options.traceContext: traceparent: expected W3C traceparent'],
+    [{ traceparent, baggage: 'x' }, 'runBroadcast: options.traceContext: baggage: unexpected field, got "x"'],
+    ['00-1', 'runBroadcast: options.traceContext: expected { traceparent, tracestate? }, got "00-1"'],
+  ])('should refuse the trace context %j with a one-line TypeError', async (traceContext, message) => {
+    const refused = runBroadcast(
+      registryOf(100, [['zccache', true, ack]]),
+      release,
+      holdingTransport(() => undefined),
+      {
+        traceContext: traceContext as { traceparent: string },
+      },
+    );
+    await expect(refused).rejects.toThrow(TypeError);
+    await expect(refused).rejects.toThrow(message);
+  });
+});

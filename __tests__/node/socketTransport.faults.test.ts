@@ -79,7 +79,7 @@ describe.each([
     expect(tags.filter((t) => t !== 'AllAcked')).toEqual([]);
   });
 
-  it('should carry the deadline to the backend and its progress back, so a backend that asks for time gets it', async () => {
+  it('should carry the deadline and the trace context to the backend and its progress back, so a backend that asks for time gets it', async () => {
     const fleet = await startBackends([
       {
         name: 'drainer',
@@ -89,11 +89,15 @@ describe.each([
     ]);
     const transport = transportTo(fleet.addressOf);
     const deadline = new Date(Date.now() + 60_000);
-    const live = await runBroadcast(registryOf(['drainer'], 100), release, transport, { deadline });
+    const traceContext = {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'vendor=opaque',
+    };
+    const live = await runBroadcast(registryOf(['drainer'], 100), release, transport, { deadline, traceContext });
     expect(codes(live)).toEqual([]);
     expect(live.result._tag).toBe('AllAcked');
     expect(eventsOf(fleet, 'request', 'drainer').map((e) => e.request)).toEqual([
-      expect.objectContaining({ deadlineUnixMs: deadline.getTime() }),
+      { id: 1, operation: release, deadlineUnixMs: deadline.getTime(), ...traceContext },
     ]);
   });
 

@@ -28,6 +28,7 @@ import { fanOut } from './fanOut';
 import type { LiveDiagnostic } from './LiveDiagnostic';
 import type { Rollout, RolloutOptions, RetryOptions } from './rollout';
 import { retryOf, rolloutOf, wait, wavesOf } from './rollout';
+import { TraceContext } from './TraceContext';
 import type { Transport } from './Transport';
 
 // -------------------------------------------------------------------------------------
@@ -130,6 +131,12 @@ export interface RunBroadcastOptions {
    * keys); `result` is the merged result. A rollout stopped by its budget is not retried.
    */
   readonly retry?: RetryOptions;
+  /**
+   * The W3C trace context of the operation that broadcasts (`{ traceparent, tracestate? }`):
+   * given to the transport with each request, which sends it along (the socket transport puts
+   * `traceparent` and `tracestate` in each request line), so that backends can join the trace.
+   */
+  readonly traceContext?: TraceContext;
 }
 
 /**
@@ -310,6 +317,19 @@ const deadlineOf = (value: unknown, startUnixMs: number, startAt: number): Deadl
   return { at: startAt + (unixMs - startUnixMs), unixMs };
 };
 
+const traceContextOf = (value: unknown): TraceContext | undefined => {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) {
+    return fail(`options.traceContext: expected { traceparent, tracestate? }, got ${show(value)}`);
+  }
+  const decoded = decode(TraceContext, value);
+  return E.isRight(decoded)
+    ? Object.freeze({ ...decoded.right })
+    : fail(`options.traceContext: ${decoded.left.join('; ')}`);
+};
+
 const signalOf = (value: unknown): AbortSignal | undefined => {
   if (value === undefined) {
     return undefined;
@@ -386,10 +406,17 @@ export const runBroadcast = async (
   const deadline = deadlineOf(options.deadline, Date.now(), performance.now());
   const rollout = rolloutOf(options.rollout);
   const retry = retryOf(options.retry);
+  const trace = traceContextOf(options.traceContext);
   const op = copyOperation(decoded.right);
   const wanted = keys === undefined ? undefined : new Set(keys.map(keyId));
   const targets = all.filter((b) => b.live && (wanted === undefined || wanted.has(keyId(b.key))));
-  const fanOptions: FanOutOptions = { ackTimeoutMs: registry.policy.ackTimeoutMs, concurrency, signal, deadline };
+  const fanOptions: FanOutOptions = {
+    ackTimeoutMs: registry.policy.ackTimeoutMs,
+    concurrency,
+    signal,
+    deadline,
+    ...(trace === undefined ? {} : { extrasOf: () => trace }),
+  };
 
   const first = await sendInWaves(targets, op, transport, fanOptions, rollout);
   const sent = targets.flatMap((b, i) => {

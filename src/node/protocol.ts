@@ -8,6 +8,7 @@ import * as t from 'io-ts';
 
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { Millis, Name, closed, closedWith } from '../internal/codec';
+import { Traceparent, Tracestate } from '../live/TraceContext';
 import { MAX_EXTEND_MS, Outcome } from '../live/Transport';
 
 export { MAX_EXTEND_MS };
@@ -41,40 +42,6 @@ const ExtendMs = new t.Type<number, number, unknown>(
   `positive integer milliseconds (at most ${String(MAX_EXTEND_MS)})`,
   isExtendMs,
   (u, c) => (isExtendMs(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-
-/** W3C Trace Context, level 1: version-traceid-parentid-flags, lowercase hex, no all-zero id. */
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
-
-const isTraceparent = (u: unknown): u is string => {
-  if (typeof u !== 'string' || u.length > 512) {
-    return false;
-  }
-  const m = TRACEPARENT.exec(u);
-  return (
-    m !== null &&
-    m[1] !== 'ff' &&
-    (m[1] !== '00' || m[5] === undefined) &&
-    !/^0+$/.test(m[2] as string) &&
-    !/^0+$/.test(m[3] as string)
-  );
-};
-
-const Traceparent = new t.Type<string, string, unknown>(
-  'W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)',
-  isTraceparent,
-  (u, c) => (isTraceparent(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-
-/** Printable ASCII, at most 512 characters: what a W3C tracestate header may hold. */
-const isTracestate = (u: unknown): u is string => typeof u === 'string' && u.length <= 512 && /^[\x20-\x7e]*$/.test(u);
-
-const Tracestate = new t.Type<string, string, unknown>(
-  'W3C tracestate (printable ASCII, at most 512 characters)',
-  isTracestate,
-  (u, c) => (isTracestate(u) ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
 
