@@ -18,6 +18,7 @@ const library: Readonly<Record<string, string>> = {
   arbitraries: 'src/arbitraries.ts',
   incident: 'src/incident.ts',
   node: 'src/node/index.ts',
+  nats: 'src/nats/index.ts',
 };
 
 const common = {

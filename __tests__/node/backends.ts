@@ -125,7 +125,7 @@ const stopChild = (child: ChildProcessWithoutNullStreams, exited: Promise<unknow
 };
 
 /** Start a process of `args` (run by `command`, Node by default) that prints JSON lines, and wait for its `ready` line. */
-const startProcess = (args: ReadonlyArray<string>, command: string = process.execPath): Promise<Fleet> =>
+export const startProcess = (args: ReadonlyArray<string>, command: string = process.execPath): Promise<Fleet> =>
   new Promise((resolve, reject) => {
     const child = spawn(command, [...args], { stdio: 'pipe' });
     const events: FleetEvent[] = [];

@@ -11,7 +11,13 @@ import * as ts from 'typescript';
 const SRC = path.join(__dirname, '..', '..', 'src');
 
 /** The entry points of the package, as source files. */
-const entryPoints = ['index.ts', 'arbitraries.ts', 'incident.ts', path.join('node', 'index.ts')]
+const entryPoints = [
+  'index.ts',
+  'arbitraries.ts',
+  'incident.ts',
+  path.join('node', 'index.ts'),
+  path.join('nats', 'index.ts'),
+]
   .map((f) => path.join(SRC, f))
   .filter((f) => fs.existsSync(f));
 

@@ -476,6 +476,57 @@ const chunks = (Array.isArray(out) ? out : [out])
 console.log(JSON.stringify(chunks));
 `;
 
+/**
+ * The installed `lifecycle-broadcast/nats`, in either module system: a subject that round-trips,
+ * and, given a nats-server binary as its argument, a live broadcast over NATS with the root's
+ * runner, the nats entry's transport and its backend side, on a server it starts and stops.
+ */
+const natsConsumer = (system: 'esm' | 'cjs'): string => {
+  const load =
+    system === 'esm'
+      ? `import { spawn } from 'node:child_process';
+import * as net from 'node:net';
+import { connect } from '@nats-io/transport-node';
+import * as lb from '${PACKAGE}';
+import { backendKeyOfSubject, backendSubject, natsTransport, serveNatsBackend } from '${PACKAGE}/nats';
+const resolved = import.meta.resolve('${PACKAGE}/nats');`
+      : `'use strict';
+const { spawn } = require('node:child_process');
+const net = require('node:net');
+const { connect } = require('@nats-io/transport-node');
+const lb = require('${PACKAGE}');
+const { backendKeyOfSubject, backendSubject, natsTransport, serveNatsBackend } = require('${PACKAGE}/nats');
+const resolved = require.resolve('${PACKAGE}/nats');`;
+  return `${load}
+const key = lb.backendKey(lb.explicitInstance('ci runner.1'), 'zccache', '1.11.20');
+const subject = backendSubject(key);
+const back = backendKeyOfSubject(subject);
+const freePort = () => new Promise((resolve) => {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
+});
+const broadcast = async (binary) => {
+  const port = await freePort();
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise((resolve) => { let log = ''; child.stderr.on('data', (d) => { log += d; if (log.includes('Server is ready')) resolve(); }); });
+  const connection = await connect({ servers: '127.0.0.1:' + port });
+  const backend = serveNatsBackend({ connection, key, handle: () => lb.ackOutcome });
+  await connection.flush();
+  const transport = natsTransport({ connection });
+  const start = lb.register(lb.createRegistry(lb.broadcastPolicy(5000)), lb.liveBackend(key)).state;
+  const live = await lb.runBroadcast(start, lb.releaseHandlesOperation('/var/cache'), transport);
+  await transport.close();
+  await backend.stop();
+  await connection.close();
+  child.kill();
+  return live.result._tag;
+};
+(process.argv[2] ? broadcast(process.argv[2]) : Promise.resolve(null)).then((status) => {
+  console.log(JSON.stringify({ resolved, subject, back: back._tag === 'Right' && back.right.instance.name, status }));
+});
+`;
+};
+
 const tsconfig = (compilerOptions: Readonly<Record<string, unknown>>, files: ReadonlyArray<string>): string =>
   `${JSON.stringify(
     {
@@ -528,7 +579,14 @@ export const createConsumerProject = (): ConsumerProject => {
     };
     write('package.json', `${JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }, null, 2)}\n`);
     // The optional peers and the types the documentation's examples use, as a user of them would have.
-    const extras = ['@types/node', 'fast-check', 'redux', '@reduxjs/toolkit'].map((n) => `${n}@${installedVersion(n)}`);
+    const extras = [
+      '@types/node',
+      'fast-check',
+      'redux',
+      '@reduxjs/toolkit',
+      '@nats-io/transport-node',
+      '@nats-io/jetstream',
+    ].map((n) => `${n}@${installedVersion(n)}`);
     runOk(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, packed.filename), ...extras],
@@ -553,6 +611,10 @@ export const createConsumerProject = (): ConsumerProject => {
     if (points.includes(`${PACKAGE}/node`)) {
       write('node.mjs', nodeConsumer('esm'));
       write('node.cjs', nodeConsumer('cjs'));
+    }
+    if (points.includes(`${PACKAGE}/nats`)) {
+      write('nats.mjs', natsConsumer('esm'));
+      write('nats.cjs', natsConsumer('cjs'));
     }
     if (arbitraries) {
       write('arbitraries.mjs', arbitrariesConsumer('esm'));

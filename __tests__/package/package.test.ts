@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { buildSync, transformSync } from 'esbuild';
 
 import * as library from '../../src';
+import { natsServerBinary } from '../nats/natsServer';
 import type { ConsumerProject, DocumentationBlock, Run } from './consumerProject';
 import {
   PACKAGE,
@@ -466,5 +467,30 @@ describeUnlessSkipped('the packed package', () => {
       },
       SLOW,
     );
+  });
+
+  describe(`${PACKAGE}/nats`, () => {
+    for (const [system, file, built] of [
+      ['an ES module', 'nats.mjs', 'nats.mjs'],
+      ['CommonJS', 'nats.cjs', 'nats.js'],
+    ] as const) {
+      it(`should derive a subject that gives its key back, and broadcast over a real nats-server when there is one, from ${system}`, () => {
+        const r = printed(
+          run(process.execPath, [file, ...(natsServerBinary === undefined ? [] : [natsServerBinary])], project.dir),
+        ) as {
+          resolved: string;
+          subject: string;
+          back: string;
+          status: string | null;
+        };
+        const resolved = r.resolved.startsWith('file:') ? fileURLToPath(r.resolved) : r.resolved;
+        expect(resolved).toBe(path.join(installed(project), 'dist', built));
+        expect(r).toMatchObject({
+          subject: 'lifecycle.backend.explicit.ci%20runner%2E1.zccache.1%2E11%2E20.%',
+          back: 'ci runner.1',
+          status: natsServerBinary === undefined ? null : 'AllAcked',
+        });
+      });
+    }
   });
 });

@@ -11,12 +11,13 @@ import * as net from 'node:net';
 import * as E from 'fp-ts/Either';
 
 import type { BackendKey } from '../domain/BackendKey';
-import { BroadcastOperation } from '../domain/BroadcastOperation';
+import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import { decode, show } from '../internal/codec';
 import { errorMessage } from '../internal/errorMessage';
 import type { Outcome, RequestContext, Transport } from '../live/Transport';
 import type { SocketAddress } from './protocol';
-import { BackendMessage, BackendRequest, SocketAddress as SocketAddressCodec } from './protocol';
+import { BackendMessage, SocketAddress as SocketAddressCodec } from './protocol';
+import { abortReason, checkedTransport, excerpt, requestJson } from './wire';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -171,54 +172,9 @@ const connectionError = (label: string, error: unknown): SocketTransportError =>
   }
 };
 
-/** Why `signal` aborted, as an error (the runner aborts with one; any other reason is wrapped). */
-const abortReason = (signal: AbortSignal): Error => {
-  const reason: unknown = signal.reason;
-  return typeof reason === 'object' && reason !== null && typeof (reason as Error).message === 'string'
-    ? (reason as Error)
-    : Object.assign(new Error(`aborted: ${show(reason)}`), { name: 'AbortError' });
-};
-
 const addressId = (a: SocketAddress): string => ('path' in a ? `unix:${a.path}` : `tcp:${a.host}:${String(a.port)}`);
 
 const addressLabel = (a: SocketAddress): string => ('path' in a ? a.path : `${a.host}:${String(a.port)}`);
-
-/** A line's text for an error message: short, on one line. */
-const excerpt = (text: string): string => show(text.length > 60 ? `${text.slice(0, 57)}...` : text);
-
-/**
- * A broadcast sends one operation object to every backend: its JSON is written once, and each
- * request line is the id put in front of it (the same text `BackendRequest`'s encoding gives).
- */
-const operationJson = new WeakMap<BroadcastOperation, string>();
-
-/** The optional fields of a request line, in the order the codec lists them. */
-const extraFields = (context: RequestContext | undefined): string => {
-  if (context === undefined) {
-    return '';
-  }
-  const { deadlineUnixMs, traceparent, tracestate } = context;
-  const extra = BackendRequest.encode({
-    id: 1,
-    operation: { _tag: 'Quiesce', reason: 'Maintenance' },
-    ...(deadlineUnixMs === undefined ? {} : { deadlineUnixMs }),
-    ...(traceparent === undefined ? {} : { traceparent }),
-    ...(tracestate === undefined ? {} : { tracestate }),
-  });
-  const json = JSON.stringify({ ...extra, id: undefined, operation: undefined });
-  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
-};
-
-const requestLine = (id: number, operation: BroadcastOperation, context: RequestContext | undefined): string => {
-  let json = Object.isFrozen(operation) ? operationJson.get(operation) : undefined;
-  if (json === undefined) {
-    json = JSON.stringify(BackendRequest.encode({ id, operation }).operation);
-    if (Object.isFrozen(operation)) {
-      operationJson.set(operation, json);
-    }
-  }
-  return `{"id":${String(id)},"operation":${json}${extraFields(context)}}\n`;
-};
 
 const positiveOption = (name: string, value: unknown, fallback: number): number => {
   if (value === undefined) {
@@ -494,7 +450,7 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
       }
       lastId += 1;
       const id = lastId;
-      const line = requestLine(id, operation, context);
+      const line = `${requestJson(id, operation, context)}\n`;
       let conn: Connection;
 
       const onAbort = (): void => {
@@ -549,15 +505,7 @@ export const socketTransport = (options: SocketTransportOptions): SocketTranspor
       signal.addEventListener('abort', onAbort, ONCE);
     });
 
-  const transport: Transport = (backend, operation, signal, context) => {
-    if (BroadcastOperation.is(operation)) {
-      return request(backend.key, operation, signal, context);
-    }
-    const decoded = decode(BroadcastOperation, operation);
-    return E.isLeft(decoded)
-      ? Promise.reject(new TypeError(`socketTransport: operation: ${decoded.left.join('; ')}`))
-      : request(backend.key, decoded.right, signal, context);
-  };
+  const transport = checkedTransport('socketTransport', request);
 
   const close = async (): Promise<void> => {
     closed = true;
