@@ -23,7 +23,7 @@ import type {
   LifecycleHandler,
   LifecycleServerError,
   LifecycleServerErrorCode,
-  RequestContext,
+  HandlerContext,
 } from '../node/serveLifecycle';
 import { excerpt } from '../node/wire';
 import { DEFAULT_BACKEND_PREFIX, backendSubject, checkedPrefix } from './subject';
@@ -102,7 +102,7 @@ const readRequest = (msg: Msg): E.Either<string, { readonly id: number; readonly
 
 /**
  * Answer the requests of `natsTransport` for the backend `key`: subscribe to its subject, decode
- * each request (`BackendRequest`), call `handle` with its operation and a `RequestContext`, and
+ * each request (`BackendRequest`), call `handle` with its operation and a `HandlerContext`, and
  * reply with the `BackendReply` carrying the request's id; `context.extend(ms)` sends a
  * `BackendProgress` first. The same objects as over a socket (docs/live.md), with the handler
  * `serveLifecycle` takes, so one handler serves both transports.
@@ -170,7 +170,7 @@ export const serveNatsBackend = (options: ServeNatsBackendOptions): NatsBackend 
 
   const answer = async (msg: Msg, id: number, operation: BroadcastOperation, raw: Record<string, unknown>) => {
     let answered = false;
-    const context: RequestContext = Object.freeze({
+    const context: HandlerContext = Object.freeze({
       id,
       deadline: deadlineOf(raw.deadlineUnixMs),
       signal: closing.signal,
