@@ -155,7 +155,7 @@ export {
 } from './log/logReader';
 export { isCleanReplay, matchReplayStop } from './replay/LogReplay';
 export { DEFAULT_MAX_PROBLEMS, replayLog } from './replay/replayLog';
-export { compareResults, compareSummary, describeDivergence } from './replay/verify';
+export { compareResults, compareSummary, describeDivergence, divergenceFields } from './replay/verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './replay/LogStats';
 export { generateLog } from './log/generateLog';
 

@@ -117,6 +117,7 @@ export interface Shrunk {
 export type ShrinkFailure =
   | { readonly _tag: 'NoHeader'; readonly problems: ReadonlyArray<string> }
   | { readonly _tag: 'PropertyDoesNotHold'; readonly message: string }
+  | { readonly _tag: 'NothingRecorded'; readonly message: string }
   | { readonly _tag: 'ReadFailed'; readonly message: string };
 
 // -------------------------------------------------------------------------------------
@@ -172,6 +173,7 @@ export const matchShrinkProperty = matchTag<ShrinkProperty>();
  * const describeFailure = matchShrinkFailure({
  *   NoHeader: (f) => `line 1: ${f.problems.join('; ')}`,
  *   PropertyDoesNotHold: (f) => f.message,
+ *   NothingRecorded: (f) => f.message,
  *   ReadFailed: (f) => `cannot read the log: ${f.message}`,
  * })
  *
@@ -327,6 +329,15 @@ const firstDivergence = (
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** `f`'s value, computed on the first call only. */
+/** Whether a record line carries a recorded result (only a line naming one is decoded to see). */
+const carriesResult = (r: Record): boolean => {
+  if (!r.text.includes('"result"') && !r.text.includes('"summary"')) {
+    return false;
+  }
+  const d = r.decoded();
+  return d._tag === 'RecordLine' && hasRecordedResult(d.record);
+};
+
 const once = <A>(f: () => A): (() => A) => {
   let cached: { readonly value: A } | undefined;
   return () => {
@@ -444,6 +455,13 @@ export const shrinkLog = async (
   let hints: ReadonlyArray<ReadonlyArray<Record>> = [];
   switch (property._tag) {
     case 'Diverges': {
+      if (!records.some(carriesResult)) {
+        return E.left({
+          _tag: 'NothingRecorded',
+          message:
+            'no broadcast of the log carries a recorded result, so nothing can diverge (a log generated with --no-results records none)',
+        });
+      }
       const found = firstDivergence(header, records);
       if (found === undefined) {
         return E.left({

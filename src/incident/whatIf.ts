@@ -13,14 +13,7 @@ import type { Backend } from '../domain/Backend';
 import { withResponse } from '../domain/Backend';
 import type { BackendKey } from '../domain/BackendKey';
 import { BackendKey as BackendKeyCodec, keyId } from '../domain/BackendKey';
-import {
-  BroadcastBackendResponse,
-  BroadcastFailureReason,
-  ack,
-  failure,
-  failureReasons,
-  timeout,
-} from '../domain/BroadcastBackendResponse';
+import { BroadcastBackendResponse, ack, failure, failureReasons, timeout } from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import type { BroadcastEntry, BroadcastResult } from '../domain/BroadcastResult';
 import { resultEntries } from '../domain/BroadcastResult';
@@ -121,6 +114,13 @@ export interface WhatIfOptions extends ReadLogOptions {
   readonly assumptions: ReadonlyArray<Assumption>;
   /** The first line the assumptions hold on (1, the whole log, by default). */
   readonly fromLine?: number;
+  /**
+   * Where the assumptions begin to hold, a line or a time (the first record at or after it):
+   * instead of `fromLine`.
+   *
+   * @since 0.3.0
+   */
+  readonly from?: LogBound;
   /** How many differences to keep in `differences` (all are counted); 1,000 by default. */
   readonly maxDifferences?: number;
   readonly mode?: ReplayMode;
@@ -134,6 +134,7 @@ export interface WhatIfOptions extends ReadLogOptions {
  * @since 0.2.0
  */
 export interface WhatIfOutcome {
+  /** The line the assumptions held from: past the last line read when no record reached `from`. */
   readonly fromLine: number;
   /** Broadcasts replayed from `fromLine` on. */
   readonly broadcasts: number;
@@ -171,15 +172,18 @@ export const selects = (selector: BackendSelector, key: BackendKey): boolean =>
     : key.serviceName === selector.serviceName &&
       (O.isNone(selector.serviceVersion) || selector.serviceVersion.value === key.serviceVersion);
 
+// Answers are read whatever their case: `soldr=ack` means `soldr=Ack`.
 const parseResponse = (text: string): E.Either<string, BroadcastBackendResponse> => {
-  if (text === 'Ack') {
+  const lower = text.toLowerCase();
+  if (lower === 'ack') {
     return E.right(ack);
   }
-  if (text === 'Timeout') {
+  if (lower === 'timeout') {
     return E.right(timeout);
   }
-  const reason = /^Failure:(.*)$/.exec(text)?.[1];
-  if (reason !== undefined && BroadcastFailureReason.is(reason)) {
+  const given = /^failure:(.*)$/.exec(lower)?.[1];
+  const reason = failureReasons.find((r) => r.toLowerCase() === given);
+  if (reason !== undefined) {
     return E.right(failure(reason));
   }
   return E.left(
@@ -360,6 +364,10 @@ const checkWhatIfOptions = (options: unknown): void => {
     }
   });
   optionalInteger('whatIf', 'fromLine', o.fromLine, 1);
+  checkLogBound('whatIf', 'from', o.from);
+  if (o.from !== undefined && o.fromLine !== undefined) {
+    throw new TypeError('whatIf: give fromLine or from, not both');
+  }
   optionalInteger('whatIf', 'maxDifferences', o.maxDifferences, 0);
   checkLogBound('whatIf', 'until', o.until);
 };
@@ -388,7 +396,9 @@ export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise
   checkReadArguments('whatIf', source, {});
   checkWhatIfOptions(options);
   const { assumptions } = options;
-  const fromLine = options.fromLine ?? 1;
+  const from: LogBound = options.from ?? { _tag: 'AtLine', line: options.fromLine ?? 1 };
+  // The line the assumptions began to hold on, once a record reached `from`.
+  let fromLine = from._tag === 'AtLine' ? from.line : undefined;
   const maxDifferences = options.maxDifferences ?? 1000;
   let alt: Registry | undefined;
   let broadcasts = 0;
@@ -410,7 +420,10 @@ export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.until === undefined ? {} : { until: options.until }),
     onStep: (s) => {
-      if (s.line < fromLine) {
+      if (fromLine === undefined && from._tag === 'AtTime' && s.time !== undefined && s.time >= from.time) {
+        fromLine = s.line;
+      }
+      if (fromLine === undefined || s.line < fromLine) {
         return;
       }
       if (alt === undefined) {
@@ -455,7 +468,7 @@ export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise
     },
   });
   return Object.freeze({
-    fromLine,
+    fromLine: fromLine ?? replay.lastLine + 1,
     broadcasts,
     affected,
     statusChanges: Object.freeze(statusChanges),

@@ -78,6 +78,30 @@ export const Millis = new t.Type<number, number, unknown>(
 );
 domains.set(Millis, 'number');
 
+/**
+ * The latest instant a JavaScript `Date` holds, in milliseconds since the Unix epoch (the year
+ * 275760): a time beyond it has no date to show.
+ *
+ * @internal
+ */
+export const MAX_DATE_MILLIS = 8_640_000_000_000_000;
+
+const isEpochMillis = (u: unknown): u is number => isMillis(u) && u <= MAX_DATE_MILLIS;
+
+/**
+ * An instant in whole milliseconds since the Unix epoch that a `Date` can show: an integer from 0
+ * to 8,640,000,000,000,000.
+ *
+ * @internal
+ */
+export const EpochMillis = new t.Type<number, number, unknown>(
+  'milliseconds since the epoch, 0 to 8640000000000000',
+  isEpochMillis,
+  (u, c) => (isEpochMillis(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+domains.set(EpochMillis, 'number');
+
 // -------------------------------------------------------------------------------------
 // bounded error lists
 // -------------------------------------------------------------------------------------

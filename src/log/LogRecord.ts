@@ -11,7 +11,7 @@ import type * as t from 'io-ts';
 
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { RecordedSummary, summaryOf } from './RecordedSummary';
-import { Millis, checked, closed, closedWith, decode, tagged } from '../internal/codec';
+import { EpochMillis, checked, closed, closedWith, decode, tagged } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { definedFields } from '../internal/options';
 import type { Registry, Transition } from '../registry/Registry';
@@ -25,8 +25,11 @@ import { LOG_VERSION, LOG_VERSIONS, firstVersionWith, logVersionFeatures } from 
 // model
 // -------------------------------------------------------------------------------------
 
-/** The field every record may carry since format version 2: when it was recorded. */
-const timed = { time: Millis };
+/**
+ * The field every record may carry since format version 2: when it was recorded, an instant a
+ * `Date` can show, so that every tool can print it.
+ */
+const timed = { time: EpochMillis };
 
 /**
  * The fields a recorded broadcast (to all or to some) may carry besides its action's: its whole
@@ -142,7 +145,7 @@ export const logRecord = (action: RegistryAction, result?: BroadcastResult, time
 const LogRecordArgs = closedWith(
   'logRecord',
   { action: RegistryActionCodec },
-  { result: BroadcastResult, time: Millis },
+  { result: BroadcastResult, time: EpochMillis },
 );
 
 /**

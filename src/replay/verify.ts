@@ -167,6 +167,69 @@ export const compareRecorded = (line: number, record: LogRecord, replayed: Broad
   return record.result === undefined ? O.none : compareResults(line, record.result, replayed);
 };
 
+/** Whether a value is a leaf for a field-level diff: not an object, or a non-empty array of non-objects (a key tuple). */
+const isLeaf = (u: unknown): boolean =>
+  typeof u !== 'object' ||
+  u === null ||
+  (Array.isArray(u) && u.length > 0 && u.every((x) => typeof x !== 'object' || x === null));
+
+/** Push `path: recorded X, replayed Y` for every leaf where `a` and `b` differ; count them all. */
+const walkDifferences = (a: unknown, b: unknown, path: string, out: string[], max: number): number => {
+  if (isLeaf(a) || isLeaf(b) || Array.isArray(a) !== Array.isArray(b)) {
+    if (JSON.stringify(a) === JSON.stringify(b)) {
+      return 0;
+    }
+    if (out.length < max) {
+      const side = (u: unknown): string => (u === undefined ? '(nothing)' : show(u));
+      out.push(`${path === '' ? '(root)' : path}: recorded ${side(a)}, replayed ${side(b)}`);
+    }
+    return 1;
+  }
+  const x = a as Readonly<Record<string, unknown>>;
+  const y = b as Readonly<Record<string, unknown>>;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    let n = 0;
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      n += walkDifferences(x[i], y[i], `${path}[${String(i)}]`, out, max);
+    }
+    return n;
+  }
+  let n = 0;
+  for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+    n += walkDifferences(x[k], y[k], path === '' ? k : `${path}.${k}`, out, max);
+  }
+  return n;
+};
+
+/**
+ * The fields where the two sides of a divergence differ, one line each
+ * (`timeouts[0].ackTimeoutMs: recorded 250, replayed 5000`), at most `max` lines in all (20 by
+ * default): past that, the last line says how many more differ. What a command prints under a
+ * divergence instead of both results whole.
+ *
+ * @example
+ * import * as O from 'fp-ts/lib/Option.js'
+ * import { divergenceFields, replayLog } from 'lifecycle-broadcast'
+ * import { fileSource } from 'lifecycle-broadcast/node'
+ *
+ * const r = await replayLog(fileSource('broker.ndjson'), { verify: true })
+ * if (O.isSome(r.firstDivergence)) {
+ *   divergenceFields(r.firstDivergence.value).forEach((l) => console.error(`  ${l}`))
+ * }
+ *
+ * @since 0.3.0
+ */
+export const divergenceFields = (d: Divergence, max = 20): ReadonlyArray<string> => {
+  const out: string[] = [];
+  const limit = Math.max(1, Math.floor(max));
+  const n = walkDifferences(d.recorded, d.replayed, '', out, limit);
+  if (n <= limit) {
+    return Object.freeze(out);
+  }
+  const shown = out.slice(0, limit - 1);
+  return Object.freeze([...shown, `... and ${String(n - shown.length)} more differing fields`]);
+};
+
 /**
  * One line of text describing a divergence, naming the line, the field and both values there.
  *

@@ -81,15 +81,15 @@ describe('lifecycle-broadcast replay', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ lastLine: 4, complete: false, steps: 3 });
   });
 
-  it('should report a divergence with its line and both values, and exit with 1', async () => {
+  it('should report a divergence with its line and the fields that differ, and exit with 1', async () => {
     const r = await run(['replay', fixture('divergent.ndjson'), '--verify']);
     expect(r.code).toBe(1);
-    const [first, recorded, replayed] = linesOf(r.stderr);
+    const [first, tag, firstAck] = linesOf(r.stderr);
     expect(first).toBe(
       'line 17: the recorded result differs from the replayed one at _tag: recorded "Degraded", replayed "AllAcked"',
     );
-    expect(recorded).toMatch(/^ {2}recorded: \{"_tag":"Degraded",/);
-    expect(replayed).toMatch(/^ {2}replayed: \{"_tag":"AllAcked",/);
+    expect(tag).toBe('  _tag: recorded "Degraded", replayed "AllAcked"');
+    expect(firstAck).toBe('  acks[0].key.serviceName: recorded "zccache", replayed "fbuild"');
     expect(r.stdout).toMatch(/^verify +\d+ recorded results checked, 1 not reproduced; the first: line 17: /m);
   });
 

@@ -29,7 +29,7 @@ import { defaultIndexFile, replayIndexed, writeLogIndex } from '../logIndex';
 import type { ReplayMode } from '../../replay/LogReplay';
 import { describeDivergence } from '../../replay/verify';
 import type { CliIO, ExitCode } from './io';
-import { PROGRAM, openInput, output, outputJson, progressFor, say, thousands } from './io';
+import { PROGRAM, openInput, output, outputJson, progressFor, refusesOverwrite, say, thousands } from './io';
 import { printable } from '../../internal/printable';
 import { describeStop } from './summary';
 
@@ -172,6 +172,9 @@ export const indexCommand = async (file: string, flags: IndexFlags, io: CliIO): 
     return USAGE;
   }
   const indexFile = flags.output ?? defaultIndexFile(file);
+  if (refusesOverwrite(io, 'index', file, indexFile)) {
+    return USAGE;
+  }
   const { size } = openInput(file, io);
   const progress = progressFor(io, size);
   let written: IndexWritten;
@@ -231,6 +234,9 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
     say(io.stderr, misordered);
     return USAGE;
   }
+  if (refusesOverwrite(io, 'report', file, flags.output)) {
+    return USAGE;
+  }
   const builder = reportBuilder();
   // The report needs every step from the start of its window: no checkpoint.
   const replay = await replayFile(file, { ...flags, index: false }, io, { onStep: builder.add });
@@ -273,7 +279,7 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
 export interface WhatIfFlags extends ReplayFlagsBase {
   readonly at?: LogBound;
   readonly assume: ReadonlyArray<Assumption>;
-  readonly assumeFrom?: number;
+  readonly assumeFrom?: LogBound;
   readonly json?: boolean;
   /** How many differing broadcasts to list in the text output. */
   readonly limit?: number;
@@ -295,7 +301,7 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
     maxLineLength: flags.maxLineLength,
     ...(progress === undefined ? {} : { onProgress: progress.update }),
     assumptions: flags.assume,
-    ...(flags.assumeFrom === undefined ? {} : { fromLine: flags.assumeFrom }),
+    ...(flags.assumeFrom === undefined ? {} : { from: flags.assumeFrom }),
     ...(until === undefined ? {} : { until }),
     mode: flags.lenient === true ? 'lenient' : 'strict',
   });
@@ -455,6 +461,10 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
     say(io.stderr, `${PROGRAM}: ${printable(property.left)}`);
     return USAGE;
   }
+  const target = flags.output ?? (file === '-' ? '-' : shrunkFile(file));
+  if (refusesOverwrite(io, 'shrink', file, target)) {
+    return USAGE;
+  }
   const input = openInput(file, io);
   let text: string;
   try {
@@ -464,7 +474,6 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
     say(io.stderr, `${PROGRAM}: cannot read ${printable(input.name)}: ${printable(errorMessage(error))}`);
     return USAGE;
   }
-  const target = flags.output ?? (file === '-' ? '-' : shrunkFile(file));
   let shrunk: Awaited<ReturnType<typeof shrinkLog>>;
   try {
     shrunk = await shrinkLog([text], property.right, { maxTests: flags.maxTests });
@@ -478,10 +487,12 @@ export const shrinkCommand = async (file: string, flags: ShrinkFlags, io: CliIO)
       matchShrinkFailure<string>({
         NoHeader: (f) => printable(`line 1: ${f.problems.join('; ')}`),
         PropertyDoesNotHold: (f) => printable(`${file}: ${f.message}`),
+        NothingRecorded: (f) => printable(`${PROGRAM}: --until diverges: ${file}: ${f.message}`),
         ReadFailed: (f) => printable(`${PROGRAM}: cannot read ${file}: ${f.message}`),
       })(shrunk.left),
     );
-    return INVALID;
+    // Asking a log without recorded results whether it diverges is a wrong question, not a bad log.
+    return shrunk.left._tag === 'NothingRecorded' ? USAGE : INVALID;
   }
   const s = shrunk.right;
   const body = `${s.lines.join('\n')}\n`;

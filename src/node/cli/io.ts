@@ -6,6 +6,7 @@
  * @since 0.2.0
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import { errorMessage } from '../../internal/errorMessage';
 import { printable } from '../../internal/printable';
@@ -96,6 +97,46 @@ export const openInput = (
 };
 
 /** A progress bar on standard error when it is a terminal and the input is large. */
+/**
+ * Whether writing `output` would write over `input`: the same path, or the same file under
+ * another name (a link, `./x` for `x`). Standard input (`-`) is no file.
+ *
+ * @internal
+ */
+export const sameFile = (input: string, output: string): boolean => {
+  if (input === '-' || output === '-') {
+    return false;
+  }
+  if (path.resolve(input) === path.resolve(output)) {
+    return true;
+  }
+  try {
+    const a = fs.statSync(input);
+    const b = fs.statSync(output);
+    return a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    // One of them does not exist (yet): they cannot be the same file.
+    return false;
+  }
+};
+
+/**
+ * Refuse, with one line, a command whose output would be written over the log it reads: true
+ * when it refused.
+ *
+ * @internal
+ */
+export const refusesOverwrite = (io: CliIO, command: string, input: string, output: string): boolean => {
+  if (!sameFile(input, output)) {
+    return false;
+  }
+  say(
+    io.stderr,
+    `${PROGRAM}: ${command}: the output ${printable(output)} is the log it reads: write it to another file`,
+  );
+  return true;
+};
+
 export const progressFor = (io: CliIO, size: number | undefined): ProgressBar | undefined =>
   wantsProgress(io.stderr.isTTY === true, size) ? progressBar(io.stderr, size) : undefined;
 

@@ -30,7 +30,7 @@ import { writeAll } from '../writable';
 import type { LogHeader } from '../../log/LogHeader';
 import type { ReplayMode } from '../../replay/LogReplay';
 import { DEFAULT_MAX_PROBLEMS } from '../../replay/replayLines';
-import { describeDivergence } from '../../replay/verify';
+import { describeDivergence, divergenceFields } from '../../replay/verify';
 import type { LogBound } from '../../replay/LogBound';
 import { describeLogBound, parseLogBound } from '../../replay/LogBound';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../incident/checkpoint';
@@ -163,7 +163,7 @@ interface ReplayFlags {
   readonly index?: string | false;
   readonly maxLineLength: number;
   readonly assume?: ReadonlyArray<Assumption>;
-  readonly assumeFrom?: number;
+  readonly assumeFrom?: LogBound;
   readonly limit?: number;
   readonly table?: boolean;
   readonly top?: number;
@@ -235,8 +235,9 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
     }
     if (O.isSome(replay.firstDivergence)) {
       say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
-      say(io.stderr, `  recorded: ${printable(JSON.stringify(replay.firstDivergence.value.recorded))}`);
-      say(io.stderr, `  replayed: ${printable(JSON.stringify(replay.firstDivergence.value.replayed))}`);
+      for (const field of divergenceFields(replay.firstDivergence.value)) {
+        say(io.stderr, `  ${printable(field)}`);
+      }
     }
     if (stop !== undefined) {
       say(io.stderr, `stopped at line ${thousands(stop.invalid.line)} (strict mode; --lenient skips bad lines)`);
@@ -555,8 +556,8 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
         .conflicts(['from', 'verify', 'top', 'sort', 'table']),
     )
     .addOption(
-      new Option('--assume-from <line>', 'the line the assumptions hold from (default: 1)').argParser(
-        integer('a line number', 1),
+      new Option('--assume-from <line|time>', 'the line or ISO time the assumptions hold from (default: 1)').argParser(
+        boundOf,
       ),
     )
     .addOption(
