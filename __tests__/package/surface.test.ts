@@ -22,7 +22,8 @@ const PINNED = path.join(__dirname, 'surface.json');
  * what a broker store or a dashboard loads, and the incident tools an operator's page adds (the
  * part of the root they use is counted with the root, not again). The root holds the one replay
  * engine, which `replayLog` and the incident tools share, and since 0.3.0 the version 3 summaries
- * and their digest, the field-level diff of a divergence, and the live runner's deadlines, progress, rollouts and retries: about 35 KiB.
+ * and their digest, the field-level diff of a divergence, and the live runner's deadlines,
+ * progress, rollouts and retries: about 35 KiB.
  */
 const MAX_BROWSER_GZIP = { '.': 35 * 1024, './incident': 12 * 1024 } as const;
 /** The most the declaration files (`.d.ts`; each has an ES module twin, `.d.mts`) may weigh. */
