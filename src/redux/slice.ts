@@ -345,6 +345,21 @@ const warnRejected = (rejected: ActionRejected): void => {
   }
 };
 
+/**
+ * The one development warning, once per type, for an action of the default slice
+ * (`lifecycleBroadcast/...`, from the root-level creators) reaching a slice of another name,
+ * which does not apply it: without it, the dispatch would change nothing and say nothing.
+ */
+const warnForeign = (name: string, warned: Set<string>, type: string, actionName: string): void => {
+  if (isProduction() || warned.has(type)) {
+    return;
+  }
+  warned.add(type);
+  console.warn(
+    `lifecycle-broadcast: the slice "${name}" ignored ${type}, an action of the slice named "${LIFECYCLE_BROADCAST}": dispatch ${name}.actions.${actionName}(...) to reach it`,
+  );
+};
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -459,14 +474,28 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
   const idleCaseReducers = caseReducersOf(idleActions, applyIdle) as LifecycleBroadcastIdleCaseReducers<Name>;
   const caseReducers = caseReducersOf(actions, apply) as LifecycleBroadcastCaseReducers<Name>;
 
+  // Actions of the default slice, which a slice of another name does not apply (and says so).
+  const foreign =
+    name === LIFECYCLE_BROADCAST
+      ? undefined
+      : { registry: sliceActions(LIFECYCLE_BROADCAST), idle: sliceIdleActions(LIFECYCLE_BROADCAST) };
+  const warned = new Set<string>();
+
   const reducer: LifecycleBroadcastReducer = (state = initialState, action) => {
     const type = typeOfAction(action);
     if (actions.nameOf(type) !== undefined) {
       return apply(state, action, actions.decodeRegistryAction(action));
     }
-    return idleActions.nameOf(type) === undefined
-      ? state
-      : applyIdle(state, action, idleActions.decodeIdleAction(action));
+    if (idleActions.nameOf(type) !== undefined) {
+      return applyIdle(state, action, idleActions.decodeIdleAction(action));
+    }
+    if (foreign !== undefined && typeof type === 'string') {
+      const actionName = foreign.registry.nameOf(type) ?? foreign.idle.nameOf(type);
+      if (actionName !== undefined) {
+        warnForeign(name, warned, type, actionName);
+      }
+    }
+    return state;
   };
 
   const decodeSliceAction = (input: unknown): E.Either<ReadonlyArray<string>, LifecycleBroadcastAction<Name>> =>
