@@ -59,6 +59,9 @@ const argumentSpreads = (file: string): ReadonlyArray<string> => {
  * reasons, hex digits, the five kinds of action): each has at most 16 elements, fixed in the code.
  */
 const BOUNDED = new Set([
+  // The conformance table's columns: one spread of its 14 checks.
+  'node/cli/conformance.ts: Math.max(5, ...report.checks.map((c) => c.name.length))',
+  'node/cli/conformance.ts: Math.max(7, ...report.checks.map((c) => c.section.length))',
   'arbitraries/registry.ts: fc.constantFrom(...pool)',
   "arbitraries/registry.ts: fc.constantFrom(...'0123456789abcdef'.split(''))",
   'arbitraries/registry.ts: fc.constantFrom(...EXE_HASHES)',

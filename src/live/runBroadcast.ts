@@ -240,7 +240,10 @@ const sendInWaves = async (
         failures += answer.response._tag === 'Ack' ? 0 : 1;
       },
     });
-    answers.push(...run.answers);
+    // One at a time: a spread of a wave's answers into push would overflow the stack at fleet size.
+    for (const a of run.answers) {
+      answers.push(a);
+    }
     if (run.cancelled) {
       cancelled = true;
       break;
@@ -447,7 +450,9 @@ export const runBroadcast = async (
     const run = await fanOut(retried, op, transport, fanOptions);
     const answered = retried.map((b, i) => [b, run.answers[i] as Answer] as const);
     reproduced = reproduce(reproduced.state, answered, broadcastToAction(op, again));
-    actions.push(...reproduced.actions);
+    for (const a of reproduced.actions) {
+      actions.push(a);
+    }
     attempts.push(reproduced.result);
     answered.forEach(([b, a]) => latest.set(keyId(b.key), a.diagnostic));
     cancelled = run.cancelled;
