@@ -38,6 +38,13 @@ export const readClock = (clock: () => number, fn?: string): number => {
 };
 
 /**
+ * Whether `record` is an object a time can be read from or added to. Anything else (`null`, a
+ * string, an array, from plain JavaScript) is passed on as it is, for the codec to refuse in words.
+ */
+const isObject = (record: LogRecord): boolean =>
+  typeof record === 'object' && (record as unknown) !== null && !Array.isArray(record);
+
+/**
  * The stamper of a log written with `header` and maybe a `clock`. With a clock, the header is
  * written in the current format version declaring the clock, and a record without a `time`
  * gets the clock's. Without one, records are written as they are, but one carrying a `time`
@@ -55,14 +62,14 @@ export const timeStamper = (fn: string, header: LogHeader, clock: (() => number)
     return Object.freeze({
       header: logHeader(header.policy, 'epochMillis'),
       record: (record: LogRecord): LogRecord =>
-        record.time === undefined ? { ...record, time: readClock(clock, fn) } : record,
+        isObject(record) && record.time === undefined ? { ...record, time: readClock(clock, fn) } : record,
     });
   }
   const timed = logVersionFeatures(header.version).times && header.clock !== undefined;
   return Object.freeze({
     header,
     record: (record: LogRecord): LogRecord => {
-      if (record.time !== undefined && !timed) {
+      if (isObject(record) && record.time !== undefined && !timed) {
         throw new TypeError(
           `${fn}: a ${record._tag} record carries a time (${String(record.time)}) but the log's header declares no clock: write it with a clock, or with a header from logHeader(policy, 'epochMillis')`,
         );
