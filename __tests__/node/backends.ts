@@ -75,6 +75,12 @@ export interface Fleet {
   readonly addressOf: (name: string) => SocketAddress;
   /** Every line it printed so far. */
   readonly events: FleetEvent[];
+  /**
+   * Resolves once the process has printed `count` events of `kind` for backend `name` (a reply
+   * can reach the transport before the line saying the request came reaches the test), and
+   * rejects if its output ends first.
+   */
+  readonly printed: (kind: FleetEvent['event'], name: string, count: number) => Promise<void>;
   /** Resolves with the exit code (or signal) once it has exited. */
   readonly exited: Promise<number | string | null>;
   readonly stop: () => Promise<void>;
@@ -136,6 +142,32 @@ export const startProcess = (args: ReadonlyArray<string>, command: string = proc
         done(code ?? signal);
       });
     });
+    // Each waiter checks the events again whenever a line comes, and once more when output ends.
+    const waiters = new Set<(ended: boolean) => void>();
+    child.once('close', () => {
+      waiters.forEach((w) => {
+        w(true);
+      });
+    });
+    const printed = (kind: FleetEvent['event'], name: string, count: number): Promise<void> =>
+      new Promise((resolveWaiter, rejectWaiter) => {
+        const check = (ended: boolean): void => {
+          const seen = events.filter((e) => e.event === kind && 'name' in e && e.name === name).length;
+          if (seen >= count) {
+            waiters.delete(check);
+            resolveWaiter();
+          } else if (ended) {
+            waiters.delete(check);
+            rejectWaiter(
+              new Error(
+                `the backends printed ${String(seen)} ${kind} events for ${name}, not ${String(count)}, and ended`,
+              ),
+            );
+          }
+        };
+        waiters.add(check);
+        check(child.stdout.readableEnded);
+      });
     const stop = (): Promise<void> => stopChild(child, exited);
     afterThisTest(stop);
     const timer = setTimeout(() => {
@@ -157,6 +189,9 @@ export const startProcess = (args: ReadonlyArray<string>, command: string = proc
         const event = JSON.parse(buffered.slice(0, end)) as FleetEvent;
         buffered = buffered.slice(end + 1);
         events.push(event);
+        waiters.forEach((w) => {
+          w(false);
+        });
         if (event.event === 'ready') {
           clearTimeout(timer);
           const addresses = new Map(
@@ -173,6 +208,7 @@ export const startProcess = (args: ReadonlyArray<string>, command: string = proc
               return a;
             },
             events,
+            printed,
             exited,
             stop,
           });
@@ -251,14 +287,3 @@ export const eventsOf = <K extends FleetEvent['event']>(
   fleet.events.filter(
     (e): e is Extract<FleetEvent, { readonly event: K }> => e.event === kind && 'name' in e && e.name === name,
   );
-
-/** Wait until `check` holds (polling), or fail after `ms`. */
-export const eventually = async (check: () => boolean, ms = 10_000): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) {
-      throw new Error(`condition not met within ${String(ms)} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};

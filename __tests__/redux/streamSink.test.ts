@@ -38,13 +38,28 @@ const storeWith = (sink: ReturnType<typeof streamSink>) =>
 
 const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');
 
+/** A promise and the function that resolves it, for a test to wait for a callback. */
+const settled = (): { readonly promise: Promise<void>; readonly resolve: () => void } => {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+};
+
 describe('streamSink', () => {
   it('should report a full disk (/dev/full) to onError, keep it in sink.error, and not crash', async () => {
     const errors: unknown[] = [];
-    const sink = streamSink(fs.createWriteStream('/dev/full'), { onError: (e) => errors.push(e) });
+    const { promise: failed, resolve: fail } = settled();
+    const sink = streamSink(fs.createWriteStream('/dev/full'), {
+      onError: (e) => {
+        errors.push(e);
+        fail();
+      },
+    });
     const store = storeWith(sink);
     store.dispatch(backendRegistered(liveBackend(zccache)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await failed;
     store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'ENOSPC' });
@@ -54,11 +69,12 @@ describe('streamSink', () => {
   });
 
   it('should report the failure with one line on console.error when no onError is given', async () => {
-    const report = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { promise: reported, resolve: said } = settled();
+    const report = jest.spyOn(console, 'error').mockImplementation(said);
     try {
       const sink = streamSink(fs.createWriteStream('/dev/full'));
       storeWith(sink);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await reported;
       expect(report.mock.calls).toEqual([
         ['streamSink: recording stopped: the stream failed: no space left on device (ENOSPC)'],
       ]);
@@ -77,21 +93,29 @@ describe('streamSink', () => {
       },
     });
     const errors: unknown[] = [];
-    const sink = streamSink(stream, { onError: (e) => errors.push(e) });
+    const { promise: failed, resolve: failedNow } = settled();
+    const sink = streamSink(stream, {
+      onError: (e) => {
+        errors.push(e);
+        failedNow();
+      },
+    });
     const store = storeWith(sink);
     fail = true;
     store.dispatch(backendRegistered(liveBackend(zccache)));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await failed;
     const after = writes;
     store.dispatch(operationBroadcast(quiesceOperation('Maintenance')));
     store.dispatch(operationBroadcast(quiesceOperation('IdleTimeout')));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A write the sink made would reach the stream at once (it is neither corked nor waiting).
+    await new Promise(setImmediate);
     expect(writes).toBe(after);
     expect(errors.map((e) => (e as Error).message)).toEqual(['socket closed']);
   });
 
   it('should catch a write that throws or rejects, as a writer of a web stream may', async () => {
     const thrown: unknown[] = [];
+    const threw = settled();
     storeWith(
       streamSink(
         {
@@ -99,12 +123,28 @@ describe('streamSink', () => {
             throw new Error('closed');
           },
         },
-        { onError: (e) => thrown.push(e) },
+        {
+          onError: (e) => {
+            thrown.push(e);
+            threw.resolve();
+          },
+        },
       ),
     );
     const rejected: unknown[] = [];
-    storeWith(streamSink({ write: () => Promise.reject(new Error('aborted')) }, { onError: (e) => rejected.push(e) }));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    const rejecting = settled();
+    storeWith(
+      streamSink(
+        { write: () => Promise.reject(new Error('aborted')) },
+        {
+          onError: (e) => {
+            rejected.push(e);
+            rejecting.resolve();
+          },
+        },
+      ),
+    );
+    await Promise.all([threw.promise, rejecting.promise]);
     expect(thrown.map((e) => (e as Error).message)).toEqual(['closed']);
     expect(rejected.map((e) => (e as Error).message)).toEqual(['aborted']);
   });
@@ -115,13 +155,16 @@ describe('streamSink', () => {
     const program = `
       const L = require(${JSON.stringify(built)});
       const { configureStore } = require('@reduxjs/toolkit');
-      const sink = L.streamSink(require('node:fs').createWriteStream('/dev/full'));
+      const stream = require('node:fs').createWriteStream('/dev/full');
+      const sink = L.streamSink(stream);
       const store = configureStore({
         reducer: { lifecycleBroadcast: L.lifecycleBroadcastReducer },
         middleware: (d) => d().concat(L.createRecorderMiddleware({ slice: L.lifecycleBroadcastSlice, sink })),
       });
       store.dispatch(L.operationBroadcast(L.quiesceOperation('Maintenance')));
-      setTimeout(() => { process.stdout.write('alive ' + String(sink.error && sink.error.code)); }, 200);
+      // The stream closes after its error: had the sink not taken the error, Node would have
+      // ended the process with it before this.
+      stream.on('close', () => setImmediate(() => process.stdout.write('alive ' + String(sink.error && sink.error.code))));
     `;
     const r = spawnSync(process.execPath, ['-e', program], {
       cwd: path.join(__dirname, '..', '..'),

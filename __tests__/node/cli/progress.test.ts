@@ -3,6 +3,7 @@
  * Ctrl-C does).
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 
 import { clearProgress, progressBar, renderProgress, renderRate } from '../../../src/node/cli/progress';
 import { collector } from '../../support/streams';
@@ -56,10 +57,15 @@ describe('Ctrl-C', () => {
     child.stderr.setEncoding('utf8').on('data', (s: string) => {
       stderr += s;
     });
-    // Standard input stays open: the replay waits for more, until it is interrupted.
-    child.stdin.write('{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000}}\n');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // More than a pipe holds: the write drains only once the command reads its input, which it
+    // does after it set up its Ctrl-C handling. Standard input stays open: the replay waits for
+    // more, until it is interrupted.
+    const header = '{"format":"lifecycle-broadcast-log","version":2,"policy":{"ackTimeoutMs":5000}}\n';
+    const record = '{"_tag":"Broadcast","operation":{"_tag":"Quiesce","reason":"Maintenance"}}\n';
+    if (!child.stdin.write(header + record.repeat(4096))) {
+      await Promise.race([once(child.stdin, 'drain'), exited]);
+    }
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toBe('');
