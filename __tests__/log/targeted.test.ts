@@ -264,8 +264,9 @@ describe('addEvent', () => {
     );
   });
 
+  // The property holds whatever the draws; the retries it must count are made for certain by the
+  // next test, which does not depend on the draws hitting one.
   it('should count as retries exactly the targeted broadcasts that resend the latest operation to its unacknowledged', () => {
-    let retries = 0;
     fc.assert(
       fc.property(actionSequenceArbitrary({ weights: { BroadcastTo: 5 }, retryRatio: 0.7 }), (list) => {
         const events = eventsOf(list);
@@ -273,11 +274,9 @@ describe('addEvent', () => {
 
         expect(stats.targeted.broadcasts).toBe(events.filter((e) => e._tag === 'OperationBroadcastTo').length);
         expect(stats.targeted.retries).toBe(retriesIn(events));
-        retries += stats.targeted.retries;
       }),
       { numRuns: 150 },
     );
-    expect(retries).toBeGreaterThan(0);
   });
 
   it('should count what retryUnacknowledged sends as a retry', () => {
