@@ -51,6 +51,13 @@ const busyState = (n: number): LifecycleBroadcastState => {
         },
       });
     }
+    // One warning for each invalid action, each on one line.
+    expect(warn).toHaveBeenCalledTimes(DEFAULT_RECENT_LIMIT);
+    expect(
+      (warn.mock.calls as ReadonlyArray<ReadonlyArray<unknown>>).every(([message]) =>
+        /^lifecycle-broadcast: broker\/backendRegistered was rejected, nothing changed: [^\n]+$/.test(String(message)),
+      ),
+    ).toBe(true);
     return broker.reducer(state, broker.actions.operationBroadcast(quiesceOperation('Maintenance')));
   } finally {
     warn.mockRestore();

@@ -53,7 +53,10 @@ const run = (
   actions: ReadonlyArray<Parameters<LifecycleBroadcastReducer>[1]>,
 ): LifecycleBroadcastState => actions.reduce(reducer, reducer(undefined, init));
 
-/** Every `console.warn` the reducer makes is captured (and silenced) by each test. */
+/**
+ * Every `console.warn` the reducer makes is captured by each test, and each test that makes the
+ * reducer reject an action asserts on its warnings.
+ */
 let warn: jest.SpyInstance;
 
 beforeEach(() => {
@@ -391,6 +394,8 @@ describe('createLifecycleBroadcastSlice', () => {
     expect(state.recentResults).toHaveLength(DEFAULT_RECENT_LIMIT);
     expect(state.recentKeysNotFound).toHaveLength(DEFAULT_RECENT_LIMIT);
     expect(state.recentRejections).toHaveLength(DEFAULT_RECENT_LIMIT);
+    // Every rejection is said, also those the bound no longer keeps.
+    expect(warn).toHaveBeenCalledTimes(rejected.length);
   });
 
   it('should make unknown-key outcomes observable, leaving the registry as it was', () => {
@@ -417,6 +422,7 @@ describe('createLifecycleBroadcastSlice', () => {
     expect(after.recentResults).toBe(before.recentResults);
     expect(after.lastEvent).toEqual(rejection);
     expect(after.recentRejections).toEqual([rejection]);
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 
   it('should warn once per rejected action, with the codec’s message, in development', () => {
@@ -460,6 +466,11 @@ describe('createLifecycleBroadcastSlice', () => {
       type: backendRegistered.type,
       errors: ['(root): could not be read: no access'],
     });
+    expect(warn.mock.calls).toEqual([
+      [
+        'lifecycle-broadcast: lifecycleBroadcast/backendRegistered was rejected, nothing changed: (root): could not be read: no access',
+      ],
+    ]);
   });
 
   it('should keep the whole state plain JSON and deeply frozen', () => {
@@ -472,6 +483,7 @@ describe('createLifecycleBroadcastSlice', () => {
       expect(unfrozenPaths(state)).toEqual([]);
       expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     }
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 
   it('should not change the state it is given, nor the action', () => {
