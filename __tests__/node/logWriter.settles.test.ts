@@ -12,8 +12,11 @@ import { collector } from '../support/streams';
 
 const RECORD: LogRecord = { _tag: 'Broadcast', operation: { _tag: 'Quiesce', reason: 'Maintenance' } };
 
-/** The outcome of `p`, or `'pending'` if it has not settled within `ms`. */
-const outcome = (p: Promise<unknown>, ms = 2000): Promise<string> =>
+/**
+ * The outcome of `p`, or `'pending'` if it has not settled within `ms`: each promise here settles
+ * at once or never, and the bound only turns a hang into a failure that says so.
+ */
+const outcome = (p: Promise<unknown>, ms = 10_000): Promise<string> =>
   Promise.race([
     p.then(
       () => 'resolved',
@@ -60,7 +63,8 @@ describe('createLogWriter', () => {
     const sink = new Writable({ highWaterMark: 8, write: () => undefined });
     const log = createLogWriter(sink, logHeader());
     const waiting = log.write(RECORD);
-    setTimeout(() => sink.destroy(), 10);
+    // The write is waiting for room already: destroy the stream on the next turn of the loop.
+    setImmediate(() => sink.destroy());
     expect(await outcome(waiting)).toMatch(/^rejected: /);
   });
 

@@ -23,7 +23,7 @@ import type { BackendKey, LiveBroadcast, Registry, TransportFailed } from '../..
 import { socketTransport } from '../../src/node';
 import type { SocketAddress, SocketTransport, SocketTransportOptions } from '../../src/node';
 import type { Listen } from './backends';
-import { afterThisTest, cleanUp, eventsOf, eventually, startBackends, tempDir } from './backends';
+import { afterThisTest, cleanUp, eventsOf, startBackends, tempDir } from './backends';
 
 jest.setTimeout(120_000);
 afterEach(cleanUp);
@@ -96,6 +96,7 @@ describe.each([
     const live = await runBroadcast(registryOf(['drainer'], 100), release, transport, { deadline, traceContext });
     expect(codes(live)).toEqual([]);
     expect(live.result._tag).toBe('AllAcked');
+    await fleet.printed('request', 'drainer', 1);
     expect(eventsOf(fleet, 'request', 'drainer').map((e) => e.request)).toEqual([
       { id: 1, operation: release, deadlineUnixMs: deadline.getTime(), ...traceContext },
     ]);
@@ -112,7 +113,8 @@ describe.each([
       expect(live.result.timeouts.map((e) => e.key.serviceName)).toEqual(['deaf']);
       // Each request went out on a connection of its own: the one before was given up, not
       // left holding megabytes of requests nobody will read.
-      await eventually(() => eventsOf(fleet, 'connection', 'deaf').length === i);
+      await fleet.printed('connection', 'deaf', i);
+      expect(eventsOf(fleet, 'connection', 'deaf')).toHaveLength(i);
     }
   });
 
@@ -123,14 +125,14 @@ describe.each([
     const registry = registryOf(['deaf'], 60_000);
     const controller = new AbortController();
     const first = runBroadcast(registry, big, transport, { signal: controller.signal });
-    await eventually(() => eventsOf(fleet, 'connection', 'deaf').length === 1);
+    await fleet.printed('connection', 'deaf', 1);
     const second = runBroadcast(registry, big, transport, { signal: controller.signal });
     const failed = await first;
     expect(codes(failed)).toEqual(['NotReading']);
     expect(failed.diagnostics.map((d) => ('message' in d ? d.message : ''))).toEqual([
       expect.stringMatching(/does not read its requests/) as unknown,
     ]);
-    await eventually(() => eventsOf(fleet, 'connection', 'deaf').length === 2);
+    await fleet.printed('connection', 'deaf', 2);
     controller.abort();
     expect((await second).cancelled).toBe(true);
   });
@@ -157,6 +159,7 @@ describe('socketTransport, a backend restarted on the same path', () => {
     const live = await runBroadcast(registry, release, transport);
     expect(codes(live)).toEqual([]);
     expect(live.result._tag).toBe('AllAcked');
+    await fresh.printed('request', 'zccache', 1);
     expect(eventsOf(fresh, 'request', 'zccache')).toHaveLength(1);
   });
 });
