@@ -287,3 +287,17 @@ export const eventsOf = <K extends FleetEvent['event']>(
   fleet.events.filter(
     (e): e is Extract<FleetEvent, { readonly event: K }> => e.event === kind && 'name' in e && e.name === name,
   );
+
+/**
+ * Wait until `check` holds (polling), or fail after `ms`: for a condition no event announces.
+ * Where a backend process prints the event, wait for it with `fleet.printed` instead.
+ */
+export const eventually = async (check: () => boolean, ms = 10_000): Promise<void> => {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) {
+      throw new Error(`condition not met within ${String(ms)} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
