@@ -24,12 +24,16 @@ export { replayLines } from './replay/replayLines';
 export { seedStats } from './replay/seedStats';
 export {
   CellBits,
+  DEFAULT_FULL_LANES,
+  MAX_FINDING_BACKENDS,
+  MAX_FINDING_CHANGES,
+  MAX_LANE_HISTORY,
   MAX_REPORT_BUCKETS,
   StateBits,
   backendLabel,
   operationLabel,
-  reportBuilder,
 } from './incident/reportModel';
+export { reportBuilder } from './incident/reportBuilder';
 export { escapeHtml, renderReport, scriptJson } from './incident/report';
 export { describeAssumption, matchSelector, parseAssumption, selects, whatIf } from './incident/whatIf';
 export {
@@ -44,14 +48,22 @@ export {
 
 // types
 export type { AtLine, AtTime, LogBound } from './replay/LogBound';
-export type { LinesReplay, ReplayLinesOptions, ReplayStart, ReplayStep } from './replay/replayLines';
+export type { LinesReplay, ReplayBroadcast, ReplayLinesOptions, ReplayStart, ReplayStep } from './replay/replayLines';
 export type {
+  DegradedStreak,
+  FindingBackend,
+  FirstDegraded,
+  FleetChange,
   ReportBuilder,
+  ReportBuilderOptions,
   ReportColumn,
+  ReportFindings,
   ReportInput,
   ReportLane,
+  ReportLaneEvent,
   ReportModel,
   ReportSummary,
+  WorstBackend,
 } from './incident/reportModel';
 export type {
   Assumption,

@@ -7,7 +7,11 @@ import type { LogHeader, LogRecord } from '../../src';
 import type { ReportModel } from '../../src/incident';
 import { logText } from '../support/helpers';
 import {
+  ack,
   backendKey,
+  failure,
+  keyId,
+  setResponseAction,
   broadcastAction,
   generateLog,
   liveBackend,
@@ -22,6 +26,7 @@ import {
 } from '../../src';
 import {
   CellBits,
+  backendLabel,
   MAX_REPORT_BUCKETS,
   StateBits,
   atLine,
@@ -35,9 +40,12 @@ import {
 const reportOf = async (
   header: LogHeader,
   records: Iterable<LogRecord>,
-  options: { readonly maxBuckets?: number; readonly from?: number } = {},
+  options: { readonly maxBuckets?: number; readonly fullLanes?: number; readonly from?: number } = {},
 ): Promise<ReportModel> => {
-  const builder = reportBuilder(options.maxBuckets);
+  const builder = reportBuilder({
+    ...(options.maxBuckets === undefined ? {} : { maxBuckets: options.maxBuckets }),
+    ...(options.fullLanes === undefined ? {} : { fullLanes: options.fullLanes }),
+  });
   const from = options.from === undefined ? {} : { from: atLine(options.from) };
   const replay = await replayLines(logText(header, records), { verify: true, onStep: builder.add, ...from });
   return builder.finish(replay, { file: 'test.ndjson', verify: true, ...from });
@@ -67,9 +75,10 @@ describe('reportBuilder', () => {
       quiesce,
       unregisterAction(soldr),
     ]);
-    expect(model.lanes.map((l) => l.label)).toEqual(['zccache 1.11.20 shared #ab', 'soldr 0.4.1 shared']);
+    // The most troubled lane first: soldr was skipped once as dead.
+    expect(model.lanes.map((l) => l.label)).toEqual(['soldr 0.4.1 shared', 'zccache 1.11.20 shared #ab']);
     expect(model.columns.map((c) => c.firstLine)).toEqual([4, 6]);
-    const [z, s] = model.lanes;
+    const [s, z] = model.lanes;
     // Lines 2..7, one bucket each from line 2.
     expect(model.origin).toBe(2);
     expect(z?.cells).toBe(`00${String(CellBits.ack)}0${String(CellBits.ack)}0`);
@@ -116,6 +125,74 @@ describe('reportBuilder', () => {
     expect(model.origin).toBe(t0);
     expect(model.columns.map((c) => c.firstTime)).toEqual([t0 + 1500, t0 + 3000]);
     expect(model.summary.lastTime).toBe(t0 + 3000);
+  });
+});
+
+describe('reportBuilder findings', () => {
+  const fleet = Array.from({ length: 30 }, (_, i) =>
+    backendKey(sharedInstance, `svc${String(i % 3)}`, '1.0.0', i.toString(16).padStart(4, '0')),
+  );
+  const bad = fleet[17] as (typeof fleet)[number];
+  const records = [
+    ...fleet.map((k) => registerAction(liveBackend(k))),
+    quiesce,
+    quiesce,
+    setLiveAction(fleet[3] as (typeof fleet)[number], false),
+    setResponseAction(bad, failure('Rejected')),
+    quiesce,
+    quiesce,
+    quiesce,
+    setResponseAction(bad, ack),
+    quiesce,
+  ];
+
+  it('should name the first degraded broadcast, who did not ack, what changed before and the worst backend', async () => {
+    const model = await reportOf(logHeader(), records);
+    const f = model.findings;
+    // Line 1 is the header: the thirty registrations are lines 2..31, the broadcasts follow.
+    expect(f.firstDegraded).toMatchObject({ line: 36, operation: 'Quiesce Maintenance', notAckedTotal: 1 });
+    expect(f.firstDegraded?.notAcked).toEqual([
+      { label: backendLabel(bad), id: keyId(bad), answer: 'Failure(Rejected)' },
+    ]);
+    expect(f.longestStreak).toMatchObject({ broadcasts: 3, firstLine: 36, lastLine: 38 });
+    expect(f.changesBefore.slice(-2).map((c) => [c.line, c.change])).toEqual([
+      [34, 'set dead'],
+      [35, 'response Ack -> Failure(Rejected)'],
+    ]);
+    expect(f.worst).toEqual([
+      { label: backendLabel(bad), id: keyId(bad), lane: 0, failures: 3, timeouts: 0, firstBadLine: 36 },
+    ]);
+    expect(model.lanes[0]?.id).toBe(keyId(bad));
+    expect(model.lanes[0]?.history.map((h) => h.text)).toEqual([
+      'registered, live, answers Ack',
+      '2 broadcasts to all (to line 33): Ack',
+      'response Ack -> Failure(Rejected)',
+      '3 broadcasts to all (to line 38): Failure',
+      'response Failure(Rejected) -> Ack',
+      '1 broadcast to all: Ack',
+    ]);
+  });
+
+  it('should give the same model whether the replay builds broadcast lists or not', async () => {
+    const log = generateLog({ backends: 40, actions: 3000, seed: 11, results: false });
+    const slow = reportBuilder();
+    const r1 = await replayLines(logText(log.header, log.records), { onStep: slow.add });
+    const fast = reportBuilder();
+    const r2 = await replayLines(logText(log.header, log.records), {
+      onStep: fast.add,
+      onBroadcast: fast.addBroadcast,
+    });
+    expect(fast.finish(r2, { file: 'x', verify: false })).toEqual(slow.finish(r1, { file: 'x', verify: false }));
+  });
+
+  it('should hold cells for the most troubled lanes only', async () => {
+    const log = generateLog({ backends: 60, actions: 2000, seed: 4 });
+    const model = await reportOf(log.header, log.records, { fullLanes: 5 });
+    expect(model.fullLanes).toBe(5);
+    expect(model.lanes.slice(0, 5).every((l) => l.cells.length === model.buckets)).toBe(true);
+    expect(model.lanes.slice(5).every((l) => l.cells === '' && l.history.length === 0)).toBe(true);
+    const trouble = model.lanes.map((l) => l.failures + l.timeouts);
+    expect(trouble).toEqual([...trouble].sort((a, b) => b - a));
   });
 });
 
@@ -183,7 +260,10 @@ describe('report functions on wrong arguments', () => {
 
   it('should make reportBuilder refuse a bucket count below 2', () => {
     expect(() => (reportBuilder as (n: unknown) => unknown)('x')).toThrow(
-      new TypeError('reportBuilder: maxBuckets must be an integer of at least 2, got "x"'),
+      new TypeError('reportBuilder: options must be a ReportBuilderOptions object or a bucket count, got "x"'),
+    );
+    expect(() => reportBuilder(1)).toThrow(
+      new RangeError('reportBuilder: maxBuckets must be an integer of at least 2, got 1'),
     );
   });
 });

@@ -1,30 +1,20 @@
 /**
- * The data of an incident report: a lane per backend along the log's timeline, the broadcasts as
- * columns coloured by outcome, and the summary figures of the replay. It is folded one replayed
- * step at a time, in memory bounded by the number of backends times `MAX_REPORT_BUCKETS`,
- * whatever the length of the log: when there are more points on the timeline than buckets,
- * neighbouring buckets are merged two by two.
+ * The data of an incident report: the findings (what went wrong first, for how long, who), a lane
+ * per backend along the log's timeline, the broadcasts as columns coloured by outcome, and the
+ * summary figures of the replay. `reportBuilder` folds it in time O(records + backends); the
+ * most troubled lanes carry their cells and history in full, the others their figures only.
  *
  * @since 0.2.0
  */
-import * as O from 'fp-ts/Option';
-
 import type { BackendKey } from '../domain/BackendKey';
-import { keyId, matchInstance } from '../domain/BackendKey';
+import { matchInstance } from '../domain/BackendKey';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import { matchOperation } from '../domain/BroadcastOperation';
 import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { matchResponse } from '../domain/BroadcastBackendResponse';
-import type { BroadcastResult } from '../domain/BroadcastResult';
 import type { StatsSummary } from '../replay/LogStats';
-import { summarizeStats } from '../replay/LogStats';
-import { backends } from '../registry/Registry';
 import type { LogBound } from '../replay/LogBound';
-import { describeLogBound } from '../replay/LogBound';
-import type { LinesReplay, ReplayStep } from '../replay/replayLines';
-import { show } from '../internal/codec';
-import { isRecord } from '../internal/isRecord';
-import { optionalInteger } from '../internal/options';
+import type { LinesReplay, ReplayBroadcast, ReplayStep } from '../replay/replayLines';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -73,10 +63,112 @@ export interface ReportLane {
   readonly timeouts: number;
   readonly failures: number;
   readonly skipped: number;
-  /** One hex digit per bucket: the `CellBits` of the answers in that bucket. */
+  /** The line of its first timeout or failure, or null. */
+  readonly firstBadLine: number | null;
+  /** One hex digit per bucket: the `CellBits` of the answers in that bucket; empty for a summarised lane. */
   readonly cells: string;
-  /** One digit per bucket: the `StateBits` of that bucket. */
+  /** One digit per bucket: the `StateBits` of that bucket; empty for a summarised lane. */
   readonly states: string;
+  /** What happened to it, oldest first (at most `MAX_LANE_HISTORY` entries); empty for a summarised lane. */
+  readonly history: ReadonlyArray<ReportLaneEvent>;
+}
+
+/**
+ * One entry of a lane's history: a change (`registered, live, answers Ack`, `set dead`,
+ * `response Ack -> Timeout`, `unregistered`), or the broadcasts it answered alike since the last
+ * change (`12 broadcasts: Timeout`), or a broadcast addressed to it by name.
+ *
+ * @since 0.3.0
+ */
+export interface ReportLaneEvent {
+  readonly line: number;
+  readonly time: number | null;
+  readonly text: string;
+}
+
+/**
+ * A backend named by a finding: its label, key id and what it answered or how it stands.
+ *
+ * @since 0.3.0
+ */
+export interface FindingBackend {
+  readonly label: string;
+  readonly id: string;
+  readonly answer: string;
+}
+
+/**
+ * The first Degraded broadcast of the window, and who did not acknowledge it.
+ *
+ * @since 0.3.0
+ */
+export interface FirstDegraded {
+  readonly line: number;
+  readonly time: number | null;
+  readonly operation: string;
+  /** The bucket (column) it falls in. */
+  readonly bucket: number;
+  /** The first `MAX_FINDING_BACKENDS` backends that timed out or failed. */
+  readonly notAcked: ReadonlyArray<FindingBackend>;
+  readonly notAckedTotal: number;
+}
+
+/**
+ * The longest run of consecutive Degraded broadcasts.
+ *
+ * @since 0.3.0
+ */
+export interface DegradedStreak {
+  readonly broadcasts: number;
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly firstTime: number | null;
+  readonly lastTime: number | null;
+  readonly firstBucket: number;
+  readonly lastBucket: number;
+}
+
+/**
+ * A change to the fleet (a registration, a liveness flip, a response change, an unregistration).
+ *
+ * @since 0.3.0
+ */
+export interface FleetChange {
+  readonly line: number;
+  readonly time: number | null;
+  readonly bucket: number;
+  readonly label: string;
+  readonly id: string;
+  readonly change: string;
+}
+
+/**
+ * One of the worst backends: how often it timed out or failed, and when it first did.
+ *
+ * @since 0.3.0
+ */
+export interface WorstBackend {
+  readonly label: string;
+  readonly id: string;
+  /** Its place in `ReportModel.lanes`. */
+  readonly lane: number;
+  readonly failures: number;
+  readonly timeouts: number;
+  readonly firstBadLine: number | null;
+}
+
+/**
+ * What the report says first: the answers to an operator's questions.
+ *
+ * @since 0.3.0
+ */
+export interface ReportFindings {
+  readonly firstDegraded: FirstDegraded | null;
+  readonly longestStreak: DegradedStreak | null;
+  /** At most ten, worst first; only backends that timed out or failed. */
+  readonly worst: ReadonlyArray<WorstBackend>;
+  /** The last `MAX_FINDING_CHANGES` changes before the first Degraded broadcast, oldest first. */
+  readonly changesBefore: ReadonlyArray<FleetChange>;
 }
 
 /**
@@ -136,8 +228,12 @@ export interface ReportModel {
   readonly bucketWidth: number;
   /** How many buckets the timeline has. */
   readonly buckets: number;
+  /** Every backend's lane, the most troubled first (failures and timeouts, then skips, then the earliest trouble). */
   readonly lanes: ReadonlyArray<ReportLane>;
+  /** How many of the first lanes carry cells and history (the rest are summarised). */
+  readonly fullLanes: number;
   readonly columns: ReadonlyArray<ReportColumn>;
+  readonly findings: ReportFindings;
   readonly summary: ReportSummary;
 }
 
@@ -150,7 +246,49 @@ export interface ReportModel {
  */
 export interface ReportBuilder {
   readonly add: (step: ReplayStep) => void;
+  /** For `replayLines`'s `onBroadcast`: a broadcast to every live backend, in O(1). @since 0.3.0 */
+  readonly addBroadcast: (broadcast: ReplayBroadcast) => void;
   readonly finish: (replay: LinesReplay, input: ReportInput) => ReportModel;
+}
+
+/**
+ * How many lanes a report holds in full, cells and history, by default: the 500 most troubled.
+ *
+ * @since 0.3.0
+ */
+export const DEFAULT_FULL_LANES = 500;
+
+/**
+ * The most entries a lane's history holds in a report (the latest are kept).
+ *
+ * @since 0.3.0
+ */
+export const MAX_LANE_HISTORY = 200;
+
+/**
+ * The most backends a finding names (the rest are counted).
+ *
+ * @since 0.3.0
+ */
+export const MAX_FINDING_BACKENDS = 20;
+
+/**
+ * How many changes before the first Degraded broadcast the findings list.
+ *
+ * @since 0.3.0
+ */
+export const MAX_FINDING_CHANGES = 10;
+
+/**
+ * Options of `reportBuilder`.
+ *
+ * @since 0.3.0
+ */
+export interface ReportBuilderOptions {
+  /** At most this many buckets (default `MAX_REPORT_BUCKETS`, at least 2). */
+  readonly maxBuckets?: number;
+  /** How many of the most troubled lanes carry cells and history (default `DEFAULT_FULL_LANES`). */
+  readonly fullLanes?: number;
 }
 
 /**
@@ -195,330 +333,13 @@ export const operationLabel: (op: BroadcastOperation) => string = matchOperation
   Quiesce: (op) => `Quiesce ${op.reason}`,
 });
 
-const responseWord: (r: BroadcastBackendResponse) => string = matchResponse<string>({
+/**
+ * A response in one word: `Ack`, `Timeout`, `Failure(Rejected)`.
+ *
+ * @internal
+ */
+export const responseWord: (r: BroadcastBackendResponse) => string = matchResponse<string>({
   Ack: () => 'Ack',
   Timeout: () => 'Timeout',
   Failure: (f) => `Failure(${f.reason})`,
 });
-
-// -------------------------------------------------------------------------------------
-// builder
-// -------------------------------------------------------------------------------------
-
-const MAX_OPERATIONS_SHOWN = 3;
-
-interface Lane {
-  readonly id: string;
-  readonly key: BackendKey;
-  cells: Uint8Array;
-  states: Uint8Array;
-  /** The state bit it is in now (0 before it is first registered). */
-  current: number;
-  /** The last bucket whose state has been filled in. */
-  filled: number;
-}
-
-interface Bucket {
-  broadcasts: number;
-  firstLine: number;
-  lastLine: number;
-  firstTime: number | null;
-  lastTime: number | null;
-  allAcked: number;
-  degraded: number;
-  noLiveTargets: number;
-  divergences: number;
-  operations: string[];
-}
-
-const emptyBucket = (): Bucket => ({
-  broadcasts: 0,
-  firstLine: 0,
-  lastLine: 0,
-  firstTime: null,
-  lastTime: null,
-  allAcked: 0,
-  degraded: 0,
-  noLiveTargets: 0,
-  divergences: 0,
-  operations: [],
-});
-
-const mergeBuckets = (a: Bucket, b: Bucket): Bucket => {
-  if (a.broadcasts === 0) {
-    return b;
-  }
-  if (b.broadcasts === 0) {
-    return a;
-  }
-  const operations = [...a.operations];
-  for (const op of b.operations) {
-    if (operations.length < MAX_OPERATIONS_SHOWN && !operations.includes(op)) {
-      operations.push(op);
-    }
-  }
-  return {
-    broadcasts: a.broadcasts + b.broadcasts,
-    firstLine: a.firstLine,
-    lastLine: b.lastLine,
-    firstTime: a.firstTime,
-    lastTime: b.lastTime,
-    allAcked: a.allAcked + b.allAcked,
-    degraded: a.degraded + b.degraded,
-    noLiveTargets: a.noLiveTargets + b.noLiveTargets,
-    divergences: a.divergences + b.divergences,
-    operations,
-  };
-};
-
-const stateOf = (live: boolean): number => (live ? StateBits.live : StateBits.dead);
-
-/**
- * A new report builder. Lanes are the backends registered in the window the steps are counted
- * in (`ReplayStep.counted`), those already registered when it begins first; steps outside it
- * are skipped. The timeline is the records' times when the first counted step carries one, and
- * the line numbers otherwise; a record without a time, or earlier than one before it, is placed
- * at the latest time met.
- *
- * @example
- * import { renderReport, reportBuilder, replayLines } from 'lifecycle-broadcast/incident'
- * import { fileSource } from 'lifecycle-broadcast/node'
- *
- * const builder = reportBuilder()
- * const replay = await replayLines(fileSource('broker.ndjson'), { verify: true, onStep: builder.add })
- * const html = renderReport(builder.finish(replay, { file: 'broker.ndjson', verify: true }))
- *
- * @since 0.2.0
- */
-export const reportBuilder = (maxBuckets: number = MAX_REPORT_BUCKETS): ReportBuilder => {
-  optionalInteger('reportBuilder', 'maxBuckets', maxBuckets, 2);
-  const capacity = Math.max(2, Math.floor(maxBuckets / 2) * 2);
-  const lanes: Lane[] = [];
-  const laneOf = new Map<string, Lane>();
-  let buckets: Bucket[] = [];
-  let axis: 'line' | 'time' | undefined;
-  let origin: number | undefined;
-  let width = 1;
-  let position = 0;
-  /** The highest bucket index in use. */
-  let top = 0;
-
-  const fill = (lane: Lane, upTo: number): void => {
-    for (let b = lane.filled + 1; b <= upTo; b++) {
-      lane.states[b] = (lane.states[b] ?? 0) | lane.current;
-    }
-    if (upTo > lane.filled) {
-      lane.filled = upTo;
-    }
-  };
-
-  const halve = (): void => {
-    for (const lane of lanes) {
-      fill(lane, top);
-      const cells = new Uint8Array(capacity);
-      const states = new Uint8Array(capacity);
-      for (let b = 0; b <= top; b++) {
-        const to = b >> 1;
-        cells[to] = (cells[to] ?? 0) | (lane.cells[b] ?? 0);
-        states[to] = (states[to] ?? 0) | (lane.states[b] ?? 0);
-      }
-      lane.cells = cells;
-      lane.states = states;
-      lane.filled = top >> 1;
-    }
-    const merged: Bucket[] = [];
-    for (let b = 0; b <= top; b += 2) {
-      merged.push(mergeBuckets(buckets[b] ?? emptyBucket(), buckets[b + 1] ?? emptyBucket()));
-    }
-    buckets = merged;
-    top >>= 1;
-    width *= 2;
-  };
-
-  /** The bucket of `position`, merging buckets until it fits. */
-  const bucketAt = (at: number): number => {
-    let b = Math.floor((at - (origin ?? at)) / width);
-    while (b >= capacity) {
-      halve();
-      b = Math.floor((at - (origin ?? at)) / width);
-    }
-    if (b > top) {
-      top = b;
-    }
-    return b;
-  };
-
-  const addLane = (key: BackendKey, current: number, b: number): Lane => {
-    const id = keyId(key);
-    const existing = laneOf.get(id);
-    if (existing !== undefined) {
-      return existing;
-    }
-    const lane: Lane = {
-      id,
-      key,
-      cells: new Uint8Array(capacity),
-      states: new Uint8Array(capacity),
-      current: 0,
-      filled: b - 1,
-    };
-    lane.current = current;
-    lanes.push(lane);
-    laneOf.set(id, lane);
-    return lane;
-  };
-
-  const setState = (key: BackendKey, state: number, b: number): void => {
-    const lane = laneOf.get(keyId(key)) ?? addLane(key, 0, b);
-    fill(lane, b);
-    lane.current = state;
-    lane.states[b] = (lane.states[b] ?? 0) | state;
-  };
-
-  const mark = (keys: ReadonlyArray<{ readonly key: BackendKey }>, bit: number, b: number): void => {
-    for (const { key } of keys) {
-      const lane = laneOf.get(keyId(key));
-      if (lane !== undefined) {
-        lane.cells[b] = (lane.cells[b] ?? 0) | bit;
-      }
-    }
-  };
-
-  const addBroadcast = (s: ReplayStep, result: BroadcastResult, b: number): void => {
-    const bucket = buckets[b] ?? emptyBucket();
-    buckets[b] = bucket;
-    if (bucket.broadcasts === 0) {
-      bucket.firstLine = s.line;
-      bucket.firstTime = axis === 'time' ? position : null;
-    }
-    bucket.broadcasts += 1;
-    bucket.lastLine = s.line;
-    bucket.lastTime = axis === 'time' ? position : null;
-    if (result._tag === 'AllAcked') {
-      bucket.allAcked += 1;
-    } else if (result._tag === 'Degraded') {
-      bucket.degraded += 1;
-    } else {
-      bucket.noLiveTargets += 1;
-    }
-    if (O.isSome(s.divergence)) {
-      bucket.divergences += 1;
-    }
-    const op = operationLabel(result.operation);
-    if (bucket.operations.length < MAX_OPERATIONS_SHOWN && !bucket.operations.includes(op)) {
-      bucket.operations.push(op);
-    }
-    mark(result.acks, CellBits.ack, b);
-    mark(result.timeouts, CellBits.timeout, b);
-    mark(result.failures, CellBits.failure, b);
-    mark(result.skippedDead, CellBits.skipped, b);
-  };
-
-  const add = (s: ReplayStep): void => {
-    if (!s.counted) {
-      return;
-    }
-    if (axis === undefined) {
-      axis = s.time === undefined ? 'line' : 'time';
-      origin = axis === 'time' ? (s.time ?? 0) : s.line;
-      position = origin;
-      // The backends registered before the window begins get their lanes first.
-      for (const backend of backends(s.before)) {
-        addLane(backend.key, stateOf(backend.live), 0);
-      }
-    }
-    if (axis === 'line') {
-      position = s.line;
-    } else if (s.time !== undefined && s.time > position) {
-      position = s.time;
-    }
-    const b = bucketAt(position);
-    const e = s.event;
-    switch (e._tag) {
-      case 'BackendRegistered':
-        setState(e.backend.key, stateOf(e.backend.live), b);
-        break;
-      case 'LivenessSet':
-        setState(e.backend.key, stateOf(e.backend.live), b);
-        break;
-      case 'BackendUnregistered':
-        setState(e.backend.key, StateBits.unregistered, b);
-        break;
-      case 'OperationBroadcast':
-      case 'OperationBroadcastTo':
-        addBroadcast(s, e.result, b);
-        break;
-      case 'ResponseSet':
-      case 'KeyNotFound':
-        break;
-    }
-  };
-
-  const finish = (replay: LinesReplay, input: ReportInput): ReportModel => {
-    if (!isRecord(replay) || !isRecord(replay.stats) || !isRecord(replay.header)) {
-      throw new TypeError(`reportBuilder: finish takes the outcome of replayLines, got ${show(replay)}`);
-    }
-    if (!isRecord(input) || typeof input.file !== 'string') {
-      throw new TypeError(`reportBuilder: finish takes a ReportInput with the log's file name, got ${show(input)}`);
-    }
-    const stats = summarizeStats(replay.stats);
-    const rows = new Map(stats.table.map((r) => [keyId(r.key), r]));
-    const used = top + 1;
-    const digits = '0123456789abcdef';
-    const laneModels = lanes.map((lane): ReportLane => {
-      fill(lane, top);
-      const row = rows.get(lane.id);
-      let cells = '';
-      let states = '';
-      for (let b = 0; b < used; b++) {
-        cells += digits[lane.cells[b] ?? 0] ?? '0';
-        states += digits[lane.states[b] ?? 0] ?? '0';
-      }
-      return Object.freeze({
-        label: backendLabel(lane.key),
-        id: lane.id,
-        status: row?.status ?? 'unregistered',
-        response: row === undefined ? '' : responseWord(row.response),
-        registrations: row?.registrations ?? 0,
-        acks: row?.acks ?? 0,
-        timeouts: row?.timeouts ?? 0,
-        failures: row?.failures ?? 0,
-        skipped: row?.skipped ?? 0,
-        cells,
-        states,
-      });
-    });
-    const columns: ReportColumn[] = [];
-    buckets.forEach((bucket, index) => {
-      if (index < used && bucket.broadcasts > 0) {
-        columns.push(Object.freeze({ bucket: index, ...bucket, operations: Object.freeze([...bucket.operations]) }));
-      }
-    });
-    const header = O.toUndefined(replay.header);
-    const summary: ReportSummary = Object.freeze({
-      ...stats,
-      file: input.file,
-      formatVersion: header?.version ?? null,
-      ackTimeoutMs: header?.policy.ackTimeoutMs ?? null,
-      lastLine: replay.lastLine,
-      complete: O.isNone(replay.stopped),
-      invalidLines: replay.invalidLines,
-      verify: input.verify ? Object.freeze({ checked: replay.checked, divergences: replay.divergences }) : null,
-      from: input.from === undefined ? null : describeLogBound(input.from),
-      until: input.until === undefined ? null : describeLogBound(input.until),
-      firstTime: axis === 'time' ? (origin ?? null) : null,
-      lastTime: O.toNullable(replay.lastTime),
-    });
-    return Object.freeze({
-      axis: axis ?? 'line',
-      origin: origin ?? 1,
-      bucketWidth: width,
-      buckets: used,
-      lanes: Object.freeze(laneModels),
-      columns: Object.freeze(columns),
-      summary,
-    });
-  };
-
-  return Object.freeze({ add, finish });
-};

@@ -19,6 +19,8 @@ import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 import { errorMessage } from '../internal/errorMessage';
 import type { Backend } from '../domain/Backend';
+import type { BroadcastOperation } from '../domain/BroadcastOperation';
+import type { BroadcastResult } from '../domain/BroadcastResult';
 import type { KeyInterner } from '../domain/BackendKey';
 import { keyInterner } from '../domain/BackendKey';
 import type { RegistryAction } from '../registry/RegistryAction';
@@ -82,6 +84,25 @@ export interface ReplayStep {
 }
 
 /**
+ * A broadcast to every live backend as an observer given `onBroadcast` sees it: applied in O(1)
+ * whatever the number of backends, so it carries its status but no result lists (each live
+ * backend answered as its response says, each dead one was skipped).
+ *
+ * @since 0.3.0
+ */
+export interface ReplayBroadcast {
+  readonly line: number;
+  /** The record's time, if it carries one. */
+  readonly time: number | undefined;
+  readonly operation: BroadcastOperation;
+  readonly status: BroadcastResult['_tag'];
+  /** The registry before the broadcast. */
+  readonly before: Registry;
+  /** Whether the record falls within the window the statistics count (see `from`). */
+  readonly counted: boolean;
+}
+
+/**
  * Options of `replayLines`.
  *
  * @since 0.2.0
@@ -111,8 +132,17 @@ export interface ReplayLinesOptions extends ReadLogOptions {
   readonly maxProblems?: number;
   /** Called with every bad line as it is met (a fatal header too). */
   readonly onInvalidLine?: (line: InvalidLine) => void;
-  /** Called with every record the replay applies, in order. */
+  /** Called with every record the replay applies, in order (but see `onBroadcast`). */
   readonly onStep?: (step: ReplayStep) => void;
+  /**
+   * When given, a `Broadcast` record whose recorded result is not compared (see `verify`) is
+   * applied in O(1) and given here instead of to `onStep`: for observers that know each
+   * backend's answer from the steps before, such as the report, so that the replay costs
+   * O(records) rather than O(broadcasts x backends).
+   *
+   * @since 0.3.0
+   */
+  readonly onBroadcast?: (broadcast: ReplayBroadcast) => void;
   /** Called after each batch of lines read with the number of the last one (for a progress bar). */
   readonly onLines?: (line: number) => void;
   /**
@@ -225,7 +255,7 @@ export const replayAs = async (fn: string, source: LogSource, options: ReplayLin
   const snapshotEvery = optionalInteger(fn, 'snapshotEvery', o.snapshotEvery, 1) ?? 10_000;
   const until = checkLogBound(fn, 'until', o.until);
   const from = checkLogBound(fn, 'from', o.from);
-  for (const name of ['onInvalidLine', 'onStep', 'onLines', 'onSnapshot'] as const) {
+  for (const name of ['onInvalidLine', 'onStep', 'onBroadcast', 'onLines', 'onSnapshot'] as const) {
     checkFunction(fn, name, o[name]);
   }
   if (o.start !== undefined && !isReplayStart(o.start)) {
@@ -236,7 +266,7 @@ export const replayAs = async (fn: string, source: LogSource, options: ReplayLin
   if (o.start !== undefined) {
     checkRegistry(fn, o.start.state);
   }
-  const { onStep, onLines, start } = options;
+  const { onStep, onBroadcast, onLines, start } = options;
   const batches = logLineBatches(
     source,
     reading,
@@ -349,7 +379,7 @@ export const replayAs = async (fn: string, source: LogSource, options: ReplayLin
           }
           const before = state;
           const recorded = verify && counting && hasRecordedResult(record);
-          if (record._tag === 'Broadcast' && !recorded && onStep === undefined) {
+          if (record._tag === 'Broadcast' && !recorded && (onStep === undefined || onBroadcast !== undefined)) {
             // Nobody looks at this broadcast's lists: apply it in O(1), whatever the backends.
             const b = broadcastCounted(before, record.operation);
             state = b.state;
@@ -359,6 +389,19 @@ export const replayAs = async (fn: string, source: LogSource, options: ReplayLin
               }
               // Its result is built only if the statistics need it (a retry after it, or the end).
               stats.addBroadcast(b.operation, b.status, () => broadcast(before, b.operation).result);
+            }
+            const seen =
+              onBroadcast === undefined ||
+              observe('onBroadcast', l.line, onBroadcast, {
+                line: l.line,
+                time,
+                operation: b.operation,
+                status: b.status,
+                before,
+                counted: counting,
+              });
+            if (!seen) {
+              break read;
             }
             break;
           }

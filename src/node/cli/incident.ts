@@ -18,7 +18,8 @@ import { diverges, invalid, matchShrinkFailure, satisfies, shrinkLog } from '../
 import type { LogBound } from '../../replay/LogBound';
 import { describeLogBound } from '../../replay/LogBound';
 import { renderReport } from '../../incident/report';
-import { backendLabel, operationLabel, reportBuilder } from '../../incident/reportModel';
+import { backendLabel, operationLabel } from '../../incident/reportModel';
+import { reportBuilder } from '../../incident/reportBuilder';
 import type { Assumption } from '../../incident/whatIf';
 import { describeAssumption, whatIf } from '../../incident/whatIf';
 import type { LinesReplay, ReplayLinesOptions } from '../../replay/replayLines';
@@ -82,7 +83,7 @@ export const replayInput = async (
   file: string,
   flags: ReplayFlagsBase,
   io: CliIO,
-  extra: Pick<ReplayLinesOptions, 'onStep' | 'until' | 'start'> = {},
+  extra: Pick<ReplayLinesOptions, 'onStep' | 'onBroadcast' | 'until' | 'start'> = {},
 ): Promise<LinesReplay> => {
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const { source, name, size } = openInput(file, io);
@@ -133,7 +134,7 @@ export const replayFile = async (
   file: string,
   flags: ReplayFlagsBase,
   io: CliIO,
-  extra: Pick<ReplayLinesOptions, 'onStep' | 'until' | 'start'> = {},
+  extra: Pick<ReplayLinesOptions, 'onStep' | 'onBroadcast' | 'until' | 'start'> = {},
 ): Promise<LinesReplay | undefined> => {
   const replay = await replayInput(file, flags, io, extra);
   const stop = O.toUndefined(replay.stopped);
@@ -239,7 +240,10 @@ export const reportCommand = async (file: string, flags: ReportFlags, io: CliIO)
   }
   const builder = reportBuilder();
   // The report needs every step from the start of its window: no checkpoint.
-  const replay = await replayFile(file, { ...flags, index: false }, io, { onStep: builder.add });
+  const replay = await replayFile(file, { ...flags, index: false }, io, {
+    onStep: builder.add,
+    onBroadcast: builder.addBroadcast,
+  });
   if (replay === undefined) {
     return USAGE;
   }
