@@ -25,9 +25,6 @@ export { seedStats } from './replay/seedStats';
 export {
   CellBits,
   DEFAULT_FULL_LANES,
-  MAX_FINDING_BACKENDS,
-  MAX_FINDING_CHANGES,
-  MAX_LANE_HISTORY,
   MAX_REPORT_BUCKETS,
   StateBits,
   backendLabel,

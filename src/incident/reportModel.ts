@@ -258,25 +258,13 @@ export interface ReportBuilder {
  */
 export const DEFAULT_FULL_LANES = 500;
 
-/**
- * The most entries a lane's history holds in a report (the latest are kept).
- *
- * @since 0.3.0
- */
+/** The most entries a lane's history holds in a report (the latest are kept). @internal */
 export const MAX_LANE_HISTORY = 200;
 
-/**
- * The most backends a finding names (the rest are counted).
- *
- * @since 0.3.0
- */
+/** The most backends a finding names (the rest are counted). @internal */
 export const MAX_FINDING_BACKENDS = 20;
 
-/**
- * How many changes before the first Degraded broadcast the findings list.
- *
- * @since 0.3.0
- */
+/** How many changes before the first Degraded broadcast the findings list. @internal */
 export const MAX_FINDING_CHANGES = 10;
 
 /**
