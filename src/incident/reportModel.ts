@@ -74,9 +74,7 @@ export interface ReportLane {
 }
 
 /**
- * One entry of a lane's history: a change (`registered, live, answers Ack`, `set dead`,
- * `response Ack -> Timeout`, `unregistered`), or the broadcasts it answered alike since the last
- * change (`12 broadcasts: Timeout`), or a broadcast addressed to it by name.
+ * One entry of a lane's history: a change (`set dead`), or the broadcasts it answered alike.
  *
  * @since 0.3.0
  */
@@ -108,7 +106,7 @@ export interface FirstDegraded {
   readonly operation: string;
   /** The bucket (column) it falls in. */
   readonly bucket: number;
-  /** The first `MAX_FINDING_BACKENDS` backends that timed out or failed. */
+  /** The first 20 that timed out or failed. */
   readonly notAcked: ReadonlyArray<FindingBackend>;
   readonly notAckedTotal: number;
 }
@@ -129,7 +127,7 @@ export interface DegradedStreak {
 }
 
 /**
- * A change to the fleet (a registration, a liveness flip, a response change, an unregistration).
+ * A change to the fleet: a registration, a flip, a response change.
  *
  * @since 0.3.0
  */
@@ -167,7 +165,7 @@ export interface ReportFindings {
   readonly longestStreak: DegradedStreak | null;
   /** At most ten, worst first; only backends that timed out or failed. */
   readonly worst: ReadonlyArray<WorstBackend>;
-  /** The last `MAX_FINDING_CHANGES` changes before the first Degraded broadcast, oldest first. */
+  /** The last ten changes before the first Degraded broadcast. */
   readonly changesBefore: ReadonlyArray<FleetChange>;
 }
 
@@ -252,7 +250,7 @@ export interface ReportBuilder {
 }
 
 /**
- * How many lanes a report holds in full, cells and history, by default: the 500 most troubled.
+ * How many lanes (the most troubled) a report holds with cells and history by default.
  *
  * @since 0.3.0
  */

@@ -84,9 +84,7 @@ export interface ReplayStep {
 }
 
 /**
- * A broadcast to every live backend as an observer given `onBroadcast` sees it: applied in O(1)
- * whatever the number of backends, so it carries its status but no result lists (each live
- * backend answered as its response says, each dead one was skipped).
+ * A broadcast to every live backend as `onBroadcast` sees it: its status, no result lists.
  *
  * @since 0.3.0
  */
@@ -135,10 +133,8 @@ export interface ReplayLinesOptions extends ReadLogOptions {
   /** Called with every record the replay applies, in order (but see `onBroadcast`). */
   readonly onStep?: (step: ReplayStep) => void;
   /**
-   * When given, a `Broadcast` record whose recorded result is not compared (see `verify`) is
-   * applied in O(1) and given here instead of to `onStep`: for observers that know each
-   * backend's answer from the steps before, such as the report, so that the replay costs
-   * O(records) rather than O(broadcasts x backends).
+   * When given, a `Broadcast` record whose recorded result is not compared is applied in O(1)
+   * and given here instead of to `onStep` (the report knows each backend's answer already).
    *
    * @since 0.3.0
    */
