@@ -73,4 +73,4 @@ export interface TraceContext extends t.TypeOf<typeof TraceContextC> {}
  *
  * @since 0.3.0
  */
-export const TraceContext: t.Type<TraceContext, t.OutputOf<typeof TraceContextC>> = TraceContextC;
+export const TraceContext: t.Type<TraceContext, TraceContext> = TraceContextC;
