@@ -269,8 +269,23 @@ export const withSwap = (
     timeouts += tag === 'Timeout' ? 1 : 0;
     failures += tag === 'Failure' ? 1 : 0;
   }
-  return Object.freeze({
-    policy: state.policy,
+  return registryOf(state.policy, slots, index, acks, timeouts, failures, operations, releases, audiences);
+};
+
+/** A frozen registry of these parts, its live count the sum of the live counters. */
+const registryOf = (
+  policy: Registry['policy'],
+  slots: Registry['slots'],
+  index: Registry['index'],
+  acks: number,
+  timeouts: number,
+  failures: number,
+  operations: Registry['operations'],
+  releases: Registry['releases'],
+  audiences: Registry['audiences'],
+): Registry =>
+  Object.freeze({
+    policy,
     slots,
     index,
     liveCount: acks + timeouts + failures,
@@ -281,7 +296,6 @@ export const withSwap = (
     releases,
     audiences,
   });
-};
 
 /**
  * The position of the slot of the key with identity `k` in `slots`, or -1 when it is not registered.
@@ -690,19 +704,9 @@ export const restoreRegistry = (
       failures += tag === 'Failure' ? 1 : 0;
     }
   }
+  const storedOps = V.fromArray(stored);
   return E.right(
-    Object.freeze({
-      policy: state.policy,
-      slots,
-      index,
-      liveCount: acks + timeouts + failures,
-      liveAcks: acks,
-      liveTimeouts: timeouts,
-      liveFailures: failures,
-      operations: V.fromArray(stored),
-      releases,
-      audiences: V.fromArray(audiences),
-    }),
+    registryOf(state.policy, slots, index, acks, timeouts, failures, storedOps, releases, V.fromArray(audiences)),
   );
 };
 
