@@ -8,9 +8,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
 
-import { buildSync } from 'esbuild';
+import { bundleForBrowser, bundleSize } from '../support/browserBundle';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
@@ -77,8 +76,8 @@ const runtimeExports = (subpath: string): string[] => {
 
 describe.each(['.', './incident'] as const)('the %s entry in a browser', (subpath) => {
   /** The entry bundled for a browser; for the incident tools, together with the root they build on. */
-  const build = (entry: 'root' | 'both'): ReturnType<typeof buildSync> =>
-    buildSync({
+  const build = (entry: 'root' | 'both'): ReturnType<typeof bundleForBrowser> =>
+    bundleForBrowser({
       stdin: {
         contents:
           entry === 'root'
@@ -87,25 +86,20 @@ describe.each(['.', './incident'] as const)('the %s entry in a browser', (subpat
         resolveDir: ROOT,
         loader: 'ts',
       },
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      minify: true,
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
       // The dependencies are the application's to bundle; what is measured is the library.
       external: ['fp-ts', 'fp-ts/*', 'io-ts'],
     });
-  const bundle = (): ReturnType<typeof buildSync> => build(subpath === '.' ? 'root' : 'both');
-  const gzippedSize = (result: ReturnType<typeof buildSync>): { readonly raw: number; readonly gzipped: number } => {
-    const code = result.outputFiles?.[0]?.contents ?? new Uint8Array();
-    return { raw: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+  const bundle = (): ReturnType<typeof bundleForBrowser> => build(subpath === '.' ? 'root' : 'both');
+  const gzippedSize = (
+    result: ReturnType<typeof bundleForBrowser>,
+  ): { readonly raw: number; readonly gzipped: number } => {
+    const size = bundleSize(result);
+    return { raw: size.minified, gzipped: size.gzipped };
   };
 
   it('should bundle for --platform=browser without a single Node built-in', () => {
     const result = bundle();
-    const imported = Object.values(result.metafile?.inputs ?? {}).flatMap((input) => input.imports.map((i) => i.path));
+    const imported = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
 
     expect(result.errors).toEqual([]);
     expect(
