@@ -65,8 +65,8 @@ console.log(`due at 32 s: ${String(again.swept.due.length)}, ${again.swept.resul
 registry = setResponse(again.registry, fbuild, ack).state;
 const retry = retryUnacknowledged(registry, sweep.swept.result);
 registry = retry.state;
-console.log(`retry: ${outcome(retry.result.result)}`);
-console.log(`sweep with its retry: ${outcome(mergeRetry(registry, sweep.swept.result, retry.result.result))}`);
+console.log(`retry: ${outcome(retry.result)}`);
+console.log(`sweep with its retry: ${outcome(mergeRetry(registry, sweep.swept.result, retry.result))}`);
 console.log(
   `quiesce received: zccache ${String(received(registry, zccache))}, soldr ${String(received(registry, soldr))}, fbuild ${String(received(registry, fbuild))}`,
 );

@@ -237,7 +237,7 @@ export type {
   UnregisterAction,
 } from './registry/RegistryAction';
 export type { Replayed } from './registry/replay';
-export type { BackendSnapshot, Registry, RegistrySnapshot, Transition } from './registry/Registry';
+export type { BackendSnapshot, Registry, RegistrySnapshot, TargetedTransition, Transition } from './registry/Registry';
 export type {
   BackendRegistered,
   BackendUnregistered,

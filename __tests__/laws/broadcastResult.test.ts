@@ -76,7 +76,7 @@ const resultOver = (state: Registry): fc.Arbitrary<BroadcastResult> =>
             variant,
             op,
             picks.map((p) => keys[p % keys.length] as BackendKey),
-          ).result.result;
+          ).result;
     });
 
 /** Three results over the backends of one registry, so that they list the same backends, answering differently. */
@@ -284,7 +284,7 @@ describe('law: a broadcast merged with its retry', () => {
         // `recovered` differs from the first registry only in how the retried backends answer.
         const asIfAnsweredSo = broadcast(recovered, op).result;
 
-        expectEqual(mergeRetry(retry.state, first, retry.result.result), asIfAnsweredSo);
+        expectEqual(mergeRetry(retry.state, first, retry.result), asIfAnsweredSo);
       }),
       lawParameters(),
     );
@@ -293,12 +293,12 @@ describe('law: a broadcast merged with its retry', () => {
   it('should send the operation to exactly the keys of timeouts and failures', () => {
     fc.assert(
       fc.property(broadcastThenRetry, ({ op, first, recovered, retry }) => {
-        const r = retry.result.result;
+        const r = retry.result;
         const listed = [...r.acks, ...r.timeouts, ...r.failures, ...r.skippedDead].map((e) => keyId(e.key));
 
         expectEqual(retry, broadcastTo(recovered, op, unacknowledgedKeys(first)));
         expectEqual([...listed].sort(), unacknowledgedKeys(first).map(keyId).sort());
-        expectEqual(retry.result.keysNotFound, []);
+        expectEqual(retry.keysNotFound, []);
       }),
       lawParameters(),
     );
@@ -307,12 +307,12 @@ describe('law: a broadcast merged with its retry', () => {
   it('should merge retries of retries in any grouping', () => {
     fc.assert(
       fc.property(broadcastThenRetry, ({ first, retry }) => {
-        const second = retryUnacknowledged(retry.state, retry.result.result);
+        const second = retryUnacknowledged(retry.state, retry.result);
         const { concat } = getBroadcastResultSemigroup(registrationOrder(second.state));
 
         expectEqual(
-          mergeRetry(second.state, mergeRetry(second.state, first, retry.result.result), second.result.result),
-          concat(first, concat(retry.result.result, second.result.result)),
+          mergeRetry(second.state, mergeRetry(second.state, first, retry.result), second.result),
+          concat(first, concat(retry.result, second.result)),
         );
       }),
       lawParameters(),

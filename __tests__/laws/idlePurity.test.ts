@@ -72,12 +72,12 @@ describe('law: purity of the idle coordinator', () => {
         const first = broadcast(state, op);
         const retry = retryUnacknowledged(first.state, first.result);
         const plainFirst = copyOf(first.result);
-        const plainRetry = copyOf(retry.result.result);
+        const plainRetry = copyOf(retry.result);
 
         const merged = mergeRetry(retry.state, plainFirst, plainRetry);
 
         expectEqual(plainFirst, first.result);
-        expectEqual(plainRetry, retry.result.result);
+        expectEqual(plainRetry, retry.result);
         expectEqual(unfrozenPaths(merged), []);
       }),
       lawParameters(),

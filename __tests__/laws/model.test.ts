@@ -336,10 +336,10 @@ class BroadcastToCommand implements fc.Command<Model, Real> {
   run(m: Model, r: Real): void {
     const keys = this.slots.map((slot) => keyAt(r, slot));
     const expected = modelBroadcastTo(m, this.operation, keys);
-    const { state, result } = broadcastTo(r.state, this.operation, keys);
+    const { state, result, keysNotFound } = broadcastTo(r.state, this.operation, keys);
     r.state = state;
-    r.latest = result.result;
-    expectEqual(result, expected);
+    r.latest = result;
+    expectEqual({ _tag: 'OperationBroadcastTo', result, keysNotFound }, expected);
     expectEqual(stepReal(r, { _tag: 'BroadcastTo', operation: this.operation, keys }), expected);
     checkQueries(m, r);
   }
@@ -357,10 +357,10 @@ class RetryCommand implements fc.Command<Model, Real> {
     }
     const keys = [...previous.timeouts, ...previous.failures].map((e) => e.key);
     const expected = modelBroadcastTo(m, previous.operation, keys);
-    const { state, result } = retryUnacknowledged(r.state, previous);
+    const { state, result, keysNotFound } = retryUnacknowledged(r.state, previous);
     r.state = state;
-    r.latest = result.result;
-    expectEqual(result, expected);
+    r.latest = result;
+    expectEqual({ _tag: 'OperationBroadcastTo', result, keysNotFound }, expected);
     expectEqual(stepReal(r, { _tag: 'BroadcastTo', operation: previous.operation, keys }), expected);
     checkQueries(m, r);
   }

@@ -116,9 +116,11 @@ describe('law: step agrees with the reducers', () => {
           case 'Broadcast':
             expectEqual(event, { _tag: 'OperationBroadcast', result: broadcast(state, action.operation).result });
             break;
-          case 'BroadcastTo':
-            expectEqual(event, broadcastTo(state, action.operation, action.keys).result);
+          case 'BroadcastTo': {
+            const to = broadcastTo(state, action.operation, action.keys);
+            expectEqual(event, { _tag: 'OperationBroadcastTo', result: to.result, keysNotFound: to.keysNotFound });
             break;
+          }
         }
         if (event._tag === 'KeyNotFound') {
           expectSame(viaStep, state);

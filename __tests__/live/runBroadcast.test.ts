@@ -353,7 +353,7 @@ describe('runBroadcast', () => {
       const live = await runBroadcast(start, release, t.transport, { keys });
 
       expect(t.received.map((r) => r.backend.key.serviceName).sort()).toEqual(['cachesrv', 'soldr']);
-      expect(live.result).toEqual(broadcastTo(start, release, keys).result.result);
+      expect(live.result).toEqual(broadcastTo(start, release, keys).result);
       expect(namesOf(live.result.acks)).toEqual(['cachesrv']);
       expect(namesOf(live.result.failures)).toEqual(['soldr']);
       expect(namesOf(live.result.skippedDead)).toEqual(['indexd']);

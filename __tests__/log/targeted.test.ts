@@ -63,7 +63,7 @@ const recorded = (actions: ReadonlyArray<RegistryAction>): ReadonlyArray<LogReco
       action._tag === 'Broadcast'
         ? broadcast(state, action.operation).result
         : action._tag === 'BroadcastTo'
-          ? broadcastTo(state, action.operation, action.keys).result.result
+          ? broadcastTo(state, action.operation, action.keys).result
           : undefined;
     state = replay(state, [action]).state;
     return logRecord(action, result);
@@ -284,10 +284,10 @@ describe('addEvent', () => {
     const first = broadcast(state, release);
     const retry = retryUnacknowledged(first.state, first.result);
 
-    const stats = [{ _tag: 'OperationBroadcast' as const, result: first.result }, retry.result].reduce(
-      addEvent,
-      emptyLogStats,
-    );
+    const stats = [
+      { _tag: 'OperationBroadcast' as const, result: first.result },
+      { _tag: 'OperationBroadcastTo' as const, result: retry.result, keysNotFound: retry.keysNotFound },
+    ].reduce(addEvent, emptyLogStats);
 
     expect(stats.targeted.retries).toBe(1);
   });

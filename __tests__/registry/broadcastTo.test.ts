@@ -49,10 +49,10 @@ describe('broadcastTo', () => {
   it('should send to the live backends among the keys, in registration order whatever the order given', () => {
     const { state, result } = broadcastTo(registry, quiesceMaintenance, [key('d'), key('c'), key('b')]);
 
-    expect(result.result._tag).toBe('Degraded');
-    expect(names(result.result.acks)).toEqual(['d']);
-    expect(result.result.timeouts).toEqual([{ _tag: 'Timeout', key: key('b'), ackTimeoutMs: 250 }]);
-    expect(names(result.result.skippedDead)).toEqual(['c']);
+    expect(result._tag).toBe('Degraded');
+    expect(names(result.acks)).toEqual(['d']);
+    expect(result.timeouts).toEqual([{ _tag: 'Timeout', key: key('b'), ackTimeoutMs: 250 }]);
+    expect(names(result.skippedDead)).toEqual(['c']);
     expect(received(state, key('a'))).toEqual([]);
     expect(received(state, key('b'))).toEqual([quiesceMaintenance]);
     expect(received(state, key('c'))).toEqual([]);
@@ -60,11 +60,16 @@ describe('broadcastTo', () => {
   });
 
   it('should report keys that are not registered beside the result, once each, and send them nothing', () => {
-    const { state, result } = broadcastTo(registry, quiesceMaintenance, [key('x'), key('a'), key('x'), key('y')]);
+    const { state, result, keysNotFound } = broadcastTo(registry, quiesceMaintenance, [
+      key('x'),
+      key('a'),
+      key('x'),
+      key('y'),
+    ]);
 
-    expect(result.keysNotFound).toEqual([key('x'), key('y')]);
-    expect(result.result._tag).toBe('AllAcked');
-    expect(names(result.result.acks)).toEqual(['a']);
+    expect(keysNotFound).toEqual([key('x'), key('y')]);
+    expect(result._tag).toBe('AllAcked');
+    expect(names(result.acks)).toEqual(['a']);
     expect(backends(state)).toEqual(backends(registry));
   });
 
@@ -72,7 +77,7 @@ describe('broadcastTo', () => {
     const { state, result } = broadcastTo(registry, quiesceMaintenance, [key('c'), key('gone')]);
 
     expect(state).toBe(registry);
-    expect(result.result._tag).toBe('NoLiveTargets');
+    expect(result._tag).toBe('NoLiveTargets');
     expect(broadcastTo(registry, quiesceMaintenance, []).state).toBe(registry);
   });
 
@@ -81,11 +86,8 @@ describe('broadcastTo', () => {
 
     expect(broadcastTo(registry, quiesceMaintenance, all)).toEqual({
       state: broadcast(registry, quiesceMaintenance).state,
-      result: {
-        _tag: 'OperationBroadcastTo',
-        result: broadcast(registry, quiesceMaintenance).result,
-        keysNotFound: [],
-      },
+      result: broadcast(registry, quiesceMaintenance).result,
+      keysNotFound: [],
     });
   });
 
@@ -124,9 +126,9 @@ describe('retryUnacknowledged', () => {
 
     const { state: after, result } = retryUnacknowledged(first.state, first.result);
 
-    expect(names(result.result.timeouts)).toEqual(['b']);
-    expect(names(result.result.failures)).toEqual(['c']);
-    expect(result.result.acks).toEqual([]);
+    expect(names(result.timeouts)).toEqual(['b']);
+    expect(names(result.failures)).toEqual(['c']);
+    expect(result.acks).toEqual([]);
     expect(received(after, key('a'))).toEqual([quiesceMaintenance]);
     expect(received(after, key('b'))).toEqual([quiesceMaintenance, quiesceMaintenance]);
   });
@@ -138,7 +140,7 @@ describe('retryUnacknowledged', () => {
     const retry = retryUnacknowledged(first.state, first.result);
 
     expect(retry.state).toBe(first.state);
-    expect(retry.result.result._tag).toBe('NoLiveTargets');
+    expect(retry.result._tag).toBe('NoLiveTargets');
   });
 
   it('should report a retried backend that was unregistered since, and skip one that died', () => {
@@ -149,10 +151,10 @@ describe('retryUnacknowledged', () => {
     const first = broadcast(state, quiesceMaintenance);
     const later = setLive(unregister(first.state, key('a')).state, key('b'), false).state;
 
-    const { result } = retryUnacknowledged(later, first.result);
+    const { result, keysNotFound } = retryUnacknowledged(later, first.result);
 
-    expect(result.keysNotFound).toEqual([key('a')]);
-    expect(names(result.result.skippedDead)).toEqual(['b']);
+    expect(keysNotFound).toEqual([key('a')]);
+    expect(names(result.skippedDead)).toEqual(['b']);
   });
 });
 
@@ -168,7 +170,7 @@ describe('mergeRetry', () => {
     const recovered = setResponse(first.state, key('a'), ack).state;
     const retry = retryUnacknowledged(recovered, first.result);
 
-    const merged = mergeRetry(retry.state, first.result, retry.result.result);
+    const merged = mergeRetry(retry.state, first.result, retry.result);
 
     expect(merged._tag).toBe('Degraded');
     expect(names(merged.acks)).toEqual(['a', 'b']);
@@ -207,15 +209,15 @@ describe('mergeRetry', () => {
     state = setResponse(state, soldr, ack).state;
     const retry1 = retryUnacknowledged(state, first.result);
     state = retry1.state;
-    count([...retry1.result.result.acks, ...retry1.result.result.timeouts, ...retry1.result.result.failures]);
-    let report = mergeRetry(state, first.result, retry1.result.result);
+    count([...retry1.result.acks, ...retry1.result.timeouts, ...retry1.result.failures]);
+    let report = mergeRetry(state, first.result, retry1.result);
     expect(report._tag).toBe('Degraded');
 
     state = setResponse(state, fbuild, ack).state;
-    const retry2 = retryUnacknowledged(state, retry1.result.result);
+    const retry2 = retryUnacknowledged(state, retry1.result);
     state = retry2.state;
-    count([...retry2.result.result.acks, ...retry2.result.result.timeouts, ...retry2.result.result.failures]);
-    report = mergeRetry(state, report, retry2.result.result);
+    count([...retry2.result.acks, ...retry2.result.timeouts, ...retry2.result.failures]);
+    report = mergeRetry(state, report, retry2.result);
 
     // Assert: all acknowledged, in registration order; each received the operation once per send.
     expect(report._tag).toBe('AllAcked');

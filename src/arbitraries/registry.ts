@@ -548,7 +548,7 @@ export const broadcastResultArbitrary = (options?: ActionSequenceOptions): fc.Ar
  *   fc.property(
  *     registryArbitrary().chain((registry) => fc.tuple(fc.constant(registry), targetKeysArbitrary(registry))),
  *     broadcastOperationArbitrary(),
- *     ([registry, keys], op) => sentCount(broadcastTo(registry, op, keys).result.result) <= keys.length,
+ *     ([registry, keys], op) => sentCount(broadcastTo(registry, op, keys).result) <= keys.length,
  *   ),
  * )
  *

@@ -80,8 +80,8 @@ export const quiesceDue = (registry: Registry, coordinator: IdleCoordinator, now
     swept: Object.freeze({
       _tag: 'DueQuiesced',
       due,
-      result: sent.result.result,
-      keysNotFound: sent.result.keysNotFound,
+      result: sent.result,
+      keysNotFound: sent.keysNotFound,
     }),
   });
 };

@@ -396,7 +396,7 @@ export const createRecorderMiddleware =
         case 'Broadcast':
           return recordOf(a, broadcast(p.before.registry, a.operation).result);
         case 'BroadcastTo':
-          return recordOf(a, broadcastTo(p.before.registry, a.operation, a.keys).result.result);
+          return recordOf(a, broadcastTo(p.before.registry, a.operation, a.keys).result);
         case 'CollectDue':
           return sweepRecord(quiesceDue(p.before.registry, p.before.idle, a.nowMs).swept);
         case 'Register':

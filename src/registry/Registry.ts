@@ -36,5 +36,6 @@ export {
   unregister,
   unregisterChecked,
 } from './reducers';
+export type { TargetedTransition } from './reducers';
 export { backendCount, backends, isRegistered, liveCount, lookup, receivedOperations, snapshot } from './queries';
 export type { BackendSnapshot, RegistrySnapshot } from './queries';

@@ -30,14 +30,7 @@ import { canonicalResponse, isCanonicalResponse } from '../domain/BroadcastBacke
 import { PathPrefix, arrayOf, checked } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
-import type {
-  BackendRegistered,
-  BackendUnregistered,
-  KeyNotFound,
-  LivenessSet,
-  OperationBroadcastTo,
-  ResponseSet,
-} from './RegistryEvent';
+import type { BackendRegistered, BackendUnregistered, KeyNotFound, LivenessSet, ResponseSet } from './RegistryEvent';
 import {
   addEntries,
   checkRegistry,
@@ -288,10 +281,21 @@ export const quiesce = (state: Registry, reason: QuiesceReason): Transition<Broa
 // -------------------------------------------------------------------------------------
 
 /**
+ * A new registry and what a targeted broadcast (`broadcastTo`, `retryUnacknowledged`) did:
+ * `result` is the `BroadcastResult`, as `broadcast`'s is, and `keysNotFound` beside it lists the
+ * keys it was given that are not registered (in the order given), which nothing was sent to.
+ *
+ * @since 0.3.0
+ */
+export interface TargetedTransition extends Transition<BroadcastResult> {
+  readonly keysNotFound: ReadonlyArray<BackendKey>;
+}
+
+/**
  * Fan `operation` out to the live backends among `keys`, in registration order (whatever the
  * order of `keys`; a key given twice counts once). Dead ones are listed in `skippedDead`; keys
  * that are not registered are returned in `keysNotFound`, beside the result, and nothing else
- * happens to them. The result has the shape and codec of every broadcast result, and lists each
+ * happens to them. `result` is a `BroadcastResult`, as `broadcast`'s is, and lists each
  * targeted backend once. Only the backends reached receive the operation; when none of them is
  * live, the registry is returned as it was. `broadcast(state, op)` is `broadcastTo` over every
  * registered key. An operation or keys the codecs refuse throw a `TypeError` or `RangeError`
@@ -303,8 +307,8 @@ export const quiesce = (state: Registry, reason: QuiesceReason): Transition<Broa
  * const zccache = backendKey(sharedInstance, 'zccache', '1.11.20')
  * const soldr = backendKey(sharedInstance, 'soldr', '0.4.1')
  * const registry = register(register(createRegistry(), liveBackend(zccache)).state, liveBackend(soldr)).state
- * const { result } = broadcastTo(registry, quiesceOperation('Maintenance'), [soldr])
- * // result.result.acks: [{ _tag: 'Ack', key: soldr }]; zccache received nothing
+ * const { result, keysNotFound } = broadcastTo(registry, quiesceOperation('Maintenance'), [soldr])
+ * // result.acks: [{ _tag: 'Ack', key: soldr }]; keysNotFound: []; zccache received nothing
  *
  * @since 0.2.0
  */
@@ -312,7 +316,7 @@ export const broadcastTo = (
   state: Registry,
   operation: BroadcastOperation,
   keys: ReadonlyArray<BackendKey>,
-): Transition<OperationBroadcastTo> =>
+): TargetedTransition =>
   broadcastToChecked(
     checkRegistry('broadcastTo', state),
     checked('broadcastTo', BroadcastOperation, operation, 'operation'),
@@ -330,7 +334,7 @@ export const broadcastToChecked = (
   state: Registry,
   operation: BroadcastOperation,
   keys: ReadonlyArray<BackendKey>,
-): Transition<OperationBroadcastTo> => {
+): TargetedTransition => {
   const seen = new Set<string>();
   const targets: Array<{ readonly at: number; readonly slot: Slot }> = [];
   const keysNotFound: BackendKey[] = [];
@@ -360,13 +364,10 @@ export const broadcastToChecked = (
   const op = live === 0 ? storedOperation(operation) : pooled(state, operation);
   const lists = emptyLists();
   addEntries(lists, slots);
-  const outcome: OperationBroadcastTo = Object.freeze({
-    _tag: 'OperationBroadcastTo',
-    result: resultOf(op, lists),
-    keysNotFound: Object.freeze(keysNotFound),
-  });
+  const result = resultOf(op, lists);
+  const notFound = Object.freeze(keysNotFound);
   if (live === 0) {
-    return transition(state, outcome);
+    return Object.freeze({ state, result, keysNotFound: notFound });
   }
   const at = state.operations.size;
   const operations = V.push(state.operations, op);
@@ -375,7 +376,11 @@ export const broadcastToChecked = (
     live === state.liveCount
       ? state.audiences
       : V.push(state.audiences, Object.freeze({ at, reached: Object.freeze(reached) }));
-  return transition(withSwap(state, state.slots, state.index, null, null, operations, lastPool(), audiences), outcome);
+  return Object.freeze({
+    state: withSwap(state, state.slots, state.index, null, null, operations, lastPool(), audiences),
+    result,
+    keysNotFound: notFound,
+  });
 };
 
 /**
@@ -390,12 +395,12 @@ export const broadcastToChecked = (
  * // After a degraded broadcast, the backend that timed out answers again: send it the operation once more.
  * const retryAfterRecovery = (registry: Registry, first: BroadcastResult, recovered: BackendKey) => {
  *   const { state, result } = retryUnacknowledged(setResponse(registry, recovered, ack).state, first)
- *   return { state, report: mergeRetry(state, first, result.result) } // the broadcast as it ended
+ *   return { state, report: mergeRetry(state, first, result) } // the broadcast as it ended
  * }
  *
  * @since 0.2.0
  */
-export const retryUnacknowledged = (state: Registry, previous: BroadcastResult): Transition<OperationBroadcastTo> => {
+export const retryUnacknowledged = (state: Registry, previous: BroadcastResult): TargetedTransition => {
   const result = checked('retryUnacknowledged', BroadcastResult, previous, 'previous');
   return broadcastToChecked(checkRegistry('retryUnacknowledged', state), result.operation, unacknowledgedKeys(result));
 };

@@ -21,7 +21,7 @@ import type { RegistryEvent } from './RegistryEvent';
 
 type ActionOf<K extends RegistryActionTag> = Extract<RegistryAction, { readonly _tag: K }>;
 
-/** One reducer per action: each returns exactly the event the individual reducer returns. */
+/** One reducer per action: each returns the event of what the individual reducer returns. */
 const reducers: {
   readonly [K in RegistryActionTag]: (state: Registry, action: ActionOf<K>) => Transition<RegistryEvent>;
 } = {
@@ -33,7 +33,13 @@ const reducers: {
     const r = broadcastChecked(state, a.operation);
     return Object.freeze({ state: r.state, result: Object.freeze({ _tag: 'OperationBroadcast', result: r.result }) });
   },
-  BroadcastTo: (state, a) => broadcastToChecked(state, a.operation, a.keys),
+  BroadcastTo: (state, a) => {
+    const r = broadcastToChecked(state, a.operation, a.keys);
+    return Object.freeze({
+      state: r.state,
+      result: Object.freeze({ _tag: 'OperationBroadcastTo', result: r.result, keysNotFound: r.keysNotFound }),
+    });
+  },
 };
 
 /**
@@ -54,8 +60,9 @@ export const stepChecked = (state: Registry, action: RegistryAction): Transition
 
 /**
  * Apply one action: the new registry and the event saying what happened, the very event the
- * matching reducer (`register`, `setLive`, `setResponse`, `unregister`, `broadcastTo`) returns,
- * or `OperationBroadcast` carrying `broadcast`'s result. It never throws for a domain problem: an
+ * matching reducer (`register`, `setLive`, `setResponse`, `unregister`) returns,
+ * `OperationBroadcast` carrying `broadcast`'s result, or `OperationBroadcastTo` carrying
+ * `broadcastTo`'s result and keys not found. It never throws for a domain problem: an
  * unregistered key yields `KeyNotFound` with the state unchanged. An action the `RegistryAction`
  * codec refuses (from plain JavaScript: `{}`, `{ _tag: 'toString' }`, a `live` of `"yes"`)
  * throws a `TypeError` or `RangeError` carrying the codec's message, such as
