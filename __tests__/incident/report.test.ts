@@ -248,6 +248,53 @@ describe('report functions on wrong arguments', () => {
     );
   });
 
+  it('should make renderReport name the lane, entry and field a plain JavaScript model gets wrong', async () => {
+    const log = generateLog({ backends: 4, actions: 200, seed: 2 });
+    const model = await reportOf(log.header, log.records);
+    const untyped = renderReport as (model: unknown) => string;
+    const lanes = model.lanes;
+    const cases: ReadonlyArray<readonly [unknown, Error]> = [
+      [
+        { ...model, lanes: [lanes[0], { ...lanes[1], label: 5 }] },
+        new TypeError('renderReport: model.lanes[1].label must be a string, got 5'),
+      ],
+      [{ ...model, lanes: [null] }, new TypeError('renderReport: model.lanes[0] must be an object, got null')],
+      [
+        { ...model, lanes: [{ ...lanes[0], acks: undefined }] },
+        new TypeError('renderReport: model.lanes[0].acks must be a number, got nothing'),
+      ],
+      [
+        { ...model, lanes: [{ ...lanes[0], history: [{ line: 1, time: null }] }] },
+        new TypeError('renderReport: model.lanes[0].history[0].text must be a string, got nothing'),
+      ],
+      [
+        { ...model, lanes: [{ ...lanes[0], cells: '1' }] },
+        new RangeError(
+          `renderReport: model.lanes[0]: cells and states must hold one digit per bucket (${String(model.buckets)}) or be empty, got 1 and ${String(model.buckets)}`,
+        ),
+      ],
+      [
+        { ...model, columns: [{ ...model.columns[0], operations: 'Quiesce' }] },
+        new TypeError('renderReport: model.columns[0].operations must be an array, got "Quiesce"'),
+      ],
+      [
+        { ...model, findings: { ...model.findings, worst: [{ label: 'x' }] } },
+        new TypeError('renderReport: model.findings.worst[0].lane must be a number, got nothing'),
+      ],
+      [
+        { ...model, summary: { ...model.summary, backends: {} } },
+        new TypeError('renderReport: model.summary.backends.registered must be a number, got nothing'),
+      ],
+    ];
+    for (const [bad, error] of cases) {
+      expect(() => untyped(bad)).toThrow(error);
+      expect(() => untyped(bad)).toThrow(error.constructor as new () => Error);
+    }
+    expect(() => untyped({ ...model, lanes: [{ ...lanes[0], label: 'x'.repeat(5000) }, 1] })).toThrow(
+      /^renderReport: model\.lanes\[1\] must be an object, got 1$/,
+    );
+  });
+
   it('should make finish throw a TypeError for what is not a replay or an input', async () => {
     const builder = reportBuilder();
     const untypedFinish = builder.finish as (replay: unknown, input: unknown) => unknown;

@@ -7,7 +7,7 @@
  *
  * @since 0.2.0
  */
-import type { ReportColumn, ReportLane, ReportModel, ReportSummary } from './reportModel';
+import type { ReportColumn, ReportFindings, ReportLane, ReportModel, ReportSummary } from './reportModel';
 import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
 
@@ -108,6 +108,245 @@ const summaryRows = (s: ReportSummary): ReadonlyArray<readonly [string, string]>
       ]),
 ];
 
+const at = (line: number, time: number | null): string =>
+  `line ${thousands(line)}${time === null ? '' : ` (${isoTime(time)})`}`;
+
+/** A link to a column of the timeline: it selects the column's details. */
+const columnLink = (bucket: number, text: string): string =>
+  `<a href="#timeline" data-bucket="${String(bucket)}">${escapeHtml(text)}</a>`;
+
+/** The findings, as the list the page opens with: every text from the log escaped. */
+const findingsHtml = (f: ReportFindings, lanes: number): string => {
+  const items: string[] = [];
+  const d = f.firstDegraded;
+  if (d === null) {
+    items.push('<li data-finding="first-degraded">No broadcast was Degraded.</li>');
+  } else {
+    const who = d.notAcked.map((b) => `${b.label} (${b.answer})`).join(', ');
+    const more =
+      d.notAckedTotal > d.notAcked.length ? ` and ${thousands(d.notAckedTotal - d.notAcked.length)} more` : '';
+    items.push(
+      `<li data-finding="first-degraded"><b>First Degraded broadcast:</b> ${columnLink(
+        d.bucket,
+        `${at(d.line, d.time)}, ${d.operation}`,
+      )}; not acknowledged by ${escapeHtml(`${thousands(d.notAckedTotal)}: ${who}${more}`)}</li>`,
+    );
+  }
+  const s = f.longestStreak;
+  if (s !== null) {
+    items.push(
+      `<li data-finding="streak"><b>Longest Degraded streak:</b> ${columnLink(
+        s.firstBucket,
+        `${thousands(s.broadcasts)} broadcast${s.broadcasts === 1 ? '' : 's'}, ${at(s.firstLine, s.firstTime)} to ${at(
+          s.lastLine,
+          s.lastTime,
+        )}`,
+      )}</li>`,
+    );
+  }
+  if (f.changesBefore.length > 0) {
+    const changes = f.changesBefore
+      .map((c) => `<li>${columnLink(c.bucket, `${at(c.line, c.time)}: ${c.label}: ${c.change}`)}</li>`)
+      .join('');
+    items.push(`<li data-finding="changes"><b>Just before the first degradation:</b><ul>${changes}</ul></li>`);
+  }
+  const worst =
+    f.worst.length === 0
+      ? '<li data-finding="worst"><b>Worst backends:</b> none timed out or failed</li>'
+      : `<li data-finding="worst"><b>Worst backends</b> (of ${thousands(lanes)}):<ol>${f.worst
+          .map(
+            (w) =>
+              `<li><a href="#timeline" data-lane="${String(w.lane)}">${escapeHtml(
+                `${w.label}: ${thousands(w.failures)} failures, ${thousands(w.timeouts)} timeouts, first at ${
+                  w.firstBadLine === null ? '-' : `line ${thousands(w.firstBadLine)}`
+                }`,
+              )}</a></li>`,
+          )
+          .join('')}</ol></li>`;
+  items.push(worst);
+  return `<section id="findings"><h2>Findings</h2><ul>${items.join('')}</ul></section>`;
+};
+
+/** Outcome rates over time: a small bar per column, stacked AllAcked / Degraded / NoLiveTargets. */
+const ratesSvg = (columns: ReadonlyArray<ReportColumn>, buckets: number): string => {
+  const w = 600;
+  const h = 40;
+  const bw = w / Math.max(1, buckets);
+  const bars = columns
+    .map((c) => {
+      const x = (c.bucket * bw).toFixed(1);
+      const width = Math.max(1, bw).toFixed(1);
+      const deg = (h * c.degraded) / c.broadcasts;
+      const none = (h * c.noLiveTargets) / c.broadcasts;
+      return `<rect x="${x}" y="0" width="${width}" height="${(h - deg - none).toFixed(1)}" fill="#2e7d32"/><rect x="${x}" y="${(
+        h -
+        deg -
+        none
+      ).toFixed(1)}" width="${width}" height="${deg.toFixed(1)}" fill="#6a1b9a"/><rect x="${x}" y="${(h - none).toFixed(
+        1,
+      )}" width="${width}" height="${none.toFixed(1)}" fill="#9e9e9e"/>`;
+    })
+    .join('');
+  return `<figure id="rates"><svg width="${String(w)}" height="${String(h)}" role="img" aria-label="outcome rates over time">${bars}</svg><figcaption>outcomes over time: AllAcked, Degraded, NoLiveTargets</figcaption></figure>`;
+};
+
+type FieldKind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'string or null' | 'number or null';
+
+const fits = (v: unknown, kind: FieldKind): boolean =>
+  kind === 'array'
+    ? Array.isArray(v)
+    : kind === 'object'
+      ? isRecord(v)
+      : kind === 'string or null'
+        ? v === null || typeof v === 'string'
+        : kind === 'number or null'
+          ? v === null || typeof v === 'number'
+          : typeof v === kind;
+
+/**
+ * Check the fields of one entry of a model given by plain JavaScript: a one-line TypeError naming
+ * the entry and its first wrong field (`renderReport: model.lanes[3].label must be a string, got 5`).
+ */
+const checkFields = (
+  where: string,
+  v: unknown,
+  fields: Readonly<Record<string, FieldKind>>,
+): Record<string, unknown> => {
+  if (!isRecord(v)) {
+    throw new TypeError(`renderReport: ${where} must be an object, got ${show(v)}`);
+  }
+  for (const [name, kind] of Object.entries(fields)) {
+    if (!fits(v[name], kind)) {
+      const article = kind === 'array' || kind === 'object' ? 'an' : 'a';
+      throw new TypeError(`renderReport: ${where}.${name} must be ${article} ${kind}, got ${show(v[name])}`);
+    }
+  }
+  return v;
+};
+
+const LANE_FIELDS: Readonly<Record<string, FieldKind>> = {
+  label: 'string',
+  id: 'string',
+  status: 'string',
+  response: 'string',
+  registrations: 'number',
+  acks: 'number',
+  timeouts: 'number',
+  failures: 'number',
+  skipped: 'number',
+  firstBadLine: 'number or null',
+  cells: 'string',
+  states: 'string',
+  history: 'array',
+};
+
+const COLUMN_FIELDS: Readonly<Record<string, FieldKind>> = {
+  bucket: 'number',
+  broadcasts: 'number',
+  firstLine: 'number',
+  lastLine: 'number',
+  firstTime: 'number or null',
+  lastTime: 'number or null',
+  allAcked: 'number',
+  degraded: 'number',
+  noLiveTargets: 'number',
+  divergences: 'number',
+  operations: 'array',
+};
+
+/** Check one lane of a model given by plain JavaScript: a one-line error naming it and its field. */
+const checkLane = (l: unknown, i: number, buckets: number): void => {
+  const where = `model.lanes[${String(i)}]`;
+  const lane = checkFields(where, l, LANE_FIELDS);
+  const cells = lane.cells as string;
+  const states = lane.states as string;
+  if ((cells !== '' || states !== '') && (cells.length !== buckets || states.length !== buckets)) {
+    throw new RangeError(
+      `renderReport: ${where}: cells and states must hold one digit per bucket (${String(buckets)}) or be empty, got ${String(
+        cells.length,
+      )} and ${String(states.length)}`,
+    );
+  }
+  (lane.history as ReadonlyArray<unknown>).forEach((h, j) => {
+    checkFields(`${where}.history[${String(j)}]`, h, { line: 'number', time: 'number or null', text: 'string' });
+  });
+};
+
+/** Check the summary of a model given by plain JavaScript: the fields its rows read. */
+const checkSummary = (s: unknown): void => {
+  const summary = checkFields('model.summary', s, {
+    file: 'string',
+    lastLine: 'number',
+    complete: 'boolean',
+    steps: 'number',
+    invalidLines: 'number',
+    keyNotFound: 'number',
+    backends: 'object',
+    actions: 'object',
+    broadcasts: 'object',
+    outcomes: 'object',
+    firstTime: 'number or null',
+    lastTime: 'number or null',
+  });
+  checkFields('model.summary.backends', summary.backends, {
+    registered: 'number',
+    live: 'number',
+    dead: 'number',
+    unregistered: 'number',
+  });
+  checkFields('model.summary.broadcasts', summary.broadcasts, {
+    total: 'number',
+    byOperation: 'object',
+    quiesceReasons: 'object',
+  });
+};
+
+/** Check the findings of a model given by plain JavaScript. */
+const checkFindings = (f: unknown): void => {
+  const findings = checkFields('model.findings', f, { worst: 'array', changesBefore: 'array' });
+  if (findings.firstDegraded !== null) {
+    checkFields('model.findings.firstDegraded', findings.firstDegraded, {
+      line: 'number',
+      time: 'number or null',
+      operation: 'string',
+      bucket: 'number',
+      notAcked: 'array',
+      notAckedTotal: 'number',
+    });
+    (findings.firstDegraded as { readonly notAcked: ReadonlyArray<unknown> }).notAcked.forEach((b, i) => {
+      checkFields(`model.findings.firstDegraded.notAcked[${String(i)}]`, b, { label: 'string', answer: 'string' });
+    });
+  }
+  if (findings.longestStreak !== null) {
+    checkFields('model.findings.longestStreak', findings.longestStreak, {
+      broadcasts: 'number',
+      firstLine: 'number',
+      lastLine: 'number',
+      firstTime: 'number or null',
+      lastTime: 'number or null',
+      firstBucket: 'number',
+    });
+  }
+  (findings.worst as ReadonlyArray<unknown>).forEach((w, i) => {
+    checkFields(`model.findings.worst[${String(i)}]`, w, {
+      label: 'string',
+      lane: 'number',
+      failures: 'number',
+      timeouts: 'number',
+      firstBadLine: 'number or null',
+    });
+  });
+  (findings.changesBefore as ReadonlyArray<unknown>).forEach((c, i) => {
+    checkFields(`model.findings.changesBefore[${String(i)}]`, c, {
+      line: 'number',
+      time: 'number or null',
+      bucket: 'number',
+      label: 'string',
+      change: 'string',
+    });
+  });
+};
+
 /** The worst status of a column decides its colour: degraded, then no live target, then acked. */
 const columnClass = (c: ReportColumn): string =>
   c.degraded > 0 ? 'degraded' : c.noLiveTargets > 0 ? 'none-live' : 'all-acked';
@@ -139,7 +378,11 @@ h1{font-size:18px;margin:0 0 8px}
 .spacer{height:18px}
 #columns,#cells{display:block}
 .column{cursor:pointer}
-.column.all-acked{fill:#2e7d32}.column.degraded{fill:#c62828}.column.none-live{fill:#9e9e9e}
+.column.all-acked{fill:#2e7d32}.column.degraded{fill:#6a1b9a}.column.none-live{fill:#9e9e9e}
+#findings{border:1px solid #ddd;padding:4px 12px;margin:0 0 12px;background:#fafafa}
+#findings h2{font-size:15px;margin:4px 0}
+#findings ul{margin:0;padding-left:18px}
+#rates{margin:0 0 12px}#rates figcaption{font-size:11px;color:#555}
 .column:hover{stroke:#000;stroke-width:1}
 #axis text{font-size:10px;fill:#555}
 #tooltip{position:fixed;pointer-events:none;background:#222;color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;white-space:pre;display:none;z-index:3;max-width:600px}
@@ -256,9 +499,25 @@ const SCRIPT = `
     var c = columnAt[Math.floor((event.clientX - r.left) / cw)];
     if (c) columnDetails(c);
   });
+  function laneDetails(i) {
+    var lane = data.lanes[i], el = document.querySelector('.lane[data-lane="' + i + '"]');
+    if (!lane || !el) return;
+    details.textContent = el.getAttribute('title') + '\\n' + lane.history.map(function (h) {
+      return 'line ' + h.line.toLocaleString('en-US') + (h.time === null ? '' : ' ' + new Date(h.time).toISOString()) + ': ' + h.text;
+    }).join('\\n');
+    el.scrollIntoView({ block: 'nearest' });
+  }
   Array.prototype.forEach.call(document.querySelectorAll('.lane'), function (el) {
-    el.addEventListener('click', function () {
-      details.textContent = el.getAttribute('title');
+    el.addEventListener('click', function () { laneDetails(Number(el.getAttribute('data-lane'))); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('#findings a'), function (a) {
+    a.addEventListener('click', function () {
+      if (a.hasAttribute('data-lane')) laneDetails(Number(a.getAttribute('data-lane')));
+      else {
+        var b = Number(a.getAttribute('data-bucket')), chart = document.getElementById('chart');
+        chart.scrollLeft = Math.max(0, b * cw - chart.clientWidth / 2);
+        if (columnAt[b]) columnDetails(columnAt[b]);
+      }
     });
   });
 }());
@@ -317,15 +576,25 @@ export const renderReport = (model: ReportModel): string => {
   ) {
     throw new TypeError(`renderReport: model must be what reportBuilder().finish gives, got ${show(m)}`);
   }
-  const laneH = laneHeight(model.lanes.length);
+  checkSummary(m.summary);
+  checkFindings(m.findings);
+  m.lanes.forEach((l: unknown, i: number) => {
+    checkLane(l, i, model.buckets);
+  });
+  m.columns.forEach((c: unknown, i: number) => {
+    checkFields(`model.columns[${String(i)}]`, c, COLUMN_FIELDS);
+  });
+  // Only the lanes held in full are drawn: the others are counted under the chart.
+  const drawn = model.lanes.filter((l) => l.cells !== '');
+  const laneH = laneHeight(drawn.length);
   const cw = bucketWidth(model.buckets);
   const width = Math.max(1, model.buckets * cw);
-  const height = Math.max(1, model.lanes.length * laneH);
+  const height = Math.max(1, drawn.length * laneH);
   const title = `Incident report: ${model.summary.file}`;
   const summary = summaryRows(model.summary)
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd data-figure="${escapeHtml(k)}">${escapeHtml(v)}</dd>`)
     .join('\n');
-  const lanes = model.lanes
+  const lanes = drawn
     .map(
       (l, i) =>
         `<div class="lane" data-lane="${String(i)}" style="height:${String(laneH)}px;line-height:${String(
@@ -350,9 +619,8 @@ export const renderReport = (model: ReportModel): string => {
     buckets: model.buckets,
     laneHeight: laneH,
     bucketWidth: cw,
-    lanes: model.lanes.map((l) => ({ label: l.label, cells: l.cells, states: l.states })),
+    lanes: drawn.map((l) => ({ label: l.label, cells: l.cells, states: l.states, history: l.history })),
     columns: model.columns,
-    summary: model.summary,
   };
   return `<!doctype html>
 <html lang="en">
@@ -366,21 +634,27 @@ export const renderReport = (model: ReportModel): string => {
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
+${findingsHtml(model.findings, model.lanes.length)}
+${ratesSvg(model.columns, model.buckets)}
 <dl id="summary">
 ${summary}
 </dl>
 <div class="legend">
 <span style="--c:#2e7d32">ack</span><span style="--c:#ef8f00">timeout</span><span style="--c:#c62828">failure</span><span style="--c:#616161">skipped (dead)</span><span style="--c:#dcefdc">live</span><span style="--c:#cfcfcf">dead</span><span style="--c:#f3dede">unregistered</span>
-<span>columns: <b style="color:#2e7d32">AllAcked</b> <b style="color:#c62828">Degraded</b> <b style="color:#9e9e9e">NoLiveTargets</b></span>
+<span>columns: <b style="color:#2e7d32">AllAcked</b> <b style="color:#6a1b9a">Degraded</b> <b style="color:#9e9e9e">NoLiveTargets</b></span>
 <span>${escapeHtml(
-    `${model.lanes.length.toLocaleString('en-US')} lanes, ${model.columns.length.toLocaleString(
+    `${drawn.length.toLocaleString('en-US')} lanes drawn, the most troubled first${
+      drawn.length < model.lanes.length
+        ? ` (${(model.lanes.length - drawn.length).toLocaleString('en-US')} more are counted in the summary)`
+        : ''
+    }, ${model.columns.length.toLocaleString(
       'en-US',
     )} columns; one column spans ${model.bucketWidth.toLocaleString('en-US')} ${
       model.axis === 'time' ? 'ms' : model.bucketWidth === 1 ? 'line' : 'lines'
     }`,
   )}</span>
 </div>
-<div id="chart">
+<div id="chart"><a id="timeline"></a>
 <div id="labels"><div class="spacer"></div>
 ${lanes}
 </div>
