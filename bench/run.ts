@@ -3,8 +3,11 @@
  * Immutable.js, naive immer; for the replay, a loop that only parses the log), in one process
  * and one run, printed as one table of figures and per-round ratios, then the targets.
  *
- * Flags: `--quick` for small sizes (a smoke run, which writes nothing unless `--out` is given),
- * `--out FILE` to write the results elsewhere than bench/results.json.
+ * Flags: `--quick` for small sizes (a smoke run, which writes nothing unless `--out` is given,
+ * and prints no ratio for the workloads whose quick sizes are too small to compare: the
+ * toggles, W2 and W4, where start-up and compilation dominate), `--only w1,w2,toggles,w3,w4,w5`
+ * to run some workloads (which writes nothing unless `--out` is given), `--out FILE` to write
+ * the results elsewhere than bench/results.json.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,6 +40,10 @@ interface Row {
   /** Ours divided by each baseline, round by round (or by its single figure). */
   readonly ratios: Partial<Record<Column, Spread>>;
   readonly note: string;
+  /** A quick run's sizes are too small for its ratios to mean anything: none is printed. */
+  readonly tooSmall?: boolean;
+  /** The one-minute load average when the row's last figure was taken. */
+  readonly load?: number;
 }
 
 interface Target {
@@ -44,15 +51,27 @@ interface Target {
   readonly value: number;
   readonly spread: string;
   readonly limit: number;
-  readonly met: boolean;
+  /** `undefined` when the sizes were too small to compare. */
+  readonly met: boolean | undefined;
 }
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outIndex = args.indexOf('--out');
 const explicitOut = outIndex >= 0 ? args[outIndex + 1] : undefined;
-// Only a full run replaces the committed figures.
-const out = explicitOut ?? (quick ? undefined : path.join(__dirname, '..', '..', 'bench', 'results.json'));
+const WORKLOADS = ['w1', 'w2', 'toggles', 'w3', 'w4', 'w5'] as const;
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? '').split(',') : [...WORKLOADS];
+const unknown = only.filter((w) => !(WORKLOADS as ReadonlyArray<string>).includes(w));
+if (unknown.length > 0) {
+  throw new Error(`--only expects some of ${WORKLOADS.join(',')}, got ${JSON.stringify(unknown.join(','))}`);
+}
+const runs = (w: (typeof WORKLOADS)[number]): boolean => only.includes(w);
+// Only a full run of every workload replaces the committed figures.
+const out =
+  explicitOut ?? (quick || onlyIndex >= 0 ? undefined : path.join(__dirname, '..', '..', 'bench', 'results.json'));
+/** What a quick run prints instead of a ratio its sizes cannot measure meaningfully. */
+const TOO_SMALL = 'too small to compare';
 const sizes = quick ? quickSizes : fullSizes;
 
 const fmt = (x: number | undefined, digits = 2): string =>
@@ -64,7 +83,10 @@ const fmtRatio = (s: Spread | undefined): string =>
 const count = (n: number): string => n.toLocaleString('en-US');
 const startedAt = process.hrtime.bigint();
 const log = (s: string): void => {
-  process.stderr.write(`[${(Number(process.hrtime.bigint() - startedAt) / 1e9).toFixed(0).padStart(4)} s] ${s}\n`);
+  const load = os.loadavg()[0] ?? 0;
+  process.stderr.write(
+    `[${(Number(process.hrtime.bigint() - startedAt) / 1e9).toFixed(0).padStart(4)} s, load ${load.toFixed(1)}] ${s}\n`,
+  );
 };
 
 const NAMES: Readonly<Record<string, Column>> = {
@@ -102,25 +124,29 @@ const rowOf = (workload: string, metric: string, series: Series, note = '', imme
 const main = async (): Promise<void> => {
   const started = process.hrtime.bigint();
   const rows: Row[] = [];
+  const addRow = (...added: Row[]): void => {
+    rows.push(...added.map((r) => ({ ...r, load: os.loadavg()[0] ?? 0 })));
+  };
   const targets: Target[] = [];
-  const target = (name: string, s: Spread | undefined, limit: number): void => {
+  let w5: Awaited<ReturnType<typeof liveWorkload>> | undefined;
+  const target = (name: string, s: Spread | undefined, limit: number, tooSmall = false): void => {
     if (s !== undefined) {
       targets.push({
         name,
         value: s.median,
         spread: s.values.length > 1 ? `[${s.min.toFixed(2)}..${s.max.toFixed(2)}]` : '',
         limit,
-        met: s.median <= limit,
+        met: tooSmall ? undefined : s.median <= limit,
       });
     }
   };
   const three: ReadonlyArray<Implementation> = [library, mutable, immutableJs];
 
   // Naive immer copies every backend's history on each broadcast, so it runs alone, small.
-  const immerW1 = fanOut([naiveImmer], sizes.w1Immer.backends, sizes.w1Immer.broadcasts, 1, { warmup: 0 })[
-    naiveImmer.name
-  ]?.[0];
-  for (const w of sizes.w1) {
+  const immerW1 = !runs('w1')
+    ? undefined
+    : fanOut([naiveImmer], sizes.w1Immer.backends, sizes.w1Immer.broadcasts, 1, { warmup: 0 })[naiveImmer.name]?.[0];
+  for (const w of runs('w1') ? sizes.w1 : []) {
     log(
       `W1 fan-out: ${count(w.backends)} backends, ${count(w.broadcasts)} broadcasts a round, ${String(w.rounds)} rounds`,
     );
@@ -133,90 +159,105 @@ const main = async (): Promise<void> => {
       withImmer ? `naive immer: ${count(sizes.w1Immer.broadcasts)} broadcasts, once` : '',
       withImmer ? immerW1 : undefined,
     );
-    rows.push(row);
+    addRow(row);
     target(`W1 ours / mutable at ${count(w.backends)}`, row.ratios['mutable JS'], 0.4);
   }
 
   const w2Rows: Row[] = [];
-  for (const w of sizes.w2) {
+  for (const w of runs('w2') ? sizes.w2 : []) {
     log(`W2 registry scale: ${count(w.keys)} keys, ${String(w.rounds)} rounds`);
     const series = registryScale(three, w.keys, w.rounds);
     const withImmer = w.keys === sizes.w2Immer;
     const immer = withImmer ? registryScale([naiveImmer], w.keys, 1, 0)[naiveImmer.name]?.[0] : undefined;
-    const row = rowOf(
-      `W2 register+flip ${count(w.keys)}`,
-      'ms total',
-      series,
-      withImmer ? 'naive immer: once' : 'naive immer not run: quadratic',
-      immer,
-    );
-    rows.push(row);
+    const row = {
+      ...rowOf(
+        `W2 register+flip ${count(w.keys)}`,
+        'ms total',
+        series,
+        withImmer ? 'naive immer: once' : 'naive immer not run: quadratic',
+        immer,
+      ),
+      tooSmall: quick,
+    };
+    addRow(row);
     w2Rows.push(row);
   }
   const [small, large] = [w2Rows[0], w2Rows[w2Rows.length - 1]];
-  target(`W2 ours / mutable at ${count(sizes.w2[sizes.w2.length - 1]?.keys ?? 0)}`, large?.ratios['mutable JS'], 2);
+  target(
+    `W2 ours / mutable at ${count(sizes.w2[sizes.w2.length - 1]?.keys ?? 0)}`,
+    large?.ratios['mutable JS'],
+    2,
+    quick,
+  );
   const oursSmall = small?.figures['lifecycle-broadcast'];
   const oursLarge = large?.figures['lifecycle-broadcast'];
   if (oursSmall !== undefined && oursLarge !== undefined && small !== large) {
-    target('W2 growth from small to large (ours)', spreadOf([oursLarge.median / oursSmall.median]), 12);
+    target('W2 growth from small to large (ours)', spreadOf([oursLarge.median / oursSmall.median]), 12, quick);
   }
 
   const tg = sizes.toggles;
-  log(
-    `Toggles: ${count(tg.toggles)} setLive calls a round on ${count(tg.backends)} backends, ${String(tg.rounds)} rounds`,
-  );
   const ti = sizes.togglesImmer;
-  const immerToggles = toggles([naiveImmer], ti.backends, ti.toggles, 1, 0)[naiveImmer.name]?.[0];
-  const toggleRow = rowOf(
-    `Toggles on ${count(tg.backends)}`,
-    'us per setLive',
-    toggles(three, tg.backends, tg.toggles, tg.rounds),
-    `${count(tg.toggles)} calls a round; naive immer: ${count(ti.toggles)} calls on ${count(ti.backends)} backends, once`,
-    immerToggles,
-  );
-  rows.push(toggleRow);
-  target('Toggles ours / mutable', toggleRow.ratios['mutable JS'], 3);
+  for (const order of runs('toggles') ? (['sweep', 'random'] as const) : []) {
+    log(
+      `Toggles, ${order} order: ${count(tg.toggles)} setLive calls a round on ${count(tg.backends)} backends, ${String(tg.rounds)} rounds`,
+    );
+    const immerToggles = toggles([naiveImmer], ti.backends, ti.toggles, 1, 0, order)[naiveImmer.name]?.[0];
+    const toggleRow: Row = {
+      ...rowOf(
+        `Toggles on ${count(tg.backends)}, ${order} order`,
+        'us per setLive',
+        toggles(three, tg.backends, tg.toggles, tg.rounds, 1, order),
+        `${count(tg.toggles)} calls a round; naive immer: ${count(ti.toggles)} calls on ${count(ti.backends)} backends, once`,
+        immerToggles,
+      ),
+      tooSmall: quick,
+    };
+    addRow(toggleRow);
+    target(`Toggles ours / mutable, ${order} order`, toggleRow.ratios['mutable JS'], 3, quick);
+  }
 
   const w3 = sizes.w3;
-  log(`W3 history: ${count(w3.backends)} backends, ${count(w3.broadcasts)} broadcasts`);
-  const h = Object.fromEntries(
-    three.map((impl) => [impl.name, history(impl, w3.backends, w3.broadcasts, w3.window)] as const),
-  );
-  const hi = history(naiveImmer, w3.backends, sizes.w3Immer.broadcasts, sizes.w3Immer.window);
-  const immerNote = `naive immer: ${count(sizes.w3Immer.broadcasts)} broadcasts, windows of ${count(sizes.w3Immer.window)}`;
-  const w3Series = (f: (x: { firstUs: number; lastUs: number; heapBytes: number }) => number): Series =>
-    Object.fromEntries(Object.entries(h).map(([name, x]) => [name, [f(x)]]));
-  rows.push(
-    rowOf(
+  if (runs('w3')) {
+    log(`W3 history: ${count(w3.backends)} backends, ${count(w3.broadcasts)} broadcasts`);
+    const h = Object.fromEntries(
+      three.map((impl) => [impl.name, history(impl, w3.backends, w3.broadcasts, w3.window)] as const),
+    );
+    const hi = history(naiveImmer, w3.backends, sizes.w3Immer.broadcasts, sizes.w3Immer.window);
+    const immerNote = `naive immer: ${count(sizes.w3Immer.broadcasts)} broadcasts, windows of ${count(sizes.w3Immer.window)}`;
+    const w3Series = (f: (x: { firstUs: number; lastUs: number; heapBytes: number }) => number): Series =>
+      Object.fromEntries(Object.entries(h).map(([name, x]) => [name, [f(x)]]));
+    addRow(
+      rowOf(
+        'W3 history',
+        'us per broadcast, first window',
+        w3Series((x) => x.firstUs),
+        immerNote,
+        hi.firstUs,
+      ),
+    );
+    addRow(
+      rowOf(
+        'W3 history',
+        'us per broadcast, last window',
+        w3Series((x) => x.lastUs),
+        immerNote,
+        hi.lastUs,
+      ),
+    );
+    const heapRow = rowOf(
       'W3 history',
-      'us per broadcast, first window',
-      w3Series((x) => x.firstUs),
-      immerNote,
-      hi.firstUs,
-    ),
-  );
-  rows.push(
-    rowOf(
-      'W3 history',
-      'us per broadcast, last window',
-      w3Series((x) => x.lastUs),
-      immerNote,
-      hi.lastUs,
-    ),
-  );
-  const heapRow = rowOf(
-    'W3 history',
-    'MB of heap held by the final state',
-    w3Series((x) => x.heapBytes / 2 ** 20),
-    `${immerNote} (a history 200 times shorter)`,
-    hi.heapBytes / 2 ** 20,
-  );
-  rows.push(heapRow);
-  const ours3 = h[library.name];
-  if (ours3 !== undefined) {
-    target('W3 last window / first window (ours)', spreadOf([ours3.lastUs / ours3.firstUs]), 1.3);
+      'MB of heap held by the final state',
+      w3Series((x) => x.heapBytes / 2 ** 20),
+      `${immerNote} (a history 200 times shorter)`,
+      hi.heapBytes / 2 ** 20,
+    );
+    addRow(heapRow);
+    const ours3 = h[library.name];
+    if (ours3 !== undefined) {
+      target('W3 last window / first window (ours)', spreadOf([ours3.lastUs / ours3.firstUs]), 1.3);
+    }
+    target('W3 heap held by the final state, MB (ours)', heapRow.figures['lifecycle-broadcast'], 4);
   }
-  target('W3 heap held by the final state, MB (ours)', heapRow.figures['lifecycle-broadcast'], 4);
 
   const w4 = sizes.w4;
   const w4Row = (name: string, f: ReplayFigures, mode: string): Row => {
@@ -226,72 +267,79 @@ const main = async (): Promise<void> => {
       figures: { 'lifecycle-broadcast': spreadOf(f.modeSeconds), 'bare parse': spreadOf(f.parseSeconds) },
       ratios: { 'bare parse': ratios(f.modeSeconds, f.parseSeconds) },
       note: `${count(f.lines)} lines, ${(f.bytes / 2 ** 20).toFixed(0)} MiB; peak RSS ${fmt(spreadOf(f.peakRssMb).max)} MB (parse loop ${fmt(spreadOf(f.parsePeakRssMb).max)} MB)`,
+      // Process start-up weighs as much as a small log: only a full-size log compares.
+      tooSmall: quick,
     };
-    rows.push(row);
+    addRow(row);
     return row;
   };
-  log(`W4 replay: a log of ${count(w4.lines)} lines without results`);
-  const plain = await replayWorkload(
-    { lines: w4.lines, backends: w4.backends, seed: 2024, results: false },
-    'replay',
-    w4.runs,
-  );
-  const plainRow = w4Row(`W4 replay, ${count(w4.backends)} backends`, plain, 'replay');
-  log(`W4 replay: a log of ${count(w4.resultLines)} lines with recorded results`);
-  const recordedSpec = { lines: w4.resultLines, backends: w4.resultBackends, seed: 2025, results: true };
-  const recordedReplay = await replayWorkload(recordedSpec, 'replay', w4.runs);
-  const recordedRow = w4Row(
-    `W4 replay, results recorded, ${count(w4.resultBackends)} backends`,
-    recordedReplay,
-    'replay',
-  );
-  const recordedVerify = await replayWorkload(recordedSpec, 'verify', w4.runs);
-  const verifyRow = w4Row(
-    `W4 verify, results recorded, ${count(w4.resultBackends)} backends`,
-    recordedVerify,
-    'verify',
-  );
-  target('W4 replay / bare parse, log without results', plainRow.ratios['bare parse'], 1.5);
-  target('W4 replay / bare parse, log with results', recordedRow.ratios['bare parse'], 2);
-  target('W4 verify / bare parse, log with results', verifyRow.ratios['bare parse'], 2);
-  const peak = Math.max(...[plain, recordedReplay, recordedVerify].flatMap((f) => f.peakRssMb));
-  target('W4 peak RSS of any replay, MB', spreadOf([peak]), 150);
-
-  log(`W5 live: ${quick ? '100' : '1,000'} backends on Unix sockets, answering after ${String(REPLY_DELAY_MS)} ms`);
-  const w5 = await liveWorkload('unix', { backends: quick ? 100 : 1000, runs: quick ? 3 : 15, sequential: true });
-  // The live workload reports a median with its range: the range goes in the note.
-  const liveRow = (metric: string, median: number, note: string): Row => ({
-    workload: 'W5 live',
-    metric,
-    figures: { 'lifecycle-broadcast': spreadOf([median]) },
-    ratios: {},
-    note,
-  });
-  rows.push(
-    liveRow(
-      'ms per broadcast',
-      w5.wallDefault.median,
-      `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; bare sockets ${fmt(w5.wallBare.median)} ms; sequential loop ${fmt(w5.sequentialMs ?? undefined)} ms`,
-    ),
-  );
-  rows.push(
-    liveRow(
-      'ms per broadcast, 10% never answer, 250 ms policy',
-      w5.tenPercentSilentDefault.median,
-      `range ${w5.tenPercentSilentDefault.min.toFixed(0)}-${w5.tenPercentSilentDefault.max.toFixed(0)} ms`,
-    ),
-  );
-  rows.push(liveRow('broker CPU us per backend per broadcast', w5.cpuUsPerBackend.median, ''));
-  for (const [name, value, limit] of liveReport(w5).targets) {
-    target(name, spreadOf([value]), limit);
+  if (runs('w4')) {
+    log(`W4 replay: a log of ${count(w4.lines)} lines without results`);
+    const plain = await replayWorkload(
+      { lines: w4.lines, backends: w4.backends, seed: 2024, results: false },
+      'replay',
+      w4.runs,
+    );
+    const plainRow = w4Row(`W4 replay, ${count(w4.backends)} backends`, plain, 'replay');
+    log(`W4 replay: a log of ${count(w4.resultLines)} lines with recorded results`);
+    const recordedSpec = { lines: w4.resultLines, backends: w4.resultBackends, seed: 2025, results: true };
+    const recordedReplay = await replayWorkload(recordedSpec, 'replay', w4.runs);
+    const recordedRow = w4Row(
+      `W4 replay, results recorded, ${count(w4.resultBackends)} backends`,
+      recordedReplay,
+      'replay',
+    );
+    const recordedVerify = await replayWorkload(recordedSpec, 'verify', w4.runs);
+    const verifyRow = w4Row(
+      `W4 verify, results recorded, ${count(w4.resultBackends)} backends`,
+      recordedVerify,
+      'verify',
+    );
+    target('W4 replay / bare parse, log without results', plainRow.ratios['bare parse'], 1.5, quick);
+    target('W4 replay / bare parse, log with results', recordedRow.ratios['bare parse'], 2, quick);
+    target('W4 verify / bare parse, log with results', verifyRow.ratios['bare parse'], 2, quick);
+    const peak = Math.max(...[plain, recordedReplay, recordedVerify].flatMap((f) => f.peakRssMb));
+    target('W4 peak RSS of any replay, MB', spreadOf([peak]), 150);
   }
 
-  const header = ['workload', 'metric', ...COLUMNS, ...BASELINES.map((b) => `ours / ${b}`), 'note'];
+  if (runs('w5')) {
+    log(`W5 live: ${quick ? '100' : '1,000'} backends on Unix sockets, answering after ${String(REPLY_DELAY_MS)} ms`);
+    w5 = await liveWorkload('unix', { backends: quick ? 100 : 1000, runs: quick ? 3 : 15, sequential: true });
+    // The live workload reports a median with its range: the range goes in the note.
+    const liveRow = (metric: string, median: number, note: string): Row => ({
+      workload: 'W5 live',
+      metric,
+      figures: { 'lifecycle-broadcast': spreadOf([median]) },
+      ratios: {},
+      note,
+    });
+    addRow(
+      liveRow(
+        'ms per broadcast',
+        w5.wallDefault.median,
+        `median of ${String(w5.wallDefault.runs)}, range ${w5.wallDefault.min.toFixed(0)}-${w5.wallDefault.max.toFixed(0)} ms; floor ${String(REPLY_DELAY_MS)} ms; bare sockets ${fmt(w5.wallBare.median)} ms; sequential loop ${fmt(w5.sequentialMs ?? undefined)} ms`,
+      ),
+    );
+    addRow(
+      liveRow(
+        'ms per broadcast, 10% never answer, 250 ms policy',
+        w5.tenPercentSilentDefault.median,
+        `range ${w5.tenPercentSilentDefault.min.toFixed(0)}-${w5.tenPercentSilentDefault.max.toFixed(0)} ms`,
+      ),
+    );
+    addRow(liveRow('broker CPU us per backend per broadcast', w5.cpuUsPerBackend.median, ''));
+    for (const [name, value, limit] of liveReport(w5).targets) {
+      target(name, spreadOf([value]), limit);
+    }
+  }
+
+  const header = ['workload', 'metric', ...COLUMNS, ...BASELINES.map((b) => `ours / ${b}`), 'load', 'note'];
   const table = rows.map((r) => [
     r.workload,
     r.metric,
     ...COLUMNS.map((c) => fmt(r.figures[c]?.median)),
-    ...BASELINES.map((b) => fmtRatio(r.ratios[b])),
+    ...BASELINES.map((b) => (r.tooSmall === true && r.ratios[b] !== undefined ? TOO_SMALL : fmtRatio(r.ratios[b]))),
+    r.load === undefined ? '-' : r.load.toFixed(1),
     r.note,
   ]);
   const widths = header.map((h2, i) => Math.max(h2.length, ...table.map((row) => (row[i] ?? '').length)));
@@ -308,13 +356,22 @@ const main = async (): Promise<void> => {
   console.log(`| ${'-'.repeat(tWidth)} | ------ | ----------------- | ----- | --- |`);
   targets.forEach((t) => {
     console.log(
-      `| ${t.name.padEnd(tWidth)} | ${t.value.toFixed(2).padEnd(6)} | ${t.spread.padEnd(17)} | ${String(t.limit).padEnd(5)} | ${t.met ? 'yes' : 'NO '} |`,
+      t.met === undefined
+        ? `| ${t.name.padEnd(tWidth)} | ${TOO_SMALL} at quick sizes |`
+        : `| ${t.name.padEnd(tWidth)} | ${t.value.toFixed(2).padEnd(6)} | ${t.spread.padEnd(17)} | ${String(t.limit).padEnd(5)} | ${t.met ? 'yes' : 'NO '} |`,
     );
   });
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (1, 5, 15 min) at the end`,
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   log(`${quick ? 'quick' : 'full'} run: ${seconds.toFixed(0)} s`);
 
   const machine = {
+    loadAverage: os.loadavg(),
     node: process.version,
     v8: process.versions.v8,
     cpus: os.cpus().length,

@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../src';
 
-import { keys, operation, population } from './fixtures';
+import { keys, operation, population, prng } from './fixtures';
 import { collectGarbage, cpuSince, heapAfterGc, timeMs } from './measure';
 import type { Implementation, Subject } from './subject';
 
@@ -83,7 +83,7 @@ export const quickSizes: Sizes = {
     { keys: 5_000, rounds: 3 },
   ],
   w2Immer: 1_000,
-  toggles: { backends: 10_000, toggles: 30_000, rounds: 3 },
+  toggles: { backends: 10_000, toggles: 40_000, rounds: 3 },
   togglesImmer: { backends: 1_000, toggles: 2_000 },
   w3: { backends: 100, broadcasts: 20_000, window: 2_000 },
   w3Immer: { broadcasts: 200, window: 20 },
@@ -197,9 +197,40 @@ export const registryScale = (impls: ReadonlyArray<Implementation>, n: number, r
   );
 };
 
+/** The order in which the toggles visit the keys. */
+export type ToggleOrder = 'sweep' | 'random';
+
+/**
+ * The keys the toggles visit, `count` calls long (a whole number of passes over the keys): in
+ * pass `p`, every key once, in registration order (`sweep`) or in a fresh seeded shuffle of the
+ * keys (`random`, where each call lands on an unrelated part of the tries).
+ */
+const toggleSequence = (backends: number, count: number, order: ToggleOrder): Int32Array => {
+  const out = new Int32Array(count);
+  const perm = Int32Array.from({ length: backends }, (_, i) => i);
+  const random = prng(7);
+  for (let pass = 0; pass * backends < count; pass++) {
+    if (order === 'random') {
+      // Fisher-Yates, seeded: the same sequence on every run.
+      for (let i = backends - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        const x = perm[i] as number;
+        perm[i] = perm[j] as number;
+        perm[j] = x;
+      }
+    }
+    for (let i = 0; i < backends && pass * backends + i < count; i++) {
+      out[pass * backends + i] = perm[i] as number;
+    }
+  }
+  return out;
+};
+
 /**
  * Toggles: microseconds per `setLive` call, flipping `backends` live backends dead and back,
- * one after the other, `toggles` calls per round on a registry built once (untimed).
+ * `toggles` calls per round (a whole, even number of passes over the keys, so that every round
+ * starts from the same registry) on a registry built once (untimed). Pass `p` sets each key dead
+ * when `p` is even, live when it is odd, visiting the keys in `order`; every call is a real flip.
  */
 export const toggles = (
   impls: ReadonlyArray<Implementation>,
@@ -207,24 +238,23 @@ export const toggles = (
   count: number,
   rounds: number,
   warmup = 1,
+  order: ToggleOrder = 'sweep',
 ): Series => {
+  if (count % (2 * backends) !== 0) {
+    throw new Error(`toggles: ${String(count)} calls is not an even number of passes over ${String(backends)} keys`);
+  }
   const ks = keys(backends);
+  const sequence = toggleSequence(backends, count, order);
   const subjects = new Map(
-    impls.map((impl) => [
-      impl.name,
-      { subject: filled(impl, backends, { live: 1, timeout: 0.1, failure: 0.1 }), done: 0 },
-    ]),
+    impls.map((impl) => [impl.name, filled(impl, backends, { live: 1, timeout: 0.1, failure: 0.1 })]),
   );
   const series = inRounds(impls, rounds, warmup, (impl) => {
-    const s = subjects.get(impl.name) as { subject: Subject; done: number };
-    const start = s.done;
+    const subject = subjects.get(impl.name) as Subject;
     const ms = timeMs(() => {
-      for (let i = start; i < start + count; i++) {
-        // Pass p over the keys sets them dead when p is even, live when it is odd.
-        s.subject.setLive(ks[i % backends] as (typeof ks)[number], Math.floor(i / backends) % 2 === 1);
+      for (let i = 0; i < count; i++) {
+        subject.setLive(ks[sequence[i] as number] as (typeof ks)[number], Math.floor(i / backends) % 2 === 1);
       }
     });
-    s.done += count;
     return (ms * 1000) / count;
   });
   subjects.clear();
