@@ -171,6 +171,7 @@ export {
 } from './live/Transport';
 export { LiveDiagnostic, matchDiagnostic } from './live/LiveDiagnostic';
 export { TraceContext } from './live/TraceContext';
+export { TELEMETRY_NAMES } from './live/telemetry';
 export { DEFAULT_CONCURRENCY, runBroadcast } from './live/runBroadcast';
 export { liveBroadcast } from './redux/liveBroadcast';
 
@@ -332,6 +333,14 @@ export type { AckOutcome, FailureOutcome, RequestContext, Transport } from './li
 export type { Cancelled, DeadlineExceeded, InvalidOutcome, TransportFailed } from './live/LiveDiagnostic';
 export type { LiveBroadcast, RunBroadcastOptions } from './live/runBroadcast';
 export type { FailureBudget, RetryOptions, RolloutOptions } from './live/rollout';
+export type {
+  BroadcastTelemetry,
+  TelemetryAttributes,
+  TelemetryContext,
+  TelemetryMeter,
+  TelemetrySpan,
+  TelemetryTracer,
+} from './live/telemetry';
 export type { LiveBroadcastDispatch, LiveBroadcastOptions, LiveBroadcastThunk } from './redux/liveBroadcast';
 
 // types: targeted broadcasts and the idle coordinator

@@ -586,6 +586,7 @@ export const createConsumerProject = (): ConsumerProject => {
       '@reduxjs/toolkit',
       '@nats-io/transport-node',
       '@nats-io/jetstream',
+      '@opentelemetry/api',
     ].map((n) => `${n}@${installedVersion(n)}`);
     runOk(
       'npm',

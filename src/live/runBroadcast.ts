@@ -28,6 +28,8 @@ import { fanOut } from './fanOut';
 import type { LiveDiagnostic } from './LiveDiagnostic';
 import type { Rollout, RolloutOptions, RetryOptions } from './rollout';
 import { retryOf, rolloutOf, wait, wavesOf } from './rollout';
+import type { BroadcastTelemetry, Tracking } from './telemetry';
+import { startTracking, telemetryOf } from './telemetry';
 import { TraceContext } from './TraceContext';
 import type { Transport } from './Transport';
 
@@ -137,6 +139,14 @@ export interface RunBroadcastOptions {
    * `traceparent` and `tracestate` in each request line), so that backends can join the trace.
    */
   readonly traceContext?: TraceContext;
+  /**
+   * Report the broadcast to OpenTelemetry (`@opentelemetry/api`, an optional peer dependency):
+   * given a `tracer`, the broadcast is a span, with a child span per request to a backend whose
+   * context each request carries as its `traceparent` (unless `traceContext` is given); given a
+   * `meter`, every answer is counted and every request's duration recorded. The names are listed
+   * in docs/live.md.
+   */
+  readonly telemetry?: BroadcastTelemetry;
 }
 
 /**
@@ -208,6 +218,31 @@ interface Sent {
   readonly stopped: boolean;
 }
 
+/** `options` with the hooks of `tracking` for a fan-out to `targets` in attempt `attempt`. */
+const observed = (
+  options: FanOutOptions,
+  tracking: Tracking | undefined,
+  targets: ReadonlyArray<Backend>,
+  attempt: number,
+): FanOutOptions => {
+  if (tracking === undefined) {
+    return options;
+  }
+  const hooks = tracking.requests(targets, attempt);
+  const own = options.onAnswer;
+  return {
+    ...options,
+    extrasOf: hooks.extrasOf,
+    onAnswer:
+      own === undefined
+        ? hooks.onAnswer
+        : (i, answer) => {
+            own(i, answer);
+            hooks.onAnswer(i, answer);
+          },
+  };
+};
+
 /** Send to `targets` in the waves of `rollout` (one wave without one). */
 const sendInWaves = async (
   targets: ReadonlyArray<Backend>,
@@ -215,9 +250,10 @@ const sendInWaves = async (
   transport: Transport,
   options: FanOutOptions,
   rollout: Rollout | undefined,
+  tracking: Tracking | undefined,
 ): Promise<Sent> => {
   if (rollout === undefined) {
-    const run = await fanOut(targets, operation, transport, options);
+    const run = await fanOut(targets, operation, transport, observed(options, tracking, targets, 1));
     return { answers: run.answers, cancelled: run.cancelled, stopped: false };
   }
   const tolerated = rollout.tolerated(targets.length);
@@ -226,6 +262,10 @@ const sendInWaves = async (
   const answers: Array<Answer | undefined> = [];
   let cancelled = false;
   for (const wave of wavesOf(targets, rollout.waveSize(targets.length))) {
+    tracking?.event('lifecycle_broadcast.wave', {
+      'lifecycle_broadcast.wave.first': answers.length,
+      'lifecycle_broadcast.wave.backends': wave.length,
+    });
     if (answers.length > 0) {
       const waited = crossed() ? 'stopped' : await wait(rollout.pauseMs, options.signal, options.deadline);
       if (waited !== 'elapsed') {
@@ -233,13 +273,23 @@ const sendInWaves = async (
         break;
       }
     }
-    const run = await fanOut(wave, operation, transport, {
-      ...options,
-      stop: crossed,
-      onAnswer: (_, answer) => {
-        failures += answer.response._tag === 'Ack' ? 0 : 1;
-      },
-    });
+    const run = await fanOut(
+      wave,
+      operation,
+      transport,
+      observed(
+        {
+          ...options,
+          stop: crossed,
+          onAnswer: (_, answer) => {
+            failures += answer.response._tag === 'Ack' ? 0 : 1;
+          },
+        },
+        tracking,
+        wave,
+        1,
+      ),
+    );
     // One at a time: a spread of a wave's answers into push would overflow the stack at fleet size.
     for (const a of run.answers) {
       answers.push(a);
@@ -410,6 +460,7 @@ export const runBroadcast = async (
   const rollout = rolloutOf(options.rollout);
   const retry = retryOf(options.retry);
   const trace = traceContextOf(options.traceContext);
+  const telemetry = telemetryOf(options.telemetry);
   const op = copyOperation(decoded.right);
   const wanted = keys === undefined ? undefined : new Set(keys.map(keyId));
   const targets = all.filter((b) => b.live && (wanted === undefined || wanted.has(keyId(b.key))));
@@ -421,7 +472,8 @@ export const runBroadcast = async (
     ...(trace === undefined ? {} : { extrasOf: () => trace }),
   };
 
-  const first = await sendInWaves(targets, op, transport, fanOptions, rollout);
+  const tracking = telemetry === undefined ? undefined : startTracking(telemetry, op, targets.length, trace);
+  const first = await sendInWaves(targets, op, transport, fanOptions, rollout, tracking);
   const sent = targets.flatMap((b, i) => {
     const answer = first.answers[i];
     return answer === undefined ? [] : [[b, answer] as const];
@@ -447,7 +499,11 @@ export const runBroadcast = async (
     }
     const ids = new Set(again.map(keyId));
     const retried = backends(reproduced.state).filter((b) => b.live && ids.has(keyId(b.key)));
-    const run = await fanOut(retried, op, transport, fanOptions);
+    tracking?.event('lifecycle_broadcast.retry', {
+      'lifecycle_broadcast.attempt': k,
+      'lifecycle_broadcast.retry.backends': retried.length,
+    });
+    const run = await fanOut(retried, op, transport, observed(fanOptions, tracking, retried, k));
     const answered = retried.map((b, i) => [b, run.answers[i] as Answer] as const);
     reproduced = reproduce(reproduced.state, answered, broadcastToAction(op, again));
     for (const a of reproduced.actions) {
@@ -465,13 +521,15 @@ export const runBroadcast = async (
     const d = latest.get(keyId(b.key));
     return d === undefined ? [] : [d];
   });
+  const notSent = targets.flatMap((b, i) => (first.answers[i] === undefined ? [b.key] : []));
+  tracking?.end(result, notSent.length, attempts.length, cancelled);
   return Object.freeze({
     result,
     state: reproduced.state,
     actions: Object.freeze(actions),
     cancelled,
     diagnostics: Object.freeze(diagnostics),
-    notSent: Object.freeze(targets.flatMap((b, i) => (first.answers[i] === undefined ? [b.key] : []))),
+    notSent: Object.freeze(notSent),
     attempts: Object.freeze(attempts),
   });
 };
