@@ -8,7 +8,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { afterThisTest, closedPort, tempDir } from '../node/backends';
+import { connect } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
+
+import { ROOT, afterThisTest, closedPort, tempDir } from '../node/backends';
+
+/** Scripted backends on NATS (and brokers that misbehave): scripts/nats-backends.mjs. */
+export const NATS_BACKENDS = path.join(ROOT, 'scripts', 'nats-backends.mjs');
 
 const isExecutable = (file: string): boolean => {
   try {
@@ -171,4 +177,37 @@ export const startNatsCluster = async (size = 3): Promise<ReadonlyArray<NatsServ
   }
   const children = await Promise.all(configs.map(launch));
   return configs.map((c, i) => serverOf(c, children[i] as ChildProcess));
+};
+
+/**
+ * A client connection to `servers` that reconnects for ever, 100 ms apart, closed after the test.
+ * `options` add to or override those.
+ */
+export const connectTo = async (
+  servers: NatsServer | ReadonlyArray<NatsServer>,
+  options: Partial<ConnectionOptions> = {},
+): Promise<NatsConnection> => {
+  const list = 'url' in servers ? [servers] : servers;
+  const nc = await connect({
+    servers: list.map((s) => s.url),
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 100,
+    ...options,
+  });
+  afterThisTest(() => nc.close());
+  return nc;
+};
+
+/** Resolves at the next status of `kind` the connection reports (a `reconnect`, a `disconnect`). */
+export const nextStatus = (connection: NatsConnection, kind: string): Promise<void> => {
+  const statuses = connection.status();
+  return (async () => {
+    // Leaving the loop stops the status stream.
+    for await (const s of statuses) {
+      if (s.type === kind) {
+        return;
+      }
+    }
+    throw new Error(`the connection closed before a ${kind}`);
+  })();
 };

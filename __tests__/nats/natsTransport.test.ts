@@ -4,9 +4,6 @@
  * socket transport's tests have them, plus what only NATS has (no responders, a lost server
  * connection, a second reply), cancellation, ids, `close()`, and the library's own backend side.
  */
-import * as path from 'node:path';
-
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import {
@@ -28,14 +25,12 @@ import { backendSubject, natsTransport, serveNatsBackend } from '../../src/nats'
 import type { NatsTransport } from '../../src/nats';
 import { reproduces } from '../live/support';
 import type { Fleet, Step } from '../node/backends';
-import { ROOT, afterThisTest, cleanUp, eventually, startProcess } from '../node/backends';
+import { afterThisTest, cleanUp, eventually, startProcess } from '../node/backends';
 import type { NatsServer } from './natsServer';
-import { describeWithNats, startNatsServer } from './natsServer';
+import { NATS_BACKENDS, connectTo, describeWithNats, startNatsServer } from './natsServer';
 
 jest.setTimeout(60_000);
 afterEach(cleanUp);
-
-const NATS_BACKENDS = path.join(ROOT, 'scripts', 'nats-backends.mjs');
 
 /** Generous against delays of a few milliseconds; a backend meant to time out costs this long. */
 const POLICY_MS = 2000;
@@ -50,12 +45,6 @@ const registryOf = (names: ReadonlyArray<string>, ackTimeoutMs = POLICY_MS): Reg
     (s, n) => register(s, backend(keyOf(n), true, ack)).state,
     createRegistry(broadcastPolicy(ackTimeoutMs)),
   );
-
-const connectTo = async (server: NatsServer): Promise<NatsConnection> => {
-  const nc = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-  afterThisTest(() => nc.close());
-  return nc;
-};
 
 const transportOn = (connection: NatsConnection, maxReplyBytes?: number): NatsTransport => {
   const transport = natsTransport({ connection, ...(maxReplyBytes === undefined ? {} : { maxReplyBytes }) });

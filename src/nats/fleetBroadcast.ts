@@ -313,7 +313,8 @@ export const fleetBroadcast = (
         settle(i, missing(i, 'ConnectionLost', `${why} before ${name} answered`));
       });
     };
-    // The client tells a lost connection on its status stream, stopped when the broadcast ends.
+    // The client tells a lost connection on its status stream, stopped (which ends the loop)
+    // when the broadcast ends.
     const statuses = connection.status();
     stopWatching = () => {
       (statuses as { readonly stop?: () => void }).stop?.();
@@ -322,9 +323,6 @@ export const fleetBroadcast = (
       for await (const s of statuses) {
         if (s.type === 'disconnect' || s.type === 'close') {
           lose(s.type === 'close' ? 'the NATS connection closed' : 'the connection to NATS was lost');
-        }
-        if (done) {
-          return;
         }
       }
     })();

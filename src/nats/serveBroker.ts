@@ -72,7 +72,8 @@ export interface NatsBroker {
  * Expose a broker on NATS: on each `BrokerRequest` to `brokerSubject(name)`, run `broadcast` and
  * reply with a `BrokerReply`, the result and the broker's name (or, when `broadcast` throws or
  * gives something that is not a `BroadcastResult`, the error in one line). A request that cannot
- * be read gets no reply: the fleet counts the broker as not answering. `fleetBroadcast` is the
+ * be read gets no reply: the fleet counts the broker as not answering; nor does a request whose
+ * deadline has passed when its turn comes (broadcasts run one at a time). `fleetBroadcast` is the
  * other side.
  *
  * @example
@@ -133,15 +134,18 @@ export const serveBroker = (options: ServeBrokerOptions): NatsBroker => {
   const run = async (msg: Msg, request: BrokerRequest): Promise<void> => {
     const controller = new AbortController();
     const left = request.deadlineUnixMs === undefined ? undefined : request.deadlineUnixMs - Date.now();
+    if (left !== undefined && left <= 0) {
+      // Its turn came after the fleet stopped waiting: the fleet has it as timed out already,
+      // so it is not run behind the operator's back.
+      onError(`request ${String(request.id)} not run: its deadline passed while an earlier broadcast ran`);
+      return;
+    }
     const timer =
       left === undefined
         ? undefined
-        : setTimeout(
-            () => {
-              controller.abort(new Error('past the fleet deadline'));
-            },
-            Math.max(0, left),
-          );
+        : setTimeout(() => {
+            controller.abort(new Error('past the fleet deadline'));
+          }, left);
     try {
       const result: unknown = await broadcast(request.operation, {
         deadline: request.deadlineUnixMs,
