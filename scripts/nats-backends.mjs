@@ -19,7 +19,10 @@
  * `BackendError` (after `delayMs`); `never`; `hold` (answered at the next request, late);
  * `close` (close this backend's connection instead of answering); `crash` (exit with code 1);
  * `garbage`, `wrong-id`, `bad-outcome`, `bad-utf8`, `oversized` (100 kB); and `twice` (two
- * replies to one request, `Ack` then `Rejected`).
+ * replies to one request, `Ack` then `Rejected`). A step's `progress`, `{ "extendMs": m, "count": c,
+ * "everyMs": e }`, sends `c` progress messages `{"id":n,"progress":{"extendMs":m}}` to the reply
+ * subject before its answer, one every `e` ms (0: all at once), the first as soon as the request
+ * is read, as scripts/live-backends.mjs does.
  *
  * It prints `{"event":"ready","pid":N}` once every backend subscribes (and the server knows it),
  * and with `report`, `{"event":"request","name":...,"request":...}` lines. It exits on SIGTERM or
@@ -53,6 +56,23 @@ const outcomeOf = (answer) => (answer === 'Ack' ? { _tag: 'Ack' } : { _tag: 'Fai
 const reply = (nc, to, id, outcome) => {
   if (!nc.isClosed()) {
     nc.publish(to, JSON.stringify({ id, outcome }));
+  }
+};
+
+/** `count` progress messages asking for `extendMs` more, one every `everyMs` (0: all at once). */
+const sendProgress = (nc, to, id, progress) => {
+  const message = JSON.stringify({ id, progress: { extendMs: progress.extendMs } });
+  for (let k = 0; k < (progress.count ?? 1); k++) {
+    const send = () => {
+      if (!nc.isClosed()) {
+        nc.publish(to, message);
+      }
+    };
+    if ((progress.everyMs ?? 0) > 0) {
+      setTimeout(send, k * progress.everyMs);
+    } else {
+      send();
+    }
   }
 };
 
@@ -125,6 +145,9 @@ const serve = (nc, backend) => {
             throw new Error(`${backend.name}: unknown answer ${JSON.stringify(step.answer)}`);
         }
       };
+      if (step.progress !== undefined) {
+        sendProgress(nc, msg.reply, request.id, step.progress);
+      }
       if ((step.delayMs ?? 0) > 0) {
         setTimeout(act, step.delayMs);
       } else {

@@ -196,6 +196,37 @@ describeWithNats('natsTransport over a real nats-server', () => {
     expect(requestsOf(fleet, 'zccache')).toHaveLength(2);
   });
 
+  it('should carry progress: a backend that asks for more time is waited for past the policy, one that does not times out', async () => {
+    await startNatsBackends(server, [
+      ['extends', { answer: 'Ack', delayMs: 3 * POLICY_MS, progress: { extendMs: 30_000 } }],
+      ['floods', { answer: 'Rejected', delayMs: 3 * POLICY_MS, progress: { extendMs: 30_000, count: 50 } }],
+      ['silent', { answer: 'Ack', delayMs: 3 * POLICY_MS }],
+    ]);
+    const transport = transportOn(await connectTo(server));
+
+    const live = await runBroadcast(registryOf(['extends', 'floods', 'silent']), release, transport);
+
+    expect(names(live.result.acks)).toEqual(['extends']);
+    expect(names(live.result.failures)).toEqual(['floods']);
+    expect(names(live.result.timeouts)).toEqual(['silent']);
+    expect(live.diagnostics).toEqual([]);
+  });
+
+  it('should never extend a backend past the deadline, however much progress it sends', async () => {
+    await startNatsBackends(server, [
+      ['extends', { answer: 'Ack', delayMs: 3 * POLICY_MS, progress: { extendMs: 30_000, count: 5, everyMs: 100 } }],
+    ]);
+    const transport = transportOn(await connectTo(server));
+    const deadline = new Date(Date.now() + POLICY_MS);
+
+    const live = await runBroadcast(registryOf(['extends'], 60_000), release, transport, { deadline });
+
+    expect(names(live.result.timeouts)).toEqual(['extends']);
+    expect(live.diagnostics).toEqual([
+      { _tag: 'DeadlineExceeded', key: keyOf('extends'), sent: true, deadlineUnixMs: deadline.getTime() },
+    ]);
+  });
+
   it('should record a backend process that crashes mid-request as timed out, and the others as they answered', async () => {
     const crashing = await startNatsBackends(server, [['crashes', { answer: 'crash' }]]);
     await startNatsBackends(server, [['steady']]);
