@@ -11,7 +11,16 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
 import type { LinesReplay, LogBound } from '../../src/incident';
-import { generateLog, logRecord, logHeader, recordAction, recordedResult, snapshot, summarizeStats } from '../../src';
+import {
+  emptyLogStats,
+  generateLog,
+  logRecord,
+  logHeader,
+  recordAction,
+  recordedResult,
+  snapshot,
+  summarizeStats,
+} from '../../src';
 import { atLine, atTime, replayLines } from '../../src/incident';
 import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/incident/checkpoint';
 import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
@@ -260,5 +269,26 @@ describe('replayIndexed', () => {
     const r = await replayIndexed(timed, timedIndex, { until });
     expect(r.resumedAfter).toBe(1200);
     expect(outcome(r.replay)).toEqual(outcome(await replayLines(fileSource(timed), { until })));
+  });
+
+  it('should count nothing in a window without records, as a replay from the start does', async () => {
+    const gapped = path.join(dir, 'gapped.ndjson');
+    const g = generateLog({ backends: 4, actions: 2000, seed: 5 });
+    const t0 = Date.parse('2026-11-27T14:00:00Z');
+    // An hour without records after the 1,500th.
+    const timeOf = (i: number): number => t0 + i * 1000 + (i >= 1500 ? 3_600_000 : 0);
+    await writeLog(
+      fs.createWriteStream(gapped),
+      logHeader(g.header.policy, 'epochMillis'),
+      [...g.records].map((e, i) => logRecord(recordAction(e), recordedResult(e), timeOf(i))),
+    );
+    const gappedIndex = path.join(dir, 'gapped.index');
+    await writeLogIndex(gapped, gappedIndex, { every: 300 });
+    const window = { from: atTime(timeOf(1499) + 600_000), until: atTime(timeOf(1499) + 1_200_000) };
+    const r = await replayIndexed(gapped, gappedIndex, { verify: true, ...window });
+    expect(r.resumedAfter).toBeGreaterThan(0);
+    expect(O.isNone(r.replay.countedFrom)).toBe(true);
+    expect(summarizeStats(r.replay.stats).actions).toEqual(summarizeStats(emptyLogStats).actions);
+    expect(outcome(r.replay)).toEqual(outcome(await fromStart(gapped, window)));
   });
 });

@@ -33,6 +33,7 @@ import {
 } from '../incident/checkpoint';
 import type { LogBound } from '../replay/LogBound';
 import { checkLogBound } from '../replay/LogBound';
+import { emptyLogStats } from '../replay/LogStats';
 import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../replay/replayLines';
 import { replayLines } from '../replay/replayLines';
 import type { LogSource } from '../log/logReader';
@@ -539,8 +540,12 @@ export const replayIndexed = async (
       ...options,
       ...(options.onProgress === undefined ? {} : { onProgress: (n: number) => options.onProgress?.(s.bytes + n) }),
       ...observer,
+      // Counted from a bound: nothing before it counts, and the statistics begin when it is
+      // reached (a window with no record in it counts nothing, as a replay from the start).
       start:
-        options.from === undefined ? s : { ...s, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },
+        options.from === undefined
+          ? s
+          : { ...s, stats: emptyLogStats, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },
     });
   // While another thread hashes the prefixes, the nearest checkpoint is restored and the lines
   // after it replayed; what that replay shows its observers is held back until the hash agrees.
