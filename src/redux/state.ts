@@ -5,7 +5,7 @@
  * @since 0.2.0
  */
 import type { BroadcastResult } from '../domain/BroadcastResult';
-import { deepFreeze } from '../internal/deepFreeze';
+import { frozenValue } from '../internal/frozenValue';
 import type { IdleCoordinator, IdleEvent, DueQuiesced, IdleSweep } from '../idle';
 import type { Registry } from '../registry/Registry';
 import type { KeyNotFound, RegistryEvent } from '../registry/RegistryEvent';
@@ -93,15 +93,17 @@ export const DEFAULT_RECENT_LIMIT = 16;
  * @internal
  */
 export const stateOf = (registry: Registry, idle: IdleCoordinator): LifecycleBroadcastState =>
-  deepFreeze({
+  frozenValue({
     registry,
     lastEvent: null,
     latestResult: null,
-    recentResults: [],
-    recentKeysNotFound: [],
-    recentRejections: [],
+    recentResults: NONE,
+    recentKeysNotFound: NONE,
+    recentRejections: NONE,
     idle,
   });
+
+const NONE: ReadonlyArray<never> = Object.freeze([]);
 
 /**
  * Whether `u` has the shape of a slice state (a registry, the lists and the last event), for
@@ -142,6 +144,14 @@ const pushBounded = <A>(list: ReadonlyArray<A>, item: A, limit: number): Readonl
 };
 
 /**
+ * `state` with `changes`, as a new frozen slice state that immer reads as a value: an
+ * application's own case reducer (`extraReducers`) that hands a slice state it read from its
+ * draft to the slice's reducer gets the state itself, never a draft (see `frozenValue`).
+ */
+const changed = (state: LifecycleBroadcastState, changes: Partial<LifecycleBroadcastState>): LifecycleBroadcastState =>
+  frozenValue({ ...state, ...changes });
+
+/**
  * The state after `step` gave `registry` and `event`: every event is already deeply frozen, so
  * it is stored as it is.
  *
@@ -156,38 +166,23 @@ export const withEvent = (
   switch (event._tag) {
     case 'OperationBroadcast':
     case 'OperationBroadcastTo':
-      return Object.freeze({
+      return changed(state, {
         registry,
         lastEvent: event,
         latestResult: event.result,
         recentResults: pushBounded(state.recentResults, event.result, limits.results),
-        recentKeysNotFound: state.recentKeysNotFound,
-        recentRejections: state.recentRejections,
-        idle: state.idle,
       });
     case 'KeyNotFound':
-      return Object.freeze({
+      return changed(state, {
         registry,
         lastEvent: event,
-        latestResult: state.latestResult,
-        recentResults: state.recentResults,
         recentKeysNotFound: pushBounded(state.recentKeysNotFound, event, limits.keysNotFound),
-        recentRejections: state.recentRejections,
-        idle: state.idle,
       });
     case 'BackendRegistered':
     case 'LivenessSet':
     case 'ResponseSet':
     case 'BackendUnregistered':
-      return Object.freeze({
-        registry,
-        lastEvent: event,
-        latestResult: state.latestResult,
-        recentResults: state.recentResults,
-        recentKeysNotFound: state.recentKeysNotFound,
-        recentRejections: state.recentRejections,
-        idle: state.idle,
-      });
+      return changed(state, { registry, lastEvent: event });
     default: {
       const unknownEvent: never = event;
       return unknownEvent;
@@ -205,14 +200,9 @@ export const withRejection = (
   rejected: ActionRejected,
   limits: RecentLimits,
 ): LifecycleBroadcastState =>
-  Object.freeze({
-    registry: state.registry,
+  changed(state, {
     lastEvent: rejected,
-    latestResult: state.latestResult,
-    recentResults: state.recentResults,
-    recentKeysNotFound: state.recentKeysNotFound,
     recentRejections: pushBounded(state.recentRejections, rejected, limits.rejections),
-    idle: state.idle,
   });
 
 /**
@@ -225,16 +215,7 @@ export const withIdleEvent = (
   state: LifecycleBroadcastState,
   idle: IdleCoordinator,
   event: IdleEvent,
-): LifecycleBroadcastState =>
-  Object.freeze({
-    registry: state.registry,
-    lastEvent: event,
-    latestResult: state.latestResult,
-    recentResults: state.recentResults,
-    recentKeysNotFound: state.recentKeysNotFound,
-    recentRejections: state.recentRejections,
-    idle,
-  });
+): LifecycleBroadcastState => changed(state, { lastEvent: event, idle });
 
 /**
  * The state after an idle sweep: a sweep that found some due lands its result in
@@ -248,13 +229,15 @@ export const withSweep = (
   limits: RecentLimits,
 ): LifecycleBroadcastState => {
   const found = sweep.swept.due.length > 0;
-  return Object.freeze({
+  return changed(state, {
     registry: sweep.registry,
     lastEvent: sweep.swept,
-    latestResult: found ? sweep.swept.result : state.latestResult,
-    recentResults: found ? pushBounded(state.recentResults, sweep.swept.result, limits.results) : state.recentResults,
-    recentKeysNotFound: state.recentKeysNotFound,
-    recentRejections: state.recentRejections,
+    ...(found
+      ? {
+          latestResult: sweep.swept.result,
+          recentResults: pushBounded(state.recentResults, sweep.swept.result, limits.results),
+        }
+      : {}),
     idle: sweep.coordinator,
   });
 };

@@ -32,6 +32,7 @@ import type {
 } from '../domain/BroadcastResult';
 import { resultOf as uncheckedResult } from '../domain/BroadcastResult';
 import { checked, show } from '../internal/codec';
+import { frozenValue } from '../internal/frozenValue';
 import * as HT from '../internal/HashTrie';
 import { isRecord } from '../internal/isRecord';
 import * as V from '../internal/Vector';
@@ -146,6 +147,34 @@ export interface Transition<R> {
 // -------------------------------------------------------------------------------------
 
 /**
+ * A frozen registry of these parts, its live count the sum of the live counters: a value immer
+ * does not draft (`frozenValue`), so a registry kept in an immer draft stays whole.
+ */
+const registryOf = (
+  policy: Registry['policy'],
+  slots: Registry['slots'],
+  index: Registry['index'],
+  acks: number,
+  timeouts: number,
+  failures: number,
+  operations: Registry['operations'],
+  releases: Registry['releases'],
+  audiences: Registry['audiences'],
+): Registry =>
+  frozenValue({
+    policy,
+    slots,
+    index,
+    liveCount: acks + timeouts + failures,
+    liveAcks: acks,
+    liveTimeouts: timeouts,
+    liveFailures: failures,
+    operations,
+    releases,
+    audiences,
+  });
+
+/**
  * An empty registry broadcasting with `policy` (the default policy, 5000 ms, when omitted).
  * A zero timeout is clamped to 1 ms; a policy the `BroadcastPolicy` codec refuses throws a
  * `TypeError` or `RangeError` with its message (`createRegistry: policy.ackTimeoutMs: ...`).
@@ -158,20 +187,17 @@ export interface Transition<R> {
  * @since 0.1.0
  */
 export const createRegistry = (policy: BroadcastPolicy = defaultPolicy): Registry =>
-  Object.freeze({
-    policy: Object.freeze({
-      ackTimeoutMs: checked('createRegistry', BroadcastPolicy, policy, 'policy').ackTimeoutMs,
-    }),
-    slots: V.empty,
-    index: HT.empty,
-    liveCount: 0,
-    liveAcks: 0,
-    liveTimeouts: 0,
-    liveFailures: 0,
-    operations: V.empty,
-    releases: HT.empty,
-    audiences: V.empty,
-  });
+  registryOf(
+    Object.freeze({ ackTimeoutMs: checked('createRegistry', BroadcastPolicy, policy, 'policy').ackTimeoutMs }),
+    V.empty,
+    HT.empty,
+    0,
+    0,
+    0,
+    V.empty,
+    HT.empty,
+    V.empty,
+  );
 
 /**
  * The empty registry with the default policy.
@@ -271,31 +297,6 @@ export const withSwap = (
   }
   return registryOf(state.policy, slots, index, acks, timeouts, failures, operations, releases, audiences);
 };
-
-/** A frozen registry of these parts, its live count the sum of the live counters. */
-const registryOf = (
-  policy: Registry['policy'],
-  slots: Registry['slots'],
-  index: Registry['index'],
-  acks: number,
-  timeouts: number,
-  failures: number,
-  operations: Registry['operations'],
-  releases: Registry['releases'],
-  audiences: Registry['audiences'],
-): Registry =>
-  Object.freeze({
-    policy,
-    slots,
-    index,
-    liveCount: acks + timeouts + failures,
-    liveAcks: acks,
-    liveTimeouts: timeouts,
-    liveFailures: failures,
-    operations,
-    releases,
-    audiences,
-  });
 
 /**
  * The position of the slot of the key with identity `k` in `slots`, or -1 when it is not registered.
