@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { generateLog } from '../src';
+import { generateLog } from '../src/incident';
 import { writeLog } from '../src/node';
 
 /** What one measured process reports. */

@@ -3,7 +3,8 @@
  * replay engine that stops at a line or a time, counts from one and resumes from a checkpoint
  * (`replayLines`); the self-contained HTML report (`reportBuilder`, `renderReport`); what-if
  * replays (`whatIf`); shrinking a log to the few records that still show a property
- * (`shrinkLog`); and the checkpoints an index holds. Import them from
+ * (`shrinkLog`); the checkpoints an index holds; and deterministic synthetic logs to try them on
+ * (`generateLog`, what `lifecycle-broadcast generate` writes). Import them from
  * `lifecycle-broadcast/incident`: like the package root they run anywhere (reading and writing
  * index files is in `lifecycle-broadcast/node`), and an application that keeps a broker in a
  * store does not load them.
@@ -22,6 +23,7 @@
 export { atLine, atTime, describeLogBound, matchLogBound, parseLogBound } from './replay/LogBound';
 export { replayLines } from './replay/replayLines';
 export { seedStats } from './replay/seedStats';
+export { generateLog } from './log/generateLog';
 export {
   CellBits,
   DEFAULT_FULL_LANES,
@@ -45,6 +47,7 @@ export {
 
 // types
 export type { AtLine, AtTime, LogBound } from './replay/LogBound';
+export type { GenerateOptions, GeneratedLog } from './log/generateLog';
 export type { LinesReplay, ReplayBroadcast, ReplayLinesOptions, ReplayStart, ReplayStep } from './replay/replayLines';
 export type {
   DegradedStreak,

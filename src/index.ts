@@ -131,7 +131,7 @@ export {
 } from './redux/devTools';
 export { stateFromRegistry } from './redux/stateFromRegistry';
 
-// values: operation logs (header, reader, writer, replay, verify, statistics, generator)
+// values: operation logs (header, reader, writer, replay, verify, statistics)
 export {
   LOG_FORMAT,
   LOG_VERSION,
@@ -157,7 +157,6 @@ export { isCleanReplay, matchReplayStop } from './replay/LogReplay';
 export { DEFAULT_MAX_PROBLEMS, replayLog } from './replay/replayLog';
 export { compareResults, compareSummary, describeDivergence, divergenceFields } from './replay/verify';
 export { addEvent, backendRows, emptyLogStats, summarizeStats } from './replay/LogStats';
-export { generateLog } from './log/generateLog';
 
 // values: live broadcasts
 export {
@@ -326,7 +325,6 @@ export type { LogReplay, ReplayMode, ReplayStop, StoppedAtCallbackError } from '
 export type { ReplayLogOptions } from './replay/replayLog';
 export type { Divergence } from './replay/verify';
 export type { BackendRow, BackendTally, LogStats, StatsSummary } from './replay/LogStats';
-export type { GenerateOptions, GeneratedLog } from './log/generateLog';
 
 // types: live broadcasts
 export type { AckOutcome, FailureOutcome, RequestContext, Transport } from './live/Transport';

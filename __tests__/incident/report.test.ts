@@ -13,7 +13,6 @@ import {
   keyId,
   setResponseAction,
   broadcastAction,
-  generateLog,
   liveBackend,
   logRecord,
   logHeader,
@@ -25,16 +24,17 @@ import {
   unregisterAction,
 } from '../../src';
 import {
-  CellBits,
-  backendLabel,
-  MAX_REPORT_BUCKETS,
-  StateBits,
   atLine,
+  backendLabel,
+  CellBits,
   escapeHtml,
+  generateLog,
+  MAX_REPORT_BUCKETS,
   renderReport,
   replayLines,
   reportBuilder,
   scriptJson,
+  StateBits,
 } from '../../src/incident';
 
 const reportOf = async (

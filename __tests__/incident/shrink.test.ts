@@ -13,9 +13,8 @@ import {
   step,
   encodeRecordLine,
   encodeHeaderLine,
-  generateLog,
 } from '../../src';
-import { ddmin, diverges, invalid, replayLines, satisfies, shrinkLog } from '../../src/incident';
+import { ddmin, diverges, generateLog, invalid, replayLines, satisfies, shrinkLog } from '../../src/incident';
 
 /**
  * The lines of a generated log without recorded results but one, past the middle: an all-acked

@@ -12,7 +12,6 @@ import {
   backendKey,
   broadcastAction,
   failure,
-  generateLog,
   liveBackend,
   logHeader,
   privateInstance,
@@ -24,7 +23,7 @@ import {
   timeout,
   withResponse,
 } from '../../src';
-import { atLine, describeAssumption, parseAssumption, selects, whatIf } from '../../src/incident';
+import { atLine, describeAssumption, generateLog, parseAssumption, selects, whatIf } from '../../src/incident';
 import { expectLeft, expectRight, logText } from '../support/helpers';
 
 const zccache = backendKey(sharedInstance, 'zccache', '1.11.20');

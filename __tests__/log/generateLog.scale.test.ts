@@ -3,7 +3,8 @@
  * backends registered so far are held, and options it cannot use are refused at the call.
  */
 import type { LogRecord } from '../../src';
-import { broadcastPolicy, generateLog, keyId } from '../../src';
+import { broadcastPolicy, keyId } from '../../src';
+import { generateLog } from '../../src/incident';
 import { generatedLogFootprint } from '../../src/log/generateLog';
 
 const count = (records: Iterable<LogRecord>): Record<string, number> => {

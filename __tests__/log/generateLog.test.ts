@@ -1,5 +1,6 @@
 import type { LogRecord } from '../../src';
-import { broadcastPolicy, encodeRecordLine, generateLog, keyId, replayLog } from '../../src';
+import { broadcastPolicy, encodeRecordLine, keyId, replayLog } from '../../src';
+import { generateLog } from '../../src/incident';
 import { collector, readableOf } from '../support/streams';
 import { writeLog } from '../../src/node';
 

@@ -11,17 +11,8 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
 import type { LinesReplay, LogBound } from '../../src/incident';
-import {
-  emptyLogStats,
-  generateLog,
-  logRecord,
-  logHeader,
-  recordAction,
-  recordedResult,
-  snapshot,
-  summarizeStats,
-} from '../../src';
-import { atLine, atTime, replayLines } from '../../src/incident';
+import { emptyLogStats, logRecord, logHeader, recordAction, recordedResult, snapshot, summarizeStats } from '../../src';
+import { atLine, atTime, generateLog, replayLines } from '../../src/incident';
 import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/incident/checkpoint';
 import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
 

@@ -20,7 +20,6 @@ import {
   broadcastAction,
   explicitInstance,
   failure,
-  generateLog,
   liveBackend,
   logHeader,
   logRecord,
@@ -31,7 +30,7 @@ import {
   sharedInstance,
   timeout,
 } from '../../src';
-import { renderReport, reportBuilder, replayLines } from '../../src/incident';
+import { generateLog, renderReport, replayLines, reportBuilder } from '../../src/incident';
 import { fileSource, writeLog } from '../../src/node';
 import { chromiumPath, launchChromium } from './chromium';
 

@@ -300,7 +300,7 @@ const checkOptions = (options: unknown): CheckedOptions => {
  *
  * @example
  * import * as fs from 'node:fs'
- * import { generateLog } from 'lifecycle-broadcast'
+ * import { generateLog } from 'lifecycle-broadcast/incident'
  * import { writeLog } from 'lifecycle-broadcast/node'
  *
  * const { header, records } = generateLog({ backends: 8, actions: 1000, seed: 42 })

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { generateLog, replayLog, summarizeStats } from '../../../src';
+import { replayLog, summarizeStats } from '../../../src';
+import { generateLog } from '../../../src/incident';
 import type { Run } from '../../support/cli';
 import { ROOT, expectNoStack, linesOf, requireBuiltCli, runCli } from '../../support/cli';
 import { collector } from '../../support/streams';

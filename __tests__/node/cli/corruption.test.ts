@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { LOG_VERSION, encodeHeaderLine, generateLog, logHeader, replayLog, summarizeStats } from '../../../src';
+import { LOG_VERSION, encodeHeaderLine, logHeader, replayLog, summarizeStats } from '../../../src';
+import { generateLog } from '../../../src/incident';
 import { writeLog } from '../../../src/node';
 import { linesOf, requireBuiltCli, runCli } from '../../support/cli';
 import { collector } from '../../support/streams';

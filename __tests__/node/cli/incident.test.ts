@@ -8,7 +8,6 @@ import * as path from 'node:path';
 
 import {
   broadcastAction,
-  generateLog,
   liveBackend,
   logRecord,
   logHeader,
@@ -20,7 +19,7 @@ import {
   backendKey,
   sharedInstance,
 } from '../../../src';
-import { atLine } from '../../../src/incident';
+import { atLine, generateLog } from '../../../src/incident';
 import { fileSource, writeLog } from '../../../src/node';
 
 import { CLI, ROOT, run } from './support';
