@@ -424,34 +424,25 @@ export const createLifecycleBroadcastSlice = <Name extends string, ReducerPath e
     return withRejection(state, rejected, limits);
   };
 
-  const apply = (
-    state: LifecycleBroadcastState,
-    action: unknown,
-    decoded: E.Either<ReadonlyArray<string>, RegistryAction>,
-  ): LifecycleBroadcastState => {
-    if (E.isLeft(decoded)) {
-      return reject(state, action, decoded.left);
-    }
-    const next = step(state.registry, decoded.right);
+  /** Apply a decoded action with `applyRight`, or reject an action whose payload did not decode. */
+  const applying =
+    <A>(applyRight: (state: LifecycleBroadcastState, decoded: A) => LifecycleBroadcastState) =>
+    (state: LifecycleBroadcastState, action: unknown, decoded: E.Either<ReadonlyArray<string>, A>) =>
+      E.isLeft(decoded) ? reject(state, action, decoded.left) : applyRight(state, decoded.right);
+
+  const apply = applying<RegistryAction>((state, registryAction) => {
+    const next = step(state.registry, registryAction);
     return withEvent(state, next.state, next.result, limits);
-  };
+  });
 
   // The coordinator, like the registry, is read and replaced; an idle sweep changes both.
-  const applyIdle = (
-    state: LifecycleBroadcastState,
-    action: unknown,
-    decoded: E.Either<ReadonlyArray<string>, IdleAction>,
-  ): LifecycleBroadcastState => {
-    if (E.isLeft(decoded)) {
-      return reject(state, action, decoded.left);
-    }
-    const idleAction = decoded.right;
+  const applyIdle = applying<IdleAction>((state, idleAction) => {
     if (idleAction._tag === 'CollectDue') {
       return withSweep(state, quiesceDue(state.registry, state.idle, idleAction.nowMs), limits);
     }
     const next = stepIdle(state.idle, idleAction);
     return withIdleEvent(state, next.state, next.result);
-  };
+  });
 
   /** A case reducer per action of `table`, each applying its decoded payload with `applyWith`. */
   const caseReducersOf = <N extends string, D>(
