@@ -31,6 +31,8 @@ type Column = (typeof COLUMNS)[number];
 const BASELINES = COLUMNS.slice(1) as ReadonlyArray<Exclude<Column, 'lifecycle-broadcast'>>;
 import { REPLY_DELAY_MS, liveWorkload } from './live';
 import { liveReport } from './liveRun';
+import type { TracingFigures } from './liveTracing';
+import { tracingReport, tracingWorkload } from './liveTracing';
 
 interface Row {
   readonly workload: string;
@@ -129,6 +131,7 @@ const main = async (): Promise<void> => {
   };
   const targets: Target[] = [];
   let w5: Awaited<ReturnType<typeof liveWorkload>> | undefined;
+  let w5Traced: TracingFigures | undefined;
   const target = (name: string, s: Spread | undefined, limit: number, tooSmall = false): void => {
     if (s !== undefined) {
       targets.push({
@@ -331,6 +334,28 @@ const main = async (): Promise<void> => {
     for (const [name, value, limit] of liveReport(w5).targets) {
       target(name, spreadOf([value]), limit);
     }
+    log(
+      `W5 traced: ${quick ? '100' : '1,000'} backends, tracing off, the no-op OpenTelemetry API and the SDK, interleaved`,
+    );
+    w5Traced = await tracingWorkload({ transport: 'unix', backends: quick ? 100 : 1000, runs: quick ? 5 : 15 });
+    tracingReport(w5Traced).forEach(log);
+    const [off, ...traced] = w5Traced.ways;
+    for (const w of traced) {
+      addRow({
+        workload: 'W5 traced',
+        metric: `broker CPU overhead per backend, %, ${w.name}`,
+        figures: { 'lifecycle-broadcast': spreadOf(w.overheadPerRound) },
+        ratios: {},
+        note: `range ${w.overheadPercent.min.toFixed(0)}..${w.overheadPercent.max.toFixed(0)} %; CPU us per backend ${w.cpuUs.median.toFixed(1)} against ${(off?.cpuUs.median ?? 0).toFixed(1)} untraced`,
+        tooSmall: quick,
+      });
+    }
+    target(
+      'W5 traced, no-op OpenTelemetry API: CPU overhead per backend, %',
+      spreadOf(traced[0]?.overheadPerRound ?? []),
+      10,
+      quick,
+    );
   }
 
   const header = ['workload', 'metric', ...COLUMNS, ...BASELINES.map((b) => `ours / ${b}`), 'load', 'note'];
@@ -385,7 +410,7 @@ const main = async (): Promise<void> => {
   }
   fs.writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, sizes, machine, rows, targets, w5 }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, sizes, machine, rows, targets, w5, w5Traced }, null, 2)}\n`,
   );
   log(`results written to ${out}`);
 };

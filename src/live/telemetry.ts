@@ -51,6 +51,7 @@ export interface TelemetrySpan {
     readonly traceFlags: number;
     readonly traceState?: { serialize(): string };
   };
+  isRecording(): boolean;
   setAttributes(attributes: TelemetryAttributes): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
   addEvent(name: string, attributes?: TelemetryAttributes): unknown;
@@ -285,6 +286,13 @@ const outcomeOf = (answer: Answer): { readonly outcome: string; readonly reason:
   return { outcome: 'Timeout', reason: d === undefined ? 'AckTimeout' : d._tag };
 };
 
+/** The attributes of one outcome and reason: on the answer counter, on the duration, on the span. */
+interface AnswerAttributes {
+  readonly counted: TelemetryAttributes;
+  readonly timed: TelemetryAttributes;
+  readonly ended: TelemetryAttributes;
+}
+
 /** The hooks of one fan-out: start a request's span before it is sent, end it with the answer. */
 export interface RequestHooks {
   readonly extrasOf: (i: number) => RequestExtras | undefined;
@@ -326,6 +334,30 @@ export const startTracking = (
   const parent =
     broadcast === undefined ? undefined : (telemetry.context ?? new EmptyContext()).setValue(SPAN_KEY, broadcast);
 
+  /** The attributes of each outcome and reason, made once per broadcast (not once per answer). */
+  const attributeSets = new Map<string, AnswerAttributes>();
+  const attributesOf = (outcome: string, reason: string | undefined): AnswerAttributes => {
+    const id = `${outcome} ${reason ?? ''}`;
+    const known = attributeSets.get(id);
+    if (known !== undefined) {
+      return known;
+    }
+    const why: TelemetryAttributes = reason === undefined ? {} : { [TELEMETRY_NAMES.reason]: reason };
+    const error: TelemetryAttributes = reason === undefined ? {} : { [TELEMETRY_NAMES.errorType]: reason };
+    const made: AnswerAttributes = {
+      counted: Object.freeze({ [TELEMETRY_NAMES.operation]: op, [TELEMETRY_NAMES.outcome]: outcome, ...why }),
+      timed: Object.freeze({
+        [TELEMETRY_NAMES.rpcSystem]: RPC_SYSTEM,
+        [TELEMETRY_NAMES.rpcMethod]: method,
+        [TELEMETRY_NAMES.outcome]: outcome,
+        ...error,
+      }),
+      ended: Object.freeze({ [TELEMETRY_NAMES.outcome]: outcome, ...why, ...error }),
+    };
+    attributeSets.set(id, made);
+    return made;
+  };
+
   const requests = (backends: ReadonlyArray<Backend>, attempt: number): RequestHooks => {
     const spans = new Map<number, TelemetrySpan>();
     const sentAt = new Map<number, number>();
@@ -354,26 +386,12 @@ export const startTracking = (
       },
       onAnswer: (i, answer) => {
         const { outcome, reason } = outcomeOf(answer);
+        const attributes = attributesOf(outcome, reason);
         const started = sentAt.get(i);
         if (instruments !== undefined) {
-          const counted: Record<string, string> = {
-            [TELEMETRY_NAMES.operation]: op,
-            [TELEMETRY_NAMES.outcome]: outcome,
-          };
-          if (reason !== undefined) {
-            counted[TELEMETRY_NAMES.reason] = reason;
-          }
-          instruments.answers.add(1, counted);
+          instruments.answers.add(1, attributes.counted);
           if (started !== undefined) {
-            const timed: Record<string, string> = {
-              [TELEMETRY_NAMES.rpcSystem]: RPC_SYSTEM,
-              [TELEMETRY_NAMES.rpcMethod]: method,
-              [TELEMETRY_NAMES.outcome]: outcome,
-            };
-            if (reason !== undefined) {
-              timed[TELEMETRY_NAMES.errorType] = reason;
-            }
-            instruments.duration.record((performance.now() - started) / 1000, timed);
+            instruments.duration.record((performance.now() - started) / 1000, attributes.timed);
           }
         }
         const span = spans.get(i);
@@ -381,15 +399,11 @@ export const startTracking = (
           return; // never sent: no request, no span
         }
         spans.delete(i);
-        span.setAttributes(
-          reason === undefined
-            ? { [TELEMETRY_NAMES.outcome]: outcome }
-            : {
-                [TELEMETRY_NAMES.outcome]: outcome,
-                [TELEMETRY_NAMES.reason]: reason,
-                [TELEMETRY_NAMES.errorType]: reason,
-              },
-        );
+        if (!span.isRecording()) {
+          span.end();
+          return;
+        }
+        span.setAttributes(attributes.ended);
         if (reason !== undefined) {
           const d = answer.diagnostic;
           span.setStatus(
