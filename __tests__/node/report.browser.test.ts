@@ -1,8 +1,10 @@
 /**
  * The HTML report in a real browser: headless Chromium (the system's, driven by playwright-core)
- * loads the report of a generated log from disk, with every network request refused, and the page
- * shows a lane per backend and a column per broadcast bucket, draws its canvas, answers hover and
- * click, and logs no error. A screenshot is written to the test's temporary folder.
+ * loads the report of a generated log from disk and the page opens with findings that name the
+ * fault, draws only what is on screen (at 2,000 and 200,000 lanes alike), filters, orders, zooms
+ * and shows details, never runs a name from the log, logs no error and sends no request. The
+ * screenshots go to the folder the test prints (LIFECYCLE_BROADCAST_SCREENSHOTS, or a temporary
+ * one).
  *
  * Without a Chromium binary (CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/chromium-browser) the test
  * says so in one line and is skipped; `.ci/run` installs Debian's `chromium`.
@@ -44,19 +46,81 @@ const describeWithChromium = executable === undefined ? describe.skip : describe
 
 const SLOW = 120_000;
 
+/** Where the screenshots go: LIFECYCLE_BROADCAST_SCREENSHOTS (kept and named once), or the test's temporary folder. */
+const SHOTS = process.env.LIFECYCLE_BROADCAST_SCREENSHOTS;
+
 interface Loaded {
   readonly model: ReportModel;
   readonly page: Page;
   readonly errors: ReadonlyArray<string>;
   readonly requests: ReadonlyArray<string>;
+  readonly bytes: number;
 }
+
+/** Painted pixels of a canvas, counted in the page (a string: this project's types know no DOM). */
+const painted = (page: Page, id: string): Promise<number> =>
+  page.evaluate<number>(`(() => {
+    const canvas = document.getElementById(${JSON.stringify(id)});
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < pixels.length; i += 4) n += pixels[i] > 0 ? 1 : 0;
+    return n;
+  })()`);
+
+/** The colour of a canvas pixel, as `rgb(r, g, b)`. */
+const pixel = (page: Page, id: string, x: number, y: number): Promise<string> =>
+  page.evaluate<string>(`(() => {
+    const d = document.getElementById(${JSON.stringify(id)}).getContext('2d').getImageData(${String(x)}, ${String(y)}, 1, 1).data;
+    return 'rgb(' + d[0] + ', ' + d[1] + ', ' + d[2] + ')';
+  })()`);
+
+interface Placed {
+  readonly left: number;
+  readonly right: number;
+  readonly text: string;
+}
+
+/** The labels placed in a box of the timeline's head (`#axis`, `#ops`), left to right, and the box's width. */
+const placed = (page: Page, box: string): Promise<{ readonly width: number; readonly labels: ReadonlyArray<Placed> }> =>
+  page.evaluate(`(() => {
+    const box = document.getElementById(${JSON.stringify(box)});
+    const origin = box.getBoundingClientRect().left;
+    return {
+      width: box.clientWidth,
+      labels: Array.from(box.children).map((el) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left - origin, right: r.right - origin, text: el.textContent };
+      }),
+    };
+  })()`);
+
+/** Labels that never touch the next one and stay inside their box. */
+const expectApart = (box: { readonly width: number; readonly labels: ReadonlyArray<Placed> }): void => {
+  box.labels.forEach((l, i) => {
+    expect(l.left).toBeGreaterThanOrEqual(0);
+    expect(l.right).toBeLessThanOrEqual(box.width + 0.5);
+    const next = box.labels[i + 1];
+    if (next !== undefined) {
+      expect(next.left).toBeGreaterThan(l.right);
+    }
+  });
+};
+
+const attribute = async (page: Page, selector: string, name: string): Promise<string> =>
+  (await page.locator(selector).getAttribute(name)) ?? '';
 
 describeWithChromium('renderReport in Chromium', () => {
   let dir: string;
+  let shots: string;
   let context: BrowserContext;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-report-'));
+    shots = SHOTS ?? dir;
+    if (SHOTS !== undefined) {
+      fs.mkdirSync(SHOTS, { recursive: true });
+      process.stdout.write(`report screenshots in ${SHOTS}\n`);
+    }
     context = await launchChromium(executable as string, dir);
   }, SLOW);
 
@@ -66,16 +130,11 @@ describeWithChromium('renderReport in Chromium', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }, SLOW);
 
-  /** Write a log, its report, and open it in a fresh page that records errors and requests. */
-  const open = async (name: string, header: LogHeader, records: Iterable<LogRecord>): Promise<Loaded> => {
-    const logFile = path.join(dir, `${name}.ndjson`);
-    await writeLog(fs.createWriteStream(logFile), header, records);
-    const builder = reportBuilder();
-    const replay = await replayLines(fileSource(logFile), {
-      verify: true,
-      onStep: builder.add,
-    });
-    const model = builder.finish(replay, { file: `${name}.ndjson`, verify: true });
+  /** Report a log file, write the page and open it in a fresh page that records errors and requests. */
+  const openFile = async (name: string, logFile: string, fullLanes?: number): Promise<Loaded> => {
+    const builder = reportBuilder(fullLanes === undefined ? {} : { fullLanes });
+    const replay = await replayLines(fileSource(logFile), { onStep: builder.add, onBroadcast: builder.addBroadcast });
+    const model = builder.finish(replay, { file: `${name}.ndjson`, verify: false });
     const htmlFile = path.join(dir, `${name}.html`);
     fs.writeFileSync(htmlFile, renderReport(model));
 
@@ -94,69 +153,71 @@ describeWithChromium('renderReport in Chromium', () => {
       }
     });
     await page.goto(`file://${htmlFile}`, { waitUntil: 'load', timeout: 60_000 });
-    return { model, page, errors, requests };
+    return { model, page, errors, requests, bytes: fs.statSync(htmlFile).size };
   };
 
-  /** Generate a log, write its report and open it. */
-  const load = (name: string, backends: number, actions: number): Promise<Loaded> => {
-    const log = generateLog({ backends, actions, seed: 7 });
-    return open(name, log.header, log.records);
+  /** Write a log, its report, and open it. */
+  const open = async (
+    name: string,
+    header: LogHeader,
+    records: Iterable<LogRecord>,
+    fullLanes?: number,
+  ): Promise<Loaded> => {
+    const logFile = path.join(dir, `${name}.ndjson`);
+    await writeLog(fs.createWriteStream(logFile), header, records);
+    return openFile(name, logFile, fullLanes);
+  };
+
+  /** Drag across the lanes' canvas from x = a to x = b (pixels from its left). */
+  const brush = async (page: Page, a: number, b: number): Promise<void> => {
+    const box = await page.locator('#cells').boundingBox();
+    if (box === null) {
+      throw new Error('the lanes canvas is not on screen');
+    }
+    const y = box.y + Math.min(20, box.height / 2);
+    await page.mouse.move(box.x + a, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + (a + b) / 2, y);
+    await page.mouse.move(box.x + b, y);
+    await page.mouse.up();
   };
 
   it(
-    'should show a lane per backend and a column per bucket of broadcasts, with no error and no request',
+    'should open the example log with its findings, a column per broadcast labelled with its operation and an axis across the page',
     async () => {
-      const { model, page, errors, requests } = await load('small', 6, 400);
+      const { model, page, errors, requests } = await openFile('example', path.resolve('examples/broker.ndjson'));
       expect(model.lanes).toHaveLength(6);
-      // Few broadcasts: every one has a column of its own.
       expect(model.columns).toHaveLength(model.summary.broadcasts.total);
-      expect(await page.locator('.lane').count()).toBe(6);
-      expect(await page.locator('.column').count()).toBe(model.columns.length);
-      expect(await page.locator('#summary dd[data-figure="broadcasts"]').textContent()).toContain(
-        `${String(model.summary.broadcasts.total)}:`,
+      expect(await page.locator('#findings [data-finding="first-degraded"]').textContent()).toBe(
+        'First Degraded broadcast: line 10, ReleaseHandles /home/dev/.cache/zccache; not acknowledged by 1: fbuild 2.1.3 shared #9d41be07 (Timeout)',
       );
-      // The canvas was drawn: some of its pixels are not blank.
-      // (A string, evaluated in the page: this project's types know no DOM.)
-      const painted = await page.evaluate<number>(`(() => {
-        const canvas = document.getElementById('cells');
-        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < pixels.length; i += 4) n += pixels[i] > 0 ? 1 : 0;
-        return n;
-      })()`);
-      expect(painted).toBeGreaterThan(0);
-      // Clicking a column shows its broadcasts in the details panel.
-      await page.locator('.column').first().click();
-      expect(await page.locator('#details').textContent()).toMatch(/^1 broadcast, line \d+/);
-      await page.locator('.column').first().hover();
+      expect(await page.locator('.lane').allTextContents()).toEqual(model.lanes.map((l) => l.label));
+      expect(await painted(page, 'head')).toBeGreaterThan(0);
+      expect(await painted(page, 'cells')).toBeGreaterThan(0);
+      // Columns named by their operation, axis labels across the page's width, none overlapping.
+      const ops = await placed(page, 'ops');
+      expect(ops.labels.length).toBeGreaterThan(1);
+      expect(ops.labels.every((l) => /^(Quiesce|ReleaseHandles) /.test(l.text))).toBe(true);
+      expectApart(ops);
+      const axis = await placed(page, 'axis');
+      expect(axis.width).toBeGreaterThan(900);
+      expect(axis.labels.length).toBeGreaterThan(4);
+      expect(axis.labels[0]?.text).toBe('line 2');
+      expect(axis.labels[axis.labels.length - 1]?.left).toBeGreaterThan(axis.width * 0.7);
+      expectApart(axis);
+      // Clicking the first column shows its broadcast; hovering shows a tooltip.
+      const first = model.columns[0];
+      const head = await page.locator('#head').boundingBox();
+      const at = (bucket: number): number => ((bucket + 0.5) * (head?.width ?? 0)) / model.buckets;
+      await page.locator('#head').click({ position: { x: at(first?.bucket ?? 0), y: 8 } });
+      expect(await page.locator('#details').textContent()).toMatch(
+        new RegExp(`^1 broadcast, line ${String(first?.firstLine)}\\n`),
+      );
+      await page.locator('#head').hover({ position: { x: at(first?.bucket ?? 0), y: 8 } });
       expect(await page.locator('#tooltip').isVisible()).toBe(true);
-      const shot = path.join(dir, 'small.png');
-      await page.screenshot({ path: shot, fullPage: true });
-      expect(fs.statSync(shot).size).toBeGreaterThan(1000);
+      await page.screenshot({ path: path.join(shots, 'report-example.jpg'), type: 'jpeg', quality: 60 });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
-      await page.close();
-    },
-    SLOW,
-  );
-
-  it(
-    'should bucket a long log into at most MAX_REPORT_BUCKETS columns, with the summary of the replay',
-    async () => {
-      const { model, page, errors } = await load('wide', 40, 30_000);
-      expect(model.summary.broadcasts.total).toBeGreaterThan(model.columns.length);
-      expect(model.buckets).toBeLessThanOrEqual(1024);
-      expect(await page.locator('.lane').count()).toBe(40);
-      expect(await page.locator('.column').count()).toBe(model.columns.length);
-      const columns = await page.locator('.column').evaluateAll((els) => els.length);
-      expect(columns).toBe(model.columns.length);
-      const total = model.columns.reduce((n, c) => n + c.broadcasts, 0);
-      expect(total).toBe(model.summary.broadcasts.total);
-      expect(await page.locator('#summary dd[data-figure="outcomes"]').textContent()).toBe(
-        `AllAcked ${model.summary.outcomes.AllAcked.toLocaleString('en-US')}, Degraded ${model.summary.outcomes.Degraded.toLocaleString('en-US')}, NoLiveTargets ${model.summary.outcomes.NoLiveTargets.toLocaleString('en-US')}`,
-      );
-      await page.screenshot({ path: path.join(dir, 'wide.png') });
-      expect(errors).toEqual([]);
       await page.close();
     },
     SLOW,
@@ -215,22 +276,19 @@ describeWithChromium('renderReport in Chromium', () => {
         `line 11: ${model.lanes[0]?.label ?? ''}: response Ack -> Failure(Rejected)`,
       );
 
-      // The Degraded column has a colour of its own, apart from a failure cell's red.
-      const fills = await page.evaluate<ReadonlyArray<string>>(`(() => {
-        const degraded = document.querySelector('.column.degraded');
-        const acked = document.querySelector('.column.all-acked');
-        return [getComputedStyle(degraded).fill, getComputedStyle(acked).fill];
-      })()`);
-      expect(fills[0]).toBe('rgb(106, 27, 154)');
-      expect(fills).not.toContain('rgb(198, 40, 40)');
-      expect(fills[1]).not.toBe(fills[0]);
+      // A Degraded column is purple; the failing lane's cell in the same column is a failure's red.
+      const degraded = model.columns.find((c) => c.degraded > 0);
+      const width = (await page.locator('#head').boundingBox())?.width ?? 0;
+      const x = Math.floor((((degraded?.bucket ?? 0) + 0.5) * width) / model.buckets);
+      expect(await pixel(page, 'head', x, 8)).toBe('rgb(106, 27, 154)');
+      expect(await pixel(page, 'cells', x, 8)).toBe('rgb(198, 40, 40)');
 
-      // The first finding leads to its column: the timeline comes into view and the column's details show.
+      // The first finding leads to its column: the timeline comes into view, the column is selected and detailed.
       await page.locator('#findings [data-finding="first-degraded"] a').click();
       expect(await page.locator('#details').textContent()).toMatch(/^1 broadcast, line 12\n/);
-      const chartTop = await page.evaluate<number>(`document.getElementById('chart').getBoundingClientRect().top`);
-      expect(chartTop).toBeLessThan(1000);
-      expect(chartTop).toBeGreaterThanOrEqual(-1);
+      const top = await page.evaluate<number>(`document.getElementById('timeline').getBoundingClientRect().top`);
+      expect(top).toBeGreaterThanOrEqual(-1);
+      expect(top).toBeLessThan(1000);
 
       // A worst backend leads to its lane's history.
       await page.locator('#findings [data-finding="worst"] a').first().click();
@@ -241,29 +299,132 @@ describeWithChromium('renderReport in Chromium', () => {
         'line 11: response Ack -> Failure(Rejected)',
         'line 12: 4 broadcasts to all (to line 16): Failure',
       ]);
-      // So does a click on the lane itself.
-      await page.evaluate(`document.getElementById('details').textContent = ''`);
+      expect(await page.locator('.lane.selected').textContent()).toBe(model.lanes[0]?.label);
+      // So does a click on a lane's label.
       await page.locator('.lane').nth(1).click();
       expect(await page.locator('#details').textContent()).toContain(
         `${model.lanes[1]?.label ?? ''}: live, answers Timeout`,
       );
 
       // Hover and click everything that shows text from the log: nothing it names ever runs.
-      for (const selector of ['.lane', '.column', '#findings a']) {
+      for (const selector of ['.lane', '#findings a', '#head', '#cells']) {
         for (const el of await page.locator(selector).all()) {
           await el.hover();
           await el.click();
         }
       }
+      await page.locator('#filter').fill(PAYLOADS[0] ?? '');
+      expect(await page.locator('.lane').count()).toBe(1);
       expect(await page.evaluate<unknown>('window.__injected')).toBeUndefined();
       expect(
-        await page.locator('#findings img, #findings svg, #findings script, #details *, #labels script').count(),
+        await page
+          .locator('#findings img, #findings svg, #findings script, #details *, #labels script, #labels img')
+          .count(),
       ).toBe(0);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
-      await page.screenshot({ path: path.join(dir, 'fault.png'), fullPage: true });
       await page.close();
     },
     SLOW,
+  );
+
+  it(
+    'should show the 50 worst of 2,000 lanes first, all on request, filter, order, zoom and zoom out',
+    async () => {
+      const log = generateLog({ backends: 2000, actions: 40_000, seed: 7, results: false });
+      const { model, page, errors, requests, bytes } = await open('fleet', log.header, log.records, 2000);
+      expect(model.lanes).toHaveLength(2000);
+      expect(bytes).toBeLessThan(10 * 1024 * 1024);
+      const firstDegraded = model.findings.firstDegraded;
+      expect(firstDegraded).not.toBeNull();
+      expect(await page.locator('#findings [data-finding="first-degraded"]').textContent()).toContain(
+        `First Degraded broadcast: line ${(firstDegraded?.line ?? 0).toLocaleString('en-US')}`,
+      );
+      expect(await page.locator('#findings [data-finding="worst"] li').first().textContent()).toContain(
+        model.lanes[0]?.label,
+      );
+      expect(await page.locator('#shown').textContent()).toBe('50 of 2,000 lanes');
+      expect(await page.locator('#show-all').textContent()).toBe('show all 2,000');
+      // Only the lanes on screen have a label element.
+      const onScreen = await page.locator('.lane').count();
+      expect(onScreen).toBeGreaterThan(10);
+      expect(onScreen).toBeLessThan(60);
+      await page.screenshot({ path: path.join(shots, 'report-fleet.jpg'), type: 'jpeg', quality: 60 });
+
+      await page.locator('#show-all').click();
+      expect(await page.locator('#shown').textContent()).toBe('2,000 of 2,000 lanes');
+      // Scrolled to the end, the last lanes are drawn and labelled.
+      await page.evaluate(`(() => { const s = document.getElementById('scroller'); s.scrollTop = s.scrollHeight; })()`);
+      await page.waitForFunction(
+        `Array.from(document.querySelectorAll('.lane')).some((el) => el.getAttribute('data-lane') === '1999')`,
+      );
+      expect(await page.locator('.lane').count()).toBeLessThan(60);
+      expect(await painted(page, 'cells')).toBeGreaterThan(0);
+
+      // Filtering to one service leaves only its lanes (all of them: "show all" holds).
+      await page.locator('#filter').fill('soldr 0.5.0');
+      const soldr = model.lanes.filter((l) => l.label.startsWith('soldr 0.5.0 '));
+      expect(soldr.length).toBeGreaterThan(50);
+      expect(await page.locator('#shown').textContent()).toBe(
+        `${soldr.length.toLocaleString('en-US')} of ${soldr.length.toLocaleString('en-US')} lanes matching`,
+      );
+      const labels = await page.locator('.lane').allTextContents();
+      expect(labels.length).toBeGreaterThan(10);
+      expect(labels.every((l) => l.startsWith('soldr 0.5.0 '))).toBe(true);
+      // Ordered by name.
+      await page.locator('#order').selectOption('name');
+      const byName = soldr.map((l) => l.label).sort();
+      expect(await page.locator('.lane').first().textContent()).toBe(byName[0]);
+
+      // Brushing zooms into a window: the axis names it; zooming out gives the whole log back.
+      const whole = `0-${String(model.buckets)}`;
+      expect(await attribute(page, '#timeline', 'data-window')).toBe(whole);
+      const before = (await placed(page, 'axis')).labels.map((l) => l.text);
+      await brush(page, 200, 400);
+      const window = (await attribute(page, '#timeline', 'data-window')).split('-').map(Number);
+      expect(window[0]).toBeGreaterThan(0);
+      expect((window[1] ?? 0) - (window[0] ?? 0)).toBeLessThan(model.buckets / 2);
+      const zoomed = await placed(page, 'axis');
+      expect(zoomed.labels.map((l) => l.text)).not.toEqual(before);
+      expectApart(zoomed);
+      expect(await painted(page, 'cells')).toBeGreaterThan(0);
+      await page.locator('#zoom-out').click();
+      expect(await attribute(page, '#timeline', 'data-window')).toBe(whole);
+      expect(await page.locator('#zoom-out').isDisabled()).toBe(true);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      await page.close();
+    },
+    SLOW,
+  );
+
+  it(
+    'should draw 200,000 lanes as well as 20: a bounded page, a painted canvas, a working filter',
+    async () => {
+      const log = generateLog({ backends: 200_000, actions: 300_000, seed: 7, results: false });
+      const { model, page, errors, requests, bytes } = await open('huge', log.header, log.records);
+      expect(model.lanes).toHaveLength(200_000);
+      expect(model.fullLanes).toBe(500);
+      expect(bytes).toBeLessThan(10 * 1024 * 1024);
+      expect(await page.locator('#shown').textContent()).toBe(
+        '50 of 500 lanes (199,500 more are only counted in the summary)',
+      );
+      // Not blank: the canvas is painted at its top and in the lanes' first rows.
+      expect(await painted(page, 'cells')).toBeGreaterThan(10_000);
+      expect(await painted(page, 'head')).toBeGreaterThan(0);
+      const canvas = await page.evaluate<readonly [number, number]>(
+        `[document.getElementById('cells').width, document.getElementById('cells').height]`,
+      );
+      expect(canvas[1]).toBeLessThanOrEqual(1000);
+      await page.locator('#filter').fill('lspd');
+      const labels = await page.locator('.lane').allTextContents();
+      expect(labels.length).toBeGreaterThan(0);
+      expect(labels.every((l) => l.startsWith('lspd '))).toBe(true);
+      await page.screenshot({ path: path.join(shots, 'report-200000.jpg'), type: 'jpeg', quality: 60 });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      await page.close();
+    },
+    5 * SLOW,
   );
 });

@@ -1,15 +1,17 @@
 /**
- * The incident report as one self-contained HTML page: the summary of the replay, a lane per
- * backend along the log's timeline showing when it was live, dead or unregistered and how it
- * answered each broadcast, the broadcasts as columns coloured by status, and details on hover
- * and click. No network: the style, the data and the script are inline, and the page's content
- * security policy forbids loading anything.
+ * The incident report as one self-contained HTML page: findings first, the replay's summary, and
+ * a timeline of a lane per backend and a column per broadcast, drawn where it is on screen. No
+ * network: style, data and script are inline, and the content security policy forbids loading.
  *
  * @since 0.2.0
  */
 import type { ReportColumn, ReportFindings, ReportLane, ReportModel, ReportSummary } from './reportModel';
 import { show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
+import { PAGE_SCRIPT, PAGE_STYLE } from './reportPage';
+
+/** The width of the lane labels, in pixels. */
+const LABELS_WIDTH = 300;
 
 // -------------------------------------------------------------------------------------
 // escaping
@@ -113,7 +115,7 @@ const at = (line: number, time: number | null): string =>
 
 /** A link to a column of the timeline: it selects the column's details. */
 const columnLink = (bucket: number, text: string): string =>
-  `<a href="#timeline" data-bucket="${String(bucket)}">${escapeHtml(text)}</a>`;
+  `<a href="#timeline-start" data-bucket="${String(bucket)}">${escapeHtml(text)}</a>`;
 
 /** The findings, as the list the page opens with: every text from the log escaped. */
 const findingsHtml = (f: ReportFindings, lanes: number): string => {
@@ -156,7 +158,7 @@ const findingsHtml = (f: ReportFindings, lanes: number): string => {
       : `<li data-finding="worst"><b>Worst backends</b> (of ${thousands(lanes)}):<ol>${f.worst
           .map(
             (w) =>
-              `<li><a href="#timeline" data-lane="${String(w.lane)}">${escapeHtml(
+              `<li><a href="#timeline-start" data-lane="${String(w.lane)}">${escapeHtml(
                 `${w.label}: ${thousands(w.failures)} failures, ${thousands(w.timeouts)} timeouts, first at ${
                   w.firstBadLine === null ? '-' : `line ${thousands(w.firstBadLine)}`
                 }`,
@@ -347,204 +349,10 @@ const checkFindings = (f: unknown): void => {
   });
 };
 
-/** The worst status of a column decides its colour: degraded, then no live target, then acked. */
-const columnClass = (c: ReportColumn): string =>
-  c.degraded > 0 ? 'degraded' : c.noLiveTargets > 0 ? 'none-live' : 'all-acked';
-
 const laneTitle = (l: ReportLane): string =>
   `${l.label}: ${l.status}, answers ${l.response}; registered ${String(l.registrations)}x; ${String(
     l.acks,
   )} acks, ${String(l.timeouts)} timeouts, ${String(l.failures)} failures, ${String(l.skipped)} skipped`;
-
-/** Lane height in pixels: 18 for a few lanes, down to 8 for hundreds. */
-const laneHeight = (lanes: number): number => Math.max(8, Math.min(18, Math.floor(900 / Math.max(1, lanes))));
-
-/** Column width in pixels: the timeline fills about 1,100 pixels, at least one per bucket. */
-const bucketWidth = (buckets: number): number => Math.max(1, Math.min(24, Math.floor(1100 / Math.max(1, buckets))));
-
-const STYLE = `
-*{box-sizing:border-box}
-body{font:13px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:16px;color:#1c1c1c;background:#fff}
-h1{font-size:18px;margin:0 0 8px}
-#summary{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0 0 12px}
-#summary dt{font-weight:600}
-#summary dd{margin:0;font-variant-numeric:tabular-nums}
-.legend{display:flex;flex-wrap:wrap;gap:12px;margin:0 0 8px;font-size:12px}
-.legend span::before{content:"";display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:-1px;background:var(--c)}
-#chart{display:grid;grid-template-columns:max-content auto;align-items:start;overflow:auto;max-height:80vh;border:1px solid #ddd}
-#labels{position:sticky;left:0;background:#fff;z-index:1;border-right:1px solid #ddd}
-.lane{white-space:nowrap;overflow:hidden;padding:0 6px;font-size:11px;cursor:pointer;font-family:ui-monospace,monospace}
-.lane:hover{background:#eef}
-.spacer{height:18px}
-#columns,#cells{display:block}
-.column{cursor:pointer}
-.column.all-acked{fill:#2e7d32}.column.degraded{fill:#6a1b9a}.column.none-live{fill:#9e9e9e}
-#findings{border:1px solid #ddd;padding:4px 12px;margin:0 0 12px;background:#fafafa}
-#findings h2{font-size:15px;margin:4px 0}
-#findings ul{margin:0;padding-left:18px}
-#rates{margin:0 0 12px}#rates figcaption{font-size:11px;color:#555}
-.column:hover{stroke:#000;stroke-width:1}
-#axis text{font-size:10px;fill:#555}
-#tooltip{position:fixed;pointer-events:none;background:#222;color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;white-space:pre;display:none;z-index:3;max-width:600px}
-#details{margin-top:12px;padding:8px;border:1px solid #ddd;white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px;min-height:3em}
-`;
-
-/**
- * The page's script: it draws the lanes on the canvas from the data, and shows details. Only
- * `textContent` receives text from the log, never markup.
- */
-const SCRIPT = `
-(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var laneH = data.laneHeight, cw = data.bucketWidth;
-  var canvas = document.getElementById('cells');
-  var ctx = canvas.getContext('2d');
-  var COLOURS = { failure: '#c62828', timeout: '#ef8f00', skipped: '#616161', ack: '#2e7d32' };
-  var SPANS = { live: '#dcefdc', dead: '#cfcfcf', unregistered: '#f3dede' };
-  var columnAt = {};
-  data.columns.forEach(function (c) { columnAt[c.bucket] = c; });
-  function span(bits) {
-    return bits & 2 ? SPANS.dead : bits & 1 ? SPANS.live : bits & 4 ? SPANS.unregistered : null;
-  }
-  function worst(bits) {
-    return bits & 4 ? COLOURS.failure : bits & 2 ? COLOURS.timeout : bits & 8 ? COLOURS.skipped : bits & 1 ? COLOURS.ack : null;
-  }
-  function answers(bits) {
-    var out = [];
-    if (bits & 1) out.push('ack');
-    if (bits & 2) out.push('timeout');
-    if (bits & 4) out.push('failure');
-    if (bits & 8) out.push('skipped (dead)');
-    return out;
-  }
-  function states(bits) {
-    var out = [];
-    if (bits & 1) out.push('live');
-    if (bits & 2) out.push('dead');
-    if (bits & 4) out.push('unregistered');
-    return out.length ? out.join(', ') : 'not registered yet';
-  }
-  function position(p) {
-    return data.axis === 'time' ? new Date(p).toISOString() : 'line ' + Math.round(p).toLocaleString('en-US');
-  }
-  function range(b) {
-    var from = data.origin + b * data.bucketWidthPositions;
-    var to = from + data.bucketWidthPositions - 1;
-    return data.bucketWidthPositions === 1 ? position(from) : position(from) + ' to ' + position(to);
-  }
-  function describeColumn(c) {
-    var lines = c.firstLine === c.lastLine ? 'line ' + c.firstLine.toLocaleString('en-US')
-      : 'lines ' + c.firstLine.toLocaleString('en-US') + ' to ' + c.lastLine.toLocaleString('en-US');
-    var text = c.broadcasts.toLocaleString('en-US') + (c.broadcasts === 1 ? ' broadcast' : ' broadcasts') + ', ' + lines;
-    if (c.firstTime !== null) text += '\\n' + new Date(c.firstTime).toISOString() + (c.lastTime !== c.firstTime ? ' to ' + new Date(c.lastTime).toISOString() : '');
-    text += '\\n' + c.operations.join('; ') + (c.broadcasts > c.operations.length ? ' ...' : '');
-    text += '\\nAllAcked ' + c.allAcked + ', Degraded ' + c.degraded + ', NoLiveTargets ' + c.noLiveTargets;
-    if (c.divergences > 0) text += '\\n' + c.divergences + ' recorded result(s) not reproduced';
-    return text;
-  }
-  function draw() {
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    data.lanes.forEach(function (lane, i) {
-      var y = i * laneH;
-      for (var b = 0; b < data.buckets; b++) {
-        var s = span(parseInt(lane.states.charAt(b), 16));
-        if (s) { ctx.fillStyle = s; ctx.fillRect(b * cw, y + 1, cw, laneH - 2); }
-        var w = worst(parseInt(lane.cells.charAt(b), 16));
-        if (w) { ctx.fillStyle = w; ctx.fillRect(b * cw, y + 1, Math.max(1, cw - (cw > 3 ? 1 : 0)), laneH - 2); }
-      }
-    });
-  }
-  draw();
-  var tooltip = document.getElementById('tooltip');
-  var details = document.getElementById('details');
-  function show(text, event) {
-    tooltip.textContent = text;
-    tooltip.style.display = 'block';
-    tooltip.style.left = Math.min(event.clientX + 12, window.innerWidth - 320) + 'px';
-    tooltip.style.top = (event.clientY + 12) + 'px';
-  }
-  function hide() { tooltip.style.display = 'none'; }
-  canvas.addEventListener('mousemove', function (event) {
-    var r = canvas.getBoundingClientRect();
-    var b = Math.floor((event.clientX - r.left) / cw), i = Math.floor((event.clientY - r.top) / laneH);
-    var lane = data.lanes[i];
-    if (!lane || b < 0 || b >= data.buckets) { hide(); return; }
-    var text = lane.label + '\\n' + range(b) + ': ' + states(parseInt(lane.states.charAt(b), 16));
-    var a = answers(parseInt(lane.cells.charAt(b), 16));
-    if (a.length) text += '\\nanswered: ' + a.join(', ');
-    if (columnAt[b]) text += '\\n' + describeColumn(columnAt[b]);
-    show(text, event);
-  });
-  canvas.addEventListener('mouseleave', hide);
-  function columnDetails(c) {
-    var text = describeColumn(c) + '\\n';
-    var groups = { failure: [], timeout: [], 'skipped (dead)': [], ack: [] };
-    data.lanes.forEach(function (lane) {
-      answers(parseInt(lane.cells.charAt(c.bucket), 16)).forEach(function (a) { groups[a].push(lane.label); });
-    });
-    Object.keys(groups).forEach(function (k) {
-      if (groups[k].length) text += '\\n' + k + ' (' + groups[k].length + '): ' + groups[k].join(', ');
-    });
-    details.textContent = text;
-  }
-  Array.prototype.forEach.call(document.querySelectorAll('.column'), function (el) {
-    var c = data.columns[Number(el.getAttribute('data-column'))];
-    el.addEventListener('mousemove', function (event) { show(describeColumn(c), event); });
-    el.addEventListener('mouseleave', hide);
-    el.addEventListener('click', function () { columnDetails(c); });
-  });
-  canvas.addEventListener('click', function (event) {
-    var r = canvas.getBoundingClientRect();
-    var c = columnAt[Math.floor((event.clientX - r.left) / cw)];
-    if (c) columnDetails(c);
-  });
-  function laneDetails(i) {
-    var lane = data.lanes[i], el = document.querySelector('.lane[data-lane="' + i + '"]');
-    if (!lane || !el) return;
-    details.textContent = el.getAttribute('title') + '\\n' + lane.history.map(function (h) {
-      return 'line ' + h.line.toLocaleString('en-US') + (h.time === null ? '' : ' ' + new Date(h.time).toISOString()) + ': ' + h.text;
-    }).join('\\n');
-    el.scrollIntoView({ block: 'nearest' });
-  }
-  Array.prototype.forEach.call(document.querySelectorAll('.lane'), function (el) {
-    el.addEventListener('click', function () { laneDetails(Number(el.getAttribute('data-lane'))); });
-  });
-  Array.prototype.forEach.call(document.querySelectorAll('#findings a'), function (a) {
-    a.addEventListener('click', function () {
-      if (a.hasAttribute('data-lane')) laneDetails(Number(a.getAttribute('data-lane')));
-      else {
-        var b = Number(a.getAttribute('data-bucket')), chart = document.getElementById('chart');
-        chart.scrollLeft = Math.max(0, b * cw - chart.clientWidth / 2);
-        if (columnAt[b]) columnDetails(columnAt[b]);
-      }
-    });
-  });
-}());
-`;
-
-const axisSvg = (model: ReportModel, width: number): string => {
-  const ticks = Math.max(1, Math.min(8, model.buckets));
-  const labels: string[] = [];
-  for (let t = 0; t < ticks; t++) {
-    const b = Math.floor((t * model.buckets) / ticks);
-    const at = model.origin + b * model.bucketWidth;
-    // A time axis names the day once, on its first tick.
-    const iso = new Date(at).toISOString();
-    const label =
-      model.axis === 'line'
-        ? `line ${at.toLocaleString('en-US')}`
-        : t === 0
-          ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`
-          : iso.slice(11, 19);
-    labels.push(
-      `<text x="${String(b * bucketWidth(model.buckets) + 2)}" y="12">${escapeHtml(label)}</text><line x1="${String(
-        b * bucketWidth(model.buckets),
-      )}" x2="${String(b * bucketWidth(model.buckets))}" y1="0" y2="16" stroke="#999"/>`,
-    );
-  }
-  return `<svg id="axis" width="${String(width)}" height="18" role="img" aria-label="timeline">${labels.join('')}</svg>`;
-};
 
 // -------------------------------------------------------------------------------------
 // render
@@ -584,44 +392,32 @@ export const renderReport = (model: ReportModel): string => {
   m.columns.forEach((c: unknown, i: number) => {
     checkFields(`model.columns[${String(i)}]`, c, COLUMN_FIELDS);
   });
-  // Only the lanes held in full are drawn: the others are counted under the chart.
+  // Only the lanes held in full are drawn: the others are counted in the summary.
   const drawn = model.lanes.filter((l) => l.cells !== '');
-  const laneH = laneHeight(drawn.length);
-  const cw = bucketWidth(model.buckets);
-  const width = Math.max(1, model.buckets * cw);
-  const height = Math.max(1, drawn.length * laneH);
   const title = `Incident report: ${model.summary.file}`;
   const summary = summaryRows(model.summary)
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd data-figure="${escapeHtml(k)}">${escapeHtml(v)}</dd>`)
     .join('\n');
-  const lanes = drawn
-    .map(
-      (l, i) =>
-        `<div class="lane" data-lane="${String(i)}" style="height:${String(laneH)}px;line-height:${String(
-          laneH,
-        )}px;font-size:${String(Math.min(11, laneH - 1))}px" title="${escapeHtml(laneTitle(l))}">${escapeHtml(
-          l.label,
-        )}</div>`,
-    )
-    .join('\n');
-  const columns = model.columns
-    .map(
-      (c, i) =>
-        `<rect class="column ${columnClass(c)}" data-column="${String(i)}" data-first-line="${String(
-          c.firstLine,
-        )}" x="${String(c.bucket * cw)}" y="2" width="${String(cw)}" height="14"/>`,
-    )
-    .join('');
   const data = {
     axis: model.axis,
     origin: model.origin,
     bucketWidthPositions: model.bucketWidth,
     buckets: model.buckets,
-    laneHeight: laneH,
-    bucketWidth: cw,
-    lanes: drawn.map((l) => ({ label: l.label, cells: l.cells, states: l.states, history: l.history })),
+    summarised: model.lanes.length - drawn.length,
+    lanes: drawn.map((l) => ({
+      label: l.label,
+      id: l.id,
+      title: laneTitle(l),
+      firstBadLine: l.firstBadLine,
+      cells: l.cells,
+      states: l.states,
+      history: l.history,
+    })),
     columns: model.columns,
   };
+  const span = `one column spans ${thousands(model.bucketWidth)} ${
+    model.axis === 'time' ? 'ms' : model.bucketWidth === 1 ? 'line' : 'lines'
+  }`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -630,7 +426,7 @@ export const renderReport = (model: ReportModel): string => {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
@@ -642,32 +438,27 @@ ${summary}
 <div class="legend">
 <span style="--c:#2e7d32">ack</span><span style="--c:#ef8f00">timeout</span><span style="--c:#c62828">failure</span><span style="--c:#616161">skipped (dead)</span><span style="--c:#dcefdc">live</span><span style="--c:#cfcfcf">dead</span><span style="--c:#f3dede">unregistered</span>
 <span>columns: <b style="color:#2e7d32">AllAcked</b> <b style="color:#6a1b9a">Degraded</b> <b style="color:#9e9e9e">NoLiveTargets</b></span>
-<span>${escapeHtml(
-    `${drawn.length.toLocaleString('en-US')} lanes drawn, the most troubled first${
-      drawn.length < model.lanes.length
-        ? ` (${(model.lanes.length - drawn.length).toLocaleString('en-US')} more are counted in the summary)`
-        : ''
-    }, ${model.columns.length.toLocaleString(
-      'en-US',
-    )} columns; one column spans ${model.bucketWidth.toLocaleString('en-US')} ${
-      model.axis === 'time' ? 'ms' : model.bucketWidth === 1 ? 'line' : 'lines'
-    }`,
-  )}</span>
+<span>${escapeHtml(`${thousands(model.columns.length)} columns; ${span}`)}</span>
 </div>
-<div id="chart"><a id="timeline"></a>
-<div id="labels"><div class="spacer"></div>
-${lanes}
+<div id="toolbar">
+<input id="filter" type="search" placeholder="filter: service, instance, version, key prefix" aria-label="filter lanes">
+<label>order <select id="order"><option value="trouble">most trouble first</option><option value="first">first trouble first</option><option value="name">by name</option></select></label>
+<button id="show-all" type="button" hidden>show all</button>
+<button id="zoom-out" type="button" disabled>zoom out</button>
+<span id="shown"></span>
+<span>drag across the timeline to zoom</span>
 </div>
-<div id="plot">
-<svg id="columns" width="${String(width)}" height="18" role="img" aria-label="broadcasts">${columns}</svg>
-<canvas id="cells" width="${String(width)}" height="${String(height)}"></canvas>
-${axisSvg(model, width)}
-</div>
+<div id="timeline" style="--labels:${String(LABELS_WIDTH)}px"><a id="timeline-start"></a>
+<div id="top"><div class="corner">${escapeHtml(`${thousands(drawn.length)} lanes held in full`)}</div>
+<div id="headbox"><canvas id="head" width="800" height="18" aria-label="broadcasts"></canvas><div id="ops"></div><div id="axis"></div></div></div>
+<div id="scroller"><div id="rows"><div id="labels"></div><canvas id="cells" width="800" height="16" aria-label="lanes"></canvas></div><div id="space"></div></div>
+<div id="empty" hidden>No lane matches the filter.</div>
+<div id="brush"></div>
 </div>
 <div id="details">Click a column or a lane for details.</div>
 <div id="tooltip"></div>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
-<script>${SCRIPT}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
