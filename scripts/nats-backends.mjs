@@ -25,7 +25,9 @@
  * is read, as scripts/live-backends.mjs does.
  *
  * It prints `{"event":"ready","pid":N}` once every backend subscribes (and the server knows it),
- * and with `report`, `{"event":"request","name":...,"request":...}` lines. It exits on SIGTERM or
+ * with `report`, `{"event":"request","name":...,"request":...}` lines, and after a reconnection
+ * `{"event":"resubscribed","name":...}` for each backend of that connection once the server
+ * knows its subscription again. It exits on SIGTERM or
  * SIGINT, or when its standard input ends.
  */
 import * as fs from 'node:fs';
@@ -74,6 +76,20 @@ const sendProgress = (nc, to, id, progress) => {
       send();
     }
   }
+};
+
+/** After each reconnection of `nc`, say so for its backends once the server has their subscriptions. */
+const watch = (nc, backends) => {
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'reconnect') {
+        await nc.flush();
+        if (report) {
+          backends.forEach((b) => say({ event: 'resubscribed', name: b.name }));
+        }
+      }
+    }
+  })();
 };
 
 const serve = (nc, backend) => {
@@ -162,11 +178,13 @@ const main = async () => {
     const nc = await connect(options);
     connections.push(nc);
     config.backends.forEach((b) => serve(nc, b));
+    watch(nc, config.backends);
   } else {
     for (const b of config.backends) {
       const nc = await connect(options);
       connections.push(nc);
       serve(nc, b);
+      watch(nc, [b]);
     }
   }
   await Promise.all(connections.map((nc) => nc.flush()));

@@ -25,7 +25,7 @@ import type { BrokerAnswered, BrokerRequestContext, FleetBroadcast } from '../..
 import { modelledTransport } from '../live/support';
 import { afterThisTest, cleanUp, startProcess } from '../node/backends';
 import type { NatsServer } from './natsServer';
-import { NATS_BACKENDS, connectTo, describeWithNats, nextStatus, startNatsServer } from './natsServer';
+import { NATS_BACKENDS, connectTo, describeWithNats, gate, nextStatus, startNatsServer } from './natsServer';
 
 jest.setTimeout(60_000);
 afterEach(cleanUp);
@@ -91,15 +91,6 @@ const startModelledBroker = (
       ),
     ),
   );
-
-/** A promise with its resolve, to hold a broadcast until the test lets it go. */
-const gate = (): { readonly opened: Promise<void>; readonly open: () => void } => {
-  let open = (): void => undefined;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-};
 
 const summary = (fleet: FleetBroadcast): ReadonlyArray<string> =>
   fleet.brokers.map((b) => `${b.broker}: ${b._tag === 'Answered' ? b.result._tag : b.reason}`);

@@ -211,3 +211,12 @@ export const nextStatus = (connection: NatsConnection, kind: string): Promise<vo
     throw new Error(`the connection closed before a ${kind}`);
   })();
 };
+
+/** A promise and its resolve: holds a broker's broadcast until the test lets it go. */
+export const gate = (): { readonly opened: Promise<void>; readonly open: () => void } => {
+  let open = (): void => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+};

@@ -20,14 +20,22 @@ import {
   releaseHandlesOperation,
   runBroadcast,
 } from '../../src';
-import type { BackendKey, BroadcastOperation, LiveBroadcast, Outcome, Registry, TransportFailed } from '../../src';
+import type {
+  BackendKey,
+  BroadcastOperation,
+  LiveBroadcast,
+  Outcome,
+  Registry,
+  Transport,
+  TransportFailed,
+} from '../../src';
 import { backendSubject, natsTransport, serveNatsBackend } from '../../src/nats';
 import type { NatsTransport } from '../../src/nats';
 import { reproduces } from '../live/support';
 import type { Fleet, Step } from '../node/backends';
-import { afterThisTest, cleanUp, eventually, startProcess } from '../node/backends';
+import { afterThisTest, cleanUp, startProcess } from '../node/backends';
 import type { NatsServer } from './natsServer';
-import { NATS_BACKENDS, connectTo, describeWithNats, startNatsServer } from './natsServer';
+import { NATS_BACKENDS, connectTo, describeWithNats, gate, nextStatus, startNatsServer } from './natsServer';
 
 jest.setTimeout(60_000);
 afterEach(cleanUp);
@@ -164,6 +172,7 @@ describeWithNats('natsTransport over a real nats-server', () => {
     );
     expect(reproduces(start, live)).toBe(true);
     for (const name of all.filter((n) => n !== 'nobody')) {
+      await fleet.printed('request', name, 1);
       expect(requestsOf(fleet, name).map((r) => r.operation)).toEqual([release]);
     }
   });
@@ -174,6 +183,8 @@ describeWithNats('natsTransport over a real nats-server', () => {
 
     await runBroadcast(registryOf(['zccache']), quiesceOperation('BrokerShutdown'), transport);
     await runBroadcast(registryOf(['zccache']), release, transport);
+    // A reply can reach the transport before the line saying the request came reaches the test.
+    await fleet.printed('request', 'zccache', 2);
 
     const requests = requestsOf(fleet, 'zccache');
     expect(requests.map((r) => r.operation)).toEqual([{ _tag: 'Quiesce', reason: 'BrokerShutdown' }, release]);
@@ -189,6 +200,7 @@ describeWithNats('natsTransport over a real nats-server', () => {
 
     const first = await runBroadcast(registryOf(['zccache'], 300), release, transport);
     const second = await runBroadcast(registryOf(['zccache']), release, transport);
+    await fleet.printed('request', 'zccache', 2);
 
     expect(names(first.result.timeouts)).toEqual(['zccache']);
     expect(second.result.failures).toEqual([{ _tag: 'Failure', key: keyOf('zccache'), reason: 'Rejected' }]);
@@ -242,42 +254,42 @@ describeWithNats('natsTransport over a real nats-server', () => {
   it('should fail outstanding requests with ConnectionLost when the server goes away, and reach backends again once it is back', async () => {
     const fleet = await startNatsBackends(server, [['silent', { answer: 'never' }, { answer: 'Ack' }]]);
     const connection = await connectTo(server);
-    let reconnected = false;
-    void (async () => {
-      for await (const s of connection.status()) {
-        reconnected ||= s.type === 'reconnect';
-      }
-    })();
     const transport = transportOn(connection);
     const start = registryOf(['silent'], 60_000);
 
     const running = runBroadcast(start, release, transport);
-    await eventually(() => requestsOf(fleet, 'silent').length === 1);
+    await fleet.printed('request', 'silent', 1);
+    const back = nextStatus(connection, 'reconnect');
     await server.kill();
     const lost = await running;
     await server.restart();
-    // The client and the backend process reconnect by themselves; the backend resubscribes.
-    let again: LiveBroadcast | undefined;
-    await eventually(() => reconnected);
-    for (let i = 0; i < 100 && again?.result._tag !== 'AllAcked'; i++) {
-      again = await runBroadcast(registryOf(['silent']), release, transport);
-      if (again.result._tag !== 'AllAcked') {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    // The client and the backend process reconnect by themselves; the backend says when its
+    // subscription is on the server again.
+    await Promise.all([back, fleet.printed('resubscribed', 'silent', 1)]);
+    const again = await runBroadcast(registryOf(['silent']), release, transport);
 
     expect(codes(lost)).toEqual({ silent: 'ConnectionLost' });
-    expect(again?.result._tag).toBe('AllAcked');
+    expect(again.result._tag).toBe('AllAcked');
   });
 
   it('should cancel through the signal: abort the outstanding request and report it as cancelled', async () => {
     const fleet = await startNatsBackends(server, [['acks'], ['silent', { answer: 'never' }]]);
-    const transport = transportOn(await connectTo(server));
+    const nats = transportOn(await connectTo(server));
     const controller = new AbortController();
     const start = registryOf(['acks', 'silent'], 60_000);
+    // Cancel once acks has answered and silent has its request. The reply's first reaction is the
+    // test's, queued before runBroadcast's: the run has taken the Ack before the test goes on.
+    const acksAnswered = gate();
+    const transport: Transport = (target, operation, signal, context) => {
+      const reply = nats(target, operation, signal, context);
+      if (target.key.serviceName === 'acks') {
+        void reply.then(acksAnswered.open);
+      }
+      return reply;
+    };
 
     const running = runBroadcast(start, release, transport, { signal: controller.signal });
-    await eventually(() => requestsOf(fleet, 'silent').length === 1 && requestsOf(fleet, 'acks').length === 1);
+    await Promise.all([fleet.printed('request', 'silent', 1), acksAnswered.opened]);
     controller.abort();
     const live = await running;
 
@@ -293,7 +305,7 @@ describeWithNats('natsTransport over a real nats-server', () => {
     const target = backend(keyOf('silent'), true, ack);
 
     const outstanding = transport(target, release, new AbortController().signal);
-    await eventually(() => requestsOf(fleet, 'silent').length === 1);
+    await fleet.printed('request', 'silent', 1);
     const rejected = expect(outstanding).rejects.toMatchObject({ code: 'TransportClosed' });
     await transport.close();
     await rejected;

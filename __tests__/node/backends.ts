@@ -62,6 +62,8 @@ export type FleetEvent =
     }
   | { readonly event: 'connection'; readonly name: string }
   | { readonly event: 'closed'; readonly name: string }
+  /** A NATS backend's subscription is on the server again after a reconnection. */
+  | { readonly event: 'resubscribed'; readonly name: string }
   | {
       readonly event: 'request';
       readonly name: string;
