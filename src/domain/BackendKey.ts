@@ -291,12 +291,18 @@ export const keyId = (key: BackendKey): string => keyIdentity(key).id;
 export interface KeyIdentity {
   readonly id: string;
   readonly hash: number;
+  /**
+   * Where this key was last found in a registry's slots (-1 before): a hint that a lookup checks
+   * against the slot it names (`slot.id === id`) before it walks the index, so that a key
+   * looked up again in the same registry, or in one derived from it, costs one vector read.
+   */
+  at: number;
 }
 
 // Internal and never part of a state: not frozen, which would cost more than computing it.
 const identityOf = (key: BackendKey): KeyIdentity => {
   const id = computeKeyId(key);
-  return { id, hash: HT.hash(id) };
+  return { id, hash: HT.hash(id), at: -1 };
 };
 
 /**

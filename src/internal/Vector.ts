@@ -200,21 +200,27 @@ const setInNode = (level: number, node: Node, index: number, a: unknown): Node =
 };
 
 /**
- * A vector with the element at `index` replaced by `a`; the same vector when `index` is out of
- * range or the element is already `a`.
+ * `set` for an index known to be in range and an element known to differ from the one there:
+ * no bounds check and no read of the element it replaces.
  *
  * @internal
  */
-export const set = <A>(v: Vector<A>, index: number, a: A): Vector<A> => {
-  if (index < 0 || index >= v.size || !Number.isInteger(index) || get(v, index) === a) {
-    return v;
-  }
+export const replace = <A>(v: Vector<A>, index: number, a: A): Vector<A> => {
   const offset = tailOffset(v);
   if (index >= offset) {
     return make(v.size, v.shift, v.root, withReplaced(v.tail, index - offset, a) as ReadonlyArray<A>);
   }
   return make(v.size, v.shift, setInNode(v.shift, v.root, index, a), v.tail);
 };
+
+/**
+ * A vector with the element at `index` replaced by `a`; the same vector when `index` is out of
+ * range or the element is already `a`.
+ *
+ * @internal
+ */
+export const set = <A>(v: Vector<A>, index: number, a: A): Vector<A> =>
+  index < 0 || index >= v.size || !Number.isInteger(index) || get(v, index) === a ? v : replace(v, index, a);
 
 /**
  * A vector holding the elements of `as`, in order.

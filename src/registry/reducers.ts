@@ -43,12 +43,13 @@ import {
   liveOf,
   none,
   pooled,
-  positionOf,
+  lastUpdated,
+  locate,
+  locatedPosition,
   registered,
   resultOf,
   sizedLists,
   slot,
-  slotAt,
   some,
   storedOperation,
   transition,
@@ -117,16 +118,12 @@ export const setLiveChecked = (
   live: boolean,
   k: KeyIdentity = keyIdentity(key),
 ): Transition<LivenessSet | KeyNotFound> => {
-  const at = positionOf(state, k);
-  const s = slotAt(state, at);
+  const s = locate(state, k);
   if (s === null) {
     return transition(state, keyNotFound(Object.freeze({ _tag: 'SetLive', key: copyKey(key), live })));
   }
-  const r = update(state, at, s, live, s.backend.response);
-  return transition(
-    r.state,
-    Object.freeze({ _tag: 'LivenessSet', previous: r.change.previous, backend: r.change.backend }),
-  );
+  const next = update(state, locatedPosition(), s, live, s.backend.response);
+  return transition(next, Object.freeze({ _tag: 'LivenessSet', previous: s.backend, backend: lastUpdated() }));
 };
 
 /**
@@ -153,19 +150,15 @@ export const setResponseChecked = (
   response: BroadcastBackendResponse,
   k: KeyIdentity = keyIdentity(key),
 ): Transition<ResponseSet | KeyNotFound> => {
-  const at = positionOf(state, k);
-  const s = slotAt(state, at);
+  const s = locate(state, k);
   if (s === null) {
     return transition(
       state,
       keyNotFound(Object.freeze({ _tag: 'SetResponse', key: copyKey(key), response: canonicalResponse(response) })),
     );
   }
-  const r = update(state, at, s, s.backend.live, canonicalResponse(response));
-  return transition(
-    r.state,
-    Object.freeze({ _tag: 'ResponseSet', previous: r.change.previous, backend: r.change.backend }),
-  );
+  const next = update(state, locatedPosition(), s, s.backend.live, canonicalResponse(response));
+  return transition(next, Object.freeze({ _tag: 'ResponseSet', previous: s.backend, backend: lastUpdated() }));
 };
 
 /**
@@ -196,13 +189,18 @@ export const unregisterChecked = (
   key: BackendKey,
   k: KeyIdentity = keyIdentity(key),
 ): Transition<BackendUnregistered | KeyNotFound> => {
-  const at = positionOf(state, k);
-  const s = slotAt(state, at);
+  const s = locate(state, k);
   if (s === null) {
     return transition(state, keyNotFound(Object.freeze({ _tag: 'Unregister', key: copyKey(key) })));
   }
   const removed = s.backend;
-  const next = withSwap(state, V.set(state.slots, at, null), HT.removeHashed(state.index, k.id, k.hash), removed, null);
+  const next = withSwap(
+    state,
+    V.replace(state.slots, locatedPosition(), null),
+    HT.removeHashed(state.index, k.id, k.hash),
+    removed,
+    null,
+  );
   return transition(compact(next), Object.freeze({ _tag: 'BackendUnregistered', backend: removed }));
 };
 
