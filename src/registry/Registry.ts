@@ -2,21 +2,21 @@
  * The broadcast registry: an immutable value holding the backends in registration order, and
  * the pure reducers that return a new registry together with a tagged result.
  *
- * This module gathers the registry's three parts: its storage (the model, constructors and
- * checks), its reducers and its queries.
+ * This module gathers the registry's three parts: its storage (the model and constructors),
+ * the checks of what plain JavaScript gives, its reducers and its queries.
  *
  * @since 0.1.0
  */
 export {
   broadcastCounted,
   broadcastStatus,
-  checkRegistry,
   createRegistry,
   emptyRegistry,
   restoreRegistry,
   slotImages,
 } from './storage';
 export type { Audience, LiveSpan, Registry, Slot, SlotImage, Transition } from './storage';
+export { checkRegistry } from './checks';
 export {
   broadcast,
   broadcastChecked,

@@ -10,7 +10,8 @@ import type { BackendKey } from '../domain/BackendKey';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import type { BroadcastPolicy } from '../domain/BroadcastPolicy';
 import * as V from '../internal/Vector';
-import { checkRegistry, keyOf, none, slotOf, some } from './storage';
+import { checkRegistry, keyOf } from './checks';
+import { none, slotOf, some } from './storage';
 import type { Audience, LiveSpan, Registry, Slot } from './storage';
 
 // -------------------------------------------------------------------------------------

@@ -33,14 +33,11 @@ import * as V from '../internal/Vector';
 import type { BackendRegistered, BackendUnregistered, KeyNotFound, LivenessSet, ResponseSet } from './RegistryEvent';
 import {
   addEntries,
-  checkRegistry,
-  checkedIdentity,
   compact,
   emptyLists,
   findSlot,
   keyNotFound,
   lastPool,
-  liveOf,
   none,
   pooled,
   lastUpdated,
@@ -57,6 +54,7 @@ import {
   withSwap,
 } from './storage';
 import type { Registry, Slot, Transition } from './storage';
+import { checkRegistry, checkedIdentity, liveOf } from './checks';
 
 // -------------------------------------------------------------------------------------
 // reducers

@@ -1,8 +1,8 @@
 /**
  * The registry's storage: the model behind the opaque `Registry` value (a vector of slots in
  * registration order, a hash index from key id to position, the operations broadcast so far and
- * who was live for each), its constructors, the checks every reducer makes of what plain
- * JavaScript gives it, and the internals the reducers and queries share.
+ * who was live for each), its constructors, and the internals the reducers and queries share
+ * (the checks of what plain JavaScript gives them are in `checks.ts`).
  *
  * The registry is plain, deeply frozen JSON data, so it can live in a Redux store. A broadcast
  * appends one operation instead of touching every backend: its cost does not grow with the
@@ -12,12 +12,12 @@
  */
 import * as E from 'fp-ts/Either';
 import type * as O from 'fp-ts/Option';
-import * as t from 'io-ts';
 
 import type { Backend } from '../domain/Backend';
 import { frozenBackend } from '../domain/Backend';
 import type { KeyIdentity } from '../domain/BackendKey';
-import { BackendKey, cachedKeyIdentity, frozenKeyIdentity, keyIdentity } from '../domain/BackendKey';
+import type { BackendKey } from '../domain/BackendKey';
+import { frozenKeyIdentity, keyIdentity } from '../domain/BackendKey';
 import type { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation, QuiesceReason } from '../domain/BroadcastOperation';
 import { copyOperation, quiesceOperation } from '../domain/BroadcastOperation';
@@ -31,10 +31,9 @@ import type {
   BroadcastResult,
 } from '../domain/BroadcastResult';
 import { resultOf as uncheckedResult } from '../domain/BroadcastResult';
-import { checked, show } from '../internal/codec';
+import { checked } from '../internal/codec';
 import { frozenValue } from '../internal/frozenValue';
 import * as HT from '../internal/HashTrie';
-import { isRecord } from '../internal/isRecord';
 import * as V from '../internal/Vector';
 import type { BackendRegistered, KeyNotFound } from './RegistryEvent';
 
@@ -766,51 +765,3 @@ export const broadcastCounted = (
     status,
   };
 };
-
-// -------------------------------------------------------------------------------------
-// checks
-// -------------------------------------------------------------------------------------
-
-// A reducer reached from plain JavaScript checks what it is given with the codecs the log reader
-// uses, before anything is stored: a wrong value throws a `TypeError` or `RangeError` carrying
-// the codec's message, and is never kept in a registry.
-
-/**
- * Check that `state` looks like a registry (one a reducer made, or its serialized copy): a
- * `TypeError` naming `fn` otherwise, rather than a failure deep inside.
- *
- * @internal
- */
-export const checkRegistry = (fn: string, state: unknown): Registry => {
-  if (
-    isRecord(state) &&
-    isRecord(state.policy) &&
-    isRecord(state.slots) &&
-    isRecord(state.index) &&
-    typeof state.liveCount === 'number' &&
-    isRecord(state.operations)
-  ) {
-    return state as unknown as Registry;
-  }
-  throw new TypeError(`${fn}: state: expected a Registry (from createRegistry or a reducer), got ${show(state)}`);
-};
-
-/** @internal */
-export const keyOf = (fn: string, key: unknown): BackendKey => checked(fn, BackendKey, key, 'key');
-
-/**
- * The identity of `key` checked for `fn`: a key with a cached identity was checked when it was
- * cached, so the common case is one lookup serving as both the check and the identity.
- *
- * @internal
- */
-export const checkedIdentity = (fn: string, key: unknown): KeyIdentity =>
-  cachedKeyIdentity(key) ?? keyIdentity(keyOf(fn, key));
-
-/**
- * `live` checked for `fn`: a boolean as it is, anything else the codec's error.
- *
- * @internal
- */
-export const liveOf = (fn: string, live: unknown): boolean =>
-  typeof live === 'boolean' ? live : checked(fn, t.boolean, live, 'live');
