@@ -13,7 +13,8 @@ import * as O from 'fp-ts/Option';
 import type { LinesReplay, LogBound } from '../../src/incident';
 import { emptyLogStats, logRecord, logHeader, recordAction, recordedResult, snapshot, summarizeStats } from '../../src';
 import { atLine, atTime, generateLog, replayLines } from '../../src/incident';
-import { Checkpoint, decodeIndexLine, restoreCheckpoint } from '../../src/incident/checkpoint';
+import type { Checkpoint, CheckpointGatherer } from '../../src/incident/checkpoint';
+import { IndexPart, decodeIndexLine, gatherCheckpoint, restoreCheckpoint } from '../../src/incident/checkpoint';
 import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
 
 let dir: string;
@@ -43,20 +44,41 @@ const outcome = (r: LinesReplay): unknown => ({
 const fromStart = async (file: string, bounds: { until?: LogBound; from?: LogBound }): Promise<LinesReplay> =>
   replayLines(fileSource(file), { verify: true, ...bounds });
 
-const checkpointsOf = (indexFile: string): ReadonlyArray<Checkpoint> =>
+/** The text of each line of an index without its digest, as the codecs know it. */
+const unsealedLines = (indexFile: string): ReadonlyArray<string> =>
   fs
     .readFileSync(indexFile, 'utf8')
     .split('\n')
-    .slice(1)
     .filter((l) => l !== '')
-    .map((l) => {
-      // Each line ends with its own digest, which the checkpoint codec does not know.
-      const c = decodeIndexLine<Checkpoint>(Checkpoint, l.replace(/,"digest":"[0-9a-f]{64}"\}$/, '}'));
-      if (E.isLeft(c)) {
-        throw new Error(c.left.join('; '));
+    .map((l) => l.replace(/,"digest":"[0-9a-f]{64}"\}$/, '}'));
+
+/** The checkpoints of an index, each gathered from its head and parts. */
+const checkpointsOf = (indexFile: string): ReadonlyArray<Checkpoint> => {
+  const checkpoints: Checkpoint[] = [];
+  let gather: CheckpointGatherer | undefined;
+  for (const text of unsealedLines(indexFile).slice(1)) {
+    const part = decodeIndexLine<IndexPart>(IndexPart, text);
+    if (E.isLeft(part)) {
+      throw new Error(part.left.join('; '));
+    }
+    if (part.right._tag === 'Checkpoint') {
+      if (gather !== undefined) {
+        checkpoints.push(gather.result());
       }
-      return c.right;
-    });
+      gather = gatherCheckpoint(part.right);
+    } else if (gather !== undefined) {
+      const added = gather.add(part.right);
+      if (E.isLeft(added)) {
+        throw new Error(added.left);
+      }
+    }
+  }
+  return gather === undefined ? checkpoints : [...checkpoints, gather.result()];
+};
+
+/** The line numbers (from 1) of the checkpoint heads of an index. */
+const headLines = (indexFile: string): ReadonlyArray<number> =>
+  unsealedLines(indexFile).flatMap((l, i) => (l.startsWith('{"_tag":"Checkpoint"') ? [i + 1] : []));
 
 describe('writeLogIndex', () => {
   it('should write a checkpoint every N lines that restores the replay as it was after that line', async () => {
@@ -148,7 +170,7 @@ describe('replayIndexed', () => {
     const r = await replayIndexed(edited, indexFile, { verify: true, until: atLine(4800) });
     expect(r.resumedAfter).toBe(2000);
     expect(r.warnings).toEqual([
-      `${indexFile}: 5 checkpoints after lines 2,500 to 4,500 do not match ${edited} (the log changed since it was indexed): ignored`,
+      `${indexFile}: 5 checkpoints after lines 2,500 to 4,500 do not match ${edited} (the log before it hashes otherwise: the log changed since it was indexed): ignored`,
     ]);
     expect(outcome(r.replay)).toEqual(outcome(await fromStart(edited, { until: atLine(4800) })));
   });
@@ -167,13 +189,14 @@ describe('replayIndexed', () => {
   it('should warn about a damaged index line and use the checkpoints before it', async () => {
     const damaged = path.join(dir, 'damaged.index');
     const lines = fs.readFileSync(indexFile, 'utf8').split('\n');
-    lines[4] = lines[4]?.replace('"sha256":"', '"sha256":"XYZ') ?? '';
+    // The head of the fourth checkpoint (after line 2,000).
+    const head = headLines(indexFile)[3] ?? 0;
+    lines[head - 1] = lines[head - 1]?.replace('"sha256":"', '"sha256":"XYZ') ?? '';
     fs.writeFileSync(damaged, lines.join('\n'));
     const r = await startFromIndex(log, damaged, { until: atLine(4990) });
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatch(
-      /damaged\.index line 5: its digest does not match its text \(the line was edited\); ignoring it and the checkpoints after it$/,
-    );
+    expect(r.warnings).toEqual([
+      `${damaged} line ${String(head)}: its digest does not match its text (the line was edited, moved or cut); ignoring it and the checkpoints after it`,
+    ]);
     expect(O.toUndefined(r.start)?.lastLine).toBe(1500);
   });
 
@@ -189,7 +212,7 @@ describe('replayIndexed', () => {
     const r = await replayIndexed(edited, indexFile, { verify: true, until: atLine(4800) });
     expect(r.resumedAfter).toBe(4000);
     expect(r.warnings).toEqual([
-      `${indexFile}: the checkpoint after line 4,500 does not match ${edited} (the log changed since it was indexed): ignored`,
+      `${indexFile}: the checkpoint after line 4,500 does not match ${edited} (the log before it hashes otherwise: the log changed since it was indexed): ignored`,
     ]);
     expect(outcome(r.replay)).toEqual(outcome(await fromStart(edited, { until: atLine(4800) })));
   });
@@ -198,11 +221,15 @@ describe('replayIndexed', () => {
     const edited = path.join(dir, 'edited-stats.index');
     const lines = fs.readFileSync(indexFile, 'utf8').split('\n');
     // Still a valid checkpoint: twice as many steps, and its digest left as it was.
-    lines[6] = (lines[6] ?? '').replace(/"steps":(\d+)/, (_, n: string) => `"steps":${String(Number(n) * 2)}`);
+    const head = headLines(indexFile)[5] ?? 0;
+    lines[head - 1] = (lines[head - 1] ?? '').replace(
+      /"steps":(\d+)/,
+      (_, n: string) => `"steps":${String(Number(n) * 2)}`,
+    );
     fs.writeFileSync(edited, lines.join('\n'));
     const r = await replayIndexed(log, edited, { verify: true, until: atLine(4990) });
     expect(r.warnings).toEqual([
-      `${edited} line 7: its digest does not match its text (the line was edited); ignoring it and the checkpoints after it`,
+      `${edited} line ${String(head)}: its digest does not match its text (the line was edited, moved or cut); ignoring it and the checkpoints after it`,
     ]);
     expect(r.resumedAfter).toBe(2500);
     expect(outcome(r.replay)).toEqual(outcome(await fromStart(log, { until: atLine(4990) })));
@@ -213,7 +240,7 @@ describe('replayIndexed', () => {
     fs.writeFileSync(old, '{"format":"lifecycle-broadcast-index","version":1,"every":500}\n');
     const r = await replayIndexed(log, old, { until: atLine(100) });
     expect(r.warnings).toEqual([
-      `${old}: an index of format version 1, and this library reads version 2: ignored (run lifecycle-broadcast index again)`,
+      `${old} line 1: an index of format version 1, and this library reads version 3 (run lifecycle-broadcast index again): not an index this library can use; ignored`,
     ]);
     expect(r.resumedAfter).toBe(0);
   });

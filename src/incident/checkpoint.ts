@@ -19,7 +19,7 @@ import { BackendKey, keyId } from '../domain/BackendKey';
 import { BroadcastBackendResponse } from '../domain/BroadcastBackendResponse';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
-import { Hex, Millis, closed, decode } from '../internal/codec';
+import { Hex, Millis, closed, decode, tagged } from '../internal/codec';
 import * as HT from '../internal/HashTrie';
 import * as V from '../internal/Vector';
 import { LogHeader } from '../log/LogHeader';
@@ -41,12 +41,37 @@ import type { ReplayStart } from '../replay/replayLines';
 export const INDEX_FORMAT = 'lifecycle-broadcast-index';
 
 /**
- * The index format version this library writes and reads. Version 2 seals every line with the
- * SHA-256 of its own text (`digest`, its last field), so an edited checkpoint is refused.
+ * The index format version this library writes and reads. Version 3 writes each checkpoint as a
+ * few bounded lines (`IndexPart`), and seals every line with a digest chained to the line
+ * before (`digest`, its last field): the SHA-256, or with a key, the HMAC-SHA256.
  *
  * @since 0.2.0
  */
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
+
+/**
+ * How an index's lines are sealed: `sha256` detects accidents (a damaged, cut or stale index);
+ * `hmac-sha256`, keyed, also a deliberate edit by anyone without the key.
+ *
+ * @since 0.3.0
+ */
+export type IndexSeal = 'sha256' | 'hmac-sha256';
+
+/**
+ * The largest share of a log its index takes by default: 0.1, a tenth. A checkpoint is written
+ * only when the index with it stays within that share of the log before it, so checkpoints are
+ * spaced by their cost: the larger the registry, the farther apart.
+ *
+ * @since 0.3.0
+ */
+export const DEFAULT_INDEX_SHARE = 0.1;
+
+/**
+ * How many entries (slots, statistics rows, operations) one line of an index holds at most.
+ *
+ * @since 0.3.0
+ */
+export const INDEX_PART_SIZE = 1000;
 
 /**
  * How many lines apart an index's checkpoints are by default: 5,000.
@@ -61,11 +86,14 @@ const IndexHeaderC = closed('IndexHeader', {
   format: t.literal(INDEX_FORMAT),
   version: t.literal(INDEX_VERSION),
   every: Count,
+  share: t.number,
+  seal: t.keyof({ sha256: null, 'hmac-sha256': null }),
 });
 
 /**
- * The first line of an index: the format, its version, and how many lines apart its checkpoints
- * are.
+ * The first line of an index: the format, its version, how many lines apart its checkpoints
+ * may be (at least; `share` spaces them farther), the largest share of the log the index takes,
+ * and how its lines are sealed.
  *
  * @since 0.2.0
  */
@@ -101,17 +129,18 @@ const TallyImageC = closed('TallyImage', {
 const counts = <K extends string>(name: string, keys: ReadonlyArray<K>) =>
   closed(name, Object.fromEntries(keys.map((k) => [k, Count])) as Record<K, typeof Count>);
 
-const StatsImageC = closed('StatsImage', {
+const statsHead = {
   steps: Count,
   actions: counts('Actions', ['Register', 'SetLive', 'SetResponse', 'Unregister', 'Broadcast', 'BroadcastTo']),
   operations: counts('Operations', ['ReleaseHandles', 'Quiesce']),
   quiesceReasons: counts('QuiesceReasons', ['IdleTimeout', 'BrokerShutdown', 'Maintenance']),
   outcomes: counts('Outcomes', ['AllAcked', 'Degraded', 'NoLiveTargets']),
   keyNotFound: Count,
-  tallies: t.readonlyArray(TallyImageC),
   targeted: counts('Targeted', ['broadcasts', 'retries', 'keysNotFound']),
   latest: t.union([t.null, BroadcastResult]),
-});
+};
+
+const StatsImageC = closed('StatsImage', { ...statsHead, tallies: t.readonlyArray(TallyImageC) });
 
 /** A targeted broadcast's audience: where its operation is, and the key ids it reached. */
 const AudienceImageC = closed('AudienceImage', { at: Count, reached: t.readonlyArray(t.string) });
@@ -125,7 +154,7 @@ const DivergenceC = closed('Divergence', {
   replayed: t.unknown,
 });
 
-const CheckpointC = closed('Checkpoint', {
+const checkpointHead = {
   /** The last line the checkpoint covers. */
   line: Count,
   /** How many bytes of the log the lines up to `line` take, their line ends included. */
@@ -141,6 +170,10 @@ const CheckpointC = closed('Checkpoint', {
   operationsFrom: Count,
   /** The distinct operations broadcast since the previous checkpoint. */
   operationTable: t.readonlyArray(BroadcastOperation),
+};
+
+const CheckpointC = closed('Checkpoint', {
+  ...checkpointHead,
   /** Those operations in the order they were broadcast, as indexes into `operationTable`. */
   operations: t.readonlyArray(Count),
   /** The audiences of the targeted broadcasts among those operations, oldest first. */
@@ -164,17 +197,56 @@ export interface Checkpoint extends t.TypeOf<typeof CheckpointC> {}
  */
 export const Checkpoint: t.Type<Checkpoint, t.OutputOf<typeof CheckpointC>> = CheckpointC;
 
+/** How many entries of each list a checkpoint's part lines hold. */
+const PartCountsC = closed('PartCounts', { operations: Count, audiences: Count, slots: Count, tallies: Count });
+
+const CheckpointHeadC = closed('CheckpointHead', {
+  _tag: t.literal('Checkpoint'),
+  ...checkpointHead,
+  stats: closed('StatsHead', statsHead),
+  parts: PartCountsC,
+});
+
+const IndexPartC = tagged('IndexPart', {
+  Checkpoint: CheckpointHeadC,
+  Operations: closed('OperationsPart', { _tag: t.literal('Operations'), operations: t.readonlyArray(Count) }),
+  Audiences: closed('AudiencesPart', { _tag: t.literal('Audiences'), audiences: t.readonlyArray(AudienceImageC) }),
+  Slots: closed('SlotsPart', { _tag: t.literal('Slots'), slots: t.readonlyArray(SlotImageC) }),
+  Tallies: closed('TalliesPart', { _tag: t.literal('Tallies'), tallies: t.readonlyArray(TallyImageC) }),
+});
+
+/**
+ * One line of an index after its header: a checkpoint's head (where it is, its counts, and how
+ * many entries its parts hold), then its parts, each a bounded list: the operations broadcast
+ * since the checkpoint before, the audiences of the targeted ones, the registry's slots, and the
+ * statistics' rows. No line holds a whole registry.
+ *
+ * @since 0.3.0
+ */
+export type IndexPart = t.TypeOf<typeof IndexPartC>;
+
+/**
+ * The codec of `IndexPart`.
+ *
+ * @since 0.3.0
+ */
+export const IndexPart: t.Type<IndexPart, t.OutputOf<typeof IndexPartC>> = IndexPartC;
+
 // -------------------------------------------------------------------------------------
 // saving
 // -------------------------------------------------------------------------------------
 
 /**
- * The index header for checkpoints `every` lines apart.
+ * The index header for checkpoints at least `every` lines apart, taking at most `share` of the
+ * log, sealed with `seal`.
  *
  * @since 0.2.0
  */
-export const indexHeader = (every: number = DEFAULT_CHECKPOINT_EVERY): IndexHeader =>
-  Object.freeze({ format: INDEX_FORMAT, version: INDEX_VERSION, every });
+export const indexHeader = (
+  every: number = DEFAULT_CHECKPOINT_EVERY,
+  share: number = DEFAULT_INDEX_SHARE,
+  seal: IndexSeal = 'sha256',
+): IndexHeader => Object.freeze({ format: INDEX_FORMAT, version: INDEX_VERSION, every, share, seal });
 
 /**
  * The checkpoint of `point` (given by `replayLines`'s `onSnapshot`), for the log prefix of
@@ -252,6 +324,151 @@ export const checkpointOf = (point: ReplayStart, bytes: number, sha256: string, 
  * @since 0.2.0
  */
 export const encodeCheckpoint = (c: Checkpoint): string => JSON.stringify(Checkpoint.encode(c));
+
+/** `items` in slices of at most `size`. */
+function* slices<A>(items: ReadonlyArray<A>, size: number): Generator<ReadonlyArray<A>, void, undefined> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
+  }
+}
+
+/**
+ * A checkpoint as the lines of an index (each one JSON object, without its line end or seal):
+ * its head, then its parts, each of at most `size` entries (`INDEX_PART_SIZE`; ten times that
+ * for operations, which are numbers, and for the key ids of audiences). The lines are made one
+ * at a time, so that no string ever holds the whole registry.
+ *
+ * @since 0.3.0
+ */
+export function* checkpointParts(c: Checkpoint, size: number = INDEX_PART_SIZE): Generator<string, void, undefined> {
+  const { operations, audiences, slots, stats, ...head } = c;
+  const { tallies, ...statsHeadOnly } = stats;
+  const part = (p: IndexPart): string => JSON.stringify(IndexPart.encode(p));
+  yield part({
+    _tag: 'Checkpoint',
+    ...head,
+    stats: statsHeadOnly,
+    parts: { operations: operations.length, audiences: audiences.length, slots: slots.length, tallies: tallies.length },
+  });
+  for (const o of slices(operations, size * 10)) {
+    yield part({ _tag: 'Operations', operations: o });
+  }
+  // An audience may reach many backends: a line holds audiences up to about 10 x size key ids.
+  let batch: Array<(typeof audiences)[number]> = [];
+  let ids = 0;
+  for (const a of audiences) {
+    batch.push(a);
+    ids += a.reached.length + 1;
+    if (ids >= size * 10) {
+      yield part({ _tag: 'Audiences', audiences: batch });
+      batch = [];
+      ids = 0;
+    }
+  }
+  if (batch.length > 0) {
+    yield part({ _tag: 'Audiences', audiences: batch });
+  }
+  for (const s of slices(slots, size)) {
+    yield part({ _tag: 'Slots', slots: s });
+  }
+  for (const s of slices(tallies, size)) {
+    yield part({ _tag: 'Tallies', tallies: s });
+  }
+}
+
+/**
+ * Gathers the parts of one checkpoint, in the order `checkpointParts` writes them, into the
+ * checkpoint; `lists: false` keeps only its head, operations and audiences (enough for a
+ * checkpoint before the one restored: its slots and rows are skipped).
+ *
+ * @since 0.3.0
+ */
+export interface CheckpointGatherer {
+  /** Take the next part; a left says why it does not fit (out of order, too many entries). */
+  readonly add: (part: IndexPart) => E.Either<string, void>;
+  /** Whether every part the head announced was added (the lists only when they are kept). */
+  readonly complete: () => boolean;
+  /** The checkpoint (its slots and rows empty when they were skipped). */
+  readonly result: () => Checkpoint;
+}
+
+/**
+ * A gatherer for the checkpoint whose head is `head`.
+ *
+ * @since 0.3.0
+ */
+export const gatherCheckpoint = (
+  head: Extract<IndexPart, { readonly _tag: 'Checkpoint' }>,
+  lists = true,
+): CheckpointGatherer => {
+  const operations: number[] = [];
+  const audiences: Array<Checkpoint['audiences'][number]> = [];
+  const slots: Array<Checkpoint['slots'][number]> = [];
+  const tallies: Array<Checkpoint['stats']['tallies'][number]> = [];
+  const counts = { operations: 0, audiences: 0, slots: 0, tallies: 0 };
+  const order = ['Operations', 'Audiences', 'Slots', 'Tallies'] as const;
+  let at = 0;
+  const take = <A>(
+    name: keyof typeof counts,
+    into: A[],
+    items: ReadonlyArray<A>,
+    keep: boolean,
+  ): E.Either<string, void> => {
+    if (counts[name] + items.length > head.parts[name]) {
+      return E.left(
+        `the checkpoint after line ${String(head.line)} has more ${name} than its head says (${String(head.parts[name])})`,
+      );
+    }
+    counts[name] += items.length;
+    if (keep) {
+      for (const item of items) {
+        into.push(item);
+      }
+    }
+    return E.right(undefined);
+  };
+  const { parts, stats } = head;
+  const rest = {
+    line: head.line,
+    bytes: head.bytes,
+    sha256: head.sha256,
+    header: head.header,
+    lastTime: head.lastTime,
+    checked: head.checked,
+    divergences: head.divergences,
+    firstDivergence: head.firstDivergence,
+    operationsFrom: head.operationsFrom,
+    operationTable: head.operationTable,
+  };
+  return {
+    add: (part) => {
+      if (part._tag === 'Checkpoint') {
+        return E.left(`the checkpoint after line ${String(head.line)} ends before all its parts`);
+      }
+      const i = order.indexOf(part._tag);
+      if (i < at) {
+        return E.left(`the checkpoint after line ${String(head.line)} has its parts out of order`);
+      }
+      at = i;
+      switch (part._tag) {
+        case 'Operations':
+          return take('operations', operations, part.operations, true);
+        case 'Audiences':
+          return take('audiences', audiences, part.audiences, true);
+        case 'Slots':
+          return take('slots', slots, part.slots, lists);
+        case 'Tallies':
+          return take('tallies', tallies, part.tallies, lists);
+      }
+    },
+    // Skipped lists are not counted: a checkpoint restored is read again with its lists.
+    complete: () =>
+      counts.operations === parts.operations &&
+      counts.audiences === parts.audiences &&
+      (!lists || (counts.slots === parts.slots && counts.tallies === parts.tallies)),
+    result: () => ({ ...rest, operations, audiences, slots, stats: { ...stats, tallies } }),
+  };
+};
 
 // -------------------------------------------------------------------------------------
 // restoring

@@ -34,7 +34,15 @@ export { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_REPLY_BYTES, socketTransport } fr
 export type { CheckResult, ConformanceOptions, ConformanceReport } from './conformance/runConformance';
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
 export type { FileSource } from './fileSource';
-export type { IndexWritten, IndexedReplay, IndexedStart, ReplayBounds, WriteIndexOptions } from './logIndex';
+export type {
+  IndexWritten,
+  IndexedReplay,
+  IndexedReplayOptions,
+  IndexedStart,
+  ReplayBounds,
+  WriteIndexOptions,
+} from './logIndex';
+export type { IndexKey } from './indexFile';
 export type { Progress, TcpSocketAddress, UnixSocketAddress } from './protocol';
 export type {
   HandlerContext,

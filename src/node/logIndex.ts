@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 import * as E from 'fp-ts/Either';
@@ -19,27 +18,29 @@ import * as O from 'fp-ts/Option';
 import { show } from '../internal/codec';
 import { errorMessage } from '../internal/errorMessage';
 import { checkFunction, optionalInteger, optionsObject } from '../internal/options';
-import type { Checkpoint, IndexHeader } from '../incident/checkpoint';
+import type { Checkpoint, CheckpointGatherer } from '../incident/checkpoint';
 import {
-  Checkpoint as CheckpointCodec,
   DEFAULT_CHECKPOINT_EVERY,
-  INDEX_VERSION,
+  DEFAULT_INDEX_SHARE,
   IndexHeader as IndexHeaderCodec,
   checkpointOf,
-  decodeIndexLine,
-  encodeCheckpoint,
+  checkpointParts,
+  gatherCheckpoint,
   indexHeader,
   restoreCheckpoint,
 } from '../incident/checkpoint';
+import { LogHeader } from '../log/LogHeader';
+import { DEFAULT_MAX_LINE_LENGTH, decodeHeaderLine } from '../log/logReader';
+import type { LogSource } from '../log/logReader';
 import type { LogBound } from '../replay/LogBound';
 import { checkLogBound } from '../replay/LogBound';
+import type { ReplayStop } from '../replay/LogReplay';
 import { emptyLogStats } from '../replay/LogStats';
 import type { LinesReplay, ReplayLinesOptions, ReplayStart } from '../replay/replayLines';
 import { replayLines } from '../replay/replayLines';
-import type { LogSource } from '../log/logReader';
-import type { ReplayStop } from '../replay/LogReplay';
-import { DEFAULT_MAX_LINE_LENGTH } from '../log/logReader';
 import { fileSource } from './fileSource';
+import type { IndexKey, IndexPosition, Sealer } from './indexFile';
+import { openIndexOut, readIndexLines, sealerOf } from './indexFile';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -73,8 +74,22 @@ export interface IndexWritten {
  * @since 0.2.0
  */
 export interface WriteIndexOptions {
-  /** Lines between checkpoints; `DEFAULT_CHECKPOINT_EVERY` by default. */
+  /** The fewest lines between checkpoints; `DEFAULT_CHECKPOINT_EVERY` by default. */
   readonly every?: number;
+  /**
+   * The largest share of the log the index may take (above 0, at most 1); `DEFAULT_INDEX_SHARE`
+   * (a tenth) by default. A checkpoint that would take the index over it is left out.
+   *
+   * @since 0.3.0
+   */
+  readonly share?: number;
+  /**
+   * Seal the index with an HMAC-SHA256 under this key, so that nobody without the key can edit
+   * it undetected; without one, each line's SHA-256 detects accidents only (see docs/cli.md).
+   *
+   * @since 0.3.0
+   */
+  readonly key?: IndexKey;
   readonly maxLineLength?: number;
   /** Called after each chunk with the number of bytes read so far. */
   readonly onProgress?: (bytesRead: number) => void;
@@ -125,38 +140,38 @@ const checkFiles = (fn: string, logFile: unknown, indexFile: unknown): void => {
   }
 };
 
-/** The line of an index for `text` (a JSON object): the object with its own SHA-256 as its last field. */
-const sealed = (text: string): string =>
-  `${text.slice(0, -1)},"digest":"${createHash('sha256').update(text).digest('hex')}"}`;
-
-const SEAL = /,"digest":"([0-9a-f]{64})"\}$/;
-
-/** The text a line of an index sealed, or why it is not one `sealed` wrote (edited, or cut). */
-const unsealed = (line: string): E.Either<string, string> => {
-  const seal = SEAL.exec(line);
-  if (seal === null) {
-    return E.left('no digest ends the line');
+/** Check the options shared by writing and reading an index: the key. */
+const checkKey = (fn: string, key: unknown): IndexKey | undefined => {
+  if (key !== undefined && !(typeof key === 'string' && key !== '') && !(key instanceof Uint8Array && key.length > 0)) {
+    throw new TypeError(`${fn}: key must be a non-empty string or Uint8Array, got ${show(key)}`);
   }
-  const text = `${line.slice(0, seal.index)}}`;
-  return createHash('sha256').update(text).digest('hex') === seal[1]
-    ? E.right(text)
-    : E.left('its digest does not match its text (the line was edited)');
+  return key;
+};
+
+/** The share option: a number above 0 and at most 1. */
+const checkShare = (fn: string, share: unknown): number => {
+  if (share === undefined) {
+    return DEFAULT_INDEX_SHARE;
+  }
+  if (typeof share !== 'number') {
+    throw new TypeError(`${fn}: share must be a number above 0 and at most 1, got ${show(share)}`);
+  }
+  if (!(share > 0 && share <= 1)) {
+    throw new RangeError(`${fn}: share must be a number above 0 and at most 1, got ${show(share)}`);
+  }
+  return share;
 };
 
 /**
- * The hash of a log prefix one segment longer: the SHA-256 of the prefix's hash (`''` for the
- * empty prefix) followed by the segment's. A checkpoint's hash is thus a function of every byte
- * before it, and the segments can be hashed apart, side by side.
- */
-const chained = (prefix: string, segment: string): string =>
-  createHash('sha256').update(prefix).update(segment).digest('hex');
-
-/**
- * Replay `logFile` once and write its index to `indexFile`: a header line, then a checkpoint
- * every `every` lines up to the first bad line. Resolves with what it wrote; rejects when the
- * index cannot be written, and at once, with a `TypeError` or `RangeError`, on a wrong argument.
- * A log that cannot be read gives a replay that says so, and no index is written (one already
- * there is left as it was).
+ * Replay `logFile` once and write its index to `indexFile`: a header line, then checkpoints up
+ * to the first bad line, each at least `every` lines after the one before and only when the
+ * index with it stays within `share` of the log before it (so that checkpoints are spaced by
+ * their cost), sealed with `key` when one is given. The index is streamed to a temporary file
+ * beside `indexFile`, renamed into place at the end: memory holds one checkpoint at a time, and
+ * an index is never left half written. Resolves with what it wrote; rejects when the index
+ * cannot be written, and at once, with a `TypeError` or `RangeError`, on a wrong argument. A log
+ * that cannot be read gives a replay that says so, and no index is written (one already there
+ * is left as it was).
  *
  * @since 0.2.0
  */
@@ -168,65 +183,80 @@ export const writeLogIndex = async (
   checkFiles('writeLogIndex', logFile, indexFile);
   const checked = optionsObject('writeLogIndex', options);
   const every = optionalInteger('writeLogIndex', 'every', checked.every, 1) ?? DEFAULT_CHECKPOINT_EVERY;
+  const share = checkShare('writeLogIndex', checked.share);
+  const key = checkKey('writeLogIndex', checked.key);
   checkFunction('writeLogIndex', 'onProgress', checked.onProgress);
-  // The bytes and the hash at the end of each line that may get a checkpoint.
+  // The bytes and the SHA-256 of the log up to the end of each line that may get a checkpoint.
   const ends = new Map<number, { readonly bytes: number; readonly sha256: string }>();
-  let hash: Hash = createHash('sha256');
-  let chain = '';
+  const hash: Hash = createHash('sha256');
   let bytes = 0;
   let lines = 0;
   const tap = (chunk: Buffer): void => {
     let from = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
       lines += 1;
-      // Lines between checkpoints are hashed in one piece with the next checkpoint's.
       if (lines % every === 0) {
         hash.update(chunk.subarray(from, nl + 1));
         bytes += nl + 1 - from;
         from = nl + 1;
-        chain = chained(chain, hash.digest('hex'));
-        hash = createHash('sha256');
-        ends.set(lines, { bytes, sha256: chain });
+        ends.set(lines, { bytes, sha256: hash.copy().digest('hex') });
       }
     }
     hash.update(chunk.subarray(from));
     bytes += chunk.length - from;
     options.onProgress?.(bytes);
   };
-  const out: string[] = [sealed(JSON.stringify(IndexHeaderCodec.encode(indexHeader(every))))];
-  let operations = 0;
-  let lastCheckpointLine = 0;
-  const replay = await replayLines(
-    sourceOf(logFile, () => tapped(logFile, tap)),
-    {
-      maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
-      mode: 'strict',
-      verify: true,
-      snapshotEvery: every,
-      onSnapshot: (point) => {
-        const end = ends.get(point.lastLine);
-        if (end === undefined) {
-          return;
-        }
-        ends.delete(point.lastLine);
-        const checkpoint = checkpointOf(point, end.bytes, end.sha256, operations);
-        operations = point.state.operations.size;
-        lastCheckpointLine = point.lastLine;
-        out.push(sealed(encodeCheckpoint(checkpoint)));
+  const sealer = sealerOf(key);
+  const out = openIndexOut(indexFile, sealer);
+  try {
+    out.write(out.prepare([JSON.stringify(IndexHeaderCodec.encode(indexHeader(every, share, sealer.seal)))]));
+    let operations = 0;
+    let checkpoints = 0;
+    let lastCheckpointLine = 0;
+    // What a checkpoint line costs per slot and statistics row, learnt from the last one made.
+    let perEntry = 0;
+    const replay = await replayLines(
+      sourceOf(logFile, () => tapped(logFile, tap)),
+      {
+        maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
+        mode: 'strict',
+        verify: true,
+        snapshotEvery: every,
+        onSnapshot: (point) => {
+          const end = ends.get(point.lastLine);
+          ends.delete(point.lastLine);
+          if (end === undefined) {
+            return;
+          }
+          const budget = share * end.bytes - out.bytes();
+          const entries = point.state.slots.size + point.stats.order.size;
+          const newOperations = point.state.operations.size - operations;
+          if (perEntry * entries + 2 * newOperations > budget) {
+            return;
+          }
+          const prepared = out.prepare(checkpointParts(checkpointOf(point, end.bytes, end.sha256, operations)));
+          perEntry = Math.max(0, prepared.bytes - 2 * newOperations) / Math.max(1, entries);
+          if (prepared.bytes > budget) {
+            return;
+          }
+          out.write(prepared);
+          operations = point.state.operations.size;
+          checkpoints += 1;
+          lastCheckpointLine = point.lastLine;
+        },
       },
-    },
-  );
-  if (O.exists((stop: ReplayStop) => stop._tag === 'StoppedAtReadFailure')(replay.stopped)) {
-    return Object.freeze({ checkpoints: 0, lastCheckpointLine: 0, replay, bytes: 0 });
+    );
+    if (O.exists((stop: ReplayStop) => stop._tag === 'StoppedAtReadFailure')(replay.stopped)) {
+      out.abandon();
+      return Object.freeze({ checkpoints: 0, lastCheckpointLine: 0, replay, bytes: 0 });
+    }
+    const written = out.bytes();
+    await out.commit();
+    return Object.freeze({ checkpoints, lastCheckpointLine, replay, bytes: written });
+  } catch (error: unknown) {
+    out.abandon();
+    throw error;
   }
-  const text = `${out.join('\n')}\n`;
-  await fs.promises.writeFile(indexFile, text);
-  return Object.freeze({
-    checkpoints: out.length - 1,
-    lastCheckpointLine,
-    replay,
-    bytes: Buffer.byteLength(text),
-  });
 };
 
 // -------------------------------------------------------------------------------------
@@ -239,7 +269,7 @@ export const writeLogIndex = async (
  * @since 0.2.0
  */
 export interface IndexedStart {
-  /** Where to resume; `none` when no checkpoint could be used (replay from the start). */
+  /** Where to resume; `none` when no checkpoint could be used or none pays (replay from the start). */
   readonly start: O.Option<ReplayStart & { readonly bytes: number }>;
   /** One line per checkpoint or index line ignored, and why. */
   readonly warnings: ReadonlyArray<string>;
@@ -256,6 +286,23 @@ export interface ReplayBounds {
   readonly until?: LogBound;
   /** Count statistics and verification from that line or time on. */
   readonly from?: LogBound;
+  /**
+   * The key the index was sealed with (`writeLogIndex`'s `key`): an index sealed with a key is
+   * used only with that key, and, given a key, an index sealed without one is not used.
+   *
+   * @since 0.3.0
+   */
+  readonly key?: IndexKey;
+}
+
+/**
+ * Options of `replayIndexed`: those of `replayLines`, and the key of the index.
+ *
+ * @since 0.3.0
+ */
+export interface IndexedReplayOptions extends ReplayLinesOptions {
+  /** The key the index was sealed with, as `ReplayBounds`'s `key`. */
+  readonly key?: IndexKey;
 }
 
 /**
@@ -283,208 +330,349 @@ const usable = (c: Checkpoint, until: LogBound | undefined, from: LogBound | und
   return beforeUntil && beforeFrom;
 };
 
-/** Bytes read at a time while hashing a prefix: large reads keep the hashing at disk speed. */
-const HASH_READ = 1 << 22;
+/**
+ * What replaying, hashing and restoring cost, in nanoseconds per byte (of the log, of the log,
+ * of the index), as measured on the 2,000-backend log of docs/performance.md, rounded against
+ * the index: a checkpoint is used only when the replay it saves costs more than checking and
+ * restoring it.
+ */
+const REPLAY_COST = 30;
+const HASH_COST = 5;
+const RESTORE_COST = 150;
 
-/** An index read and filtered: its checkpoints and how many of the first ones a replay may use. */
+/** A checkpoint found in an index, its slots and rows left unread, and where its lines are. */
+interface Candidate {
+  /** The checkpoint without its slots and rows (they are read only for the one restored). */
+  readonly checkpoint: Checkpoint;
+  /** Where its head line is. */
+  readonly at: IndexPosition;
+  /** The size of its lines. */
+  readonly indexBytes: number;
+}
+
+/** An index read up to the last checkpoint a replay may use: those checkpoints, and the warnings. */
 interface Candidates {
-  readonly checkpoints: ReadonlyArray<Checkpoint>;
-  readonly candidates: number;
-  readonly size: number;
+  readonly sealer: Sealer;
+  readonly candidates: ReadonlyArray<Candidate>;
   readonly warnings: ReadonlyArray<string>;
 }
 
-/** The largest index read: its text must fit in one string. */
-const MAX_INDEX_BYTES = 256 << 20;
+/** The header of `logFile` (its first line) as a comparable text, if it has one. */
+const logHeaderText = async (logFile: string): Promise<string | undefined> => {
+  const handle = await fs.promises.open(logFile, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 16);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const end = buffer.subarray(0, bytesRead).indexOf(10);
+    const header = decodeHeaderLine(buffer.subarray(0, end === -1 ? bytesRead : end).toString('utf8'), 1);
+    return header._tag === 'HeaderLine' ? JSON.stringify(LogHeader.encode(header.header)) : undefined;
+  } finally {
+    await handle.close();
+  }
+};
 
 const readCandidates = async (logFile: string, indexFile: string, bounds: ReplayBounds): Promise<Candidates> => {
-  const none = (warnings: ReadonlyArray<string>): Candidates => ({ checkpoints: [], candidates: 0, size: 0, warnings });
-  let text: string;
+  const sealer = sealerOf(bounds.key);
+  const none = (warnings: ReadonlyArray<string>): Candidates => ({ sealer, candidates: [], warnings });
+  let size: number;
+  let logHeader: string | undefined;
   try {
-    // Read whole: a device (`/dev/zero`) or a file larger than a string is refused first.
     const stat = await fs.promises.stat(indexFile);
-    if (!stat.isFile() && !stat.isDirectory()) {
+    if (!stat.isFile()) {
       throw new Error('not a regular file');
     }
-    if (stat.size > MAX_INDEX_BYTES) {
-      throw new Error(`larger than an index can be (${String(MAX_INDEX_BYTES >> 20)} MiB)`);
-    }
-    text = await fs.promises.readFile(indexFile, 'utf8');
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
       return none([]);
     }
     return none([`cannot read ${indexFile}: ${errorMessage(error)}; replaying from the start`]);
   }
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const first = lines[0] ?? '';
-  const version = /^\{"format":"lifecycle-broadcast-index","version":(\d+),/.exec(first)?.[1];
-  if (version !== undefined && Number(version) !== INDEX_VERSION) {
-    return none([
-      `${indexFile}: an index of format version ${version}, and this library reads version ${String(
-        INDEX_VERSION,
-      )}: ignored (run lifecycle-broadcast index again)`,
-    ]);
-  }
-  const header = E.chain((t: string) => decodeIndexLine<IndexHeader>(IndexHeaderCodec, t))(
-    E.mapLeft((problem: string): ReadonlyArray<string> => [problem])(unsealed(first)),
-  );
-  if (E.isLeft(header)) {
-    return none([`${indexFile} line 1: ${header.left.join('; ')}: not an index this library wrote; ignored`]);
-  }
-  const warnings: string[] = [];
-  const checkpoints: Checkpoint[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const c = E.chain((t: string) => decodeIndexLine<Checkpoint>(CheckpointCodec, t))(
-      E.mapLeft((problem: string): ReadonlyArray<string> => [problem])(unsealed(lines[i] ?? '')),
-    );
-    if (E.isLeft(c)) {
-      warnings.push(
-        `${indexFile} line ${String(i + 1)}: ${c.left.join('; ')}; ignoring it and the checkpoints after it`,
-      );
-      break;
-    }
-    checkpoints.push(c.right);
-  }
-  let size: number;
   try {
     size = (await fs.promises.stat(logFile)).size;
+    logHeader = await logHeaderText(logFile);
   } catch {
-    return none(warnings);
+    // The replay says why the log cannot be read.
+    return none([]);
   }
-  const candidates = checkpoints.filter((c) => c.bytes <= size && usable(c, bounds.until, bounds.from)).length;
-  return { checkpoints, candidates, size, warnings };
+  if (logHeader === undefined) {
+    return none([]);
+  }
+  const warnings: string[] = [];
+  const candidates: Candidate[] = [];
+  let pending: { readonly gather: CheckpointGatherer; readonly at: IndexPosition; indexBytes: number } | undefined;
+  const settle = (): boolean => {
+    if (pending === undefined) {
+      return true;
+    }
+    const p = pending;
+    pending = undefined;
+    if (!p.gather.complete()) {
+      warnings.push(
+        `${indexFile} line ${String(p.at.line + 1)}: the checkpoint has lost some of its parts; ignoring it and the checkpoints after it`,
+      );
+      return false;
+    }
+    candidates.push({ checkpoint: p.gather.result(), at: p.at, indexBytes: p.indexBytes });
+    return true;
+  };
+  try {
+    for await (const l of readIndexLines(indexFile, sealer, () => false)) {
+      if (l._tag === 'Header') {
+        continue;
+      }
+      if (l._tag === 'Bad') {
+        warnings.push(
+          l.line === 1
+            ? `${indexFile} line 1: ${l.problem}: not an index this library can use; ignored`
+            : `${indexFile} line ${String(l.line)}: ${l.problem}; ignoring it and the checkpoints after it`,
+        );
+        break;
+      }
+      const part = l.part;
+      if (part._tag !== 'Checkpoint') {
+        const added =
+          pending === undefined
+            ? E.left('a part without its checkpoint')
+            : 'skipped' in part
+              ? E.right(undefined)
+              : pending.gather.add(part);
+        if (E.isLeft(added)) {
+          warnings.push(`${indexFile} line ${String(l.line)}: ${added.left}; ignoring it and the checkpoints after it`);
+          pending = undefined;
+          break;
+        }
+        if (pending !== undefined) {
+          pending.indexBytes += l.bytes;
+        }
+        continue;
+      }
+      if (!settle()) {
+        break;
+      }
+      const head = gatherCheckpoint(part, false).result();
+      if (!usable(head, bounds.until, bounds.from)) {
+        break;
+      }
+      // The cheap checks first: the checkpoint must lie within the log, after its header.
+      if (part.bytes > size) {
+        warnings.push(
+          `${indexFile}: the checkpoint after line ${thousands(part.line)} covers ${thousands(part.bytes)} bytes, and ${logFile} has ${thousands(size)} (the log changed since it was indexed): ignored, and those after it`,
+        );
+        break;
+      }
+      if (JSON.stringify(LogHeader.encode(part.header)) !== logHeader) {
+        warnings.push(
+          `${indexFile}: the checkpoint after line ${thousands(part.line)} has another header than ${logFile}: not this log's index; ignored`,
+        );
+        break;
+      }
+      pending = {
+        gather: gatherCheckpoint(part, false),
+        at: { offset: l.offset, line: l.line - 1, previous: l.previous },
+        indexBytes: l.bytes,
+      };
+    }
+  } catch (error: unknown) {
+    pending = undefined;
+    warnings.push(`cannot read ${indexFile}: ${errorMessage(error)}`);
+  }
+  settle();
+  return { sealer, candidates, warnings };
 };
 
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+/** What a replay saves by resuming from `c`, in nanoseconds: negative when it does not pay. */
+const saving = (c: Candidate): number => c.checkpoint.bytes * (REPLAY_COST - HASH_COST) - c.indexBytes * RESTORE_COST;
+
+/** The candidates that pay, the one that saves most first, then the later ones first. */
+const byPay = (candidates: ReadonlyArray<Candidate>): ReadonlyArray<number> =>
+  candidates
+    .map((c, i) => [i, saving(c)] as const)
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1] || b[0] - a[0])
+    .map(([i]) => i);
+
+/** What the log holds before a checkpoint's end, as the hashing thread found it. */
+interface PrefixCheck {
+  readonly sha256: string;
+  /** How many line ends it holds. */
+  readonly lines: number;
+  /** Whether its last byte ends a line. */
+  readonly endsLine: boolean;
+}
+
 /**
- * The SHA-256 of each prefix of `file` that ends at one of `offsets` (ascending), in one read,
- * computed on a worker thread so that the replay after the nearest checkpoint can run at the
- * same time (its result is used only once the hash agrees).
+ * The SHA-256, the number of line ends and the last byte of each prefix of `file` that ends at
+ * one of `offsets` (ascending), in one read, on a worker thread, so that the replay after the
+ * nearest checkpoint runs at the same time (its result is used only once the checks agree).
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const { file, ranges, chunk } = workerData;
+const { file, offsets, chunk } = workerData;
 (async () => {
-  const digests = [];
+  const checks = [];
   const handle = await fs.promises.open(file, 'r');
   try {
     const buffer = Buffer.allocUnsafe(chunk);
-    for (const [start, end] of ranges) {
-      const hash = createHash('sha256');
-      let at = start;
+    const hash = createHash('sha256');
+    let at = 0;
+    let lines = 0;
+    let last = -1;
+    for (const end of offsets) {
       while (at < end) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(chunk, end - at), at);
         if (bytesRead === 0) break;
-        hash.update(buffer.subarray(0, bytesRead));
+        const piece = buffer.subarray(0, bytesRead);
+        hash.update(piece);
+        for (let nl = piece.indexOf(10); nl !== -1; nl = piece.indexOf(10, nl + 1)) lines += 1;
+        last = piece[bytesRead - 1];
         at += bytesRead;
       }
-      digests.push(hash.digest('hex'));
+      checks.push({ sha256: at === end ? hash.copy().digest('hex') : '', lines, endsLine: last === 10 });
     }
   } finally {
     await handle.close();
   }
-  parentPort.postMessage({ digests });
+  parentPort.postMessage({ checks });
 })().catch((error) => parentPort.postMessage({ error: String((error && error.message) || error) }));
 `;
 
-/** The SHA-256 of each byte range of `file`, on a worker thread. */
-const segmentHashes = (
-  file: string,
-  ranges: ReadonlyArray<readonly [number, number]>,
-): Promise<ReadonlyArray<string>> =>
+/** Bytes read at a time while hashing a prefix: large reads keep the hashing at disk speed. */
+const HASH_READ = 1 << 22;
+
+const prefixChecks = (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<PrefixCheck>> =>
   new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { file, ranges, chunk: HASH_READ } });
-    worker.once('message', (m: { readonly digests?: ReadonlyArray<string>; readonly error?: string }) => {
-      if (m.digests === undefined) {
+    const worker = new Worker(WORKER, { eval: true, workerData: { file, offsets, chunk: HASH_READ } });
+    worker.once('message', (m: { readonly checks?: ReadonlyArray<PrefixCheck>; readonly error?: string }) => {
+      void worker.terminate();
+      if (m.checks === undefined) {
         reject(new Error(m.error ?? 'the hashing thread failed'));
       } else {
-        resolve(m.digests);
+        resolve(m.checks);
       }
     });
     worker.once('error', reject);
   });
 
-/** How many threads hash a log's segments side by side: one per core, at most two. */
-const HASHING_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+/** Why the log before `c` is not what it covered, or `undefined` when it is. */
+const mismatch = (c: Checkpoint, check: PrefixCheck | undefined): string | undefined =>
+  check === undefined || check.sha256 === ''
+    ? 'the log is shorter than it covers'
+    : !check.endsLine || check.lines !== c.line
+      ? `the log has ${thousands(check.lines)} line ends in the ${thousands(c.bytes)} bytes it covers, not ${thousands(c.line)} ending there`
+      : check.sha256 !== c.sha256
+        ? 'the log before it hashes otherwise'
+        : undefined;
 
-/**
- * The hash of each prefix of `file` that ends at one of `offsets` (ascending), as `chained`
- * makes it: the segments between the offsets are hashed on worker threads, about the same number
- * of bytes on each, so that the replay after the nearest checkpoint can run at the same time
- * (its result is used only once the hash agrees).
- */
-const prefixHashesOffThread = async (file: string, offsets: ReadonlyArray<number>): Promise<ReadonlyArray<string>> => {
-  const ranges = offsets.map((end, i): readonly [number, number] => [i === 0 ? 0 : (offsets[i - 1] ?? 0), end]);
-  const total = offsets[offsets.length - 1] ?? 0;
-  const groups: Array<Array<readonly [number, number]>> = [[]];
-  for (const range of ranges) {
-    const group = groups[groups.length - 1] as Array<readonly [number, number]>;
-    group.push(range);
-    if (range[1] >= (total * groups.length) / HASHING_THREADS && groups.length < HASHING_THREADS) {
-      groups.push([]);
+/** Read the slots and rows of candidate `k` and restore the replay's point there. */
+const restore = async (
+  indexFile: string,
+  found: Candidates,
+  k: number,
+): Promise<E.Either<string, ReplayStart & { readonly bytes: number }>> => {
+  const candidate = found.candidates[k] as Candidate;
+  let gather: CheckpointGatherer | undefined;
+  for await (const l of readIndexLines(indexFile, found.sealer, () => true, candidate.at)) {
+    if (l._tag === 'Bad') {
+      return E.left(`line ${String(l.line)}: ${l.problem}`);
+    }
+    if (l._tag !== 'Part' || 'skipped' in l.part) {
+      continue;
+    }
+    if (gather === undefined) {
+      if (l.part._tag !== 'Checkpoint' || l.part.sha256 !== candidate.checkpoint.sha256) {
+        return E.left(`line ${String(l.line)}: the index changed while it was read`);
+      }
+      gather = gatherCheckpoint(l.part);
+    } else {
+      const added = gather.add(l.part);
+      if (E.isLeft(added)) {
+        return E.left(`line ${String(l.line)}: ${added.left}`);
+      }
+    }
+    // Its last part read: what follows is another checkpoint's.
+    if (gather.complete()) {
+      break;
     }
   }
-  const segments = (await Promise.all(groups.filter((g) => g.length > 0).map((g) => segmentHashes(file, g)))).flat();
-  const digests: string[] = [];
-  let chain = '';
-  for (const segment of segments) {
-    chain = chained(chain, segment);
-    digests.push(chain);
+  if (gather?.complete() !== true) {
+    return E.left(`the checkpoint after line ${thousands(candidate.checkpoint.line)} has lost some of its parts`);
   }
-  return digests;
+  const full = gather.result();
+  const restored = restoreCheckpoint([...found.candidates.slice(0, k).map((c) => c.checkpoint), full]);
+  return E.map((start: ReplayStart) => ({ ...start, bytes: full.bytes }))(restored);
 };
 
-/** The last candidate whose prefix hashes as recorded and that restores, with the warnings. */
-const choose = (
+/**
+ * The first candidate of `order` whose log prefix passes its checks and that restores, with a
+ * warning for each that did not.
+ */
+const firstSound = async (
   indexFile: string,
   logFile: string,
   found: Candidates,
-  digests: ReadonlyArray<string>,
-): {
-  readonly at: number;
-  readonly start: O.Option<ReplayStart & { readonly bytes: number }>;
-  readonly warnings: ReadonlyArray<string>;
-} => {
-  const warnings = [...found.warnings];
+  order: ReadonlyArray<number>,
+  checks: ReadonlyArray<PrefixCheck>,
+  warnings: string[],
+  restored: Map<number, E.Either<string, ReplayStart & { readonly bytes: number }>> = new Map(),
+): Promise<{ readonly k: number; readonly start: ReplayStart & { readonly bytes: number } } | undefined> => {
+  // The checkpoints whose log prefix changed, latest first, and why the latest did not match.
   const stale: number[] = [];
+  let why = '';
   const staleWarning = (): void => {
-    if (stale.length > 0) {
-      const lines =
-        stale.length === 1
-          ? `line ${(stale[0] ?? 0).toLocaleString('en-US')}`
-          : `lines ${(stale[stale.length - 1] ?? 0).toLocaleString('en-US')} to ${(stale[0] ?? 0).toLocaleString('en-US')}`;
+    const latest = stale[0];
+    const earliest = stale[stale.length - 1];
+    if (latest !== undefined && earliest !== undefined) {
       warnings.push(
-        `${indexFile}: ${stale.length === 1 ? 'the checkpoint' : `${String(stale.length)} checkpoints`} after ${lines} ${
-          stale.length === 1 ? 'does' : 'do'
-        } not match ${logFile} (the log changed since it was indexed): ignored`,
+        stale.length === 1
+          ? `${indexFile}: the checkpoint after line ${thousands(latest)} does not match ${logFile} (${why}: the log changed since it was indexed): ignored`
+          : `${indexFile}: ${String(stale.length)} checkpoints after lines ${thousands(earliest)} to ${thousands(latest)} do not match ${logFile} (${why}: the log changed since it was indexed): ignored`,
       );
     }
   };
-  for (let k = found.candidates; k > 0; k--) {
-    const c = found.checkpoints[k - 1] as Checkpoint;
-    if (digests[k - 1] === c.sha256) {
-      const restored = restoreCheckpoint(found.checkpoints.slice(0, k));
-      if (E.isRight(restored)) {
-        staleWarning();
-        return { at: k, start: O.some({ ...restored.right, bytes: c.bytes }), warnings };
-      }
-      warnings.push(`${indexFile}: ${restored.left}: ignored`);
-    } else {
+  for (const k of order) {
+    const c = (found.candidates[k] as Candidate).checkpoint;
+    const wrong = mismatch(c, checks[k]);
+    if (wrong !== undefined) {
+      why = stale.length === 0 ? wrong : why;
       stale.push(c.line);
+      continue;
     }
+    const r = restored.get(k) ?? (await restore(indexFile, found, k));
+    if (E.isRight(r)) {
+      staleWarning();
+      return { k, start: r.right };
+    }
+    warnings.push(`${indexFile}: ${r.left}: ignored`);
   }
   staleWarning();
-  return { at: 0, start: O.none, warnings };
+  return undefined;
+};
+
+/** Check the arguments `startFromIndex` and `replayIndexed` share. */
+const checkBounds = (fn: string, logFile: unknown, indexFile: unknown, bounds: unknown): ReplayBounds => {
+  checkFiles(fn, logFile, indexFile);
+  const checked = optionsObject(fn, bounds);
+  checkLogBound(fn, 'until', checked.until);
+  checkLogBound(fn, 'from', checked.from);
+  const key = checkKey(fn, checked.key);
+  return {
+    ...(checked.until === undefined ? {} : { until: checked.until as LogBound }),
+    ...(checked.from === undefined ? {} : { from: checked.from as LogBound }),
+    ...(key === undefined ? {} : { key }),
+  };
 };
 
 /**
- * The nearest checkpoint of `indexFile` that a replay of `logFile` bounded by `until` (and
- * counted from `from`) can resume from, restored, after checking that the log prefix it covers
- * still hashes the same. An index that is missing gives `none` and no warning; anything wrong
- * with one (a bad line, a stale checkpoint) gives a warning, and the checkpoints before it are
- * used when they are sound.
+ * The checkpoint of `indexFile` a replay of `logFile` bounded by `until` (and counted from
+ * `from`) is best resumed from, restored, after checking that the log before it is what it
+ * covered (its size, its line ends, its header and its SHA-256). Only a checkpoint that pays is
+ * used: one whose restoring costs less than the replay it saves. An index that is missing gives
+ * `none` and no warning; anything wrong with one (a bad line, a stale checkpoint, another seal)
+ * gives a warning, and the checkpoints before it are used when they are sound.
  *
  * @since 0.2.0
  */
@@ -493,51 +681,50 @@ export const startFromIndex = async (
   indexFile: string,
   bounds: ReplayBounds = {},
 ): Promise<IndexedStart> => {
-  checkFiles('startFromIndex', logFile, indexFile);
-  const checked = optionsObject('startFromIndex', bounds);
-  checkLogBound('startFromIndex', 'until', checked.until);
-  checkLogBound('startFromIndex', 'from', checked.from);
-  const found = await readCandidates(logFile, indexFile, bounds);
-  if (found.candidates === 0) {
+  const checked = checkBounds('startFromIndex', logFile, indexFile, bounds);
+  const found = await readCandidates(logFile, indexFile, checked);
+  const order = byPay(found.candidates);
+  if (order.length === 0) {
     return { start: O.none, warnings: found.warnings };
   }
-  const digests = await prefixHashesOffThread(
+  const warnings = [...found.warnings];
+  const checks = await prefixChecks(
     logFile,
-    found.checkpoints.slice(0, found.candidates).map((c) => c.bytes),
+    found.candidates.slice(0, Math.max(...order) + 1).map((c) => c.checkpoint.bytes),
   );
-  const { start, warnings } = choose(indexFile, logFile, found, digests);
-  return { start, warnings };
+  const sound = await firstSound(indexFile, logFile, found, order, checks, warnings);
+  return { start: O.fromNullable(sound?.start), warnings };
 };
 
 /**
- * Replay `logFile` as `replayLines` would, resuming from the nearest valid checkpoint of
- * `indexFile` when there is one. Gives the same outcome as a replay from the start (for a
- * bounded replay, the same registry, statistics and verification), with the warnings about
- * checkpoints ignored and the line it resumed after (0 from the start).
+ * Replay `logFile` as `replayLines` would, resuming from the checkpoint of `indexFile` that pays
+ * most, when one does. Gives the same outcome as a replay from the start (for a bounded replay,
+ * the same registry, statistics and verification), with the warnings about checkpoints ignored
+ * and the line it resumed after (0 from the start).
  *
  * @since 0.2.0
  */
 export const replayIndexed = async (
   logFile: string,
   indexFile: string,
-  options: ReplayLinesOptions = {},
+  options: IndexedReplayOptions = {},
 ): Promise<IndexedReplay> => {
-  checkFiles('replayIndexed', logFile, indexFile);
-  optionsObject('replayIndexed', options);
-  const fromStart = async (): Promise<LinesReplay> => replayLines(fileSource(logFile), options);
-  const found = await readCandidates(logFile, indexFile, {
-    ...(options.until === undefined ? {} : { until: options.until }),
-    ...(options.from === undefined ? {} : { from: options.from }),
-  });
-  if (found.candidates === 0) {
+  const checked = checkBounds('replayIndexed', logFile, indexFile, options);
+  const replayOptions: ReplayLinesOptions = { ...options };
+  delete (replayOptions as { key?: IndexKey }).key;
+  const fromStart = async (): Promise<LinesReplay> => replayLines(fileSource(logFile), replayOptions);
+  const found = await readCandidates(logFile, indexFile, checked);
+  const order = byPay(found.candidates);
+  const best = order[0];
+  if (best === undefined) {
     return { replay: await fromStart(), resumedAfter: 0, warnings: found.warnings };
   }
   const resume = async (
     s: ReplayStart & { readonly bytes: number },
-    observer: Pick<ReplayLinesOptions, 'onStep' | 'onInvalidLine' | 'onSnapshot'>,
+    observer: Pick<ReplayLinesOptions, 'onStep' | 'onInvalidLine' | 'onSnapshot' | 'onBroadcast'>,
   ): Promise<LinesReplay> =>
     replayLines(restOf(logFile, s.bytes), {
-      ...options,
+      ...replayOptions,
       ...(options.onProgress === undefined ? {} : { onProgress: (n: number) => options.onProgress?.(s.bytes + n) }),
       ...observer,
       // Counted from a bound: nothing before it counts, and the statistics begin when it is
@@ -547,36 +734,42 @@ export const replayIndexed = async (
           ? s
           : { ...s, stats: emptyLogStats, counting: false, checked: 0, divergences: 0, firstDivergence: O.none },
     });
-  // While another thread hashes the prefixes, the nearest checkpoint is restored and the lines
-  // after it replayed; what that replay shows its observers is held back until the hash agrees.
-  const hashing = prefixHashesOffThread(
+  // While another thread checks the log before the checkpoints, the best one is restored and the
+  // lines after it replayed; what that replay shows its observers is held back until the checks agree.
+  const checking = prefixChecks(
     logFile,
-    found.checkpoints.slice(0, found.candidates).map((c) => c.bytes),
+    found.candidates.slice(0, Math.max(...order) + 1).map((c) => c.checkpoint.bytes),
   );
-  const nearest = found.checkpoints[found.candidates - 1] as Checkpoint;
-  const restored = restoreCheckpoint(found.checkpoints.slice(0, found.candidates));
   const held: Array<() => void> = [];
-  const speculative = E.isRight(restored)
-    ? resume(
-        { ...restored.right, bytes: nearest.bytes },
-        {
-          onStep: (step) => held.push(() => options.onStep?.(step)),
-          onInvalidLine: (l) => held.push(() => options.onInvalidLine?.(l)),
-          onSnapshot: (point) => held.push(() => options.onSnapshot?.(point)),
-        },
-      )
+  const hold =
+    <A>(f: ((a: A) => void) | undefined) =>
+    (a: A): void => {
+      if (f !== undefined) {
+        held.push(() => {
+          f(a);
+        });
+      }
+    };
+  const restoredBest = await restore(indexFile, found, best);
+  const speculative = E.isRight(restoredBest)
+    ? resume(restoredBest.right, {
+        onStep: hold(options.onStep),
+        onInvalidLine: hold(options.onInvalidLine),
+        onSnapshot: hold(options.onSnapshot),
+        ...(options.onBroadcast === undefined ? {} : { onBroadcast: hold(options.onBroadcast) }),
+      })
     : undefined;
-  const [digests, early] = await Promise.all([hashing, speculative]);
-  const chosen = choose(indexFile, logFile, found, digests);
-  if (O.isNone(chosen.start)) {
-    return { replay: await fromStart(), resumedAfter: 0, warnings: chosen.warnings };
+  const [checks, early] = await Promise.all([checking, speculative]);
+  const warnings = [...found.warnings];
+  const sound = await firstSound(indexFile, logFile, found, order, checks, warnings, new Map([[best, restoredBest]]));
+  if (sound === undefined) {
+    return { replay: await fromStart(), resumedAfter: 0, warnings };
   }
-  if (chosen.at === found.candidates && early !== undefined) {
+  if (sound.k === best && early !== undefined) {
     for (const f of held) {
       f();
     }
-    return { replay: early, resumedAfter: nearest.line, warnings: chosen.warnings };
+    return { replay: early, resumedAfter: sound.start.lastLine, warnings };
   }
-  const s = chosen.start.value;
-  return { replay: await resume(s, {}), resumedAfter: s.lastLine, warnings: chosen.warnings };
+  return { replay: await resume(sound.start, {}), resumedAfter: sound.start.lastLine, warnings };
 };

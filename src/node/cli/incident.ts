@@ -74,6 +74,15 @@ export const misorderedBounds = (
     : undefined;
 };
 
+/** The environment variable whose value, when set, is the key an index is sealed with. */
+export const INDEX_KEY_VARIABLE = 'LIFECYCLE_BROADCAST_INDEX_KEY';
+
+/** The key of the indexes written and read, from `INDEX_KEY_VARIABLE`. */
+const indexKey = (): { readonly key?: string } => {
+  const key = process.env[INDEX_KEY_VARIABLE];
+  return key === undefined || key === '' ? {} : { key };
+};
+
 /**
  * Replay `file` with the engine, reporting bad lines on standard error as they are met, and
  * resuming from its index when it has a valid one. Whatever happened is in the outcome, a read
@@ -112,6 +121,7 @@ export const replayInput = async (
   } else {
     const indexed = await replayIndexed(file, indexFile, {
       ...options,
+      ...indexKey(),
       maxLineLength: flags.maxLineLength,
       ...(progress === undefined ? {} : { onProgress: progress.update }),
     });
@@ -182,6 +192,7 @@ export const indexCommand = async (file: string, flags: IndexFlags, io: CliIO): 
   try {
     written = await writeLogIndex(file, indexFile, {
       every: flags.every,
+      ...indexKey(),
       maxLineLength: flags.maxLineLength,
       ...(progress === undefined ? {} : { onProgress: progress.update }),
     });
@@ -204,14 +215,14 @@ export const indexCommand = async (file: string, flags: IndexFlags, io: CliIO): 
   const indexSize = written.bytes < 1024 ? `${n(written.bytes)} bytes` : `${n(Math.ceil(written.bytes / 1024))} KiB`;
   const line =
     written.checkpoints === 0
-      ? `${printable(indexFile)}: no checkpoint before line ${n(r.lastLine)} (they are ${n(
+      ? `${printable(indexFile)}: no checkpoint before line ${n(r.lastLine)} (at least ${n(
           flags.every,
-        )} lines apart; --every changes it), ${indexSize}\n`
+        )} lines apart, --every changes it; and each only once the index stays within a tenth of the log before it), ${indexSize}\n`
       : `${printable(indexFile)}: ${n(written.checkpoints)} checkpoint${
           written.checkpoints === 1 ? '' : 's'
-        } every ${n(flags.every)} lines, the last after line ${n(written.lastCheckpointLine)} of ${n(
+        } at least ${n(flags.every)} lines apart, the last after line ${n(written.lastCheckpointLine)} of ${n(
           r.lastLine,
-        )}, ${indexSize}\n`;
+        )}, ${indexSize}${indexKey().key === undefined ? '' : ', sealed with the key'}\n`;
   return output(io, [line], stop === undefined ? OK : INVALID);
 };
 
