@@ -17,6 +17,9 @@ import type { Checkpoint, CheckpointGatherer } from '../../src/incident/checkpoi
 import { IndexPart, decodeIndexLine, gatherCheckpoint, restoreCheckpoint } from '../../src/incident/checkpoint';
 import { fileSource, replayIndexed, startFromIndex, writeLog, writeLogIndex } from '../../src/node';
 
+// Replays of 5,000 lines, several per test: generous on a loaded machine.
+jest.setTimeout(60_000);
+
 let dir: string;
 let log: string;
 

@@ -67,7 +67,7 @@ const resealed = (lines: ReadonlyArray<string>): string => {
 describe('writeLogIndex spacing checkpoints by their cost', () => {
   it.each([
     ['a tenth', undefined, 0.1],
-    ['a share given', 0.02, 0.02],
+    ['a share given', 0.05, 0.05],
   ] as const)('should keep the index within %s of the log, and still resume right', async (_, share, limit) => {
     const indexFile = path.join(dir, `wide-${String(limit)}.index`);
     const written = await writeLogIndex(wide, indexFile, { every: 200, ...(share === undefined ? {} : { share }) });
@@ -136,8 +136,9 @@ describe('startFromIndex cheap checks', () => {
   it('should refuse a checkpoint beyond the end of a log that shrank', async () => {
     const cut = path.join(dir, 'cut.ndjson');
     fs.writeFileSync(cut, `${lines.slice(0, 3000).join('\n')}\n`);
-    const r = await startFromIndex(cut, indexFile, { until: atLine(2999) });
-    expect(O.isNone(r.start)).toBe(true);
+    const r = await startFromIndex(cut, indexFile, {});
+    // The checkpoints within the cut log are still used.
+    expect(O.toUndefined(r.start)?.lastLine ?? 0).toBeLessThan(3000);
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(
       /^.*checks\.index: the checkpoint after line [\d,]+ covers [\d,]+ bytes, and .*cut\.ndjson has [\d,]+ \(the log changed since it was indexed\): ignored, and those after it$/,
