@@ -97,7 +97,7 @@ describe('whatIf', () => {
   ];
 
   it('should say which broadcasts would have differed, and how', async () => {
-    const outcome = await whatIf(linesOf(log), { assumptions: [assume('soldr=Ack')] });
+    const outcome = await whatIf(linesOf(log), { assumptions: [assume('soldr=Ack')], names: true });
     expect(outcome.broadcasts).toBe(3);
     expect(outcome.affected).toBe(2);
     expect(outcome.matched).toEqual([1]);
@@ -129,7 +129,10 @@ describe('whatIf', () => {
     const records = [...g.records];
     const first = records.find((r) => r._tag === 'Register');
     const service = first?._tag === 'Register' ? first.backend.key.serviceName : 'none';
-    const outcome = await whatIf(linesOf(records), { assumptions: [assume(`${service}=Failure:Rejected`)] });
+    const outcome = await whatIf(linesOf(records), {
+      assumptions: [assume(`${service}=Failure:Rejected`)],
+      names: true,
+    });
     // Every difference is a backend of that service that was live and did not already fail with Rejected.
     for (const d of outcome.differences) {
       expect(d.changes.length).toBeGreaterThan(0);
@@ -154,6 +157,7 @@ describe('whatIf on wrong arguments', () => {
     [{ assumptions: 'x' }, 'whatIf: assumptions must be an array of assumptions (see parseAssumption), got "x"'],
     [{ assumptions: [{}] }, 'whatIf: assumptions[0] must be an assumption (see parseAssumption), got {}'],
     [{ assumptions: [], until: 5 }, 'whatIf: until must be atLine(n) or atTime(ms), got 5'],
+    [{ assumptions: [], names: 'yes' }, 'whatIf: names must be a boolean, got "yes"'],
   ])('should reject %j at once with a TypeError naming the option', async (options, message) => {
     await expect(untyped(source, options)).rejects.toThrow(new TypeError(message));
   });

@@ -10,26 +10,22 @@ import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 
 import type { Backend } from '../domain/Backend';
-import { withResponse } from '../domain/Backend';
 import type { BackendKey } from '../domain/BackendKey';
-import { BackendKey as BackendKeyCodec, keyId } from '../domain/BackendKey';
+import { BackendKey as BackendKeyCodec, keyId, keyIdentity } from '../domain/BackendKey';
 import { BroadcastBackendResponse, ack, failure, failureReasons, timeout } from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import type { BroadcastEntry, BroadcastResult } from '../domain/BroadcastResult';
 import { resultEntries } from '../domain/BroadcastResult';
 import { decode, show } from '../internal/codec';
 import { isRecord } from '../internal/isRecord';
-import { optionalInteger, optionsObject } from '../internal/options';
+import { optionalInteger, optionalOfType, optionsObject } from '../internal/options';
 import { printable } from '../internal/printable';
 import { matchTag } from '../internal/match';
-import { recordAction } from '../log/LogRecord';
 import type { LogSource, ReadLogOptions } from '../log/logReader';
 import { checkReadArguments } from '../log/logReader';
 import type { Registry } from '../registry/Registry';
-import { backends, setResponse } from '../registry/Registry';
-import type { RegistryAction } from '../registry/RegistryAction';
-import type { RegistryEvent } from '../registry/RegistryEvent';
-import { step } from '../registry/step';
+import { backends } from '../registry/Registry';
+import { positionOf } from '../registry/storage';
 import type { ReplayMode } from '../replay/LogReplay';
 import type { LinesReplay } from '../replay/replayLines';
 import type { LogBound } from '../replay/LogBound';
@@ -102,6 +98,22 @@ export interface BroadcastDifference {
   readonly operation: BroadcastOperation;
   readonly recorded: BroadcastResult['_tag'];
   readonly assumed: BroadcastResult['_tag'];
+  /**
+   * How many backends would have answered otherwise.
+   *
+   * @since 0.3.0
+   */
+  readonly changed: number;
+  /**
+   * How many would have answered otherwise, by change: `{ "Timeout -> Ack": 12 }`.
+   *
+   * @since 0.3.0
+   */
+  readonly answerChanges: Readonly<Record<string, number>>;
+  /**
+   * The backends that would have answered otherwise, in registration order: listed only with
+   * the option `names` (empty otherwise, since a broadcast can change thousands of them).
+   */
   readonly changes: ReadonlyArray<EntryChange>;
 }
 
@@ -123,6 +135,13 @@ export interface WhatIfOptions extends ReadLogOptions {
   readonly from?: LogBound;
   /** How many differences to keep in `differences` (all are counted); 1,000 by default. */
   readonly maxDifferences?: number;
+  /**
+   * List the backends of each difference kept (`BroadcastDifference.changes`); without it, only
+   * their counts.
+   *
+   * @since 0.3.0
+   */
+  readonly names?: boolean;
   readonly mode?: ReplayMode;
   /** Stop there, as `replayLines` does: after that line, or at that time. */
   readonly until?: LogBound;
@@ -269,68 +288,137 @@ const assumedFor = (assumptions: ReadonlyArray<Assumption>, key: BackendKey): Br
   return found;
 };
 
-/** The action as it would have been under the assumptions: an assumed backend keeps its answer. */
-const assumedAction = (assumptions: ReadonlyArray<Assumption>, action: RegistryAction): RegistryAction => {
-  switch (action._tag) {
-    case 'Register': {
-      const response = assumedFor(assumptions, action.backend.key);
-      return response === undefined ? action : { _tag: 'Register', backend: withResponse(action.backend, response) };
-    }
-    case 'SetResponse': {
-      const response = assumedFor(assumptions, action.key);
-      return response === undefined ? action : { _tag: 'SetResponse', key: action.key, response };
-    }
-    case 'SetLive':
-    case 'Unregister':
-    case 'Broadcast':
-    case 'BroadcastTo':
-      return action;
-  }
+const NO_CHANGES: ReadonlyArray<EntryChange> = Object.freeze([]);
+
+/** An answer in one word, as an entry of a result says it: `Ack`, `Timeout`, `Failure(Rejected)`. */
+const answerWord = (r: BroadcastBackendResponse | BroadcastEntry): string =>
+  r._tag === 'Failure' ? `Failure(${r.reason})` : r._tag;
+
+/** A live backend that would have answered otherwise: its recorded and its assumed answer. */
+interface Diverging {
+  readonly key: BackendKey;
+  readonly recorded: BroadcastBackendResponse;
+  readonly assumed: BroadcastBackendResponse;
+  /** `"Timeout -> Ack"` and so on. */
+  readonly transition: string;
+}
+
+/** How many live answers of each kind: what a status is decided by. */
+interface AnswerCounts {
+  Ack: number;
+  Timeout: number;
+  Failure: number;
+}
+
+/** Count `d`'s assumed answer instead of its recorded one (`by` -1 undoes it). */
+const shift = (counts: AnswerCounts, d: Diverging, by: 1 | -1): void => {
+  counts[d.recorded._tag] -= by;
+  counts[d.assumed._tag] += by;
 };
 
-/** The result of a broadcast to all or to some, if `event` is one. */
-const broadcastResultOf = (event: RegistryEvent): BroadcastResult | undefined =>
-  event._tag === 'OperationBroadcast' || event._tag === 'OperationBroadcastTo' ? event.result : undefined;
+/** The status of a result with these many acks, timeouts and failures (the registry's rule). */
+const statusOf = (acks: number, timeouts: number, failures: number): BroadcastResult['_tag'] =>
+  timeouts > 0 || failures > 0 ? 'Degraded' : acks > 0 ? 'AllAcked' : 'NoLiveTargets';
 
-const assumedRegistry = (assumptions: ReadonlyArray<Assumption>, registry: Registry): Registry => {
-  let state = registry;
-  for (const b of backends(registry)) {
-    const response = assumedFor(assumptions, b.key);
-    if (response !== undefined) {
-      state = setResponse(state, b.key, response).state;
+/**
+ * The live backends whose answer the assumptions change, kept as the replay applies each record:
+ * a broadcast to all then differs by exactly this set, so comparing it costs O(1) (and the counts
+ * by change, O(kinds of change)) instead of O(backends).
+ */
+const divergingSet = (assumptions: ReadonlyArray<Assumption>) => {
+  const assumedById = new Map<string, BroadcastBackendResponse | null>();
+  const members = new Map<string, Diverging>();
+  const byTransition = new Map<string, number>();
+  /** Assumed minus recorded live answers. */
+  const delta: AnswerCounts = { Ack: 0, Timeout: 0, Failure: 0 };
+  /** Bumped on each change of the set: a snapshot of an unchanged set is shared. */
+  let version = 0;
+  let countsAt = -1;
+  let counts: Readonly<Record<string, number>> = Object.freeze({});
+
+  const assumedOf = (key: BackendKey): BroadcastBackendResponse | undefined => {
+    const id = keyId(key);
+    let found = assumedById.get(id);
+    if (found === undefined) {
+      found = assumedFor(assumptions, key) ?? null;
+      assumedById.set(id, found);
     }
-  }
-  return state;
-};
+    return found ?? undefined;
+  };
 
-const entryWord = (e: BroadcastEntry): string => (e._tag === 'Failure' ? `Failure(${e.reason})` : e._tag);
-
-const wordsByKey = (r: BroadcastResult): Map<string, string> => {
-  const out = new Map<string, string>();
-  for (const e of resultEntries(r)) {
-    out.set(keyId(e.key), entryWord(e));
-  }
-  return out;
-};
-
-const changesOf = (
-  order: ReadonlyArray<Backend>,
-  recorded: BroadcastResult,
-  assumed: BroadcastResult,
-): EntryChange[] => {
-  const a = wordsByKey(recorded);
-  const b = wordsByKey(assumed);
-  const changes: EntryChange[] = [];
-  for (const backend of order) {
-    const id = keyId(backend.key);
-    const was = a.get(id);
-    const would = b.get(id);
-    if (was !== undefined && would !== undefined && was !== would) {
-      changes.push(Object.freeze({ key: backend.key, recorded: was, assumed: would }));
+  const count = (transition: string, by: number): void => {
+    const n = (byTransition.get(transition) ?? 0) + by;
+    if (n === 0) {
+      byTransition.delete(transition);
+    } else {
+      byTransition.set(transition, n);
     }
-  }
-  return changes;
+  };
+
+  const remove = (id: string): void => {
+    const d = members.get(id);
+    if (d !== undefined) {
+      members.delete(id);
+      count(d.transition, -1);
+      shift(delta, d, -1);
+      version += 1;
+    }
+  };
+
+  /** The backend of `key` is now `backend` (`undefined`: unregistered). */
+  const update = (key: BackendKey, backend: Backend | undefined): void => {
+    const id = keyId(key);
+    remove(id);
+    if (!backend?.live) {
+      return;
+    }
+    const assumed = assumedOf(key);
+    if (assumed === undefined) {
+      return;
+    }
+    const was = answerWord(backend.response);
+    const would = answerWord(assumed);
+    if (was === would) {
+      return;
+    }
+    const d: Diverging = { key: backend.key, recorded: backend.response, assumed, transition: `${was} -> ${would}` };
+    members.set(id, d);
+    count(d.transition, 1);
+    shift(delta, d, 1);
+    version += 1;
+  };
+
+  /** The status a broadcast to all from `before` would have had. */
+  const assumedStatus = (before: Registry): BroadcastResult['_tag'] =>
+    statusOf(before.liveAcks + delta.Ack, before.liveTimeouts + delta.Timeout, before.liveFailures + delta.Failure);
+
+  /** How many backends would have answered otherwise, by change, for a broadcast to all. */
+  const transitions = (): Readonly<Record<string, number>> => {
+    if (countsAt !== version) {
+      counts = Object.freeze(Object.fromEntries([...byTransition.entries()].sort(([a], [b]) => (a < b ? -1 : 1))));
+      countsAt = version;
+    }
+    return counts;
+  };
+
+  return {
+    update,
+    assumedStatus,
+    transitions,
+    size: (): number => members.size,
+    get: (id: string): Diverging | undefined => members.get(id),
+    all: (): Iterable<Diverging> => members.values(),
+  };
 };
+
+/** The backends that would have answered otherwise, named, in registration order. */
+const namedChanges = (before: Registry, diverging: Iterable<Diverging>): ReadonlyArray<EntryChange> =>
+  Object.freeze(
+    [...diverging]
+      .map((d) => ({ d, at: positionOf(before, keyIdentity(d.key)) }))
+      .sort((a, b) => a.at - b.at)
+      .map(({ d }) => Object.freeze({ key: d.key, recorded: answerWord(d.recorded), assumed: answerWord(d.assumed) })),
+  );
 
 /** Whether `a` is an assumption, as `parseAssumption` makes them (plain JavaScript may pass anything). */
 const isAssumption = (a: unknown): a is Assumption => {
@@ -369,6 +457,7 @@ const checkWhatIfOptions = (options: unknown): void => {
     throw new TypeError('whatIf: give fromLine or from, not both');
   }
   optionalInteger('whatIf', 'maxDifferences', o.maxDifferences, 0);
+  optionalOfType('whatIf', 'names', o.names, 'boolean');
   checkLogBound('whatIf', 'until', o.until);
 };
 
@@ -376,8 +465,11 @@ const checkWhatIfOptions = (options: unknown): void => {
  * Replay the log read from `source` as recorded and, from `fromLine` on, with the assumed
  * backends answering as assumed (whatever the log says their response became), and compare
  * every broadcast's result from there. The assumptions change answers only: a dead backend stays
- * dead and is still skipped. Nothing in the log makes it throw; a wrong option from plain
- * JavaScript rejects at once with a `TypeError` or `RangeError` naming it.
+ * dead and is still skipped. It costs one replay and time O(records + backends): the live
+ * backends the assumptions change are kept up to date as records apply, so a broadcast to every
+ * backend is compared in O(1) whatever the fleet's size (0.2 compared every backend of every
+ * broadcast). Nothing in the log makes it throw; a wrong option from plain JavaScript rejects at
+ * once with a `TypeError` or `RangeError` naming it.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -400,7 +492,9 @@ export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise
   // The line the assumptions began to hold on, once a record reached `from`.
   let fromLine = from._tag === 'AtLine' ? from.line : undefined;
   const maxDifferences = options.maxDifferences ?? 1000;
-  let alt: Registry | undefined;
+  const names = options.names === true;
+  const diverging = divergingSet(assumptions);
+  let started = false;
   let broadcasts = 0;
   let affected = 0;
   const statusChanges: Record<string, number> = {};
@@ -413,57 +507,138 @@ export const whatIf = async (source: LogSource, options: WhatIfOptions): Promise
       }
     });
   };
+
+  /** Whether the assumptions hold at this record; the first time they do, take the registry as it is. */
+  const holds = (line: number, time: number | undefined, before: Registry): boolean => {
+    if (fromLine === undefined && from._tag === 'AtTime' && time !== undefined && time >= from.time) {
+      fromLine = line;
+    }
+    if (fromLine === undefined || line < fromLine) {
+      return false;
+    }
+    if (!started) {
+      started = true;
+      for (const b of backends(before)) {
+        noteMatches(b.key);
+        diverging.update(b.key, b);
+      }
+    }
+    return true;
+  };
+
+  const compared = (
+    at: { readonly line: number; readonly time: number | undefined; readonly operation: BroadcastOperation },
+    recorded: BroadcastResult['_tag'],
+    assumed: BroadcastResult['_tag'],
+    changed: number,
+    answerChanges: () => Readonly<Record<string, number>>,
+    changes: () => ReadonlyArray<EntryChange>,
+  ): void => {
+    broadcasts += 1;
+    if (changed === 0 && recorded === assumed) {
+      return;
+    }
+    affected += 1;
+    if (recorded !== assumed) {
+      const k = `${recorded} -> ${assumed}`;
+      statusChanges[k] = (statusChanges[k] ?? 0) + 1;
+    }
+    if (differences.length < maxDifferences) {
+      differences.push(
+        Object.freeze({
+          line: at.line,
+          time: at.time,
+          operation: at.operation,
+          recorded,
+          assumed,
+          changed,
+          answerChanges: answerChanges(),
+          changes: names ? changes() : NO_CHANGES,
+        }),
+      );
+    }
+  };
+
+  /** A broadcast to every backend: it differs by the diverging set, whatever the fleet's size. */
+  const toAll = (
+    at: { readonly line: number; readonly time: number | undefined; readonly operation: BroadcastOperation },
+    recorded: BroadcastResult['_tag'],
+    before: Registry,
+  ): void => {
+    compared(at, recorded, diverging.assumedStatus(before), diverging.size(), diverging.transitions, () =>
+      namedChanges(before, diverging.all()),
+    );
+  };
+
+  /** A broadcast to some backends: its entries tell who was reached, the diverging set how they would have answered. */
+  const toSome = (
+    at: { readonly line: number; readonly time: number | undefined; readonly operation: BroadcastOperation },
+    result: BroadcastResult,
+    before: Registry,
+  ): void => {
+    const reached: Diverging[] = [];
+    for (const e of resultEntries(result)) {
+      const d = e._tag === 'SkippedDead' ? undefined : diverging.get(keyId(e.key));
+      if (d !== undefined) {
+        reached.push(d);
+      }
+    }
+    const n: AnswerCounts = {
+      Ack: result.acks.length,
+      Timeout: result.timeouts.length,
+      Failure: result.failures.length,
+    };
+    const byTransition: Record<string, number> = {};
+    for (const d of reached) {
+      shift(n, d, 1);
+      byTransition[d.transition] = (byTransition[d.transition] ?? 0) + 1;
+    }
+    compared(
+      at,
+      result._tag,
+      statusOf(n.Ack, n.Timeout, n.Failure),
+      reached.length,
+      () => Object.freeze(Object.fromEntries(Object.entries(byTransition).sort(([a], [b]) => (a < b ? -1 : 1)))),
+      () => namedChanges(before, reached),
+    );
+  };
+
   const replay = await replayLines(source, {
     ...(options.mode === undefined ? {} : { mode: options.mode }),
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.until === undefined ? {} : { until: options.until }),
+    onBroadcast: (b) => {
+      if (holds(b.line, b.time, b.before)) {
+        toAll(b, b.status, b.before);
+      }
+    },
     onStep: (s) => {
-      if (fromLine === undefined && from._tag === 'AtTime' && s.time !== undefined && s.time >= from.time) {
-        fromLine = s.line;
-      }
-      if (fromLine === undefined || s.line < fromLine) {
+      if (!holds(s.line, s.time, s.before)) {
         return;
       }
-      if (alt === undefined) {
-        for (const b of backends(s.before)) {
-          noteMatches(b.key);
-        }
-        alt = assumedRegistry(assumptions, s.before);
-      }
-      const action = recordAction(s.record);
-      if (action._tag === 'Register') {
-        noteMatches(action.backend.key);
-      }
-      const next = step(alt, assumedAction(assumptions, action));
-      alt = next.state;
-      const recorded = broadcastResultOf(s.event);
-      const assumed = broadcastResultOf(next.result);
-      if (recorded === undefined || assumed === undefined) {
-        return;
-      }
-      broadcasts += 1;
-      const changes = changesOf(backends(s.before), recorded, assumed);
-      if (changes.length === 0 && recorded._tag === assumed._tag) {
-        return;
-      }
-      affected += 1;
-      if (recorded._tag !== assumed._tag) {
-        const k = `${recorded._tag} -> ${assumed._tag}`;
-        statusChanges[k] = (statusChanges[k] ?? 0) + 1;
-      }
-      if (differences.length < maxDifferences) {
-        differences.push(
-          Object.freeze({
-            line: s.line,
-            time: s.time,
-            operation: recorded.operation,
-            recorded: recorded._tag,
-            assumed: assumed._tag,
-            changes: Object.freeze(changes),
-          }),
-        );
+      const e = s.event;
+      switch (e._tag) {
+        case 'BackendRegistered':
+          noteMatches(e.backend.key);
+          diverging.update(e.backend.key, e.backend);
+          break;
+        case 'LivenessSet':
+        case 'ResponseSet':
+          diverging.update(e.backend.key, e.backend);
+          break;
+        case 'BackendUnregistered':
+          diverging.update(e.backend.key, undefined);
+          break;
+        case 'OperationBroadcast':
+          toAll({ line: s.line, time: s.time, operation: e.result.operation }, e.result._tag, s.before);
+          break;
+        case 'OperationBroadcastTo':
+          toSome({ line: s.line, time: s.time, operation: e.result.operation }, e.result, s.before);
+          break;
+        case 'KeyNotFound':
+          break;
       }
     },
   });

@@ -139,11 +139,14 @@ describe('lifecycle-broadcast replay --assume', () => {
     },
   );
 
-  it.each(['--assume-from', '--limit'])('should refuse %s without --assume', async (option) => {
-    const r = await runCli(['replay', broker, option, '3']);
-    expect(r.code).toBe(2);
-    expect(linesOf(r.stderr)).toEqual([`lifecycle-broadcast: ${option} goes with --assume`]);
-  });
+  it.each([['--assume-from', '3'], ['--limit', '3'], ['--verbose']])(
+    'should refuse %s without --assume',
+    async (option, ...value) => {
+      const r = await runCli(['replay', broker, option, ...value]);
+      expect(r.code).toBe(2);
+      expect(linesOf(r.stderr)).toEqual([`lifecycle-broadcast: ${option} goes with --assume`]);
+    },
+  );
 });
 
 describe('lifecycle-broadcast generate -o -', () => {

@@ -261,10 +261,45 @@ describe('lifecycle-broadcast replay --assume', () => {
         'broadcasts  10 replayed to line 36; 1 would have had another result',
         'statuses    no broadcast would have changed status',
         '',
-        'line 12  ReleaseHandles /home/dev/.cache/zccache  Degraded  soldr 0.4.1 shared #5e0c71d2: Failure(BackendError) -> Ack',
+        'line 12  ReleaseHandles /home/dev/.cache/zccache  Degraded  1 backend: Failure(BackendError) -> Ack',
+        '(--verbose names the backends)',
         '',
       ].join('\n'),
     );
+  });
+
+  it('should name the backends with --verbose, one line each under their broadcast', async () => {
+    const r = await run([
+      'replay',
+      'examples/broker.ndjson',
+      '--assume',
+      'zccache=Timeout',
+      '--limit',
+      '2',
+      '--verbose',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(4)).toEqual([
+      'line 7  Quiesce IdleTimeout  AllAcked -> Degraded  1 backend: Ack -> Timeout',
+      '    zccache 1.11.20 shared #a3f29c1e: Ack -> Timeout',
+      'line 10  ReleaseHandles /home/dev/.cache/zccache  Degraded  2 backends: Ack -> Timeout',
+      '    zccache 1.11.20 shared #a3f29c1e: Ack -> Timeout',
+      '    zccache 1.11.20 explicit:ci-runner-1 #77b0e2c4: Ack -> Timeout',
+      '... and 6 more (--limit N lists more, --json lists up to 1,000)',
+      '',
+    ]);
+    const json = await run(['replay', 'examples/broker.ndjson', '--assume', 'zccache=Timeout', '--json']);
+    const plain = JSON.parse(json.stdout) as { differences: ReadonlyArray<Record<string, unknown>> };
+    expect(plain.differences[0]).toEqual({
+      line: 7,
+      time: null,
+      operation: expect.any(Object) as unknown,
+      recorded: 'AllAcked',
+      assumed: 'Degraded',
+      changed: 1,
+      answerChanges: { 'Ack -> Timeout': 1 },
+    });
   });
 
   it('should take several assumptions and a line to start from, as JSON', async () => {

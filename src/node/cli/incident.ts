@@ -298,10 +298,21 @@ export interface WhatIfFlags extends ReplayFlagsBase {
   readonly json?: boolean;
   /** How many differing broadcasts to list in the text output. */
   readonly limit?: number;
+  /** Name the backends of each difference listed. */
+  readonly verbose?: boolean;
 }
 
 /** How many differing broadcasts the text output lists by default. */
 const DEFAULT_WHAT_IF_LIMIT = 20;
+
+/** `12 backends: Timeout -> Ack 10, Failure(Rejected) -> Ack 2`; a single kind of change without its count. */
+const describeAnswerChanges = (changed: number, byChange: Readonly<Record<string, number>>): string => {
+  const kinds = Object.entries(byChange);
+  const head = `${thousands(changed)} backend${changed === 1 ? '' : 's'}`;
+  return kinds.length === 0
+    ? `${head} answering otherwise`
+    : `${head}: ${kinds.length === 1 ? (kinds[0]?.[0] ?? '') : kinds.map(([k, v]) => `${k} ${thousands(v)}`).join(', ')}`;
+};
 
 /**
  * `replay <log> --assume 'soldr=Ack'`: what the broadcasts would have been.
@@ -318,6 +329,8 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
     assumptions: flags.assume,
     ...(flags.assumeFrom === undefined ? {} : { from: flags.assumeFrom }),
     ...(until === undefined ? {} : { until }),
+    ...(flags.json === true ? {} : { maxDifferences: flags.limit ?? DEFAULT_WHAT_IF_LIMIT }),
+    names: flags.verbose === true,
     mode: flags.lenient === true ? 'lenient' : 'strict',
   });
   progress?.clear();
@@ -356,12 +369,18 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
           operation: d.operation,
           recorded: d.recorded,
           assumed: d.assumed,
-          changes: d.changes.map((c) => ({
-            backend: backendLabel(c.key),
-            key: c.key,
-            recorded: c.recorded,
-            assumed: c.assumed,
-          })),
+          changed: d.changed,
+          answerChanges: d.answerChanges,
+          ...(flags.verbose === true
+            ? {
+                changes: d.changes.map((c) => ({
+                  backend: backendLabel(c.key),
+                  key: c.key,
+                  recorded: c.recorded,
+                  assumed: c.assumed,
+                })),
+              }
+            : {}),
         })),
       },
       r.invalidLines > 0 ? INVALID : OK,
@@ -383,15 +402,21 @@ export const whatIfCommand = async (file: string, flags: WhatIfFlags, io: CliIO)
     ...(outcome.differences.length === 0 ? [] : ['']),
     ...outcome.differences
       .slice(0, limit)
-      .map(
-        (d) =>
-          `line ${n(d.line)}  ${operationLabel(d.operation)}  ${
-            d.recorded === d.assumed ? d.recorded : `${d.recorded} -> ${d.assumed}`
-          }  ${d.changes.map((c) => `${backendLabel(c.key)}: ${c.recorded} -> ${c.assumed}`).join('; ')}`,
-      ),
+      .flatMap((d) => [
+        `line ${n(d.line)}  ${operationLabel(d.operation)}  ${
+          d.recorded === d.assumed ? d.recorded : `${d.recorded} -> ${d.assumed}`
+        }  ${describeAnswerChanges(d.changed, d.answerChanges)}`,
+        ...d.changes.map((c) => `    ${backendLabel(c.key)}: ${c.recorded} -> ${c.assumed}`),
+      ]),
     ...(outcome.affected > limit
-      ? [`... and ${n(outcome.affected - limit)} more (--limit N lists more, --json lists up to 1,000)`]
-      : []),
+      ? [
+          `... and ${n(outcome.affected - limit)} more (--limit N lists more, --json lists up to 1,000${
+            flags.verbose === true ? '' : ', --verbose names the backends'
+          })`,
+        ]
+      : outcome.differences.length > 0 && flags.verbose !== true
+        ? ['(--verbose names the backends)']
+        : []),
   ];
   return output(
     io,

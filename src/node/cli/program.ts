@@ -165,6 +165,7 @@ interface ReplayFlags {
   readonly assume?: ReadonlyArray<Assumption>;
   readonly assumeFrom?: LogBound;
   readonly limit?: number;
+  readonly verbose?: boolean;
   readonly table?: boolean;
   readonly top?: number;
   readonly sort?: TableSort;
@@ -180,7 +181,14 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
   if (flags.assume !== undefined && flags.assume.length > 0) {
     return whatIfCommand(file, { ...flags, assume: flags.assume }, io);
   }
-  const alone = flags.assumeFrom !== undefined ? '--assume-from' : flags.limit !== undefined ? '--limit' : undefined;
+  const alone =
+    flags.assumeFrom !== undefined
+      ? '--assume-from'
+      : flags.limit !== undefined
+        ? '--limit'
+        : flags.verbose === true
+          ? '--verbose'
+          : undefined;
   if (alone !== undefined) {
     say(io.stderr, `${PROGRAM}: ${alone} goes with --assume`);
     return ExitCode.usage;
@@ -565,6 +573,7 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
         integer('a number of broadcasts', 0),
       ),
     )
+    .option('--verbose', 'with --assume: name the backends of each differing broadcast, not only their counts')
     .addOption(maxLineLengthOption())
     .action(async (file: string, flags: ReplayFlags) => {
       code = await replayCommand(file, flags, io);
