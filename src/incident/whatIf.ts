@@ -11,7 +11,7 @@ import * as O from 'fp-ts/Option';
 
 import type { Backend } from '../domain/Backend';
 import type { BackendKey } from '../domain/BackendKey';
-import { BackendKey as BackendKeyCodec, keyId, keyIdentity } from '../domain/BackendKey';
+import { BackendKey as BackendKeyCodec, keyId } from '../domain/BackendKey';
 import { BroadcastBackendResponse, ack, failure, failureReasons, timeout } from '../domain/BroadcastBackendResponse';
 import type { BroadcastOperation } from '../domain/BroadcastOperation';
 import type { BroadcastEntry, BroadcastResult } from '../domain/BroadcastResult';
@@ -25,7 +25,7 @@ import type { LogSource, ReadLogOptions } from '../log/logReader';
 import { checkReadArguments } from '../log/logReader';
 import type { Registry } from '../registry/Registry';
 import { backends } from '../registry/Registry';
-import { positionOf } from '../registry/storage';
+import { findSlot } from '../registry/storage';
 import type { ReplayMode } from '../replay/LogReplay';
 import type { LinesReplay } from '../replay/replayLines';
 import type { LogBound } from '../replay/LogBound';
@@ -415,7 +415,7 @@ const divergingSet = (assumptions: ReadonlyArray<Assumption>) => {
 const namedChanges = (before: Registry, diverging: Iterable<Diverging>): ReadonlyArray<EntryChange> =>
   Object.freeze(
     [...diverging]
-      .map((d) => ({ d, at: positionOf(before, keyIdentity(d.key)) }))
+      .map((d) => ({ d, at: findSlot(before, d.key)?.at ?? -1 }))
       .sort((a, b) => a.at - b.at)
       .map(({ d }) => Object.freeze({ key: d.key, recorded: answerWord(d.recorded), assumed: answerWord(d.assumed) })),
   );
