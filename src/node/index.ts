@@ -12,6 +12,7 @@
 // values
 export { DEFAULT_CHECK_TIMEOUT_MS, conformanceChecks, runConformance } from './conformance/runConformance';
 export { fileSource } from './fileSource';
+export { followFile } from './followFile';
 export { defaultIndexFile, replayIndexed, startFromIndex, writeLogIndex } from './logIndex';
 export { createLogWriter, writeLog } from './logWriter';
 export {
@@ -34,6 +35,7 @@ export { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_REPLY_BYTES, socketTransport } fr
 export type { CheckResult, ConformanceOptions, ConformanceReport } from './conformance/runConformance';
 export type { LogSink, LogWriter, WriteLogOptions } from './logWriter';
 export type { FileSource } from './fileSource';
+export type { FollowFileOptions } from './followFile';
 export type {
   IndexWritten,
   IndexedReplay,

@@ -26,6 +26,14 @@ export interface CliIO {
   readonly stdin: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  /**
+   * Ask to be told of the next Ctrl-C instead of the process ending at once (`replay --follow`
+   * ends with its summary then); returns the function that withdraws the request. Without it, a
+   * followed log is read until it fails.
+   *
+   * @since 0.3.0
+   */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
 /**

@@ -20,8 +20,19 @@ const fail = (error: unknown): void => {
 // the stream's 'error' event as uncaught. Standard error has nowhere to report its own failures.
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
-// Ctrl-C: erase the progress bar rather than leave it on screen, and exit as shells expect.
+// Ctrl-C: a command that asked for it (`replay --follow`) finishes with what it has; otherwise,
+// and on a second Ctrl-C, erase the progress bar rather than leave it on screen, and exit as
+// shells expect.
+const interrupted = new Set<() => void>();
 process.on('SIGINT', () => {
+  if (interrupted.size > 0) {
+    const handlers = [...interrupted];
+    interrupted.clear();
+    for (const handler of handlers) {
+      handler();
+    }
+    return;
+  }
   clearProgress();
   process.exit(130);
 });
@@ -41,7 +52,19 @@ process.on('beforeExit', () => {
   }
 });
 
-runCli(process.argv.slice(2), process).then((code) => {
+const onInterrupt = (handler: () => void): (() => void) => {
+  interrupted.add(handler);
+  return () => {
+    interrupted.delete(handler);
+  };
+};
+
+runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  onInterrupt,
+}).then((code) => {
   finished = true;
   process.exitCode = code;
 }, fail);

@@ -35,6 +35,7 @@ import type { LogBound } from '../../replay/LogBound';
 import { describeLogBound, parseLogBound } from '../../replay/LogBound';
 import { DEFAULT_CHECKPOINT_EVERY } from '../../incident/checkpoint';
 import type { ConformanceFlags } from './conformance';
+import { followInput } from './follow';
 import { conformanceCommand, tcpAddressOf } from './conformance';
 import type { IndexFlags, ReportFlags, ShrinkFlags } from './incident';
 import {
@@ -169,6 +170,7 @@ interface ReplayFlags {
   readonly table?: boolean;
   readonly top?: number;
   readonly sort?: TableSort;
+  readonly follow?: boolean;
 }
 
 const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promise<ExitCode> => {
@@ -193,9 +195,16 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
     say(io.stderr, `${PROGRAM}: ${alone} goes with --assume`);
     return ExitCode.usage;
   }
+  const follow = flags.follow === true;
+  if (follow && file === '-') {
+    say(io.stderr, `${PROGRAM}: --follow reads a file as it grows, not standard input`);
+    return ExitCode.usage;
+  }
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
-  const replay = await replayInput(file, until === undefined ? flags : { ...flags, to: until }, io);
+  const replay = follow
+    ? await followInput(file, flags, io)
+    : await replayInput(file, until === undefined ? flags : { ...flags, to: until }, io);
   const terminal = io.stdout as { readonly isTTY?: boolean; readonly columns?: number };
   const input: SummaryInput = {
     file,
@@ -241,7 +250,8 @@ const replayCommand = async (file: string, flags: ReplayFlags, io: CliIO): Promi
         }: the counts below are all 0`,
       );
     }
-    if (O.isSome(replay.firstDivergence)) {
+    // A follower printed each divergence as it was met.
+    if (O.isSome(replay.firstDivergence) && !follow) {
       say(io.stderr, printable(describeDivergence(replay.firstDivergence.value)));
       for (const field of divergenceFields(replay.firstDivergence.value)) {
         say(io.stderr, `  ${printable(field)}`);
@@ -554,6 +564,12 @@ export const runCli = async (args: ReadonlyArray<string>, io: CliIO): Promise<Ex
         .default('registered'),
     )
     .option('--no-table', 'leave the per-backend table out')
+    .addOption(
+      new Option(
+        '--follow',
+        'keep reading records as they are appended, printing progress and divergences, until Ctrl-C prints the summary',
+      ).conflicts(['at', 'to', 'index', 'assume']),
+    )
     .addOption(
       new Option(
         '--assume <service=answer>',
