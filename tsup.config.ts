@@ -97,7 +97,7 @@ export default defineConfig([
   // into helper calls, several times slower on the registry's hot paths.
   {
     ...common,
-    entry: { ...library, 'cli/main': 'src/node/cli/main.ts' },
+    entry: { ...library, 'cli/main': 'src/cli.ts' },
     format: ['cjs'],
     splitting: false,
     plugins: [fastCheckInWords],

@@ -1,5 +1,5 @@
 /** Running the built command line (`npm test` builds it first) in a child process. */
-import type { StdioOptions } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams, StdioOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -74,4 +74,51 @@ export const linesOf = (s: string): ReadonlyArray<string> => s.split('\n').filte
 /** Whatever happens, no stack trace reaches the user. */
 export const expectNoStack = (r: Run): void => {
   expect(r.stderr).not.toMatch(/^\s+at /m);
+};
+
+/**
+ * Watch a running child's output: `stderrMatches(pattern)` resolves once its standard error so far
+ * matches (and rejects if it ends first), `closed` with everything it printed and how it ended.
+ */
+export const watchOutput = (
+  child: ChildProcessWithoutNullStreams,
+): { readonly stderrMatches: (pattern: RegExp) => Promise<void>; readonly closed: Promise<Run> } => {
+  let stdout = '';
+  let stderr = '';
+  let ended = false;
+  const waiting = new Set<() => void>();
+  const wake = (): void => {
+    for (const check of [...waiting]) {
+      check();
+    }
+  };
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+    wake();
+  });
+  const closed = new Promise<Run>((resolve) => {
+    child.on('close', (code, signal) => {
+      ended = true;
+      wake();
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  const stderrMatches = (pattern: RegExp): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (pattern.test(stderr)) {
+          waiting.delete(check);
+          resolve();
+        } else if (ended) {
+          waiting.delete(check);
+          reject(new Error(`the command ended before its standard error matched ${String(pattern)}: ${stderr}`));
+        }
+      };
+      waiting.add(check);
+      check();
+    });
+  return { stderrMatches, closed };
 };

@@ -2,14 +2,12 @@
  * `replay --follow` in a child process, while this test appends to the log it reads: every step
  * waits for the output the previous one caused, never for a delay.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { CLI, ROOT, expectNoStack, linesOf, requireBuiltCli, runCli } from '../../support/cli';
-import type { Run } from '../../support/cli';
+import { CLI, ROOT, expectNoStack, linesOf, requireBuiltCli, runCli, watchOutput } from '../../support/cli';
 
 const fixture = (name: string): string => path.join(ROOT, '__tests__', 'fixtures', name);
 
@@ -21,53 +19,18 @@ const fixtureLines = (name: string): ReadonlyArray<string> =>
     .filter((l) => l !== '')
     .map((l) => `${l}\n`);
 
-interface Follower {
-  readonly child: ChildProcessWithoutNullStreams;
-  /** Resolves once standard error has matched `pattern` (from the start of its output). */
-  readonly stderrMatches: (pattern: RegExp) => Promise<void>;
-  readonly closed: Promise<Run>;
-}
-
 /** Start `replay --follow` with `args`; it is killed after `timeoutMs` whatever happens. */
-const follow = (args: ReadonlyArray<string>, timeoutMs = 30_000): Follower => {
+const follow = (args: ReadonlyArray<string>, timeoutMs = 30_000) => {
   const child = spawn(process.execPath, [CLI, 'replay', '--follow', ...args], { cwd: ROOT });
-  let stdout = '';
-  let stderr = '';
-  const waiting = new Set<() => void>();
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  child.stdout.setEncoding('utf8').on('data', (s: string) => {
-    stdout += s;
-  });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => {
-    stderr += s;
-    for (const check of [...waiting]) {
-      check();
-    }
-  });
-  const closed = new Promise<Run>((resolve) => {
-    child.on('close', (code, signal) => {
+  const seen = watchOutput(child);
+  return {
+    child,
+    stderrMatches: seen.stderrMatches,
+    closed: seen.closed.finally(() => {
       clearTimeout(timer);
-      for (const check of [...waiting]) {
-        check();
-      }
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-  const stderrMatches = (pattern: RegExp): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (pattern.test(stderr)) {
-          waiting.delete(check);
-          resolve();
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          waiting.delete(check);
-          reject(new Error(`the command ended before its standard error matched ${String(pattern)}: ${stderr}`));
-        }
-      };
-      waiting.add(check);
-      check();
-    });
-  return { child, stderrMatches, closed };
+    }),
+  };
 };
 
 jest.setTimeout(40_000);

@@ -16,7 +16,7 @@ import { describeDivergence, divergenceFields } from '../../replay/verify';
 import { followFile } from '../followFile';
 import type { ReplayFlagsBase } from './incident';
 import type { CliIO } from './io';
-import { say, thousands } from './io';
+import { isNatsAddress, say, thousands } from './io';
 
 /**
  * What a followed source needs from the follower: the signal that ends it and the function to
@@ -38,12 +38,10 @@ export const followedFile: OpenFollowed = (input, control) => followFile(input, 
  * mode), saying on standard error where it is whenever it catches up with a change, each bad
  * line and each divergence as they are met. The outcome is the replay so far.
  */
-export const followInput = async (
-  input: string,
-  flags: ReplayFlagsBase,
-  io: CliIO,
-  open: OpenFollowed = followedFile,
-): Promise<LinesReplay> => {
+export const followInput = async (input: string, flags: ReplayFlagsBase, io: CliIO): Promise<LinesReplay> => {
+  const open: OpenFollowed = isNatsAddress(input)
+    ? (address, control) => io.openNats?.(address, control) ?? followedFile(address, control)
+    : followedFile;
   const mode: ReplayMode = flags.lenient === true ? 'lenient' : 'strict';
   const verify = flags.verify === true;
   const stop = new AbortController();

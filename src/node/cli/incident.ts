@@ -30,7 +30,17 @@ import { defaultIndexFile, replayIndexed, writeLogIndex } from '../logIndex';
 import type { ReplayMode } from '../../replay/LogReplay';
 import { describeDivergence } from '../../replay/verify';
 import type { CliIO, ExitCode } from './io';
-import { PROGRAM, openInput, output, outputJson, progressFor, refusesOverwrite, say, thousands } from './io';
+import {
+  PROGRAM,
+  isNatsAddress,
+  openInput,
+  output,
+  outputJson,
+  progressFor,
+  refusesOverwrite,
+  say,
+  thousands,
+} from './io';
 import { printable } from '../../internal/printable';
 import { describeStop } from './summary';
 
@@ -109,7 +119,8 @@ export const replayInput = async (
       say(io.stderr, describeInvalidLine(l));
     },
   };
-  const indexFile = flags.index === false || file === '-' ? undefined : (flags.index ?? defaultIndexFile(file));
+  const indexFile =
+    flags.index === false || file === '-' || isNatsAddress(file) ? undefined : (flags.index ?? defaultIndexFile(file));
   let replay: LinesReplay;
   if (indexFile === undefined || extra.start !== undefined) {
     replay = await replayLines(source, {

@@ -34,6 +34,16 @@ export interface CliIO {
    * @since 0.3.0
    */
   readonly onInterrupt?: (handler: () => void) => () => void;
+  /**
+   * Open a NATS address (`nats://host:port/STREAM/subject`) as a log source, followed when
+   * `follow` is given. Without it, NATS addresses are refused in one line.
+   *
+   * @since 0.3.0
+   */
+  readonly openNats?: (
+    address: string,
+    follow?: { readonly signal: AbortSignal; readonly onCaughtUp: () => void },
+  ) => LogSource;
 }
 
 /**
@@ -83,11 +93,19 @@ const stdinIsDirectory = (io: CliIO): boolean => {
   }
 };
 
-/** The source of `file` (`-` for standard input), its name in messages and, for a file, its size. */
+/** True when `input` is a NATS address (`nats://...`) rather than a file. */
+export const isNatsAddress = (input: string): boolean => /^nats:\/\//i.test(input);
+
+/** The source of `file` (`-` for standard input, `nats://...` for a log on JetStream), its name in messages and, for a file, its size. */
 export const openInput = (
   file: string,
   io: CliIO,
 ): { readonly source: LogSource; readonly name: string; readonly size: number | undefined } => {
+  if (isNatsAddress(file)) {
+    const source =
+      io.openNats?.(file) ?? failingSource(new Error('this command line was built without NATS: give it a file'));
+    return { source, name: file, size: undefined };
+  }
   if (file === '-') {
     const source = stdinIsDirectory(io)
       ? failingSource(Object.assign(new Error('EISDIR: is a directory, read'), { code: 'EISDIR' }))

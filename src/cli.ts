@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 /**
  * The `lifecycle-broadcast` executable: runs the command line on the process's arguments and
- * streams, and turns anything that escapes it into one line on standard error.
+ * streams, and turns anything that escapes it into one line on standard error. It reads NATS
+ * addresses with `lifecycle-broadcast/nats`, loaded only when one is given (its NATS packages are
+ * optional peers).
  *
  * @since 0.1.0
  */
-import { errorMessage } from '../../internal/errorMessage';
-import { printable } from '../../internal/printable';
-import { runCli } from './program';
-import { clearProgress } from './progress';
+import { errorMessage } from './internal/errorMessage';
+import { printable } from './internal/printable';
+import type { LogSource } from './log/logReader';
+import type { FollowControl } from './node/cli/follow';
+import { runCli } from './node/cli/program';
+import { clearProgress } from './node/cli/progress';
 
 const fail = (error: unknown): void => {
   process.stderr.write(`lifecycle-broadcast: unexpected error: ${printable(errorMessage(error))}\n`);
@@ -59,11 +63,24 @@ const onInterrupt = (handler: () => void): (() => void) => {
   };
 };
 
+const NATS_MISSING =
+  'reading a NATS address needs @nats-io/transport-node and @nats-io/jetstream (optional peer dependencies): npm install them';
+
+const openNats = (address: string, follow?: FollowControl): LogSource => ({
+  async *[Symbol.asyncIterator](): AsyncGenerator<string, void, undefined> {
+    const nats = await import('./nats/natsAddress').catch((error: unknown) => {
+      throw (error as { readonly code?: unknown }).code === 'MODULE_NOT_FOUND' ? new Error(NATS_MISSING) : error;
+    });
+    yield* nats.natsAddressSource(address, follow);
+  },
+});
+
 runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   onInterrupt,
+  openNats,
 }).then((code) => {
   finished = true;
   process.exitCode = code;
