@@ -209,13 +209,14 @@ export const logSubject = (name: string, prefix: string = DEFAULT_LOG_PREFIX): s
  * among the subject's messages of the last `max(4096, 16 x maxInFlight)` stream sequences).
  *
  * @example
+ * import { broadcastPolicy, logHeader } from 'lifecycle-broadcast'
  * import { createLogWriter } from 'lifecycle-broadcast/node'
  * import { jetStreamSink, logSubject } from 'lifecycle-broadcast/nats'
  * import { connect } from '@nats-io/transport-node'
  *
  * const connection = await connect({ servers: '127.0.0.1:4222' })
  * const sink = await jetStreamSink({ connection, stream: 'LIFECYCLE', subject: logSubject('ci-runner-1') })
- * const log = createLogWriter(sink, { version: 3, policy: { ackTimeoutMs: 5000 } })
+ * const log = createLogWriter(sink, logHeader(broadcastPolicy(5000)))
  *
  * @since 0.3.0
  */
