@@ -690,7 +690,7 @@ export const startFromIndex = async (
   const warnings = [...found.warnings];
   const checks = await prefixChecks(
     logFile,
-    found.candidates.slice(0, Math.max(...order) + 1).map((c) => c.checkpoint.bytes),
+    found.candidates.slice(0, order.reduce((m, i) => Math.max(m, i), 0) + 1).map((c) => c.checkpoint.bytes),
   );
   const sound = await firstSound(indexFile, logFile, found, order, checks, warnings);
   return { start: O.fromNullable(sound?.start), warnings };
@@ -738,7 +738,7 @@ export const replayIndexed = async (
   // lines after it replayed; what that replay shows its observers is held back until the checks agree.
   const checking = prefixChecks(
     logFile,
-    found.candidates.slice(0, Math.max(...order) + 1).map((c) => c.checkpoint.bytes),
+    found.candidates.slice(0, order.reduce((m, i) => Math.max(m, i), 0) + 1).map((c) => c.checkpoint.bytes),
   );
   const held: Array<() => void> = [];
   const hold =
