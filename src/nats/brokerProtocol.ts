@@ -9,15 +9,7 @@ import * as t from 'io-ts';
 import { BroadcastOperation } from '../domain/BroadcastOperation';
 import { BroadcastResult } from '../domain/BroadcastResult';
 import { Millis, Name, Text, closed, closedWith } from '../internal/codec';
-
-const isRequestId = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u > 0;
-
-const RequestId = new t.Type<number, number, unknown>(
-  'positive integer',
-  isRequestId,
-  (u, c) => (isRequestId(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
+import { RequestId } from '../node/protocol';
 
 // -------------------------------------------------------------------------------------
 // model

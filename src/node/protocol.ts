@@ -19,7 +19,12 @@ export { MAX_EXTEND_MS };
 
 const isRequestId = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u > 0;
 
-const RequestId = new t.Type<number, number, unknown>(
+/**
+ * A request id on the wire: a positive safe integer. The broker's fleet protocol uses the same.
+ *
+ * @since 0.3.0
+ */
+export const RequestId = new t.Type<number, number, unknown>(
   'positive integer',
   isRequestId,
   (u, c) => (isRequestId(u) ? t.success(u) : t.failure(u, c)),
